@@ -1,0 +1,19 @@
+package org.mxpolicy.config;
+
+import java.util.List;
+import java.util.Map;
+import org.mxpolicy.finding.SourcePosition;
+
+/**
+ * The mail client services of a domain, for RFC 6186 SRV records (and Autoconfig). Each service
+ * maps to its endpoints in order of preference; an empty list means "not offered", published as
+ * an SRV record with target {@code .}.
+ */
+public record ClientServices(Map<ClientService, List<Endpoint>> services, SourcePosition position) {
+    public ClientServices {
+        services = Map.copyOf(services);
+    }
+
+    /** A host and port offering a service, and where it was written. */
+    public record Endpoint(String host, int port, SourcePosition position) {}
+}
