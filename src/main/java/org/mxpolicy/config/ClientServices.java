@@ -1,5 +1,7 @@
 package org.mxpolicy.config;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.mxpolicy.finding.SourcePosition;
@@ -11,7 +13,10 @@ import org.mxpolicy.finding.SourcePosition;
  */
 public record ClientServices(Map<ClientService, List<Endpoint>> services, SourcePosition position) {
     public ClientServices {
-        services = Map.copyOf(services);
+        // in ClientService order, so every walk over the services is deterministic
+        EnumMap<ClientService, List<Endpoint>> copy = new EnumMap<>(ClientService.class);
+        services.forEach((service, endpoints) -> copy.put(service, List.copyOf(endpoints)));
+        services = Collections.unmodifiableMap(copy);
     }
 
     /** A host and port offering a service, and where it was written. */

@@ -1,7 +1,9 @@
 package org.mxpolicy.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The provider config: the DNS zones mxpolicy writes into and the mail domains whose records it
@@ -15,5 +17,26 @@ public record ProviderConfig(String source, Map<String, ZoneSettings> zones, Lis
     public ProviderConfig {
         zones = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(zones));
         domains = List.copyOf(domains);
+    }
+
+    /**
+     * The zone a record owner name belongs to: the longest configured zone that equals the name
+     * or contains it.
+     *
+     * @param name a DNS name; case and a trailing dot do not matter
+     */
+    public Optional<String> zoneFor(String name) {
+        String owner = name.toLowerCase(Locale.ROOT);
+        if (owner.endsWith(".")) {
+            owner = owner.substring(0, owner.length() - 1);
+        }
+        String best = null;
+        for (String zone : zones.keySet()) {
+            boolean inside = owner.equals(zone) || owner.endsWith("." + zone);
+            if (inside && (best == null || zone.length() > best.length())) {
+                best = zone;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 }

@@ -1,0 +1,76 @@
+package org.mxpolicy.config;
+
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.SourcePosition;
+
+/**
+ * Reads and validates the provider config (YAML; every key is described in {@code docs/config.md}).
+ *
+ * <p>Every problem is reported, not just the first: unknown keys (with the closest known key as
+ * a suggestion), wrong types, missing or duplicate keys, invalid names, values out of range,
+ * records whose owner lies outside every configured zone, and MX hosts that are configured
+ * differently under different domains. Each finding carries the {@code file:line:column} of the
+ * offending key or value.
+ *
+ * <p>Positions in the model: a {@link MailDomain} is at its {@code name} value, an {@link MxHost}
+ * at its {@code host} value, a {@link ZoneSettings} at its key, {@link TlsaSettings},
+ * {@link MtaStsSettings}, {@link TlsRptSettings} and {@link ClientServices} at their key (TLSA
+ * defaults at the host), and file references, patterns, URIs and endpoints at their value.
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {}
+
+    /**
+     * A valid config and the warnings about it: things that work but are likely not what the
+     * operator wants (for example an {@code https:} report URI accepted with {@code allow_https}).
+     */
+    public record Result(ProviderConfig config, List<Finding> warnings) {
+        public Result {
+            Objects.requireNonNull(config, "config");
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Reads a config.
+     *
+     * @param reader the YAML text; not closed
+     * @param source the name to show in messages, usually the path as given by the user
+     * @return the config and its warnings, in file order
+     * @throws InvalidInputException when there is at least one error; its findings are every
+     *     error and warning found, in file order
+     */
+    public static Result load(Reader reader, String source) throws InvalidInputException {
+        Objects.requireNonNull(reader, "reader");
+        Objects.requireNonNull(source, "source");
+        List<Finding> findings = new ArrayList<>();
+        YamlTreeReader.Document document = YamlTreeReader.read(reader, source);
+        findings.addAll(document.findings());
+        ProviderConfig config = null;
+        if (!document.hasErrors() || document.root().isPresent()) {
+            ConfigBinder binder = new ConfigBinder(source);
+            config = binder.bind(document.root().orElse(null));
+            // a node the reader reported on (an unresolved alias) is not reported a second time
+            Set<SourcePosition> reported = document.findings().stream()
+                    .map(Finding::position)
+                    .collect(Collectors.toSet());
+            binder.findings().stream().filter(f -> !reported.contains(f.position())).forEach(findings::add);
+        }
+        // an alias shares its node, so a problem inside it may have been reported once per use
+        findings = new ArrayList<>(new LinkedHashSet<>(findings));
+        findings.sort(Finding.BY_POSITION);
+        if (config == null || findings.stream().anyMatch(Finding::isError)) {
+            throw new InvalidInputException(findings);
+        }
+        return new Result(config, findings);
+    }
+}
