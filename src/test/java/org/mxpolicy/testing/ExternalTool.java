@@ -42,6 +42,10 @@ public final class ExternalTool {
     }
 
     private static Path findOnPath(String program) {
+        if (program.contains("/")) {
+            Path direct = Path.of(program);
+            return Files.isExecutable(direct) ? direct : null;
+        }
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         List<String> dirs = new ArrayList<>(List.of(path.split(":")));
         dirs.add("/usr/sbin");

@@ -1,0 +1,39 @@
+package org.mxpolicy.cli;
+
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.mxpolicy.config.ConfigLoader;
+import org.mxpolicy.config.ProviderConfig;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.SourcePosition;
+
+/** The provider config named with {@code -c}, loaded and validated, and its directory. */
+record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
+
+    static ConfigFile load(Path path) throws InvalidInputException {
+        byte[] bytes = InputFiles.read(path);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException("config.encoding", SourcePosition.file(path.toString()), "not UTF-8 text");
+        }
+        ConfigLoader.Result result = ConfigLoader.load(new StringReader(text), path.toString());
+        Path dir = path.toAbsolutePath().getParent();
+        Path relativeDir = path.getParent() == null ? Path.of("") : path.getParent();
+        return new ConfigFile(result.config(), result.warnings(), path.isAbsolute() ? dir : relativeDir);
+    }
+
+    CertificateFiles certificates() {
+        return new CertificateFiles(baseDir);
+    }
+}

@@ -1,0 +1,222 @@
+package org.mxpolicy.desired;
+
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.mxpolicy.cert.CertificateChain;
+import org.mxpolicy.cert.LeafChecks;
+import org.mxpolicy.cert.SubjectPublicKey;
+import org.mxpolicy.config.ClientService;
+import org.mxpolicy.config.ClientServices;
+import org.mxpolicy.config.FileReference;
+import org.mxpolicy.config.MailDomain;
+import org.mxpolicy.config.MtaStsSettings;
+import org.mxpolicy.config.MxHost;
+import org.mxpolicy.config.ProviderConfig;
+import org.mxpolicy.config.ZoneSettings;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.record.ClientServiceRecords;
+import org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint;
+import org.mxpolicy.record.MtaStsMode;
+import org.mxpolicy.record.MtaStsPolicy;
+import org.mxpolicy.record.SrvTarget;
+import org.mxpolicy.record.TlsRptPolicy;
+import org.mxpolicy.record.TlsaRecord;
+import org.mxpolicy.record.TlsaRecordSet;
+import org.mxpolicy.record.TlsaUsage;
+import org.mxpolicy.zone.ZoneFragment;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Derives the desired state from a validated config and the certificates it names: TLSA for
+ * every MX host, {@code _mta-sts} TXT and policy, {@code _smtp._tls} TXT for each domain and MX
+ * host, and client-service SRV records, grouped into the configured zones.
+ *
+ * <p>Every certificate problem of every host is collected before failing, so one run shows the
+ * operator all of them.
+ */
+public final class DesiredStateBuilder {
+
+    /** Longest string in one TXT character-string, RFC 1035 section 3.3. */
+    static final int TXT_STRING_LIMIT = 255;
+
+    private final CertificateSource certificates;
+    private final Instant now;
+
+    public DesiredStateBuilder(CertificateSource certificates, Instant now) {
+        this.certificates = certificates;
+        this.now = now;
+    }
+
+    public DesiredState build(ProviderConfig config) throws InvalidInputException {
+        List<Finding> findings = new ArrayList<>();
+        List<Record> records = new ArrayList<>();
+        List<DomainPolicy> policies = new ArrayList<>();
+        // owner name -> the TLS-RPT policies that ask for reports about it
+        Map<String, List<TlsRptPolicy>> tlsRpt = new LinkedHashMap<>();
+
+        Map<String, MxHost> mxHosts = new LinkedHashMap<>();
+        for (MailDomain domain : config.domains()) {
+            for (MxHost mx : domain.mx()) {
+                mxHosts.putIfAbsent(mx.host(), mx);
+            }
+        }
+        for (MxHost mx : mxHosts.values()) {
+            tlsaRecords(mx, findings).forEach(records::add);
+        }
+
+        for (MailDomain domain : config.domains()) {
+            long ttl = zoneTtl(config, domain.name());
+            domain.mtaSts().ifPresent(settings -> {
+                MtaStsPolicy policy = mtaStsPolicy(domain, settings, findings);
+                policies.add(new DomainPolicy(domain.name(), policy));
+                records.add(txt("_mta-sts." + domain.name(), ttl, policy.txtValue()));
+            });
+            domain.tlsRpt().ifPresent(settings -> {
+                TlsRptPolicy policy = new TlsRptPolicy(settings.rua().stream().map(u -> u.value()).toList());
+                tlsRpt.computeIfAbsent(domain.name(), k -> new ArrayList<>()).add(policy);
+                // DANE failures are reported to the MX host's own TLS-RPT policy (RFC 8460 section 3).
+                for (MxHost mx : domain.mx()) {
+                    tlsRpt.computeIfAbsent(mx.host(), k -> new ArrayList<>()).add(policy);
+                }
+            });
+            domain.clientServices().ifPresent(services -> srvRecords(domain.name(), ttl, services, records));
+        }
+        tlsRpt.forEach((owner, list) ->
+                records.add(txt("_smtp._tls." + owner, zoneTtl(config, owner), TlsRptPolicy.union(list).txtValue())));
+
+        if (findings.stream().anyMatch(Finding::isError)) {
+            throw new InvalidInputException(findings.stream().filter(Finding::isError).toList());
+        }
+        return new DesiredState(groupByZone(config, records), policies, findings);
+    }
+
+    private List<Record> tlsaRecords(MxHost mx, List<Finding> findings) {
+        Optional<CertificateChain> chain = load(() -> certificates.chain(mx.cert()), findings);
+        List<SubjectPublicKey> nextKeys = new ArrayList<>();
+        for (FileReference file : mx.nextKeys()) {
+            load(() -> certificates.publicKey(file), findings).ifPresent(nextKeys::add);
+        }
+        List<X509Certificate> extraIssuers = new ArrayList<>();
+        for (FileReference file : mx.tlsa().extraIssuers()) {
+            load(() -> certificates.certificates(file), findings).ifPresent(extraIssuers::addAll);
+        }
+        if (chain.isEmpty()) {
+            return List.of();
+        }
+        findings.addAll(LeafChecks.check(chain.get(), mx.host(), now, mx.cert().position()));
+        if (mx.tlsa().selector() == TlsaRecord.SELECTOR_FULL_CERTIFICATE) {
+            findings.add(Finding.warning("tlsa.selector-0", mx.tlsa().position(), TlsaUsage.selectorWarning()));
+        }
+        TlsaRecordSet set = TlsaRecordSet.forMx(mx.host(), mx.port(), chain.get(), nextKeys, extraIssuers,
+                mx.tlsa().issuer(), mx.tlsa().selector(), mx.tlsa().matching());
+        Name owner = name(set.owner());
+        List<Record> out = new ArrayList<>();
+        for (TlsaRecord r : set.records()) {
+            out.add(new TLSARecord(owner, DClass.IN, mx.tlsa().ttl(), r.usage(), r.selector(), r.matching(), r.data()));
+        }
+        return out;
+    }
+
+    private MtaStsPolicy mtaStsPolicy(MailDomain domain, MtaStsSettings settings, List<Finding> findings) {
+        List<String> hosts = domain.mx().stream().map(MxHost::host).toList();
+        List<String> patterns = settings.mx().isEmpty()
+                ? hosts
+                : settings.mx().stream().map(MtaStsSettings.Pattern::value).toList();
+        MtaStsMode mode = MtaStsMode.fromKeyword(settings.mode())
+                .orElseThrow(() -> new IllegalStateException("config loader let mode " + settings.mode() + " through"));
+        MtaStsPolicy policy = new MtaStsPolicy(mode, patterns, settings.maxAge());
+        for (String host : policy.uncovered(hosts)) {
+            findings.add(Finding.warning("mta-sts.mx-not-covered", settings.position(),
+                    "MX host " + host + " of " + domain.name() + " matches no mx pattern of its MTA-STS policy;"
+                            + " senders enforcing the policy will refuse to deliver there (add it under mta_sts.mx)"));
+        }
+        return policy;
+    }
+
+    private void srvRecords(String domain, long ttl, ClientServices services, List<Record> records) {
+        Map<ClientService, List<ServiceEndpoint>> endpoints = new LinkedHashMap<>();
+        services.services().forEach((service, list) -> endpoints.put(service,
+                list.stream().map(e -> new ServiceEndpoint(e.host(), e.port())).toList()));
+        for (ClientServiceRecords.ServiceRecords set : ClientServiceRecords.build(domain, endpoints)) {
+            Name owner = name(set.owner());
+            for (SrvTarget t : set.targets()) {
+                records.add(new SRVRecord(owner, DClass.IN, ttl, t.priority(), t.weight(), t.port(), name(t.target())));
+            }
+        }
+    }
+
+    private static List<ZoneFragment> groupByZone(ProviderConfig config, List<Record> records) {
+        Map<String, List<Record>> byZone = new LinkedHashMap<>();
+        config.zones().keySet().forEach(zone -> byZone.put(zone, new ArrayList<>()));
+        for (Record r : records) {
+            String owner = r.getName().toString(true);
+            String zone = zoneOf(config, owner)
+                    .orElseThrow(() -> new IllegalStateException("config loader let " + owner + " through outside every zone"));
+            byZone.get(zone).add(r);
+        }
+        List<ZoneFragment> fragments = new ArrayList<>();
+        byZone.forEach((zone, list) -> fragments.add(new ZoneFragment(name(zone), list)));
+        return fragments;
+    }
+
+    /** The most specific configured zone that contains {@code owner}. */
+    static Optional<String> zoneOf(ProviderConfig config, String owner) {
+        String best = null;
+        for (String zone : config.zones().keySet()) {
+            boolean inside = owner.equals(zone) || owner.endsWith("." + zone);
+            if (inside && (best == null || zone.length() > best.length())) {
+                best = zone;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static long zoneTtl(ProviderConfig config, String owner) {
+        return zoneOf(config, owner).map(z -> config.zones().get(z)).map(ZoneSettings::ttl).orElse(ZoneSettings.DEFAULT_TTL);
+    }
+
+    /** A TXT record, its value split into strings of at most 255 octets (RFC 1035 section 3.3.14). */
+    static TXTRecord txt(String owner, long ttl, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        List<String> strings = new ArrayList<>();
+        for (int start = 0; start < bytes.length; start += TXT_STRING_LIMIT) {
+            int end = Math.min(bytes.length, start + TXT_STRING_LIMIT);
+            strings.add(new String(bytes, start, end - start, StandardCharsets.US_ASCII));
+        }
+        return new TXTRecord(name(owner), DClass.IN, ttl, strings);
+    }
+
+    private static Name name(String text) {
+        try {
+            return Name.fromString(text.endsWith(".") ? text : text + ".");
+        } catch (TextParseException e) {
+            throw new IllegalStateException("config loader let invalid name " + text + " through", e);
+        }
+    }
+
+    private interface Load<T> {
+        T get() throws InvalidInputException;
+    }
+
+    private static <T> Optional<T> load(Load<T> load, List<Finding> findings) {
+        try {
+            return Optional.of(load.get());
+        } catch (InvalidInputException e) {
+            findings.addAll(e.findings());
+            return Optional.empty();
+        }
+    }
+}
