@@ -122,6 +122,7 @@ public final class DesiredStateBuilder {
         }
         TlsaRecordSet set = TlsaRecordSet.forMx(mx.host(), mx.port(), chain.get(), nextKeys, extraIssuers,
                 mx.tlsa().issuer(), mx.tlsa().selector(), mx.tlsa().matching());
+        set.notes().forEach(note -> findings.add(Finding.warning("tlsa.next-key-unpublished", mx.tlsa().position(), note)));
         Name owner = name(set.owner());
         List<Record> out = new ArrayList<>();
         for (TlsaRecord r : set.records()) {
@@ -163,7 +164,7 @@ public final class DesiredStateBuilder {
         config.zones().keySet().forEach(zone -> byZone.put(zone, new ArrayList<>()));
         for (Record r : records) {
             String owner = r.getName().toString(true);
-            String zone = zoneOf(config, owner)
+            String zone = config.zoneFor(owner)
                     .orElseThrow(() -> new IllegalStateException("config loader let " + owner + " through outside every zone"));
             byZone.get(zone).add(r);
         }
@@ -172,20 +173,8 @@ public final class DesiredStateBuilder {
         return fragments;
     }
 
-    /** The most specific configured zone that contains {@code owner}. */
-    static Optional<String> zoneOf(ProviderConfig config, String owner) {
-        String best = null;
-        for (String zone : config.zones().keySet()) {
-            boolean inside = owner.equals(zone) || owner.endsWith("." + zone);
-            if (inside && (best == null || zone.length() > best.length())) {
-                best = zone;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
     private static long zoneTtl(ProviderConfig config, String owner) {
-        return zoneOf(config, owner).map(z -> config.zones().get(z)).map(ZoneSettings::ttl).orElse(ZoneSettings.DEFAULT_TTL);
+        return config.zoneFor(owner).map(z -> config.zones().get(z)).map(ZoneSettings::ttl).orElse(ZoneSettings.DEFAULT_TTL);
     }
 
     /** A TXT record, its value split into strings of at most 255 octets (RFC 1035 section 3.3.14). */

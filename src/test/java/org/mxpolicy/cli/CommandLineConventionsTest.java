@@ -1,0 +1,103 @@
+package org.mxpolicy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mxpolicy.testing.Cli;
+import org.mxpolicy.testing.ExternalTool;
+
+class CommandLineConventionsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"generate", "tlsa", "policy", "completion"})
+    void everyCommandHasHelpWithExamples(String command) {
+        Cli.Run run = Cli.run(command, "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).contains("Usage: mxpolicy " + command).contains("Examples:");
+        assertThat(run.stderr()).isEmpty();
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        Cli.Run run = Cli.run("--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).startsWith("mxpolicy ");
+    }
+
+    @Test
+    void completionScriptIsValidBash(@TempDir Path dir) throws Exception {
+        Cli.Run run = Cli.run("completion");
+        Path script = dir.resolve("mxpolicy.bash");
+        Files.writeString(script, run.stdout(), StandardCharsets.UTF_8);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).contains("complete -F").contains("generate").contains("tlsa");
+        ExternalTool.require("bash").run("-n", script.toString()).assertSuccess();
+    }
+
+    @Test
+    void tlsaPrintsZoneFileLinesForTheLeafAndForEachIssuer() {
+        String chain = "examples/certs/mx1.example.com/fullchain.pem";
+
+        Cli.Run ee = Cli.run("tlsa", "--cert", chain);
+        Cli.Run ta = Cli.run("tlsa", "--cert", chain, "--usage", "2", "--matching", "2");
+
+        assertThat(ee.exitCode()).as(ee.stderr()).isZero();
+        assertThat(ee.stdout()).matches("_25\\._tcp\\.mx1\\.example\\.com\\. 600 IN TLSA 3 1 1 [0-9a-f]{64}\n");
+        assertThat(ta.stdout()).matches("_25\\._tcp\\.mx1\\.example\\.com\\. 600 IN TLSA 2 1 2 [0-9a-f]{128}\n");
+    }
+
+    @Test
+    void tlsaUsage2WithoutIssuerInTheFileExplainsWhatToGive() {
+        Cli.Run run = Cli.run("tlsa", "--cert", "examples/certs/mx1.example.com/cert.pem", "--usage", "2");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.firstErrorLine()).contains("fullchain.pem").contains("[tlsa.no-issuer]");
+    }
+
+    @Test
+    void tlsaForAHostTheCertificateDoesNotCoverIsRefused() {
+        Cli.Run run = Cli.run("tlsa", "--cert", "examples/certs/mx1.example.com/fullchain.pem", "--host", "mx2.example.com");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.firstErrorLine()).contains("not valid for mx2.example.com");
+    }
+
+    @Test
+    void failedWriteLeavesNoPartialOutput(@TempDir Path dir) throws Exception {
+        Path blocked = dir.resolve("out");
+        Files.writeString(blocked, "a file where the output directory should be");
+
+        Cli.Run run = Cli.run("generate", "-c", "examples/provider.yaml", "-o", blocked.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.firstErrorLine()).startsWith("mxpolicy: cannot write " + blocked);
+        assertThat(Files.readString(blocked)).isEqualTo("a file where the output directory should be");
+        assertThat(AtomicFiles.leftovers(dir)).isEmpty();
+    }
+
+    @Test
+    void writingSeveralFilesReplacesAllOrNone(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("a.zone");
+        Path bad = dir.resolve("sub/b.zone");
+        Files.writeString(good, "old");
+        Files.writeString(dir.resolve("sub"), "not a directory");
+
+        var files = new java.util.LinkedHashMap<Path, byte[]>();
+        files.put(good, "new".getBytes(StandardCharsets.UTF_8));
+        files.put(bad, "new".getBytes(StandardCharsets.UTF_8));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicFiles.write(files, AtomicFiles.PUBLIC))
+                .isInstanceOf(AtomicFiles.WriteFailedException.class);
+        assertThat(Files.readString(good)).isEqualTo("old");
+        assertThat(AtomicFiles.leftovers(dir)).isEmpty();
+    }
+}
