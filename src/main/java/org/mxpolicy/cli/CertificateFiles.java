@@ -1,6 +1,7 @@
 package org.mxpolicy.cli;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
@@ -31,29 +32,32 @@ final class CertificateFiles implements CertificateSource {
 
     @Override
     public CertificateChain chain(FileReference file) throws InvalidInputException {
-        Path path = resolve(file);
-        byte[] bytes = bytes(file, path);
-        try {
-            return CertificateChainReader.read(new ByteArrayInputStream(bytes), path.toString());
-        } catch (InvalidInputException e) {
-            throw namedBy(e, file);
-        }
+        return parse(file, CertificateChainReader::read);
     }
 
     @Override
     public SubjectPublicKey publicKey(FileReference file) throws InvalidInputException {
-        Path path = resolve(file);
-        byte[] bytes = bytes(file, path);
-        try {
-            return PublicKeyReader.read(new ByteArrayInputStream(bytes), path.toString());
-        } catch (InvalidInputException e) {
-            throw namedBy(e, file);
-        }
+        return parse(file, PublicKeyReader::read);
     }
 
     @Override
     public List<X509Certificate> certificates(FileReference file) throws InvalidInputException {
         return chain(file).certificates();
+    }
+
+    /** A reader of one kind of file, as the cert package's readers are. */
+    private interface Reader<T> {
+        T read(InputStream in, String source) throws InvalidInputException;
+    }
+
+    private <T> T parse(FileReference file, Reader<T> reader) throws InvalidInputException {
+        Path path = resolve(file);
+        byte[] bytes = bytes(file, path);
+        try {
+            return reader.read(new ByteArrayInputStream(bytes), path.toString());
+        } catch (InvalidInputException e) {
+            throw namedBy(e, file);
+        }
     }
 
     Path resolve(FileReference file) {
