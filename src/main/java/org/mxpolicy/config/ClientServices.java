@@ -1,5 +1,6 @@
 package org.mxpolicy.config;
 
+import org.mxpolicy.record.ClientService;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;

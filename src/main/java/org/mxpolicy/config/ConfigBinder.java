@@ -1,5 +1,6 @@
 package org.mxpolicy.config;
 
+import org.mxpolicy.record.ClientService;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,6 +22,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.record.MtaStsMode;
+import org.mxpolicy.record.MxPattern;
 
 /**
  * Binds a {@link YamlNode} tree to the config model by hand, so that every problem becomes a
@@ -69,7 +72,7 @@ final class ConfigBinder {
     private static final List<String> MX_KEYS = List.of("host", "port", "cert", "next_key", "tlsa");
     private static final List<String> TLSA_KEYS = List.of("ttl", "issuer", "extra_issuers", "selector", "matching");
     private static final List<String> MTA_STS_KEYS = List.of("mode", "max_age", "mx", "cert", "key");
-    private static final List<String> MTA_STS_MODES = List.of("enforce", "testing", "none");
+    private static final List<String> MTA_STS_MODES = Arrays.stream(MtaStsMode.values()).map(MtaStsMode::keyword).toList();
     private static final List<String> TLS_RPT_KEYS = List.of("rua", "allow_https");
     private static final List<String> SERVICE_KEYS =
             Arrays.stream(ClientService.values()).map(ClientService::configKey).toList();
@@ -305,12 +308,12 @@ final class ConfigBinder {
             return null;
         }
         Keys keys = new Keys(map, entry.keyPosition(), "under mta_sts", MTA_STS_KEYS);
-        String mode = null;
+        MtaStsMode mode = null;
         YamlNode.Entry modeEntry = keys.required("mode", "mta_sts", "add 'mode: enforce', 'mode: testing' or 'mode: none'");
         if (modeEntry != null) {
             String text = string(modeEntry.value(), "'mode'");
-            if (text != null && MTA_STS_MODES.contains(text)) {
-                mode = text;
+            if (text != null && MtaStsMode.fromKeyword(text).isPresent()) {
+                mode = MtaStsMode.fromKeyword(text).get();
             } else if (text != null) {
                 error(MTA_STS_MODE, modeEntry.value().position(), "'mode' must be enforce, testing or none, found '"
                         + text + "'" + suggestion(text, MTA_STS_MODES).map(s -> "; did you mean '" + s + "'?").orElse(""));
@@ -353,30 +356,14 @@ final class ConfigBinder {
         return value;
     }
 
-    /**
-     * An {@code mx} pattern of RFC 8461 section 4.1: a host name, or {@code *.} followed by one,
-     * the wildcard standing for exactly one whole leftmost label.
-     */
+    /** An {@code mx} pattern, checked by the rules of {@link MxPattern} (RFC 8461 section 4.1). */
     private Optional<MtaStsSettings.Pattern> mxPattern(String text, SourcePosition position) {
-        String value = DnsNames.normalise(text);
-        String why;
-        if (DnsNames.isIpAddress(value)) {
-            why = "it is an IP address; policies name MX hosts (RFC 8461 section 4.1)";
-        } else {
-            boolean wildcard = value.startsWith("*.");
-            String rest = wildcard ? value.substring(2) : value;
-            if (rest.contains("*")) {
-                why = "a wildcard must be the whole leftmost label and appear once, as in '*.example.net'"
-                        + " (RFC 8461 section 4.1)";
-            } else {
-                why = DnsNames.problem(rest, 2).orElse(null);
-            }
-        }
-        if (why != null) {
-            error(MTA_STS_MX_PATTERN, position, "mx pattern '" + text + "' is not valid: " + why);
+        try {
+            return Optional.of(new MtaStsSettings.Pattern(MxPattern.parse(text).toString(), position));
+        } catch (IllegalArgumentException e) {
+            error(MTA_STS_MX_PATTERN, position, "mx pattern '" + text + "' is not valid: " + e.getMessage());
             return Optional.empty();
         }
-        return Optional.of(new MtaStsSettings.Pattern(value, position));
     }
 
     // ---------------------------------------------------------------- TLS-RPT

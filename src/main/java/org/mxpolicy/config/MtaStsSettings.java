@@ -3,11 +3,12 @@ package org.mxpolicy.config;
 import java.util.List;
 import java.util.Optional;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.record.MtaStsMode;
 
 /**
  * MTA-STS (RFC 8461) settings of a mail domain.
  *
- * @param mode {@code enforce}, {@code testing} or {@code none}
+ * @param mode the policy mode
  * @param maxAge policy lifetime in seconds, 0..31557600
  * @param mx the policy's {@code mx} patterns as written (validated); empty means "the domain's
  *     MX hosts"
@@ -15,7 +16,7 @@ import org.mxpolicy.finding.SourcePosition;
  * @param key private key for {@code mta-sts.<domain>} (used by the HTTPS server)
  */
 public record MtaStsSettings(
-        String mode,
+        MtaStsMode mode,
         long maxAge,
         List<Pattern> mx,
         Optional<FileReference> cert,

@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.LeafChecks;
 import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.config.ClientService;
+import org.mxpolicy.record.ClientService;
 import org.mxpolicy.config.ClientServices;
 import org.mxpolicy.config.FileReference;
 import org.mxpolicy.config.MailDomain;
@@ -23,7 +23,6 @@ import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.record.ClientServiceRecords;
 import org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint;
-import org.mxpolicy.record.MtaStsMode;
 import org.mxpolicy.record.MtaStsPolicy;
 import org.mxpolicy.record.SrvTarget;
 import org.mxpolicy.record.TlsRptPolicy;
@@ -136,9 +135,7 @@ public final class DesiredStateBuilder {
         List<String> patterns = settings.mx().isEmpty()
                 ? hosts
                 : settings.mx().stream().map(MtaStsSettings.Pattern::value).toList();
-        MtaStsMode mode = MtaStsMode.fromKeyword(settings.mode())
-                .orElseThrow(() -> new IllegalStateException("config loader let mode " + settings.mode() + " through"));
-        MtaStsPolicy policy = new MtaStsPolicy(mode, patterns, settings.maxAge());
+        MtaStsPolicy policy = new MtaStsPolicy(settings.mode(), patterns, settings.maxAge());
         for (String host : policy.uncovered(hosts)) {
             findings.add(Finding.warning("mta-sts.mx-not-covered", settings.position(),
                     "MX host " + host + " of " + domain.name() + " matches no mx pattern of its MTA-STS policy;"

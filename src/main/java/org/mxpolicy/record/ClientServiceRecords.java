@@ -3,7 +3,6 @@ package org.mxpolicy.record;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.mxpolicy.config.ClientService;
 
 /**
  * SRV records for the mail client services of a domain (RFC 6186, RFC 8314 section 5.1).

@@ -22,36 +22,38 @@ public record MxPattern(boolean wildcard, String suffix) {
     /**
      * Parses and normalises a pattern (lower case, no trailing dot).
      *
-     * @throws IllegalArgumentException with a message fit for the user when it is not a valid
-     *     pattern
+     * @throws IllegalArgumentException whose message says what is wrong, fit to follow
+     *     "mx pattern '...' is not valid: "
      */
     public static MxPattern parse(String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
+        String value = text.strip().toLowerCase(Locale.ROOT);
         if (value.endsWith(".")) {
             value = value.substring(0, value.length() - 1);
         }
         if (value.isEmpty()) {
-            throw new IllegalArgumentException("empty mx pattern");
+            throw new IllegalArgumentException("it is empty");
         }
         if (IPV4.matcher(value).matches() || value.contains(":") || value.startsWith("[")) {
-            throw new IllegalArgumentException("'" + text + "' is an IP address; mx patterns name hosts (RFC 8461 section 4.1)");
+            throw new IllegalArgumentException("it is an IP address; policies name MX hosts (RFC 8461 section 4.1)");
         }
         boolean wildcard = value.startsWith("*.");
         String suffix = wildcard ? value.substring(2) : value;
         if (suffix.contains("*")) {
-            throw new IllegalArgumentException("'" + text + "': a wildcard must be the whole leftmost label, as in *.example.com (RFC 8461 section 4.1)");
+            throw new IllegalArgumentException("a wildcard must be the whole leftmost label and appear once,"
+                    + " as in '*.example.net' (RFC 8461 section 4.1)");
         }
         String[] labels = suffix.split("\\.", -1);
         if (labels.length < 2) {
-            throw new IllegalArgumentException("'" + text + "' is not a fully qualified host name");
+            throw new IllegalArgumentException("it needs at least 2 labels, as in 'mx1.example.com'");
         }
         for (String label : labels) {
             if (!LABEL.matcher(label).matches()) {
-                throw new IllegalArgumentException("'" + text + "' is not a valid host name (label '" + label + "')");
+                throw new IllegalArgumentException("label '" + label + "' is not a host name label"
+                        + " (1 to 63 letters, digits and inner hyphens)");
             }
         }
         if (suffix.length() > 253) {
-            throw new IllegalArgumentException("'" + text + "' is longer than 253 characters");
+            throw new IllegalArgumentException("it is longer than 253 characters");
         }
         return new MxPattern(wildcard, suffix);
     }

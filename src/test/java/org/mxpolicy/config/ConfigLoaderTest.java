@@ -1,5 +1,7 @@
 package org.mxpolicy.config;
 
+import org.mxpolicy.record.ClientService;
+import org.mxpolicy.record.MtaStsMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -69,7 +71,7 @@ class ConfigLoaderTest {
     void mtaStsPatternsAreNormalised() throws Exception {
         MtaStsSettings mtaSts = loadGood().config().domains().get(0).mtaSts().orElseThrow();
 
-        assertThat(mtaSts).isEqualTo(new MtaStsSettings("enforce", 604800,
+        assertThat(mtaSts).isEqualTo(new MtaStsSettings(MtaStsMode.ENFORCE, 604800,
                 List.of(new MtaStsSettings.Pattern("mx1.example.com", at(21, 12)),
                         new MtaStsSettings.Pattern("*.mail.example.com", at(21, 29))),
                 Optional.of(file("certs/mta-sts.example.com/fullchain.pem", 22, 13)),
@@ -111,7 +113,7 @@ class ConfigLoaderTest {
         assertThat(net.name()).isEqualTo("example.net");
         assertThat(net.mx()).isEqualTo(domains.get(0).mx());
         assertThat(net.mtaSts().orElseThrow())
-                .isEqualTo(new MtaStsSettings("testing", 3600, List.of(), Optional.empty(), Optional.empty(), at(35, 5)));
+                .isEqualTo(new MtaStsSettings(MtaStsMode.TESTING, 3600, List.of(), Optional.empty(), Optional.empty(), at(35, 5)));
         assertThat(net.tlsRpt().orElseThrow().rua()).extracting(TlsRptSettings.Uri::value)
                 .containsExactly("mailto:tls%2Brpt@example.net");
         assertThat(net.clientServices().orElseThrow().services().values()).allMatch(List::isEmpty).hasSize(6);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.mxpolicy.config.ClientService;
 import org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint;
 import org.mxpolicy.record.ClientServiceRecords.ServiceRecords;
 

@@ -1,4 +1,4 @@
-package org.mxpolicy.config;
+package org.mxpolicy.record;
 
 /**
  * The client services of RFC 6186 and RFC 8314, with their SRV service labels and default ports.
