@@ -1,0 +1,69 @@
+package org.mxpolicy.dnssec;
+
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.Objects;
+import java.util.Optional;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Name;
+
+/**
+ * A DNSSEC key of a zone: its DNSKEY record and, when loaded from a {@code .private} file, the
+ * private key. {@link #toString()} never shows private material.
+ *
+ * @param zone the zone apex
+ * @param dnskey the DNSKEY record (flags, algorithm, public key)
+ * @param algorithm the signing algorithm
+ * @param publicKey the public key as a JCA key
+ * @param privateKey the private key, absent for a public-only key
+ */
+public record ZoneKey(Name zone, DNSKEYRecord dnskey, DnssecAlgorithm algorithm, PublicKey publicKey,
+        Optional<PrivateKey> privateKey) {
+
+    /** DNSKEY flags bit 7: a zone key (RFC 4034 section 2.1.1). */
+    public static final int FLAG_ZONE = 0x0100;
+    /** DNSKEY flags bit 15: Secure Entry Point, set on key-signing keys (RFC 4034 section 2.1.1). */
+    public static final int FLAG_SEP = 0x0001;
+    /** Flags of a zone-signing key. */
+    public static final int FLAGS_ZSK = FLAG_ZONE;
+    /** Flags of a key-signing key or combined signing key. */
+    public static final int FLAGS_KSK = FLAG_ZONE | FLAG_SEP;
+
+    public ZoneKey {
+        Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(dnskey, "dnskey");
+        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(publicKey, "publicKey");
+        Objects.requireNonNull(privateKey, "privateKey");
+        if (dnskey.getAlgorithm() != algorithm.number()) {
+            throw new IllegalArgumentException("DNSKEY algorithm " + dnskey.getAlgorithm() + " is not " + algorithm);
+        }
+    }
+
+    /** The key tag, RFC 4034 appendix B. */
+    public int keyTag() {
+        return dnskey.getFootprint();
+    }
+
+    public int flags() {
+        return dnskey.getFlags();
+    }
+
+    /** A key-signing key (or a combined signing key): the SEP flag is set. */
+    public boolean isKsk() {
+        return (dnskey.getFlags() & FLAG_SEP) != 0;
+    }
+
+    /**
+     * The base name BIND and ldns give the key's files: {@code K<zone>.+<alg>+<tag>}, e.g.
+     * {@code Kexample.com.+013+12345}.
+     */
+    public String baseName() {
+        return String.format("K%s+%03d+%05d", zone.toString().toLowerCase(java.util.Locale.ROOT), algorithm.number(), keyTag());
+    }
+
+    @Override
+    public String toString() {
+        return baseName() + (isKsk() ? " (KSK)" : " (ZSK)") + (privateKey.isPresent() ? "" : " public only");
+    }
+}

@@ -1,0 +1,143 @@
+package org.mxpolicy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mxpolicy.dnssec.DnssecAlgorithm;
+import org.mxpolicy.dnssec.KeyFixtures;
+import org.mxpolicy.dnssec.ZoneKey;
+import org.mxpolicy.testing.Cli;
+import org.xbill.DNS.Name;
+
+/** {@code mxpolicy keygen} and {@code mxpolicy ds} as users run them. */
+class KeyCommandsTest {
+
+    private static final Name ZONE = Name.fromConstantString("example.com.");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"keygen", "ds"})
+    void helpHasExamples(String command) {
+        Cli.Run run = Cli.run(command, "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).contains("Usage: mxpolicy " + command).contains("Examples:");
+    }
+
+    @Test
+    void keygenMakesAnEcdsaCombinedSigningKeyByDefaultAndPrintsItsBaseName() throws Exception {
+        Cli.Run run = Cli.run("keygen", "--zone", "Example.com", "-K", dir.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).matches("Kexample\\.com\\.\\+013\\+\\d{5}\n");
+        String base = run.stdout().strip();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(base + ".private"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(base + ".key"))))
+                .isEqualTo("rw-r--r--");
+        ZoneKey key = new KeyDirectory(dir).load(ZONE).get(0);
+        assertThat(key.flags()).isEqualTo(257);
+        assertThat(key.algorithm()).isEqualTo(DnssecAlgorithm.ECDSAP256SHA256);
+        assertThat(run.stderr()).contains("combined signing key");
+    }
+
+    @Test
+    void keygenMakesSplitKeysOfEachAlgorithm() throws Exception {
+        for (String algorithm : List.of("ED25519", "8", "ecdsap256sha256")) {
+            Cli.Run ksk = Cli.run("keygen", "--zone", "example.com.", "-K", dir.toString(), "-a", algorithm, "--ksk");
+            Cli.Run zsk = Cli.run("keygen", "--zone", "example.com.", "-K", dir.toString(), "--algorithm", algorithm, "--zsk");
+            assertThat(ksk.exitCode()).as(ksk.stderr()).isZero();
+            assertThat(zsk.exitCode()).as(zsk.stderr()).isZero();
+        }
+
+        List<ZoneKey> keys = new KeyDirectory(dir).load(ZONE);
+
+        assertThat(keys).hasSize(6);
+        assertThat(keys).extracting(ZoneKey::flags).containsOnly(256, 257).filteredOn(f -> f == 256).hasSize(3);
+        for (ZoneKey key : keys) {
+            KeyFixtures.assertSigns(key);
+        }
+    }
+
+    @Test
+    void keygenRefusesBadOptionsWithOneLine() throws Exception {
+        Cli.Run both = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "--ksk", "--zsk");
+        Cli.Run weak = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "-a", "RSASHA256", "--bits", "1024");
+        Cli.Run bitsForEc = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "--bits", "3072");
+        Cli.Run dsa = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "-a", "NSEC3DSA");
+        Cli.Run zone = Cli.run("keygen", "--zone", "exa mple..com", "-K", dir.toString());
+        Cli.Run noDir = Cli.run("keygen", "--zone", "example.com", "-K", dir.resolve("missing").toString());
+
+        for (Cli.Run run : List.of(both, weak, bitsForEc, dsa, zone, noDir)) {
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+            assertThat(run.stdout()).isEmpty();
+            assertThat(run.errorLines()).hasSize(1);
+        }
+        assertThat(weak.stderr()).contains("--bits must be 2048..4096, not 1024");
+        assertThat(bitsForEc.stderr()).contains("--bits applies to RSASHA256 only");
+        assertThat(dsa.stderr()).contains("RSASHA256 (8), ECDSAP256SHA256 (13), ED25519 (15)");
+        assertThat(noDir.stderr()).contains("no such directory");
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void dsPrintsDsCdsAndCdnskeyForKeySigningKeysOnly() throws Exception {
+        String csk = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString()).stdout().strip();
+        Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "--zsk");
+        String tag = Integer.toString(Integer.parseInt(csk.substring(csk.length() - 5)));
+
+        Cli.Run run = Cli.run("ds", "--zone", "EXAMPLE.com", "-K", dir.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<String> records = run.stdout().lines().filter(l -> !l.startsWith(";")).toList();
+        assertThat(records).hasSize(3);
+        assertThat(records.get(0)).matches("example\\.com\\. 3600 IN DS " + tag + " 13 2 [0-9a-f]{64}");
+        assertThat(records.get(1)).isEqualTo(records.get(0).replace(" IN DS ", " IN CDS "));
+        assertThat(records.get(2)).startsWith("example.com. 3600 IN CDNSKEY 257 3 13 ");
+        assertThat(run.stderr()).isEmpty();
+    }
+
+    @Test
+    void dsOfBindAndLdnsKeysEqualsDnssecDsfromkey() throws Exception {
+        for (String tool : List.of("bind", "ldns")) {
+            Path keys = Files.createDirectory(dir.resolve(tool));
+            KeyFixtures.copyTo(tool, keys);
+            String zone = tool.equals("bind") ? "example.com" : "example.org";
+
+            Cli.Run run = Cli.run("ds", "--zone", zone, "-K", keys.toString(), "--ttl", "86400");
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            List<String> ds = run.stdout().lines().filter(l -> l.contains(" IN DS ")).toList();
+            assertThat(ds).hasSize(2).allSatisfy(l -> assertThat(l).startsWith(zone + ". 86400 IN DS "));
+            for (String line : ds) {
+                String expected = line.replace(" 86400 IN ", " IN ").toLowerCase(Locale.ROOT);
+                assertThat(KeyFixtures.recordedDs(tool).stream().map(s -> s.toLowerCase(Locale.ROOT))).contains(expected);
+            }
+        }
+    }
+
+    @Test
+    void dsWithoutKeySigningKeySaysHowToMakeOne() {
+        Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "--zsk");
+
+        Cli.Run onlyZsk = Cli.run("ds", "--zone", "example.com", "-K", dir.toString());
+        Cli.Run none = Cli.run("ds", "--zone", "example.net", "-K", dir.toString());
+
+        assertThat(onlyZsk.exitCode()).isEqualTo(2);
+        assertThat(onlyZsk.firstErrorLine()).contains("only zone-signing keys")
+                .contains("mxpolicy keygen --zone example.com. -K '" + dir + "'").contains("[ds.no-ksk]");
+        assertThat(none.firstErrorLine()).contains("holds no key for example.net.");
+    }
+}
