@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
+import org.mxpolicy.finding.VerificationFailedException;
 import picocli.CommandLine;
 
 /**
@@ -57,6 +58,11 @@ public final class Main {
             for (Finding finding : invalid.findings()) {
                 err.println(Findings.line(finding));
             }
+        } else if (ex instanceof VerificationFailedException failed) {
+            for (Finding finding : failed.findings()) {
+                err.println(Findings.line(finding));
+            }
+            err.println("mxpolicy: " + failed.getMessage());
         } else if (ex instanceof MxpolicyException known) {
             err.println("mxpolicy: " + known.getMessage());
         } else {

@@ -1,0 +1,574 @@
+package org.mxpolicy.dnssec;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InvalidInputException;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.NSEC3PARAMRecord;
+import org.xbill.DNS.NSEC3Record;
+import org.xbill.DNS.NSECRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Signs a whole zone (RFC 4033-4035, RFC 5155): adds the DNSKEY RRset, builds the NSEC or NSEC3
+ * chain, advances the SOA serial and signs every authoritative RRset, in parallel. Pure: records
+ * and keys in, records out; time is an argument.
+ *
+ * <p>What gets signed: every RRset at the apex and at ordinary names (wildcards included), DS at
+ * delegation points, the DNSKEY RRset and the chain. Not signed: NS at delegation points, glue and
+ * other data below a delegation point or a DNAME (RFC 4035 section 2.2). Signatures, NSEC, NSEC3
+ * and NSEC3PARAM records of an already signed input are dropped and made anew, and so are DNSKEY
+ * records of the keys given; other DNSKEY records stay (another signer's keys).
+ *
+ * <p>Which key signs what: per algorithm, the keys with the SEP flag (KSK, or CSK when the
+ * algorithm has no other key) sign DNSKEY, CDS and CDNSKEY; the keys without it (ZSK) sign the
+ * rest, or the SEP keys do when there are none. Keys without a private key are published, not used
+ * (a pre-published key of a rollover).
+ *
+ * <p>Incremental signing: given the previous signed zone, a signature is kept when its RRset is
+ * unchanged (same records, same TTL), it was made by a key that signs that RRset now, and more than
+ * the policy's refresh window is left of it. When nothing changed at all, not even which
+ * signatures are due, the result equals the previous zone and keeps its serial.
+ */
+public final class ZoneSigner {
+
+    private final SigningPolicy policy;
+    private final int parallelism;
+
+    public ZoneSigner(SigningPolicy policy) {
+        this(policy, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param parallelism the number of threads that sign */
+    public ZoneSigner(SigningPolicy policy, int parallelism) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism " + parallelism);
+        }
+        this.parallelism = parallelism;
+    }
+
+    public SigningPolicy policy() {
+        return policy;
+    }
+
+    /** One RRset to sign and the keys that sign it. */
+    private record Job(Name owner, int type, List<Record> rrset, List<SigningKey> signers) {
+        long ttl() {
+            return rrset.get(0).getTTL();
+        }
+    }
+
+    /**
+     * Signs the zone.
+     *
+     * @param origin the apex
+     * @param zone the zone's records (already signed input is fine: its DNSSEC records are dropped)
+     * @param keys the zone's keys; every algorithm needs a private key with the SEP flag
+     * @param now the signing time
+     * @param previous the previous signed zone, for incremental signing; empty for none
+     * @throws InvalidInputException when the keys cannot sign the zone or the zone cannot be signed
+     *     (DS outside a delegation point, an NSEC3 hash collision)
+     */
+    public SignedZone sign(Name origin, List<Record> zone, List<ZoneKey> keys, Instant now, List<Record> previous)
+            throws InvalidInputException {
+        Instant at = now.truncatedTo(ChronoUnit.SECONDS);
+        Name apex = origin.canonicalize();
+        KeyRoles roles = KeyRoles.of(apex, keys);
+
+        List<Record> data = unsignedData(apex, zone, keys, roles);
+        ZoneStructure structure = ZoneStructure.of(apex, data);
+        checkStructure(structure);
+        ZoneStructure.Node apexNode = structure.apex();
+        SOARecord baseSoa = (SOARecord) apexNode.rrsets.get(Type.SOA).get(0);
+        long chainTtl = Math.min(baseSoa.getMinimum(), baseSoa.getTTL());
+        List<Record> chain = policy.denial() == SigningPolicy.Denial.NSEC
+                ? nsecChain(structure, chainTtl)
+                : nsec3Chain(structure, chainTtl);
+
+        List<Job> jobs = new ArrayList<>();
+        for (ZoneStructure.Node node : structure.nodes()) {
+            for (int type : node.signedTypes()) {
+                if (type != Type.SOA) {
+                    jobs.add(new Job(node.name, type, node.rrsets.get(type), roles.signersOf(type)));
+                }
+            }
+        }
+        for (Record r : chain) {
+            jobs.add(new Job(r.getName(), r.getType(), List.of(r), roles.signersOf(r.getType())));
+        }
+
+        PreviousZone prev = PreviousZone.of(apex, previous);
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger kept = new AtomicInteger();
+        List<List<RRSIGRecord>> signatures = signAll(jobs, apex, at, prev, made, kept);
+
+        OptionalLong prevSerial = prev.serial();
+        if (made.get() == 0 && prevSerial.isPresent() && !SerialFormat.newer(baseSoa.getSerial(), prevSerial.getAsLong())) {
+            // Same serial as last time, if nothing else changed either. (A new signature always
+            // differs from the previous zone's: its inception time is later.)
+            SOARecord soa = withSerial(baseSoa, prevSerial.getAsLong());
+            Job soaJob = new Job(apex, Type.SOA, List.of(soa), roles.signersOf(Type.SOA));
+            AtomicInteger soaMade = new AtomicInteger();
+            AtomicInteger soaKept = new AtomicInteger();
+            List<RRSIGRecord> soaSigs = signJob(soaJob, apex, at, prev, soaMade, soaKept);
+            List<Record> out = assemble(structure, soa, chain, signatures, soaSigs);
+            if (sameRecords(out, canonicalOrder(apex, previous))) {
+                return new SignedZone(apex, out, soa.getSerial(), true, made.get() + soaMade.get(),
+                        kept.get() + soaKept.get());
+            }
+        }
+        long base = prevSerial.isPresent() ? SerialFormat.max(baseSoa.getSerial(), prevSerial.getAsLong()) : baseSoa.getSerial();
+        SOARecord soa = withSerial(baseSoa, policy.serialFormat().next(base, at));
+        Job soaJob = new Job(apex, Type.SOA, List.of(soa), roles.signersOf(Type.SOA));
+        List<RRSIGRecord> soaSigs = signJob(soaJob, apex, at, prev, made, kept);
+        List<Record> out = assemble(structure, soa, chain, signatures, soaSigs);
+        return new SignedZone(apex, out, soa.getSerial(), false, made.get(), kept.get());
+    }
+
+    /**
+     * The zone without its DNSSEC records and with the DNSKEY (and NSEC3PARAM) RRset as this
+     * signer publishes it; owner names in lower case, RRset TTLs made equal (RFC 2181 section 5.2).
+     */
+    private List<Record> unsignedData(Name apex, List<Record> zone, List<ZoneKey> keys, KeyRoles roles)
+            throws InvalidInputException {
+        List<byte[]> ownKeys = keys.stream().map(k -> k.dnskey().rdataToWireCanonical()).toList();
+        List<DNSKEYRecord> foreign = new ArrayList<>();
+        List<Record> data = new ArrayList<>(zone.size() + keys.size() + 1);
+        for (Record r : zone) {
+            int type = r.getType();
+            if (type == Type.RRSIG || type == Type.NSEC || type == Type.NSEC3 || type == Type.NSEC3PARAM) {
+                continue;
+            }
+            if (r instanceof DNSKEYRecord dnskey && r.getName().equals(apex)) {
+                byte[] rdata = r.rdataToWireCanonical();
+                if (ownKeys.stream().noneMatch(k -> Arrays.equals(k, rdata))) {
+                    foreign.add(dnskey);
+                }
+                continue;
+            }
+            Name name = r.getName().canonicalize();
+            data.add(name == r.getName() ? r : r.withName(name));
+        }
+        List<Finding> problems = new ArrayList<>();
+        for (DNSKEYRecord k : foreign) {
+            if (!roles.algorithms().contains(k.getAlgorithm())) {
+                problems.add(Finding.error("dnssec.foreign-key", null, "the zone has a DNSKEY (key tag " + k.getFootprint()
+                        + ", algorithm " + k.getAlgorithm() + ") that is not in the key directory, of an algorithm none of"
+                        + " its keys has; every algorithm in the DNSKEY set must sign the zone (RFC 4035 section 2.2):"
+                        + " remove the record from the zone file or add the key's files"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        long dnskeyTtl = policy.dnskeyTtl().orElse(keys.stream().mapToLong(k -> k.dnskey().getTTL()).min().orElseThrow());
+        for (ZoneKey k : keys) {
+            data.add(dnskey(apex, k.dnskey(), dnskeyTtl));
+        }
+        for (DNSKEYRecord k : foreign) {
+            data.add(dnskey(apex, k, dnskeyTtl));
+        }
+        if (policy.denial() == SigningPolicy.Denial.NSEC3) {
+            // flags 0: no opt-out (RFC 9276 section 3.1); TTL 0 as BIND and Knot publish it.
+            Nsec3Hasher hasher = Nsec3Hasher.recommended();
+            data.add(new NSEC3PARAMRecord(apex, DClass.IN, 0, Nsec3Hasher.SHA1, 0, hasher.iterations(), hasher.salt()));
+        }
+        return data;
+    }
+
+    private static DNSKEYRecord dnskey(Name apex, DNSKEYRecord k, long ttl) {
+        return new DNSKEYRecord(apex, DClass.IN, ttl, k.getFlags(), k.getProtocol(), k.getAlgorithm(), k.getKey());
+    }
+
+    private static void checkStructure(ZoneStructure structure) throws InvalidInputException {
+        List<Finding> problems = new ArrayList<>();
+        for (ZoneStructure.Node node : structure.misplacedDs()) {
+            problems.add(Finding.error("dnssec.ds-not-at-delegation", null, "DS at " + node.name + ", which is "
+                    + (node.kind == ZoneStructure.Kind.APEX ? "the apex: the zone's own DS belongs in the parent zone"
+                            : "not a delegation point (no NS there): DS belongs next to the NS records of a child zone")));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        for (ZoneStructure.Node node : structure.nodes()) {
+            for (Map.Entry<Integer, List<Record>> e : node.rrsets.entrySet()) {
+                e.setValue(sameTtl(dedup(e.getValue())));
+            }
+        }
+    }
+
+    /** Without duplicate records; an RRset is a set (RFC 2181 section 5). */
+    private static List<Record> dedup(List<Record> rrset) {
+        if (rrset.size() == 1) {
+            return rrset;
+        }
+        List<Record> out = new ArrayList<>(rrset.size());
+        for (Record r : rrset) {
+            if (!out.contains(r)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** RFC 2181 section 5.2: the records of an RRset share one TTL; the lowest wins. */
+    private static List<Record> sameTtl(List<Record> rrset) {
+        long min = rrset.stream().mapToLong(Record::getTTL).min().orElseThrow();
+        if (rrset.stream().allMatch(r -> r.getTTL() == min)) {
+            return rrset;
+        }
+        List<Record> out = new ArrayList<>(rrset.size());
+        for (Record r : rrset) {
+            out.add(Record.newRecord(r.getName(), r.getType(), r.getDClass(), min, r.rdataToWireCanonical()));
+        }
+        return out;
+    }
+
+    /** RFC 4034 section 4: one NSEC per name in the chain, pointing at the next; the last at the apex. */
+    static List<Record> nsecChain(ZoneStructure structure, long ttl) {
+        List<ZoneStructure.Node> names = structure.nsecChain();
+        List<Record> out = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            ZoneStructure.Node node = names.get(i);
+            Name next = names.get((i + 1) % names.size()).name;
+            out.add(new NSECRecord(node.name, DClass.IN, ttl, next, node.nsecTypes()));
+        }
+        return out;
+    }
+
+    /** A name of the NSEC3 chain and its hash. */
+    record HashedName(byte[] hash, ZoneStructure.Node node) {}
+
+    /** RFC 5155 section 7.1, with RFC 9276's parameters and no opt-out: every name of the chain hashed. */
+    static List<Record> nsec3Chain(ZoneStructure structure, long ttl) throws InvalidInputException {
+        Nsec3Hasher hasher = Nsec3Hasher.recommended();
+        List<HashedName> hashed = hashChain(structure, hasher);
+        List<Record> out = new ArrayList<>(hashed.size());
+        for (int i = 0; i < hashed.size(); i++) {
+            HashedName h = hashed.get(i);
+            byte[] next = hashed.get((i + 1) % hashed.size()).hash();
+            out.add(new NSEC3Record(nsec3Owner(h.hash(), structure.origin()), DClass.IN, ttl, Nsec3Hasher.SHA1, 0,
+                    hasher.iterations(), hasher.salt(), next, h.node().nsec3Types()));
+        }
+        return out;
+    }
+
+    /** The names of the NSEC3 chain with their hashes, in hash order. */
+    static List<HashedName> hashChain(ZoneStructure structure, Nsec3Hasher hasher) throws InvalidInputException {
+        List<HashedName> hashed = new ArrayList<>();
+        for (ZoneStructure.Node node : structure.nsec3Chain()) {
+            hashed.add(new HashedName(hasher.hash(node.name), node));
+        }
+        hashed.sort(Comparator.comparing(HashedName::hash, Arrays::compareUnsigned));
+        for (int i = 1; i < hashed.size(); i++) {
+            if (Arrays.equals(hashed.get(i - 1).hash(), hashed.get(i).hash())) {
+                throw new InvalidInputException(Finding.error("dnssec.nsec3-collision", null, "the NSEC3 hashes of "
+                        + hashed.get(i - 1).node().name + " and " + hashed.get(i).node().name + " are equal; sign with NSEC"));
+            }
+        }
+        return hashed;
+    }
+
+    static Name nsec3Owner(byte[] hash, Name apex) {
+        return Name.fromConstantString(Nsec3Hasher.base32hex(hash) + "." + apex);
+    }
+
+    private List<List<RRSIGRecord>> signAll(List<Job> jobs, Name apex, Instant at, PreviousZone prev, AtomicInteger made,
+            AtomicInteger kept) {
+        List<List<RRSIGRecord>> results = new ArrayList<>(Collections.nCopies(jobs.size(), null));
+        ForkJoinPool pool = new ForkJoinPool(parallelism);
+        try {
+            pool.submit(() -> IntStream.range(0, jobs.size()).parallel()
+                    .forEach(i -> results.set(i, signJob(jobs.get(i), apex, at, prev, made, kept)))).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+        return results;
+    }
+
+    private List<RRSIGRecord> signJob(Job job, Name apex, Instant at, PreviousZone prev, AtomicInteger made,
+            AtomicInteger kept) {
+        boolean unchanged = prev.sameRrset(job.owner(), job.type(), job.rrset());
+        List<RRSIGRecord> out = new ArrayList<>(job.signers().size());
+        RRset rrset = null;
+        for (SigningKey key : job.signers()) {
+            RRSIGRecord old = unchanged ? prev.reusable(job.owner(), job.type(), job.ttl(), key.key(), apex, at, policy.refresh()) : null;
+            if (old != null) {
+                out.add(old);
+                kept.incrementAndGet();
+                continue;
+            }
+            if (rrset == null) {
+                rrset = new RRset();
+                for (Record r : job.rrset()) {
+                    rrset.addRR(r);
+                }
+            }
+            out.add(sign(job, rrset, key, apex, at));
+            made.incrementAndGet();
+        }
+        return out;
+    }
+
+    private RRSIGRecord sign(Job job, RRset rrset, SigningKey key, Name apex, Instant at) {
+        ZoneKey k = key.key();
+        Instant inception = at.minus(policy.inceptionOffset());
+        Instant expiration = expiration(job.owner(), job.type(), at);
+        RRSIGRecord unsigned = new RRSIGRecord(job.owner(), DClass.IN, job.ttl(), job.type(), k.algorithm().number(),
+                job.ttl(), expiration, inception, k.keyTag(), apex, null);
+        byte[] signature = key.sign(DNSSEC.digestRRset(unsigned, rrset));
+        return new RRSIGRecord(job.owner(), DClass.IN, job.ttl(), job.type(), k.algorithm().number(), job.ttl(),
+                expiration, inception, k.keyTag(), apex, signature);
+    }
+
+    /** {@code at + validity - jitter}, the jitter fixed by owner and type (FNV-1a over their wire form). */
+    Instant expiration(Name owner, int type, Instant at) {
+        long jitter = policy.jitter().getSeconds();
+        long offset = 0;
+        if (jitter > 0) {
+            long h = 0xcbf29ce484222325L;
+            for (byte b : owner.toWireCanonical()) {
+                h = (h ^ (b & 0xff)) * 0x100000001b3L;
+            }
+            h = (h ^ (type >>> 8)) * 0x100000001b3L;
+            h = (h ^ (type & 0xff)) * 0x100000001b3L;
+            offset = Long.remainderUnsigned(h, jitter + 1);
+        }
+        return at.plus(policy.validity()).minusSeconds(offset);
+    }
+
+    private static SOARecord withSerial(SOARecord soa, long serial) {
+        return new SOARecord(soa.getName(), DClass.IN, soa.getTTL(), soa.getHost(), soa.getAdmin(), serial,
+                soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum());
+    }
+
+    /** Every record of the signed zone, in canonical order. */
+    private static List<Record> assemble(ZoneStructure structure, SOARecord soa, List<Record> chain,
+            List<List<RRSIGRecord>> signatures, List<RRSIGRecord> soaSignatures) {
+        TreeMap<Name, List<Record>> byOwner = new TreeMap<>();
+        int count = 0;
+        for (ZoneStructure.Node node : structure.nodes()) {
+            if (node.kind == ZoneStructure.Kind.EMPTY_NON_TERMINAL) {
+                continue;
+            }
+            List<Record> here = byOwner.computeIfAbsent(node.name, n -> new ArrayList<>());
+            for (List<Record> rrset : node.rrsets.values()) {
+                for (Record r : rrset) {
+                    here.add(r.getType() == Type.SOA ? soa : r);
+                    count++;
+                }
+            }
+        }
+        for (Record r : chain) {
+            byOwner.computeIfAbsent(r.getName(), n -> new ArrayList<>()).add(r);
+            count++;
+        }
+        for (List<RRSIGRecord> sigs : signatures) {
+            for (RRSIGRecord sig : sigs) {
+                byOwner.computeIfAbsent(sig.getName(), n -> new ArrayList<>()).add(sig);
+                count++;
+            }
+        }
+        for (RRSIGRecord sig : soaSignatures) {
+            byOwner.get(sig.getName()).add(sig);
+            count++;
+        }
+        List<Record> out = new ArrayList<>(count);
+        for (List<Record> here : byOwner.values()) {
+            here.sort(Record::compareTo);
+            out.addAll(here);
+        }
+        return out;
+    }
+
+    /** Records in the order {@link #assemble} gives, for comparing with a previous zone. */
+    private static List<Record> canonicalOrder(Name apex, List<Record> records) {
+        TreeMap<Name, List<Record>> byOwner = new TreeMap<>();
+        for (Record r : records) {
+            byOwner.computeIfAbsent(r.getName(), n -> new ArrayList<>()).add(r);
+        }
+        List<Record> out = new ArrayList<>(records.size());
+        for (List<Record> here : byOwner.values()) {
+            here.sort(Record::compareTo);
+            out.addAll(here);
+        }
+        return out;
+    }
+
+    /** Same records with the same TTLs; owner names compare without case. */
+    private static boolean sameRecords(List<Record> a, List<Record> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).equals(b.get(i)) || a.get(i).getTTL() != b.get(i).getTTL()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The signing keys per role, checked: every algorithm signs, and has a key with the SEP flag. */
+    private record KeyRoles(List<SigningKey> keySigners, List<SigningKey> zoneSigners, List<Integer> algorithms) {
+
+        static KeyRoles of(Name apex, List<ZoneKey> keys) throws InvalidInputException {
+            List<Finding> problems = new ArrayList<>();
+            if (keys.isEmpty()) {
+                throw new InvalidInputException(Finding.error("dnssec.no-keys", null, "no keys for zone " + apex
+                        + "; make one with: mxpolicy keygen --zone " + apex + " -K DIR"));
+            }
+            TreeMap<Integer, List<ZoneKey>> byAlgorithm = new TreeMap<>();
+            for (ZoneKey k : keys) {
+                if (!k.zone().equals(apex)) {
+                    problems.add(Finding.error("dnssec.key-zone", null, k.baseName() + " is a key of " + k.zone() + ", not of " + apex));
+                }
+                byAlgorithm.computeIfAbsent(k.algorithm().number(), a -> new ArrayList<>()).add(k);
+            }
+            List<SigningKey> keySigners = new ArrayList<>();
+            List<SigningKey> zoneSigners = new ArrayList<>();
+            for (Map.Entry<Integer, List<ZoneKey>> e : byAlgorithm.entrySet()) {
+                List<ZoneKey> usable = e.getValue().stream().filter(k -> k.privateKey().isPresent())
+                        .sorted(DelegationSigner.KEY_ORDER).toList();
+                List<ZoneKey> sep = usable.stream().filter(ZoneKey::isKsk).toList();
+                List<ZoneKey> zsk = usable.stream().filter(k -> !k.isKsk()).toList();
+                if (usable.isEmpty()) {
+                    problems.add(Finding.error("dnssec.no-private-key", null, "no private key for algorithm " + e.getKey()
+                            + " (" + e.getValue().get(0).algorithm().mnemonic() + "): every algorithm in the DNSKEY set must sign"
+                            + " the zone (RFC 4035 section 2.2); add the .private file or remove the .key files of that algorithm"));
+                    continue;
+                }
+                if (sep.isEmpty()) {
+                    problems.add(Finding.error("dnssec.no-ksk", null, "no key with the SEP flag (257, KSK or CSK) for algorithm "
+                            + e.getKey() + " to sign the DNSKEY set; make one with: mxpolicy keygen --ksk --zone " + apex));
+                    continue;
+                }
+                for (ZoneKey k : usable) {
+                    SigningKey signing = SigningKey.of(k);
+                    if (!signing.matchesPublicKey()) {
+                        problems.add(Finding.error("dnssec.key-mismatch", null, k.baseName()
+                                + ": the private key does not belong to the DNSKEY"));
+                        continue;
+                    }
+                    if (k.isKsk()) {
+                        keySigners.add(signing);
+                    }
+                    if (!k.isKsk() || zsk.isEmpty()) {
+                        zoneSigners.add(signing);
+                    }
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidInputException(problems);
+            }
+            return new KeyRoles(List.copyOf(keySigners), List.copyOf(zoneSigners), List.copyOf(byAlgorithm.keySet()));
+        }
+
+        /** DNSKEY, CDS and CDNSKEY: the SEP keys (RFC 6781 section 3.1); everything else: the others. */
+        List<SigningKey> signersOf(int type) {
+            return type == Type.DNSKEY || type == Type.CDS || type == Type.CDNSKEY ? keySigners : zoneSigners;
+        }
+    }
+
+    /** The previous signed zone, indexed for reusing its signatures. */
+    private static final class PreviousZone {
+        private final Map<Name, Map<Integer, List<Record>>> data = new HashMap<>();
+        private final Map<Name, Map<Integer, List<RRSIGRecord>>> signatures = new HashMap<>();
+        private OptionalLong serial = OptionalLong.empty();
+
+        static PreviousZone of(Name apex, List<Record> records) {
+            PreviousZone prev = new PreviousZone();
+            for (Record r : records) {
+                Name name = r.getName().canonicalize();
+                if (r instanceof RRSIGRecord sig) {
+                    prev.signatures.computeIfAbsent(name, n -> new HashMap<>())
+                            .computeIfAbsent(sig.getTypeCovered(), t -> new ArrayList<>(2)).add(sig);
+                } else {
+                    prev.data.computeIfAbsent(name, n -> new HashMap<>())
+                            .computeIfAbsent(r.getType(), t -> new ArrayList<>(1)).add(r);
+                    if (r instanceof SOARecord soa && name.equals(apex)) {
+                        prev.serial = OptionalLong.of(soa.getSerial());
+                    }
+                }
+            }
+            return prev;
+        }
+
+        OptionalLong serial() {
+            return serial;
+        }
+
+        /** Whether the previous zone had exactly this RRset, TTL included. */
+        boolean sameRrset(Name owner, int type, List<Record> rrset) {
+            Map<Integer, List<Record>> here = data.get(owner);
+            List<Record> old = here == null ? null : here.get(type);
+            if (old == null || old.size() != rrset.size() || old.get(0).getTTL() != rrset.get(0).getTTL()) {
+                return false;
+            }
+            if (old.stream().anyMatch(r -> r.getTTL() != rrset.get(0).getTTL())) {
+                return false;
+            }
+            if (rrset.size() == 1) {
+                return Arrays.equals(old.get(0).rdataToWireCanonical(), rrset.get(0).rdataToWireCanonical());
+            }
+            List<byte[]> a = old.stream().map(Record::rdataToWireCanonical).sorted(Arrays::compareUnsigned).toList();
+            List<byte[]> b = rrset.stream().map(Record::rdataToWireCanonical).sorted(Arrays::compareUnsigned).toList();
+            for (int i = 0; i < a.size(); i++) {
+                if (!Arrays.equals(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A previous signature of this RRset by {@code key} that is still good for more than {@code refresh}. */
+        RRSIGRecord reusable(Name owner, int type, long ttl, ZoneKey key, Name apex, Instant at, java.time.Duration refresh) {
+            Map<Integer, List<RRSIGRecord>> here = signatures.get(owner);
+            List<RRSIGRecord> sigs = here == null ? null : here.get(type);
+            if (sigs == null) {
+                return null;
+            }
+            int labels = owner.labels() - 1 - (owner.isWild() ? 1 : 0);
+            for (RRSIGRecord sig : sigs) {
+                if (sig.getFootprint() == key.keyTag() && sig.getAlgorithm() == key.algorithm().number()
+                        && sig.getSigner().equals(apex) && sig.getOrigTTL() == ttl && sig.getTTL() == ttl
+                        && sig.getLabels() == labels && !sig.getTimeSigned().isAfter(at)
+                        && sig.getExpire().isAfter(at.plus(refresh))) {
+                    return sig.getName().equals(owner) && sig.getName().canonicalize() == sig.getName()
+                            ? sig : (RRSIGRecord) sig.withName(owner);
+                }
+            }
+            return null;
+        }
+    }
+}

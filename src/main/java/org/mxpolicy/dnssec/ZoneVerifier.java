@@ -1,0 +1,526 @@
+package org.mxpolicy.dnssec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.Severity;
+import org.mxpolicy.finding.SourcePosition;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.NSEC3PARAMRecord;
+import org.xbill.DNS.NSEC3Record;
+import org.xbill.DNS.NSECRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Checks a signed zone the way a validator would see it, and more: every RRSIG against the DNSKEY
+ * RRset (cryptographically, and its validity period), that every authoritative RRset has a valid
+ * signature of every algorithm in the DNSKEY set (RFC 4035 section 2.2), that the DNSKEY set is
+ * signed by a key with the SEP flag, and that the NSEC or NSEC3 chain is complete: the expected
+ * chain is computed from the zone's data and compared record by record, type bitmaps included
+ * (RFC 4035 section 2.3, RFC 5155 section 7.1). Pure: records in, findings out; every problem is
+ * reported, in canonical owner-name order.
+ *
+ * <p>Finding ids: {@code dnssec.bad-signature}, {@code dnssec.missing-signature},
+ * {@code dnssec.unknown-key}, {@code dnssec.expired}, {@code dnssec.not-yet-valid},
+ * {@code dnssec.expiring} (warning), {@code dnssec.unexpected-signature},
+ * {@code dnssec.orphan-signature}, {@code dnssec.no-dnskey}, {@code dnssec.dnskey-not-self-signed},
+ * {@code dnssec.no-chain}, {@code dnssec.mixed-chain}, {@code dnssec.nsec-missing},
+ * {@code dnssec.nsec-gap}, {@code dnssec.nsec-bitmap}, {@code dnssec.nsec-extra},
+ * {@code dnssec.nsec3-missing}, {@code dnssec.nsec3-gap}, {@code dnssec.nsec3-bitmap},
+ * {@code dnssec.nsec3-extra}, {@code dnssec.nsec3-params}, {@code dnssec.nsec3param-missing},
+ * {@code dnssec.nsec3-iterations} (warning), {@code dnssec.chain-ttl} (warning).
+ */
+public final class ZoneVerifier {
+
+    private final int parallelism;
+
+    public ZoneVerifier() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public ZoneVerifier(int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism " + parallelism);
+        }
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * What verification found.
+     *
+     * @param findings every problem, errors and warnings
+     * @param denial the zone's chain type, empty when it has none
+     * @param rrsets authoritative RRsets checked
+     * @param signatures RRSIGs checked
+     * @param earliestExpiration the earliest expiration of a valid signature, empty when none
+     */
+    public record Result(List<Finding> findings, Optional<SigningPolicy.Denial> denial, int rrsets, int signatures,
+            Optional<Instant> earliestExpiration) {
+
+        public Result {
+            findings = List.copyOf(findings);
+        }
+
+        public boolean hasErrors() {
+            return findings.stream().anyMatch(Finding::isError);
+        }
+    }
+
+    /** An RRset that must be signed. */
+    private record Unit(Name owner, int type, List<Record> rrset) {}
+
+    /**
+     * What checking one RRset's signatures found.
+     *
+     * @param sepAlgorithms algorithms with a signature by a key with the SEP flag, valid or not
+     */
+    private record UnitResult(List<Finding> findings, int signatures, Set<Integer> sepAlgorithms, Instant earliest) {}
+
+    /**
+     * Verifies a signed zone.
+     *
+     * @param origin the apex
+     * @param records every record of the zone
+     * @param now the time signatures must be valid at
+     * @param horizon signatures that expire sooner than this after {@code now} are reported as
+     *     warnings ({@code dnssec.expiring}); zero for none
+     * @param source the file name, for findings
+     */
+    public Result verify(Name origin, List<Record> records, Instant now, Duration horizon, String source) {
+        Name apex = origin.canonicalize();
+        SourcePosition where = SourcePosition.file(source);
+        Map<Name, Map<Integer, List<RRSIGRecord>>> signatures = new HashMap<>();
+        TreeMap<Name, List<NSECRecord>> nsecs = new TreeMap<>();
+        TreeMap<Name, List<NSEC3Record>> nsec3s = new TreeMap<>();
+        List<Record> data = new ArrayList<>(records.size());
+        for (Record r : records) {
+            Name name = r.getName().canonicalize();
+            if (r instanceof RRSIGRecord sig) {
+                signatures.computeIfAbsent(name, n -> new HashMap<>())
+                        .computeIfAbsent(sig.getTypeCovered(), t -> new ArrayList<>(2)).add(sig);
+            } else if (r instanceof NSECRecord nsec) {
+                nsecs.computeIfAbsent(name, n -> new ArrayList<>(1)).add(nsec);
+            } else if (r instanceof NSEC3Record nsec3) {
+                nsec3s.computeIfAbsent(name, n -> new ArrayList<>(1)).add(nsec3);
+            } else {
+                data.add(r);
+            }
+        }
+        ZoneStructure structure = ZoneStructure.of(apex, data);
+        List<Finding> findings = new ArrayList<>();
+        ZoneStructure.Node apexNode = structure.apex();
+        if (apexNode == null || !apexNode.rrsets.containsKey(Type.SOA)) {
+            findings.add(Finding.error("dnssec.no-soa", where, "no SOA record at the apex " + apex));
+            return new Result(findings, Optional.empty(), 0, 0, Optional.empty());
+        }
+        List<DNSKEYRecord> dnskeys = apexNode.rrsets.getOrDefault(Type.DNSKEY, List.of()).stream()
+                .map(DNSKEYRecord.class::cast).toList();
+        if (dnskeys.isEmpty()) {
+            findings.add(Finding.error("dnssec.no-dnskey", where, "no DNSKEY records at the apex " + apex
+                    + ": the zone is not signed"));
+        }
+        Keys keys = new Keys(apex, dnskeys);
+
+        List<Unit> units = new ArrayList<>();
+        for (ZoneStructure.Node node : structure.nodes()) {
+            for (int type : node.signedTypes()) {
+                units.add(new Unit(node.name, type, node.rrsets.get(type)));
+            }
+        }
+        nsecs.forEach((name, list) -> units.add(new Unit(name, Type.NSEC, List.copyOf(list))));
+        nsec3s.forEach((name, list) -> units.add(new Unit(name, Type.NSEC3, List.copyOf(list))));
+        units.sort(Comparator.comparing(Unit::owner).thenComparingInt(Unit::type));
+
+        UnitResult[] results = verifyAll(units, signatures, keys, apex, now, horizon, where);
+        Set<Integer> dnskeySepAlgorithms = new TreeSet<>();
+        int signatureCount = 0;
+        Instant earliest = null;
+        for (int i = 0; i < units.size(); i++) {
+            UnitResult result = results[i];
+            findings.addAll(result.findings());
+            signatureCount += result.signatures();
+            if (result.earliest() != null && (earliest == null || result.earliest().isBefore(earliest))) {
+                earliest = result.earliest();
+            }
+            if (units.get(i).type() == Type.DNSKEY && units.get(i).owner().equals(apex)) {
+                dnskeySepAlgorithms.addAll(result.sepAlgorithms());
+            }
+        }
+        for (int algorithm : keys.algorithms()) {
+            if (!dnskeySepAlgorithms.contains(algorithm)) {
+                findings.add(Finding.error("dnssec.dnskey-not-self-signed", where, apex + " DNSKEY has no signature"
+                        + " by an algorithm " + algorithm + " key with the SEP flag (KSK or CSK); validators that start"
+                        + " from the DS in the parent cannot trust the zone's keys"));
+            }
+        }
+        findings.addAll(strays(structure, signatures, units, where));
+
+        Optional<SigningPolicy.Denial> denial = Optional.empty();
+        boolean nsec3 = !nsec3s.isEmpty() || apexNode.rrsets.containsKey(Type.NSEC3PARAM);
+        if (nsec3 && !nsecs.isEmpty()) {
+            findings.add(Finding.error("dnssec.mixed-chain", where, "the zone has both NSEC and NSEC3 records; it needs one"
+                    + " chain"));
+        }
+        SOARecord soa = (SOARecord) apexNode.rrsets.get(Type.SOA).get(0);
+        long chainTtl = Math.min(soa.getMinimum(), soa.getTTL());
+        if (nsec3) {
+            denial = Optional.of(SigningPolicy.Denial.NSEC3);
+            findings.addAll(checkNsec3(structure, nsec3s, chainTtl, where));
+        } else if (!nsecs.isEmpty()) {
+            denial = Optional.of(SigningPolicy.Denial.NSEC);
+            findings.addAll(checkNsec(structure, nsecs, chainTtl, where));
+        } else {
+            findings.add(Finding.error("dnssec.no-chain", where, "no NSEC or NSEC3 records: nothing proves that a name or"
+                    + " type does not exist, and validators treat every negative answer as bogus"));
+        }
+        return new Result(findings, denial, units.size(), signatureCount, Optional.ofNullable(earliest));
+    }
+
+    /** The DNSKEY set, by key tag and algorithm, with the public keys made ready once. */
+    private static final class Keys {
+        private final Map<Integer, List<DNSKEYRecord>> byTagAndAlgorithm = new HashMap<>();
+        private final Map<DNSKEYRecord, VerifyingKey> verifying = new IdentityHashMap<>();
+        private final Set<Integer> algorithms = new TreeSet<>();
+
+        Keys(Name apex, List<DNSKEYRecord> dnskeys) {
+            for (DNSKEYRecord k : dnskeys) {
+                if ((k.getFlags() & ZoneKey.FLAG_ZONE) == 0 || k.getProtocol() != 3) {
+                    continue;
+                }
+                byTagAndAlgorithm.computeIfAbsent(k.getFootprint() << 8 | k.getAlgorithm(), x -> new ArrayList<>(1)).add(k);
+                verifying.put(k, VerifyingKey.of(k));
+                algorithms.add(k.getAlgorithm());
+            }
+        }
+
+        List<DNSKEYRecord> find(RRSIGRecord sig) {
+            return byTagAndAlgorithm.getOrDefault(sig.getFootprint() << 8 | sig.getAlgorithm(), List.of());
+        }
+
+        Set<Integer> algorithms() {
+            return algorithms;
+        }
+
+        boolean verifies(DNSKEYRecord key, RRSIGRecord sig, byte[] data, RRset rrset, Instant now) {
+            VerifyingKey fast = verifying.get(key);
+            if (fast != null) {
+                return fast.verify(data, sig.getSignature());
+            }
+            try {
+                DNSSEC.verify(rrset, sig, key, now);
+                return true;
+            } catch (DNSSEC.DNSSECException e) {
+                return false;
+            }
+        }
+    }
+
+    private UnitResult[] verifyAll(List<Unit> units, Map<Name, Map<Integer, List<RRSIGRecord>>> signatures, Keys keys,
+            Name apex, Instant now, Duration horizon, SourcePosition where) {
+        UnitResult[] results = new UnitResult[units.size()];
+        ForkJoinPool pool = new ForkJoinPool(parallelism);
+        try {
+            pool.submit(() -> IntStream.range(0, units.size()).parallel().forEach(i -> {
+                Unit unit = units.get(i);
+                Map<Integer, List<RRSIGRecord>> here = signatures.get(unit.owner());
+                List<RRSIGRecord> sigs = here == null ? List.of() : here.getOrDefault(unit.type(), List.of());
+                results[i] = verifyUnit(unit, sigs, keys, apex, now, horizon, where);
+            })).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+        return results;
+    }
+
+    private static UnitResult verifyUnit(Unit unit, List<RRSIGRecord> sigs, Keys keys, Name apex, Instant now,
+            Duration horizon, SourcePosition where) {
+        List<Finding> findings = new ArrayList<>();
+        Set<Integer> present = new HashSet<>();
+        Set<Integer> valid = new HashSet<>();
+        Set<Integer> sepSigned = new HashSet<>();
+        Instant earliest = null;
+        String what = unit.owner() + " " + Type.string(unit.type());
+        int labels = unit.owner().labels() - 1 - (unit.owner().isWild() ? 1 : 0);
+        RRset rrset = new RRset();
+        unit.rrset().forEach(rrset::addRR);
+        for (RRSIGRecord sig : sigs) {
+            present.add(sig.getAlgorithm());
+            String by = what + " RRSIG by key tag " + sig.getFootprint() + " (algorithm " + sig.getAlgorithm() + ")";
+            List<DNSKEYRecord> candidates = sig.getSigner().equals(apex) ? keys.find(sig) : List.of();
+            if (candidates.isEmpty()) {
+                findings.add(Finding.error("dnssec.unknown-key", where, by + " signed by " + sig.getSigner()
+                        + ": no such key in the DNSKEY set of " + apex));
+                continue;
+            }
+            if (candidates.stream().anyMatch(k -> (k.getFlags() & ZoneKey.FLAG_SEP) != 0)) {
+                // Whether it verifies is reported below; "not self-signed" is for no such signature at all.
+                sepSigned.add(sig.getAlgorithm());
+            }
+            if (now.isAfter(sig.getExpire())) {
+                findings.add(Finding.error("dnssec.expired", where, by + " expired at " + sig.getExpire()
+                        + "; re-sign the zone"));
+                continue;
+            }
+            if (now.isBefore(sig.getTimeSigned())) {
+                findings.add(Finding.error("dnssec.not-yet-valid", where, by + " is valid only from "
+                        + sig.getTimeSigned() + "; check the signer's clock"));
+                continue;
+            }
+            if (sig.getLabels() != labels) {
+                findings.add(Finding.error("dnssec.bad-signature", where, by + " has labels " + sig.getLabels()
+                        + ", but the owner name has " + labels + " (RFC 4034 section 3.1.3)"));
+                continue;
+            }
+            byte[] signed = DNSSEC.digestRRset(sig, rrset);
+            boolean verifies = false;
+            for (DNSKEYRecord key : candidates) {
+                if (keys.verifies(key, sig, signed, rrset, now)) {
+                    verifies = true;
+                    break;
+                }
+            }
+            if (!verifies) {
+                findings.add(Finding.error("dnssec.bad-signature", where, by + " does not verify: the signature does not"
+                        + " match the records and the key"));
+                continue;
+            }
+            valid.add(sig.getAlgorithm());
+            if (earliest == null || sig.getExpire().isBefore(earliest)) {
+                earliest = sig.getExpire();
+            }
+            if (sig.getExpire().isBefore(now.plus(horizon))) {
+                findings.add(new Finding(Severity.WARNING, "dnssec.expiring", where, by + " expires at " + sig.getExpire()
+                        + ", within " + horizonText(horizon) + "; re-sign the zone"));
+            }
+        }
+        for (int algorithm : keys.algorithms()) {
+            if (!valid.contains(algorithm) && !present.contains(algorithm)) {
+                findings.add(Finding.error("dnssec.missing-signature", where, what + " has no signature by an algorithm "
+                        + algorithm + " key; every RRset needs one per algorithm in the DNSKEY set (RFC 4035 section 2.2)"));
+            }
+        }
+        return new UnitResult(findings, sigs.size(), sepSigned, earliest);
+    }
+
+    private static String horizonText(Duration d) {
+        long seconds = d.getSeconds();
+        if (seconds % 86400 == 0) {
+            return seconds / 86400 + "d";
+        }
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        return seconds + "s";
+    }
+
+    /** Signatures over RRsets that must not be signed (glue, delegation NS) or that do not exist. */
+    private static List<Finding> strays(ZoneStructure structure, Map<Name, Map<Integer, List<RRSIGRecord>>> signatures,
+            List<Unit> units, SourcePosition where) {
+        Set<String> expected = new HashSet<>();
+        for (Unit u : units) {
+            expected.add(u.owner() + "/" + u.type());
+        }
+        List<Finding> findings = new ArrayList<>();
+        TreeMap<Name, Map<Integer, List<RRSIGRecord>>> sorted = new TreeMap<>(signatures);
+        sorted.forEach((name, byType) -> new TreeMap<>(byType).forEach((type, sigs) -> {
+            if (expected.contains(name + "/" + type)) {
+                return;
+            }
+            ZoneStructure.Node node = structure.node(name);
+            String what = name + " " + Type.string(type);
+            if (node != null && node.rrsets.containsKey(type)) {
+                findings.add(Finding.error("dnssec.unexpected-signature", where, what + " is signed, but the zone is not"
+                        + " authoritative for it (delegation NS, glue or occluded data; RFC 4035 section 2.2)"));
+            } else {
+                findings.add(Finding.error("dnssec.orphan-signature", where, what + " RRSIG covers an RRset that is not in"
+                        + " the zone"));
+            }
+        }));
+        return findings;
+    }
+
+    private static List<Finding> checkNsec(ZoneStructure structure, TreeMap<Name, List<NSECRecord>> nsecs, long ttl,
+            SourcePosition where) {
+        List<Finding> findings = new ArrayList<>();
+        List<ZoneStructure.Node> chain = structure.nsecChain();
+        Set<Name> names = new HashSet<>();
+        for (int i = 0; i < chain.size(); i++) {
+            ZoneStructure.Node node = chain.get(i);
+            names.add(node.name);
+            List<NSECRecord> here = nsecs.get(node.name);
+            if (here == null) {
+                findings.add(Finding.error("dnssec.nsec-missing", where, "no NSEC record at " + node.name
+                        + "; the NSEC chain must include every name of the zone (RFC 4034 section 4)"));
+                continue;
+            }
+            if (here.size() > 1) {
+                findings.add(Finding.error("dnssec.nsec-extra", where, here.size() + " NSEC records at " + node.name
+                        + "; a name has one"));
+            }
+            NSECRecord nsec = here.get(0);
+            Name next = chain.get((i + 1) % chain.size()).name;
+            if (!nsec.getNext().equals(next)) {
+                findings.add(Finding.error("dnssec.nsec-gap", where, "the NSEC record at " + node.name + " points to "
+                        + nsec.getNext() + ", but the next name in the zone is " + next));
+            }
+            int[] expected = node.nsecTypes();
+            int[] actual = sortedTypes(nsec.getTypes());
+            if (!Arrays.equals(expected, actual)) {
+                findings.add(Finding.error("dnssec.nsec-bitmap", where, "the NSEC record at " + node.name + " lists "
+                        + ZoneStructure.typeList(actual) + ", but the name has " + ZoneStructure.typeList(expected)));
+            }
+            if (nsec.getTTL() != ttl) {
+                findings.add(Finding.warning("dnssec.chain-ttl", where, "the NSEC record at " + node.name + " has TTL "
+                        + nsec.getTTL() + "; RFC 9077 asks for the lesser of the SOA's TTL and MINIMUM, " + ttl));
+            }
+        }
+        for (Name name : nsecs.keySet()) {
+            if (!names.contains(name)) {
+                findings.add(Finding.error("dnssec.nsec-extra", where, "NSEC record at " + name + ", which is not a name"
+                        + " of the zone's chain (glue, occluded data or no data at all)"));
+            }
+        }
+        return findings;
+    }
+
+    private static List<Finding> checkNsec3(ZoneStructure structure, TreeMap<Name, List<NSEC3Record>> nsec3s, long ttl,
+            SourcePosition where) {
+        List<Finding> findings = new ArrayList<>();
+        Name apex = structure.origin();
+        List<Record> params = structure.apex().rrsets.getOrDefault(Type.NSEC3PARAM, List.of());
+        int iterations;
+        byte[] salt;
+        NSEC3PARAMRecord param = params.stream().map(NSEC3PARAMRecord.class::cast)
+                .filter(p -> p.getHashAlgorithm() == Nsec3Hasher.SHA1 && p.getFlags() == 0).findFirst().orElse(null);
+        if (param != null) {
+            iterations = param.getIterations();
+            salt = param.getSalt() == null ? new byte[0] : param.getSalt();
+        } else {
+            findings.add(Finding.error("dnssec.nsec3param-missing", where, "no NSEC3PARAM record (hash 1, flags 0) at "
+                    + apex + "; authoritative servers need it to answer with the NSEC3 chain"));
+            if (nsec3s.isEmpty()) {
+                return findings;
+            }
+            NSEC3Record first = nsec3s.firstEntry().getValue().get(0);
+            iterations = first.getIterations();
+            salt = first.getSalt() == null ? new byte[0] : first.getSalt();
+        }
+        if (iterations > 0) {
+            findings.add(Finding.warning("dnssec.nsec3-iterations", where, "NSEC3 with " + iterations
+                    + " extra iterations; RFC 9276 section 3.1 asks for 0, and validators may treat more as insecure"));
+        }
+        boolean optOut = nsec3s.values().stream().flatMap(List::stream).anyMatch(r -> (r.getFlags() & 1) != 0);
+
+        List<ZoneSigner.HashedName> expected;
+        try {
+            expected = ZoneSigner.hashChain(structure, new Nsec3Hasher(iterations, salt));
+        } catch (InvalidInputException e) {
+            findings.addAll(e.findings().stream().map(f -> Finding.error(f.id(), where, f.message())).toList());
+            return findings;
+        }
+        Map<String, ZoneStructure.Node> expectedByLabel = new HashMap<>();
+        for (ZoneSigner.HashedName h : expected) {
+            expectedByLabel.put(Nsec3Hasher.base32hex(h.hash()), h.node());
+        }
+
+        // The records as they are, in hash order, to follow their next-hash pointers.
+        TreeMap<String, NSEC3Record> actual = new TreeMap<>();
+        for (Map.Entry<Name, List<NSEC3Record>> e : nsec3s.entrySet()) {
+            Name owner = e.getKey();
+            String label = owner.labels() == apex.labels() + 1 && owner.subdomain(apex) ? owner.getLabelString(0) : null;
+            byte[] hash = label == null ? null : Nsec3Hasher.fromBase32hex(label);
+            if (hash == null) {
+                findings.add(Finding.error("dnssec.nsec3-extra", where, "NSEC3 record at " + owner + ", which is not a"
+                        + " base32hex SHA-1 hash directly below " + apex));
+                continue;
+            }
+            if (e.getValue().size() > 1) {
+                findings.add(Finding.error("dnssec.nsec3-extra", where, e.getValue().size() + " NSEC3 records at " + owner));
+            }
+            NSEC3Record r = e.getValue().get(0);
+            byte[] rSalt = r.getSalt() == null ? new byte[0] : r.getSalt();
+            if (r.getHashAlgorithm() != Nsec3Hasher.SHA1 || r.getIterations() != iterations || !Arrays.equals(rSalt, salt)) {
+                findings.add(Finding.error("dnssec.nsec3-params", where, "the NSEC3 record at " + owner + " has hash "
+                        + r.getHashAlgorithm() + ", " + r.getIterations() + " iterations and salt "
+                        + (rSalt.length == 0 ? "-" : java.util.HexFormat.of().formatHex(rSalt))
+                        + ", unlike the zone's NSEC3PARAM"));
+            }
+            actual.put(label.toLowerCase(java.util.Locale.ROOT), r);
+        }
+
+        for (ZoneSigner.HashedName h : expected) {
+            String label = Nsec3Hasher.base32hex(h.hash());
+            NSEC3Record r = actual.get(label);
+            ZoneStructure.Node node = h.node();
+            if (r == null) {
+                boolean optional = optOut && (node.insecureDelegation() || node.kind == ZoneStructure.Kind.EMPTY_NON_TERMINAL);
+                if (!optional) {
+                    findings.add(Finding.error("dnssec.nsec3-missing", where, "no NSEC3 record for " + node.name + " (at "
+                            + label + "." + apex + "); the chain must include every name (RFC 5155 section 7.1)"));
+                }
+                continue;
+            }
+            int[] expectedTypes = node.nsec3Types();
+            int[] actualTypes = sortedTypes(r.getTypes());
+            if (!Arrays.equals(expectedTypes, actualTypes)) {
+                findings.add(Finding.error("dnssec.nsec3-bitmap", where, "the NSEC3 record for " + node.name + " (at "
+                        + label + "." + apex + ") lists " + ZoneStructure.typeList(actualTypes) + ", but the name has "
+                        + ZoneStructure.typeList(expectedTypes)));
+            }
+        }
+        List<String> labels = new ArrayList<>(actual.keySet());
+        for (int i = 0; i < labels.size(); i++) {
+            String label = labels.get(i);
+            NSEC3Record r = actual.get(label);
+            if (!expectedByLabel.containsKey(label) && !optOut) {
+                findings.add(Finding.error("dnssec.nsec3-extra", where, "NSEC3 record at " + label + "." + apex
+                        + " matches no name of the zone"));
+            }
+            String next = labels.get((i + 1) % labels.size());
+            String pointsTo = Nsec3Hasher.base32hex(r.getNext());
+            if (!pointsTo.equals(next)) {
+                findings.add(Finding.error("dnssec.nsec3-gap", where, "the NSEC3 record at " + label + "." + apex
+                        + " points to " + pointsTo + ", but the next hash in the zone is " + next));
+            }
+            if (r.getTTL() != ttl) {
+                findings.add(Finding.warning("dnssec.chain-ttl", where, "the NSEC3 record at " + label + "." + apex
+                        + " has TTL " + r.getTTL() + "; RFC 9077 asks for the lesser of the SOA's TTL and MINIMUM, " + ttl));
+            }
+        }
+        return findings;
+    }
+
+    private static int[] sortedTypes(int[] types) {
+        return Arrays.stream(types).distinct().sorted().toArray();
+    }
+}

@@ -1,0 +1,108 @@
+package org.mxpolicy.zone;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.SourcePosition;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * Reads a zone in master file format (RFC 1035 section 5) with dnsjava's parser, and checks what
+ * every later step relies on: class IN only, every owner name inside the zone, exactly one SOA,
+ * at the apex.
+ *
+ * <p>{@code $ORIGIN}, {@code $TTL} and {@code $GENERATE} work as in BIND. {@code $INCLUDE} works
+ * with an absolute path; a relative one is refused, because a stream has no directory to resolve
+ * it against.
+ */
+public final class ZoneFileReader {
+
+    /** dnsjava's parse errors read {@code <none>:LINE: message} for a stream. */
+    private static final Pattern PARSE_ERROR = Pattern.compile("^.*?:(\\d+): (.*)$", Pattern.DOTALL);
+    /** Out-of-zone names are listed up to this many; a file full of them needs one fix. */
+    private static final int MAX_LISTED = 20;
+
+    private ZoneFileReader() {}
+
+    /**
+     * Every record of the zone, in file order.
+     *
+     * @param source the file name, for messages
+     * @param origin the zone apex; relative names are relative to it until {@code $ORIGIN}
+     * @throws InvalidInputException a syntax error (with its line), a record outside the zone or of
+     *     another class, or a missing or misplaced SOA
+     */
+    public static List<Record> read(InputStream in, String source, Name origin) throws InvalidInputException {
+        List<Record> records = new ArrayList<>();
+        try (Master master = new Master(in, origin)) {
+            Record record;
+            while ((record = master.nextRecord()) != null) {
+                records.add(record);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw parseError(e, source);
+        }
+        check(records, source, origin);
+        return records;
+    }
+
+    private static InvalidInputException parseError(Exception e, String source) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Matcher m = PARSE_ERROR.matcher(message);
+        int line = 0;
+        if (m.matches()) {
+            line = Integer.parseInt(m.group(1));
+            message = m.group(2);
+        }
+        if (message.contains("relative path when parsing from stream")) {
+            message = "$INCLUDE with a relative path is not supported; give the included file's absolute path";
+        }
+        return new InvalidInputException("zone.syntax", SourcePosition.at(source, line, 0), message);
+    }
+
+    private static void check(List<Record> records, String source, Name origin) throws InvalidInputException {
+        List<Finding> problems = new ArrayList<>();
+        SourcePosition where = SourcePosition.file(source);
+        int outside = 0;
+        int soaAtApex = 0;
+        for (Record r : records) {
+            if (!r.getName().subdomain(origin)) {
+                if (++outside <= MAX_LISTED) {
+                    problems.add(Finding.error("zone.outside", where, r.getName() + " " + Type.string(r.getType())
+                            + " is not in zone " + origin + "; remove it or check $ORIGIN"));
+                }
+            } else if (r.getDClass() != DClass.IN) {
+                problems.add(Finding.error("zone.class", where, r.getName() + " " + Type.string(r.getType())
+                        + " is of class " + DClass.string(r.getDClass()) + "; only IN is supported"));
+            } else if (r.getType() == Type.SOA) {
+                if (r.getName().equals(origin)) {
+                    soaAtApex++;
+                } else {
+                    problems.add(Finding.error("zone.soa", where, "SOA at " + r.getName()
+                            + ", which is not the apex " + origin));
+                }
+            }
+        }
+        if (outside > MAX_LISTED) {
+            problems.add(Finding.error("zone.outside", where, (outside - MAX_LISTED) + " more records are not in zone " + origin));
+        }
+        if (soaAtApex == 0) {
+            problems.add(Finding.error("zone.soa", where, "no SOA record at the apex " + origin
+                    + "; is this the zone file of " + origin + "?"));
+        } else if (soaAtApex > 1) {
+            problems.add(Finding.error("zone.soa", where, soaAtApex + " SOA records at " + origin + "; a zone has exactly one"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+    }
+}
