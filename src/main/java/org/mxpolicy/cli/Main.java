@@ -33,6 +33,9 @@ public final class Main {
         MxpolicyCommand root = new MxpolicyCommand();
         CommandLine cmd = new CommandLine(root);
         cmd.addSubcommand("completion", new CompletionCommand());
+        // Descriptions are written as lines of up to 100 columns; wider terminals get wider help.
+        cmd.setUsageHelpWidth(110);
+        cmd.setUsageHelpAutoWidth(true);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setParameterExceptionHandler(Main::usageError);

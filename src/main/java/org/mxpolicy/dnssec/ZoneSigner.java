@@ -12,10 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.xbill.DNS.DClass;
@@ -299,21 +296,8 @@ public final class ZoneSigner {
     private List<List<RRSIGRecord>> signAll(List<Job> jobs, Name apex, Instant at, PreviousZone prev, AtomicInteger made,
             AtomicInteger kept) {
         List<List<RRSIGRecord>> results = new ArrayList<>(Collections.nCopies(jobs.size(), null));
-        ForkJoinPool pool = new ForkJoinPool(parallelism);
-        try {
-            pool.submit(() -> IntStream.range(0, jobs.size()).parallel()
-                    .forEach(i -> results.set(i, signJob(jobs.get(i), apex, at, prev, made, kept)))).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while signing", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdown();
-        }
+        Parallel.forEach(jobs.size(), parallelism, "signing",
+                i -> results.set(i, signJob(jobs.get(i), apex, at, prev, made, kept)));
         return results;
     }
 

@@ -14,9 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.Severity;
@@ -240,25 +237,12 @@ public final class ZoneVerifier {
     private UnitResult[] verifyAll(List<Unit> units, Map<Name, Map<Integer, List<RRSIGRecord>>> signatures, Keys keys,
             Name apex, Instant now, Duration horizon, SourcePosition where) {
         UnitResult[] results = new UnitResult[units.size()];
-        ForkJoinPool pool = new ForkJoinPool(parallelism);
-        try {
-            pool.submit(() -> IntStream.range(0, units.size()).parallel().forEach(i -> {
-                Unit unit = units.get(i);
-                Map<Integer, List<RRSIGRecord>> here = signatures.get(unit.owner());
-                List<RRSIGRecord> sigs = here == null ? List.of() : here.getOrDefault(unit.type(), List.of());
-                results[i] = verifyUnit(unit, sigs, keys, apex, now, horizon, where);
-            })).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while verifying", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdown();
-        }
+        Parallel.forEach(units.size(), parallelism, "verifying", i -> {
+            Unit unit = units.get(i);
+            Map<Integer, List<RRSIGRecord>> here = signatures.get(unit.owner());
+            List<RRSIGRecord> sigs = here == null ? List.of() : here.getOrDefault(unit.type(), List.of());
+            results[i] = verifyUnit(unit, sigs, keys, apex, now, horizon, where);
+        });
         return results;
     }
 
