@@ -1,0 +1,96 @@
+package org.mxpolicy.server;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.mxpolicy.cert.CertificateChain;
+import org.mxpolicy.cert.HostNames;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.SourcePosition;
+
+/**
+ * What the server checks of a policy host's certificate before it serves the host. Senders fetch
+ * the policy over HTTPS and validate the certificate for the policy host (RFC 8461 section 3.3),
+ * so a certificate that fails this makes the policy unreachable for every sender.
+ *
+ * <ul>
+ *   <li>expired or not yet valid: the host is refused ({@code serve.cert-expired},
+ *       {@code serve.cert-not-yet-valid}, errors);
+ *   <li>the key does not belong to the certificate: the host is refused ({@code serve.key-mismatch});
+ *   <li>the certificate does not cover the host name: warning ({@code serve.cert-wrong-host});
+ *   <li>a wildcard certificate: warning ({@code serve.cert-wildcard}), since TR-03108-08-R asks
+ *       for certificates that name the host rather than wildcards.
+ * </ul>
+ */
+public final class PolicyHostChecks {
+
+    private PolicyHostChecks() {}
+
+    /**
+     * Checks one host.
+     *
+     * @param where the config place that names the certificate
+     * @return errors mean the host must not be served; warnings are reported and the host is served
+     */
+    public static List<Finding> check(PolicyHost host, Instant now, SourcePosition where) {
+        List<Finding> findings = new ArrayList<>();
+        CertificateChain chain = host.chain();
+        X509Certificate leaf = chain.leaf();
+        Instant notBefore = leaf.getNotBefore().toInstant();
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        if (now.isAfter(notAfter)) {
+            findings.add(Finding.error("serve.cert-expired", where, "the certificate in " + chain.source()
+                    + " expired at " + notAfter + ": " + host.host() + " is not served; renew the certificate"));
+        } else if (now.isBefore(notBefore)) {
+            findings.add(Finding.error("serve.cert-not-yet-valid", where, "the certificate in " + chain.source()
+                    + " is not valid before " + notBefore + ": " + host.host() + " is not served"));
+        }
+        if (!keyMatches(host.key(), leaf.getPublicKey())) {
+            findings.add(Finding.error("serve.key-mismatch", where, "the private key is not the key of the certificate in "
+                    + chain.source() + ": " + host.host() + " is not served; give the key the certificate was issued for"));
+        }
+        if (!HostNames.covers(leaf, host.host())) {
+            List<String> names = HostNames.presentedNames(leaf);
+            findings.add(Finding.warning("serve.cert-wrong-host", where, "the certificate in " + chain.source()
+                    + " is not valid for " + host.host() + " (it covers "
+                    + (names.isEmpty() ? "no host name" : String.join(", ", names))
+                    + "): senders will not fetch the policy; add " + host.host() + " to its subjectAltName"));
+        } else if (HostNames.isWildcard(leaf)) {
+            findings.add(Finding.warning("serve.cert-wildcard", where, "the certificate in " + chain.source()
+                    + " is a wildcard certificate; TR-03108-08-R asks for a certificate that names " + host.host()));
+        }
+        return findings;
+    }
+
+    /**
+     * Whether a private key belongs to a public key: a signature made with one verifies with the
+     * other. Works alike for RSA, EC and EdDSA keys.
+     */
+    static boolean keyMatches(PrivateKey privateKey, PublicKey publicKey) {
+        String algorithm = switch (privateKey.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> privateKey.getAlgorithm();
+        };
+        byte[] probe = "mxpolicy key check".getBytes(StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(privateKey);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            // Different algorithms, or a key the runtime cannot use: either way not a pair.
+            return false;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.mxpolicy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mxpolicy.testing.Cli;
+
+/** What {@code mxpolicy serve} refuses before it opens a port. */
+class ServeCommandTest {
+
+    private static final Path CERTS = Path.of("examples/certs").toAbsolutePath();
+
+    private static Path config(Path dir, String mtaSts) throws Exception {
+        Path file = dir.resolve("provider.yaml");
+        Files.writeString(file, """
+                zones:
+                  example.com: {}
+                domains:
+                  - name: example.com
+                    mx:
+                      - host: mx1.example.com
+                        cert: %s/mx1.example.com/fullchain.pem
+                    mta_sts:
+                %s
+                """.formatted(CERTS, mtaSts.indent(6)), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Test
+    void aDomainWithoutCertAndKeyIsNotServedAndNothingLeftIsAnError(@TempDir Path dir) throws Exception {
+        Cli.Run run = Cli.run("serve", "-c", config(dir, "mode: enforce").toString(), "--listen", "127.0.0.1:0",
+                "--admin", "127.0.0.1:0");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).contains("warning: mta-sts.example.com is not served: mta_sts has no cert and key")
+                .contains("[serve.no-cert]")
+                .contains("mxpolicy: no policy host can be served");
+    }
+
+    @Test
+    void aMissingKeyFileIsReportedAtTheConfigLineThatNamesIt(@TempDir Path dir) throws Exception {
+        Path config = config(dir, """
+                mode: enforce
+                cert: %s/mta-sts.example.com/fullchain.pem
+                key: no-such-key.pem""".formatted(CERTS));
+        Cli.Run run = Cli.run("serve", "-c", config.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.firstErrorLine()).startsWith(config + ":11:").contains("cannot read")
+                .contains("no-such-key.pem").contains("no such file");
+    }
+
+    @Test
+    void theKeyOfAnotherCertificateIsRefused(@TempDir Path dir) throws Exception {
+        Path config = config(dir, """
+                mode: enforce
+                cert: %1$s/mta-sts.example.com/fullchain.pem
+                key: %1$s/mta-sts.example.net/privkey.pem""".formatted(CERTS));
+        Cli.Run run = Cli.run("serve", "-c", config.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).contains(config + ":10:").contains("[serve.key-mismatch]")
+                .contains("no policy host can be served");
+    }
+
+    @Test
+    void aBadListenAddressIsAUsageError() {
+        Cli.Run run = Cli.run("serve", "-c", "examples/provider.yaml", "--listen", "443");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.firstErrorLine()).contains("--listen").contains("is not ADDR:PORT");
+    }
+}

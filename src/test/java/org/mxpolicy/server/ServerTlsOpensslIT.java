@@ -1,0 +1,79 @@
+package org.mxpolicy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mxpolicy.testing.ExternalTool;
+
+/**
+ * The policy server's TLS settings as OpenSSL's client sees them. OpenSSL can be told to offer
+ * what the JDK client refuses to (TLS 1.1, static RSA, CBC), so these refusals are the server's.
+ */
+class ServerTlsOpensslIT {
+
+    private static final String HOST = "mta-sts.example.com";
+    private static PolicyServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = PolicyServer.start(ExampleHosts.hosts(), new ListenAddress("127.0.0.1", 0),
+                new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> {});
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** {@code openssl s_client} against the server with SNI {@code sni} and the test CA. */
+    private static ExternalTool.Result handshake(String sni, String... options) {
+        List<String> args = new ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + server.port(),
+                "-CAfile", ExampleHosts.ROOT_CA.toString(), "-verify_return_error", "-brief"));
+        if (sni != null) {
+            args.addAll(List.of("-servername", sni));
+        } else {
+            args.add("-noservername");
+        }
+        args.addAll(List.of(options));
+        return ExternalTool.require("openssl").run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void tls13AndTls12AeadSucceedWithTheHostsCertificate() {
+        ExternalTool.Result tls13 = handshake(HOST, "-tls1_3");
+        assertThat(tls13.exitCode()).as(tls13.stderr()).isZero();
+        assertThat(tls13.stderr()).contains("Protocol version: TLSv1.3").contains("Verification: OK");
+        ExternalTool.Result tls12 = handshake(HOST, "-tls1_2");
+        assertThat(tls12.exitCode()).as(tls12.stderr()).isZero();
+        assertThat(tls12.stderr()).contains("Protocol version: TLSv1.2").containsPattern("Ciphersuite: ECDHE-\\S+-(GCM|CHACHA20)");
+    }
+
+    @Test
+    void oldVersionsAreRefusedByTheServer() {
+        for (String version : List.of("-tls1_1", "-tls1")) {
+            ExternalTool.Result result = handshake(HOST, version, "-cipher", "DEFAULT@SECLEVEL=0");
+            assertThat(result.exitCode()).as(version + ": " + result.stderr()).isNotZero();
+        }
+    }
+
+    @Test
+    void tls12WithoutForwardSecrecyOrWithCbcIsRefused() {
+        for (String ciphers : List.of("AES128-GCM-SHA256:AES256-GCM-SHA384", "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384",
+                "DHE-RSA-AES128-GCM-SHA256")) {
+            ExternalTool.Result result = handshake(HOST, "-tls1_2", "-cipher", ciphers);
+            assertThat(result.exitCode()).as(ciphers + ": " + result.stderr()).isNotZero();
+        }
+    }
+
+    @Test
+    void noSniAndUnknownSniAreRefused() {
+        assertThat(handshake(null, "-tls1_3").exitCode()).isNotZero();
+        assertThat(handshake("mta-sts.example.org", "-tls1_3").exitCode()).isNotZero();
+    }
+}
