@@ -144,30 +144,41 @@ final class SignCommand implements Callable<Integer> {
                     + origin + " here; make one with: mxpolicy keygen --zone " + origin + " -K " + keyDir);
         }
         Path out = output != null ? output : Path.of(zoneFile + ".signed");
-        List<Record> previous = previousOutput(out, origin);
+        PreviousOutput previous = previousOutput(out, origin);
+        // What mxpolicy verified when it wrote OUT need not be checked cryptographically again.
+        ZoneVerifier.VerifiedSignatures earlier = previous.verified()
+                ? ZoneVerifier.VerifiedSignatures.of(origin, previous.records()) : ZoneVerifier.VerifiedSignatures.none();
 
         ZoneSigner signer = new ZoneSigner(policy);
         ZoneVerifier verifier = new ZoneVerifier();
-        SignedZone signed = signer.sign(origin, records, keys, now, previous);
+        SignedZone signed = signer.sign(origin, records, keys, now, previous.records());
         previous = null; // a large zone twice over is the peak of memory; let it go before verifying
-        ZoneVerifier.Result check = verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString());
+        ZoneVerifier.Result check = verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString(), earlier);
         if (check.hasErrors() && signed.signaturesKept() > 0) {
             // A kept signature that no longer verifies (a changed key, an edited file): sign everything anew.
             spec.commandLine().getErr().println("mxpolicy: " + out + ": signatures taken over from it do not verify;"
                     + " signing every RRset anew");
+            earlier = null;
             signed = signer.sign(origin, records, keys, now, List.of());
             check = verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString());
         }
+        earlier = null;
         if (check.hasErrors()) {
             throw new VerificationFailedException(out + ": not written: the signed zone does not verify (a bug in"
                     + " mxpolicy; please report it with the zone and --verbose output)",
                     check.findings().stream().filter(Finding::isError).toList());
         }
-        byte[] text = ZoneText.render(signed.records()).getBytes(StandardCharsets.UTF_8);
+        // Reading, signing and verifying leave the previous zone and their indexes behind as garbage;
+        // collecting it here lets the file's bytes fit where they were instead of growing the heap
+        // (the peak of memory of a large zone's re-sign, on runtimes that grow the heap rather than collect).
+        System.gc();
+        byte[] text = ZoneText.renderVerified(signed.records());
         AtomicFiles.Outcome outcome = AtomicFiles.write(out, text, AtomicFiles.PUBLIC);
         String what = outcome == AtomicFiles.Outcome.WRITTEN
                 ? "written (serial " + signed.serial() + ", " + policy.denial() + ", " + signed.signaturesMade()
                         + " signatures made, " + signed.signaturesKept() + " kept)"
+                        + (check.verifiedEarlier() > 0 ? "; " + check.verifiedEarlier() + " of the kept signatures were"
+                                + " verified when it was written before" : "")
                 : "unchanged (serial " + signed.serial() + "; nothing changed and no signature is due)";
         spec.commandLine().getErr().println("mxpolicy: " + out + ": " + what);
         return 0;
@@ -232,17 +243,43 @@ final class SignCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The previous signed zone.
+     *
+     * @param verified true when it is exactly what mxpolicy verified and wrote: its first line, the
+     *     {@link ZoneText#VERIFIED_HEADER}, holds the SHA-256 of the rest of the file
+     */
+    private record PreviousOutput(List<Record> records, boolean verified) {
+        static final PreviousOutput NONE = new PreviousOutput(List.of(), false);
+    }
+
     /** The previous signed zone, or nothing when there is none or it cannot be read. */
-    private List<Record> previousOutput(Path out, Name origin) {
+    private PreviousOutput previousOutput(Path out, Name origin) {
         if (!Files.isRegularFile(out)) {
-            return List.of();
+            return PreviousOutput.NONE;
         }
         try {
-            return readZone(out, origin);
+            byte[] bytes = InputFiles.read(out);
+            int body = ZoneText.verifiedBody(bytes);
+            if (body >= 0) {
+                // Exactly as mxpolicy wrote it: one record a line, so it can be read in parallel.
+                return new PreviousOutput(ZoneFileReader.readLines(bytes, body, out.toString(), origin), true);
+            }
+            if (startsWith(bytes, ZoneText.VERIFIED_HEADER)) {
+                spec.commandLine().getErr().println("mxpolicy: " + out + ": changed since mxpolicy verified and wrote it"
+                        + " (the sha256 in its first line does not match); every signature taken over from it is"
+                        + " verified again");
+            }
+            return new PreviousOutput(ZoneFileReader.read(new ByteArrayInputStream(bytes), out.toString(), origin), false);
         } catch (InvalidInputException e) {
             spec.commandLine().getErr().println("mxpolicy: " + out + ": cannot read the previous signed zone ("
                     + e.findings().get(0).message() + "); signing every RRset anew");
-            return List.of();
+            return PreviousOutput.NONE;
         }
+    }
+
+    private static boolean startsWith(byte[] bytes, String prefix) {
+        byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
+        return bytes.length >= p.length && java.util.Arrays.equals(bytes, 0, p.length, p, 0, p.length);
     }
 }

@@ -360,13 +360,16 @@ public final class ZoneSigner {
     /** Every record of the signed zone, in canonical order. */
     private static List<Record> assemble(ZoneStructure structure, SOARecord soa, List<Record> chain,
             List<List<RRSIGRecord>> signatures, List<RRSIGRecord> soaSignatures) {
-        TreeMap<Name, List<Record>> byOwner = new TreeMap<>();
+        // Grouped by owner in a hash map; the order comes from the structure, whose names are sorted
+        // already, merged with the few owners that are not among them (NSEC3 hashes), sorted apart.
+        Map<Name, List<Record>> byOwner = new HashMap<>(structure.nodes().size() * 2);
         int count = 0;
         for (ZoneStructure.Node node : structure.nodes()) {
             if (node.kind == ZoneStructure.Kind.EMPTY_NON_TERMINAL) {
                 continue;
             }
-            List<Record> here = byOwner.computeIfAbsent(node.name, n -> new ArrayList<>());
+            List<Record> here = new ArrayList<>(4);
+            byOwner.put(node.name, here);
             for (List<Record> rrset : node.rrsets.values()) {
                 for (Record r : rrset) {
                     here.add(r.getType() == Type.SOA ? soa : r);
@@ -375,12 +378,12 @@ public final class ZoneSigner {
             }
         }
         for (Record r : chain) {
-            byOwner.computeIfAbsent(r.getName(), n -> new ArrayList<>()).add(r);
+            byOwner.computeIfAbsent(r.getName(), n -> new ArrayList<>(2)).add(r);
             count++;
         }
         for (List<RRSIGRecord> sigs : signatures) {
             for (RRSIGRecord sig : sigs) {
-                byOwner.computeIfAbsent(sig.getName(), n -> new ArrayList<>()).add(sig);
+                byOwner.computeIfAbsent(sig.getName(), n -> new ArrayList<>(2)).add(sig);
                 count++;
             }
         }
@@ -388,12 +391,35 @@ public final class ZoneSigner {
             byOwner.get(sig.getName()).add(sig);
             count++;
         }
+        java.util.TreeSet<Name> others = new java.util.TreeSet<>();
+        for (Name name : byOwner.keySet()) {
+            if (structure.node(name) == null) {
+                others.add(name);
+            }
+        }
         List<Record> out = new ArrayList<>(count);
-        for (List<Record> here : byOwner.values()) {
-            here.sort(Record::compareTo);
-            out.addAll(here);
+        java.util.Iterator<Name> other = others.iterator();
+        Name nextOther = other.hasNext() ? other.next() : null;
+        for (ZoneStructure.Node node : structure.nodes()) {
+            while (nextOther != null && nextOther.compareTo(node.name) < 0) {
+                addSorted(out, byOwner.get(nextOther));
+                nextOther = other.hasNext() ? other.next() : null;
+            }
+            List<Record> here = byOwner.get(node.name);
+            if (here != null) {
+                addSorted(out, here);
+            }
+        }
+        while (nextOther != null) {
+            addSorted(out, byOwner.get(nextOther));
+            nextOther = other.hasNext() ? other.next() : null;
         }
         return out;
+    }
+
+    private static void addSorted(List<Record> out, List<Record> here) {
+        here.sort(Record::compareTo);
+        out.addAll(here);
     }
 
     /** Records in the order {@link #assemble} gives, for comparing with a previous zone. */

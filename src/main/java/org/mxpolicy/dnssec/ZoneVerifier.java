@@ -1,5 +1,6 @@
 package org.mxpolicy.dnssec;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,9 +73,12 @@ public final class ZoneVerifier {
      * @param rrsets authoritative RRsets checked
      * @param signatures RRSIGs checked
      * @param earliestExpiration the earliest expiration of a valid signature, empty when none
+     * @param verifiedEarlier signatures not checked cryptographically again because a
+     *     {@link VerifiedSignatures} showed them to have verified over the same data with the same
+     *     keys; the others were
      */
     public record Result(List<Finding> findings, Optional<SigningPolicy.Denial> denial, int rrsets, int signatures,
-            Optional<Instant> earliestExpiration) {
+            Optional<Instant> earliestExpiration, int verifiedEarlier) {
 
         public Result {
             findings = List.copyOf(findings);
@@ -93,7 +97,100 @@ public final class ZoneVerifier {
      *
      * @param sepAlgorithms algorithms with a signature by a key with the SEP flag, valid or not
      */
-    private record UnitResult(List<Finding> findings, int signatures, Set<Integer> sepAlgorithms, Instant earliest) {}
+    private record UnitResult(List<Finding> findings, int signatures, Set<Integer> sepAlgorithms, Instant earliest,
+            int verifiedEarlier) {}
+
+    /**
+     * Signatures of a zone that passed this verifier in full, remembered as: the signature bytes,
+     * and a SHA-256 over the DNSKEY records it could be by and the data it signs (RRSIG RDATA without
+     * the signature, then the RRset in canonical form; RFC 4034 section 3.1.8.1). A signature in a
+     * later zone that is the same bytes over the same data by the same keys verifies as it did then,
+     * so only the checks that depend on the time, the chain and the zone's structure are made again.
+     * Build it only from a zone known to have verified (one this verifier accepted, and unchanged
+     * since).
+     */
+    public static final class VerifiedSignatures {
+        private static final VerifiedSignatures NONE = new VerifiedSignatures(Map.of());
+
+        private final Map<ByteBuffer, byte[]> digests;
+
+        private VerifiedSignatures(Map<ByteBuffer, byte[]> digests) {
+            this.digests = digests;
+        }
+
+        public static VerifiedSignatures none() {
+            return NONE;
+        }
+
+        /**
+         * The signatures of {@code zone}, a zone that verified, over the RRsets they cover there. The
+         * records of one owner name are expected next to each other, as in a zone in canonical order
+         * (what {@code mxpolicy sign} writes); a signature whose RRset is spread out is simply not
+         * remembered, and is verified in full when it is met again.
+         */
+        public static VerifiedSignatures of(Name origin, List<Record> zone) {
+            Name apex = origin.canonicalize();
+            List<DNSKEYRecord> dnskeys = new ArrayList<>();
+            List<Integer> runs = new ArrayList<>();
+            Name previous = null;
+            int signatureCount = 0;
+            for (int i = 0; i < zone.size(); i++) {
+                Record r = zone.get(i);
+                Name name = r.getName();
+                if (previous == null || !name.equals(previous)) {
+                    runs.add(i);
+                    previous = name;
+                }
+                if (r instanceof RRSIGRecord) {
+                    signatureCount++;
+                } else if (r instanceof DNSKEYRecord k && name.equals(apex)) {
+                    dnskeys.add(k);
+                }
+            }
+            runs.add(zone.size());
+            Keys keys = new Keys(apex, dnskeys);
+            Map<ByteBuffer, byte[]> digests = new java.util.concurrent.ConcurrentHashMap<>(signatureCount * 4 / 3 + 1);
+            Parallel.forEach(runs.size() - 1, Runtime.getRuntime().availableProcessors(), "indexing signatures", run -> {
+                List<Record> here = zone.subList(runs.get(run), runs.get(run + 1));
+                for (Record r : here) {
+                    if (!(r instanceof RRSIGRecord sig)) {
+                        continue;
+                    }
+                    List<DNSKEYRecord> candidates = sig.getSigner().equals(apex) ? keys.find(sig) : List.of();
+                    RRset rrset = new RRset();
+                    for (Record d : here) {
+                        if (d.getType() == sig.getTypeCovered()) {
+                            rrset.addRR(d);
+                        }
+                    }
+                    if (rrset.size() > 0 && !candidates.isEmpty()) {
+                        digests.put(ByteBuffer.wrap(sig.getSignature()), digest(candidates, DNSSEC.digestRRset(sig, rrset)));
+                    }
+                }
+            });
+            return new VerifiedSignatures(digests);
+        }
+
+        /** Whether {@code sig} is a signature remembered here, over {@code signed} by {@code candidates}. */
+        boolean covers(RRSIGRecord sig, List<DNSKEYRecord> candidates, byte[] signed) {
+            byte[] known = digests.get(ByteBuffer.wrap(sig.getSignature()));
+            return known != null && Arrays.equals(known, digest(candidates, signed));
+        }
+
+        private static byte[] digest(List<DNSKEYRecord> candidates, byte[] signed) {
+            org.bouncycastle.crypto.digests.SHA256Digest digest = new org.bouncycastle.crypto.digests.SHA256Digest();
+            List<byte[]> keys = candidates.stream().map(Record::rdataToWireCanonical).sorted(Arrays::compareUnsigned).toList();
+            for (byte[] rdata : keys) {
+                digest.update((byte) (rdata.length >>> 8));
+                digest.update((byte) rdata.length);
+                digest.update(rdata, 0, rdata.length);
+            }
+            digest.update(signed, 0, signed.length);
+            byte[] out = new byte[digest.getDigestSize()];
+            digest.doFinal(out, 0);
+            return out;
+        }
+    }
 
     /**
      * Verifies a signed zone.
@@ -106,6 +203,17 @@ public final class ZoneVerifier {
      * @param source the file name, for findings
      */
     public Result verify(Name origin, List<Record> records, Instant now, Duration horizon, String source) {
+        return verify(origin, records, now, horizon, source, VerifiedSignatures.none());
+    }
+
+    /**
+     * Verifies a signed zone whose signatures may in part have verified before: those found in
+     * {@code earlier} (same signature bytes, same signed data, same keys) are not checked
+     * cryptographically again; every other check is made as {@link #verify(Name, List, Instant,
+     * Duration, String)} makes it.
+     */
+    public Result verify(Name origin, List<Record> records, Instant now, Duration horizon, String source,
+            VerifiedSignatures earlier) {
         Name apex = origin.canonicalize();
         SourcePosition where = SourcePosition.file(source);
         Map<Name, Map<Integer, List<RRSIGRecord>>> signatures = new HashMap<>();
@@ -130,7 +238,7 @@ public final class ZoneVerifier {
         ZoneStructure.Node apexNode = structure.apex();
         if (apexNode == null || !apexNode.rrsets.containsKey(Type.SOA)) {
             findings.add(Finding.error("dnssec.no-soa", where, "no SOA record at the apex " + apex));
-            return new Result(findings, Optional.empty(), 0, 0, Optional.empty());
+            return new Result(findings, Optional.empty(), 0, 0, Optional.empty(), 0);
         }
         List<DNSKEYRecord> dnskeys = apexNode.rrsets.getOrDefault(Type.DNSKEY, List.of()).stream()
                 .map(DNSKEYRecord.class::cast).toList();
@@ -150,14 +258,16 @@ public final class ZoneVerifier {
         nsec3s.forEach((name, list) -> units.add(new Unit(name, Type.NSEC3, List.copyOf(list))));
         units.sort(Comparator.comparing(Unit::owner).thenComparingInt(Unit::type));
 
-        UnitResult[] results = verifyAll(units, signatures, keys, apex, now, horizon, where);
+        UnitResult[] results = verifyAll(units, signatures, keys, apex, now, horizon, where, earlier);
         Set<Integer> dnskeySepAlgorithms = new TreeSet<>();
         int signatureCount = 0;
+        int verifiedEarlier = 0;
         Instant earliest = null;
         for (int i = 0; i < units.size(); i++) {
             UnitResult result = results[i];
             findings.addAll(result.findings());
             signatureCount += result.signatures();
+            verifiedEarlier += result.verifiedEarlier();
             if (result.earliest() != null && (earliest == null || result.earliest().isBefore(earliest))) {
                 earliest = result.earliest();
             }
@@ -192,7 +302,7 @@ public final class ZoneVerifier {
             findings.add(Finding.error("dnssec.no-chain", where, "no NSEC or NSEC3 records: nothing proves that a name or"
                     + " type does not exist, and validators treat every negative answer as bogus"));
         }
-        return new Result(findings, denial, units.size(), signatureCount, Optional.ofNullable(earliest));
+        return new Result(findings, denial, units.size(), signatureCount, Optional.ofNullable(earliest), verifiedEarlier);
     }
 
     /** The DNSKEY set, by key tag and algorithm, with the public keys made ready once. */
@@ -235,34 +345,37 @@ public final class ZoneVerifier {
     }
 
     private UnitResult[] verifyAll(List<Unit> units, Map<Name, Map<Integer, List<RRSIGRecord>>> signatures, Keys keys,
-            Name apex, Instant now, Duration horizon, SourcePosition where) {
+            Name apex, Instant now, Duration horizon, SourcePosition where, VerifiedSignatures earlier) {
         UnitResult[] results = new UnitResult[units.size()];
         Parallel.forEach(units.size(), parallelism, "verifying", i -> {
             Unit unit = units.get(i);
             Map<Integer, List<RRSIGRecord>> here = signatures.get(unit.owner());
             List<RRSIGRecord> sigs = here == null ? List.of() : here.getOrDefault(unit.type(), List.of());
-            results[i] = verifyUnit(unit, sigs, keys, apex, now, horizon, where);
+            results[i] = verifyUnit(unit, sigs, keys, apex, now, horizon, where, earlier);
         });
         return results;
     }
 
     private static UnitResult verifyUnit(Unit unit, List<RRSIGRecord> sigs, Keys keys, Name apex, Instant now,
-            Duration horizon, SourcePosition where) {
+            Duration horizon, SourcePosition where, VerifiedSignatures earlier) {
         List<Finding> findings = new ArrayList<>();
         Set<Integer> present = new HashSet<>();
         Set<Integer> valid = new HashSet<>();
         Set<Integer> sepSigned = new HashSet<>();
         Instant earliest = null;
-        String what = unit.owner() + " " + Type.string(unit.type());
+        int verifiedEarlier = 0;
+        // Messages are built only for findings: most RRsets of a large zone have none.
+        java.util.function.Supplier<String> what = () -> unit.owner() + " " + Type.string(unit.type());
         int labels = unit.owner().labels() - 1 - (unit.owner().isWild() ? 1 : 0);
         RRset rrset = new RRset();
         unit.rrset().forEach(rrset::addRR);
         for (RRSIGRecord sig : sigs) {
             present.add(sig.getAlgorithm());
-            String by = what + " RRSIG by key tag " + sig.getFootprint() + " (algorithm " + sig.getAlgorithm() + ")";
+            java.util.function.Supplier<String> by = () -> what.get() + " RRSIG by key tag " + sig.getFootprint()
+                    + " (algorithm " + sig.getAlgorithm() + ")";
             List<DNSKEYRecord> candidates = sig.getSigner().equals(apex) ? keys.find(sig) : List.of();
             if (candidates.isEmpty()) {
-                findings.add(Finding.error("dnssec.unknown-key", where, by + " signed by " + sig.getSigner()
+                findings.add(Finding.error("dnssec.unknown-key", where, by.get() + " signed by " + sig.getSigner()
                         + ": no such key in the DNSKEY set of " + apex));
                 continue;
             }
@@ -271,30 +384,34 @@ public final class ZoneVerifier {
                 sepSigned.add(sig.getAlgorithm());
             }
             if (now.isAfter(sig.getExpire())) {
-                findings.add(Finding.error("dnssec.expired", where, by + " expired at " + sig.getExpire()
+                findings.add(Finding.error("dnssec.expired", where, by.get() + " expired at " + sig.getExpire()
                         + "; re-sign the zone"));
                 continue;
             }
             if (now.isBefore(sig.getTimeSigned())) {
-                findings.add(Finding.error("dnssec.not-yet-valid", where, by + " is valid only from "
+                findings.add(Finding.error("dnssec.not-yet-valid", where, by.get() + " is valid only from "
                         + sig.getTimeSigned() + "; check the signer's clock"));
                 continue;
             }
             if (sig.getLabels() != labels) {
-                findings.add(Finding.error("dnssec.bad-signature", where, by + " has labels " + sig.getLabels()
+                findings.add(Finding.error("dnssec.bad-signature", where, by.get() + " has labels " + sig.getLabels()
                         + ", but the owner name has " + labels + " (RFC 4034 section 3.1.3)"));
                 continue;
             }
             byte[] signed = DNSSEC.digestRRset(sig, rrset);
-            boolean verifies = false;
-            for (DNSKEYRecord key : candidates) {
+            boolean verifies = earlier.covers(sig, candidates, signed);
+            if (verifies) {
+                verifiedEarlier++;
+            }
+            for (int k = 0; k < candidates.size() && !verifies; k++) {
+                DNSKEYRecord key = candidates.get(k);
                 if (keys.verifies(key, sig, signed, rrset, now)) {
                     verifies = true;
                     break;
                 }
             }
             if (!verifies) {
-                findings.add(Finding.error("dnssec.bad-signature", where, by + " does not verify: the signature does not"
+                findings.add(Finding.error("dnssec.bad-signature", where, by.get() + " does not verify: the signature does not"
                         + " match the records and the key"));
                 continue;
             }
@@ -303,17 +420,17 @@ public final class ZoneVerifier {
                 earliest = sig.getExpire();
             }
             if (sig.getExpire().isBefore(now.plus(horizon))) {
-                findings.add(new Finding(Severity.WARNING, "dnssec.expiring", where, by + " expires at " + sig.getExpire()
+                findings.add(new Finding(Severity.WARNING, "dnssec.expiring", where, by.get() + " expires at " + sig.getExpire()
                         + ", within " + horizonText(horizon) + "; re-sign the zone"));
             }
         }
         for (int algorithm : keys.algorithms()) {
             if (!valid.contains(algorithm) && !present.contains(algorithm)) {
-                findings.add(Finding.error("dnssec.missing-signature", where, what + " has no signature by an algorithm "
+                findings.add(Finding.error("dnssec.missing-signature", where, what.get() + " has no signature by an algorithm "
                         + algorithm + " key; every RRset needs one per algorithm in the DNSKEY set (RFC 4035 section 2.2)"));
             }
         }
-        return new UnitResult(findings, sigs.size(), sepSigned, earliest);
+        return new UnitResult(findings, sigs.size(), sepSigned, earliest, verifiedEarlier);
     }
 
     private static String horizonText(Duration d) {
@@ -330,16 +447,22 @@ public final class ZoneVerifier {
     /** Signatures over RRsets that must not be signed (glue, delegation NS) or that do not exist. */
     private static List<Finding> strays(ZoneStructure structure, Map<Name, Map<Integer, List<RRSIGRecord>>> signatures,
             List<Unit> units, SourcePosition where) {
-        Set<String> expected = new HashSet<>();
+        Map<Name, Set<Integer>> expected = new HashMap<>(units.size() * 4 / 3 + 1);
         for (Unit u : units) {
-            expected.add(u.owner() + "/" + u.type());
+            expected.computeIfAbsent(u.owner(), n -> new HashSet<>(2)).add(u.type());
         }
-        List<Finding> findings = new ArrayList<>();
-        TreeMap<Name, Map<Integer, List<RRSIGRecord>>> sorted = new TreeMap<>(signatures);
-        sorted.forEach((name, byType) -> new TreeMap<>(byType).forEach((type, sigs) -> {
-            if (expected.contains(name + "/" + type)) {
-                return;
+        // Only the strays are sorted, for the order of the findings.
+        TreeMap<Name, TreeSet<Integer>> stray = new TreeMap<>();
+        signatures.forEach((name, byType) -> {
+            Set<Integer> here = expected.getOrDefault(name, Set.of());
+            for (int type : byType.keySet()) {
+                if (!here.contains(type)) {
+                    stray.computeIfAbsent(name, n -> new TreeSet<>()).add(type);
+                }
             }
+        });
+        List<Finding> findings = new ArrayList<>();
+        stray.forEach((name, types) -> types.forEach(type -> {
             ZoneStructure.Node node = structure.node(name);
             String what = name + " " + Type.string(type);
             if (node != null && node.rrsets.containsKey(type)) {

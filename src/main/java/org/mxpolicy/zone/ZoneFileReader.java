@@ -1,9 +1,11 @@
 package org.mxpolicy.zone;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mxpolicy.finding.Finding;
@@ -55,12 +57,80 @@ public final class ZoneFileReader {
         return records;
     }
 
+    /**
+     * Every record of a zone written one complete record per line, with absolute owner names and no
+     * directives or parentheses, as {@link ZoneText} writes it; comment lines are fine. Such a file
+     * can be cut at any line break, so its parts are parsed in parallel: a large zone reads in a
+     * fraction of the time. The checks are those of {@link #read}.
+     *
+     * @param offset where the records start in {@code bytes} (after a header line, say)
+     */
+    public static List<Record> readLines(byte[] bytes, int offset, String source, Name origin)
+            throws InvalidInputException {
+        int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 4, (bytes.length - offset) >> 18));
+        int[] starts = new int[parts + 1];
+        starts[0] = offset;
+        for (int i = 1; i < parts; i++) {
+            int cut = Math.max(starts[i - 1], offset + (int) ((long) (bytes.length - offset) * i / parts));
+            while (cut < bytes.length && bytes[cut - 1] != '\n') {
+                cut++;
+            }
+            starts[i] = cut;
+        }
+        starts[parts] = bytes.length;
+        int firstLine = lineOf(bytes, 0, offset);
+        @SuppressWarnings("unchecked")
+        List<Record>[] chunks = new List[parts];
+        Exception[] failures = new Exception[parts];
+        IntStream.range(0, parts).parallel().forEach(i -> {
+            List<Record> records = new ArrayList<>();
+            try (Master master = new Master(new ByteArrayInputStream(bytes, starts[i], starts[i + 1] - starts[i]), origin)) {
+                Record record;
+                while ((record = master.nextRecord()) != null) {
+                    records.add(record);
+                }
+                chunks[i] = records;
+            } catch (IOException | IllegalArgumentException e) {
+                failures[i] = e;
+            }
+        });
+        int lineBefore = firstLine;
+        for (int i = 0; i < parts; i++) {
+            if (failures[i] != null) {
+                throw parseError(failures[i], source, lineBefore);
+            }
+            lineBefore += lineOf(bytes, starts[i], starts[i + 1]);
+        }
+        List<Record> records = new ArrayList<>(IntStream.range(0, parts).map(i -> chunks[i].size()).sum());
+        for (List<Record> chunk : chunks) {
+            records.addAll(chunk);
+        }
+        check(records, source, origin);
+        return records;
+    }
+
+    /** The line breaks in {@code bytes[from..to)}. */
+    private static int lineOf(byte[] bytes, int from, int to) {
+        int lines = 0;
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\n') {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
     private static InvalidInputException parseError(Exception e, String source) {
+        return parseError(e, source, 0);
+    }
+
+    /** @param linesBefore lines of the file before the part that was parsed */
+    private static InvalidInputException parseError(Exception e, String source, int linesBefore) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         Matcher m = PARSE_ERROR.matcher(message);
         int line = 0;
         if (m.matches()) {
-            line = Integer.parseInt(m.group(1));
+            line = linesBefore + Integer.parseInt(m.group(1));
             message = m.group(2);
         }
         if (message.contains("relative path when parsing from stream")) {
