@@ -5,9 +5,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.mxpolicy.config.ConfigLoader;
 import org.mxpolicy.config.ProviderConfig;
+import org.mxpolicy.desired.DesiredState;
+import org.mxpolicy.desired.DesiredStateBuilder;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
@@ -35,5 +39,17 @@ record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
 
     CertificateFiles certificates() {
         return new CertificateFiles(baseDir);
+    }
+
+    /** The desired state the config and its certificates give at {@code now}. */
+    DesiredState desiredState(Instant now) throws InvalidInputException {
+        return new DesiredStateBuilder(certificates(), now).build(config);
+    }
+
+    /** The config's warnings followed by those found deriving {@code desired}. */
+    List<Finding> warnings(DesiredState desired) {
+        List<Finding> all = new ArrayList<>(warnings);
+        all.addAll(desired.findings());
+        return all;
     }
 }

@@ -3,15 +3,12 @@ package org.mxpolicy.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mxpolicy.desired.DesiredState;
-import org.mxpolicy.desired.DesiredStateBuilder;
 import org.mxpolicy.desired.DomainPolicy;
-import org.mxpolicy.finding.Finding;
 import org.mxpolicy.zone.RecordText;
 import org.mxpolicy.zone.ZoneFileRenderer;
 import org.mxpolicy.zone.ZoneFragment;
@@ -70,10 +67,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigFile file = ConfigFile.load(config);
-        DesiredState desired = new DesiredStateBuilder(file.certificates(), clock.instant()).build(file.config());
-        List<Finding> findings = new ArrayList<>(file.warnings());
-        findings.addAll(desired.findings());
-        Findings.print(spec.commandLine().getErr(), findings);
+        DesiredState desired = file.desiredState(clock.instant());
+        Findings.print(spec.commandLine().getErr(), file.warnings(desired));
 
         String source = config.getFileName().toString();
         if (outputDir == null) {

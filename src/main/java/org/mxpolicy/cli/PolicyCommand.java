@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mxpolicy.desired.DesiredState;
-import org.mxpolicy.desired.DesiredStateBuilder;
 import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
@@ -49,9 +48,8 @@ final class PolicyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigFile file = ConfigFile.load(config);
-        DesiredState desired = new DesiredStateBuilder(file.certificates(), Clock.systemUTC().instant()).build(file.config());
-        Findings.print(spec.commandLine().getErr(), file.warnings());
-        Findings.print(spec.commandLine().getErr(), desired.findings());
+        DesiredState desired = file.desiredState(Clock.systemUTC().instant());
+        Findings.print(spec.commandLine().getErr(), file.warnings(desired));
         DomainPolicy policy = select(desired.policies());
         if (output == null) {
             var out = spec.commandLine().getOut();

@@ -18,7 +18,6 @@ import org.mxpolicy.config.FileReference;
 import org.mxpolicy.config.MailDomain;
 import org.mxpolicy.config.MtaStsSettings;
 import org.mxpolicy.desired.DesiredState;
-import org.mxpolicy.desired.DesiredStateBuilder;
 import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
@@ -135,9 +134,8 @@ final class ServeCommand implements Callable<Integer> {
     private List<PolicyHost> loadHosts(PrintWriter err) throws InvalidInputException {
         ConfigFile file = ConfigFile.load(config);
         Instant now = clock.instant();
-        DesiredState desired = new DesiredStateBuilder(file.certificates(), now).build(file.config());
-        List<Finding> findings = new ArrayList<>(file.warnings());
-        findings.addAll(desired.findings());
+        DesiredState desired = file.desiredState(now);
+        List<Finding> findings = file.warnings(desired);
         List<PolicyHost> hosts = servableHosts(file, desired, now, findings);
         Findings.print(err, findings);
         return hosts;

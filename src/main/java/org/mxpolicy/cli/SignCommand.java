@@ -14,7 +14,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mxpolicy.desired.DesiredState;
-import org.mxpolicy.desired.DesiredStateBuilder;
 import org.mxpolicy.dnssec.SerialFormat;
 import org.mxpolicy.dnssec.SignedZone;
 import org.mxpolicy.dnssec.SigningPolicy;
@@ -204,10 +203,8 @@ final class SignCommand implements Callable<Integer> {
     /** The records the config owns in this zone; the config's warnings are printed. */
     private ZoneFragment ownedRecords(Name origin, Instant now) throws InvalidInputException {
         ConfigFile file = ConfigFile.load(config);
-        DesiredState desired = new DesiredStateBuilder(file.certificates(), now).build(file.config());
-        List<Finding> warnings = new ArrayList<>(file.warnings());
-        warnings.addAll(desired.findings());
-        Findings.print(spec.commandLine().getErr(), warnings);
+        DesiredState desired = file.desiredState(now);
+        Findings.print(spec.commandLine().getErr(), file.warnings(desired));
         return desired.zones().stream().filter(z -> z.zone().equals(origin)).findFirst()
                 .orElseThrow(() -> new InvalidInputException("sign.zone-not-configured", SourcePosition.file(config.toString()),
                         "zone " + origin + " is not under 'zones'; mxpolicy owns no records in it (configured: "
