@@ -1,0 +1,32 @@
+package org.mxpolicy.probe;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * What fetching a domain's MTA-STS policy the way a sending MTA does (RFC 8461 section 3.3) saw.
+ *
+ * @param url {@code https://mta-sts.<domain>/.well-known/mta-sts.txt}
+ * @param status the HTTP status, when a response came
+ * @param contentType the Content-Type header, when present
+ * @param body the response body as received (bytes, for an exact comparison), empty without one
+ * @param problem why a sender would not accept the policy: TLS or certificate failure,
+ *     certificate not valid for the host, a redirect, a status other than 200, a media type other
+ *     than text/plain, a body that does not parse; empty when a sender would accept it
+ */
+public record PolicyObservation(
+        URI url, Optional<Integer> status, Optional<String> contentType, byte[] body, Optional<String> problem) {
+
+    public PolicyObservation {
+        body = body.clone();
+    }
+
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
+
+    public boolean accepted() {
+        return problem.isEmpty();
+    }
+}
