@@ -57,6 +57,8 @@ final class ConfigBinder {
     static final String TLSRPT_URI = "tlsrpt.uri";
     static final String TLSRPT_SCHEME = "tlsrpt.uri-scheme";
     static final String SERVICE_ENDPOINT = "client-services.endpoint";
+    static final String SERVER_ADDRESS = "config.server-address";
+    static final String PUBLISH_TWICE = "config.publish-twice";
 
     /** RFC 2181 section 8: a TTL is an unsigned 32-bit number with the top bit clear. */
     static final long MAX_TTL = 2147483647L;
@@ -66,8 +68,11 @@ final class ConfigBinder {
     /** Below a day a policy hardly outlives an outage; RFC 8461 section 3.2 suggests weeks. */
     static final long SHORT_MAX_AGE = 86400L;
 
-    private static final List<String> TOP_KEYS = List.of("zones", "domains");
-    private static final List<String> ZONE_KEYS = List.of("ttl");
+    private static final List<String> TOP_KEYS = List.of("zones", "domains", "dns");
+    private static final List<String> ZONE_KEYS = List.of("ttl", "nameservers", "update", "sign");
+    private static final List<String> UPDATE_KEYS = List.of("server", "key", "key_name");
+    private static final List<String> SIGN_KEYS = List.of("zone_file", "output", "keys", "nsec3", "reload");
+    private static final List<String> DNS_KEYS = List.of("resolvers", "trust_anchors", "trust_anchor_file");
     private static final List<String> DOMAIN_KEYS = List.of("name", "mx", "mta_sts", "tls_rpt", "client_services");
     private static final List<String> MX_KEYS = List.of("host", "port", "cert", "next_key", "tlsa");
     private static final List<String> TLSA_KEYS = List.of("ttl", "issuer", "extra_issuers", "selector", "matching");
@@ -122,7 +127,8 @@ final class ConfigBinder {
         Map<String, ZoneSettings> zones = zones(zonesEntry);
         boolean zonesComplete = zonesEntry != null && errorCount() == before;
         List<MailDomain> domains = domains(keys.required("domains", "the config", "list the mail domains"));
-        ProviderConfig config = new ProviderConfig(source, zones, domains);
+        DnsSettings dns = optional(keys.get("dns"), this::dns, DnsSettings.defaults());
+        ProviderConfig config = new ProviderConfig(source, zones, domains, dns);
         if (zonesComplete) {
             // with a broken zone list every domain would be "outside every zone": say it once
             checkZones(config);
@@ -159,14 +165,157 @@ final class ConfigBinder {
                 continue;
             }
             long ttl = ZoneSettings.DEFAULT_TTL;
+            List<ServerAddress> nameservers = List.of();
+            Optional<UpdateTarget> update = Optional.empty();
+            Optional<ZoneFileSigning> signing = Optional.empty();
             YamlNode.Mapping settings = map(zone.value(), "the settings of zone '" + name + "'", "a map such as { ttl: 3600 }", true);
             if (settings != null) {
                 Keys keys = new Keys(settings, zone.keyPosition(), "under zone '" + name + "'", ZONE_KEYS);
                 ttl = optional(keys.get("ttl"), this::ttl, ttl);
+                nameservers = optional(keys.get("nameservers"), e -> servers(e, "a name server"), nameservers);
+                update = Optional.ofNullable(optional(keys.get("update"), e -> update(e, name), null));
+                signing = Optional.ofNullable(optional(keys.get("sign"), e -> signing(e, name), null));
+                if (update.isPresent() && signing.isPresent()) {
+                    error(PUBLISH_TWICE, keys.get("sign").keyPosition(), "zone '" + name + "' has both 'update' and"
+                            + " 'sign'; a zone is either signed by its DNS server (update) or by mxpolicy (sign)");
+                }
             }
-            zones.put(name, new ZoneSettings(name, ttl, zone.keyPosition()));
+            zones.put(name, new ZoneSettings(name, ttl, nameservers, update, signing, zone.keyPosition()));
         }
         return zones;
+    }
+
+    private UpdateTarget update(YamlNode.Entry entry, String zone) {
+        YamlNode.Mapping map = map(entry.value(), "'update' of zone '" + zone + "'",
+                "a map such as { server: 192.0.2.53, key: example.com.tsig }", false);
+        if (map == null) {
+            return null;
+        }
+        Keys keys = new Keys(map, entry.keyPosition(), "under 'update' of zone '" + zone + "'", UPDATE_KEYS);
+        int before = errorCount();
+        YamlNode.Entry serverEntry = keys.required("server", "'update' of zone '" + zone + "'",
+                "give the primary server's address, as in 'server: 192.0.2.53'");
+        ServerAddress server = serverEntry == null ? null : server(serverEntry.value(), "the primary server");
+        YamlNode.Entry keyEntry = keys.required("key", "'update' of zone '" + zone + "'",
+                "give the TSIG key file (BIND 'key { }' syntax, as written by tsig-keygen)");
+        FileReference key = keyEntry == null ? null : file(keyEntry.value(), "'key'");
+        String keyName = optional(keys.get("key_name"), e -> dnsName(e.value(), "TSIG key name", 1, ""), null);
+        if (errorCount() != before || server == null || key == null) {
+            return null;
+        }
+        return new UpdateTarget(server, key, Optional.ofNullable(keyName), entry.keyPosition());
+    }
+
+    private ZoneFileSigning signing(YamlNode.Entry entry, String zone) {
+        YamlNode.Mapping map = map(entry.value(), "'sign' of zone '" + zone + "'",
+                "a map such as { zone_file: example.com.zone, output: example.com.zone.signed, keys: keys/ }", false);
+        if (map == null) {
+            return null;
+        }
+        String where = "'sign' of zone '" + zone + "'";
+        Keys keys = new Keys(map, entry.keyPosition(), "under " + where, SIGN_KEYS);
+        int before = errorCount();
+        YamlNode.Entry zoneFile = keys.required("zone_file", where, "give the unsigned zone file to merge into");
+        YamlNode.Entry output = keys.required("output", where, "give the signed zone file the DNS server loads");
+        YamlNode.Entry keyDir = keys.required("keys", where, "give the directory with the zone's key files");
+        boolean nsec3 = optional(keys.get("nsec3"), this::bool, false);
+        String reload = optional(keys.get("reload"), e -> string(e.value(), "'reload'"), null);
+        if (reload != null && reload.isBlank()) {
+            error(TYPE, keys.get("reload").value().position(), "'reload' is empty; give the command that makes the"
+                    + " DNS server load the signed zone, or leave the key out");
+        }
+        FileReference base = zoneFile == null ? null : file(zoneFile.value(), "'zone_file'");
+        FileReference out = output == null ? null : file(output.value(), "'output'");
+        FileReference dir = keyDir == null ? null : file(keyDir.value(), "'keys'");
+        if (errorCount() != before || base == null || out == null || dir == null) {
+            return null;
+        }
+        return new ZoneFileSigning(base, out, dir, nsec3, Optional.ofNullable(reload), entry.keyPosition());
+    }
+
+    // ---------------------------------------------------------------- dns
+
+    private DnsSettings dns(YamlNode.Entry entry) {
+        YamlNode.Mapping map = map(entry.value(), "'dns'", "a map such as { resolvers: [127.0.0.1] }", true);
+        if (map == null) {
+            return null;
+        }
+        Keys keys = new Keys(map, entry.keyPosition(), "under 'dns'", DNS_KEYS);
+        List<ServerAddress> resolvers = optional(keys.get("resolvers"), e -> servers(e, "a resolver"), List.of());
+        List<String> anchors = new ArrayList<>();
+        YamlNode.Entry anchorEntry = keys.get("trust_anchors");
+        if (anchorEntry != null) {
+            for (YamlNode.Scalar item : stringOrList(anchorEntry.value(), "'trust_anchors'")) {
+                anchors.add(item.text().strip());
+            }
+        }
+        FileReference anchorFile = optional(keys.get("trust_anchor_file"), e -> file(e.value(), "'trust_anchor_file'"), null);
+        return new DnsSettings(resolvers, anchors, Optional.ofNullable(anchorFile), entry.keyPosition());
+    }
+
+    private List<ServerAddress> servers(YamlNode.Entry entry, String what) {
+        List<ServerAddress> servers = new ArrayList<>();
+        for (YamlNode.Scalar item : stringOrList(entry.value(), "'" + entry.key() + "'")) {
+            ServerAddress server = server(item, what);
+            if (server != null) {
+                servers.add(server);
+            }
+        }
+        return servers;
+    }
+
+    /** {@code 192.0.2.1}, {@code 192.0.2.1:5353}, {@code [2001:db8::1]:53}, {@code 2001:db8::1}, {@code ns1.example.com}. */
+    private ServerAddress server(YamlNode node, String what) {
+        String text = string(node, what);
+        if (text == null) {
+            return null;
+        }
+        text = text.strip();
+        String host = text;
+        String portText = null;
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            if (close < 0 || (close + 1 < text.length() && text.charAt(close + 1) != ':')) {
+                error(SERVER_ADDRESS, node.position(), "'" + text + "' is not " + what + " address; write an IPv6"
+                        + " address with a port as [2001:db8::1]:53");
+                return null;
+            }
+            host = text.substring(1, close);
+            portText = close + 1 < text.length() ? text.substring(close + 2) : null;
+        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+            host = text.substring(0, text.indexOf(':'));
+            portText = text.substring(text.indexOf(':') + 1);
+        }
+        int port = ServerAddress.DNS_PORT;
+        if (portText != null) {
+            long value = PORT_DIGITS.matcher(portText).matches() ? Long.parseLong(portText) : -1;
+            if (value < 1 || value > MAX_PORT) {
+                error(PORT, node.position(), "port '" + portText + "' of '" + text + "' must be a number from 1 to " + MAX_PORT);
+                return null;
+            }
+            port = (int) value;
+        }
+        boolean literal = host.contains(":") || host.matches("[0-9.]+");
+        if (literal && !isIpLiteral(host)) {
+            error(SERVER_ADDRESS, node.position(), "'" + host + "' is not a valid IP address");
+            return null;
+        }
+        if (!literal) {
+            String name = DnsNames.normalise(host);
+            Optional<String> problem = DnsNames.problem(name, 1);
+            if (problem.isPresent()) {
+                error(SERVER_ADDRESS, node.position(), "'" + text + "' is neither an IP address nor a valid host name: "
+                        + problem.get());
+                return null;
+            }
+            host = name;
+        }
+        return new ServerAddress(host, port, node.position());
+    }
+
+    private static boolean isIpLiteral(String host) {
+        int family = host.contains(":") ? org.xbill.DNS.Address.IPv6 : org.xbill.DNS.Address.IPv4;
+        return org.xbill.DNS.Address.toByteArray(host, family) != null;
     }
 
     // ---------------------------------------------------------------- domains

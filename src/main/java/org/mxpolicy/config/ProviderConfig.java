@@ -12,8 +12,13 @@ import java.util.Optional;
  * @param source display name of the config file, for messages
  * @param zones  zone apex (lower case, no trailing dot) to its settings, in file order
  * @param domains mail domains in file order
+ * @param dns resolvers and trust anchors for looking things up
  */
-public record ProviderConfig(String source, Map<String, ZoneSettings> zones, List<MailDomain> domains) {
+public record ProviderConfig(String source, Map<String, ZoneSettings> zones, List<MailDomain> domains, DnsSettings dns) {
+    public ProviderConfig(String source, Map<String, ZoneSettings> zones, List<MailDomain> domains) {
+        this(source, zones, domains, DnsSettings.defaults());
+    }
+
     public ProviderConfig {
         zones = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(zones));
         domains = List.copyOf(domains);
