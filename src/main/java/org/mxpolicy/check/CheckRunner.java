@@ -1,0 +1,177 @@
+package org.mxpolicy.check;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mxpolicy.cert.CertificateChain;
+import org.mxpolicy.cert.SubjectPublicKey;
+import org.mxpolicy.config.FileReference;
+import org.mxpolicy.config.MailDomain;
+import org.mxpolicy.config.MxHost;
+import org.mxpolicy.config.ProviderConfig;
+import org.mxpolicy.config.ZoneSettings;
+import org.mxpolicy.desired.CertificateSource;
+import org.mxpolicy.desired.DesiredState;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.state.Planner;
+import org.mxpolicy.state.Refusal;
+import org.mxpolicy.state.SafetyRules;
+import org.mxpolicy.state.ZonePlan;
+import org.mxpolicy.zone.RrsetChange;
+import org.mxpolicy.zone.ZoneFragment;
+import org.xbill.DNS.Name;
+
+/**
+ * The cron check: every zone, domain and MX host of the config observed at once (bounded by
+ * {@link CheckSettings#parallelism()}), then the plan from desired to observed with its safety
+ * rules. Each observation has its own timeout in its adapter, so one unreachable host costs its
+ * own timeout and never stalls the others.
+ */
+public final class CheckRunner {
+
+    private final Observers observers;
+    private final CheckSettings settings;
+    private final Clock clock;
+
+    public CheckRunner(Observers observers, CheckSettings settings, Clock clock) {
+        this.observers = observers;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public CheckReport run(ProviderConfig config, DesiredState desired, CertificateSource certificates)
+            throws InvalidInputException {
+        Instant started = clock.instant();
+        Map<String, MxHost> mxHosts = new LinkedHashMap<>();
+        for (MailDomain domain : config.domains()) {
+            domain.mx().forEach(mx -> mxHosts.putIfAbsent(mx.host(), mx));
+        }
+        // Certificates are read before any network work: a bad file is bad input, exit 2.
+        Map<String, CertificateChain> chains = new HashMap<>();
+        Map<String, List<SubjectPublicKey>> nextKeys = new HashMap<>();
+        for (MxHost mx : mxHosts.values()) {
+            chains.put(mx.host(), certificates.chain(mx.cert()));
+            List<SubjectPublicKey> keys = new ArrayList<>();
+            for (FileReference next : mx.nextKeys()) {
+                keys.add(certificates.publicKey(next));
+            }
+            nextKeys.put(mx.host(), keys);
+        }
+
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), r -> {
+            Thread t = new Thread(r, "check-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ZoneCheck zoneCheck = new ZoneCheck(observers, settings, clock);
+            DomainCheck domainCheck = new DomainCheck(observers);
+            MxCheck mxCheck = new MxCheck(observers, settings, clock);
+
+            Map<ZoneFragment, Future<ZoneCheck.Outcome>> zones = new LinkedHashMap<>();
+            for (ZoneFragment fragment : desired.zones()) {
+                ZoneSettings zone = config.zones().get(fragment.zoneName());
+                zones.put(fragment, pool.submit(() -> zoneCheck.run(zone, fragment)));
+            }
+            List<Future<DomainCheck.Outcome>> domains = new ArrayList<>();
+            for (MailDomain domain : config.domains()) {
+                domains.add(pool.submit(() -> domainCheck.run(domain, desired.policy(domain.name()))));
+            }
+            Map<MxHost, Future<MxCheck.Outcome>> hosts = new LinkedHashMap<>();
+            for (MxHost mx : mxHosts.values()) {
+                hosts.put(mx, pool.submit(() -> mxCheck.run(mx, chains.get(mx.host()), nextKeys.get(mx.host()))));
+            }
+
+            List<CheckResult> results = new ArrayList<>();
+            List<Expiry> expiries = new ArrayList<>();
+            Map<Name, List<List<X509Certificate>>> chainsInUse = new HashMap<>();
+            for (Map.Entry<MxHost, Future<MxCheck.Outcome>> e : hosts.entrySet()) {
+                MxCheck.Outcome outcome = await(e.getValue());
+                results.addAll(outcome.results());
+                expiries.addAll(outcome.expiries());
+                MxHost mx = e.getKey();
+                chainsInUse.put(Name.fromConstantString("_" + mx.port() + "._tcp." + mx.host() + "."), outcome.chainsInUse());
+            }
+            List<SafetyRules.PolicyState> policies = new ArrayList<>();
+            for (Future<DomainCheck.Outcome> f : domains) {
+                DomainCheck.Outcome outcome = await(f);
+                results.addAll(outcome.results());
+                outcome.policy().ifPresent(policies::add);
+            }
+            SafetyRules rules = new SafetyRules(chainsInUse, policies, httpsReportsAllowed(config));
+            List<ZonePlan> plans = new ArrayList<>();
+            for (Map.Entry<ZoneFragment, Future<ZoneCheck.Outcome>> e : zones.entrySet()) {
+                ZoneCheck.Outcome outcome = await(e.getValue());
+                results.addAll(outcome.results());
+                expiries.addAll(outcome.expiries());
+                if (outcome.observed() != null) {
+                    ZonePlan plan = plan(e.getKey(), outcome, rules);
+                    plans.add(plan);
+                    results.addAll(planResults(e.getKey().zoneName(), plan));
+                }
+            }
+            return new CheckReport(started, Duration.between(started, clock.instant()), results, plans, expiries);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static ZonePlan plan(ZoneFragment desired, ZoneCheck.Outcome outcome, SafetyRules rules) {
+        List<RrsetChange> changes = Planner.plan(desired.rrsets(), outcome.observed());
+        List<Refusal> refusals = rules.check(changes, desired.zone());
+        return new ZonePlan(desired.zone(), changes, refusals);
+    }
+
+    private static List<CheckResult> planResults(String zone, ZonePlan plan) {
+        List<CheckResult> results = new ArrayList<>();
+        for (Refusal refusal : plan.refusals()) {
+            results.add(CheckResult.critical(refusal.id(), zone, refusal.reason()));
+        }
+        if (!plan.isEmpty() && !plan.refused()) {
+            results.add(CheckResult.warning("plan.pending", zone, plan.changes().size() + " RRset change(s) to publish;"
+                    + " see the plan, apply with mxpolicy publish --apply"));
+        } else if (plan.isEmpty()) {
+            results.add(CheckResult.ok("plan.in-sync", zone, "every record mxpolicy owns is served as configured"));
+        }
+        return results;
+    }
+
+    /** {@code _smtp._tls} owners whose domain explicitly allows https report addresses. */
+    static Set<Name> httpsReportsAllowed(ProviderConfig config) {
+        Set<Name> allowed = new HashSet<>();
+        for (MailDomain domain : config.domains()) {
+            if (domain.tlsRpt().map(t -> t.allowHttps()).orElse(false)) {
+                allowed.add(Name.fromConstantString("_smtp._tls." + domain.name() + "."));
+                domain.mx().forEach(mx -> allowed.add(Name.fromConstantString("_smtp._tls." + mx.host() + ".")));
+            }
+        }
+        return allowed;
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("check interrupted", e);
+        } catch (ExecutionException e) {
+            // adapters report trouble as observations; anything thrown is a bug
+            throw new IllegalStateException("check failed: " + e.getCause(), e.getCause());
+        }
+    }
+}
