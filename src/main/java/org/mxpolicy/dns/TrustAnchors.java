@@ -78,7 +78,7 @@ public record TrustAnchors(List<Record> records) {
                     continue;
                 }
                 SourcePosition at = SourcePosition.at(source, number, line.indexOf(text) + 1);
-                try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Name.root)) {
+                try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Name.root, 0)) {
                     Record record = master.nextRecord();
                     if (record instanceof DSRecord || record instanceof DNSKEYRecord) {
                         if (record.getDClass() == DClass.IN) {
