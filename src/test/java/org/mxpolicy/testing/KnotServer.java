@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -38,11 +39,13 @@ public final class KnotServer implements AutoCloseable {
     private final Thread shutdownHook;
     private final Path log;
     private final int port;
+    private final Path conf;
 
-    private KnotServer(Process process, Path log, int port) {
+    private KnotServer(Process process, Path log, int port, Path conf) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.conf = conf;
         this.shutdownHook = new Thread(process::destroyForcibly, "stop knotd " + process.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -63,14 +66,82 @@ public final class KnotServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        KnotServer server = new KnotServer(process, log, port);
+        KnotServer server = new KnotServer(process, log, port, conf);
         try {
-            server.awaitZone(zone);
+            server.awaitZone(zone, Type.SOA);
         } catch (IOException | RuntimeException | Error e) {
             server.close();
             throw e;
         }
         return server;
+    }
+
+    /**
+     * Starts {@code knotd} as a signing primary for {@code zone}: Knot makes a P-256 combined
+     * signing key (algorithm 13) and signs the zone with NSEC by itself, accepts RFC 2136 updates
+     * signed with the TSIG key {@code tsigKeyName} (hmac-sha256, {@code secret} in base64) and
+     * keeps them in its journal. {@code zoneFile} is copied, never written. Returns once the
+     * signed DNSKEY RRset is served.
+     */
+    public static KnotServer signing(Path workDir, Name zone, Path zoneFile, Name tsigKeyName, String secret)
+            throws IOException {
+        ExternalTool.require("knotd");
+        ExternalTool.require("keymgr");
+        ExternalTool.require("knotc");
+        Path dir = Files.createTempDirectory(workDir, "knot-signing");
+        Path copy = dir.resolve(zone.toString(true) + ".zone");
+        Files.copy(zoneFile, copy);
+        int port = freeLoopbackPort();
+        Path conf = dir.resolve("knot.conf");
+        Files.writeString(conf, signingConfig(dir, port, zone, copy, tsigKeyName, secret), StandardCharsets.UTF_8);
+        ExternalTool.require("knotc").run("-c", conf.toString(), "conf-check").assertSuccess();
+        Path log = dir.resolve("knotd.log");
+        Process process = new ProcessBuilder(knotd(), "-c", conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        KnotServer server = new KnotServer(process, log, port, conf);
+        try {
+            server.awaitZone(zone, Type.DNSKEY);
+        } catch (IOException | RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** The DS records of the zone's key-signing key, as {@code keymgr ZONE ds} prints them. */
+    public List<DSRecord> ds(Name zone) {
+        ExternalTool.Result result = ExternalTool.require("keymgr").run("-c", conf.toString(), zone.toString(), "ds")
+                .assertSuccess();
+        List<DSRecord> records = new ArrayList<>();
+        for (String line : result.stdout().split("\n")) {
+            String[] fields = line.strip().split("\\s+", 3);
+            if (fields.length == 3 && fields[1].equals("DS")) {
+                try {
+                    records.add((DSRecord) Record.fromString(Name.fromString(fields[0], Name.root), Type.DS, DClass.IN,
+                            3600, fields[2], Name.root));
+                } catch (IOException e) {
+                    throw new AssertionError("keymgr printed a DS that does not parse: " + line, e);
+                }
+            }
+        }
+        if (records.isEmpty()) {
+            fail("keymgr printed no DS for " + zone + ":\n" + result.stdout() + result.stderr());
+        }
+        return records;
+    }
+
+    /** Runs {@code knotc} with this server's configuration, e.g. {@code zone-read}. */
+    public ExternalTool.Result knotc(String... args) {
+        List<String> command = new ArrayList<>(List.of("-c", conf.toString()));
+        command.addAll(List.of(args));
+        return ExternalTool.require("knotc").run(command.toArray(String[]::new));
+    }
+
+    /** Where this server listens, on 127.0.0.1. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(LOOPBACK, port);
     }
 
     /** The UDP and TCP port Knot listens on, on 127.0.0.1. */
@@ -136,10 +207,47 @@ public final class KnotServer implements AutoCloseable {
         return String.join("\n", lines) + "\n";
     }
 
-    private void awaitZone(Name zone) throws IOException {
+    /** Block-style YAML again; short signature lifetimes keep Knot's re-signing visible in tests. */
+    private static String signingConfig(Path dir, int port, Name zone, Path zoneFile, Name tsigKeyName, String secret) {
+        List<String> lines = new ArrayList<>();
+        lines.add("server:");
+        lines.add("    rundir: \"" + dir + "\"");
+        lines.add("    listen: 127.0.0.1@" + port);
+        lines.add("database:");
+        lines.add("    storage: \"" + dir + "\"");
+        lines.add("log:");
+        lines.add("  - target: stderr");
+        lines.add("    any: info");
+        lines.add("key:");
+        lines.add("  - id: " + tsigKeyName);
+        lines.add("    algorithm: hmac-sha256");
+        lines.add("    secret: " + secret);
+        lines.add("acl:");
+        lines.add("  - id: update");
+        lines.add("    key: " + tsigKeyName);
+        lines.add("    action: update");
+        lines.add("policy:");
+        lines.add("  - id: lab");
+        lines.add("    algorithm: ecdsap256sha256");
+        lines.add("    single-type-signing: on");
+        lines.add("    rrsig-lifetime: 2d");
+        lines.add("    rrsig-refresh: 1d");
+        lines.add("zone:");
+        lines.add("  - domain: " + zone);
+        lines.add("    file: \"" + zoneFile + "\"");
+        lines.add("    dnssec-signing: on");
+        lines.add("    dnssec-policy: lab");
+        lines.add("    acl: update");
+        // Updates live in the journal; the copied zone file stays as it was given.
+        lines.add("    journal-content: changes");
+        lines.add("    zonefile-sync: -1");
+        return String.join("\n", lines) + "\n";
+    }
+
+    private void awaitZone(Name zone, int type) throws IOException {
         SimpleResolver resolver = resolver();
         resolver.setTimeout(Duration.ofMillis(500));
-        Message query = Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN));
+        Message query = Message.newQuery(Record.newRecord(zone, type, DClass.IN));
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
         String lastProblem = "no answer";
         while (System.nanoTime() < deadline) {
@@ -151,7 +259,7 @@ public final class KnotServer implements AutoCloseable {
                 if (response.getRcode() == Rcode.NOERROR && !response.getSection(Section.ANSWER).isEmpty()) {
                     return;
                 }
-                lastProblem = "answer " + Rcode.string(response.getRcode()) + " without SOA";
+                lastProblem = "answer " + Rcode.string(response.getRcode()) + " without " + Type.string(type);
             } catch (IOException e) {
                 lastProblem = e.toString();
             }
