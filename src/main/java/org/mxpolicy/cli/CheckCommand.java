@@ -1,0 +1,175 @@
+package org.mxpolicy.cli;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mxpolicy.check.CheckReport;
+import org.mxpolicy.check.CheckRunner;
+import org.mxpolicy.check.CheckSettings;
+import org.mxpolicy.check.Observers;
+import org.mxpolicy.desired.DesiredState;
+import org.mxpolicy.dns.DnsLookup;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.probe.ConnectOverrides;
+import org.mxpolicy.probe.HttpsPolicyFetch;
+import org.mxpolicy.probe.PolicyFetch;
+import org.mxpolicy.probe.SmtpProbe;
+import org.mxpolicy.probe.StartTlsProbe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code mxpolicy check}: the cron check, with monitoring-plugin exit codes. */
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Check that what the world sees matches the certificates and the config: for every MX, the",
+            "certificate on disk, the published TLSA records (DNSSEC-validated by mxpolicy itself) and the",
+            "certificate presented live after STARTTLS on every address; for every domain, the MX RRset,",
+            "the _mta-sts id against the policy served and the policy the config yields, and TLS-RPT; for",
+            "every zone, its authoritative servers, SOA serials and signature expiry. Prints each finding",
+            "and the plan that would bring the DNS in line (mxpolicy publish applies it).",
+            "",
+            "Exit codes (monitoring-plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; a bad",
+            "config or certificate is 2 as well, with one line naming the file and position."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  mxpolicy check -c /etc/mxpolicy/provider.yaml",
+            "  mxpolicy check -c provider.yaml --format prometheus -o /var/lib/node_exporter/mxpolicy.prom",
+            "  mxpolicy check -c lab.yaml --connect mx1.example.test:25=127.0.0.1:2525 --ca-file lab-ca.pem"
+        })
+final class CheckCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The provider config.")
+    private Path config;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default), json or prometheus (node_exporter textfile collector).")
+    private CheckOutput format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the report to FILE (atomically, for collectors that read it any time) instead of stdout.")
+    private Path output;
+
+    @Option(names = {"-q", "--quiet"}, description = "Leave out OK results.")
+    private boolean quiet;
+
+    @Option(names = "--connect", paramLabel = "HOST:PORT=ADDRESS:PORT",
+            description = "Connect to ADDRESS:PORT when probing HOST:PORT (an MX on 25, a policy host on 443),"
+                    + " keeping HOST for SNI and certificate checks; repeatable.")
+    private List<String> connect = new ArrayList<>();
+
+    @Option(names = "--ca-file", paramLabel = "FILE",
+            description = "CA certificates (PEM) to trust for MTA-STS policy hosts instead of the JDK's trust store.")
+    private Path caFile;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Per DNS query, connection and protocol step (default: ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "" + CheckSettings.DEFAULT_PARALLELISM,
+            description = "Domains, hosts and zones checked at once (default: ${DEFAULT-VALUE}).")
+    private int parallel;
+
+    @Option(names = "--cert-warning", paramLabel = "DURATION", defaultValue = "21d", converter = DurationConverter.class,
+            description = "WARNING when a certificate expires within this (default: ${DEFAULT-VALUE}).")
+    private Duration certWarning;
+
+    @Option(names = "--cert-critical", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,
+            description = "CRITICAL when a certificate expires within this (default: ${DEFAULT-VALUE}).")
+    private Duration certCritical;
+
+    @Option(names = "--rrsig-warning", paramLabel = "DURATION", defaultValue = "3d", converter = DurationConverter.class,
+            description = "WARNING when a signature of a published record or the DNSKEY set expires within this"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private Duration rrsigWarning;
+
+    @Option(names = "--rrsig-critical", paramLabel = "DURATION", defaultValue = "1d", converter = DurationConverter.class,
+            description = "CRITICAL when such a signature expires within this (default: ${DEFAULT-VALUE}).")
+    private Duration rrsigCritical;
+
+    @Option(names = "--ehlo", paramLabel = "NAME", description = "Name sent in EHLO (default: this host's name).")
+    private String ehlo;
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Clock clock;
+
+    CheckCommand() {
+        this(Clock.systemUTC());
+    }
+
+    CheckCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (parallel < 1) {
+            throw new ParameterException(spec.commandLine(), "--parallel must be at least 1");
+        }
+        ConnectOverrides overrides;
+        try {
+            overrides = ConnectOverrides.parse(connect);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--connect " + e.getMessage());
+        }
+        ConfigFile file = ConfigFile.load(config);
+        DesiredState desired = file.desiredState(clock.instant());
+        PrintWriter err = spec.commandLine().getErr();
+        Findings.print(err, file.warnings(desired));
+
+        DnsLookup dns = Observation.lookup(file, timeout, Duration.ofMinutes(5), clock);
+        SmtpProbe starttls = new StartTlsProbe(timeout, ehloName());
+        SmtpProbe smtp = (host, address) -> starttls.probe(host, overrides.target(host, address.getPort(), address));
+        PolicyFetch policies = policyFetch(overrides);
+        Observers observers = new Observers(dns, Observation.authorities(dns, timeout), smtp, policies);
+        CheckSettings settings = new CheckSettings(certWarning, certCritical, rrsigWarning, rrsigCritical, parallel);
+
+        CheckReport report = new CheckRunner(observers, settings, clock).run(file.config(), desired, file.certificates());
+        String text = format.render(report, quiet);
+        if (output != null) {
+            AtomicFiles.write(output, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC);
+            err.println(CheckOutput.summary(report));
+        } else {
+            spec.commandLine().getOut().print(text);
+        }
+        spec.commandLine().getOut().flush();
+        return report.status().exitCode();
+    }
+
+    private PolicyFetch policyFetch(ConnectOverrides overrides) throws InvalidInputException {
+        if (caFile == null) {
+            return HttpsPolicyFetch.withDefaultTrust(timeout, overrides);
+        }
+        byte[] bundle = InputFiles.read(caFile);
+        return HttpsPolicyFetch.trusting(HttpsPolicyFetch.readCaBundle(new java.io.ByteArrayInputStream(bundle),
+                caFile.toString()), timeout, overrides);
+    }
+
+    private String ehloName() {
+        if (ehlo != null) {
+            return ehlo;
+        }
+        try {
+            String name = InetAddress.getLocalHost().getCanonicalHostName();
+            return name.contains(".") ? name : "localhost.localdomain";
+        } catch (UnknownHostException e) {
+            return "localhost.localdomain";
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.mxpolicy.cli;
+
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.mxpolicy.config.DnsSettings;
+import org.mxpolicy.config.ServerAddress;
+import org.mxpolicy.dns.AuthoritativeServers;
+import org.mxpolicy.dns.DnsLookup;
+import org.mxpolicy.dns.TrustAnchors;
+import org.mxpolicy.dns.ValidatingDnsLookup;
+import org.mxpolicy.finding.InvalidInputException;
+import org.xbill.DNS.ExtendedResolver;
+
+/**
+ * Builds the DNS adapters from the config's {@code dns} settings: the validating lookup (through
+ * the configured or the system resolvers, from the configured or the root trust anchors) and
+ * direct queries to authoritative servers.
+ */
+final class Observation {
+
+    private Observation() {}
+
+    static DnsLookup lookup(ConfigFile config, Duration timeout, Duration cacheFor, Clock clock)
+            throws InvalidInputException {
+        DnsSettings dns = config.config().dns();
+        TrustAnchors anchors = anchors(config, dns);
+        if (dns.resolvers().isEmpty()) {
+            ExtendedResolver system = new ExtendedResolver();
+            system.setTimeout(timeout);
+            return new ValidatingDnsLookup(system, anchors, timeout, cacheFor, clock);
+        }
+        List<InetSocketAddress> resolvers = new ArrayList<>();
+        for (ServerAddress server : dns.resolvers()) {
+            resolvers.add(socketAddress(server));
+        }
+        return ValidatingDnsLookup.via(resolvers, anchors, timeout, cacheFor, clock);
+    }
+
+    static AuthoritativeServers authorities(DnsLookup lookup, Duration timeout) {
+        return new AuthoritativeServers(lookup, timeout);
+    }
+
+    private static TrustAnchors anchors(ConfigFile config, DnsSettings dns) throws InvalidInputException {
+        List<org.xbill.DNS.Record> records = new ArrayList<>();
+        if (!dns.trustAnchors().isEmpty()) {
+            records.addAll(TrustAnchors.of(dns.trustAnchors(), config.config().source()).records());
+        }
+        if (dns.trustAnchorFile().isPresent()) {
+            Path file = config.baseDir().resolve(dns.trustAnchorFile().get().path());
+            String text = new String(InputFiles.read(file), StandardCharsets.UTF_8);
+            records.addAll(TrustAnchors.read(new StringReader(text), file.toString()).records());
+        }
+        return records.isEmpty() ? TrustAnchors.ianaRoot() : new TrustAnchors(records);
+    }
+
+    /** A configured server as a socket address; a host name is resolved by the system, once. */
+    static InetSocketAddress socketAddress(ServerAddress server) throws InvalidInputException {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(server.host()), server.port());
+        } catch (UnknownHostException e) {
+            throw new InvalidInputException("config.server-address", server.position(),
+                    "cannot resolve '" + server.host() + "'; give an IP address");
+        }
+    }
+}
