@@ -133,8 +133,14 @@ public final class Rfc2136Update implements DynamicUpdate {
         for (RrsetChange change : changes) {
             Update alone = new Update(zone);
             addChange(alone, change);
-            // Alone, a change's records compress less than among others: an upper bound.
-            int cost = alone.toWire().length - base;
+            // Uncompressed sizes: an upper bound, as names past the first 16 KiB of a message
+            // cannot be compression targets (RFC 1035 section 4.1.4 has 14-bit offsets).
+            int cost = 0;
+            for (int section : new int[] {Section.PREREQ, Section.UPDATE}) {
+                for (Record r : alone.getSection(section)) {
+                    cost += r.toWire(section).length;
+                }
+            }
             if (current != null && size + cost > maxMessageBytes) {
                 batches.add(new Batch(current, List.copyOf(inCurrent)));
                 current = null;

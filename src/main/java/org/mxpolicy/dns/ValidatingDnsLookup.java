@@ -230,8 +230,12 @@ public final class ValidatingDnsLookup implements DnsLookup {
                 .toList();
     }
 
-    /** The Extended DNS Errors (RFC 8914), then the validator's reason where it adds something. */
-    private static List<String> reasons(Message response) {
+    /**
+     * Why a response of dnsjava's validator did not validate: its Extended DNS Errors (RFC 8914),
+     * then its reason records (class {@link ValidatingResolver#VALIDATION_REASON_QCLASS}) where they
+     * add something. Empty for an answer that validated.
+     */
+    public static List<String> reasons(Message response) {
         List<String> reasons = new ArrayList<>();
         OPTRecord opt = response.getOPT();
         if (opt != null) {

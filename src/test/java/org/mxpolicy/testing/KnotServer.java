@@ -61,19 +61,7 @@ public final class KnotServer implements AutoCloseable {
         int port = freeLoopbackPort();
         Path conf = dir.resolve("knot.conf");
         Files.writeString(conf, config(dir, port, zone, zoneFile.toAbsolutePath()), StandardCharsets.UTF_8);
-        Path log = dir.resolve("knotd.log");
-        Process process = new ProcessBuilder(knotd(), "-c", conf.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        KnotServer server = new KnotServer(process, log, port, conf);
-        try {
-            server.awaitZone(zone, Type.SOA);
-        } catch (IOException | RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
-        return server;
+        return start(dir, conf, port, zone, Type.SOA);
     }
 
     /**
@@ -95,6 +83,11 @@ public final class KnotServer implements AutoCloseable {
         Path conf = dir.resolve("knot.conf");
         Files.writeString(conf, signingConfig(dir, port, zone, copy, tsigKeyName, secret), StandardCharsets.UTF_8);
         ExternalTool.require("knotc").run("-c", conf.toString(), "conf-check").assertSuccess();
+        return start(dir, conf, port, zone, Type.DNSKEY);
+    }
+
+    /** Runs knotd in the foreground and waits until it answers for {@code zone}/{@code readyType}. */
+    private static KnotServer start(Path dir, Path conf, int port, Name zone, int readyType) throws IOException {
         Path log = dir.resolve("knotd.log");
         Process process = new ProcessBuilder(knotd(), "-c", conf.toString())
                 .redirectErrorStream(true)
@@ -102,7 +95,7 @@ public final class KnotServer implements AutoCloseable {
                 .start();
         KnotServer server = new KnotServer(process, log, port, conf);
         try {
-            server.awaitZone(zone, Type.DNSKEY);
+            server.awaitZone(zone, readyType);
         } catch (IOException | RuntimeException | Error e) {
             server.close();
             throw e;
@@ -185,8 +178,8 @@ public final class KnotServer implements AutoCloseable {
         }
     }
 
-    /** Block-style YAML: Knot rejects flow maps in its configuration. */
-    private static String config(Path dir, int port, Name zone, Path zoneFile) {
+    /** The server, database and log sections: block-style YAML, as Knot rejects flow maps. */
+    private static List<String> serverConfig(Path dir, int port) {
         List<String> lines = new ArrayList<>();
         lines.add("server:");
         lines.add("    rundir: \"" + dir + "\"");
@@ -196,6 +189,12 @@ public final class KnotServer implements AutoCloseable {
         lines.add("log:");
         lines.add("  - target: stderr");
         lines.add("    any: info");
+        return lines;
+    }
+
+    /** Serving a zone file as it is. */
+    private static String config(Path dir, int port, Name zone, Path zoneFile) {
+        List<String> lines = serverConfig(dir, port);
         lines.add("zone:");
         lines.add("  - domain: " + zone);
         lines.add("    file: \"" + zoneFile + "\"");
@@ -209,15 +208,7 @@ public final class KnotServer implements AutoCloseable {
 
     /** Block-style YAML again; short signature lifetimes keep Knot's re-signing visible in tests. */
     private static String signingConfig(Path dir, int port, Name zone, Path zoneFile, Name tsigKeyName, String secret) {
-        List<String> lines = new ArrayList<>();
-        lines.add("server:");
-        lines.add("    rundir: \"" + dir + "\"");
-        lines.add("    listen: 127.0.0.1@" + port);
-        lines.add("database:");
-        lines.add("    storage: \"" + dir + "\"");
-        lines.add("log:");
-        lines.add("  - target: stderr");
-        lines.add("    any: info");
+        List<String> lines = serverConfig(dir, port);
         lines.add("key:");
         lines.add("  - id: " + tsigKeyName);
         lines.add("    algorithm: hmac-sha256");

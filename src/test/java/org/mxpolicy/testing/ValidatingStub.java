@@ -4,22 +4,17 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DSRecord;
-import org.xbill.DNS.EDNSOption;
-import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
@@ -60,24 +55,7 @@ public final class ValidatingStub {
 
     /** The Extended DNS Errors, then the validator's reason records where they add something. */
     private static List<String> reasons(Message response) {
-        List<String> reasons = new ArrayList<>();
-        OPTRecord opt = response.getOPT();
-        if (opt != null) {
-            for (EDNSOption option : opt.getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR)) {
-                ExtendedErrorCodeOption ede = (ExtendedErrorCodeOption) option;
-                reasons.add("EDE " + ede.getErrorCode() + " (" + ExtendedErrorCodeOption.text(ede.getErrorCode()) + ")"
-                        + (ede.getText() == null ? "" : ": " + ede.getText()));
-            }
-        }
-        for (Record r : response.getSection(Section.ADDITIONAL)) {
-            if (r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS && r instanceof TXTRecord txt) {
-                String reason = String.join("", txt.getStrings());
-                if (reasons.stream().noneMatch(known -> known.endsWith(": " + reason))) {
-                    reasons.add(reason);
-                }
-            }
-        }
-        return reasons;
+        return org.mxpolicy.dns.ValidatingDnsLookup.reasons(response);
     }
 
     /**
