@@ -1,0 +1,77 @@
+package org.mxpolicy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mxpolicy.testing.Cli;
+
+/**
+ * {@code publish} for a zone mxpolicy signs itself: merge into the zone file, sign, verify,
+ * write, run the reload command only when the output changed. No DNS server is involved
+ * ({@code --wait 0}); serving signed zones is covered by the signer's interop tests.
+ */
+class PublishSignedZoneTest {
+
+    @TempDir
+    Path dir;
+
+    private Path config() throws Exception {
+        Path examples = Path.of("examples").toAbsolutePath();
+        String original = Files.readString(examples.resolve("provider.yaml"));
+        String zones = """
+                zones:
+                  example.com:
+                    sign:
+                      zone_file: %s
+                      output: %s
+                      keys: %s
+                      reload: touch %s
+                  example.net: { ttl: 3600 }
+                """.formatted(examples.resolve("zones/example.com.zone"), dir.resolve("example.com.signed"),
+                dir.resolve("keys"), dir.resolve("reloaded"));
+        String text = original.replaceFirst("(?s)zones:\\n  example.com: \\{ ttl: 3600 \\}\\n  example.net: \\{ ttl: 3600 \\}\\n", zones);
+        // the config names its certificates relative to itself
+        try (var files = Files.walk(examples.resolve("certs"))) {
+            for (Path source : files.toList()) {
+                Path target = dir.resolve(examples.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        Path config = dir.resolve("provider.yaml");
+        Files.writeString(config, text);
+        return config;
+    }
+
+    @Test
+    void applySignsTheMergedZoneAndReloadsOnlyWhenItChanged() throws Exception {
+        Path config = config();
+        Files.createDirectory(dir.resolve("keys"));
+        assertThat(Cli.run("keygen", "--zone", "example.com", "-K", dir.resolve("keys").toString()).exitCode()).isZero();
+
+        Cli.Run dryRun = Cli.run("publish", "-c", config.toString(), "--zone", "example.com");
+        assertThat(dryRun.exitCode()).as(dryRun.stderr()).isZero();
+        assertThat(dir.resolve("example.com.signed")).doesNotExist();
+
+        Cli.Run first = Cli.run("publish", "-c", config.toString(), "--zone", "example.com", "--apply", "--wait", "0s");
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(first.stderr()).contains("signed and written", "ran 'touch");
+        assertThat(dir.resolve("reloaded")).exists();
+        Cli.Run verify = Cli.run("verify", "--zone", "example.com", dir.resolve("example.com.signed").toString());
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        assertThat(Files.readString(dir.resolve("example.com.signed")))
+                .contains("_25._tcp.mx1.example.com.").contains("_mta-sts.example.com.");
+
+        Files.delete(dir.resolve("reloaded"));
+        Cli.Run second = Cli.run("publish", "-c", config.toString(), "--zone", "example.com", "--apply", "--wait", "0s");
+        assertThat(second.exitCode()).as(second.stderr()).isZero();
+        assertThat(second.stderr()).contains("unchanged").doesNotContain("ran 'touch");
+        assertThat(dir.resolve("reloaded")).doesNotExist();
+    }
+}
