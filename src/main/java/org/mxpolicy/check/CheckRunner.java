@@ -152,7 +152,7 @@ public final class CheckRunner {
     }
 
     /** {@code _smtp._tls} owners whose domain explicitly allows https report addresses. */
-    static Set<Name> httpsReportsAllowed(ProviderConfig config) {
+    public static Set<Name> httpsReportsAllowed(ProviderConfig config) {
         Set<Name> allowed = new HashSet<>();
         for (MailDomain domain : config.domains()) {
             if (domain.tlsRpt().map(t -> t.allowHttps()).orElse(false)) {

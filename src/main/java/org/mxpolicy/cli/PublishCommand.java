@@ -143,15 +143,8 @@ final class PublishCommand implements Callable<Integer> {
         Findings.print(err, file.warnings(desired));
         List<ZoneFragment> zones = selectedZones(file, desired, err);
 
-        DnsLookup dns = Observation.lookup(file, timeout, Duration.ZERO, clock);
-        AuthoritativeQuery authorities = Observation.authorities(dns, timeout);
-        Map<ZoneFragment, ZonePlan> plans = new LinkedHashMap<>();
-        for (ZoneFragment zone : zones) {
-            ZoneSettings settings = file.config().zones().get(zone.zoneName());
-            if (settings.update().isPresent()) {
-                plans.put(zone, plan(file, zone, primary(settings.update().get()), authorities, overrides));
-            }
-        }
+        Publisher publisher = new Publisher(file, config, timeout, overrides, clock, out, err);
+        Map<ZoneFragment, ZonePlan> plans = publisher.plan(zones);
         PlanText.lines(List.copyOf(plans.values())).forEach(out::println);
         for (ZoneFragment zone : zones) {
             if (file.config().zones().get(zone.zoneName()).signing().isPresent()) {
@@ -170,36 +163,7 @@ final class PublishCommand implements Callable<Integer> {
             return 0;
         }
 
-        List<ZoneFragment> changed = new ArrayList<>();
-        for (Map.Entry<ZoneFragment, ZonePlan> e : plans.entrySet()) {
-            if (e.getValue().isEmpty()) {
-                continue;
-            }
-            UpdateTarget target = file.config().zones().get(e.getKey().zoneName()).update().get();
-            Rfc2136Update update = new Rfc2136Update(Observation.socketAddress(target.server()), tsig(file, target),
-                    timeout, Rfc2136Update.RetryPolicy.standard());
-            try {
-                int messages = update.apply(e.getKey().zone(), e.getValue().changes());
-                err.println("mxpolicy publish: zone " + e.getKey().zone() + ": " + e.getValue().changes().size()
-                        + " change(s) sent to " + target.server() + " in " + messages + " update message(s)");
-            } catch (UpdateException ex) {
-                String hint = switch (ex.reason()) {
-                    case CONCURRENT_CHANGE -> "; the zone changed since it was read: run publish again to re-plan";
-                    case NOT_AUTHORIZED -> "; check the TSIG key (" + target.key().path() + ") and the server's update ACL";
-                    case UNAVAILABLE -> "";
-                };
-                throw new VerificationFailedException("zone " + e.getKey().zone() + ": update not applied",
-                        List.of(Finding.error("publish." + ex.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                                target.position(), ex.getMessage() + hint)));
-            }
-            changed.add(e.getKey());
-        }
-        for (ZoneFragment zone : zones) {
-            Optional<ZoneFileSigning> signing = file.config().zones().get(zone.zoneName()).signing();
-            if (signing.isPresent() && signZoneFile(file, zone, signing.get(), err)) {
-                changed.add(zone);
-            }
-        }
+        List<ZoneFragment> changed = publisher.apply(plans, zones);
         if (changed.isEmpty()) {
             err.println("mxpolicy publish: nothing to change");
             return 0;
@@ -207,7 +171,7 @@ final class PublishCommand implements Callable<Integer> {
         if (wait.isZero()) {
             return 0;
         }
-        List<Finding> lagging = awaitServed(file, changed, dns, authorities, err);
+        List<Finding> lagging = publisher.awaitServed(changed, wait);
         if (!lagging.isEmpty()) {
             throw new VerificationFailedException("not served everywhere within " + wait.toSeconds() + " s", lagging);
         }
@@ -238,183 +202,5 @@ final class PublishCommand implements Callable<Integer> {
             zones.add(zone);
         }
         return zones;
-    }
-
-    private static NameServer primary(UpdateTarget target) throws InvalidInputException {
-        return new NameServer(target.server().toString(), Observation.socketAddress(target.server()));
-    }
-
-    /** Desired against what the primary serves, with the safety rules applied. */
-    private ZonePlan plan(ConfigFile file, ZoneFragment zone, NameServer primary, AuthoritativeQuery authorities,
-            ConnectOverrides overrides) throws Exception {
-        Map<RrsetKey, List<Record>> observed = new LinkedHashMap<>();
-        for (List<Record> rrset : zone.rrsets()) {
-            Record first = rrset.get(0);
-            ServerAnswer answer = authorities.askAll(List.of(primary), first.getName(), first.getType()).get(0);
-            if (!answer.answered() || !answer.authoritative()) {
-                throw new VerificationFailedException("cannot read zone " + zone.zone() + " from its primary",
-                        List.of(Finding.error("publish.primary", SourcePosition.file(file.config().source()), primary
-                                + " did not answer authoritatively for " + first.getName() + " "
-                                + Type.string(first.getType()) + ": " + answer.problem().orElse("not authoritative"))));
-            }
-            observed.put(new RrsetKey(first.getName(), first.getType()), answer.records());
-        }
-        List<RrsetChange> changes = Planner.plan(zone.rrsets(), observed);
-        SafetyRules rules = new SafetyRules(chainsInUse(file, changes, overrides), List.of(), httpsAllowed(file));
-        return new ZonePlan(zone.zone(), changes, rules.check(changes, zone.zone()));
-    }
-
-    /**
-     * For each TLSA RRset the plan takes records from: the chain on disk and the chains its MX
-     * presents on each address now, which the safety rules protect.
-     */
-    private Map<Name, List<List<X509Certificate>>> chainsInUse(ConfigFile file, List<RrsetChange> changes,
-            ConnectOverrides overrides) throws InvalidInputException {
-        Map<Name, List<List<X509Certificate>>> inUse = new HashMap<>();
-        StartTlsProbe probe = null;
-        for (RrsetChange change : changes) {
-            if (change.type() != Type.TLSA || change.after().containsAll(change.before())) {
-                continue;
-            }
-            for (MailDomain domain : file.config().domains()) {
-                for (MxHost mx : domain.mx()) {
-                    Name owner = Name.fromConstantString("_" + mx.port() + "._tcp." + mx.host() + ".");
-                    if (!owner.equals(change.owner()) || inUse.containsKey(owner)) {
-                        continue;
-                    }
-                    List<List<X509Certificate>> chains = new ArrayList<>();
-                    CertificateChain disk = file.certificates().chain(mx.cert());
-                    chains.add(disk.certificates());
-                    probe = probe == null ? new StartTlsProbe(timeout, "localhost.localdomain") : probe;
-                    for (InetSocketAddress address : addresses(mx, overrides)) {
-                        SmtpObservation seen = probe.probe(mx.host(), address);
-                        if (!seen.chain().isEmpty()) {
-                            chains.add(seen.chain());
-                        }
-                    }
-                    inUse.put(owner, chains);
-                }
-            }
-        }
-        return inUse;
-    }
-
-    /** The MX's addresses from the system resolver, or the --connect target. */
-    private static List<InetSocketAddress> addresses(MxHost mx, ConnectOverrides overrides) {
-        Optional<InetSocketAddress> override = overrides.lookup(mx.host(), mx.port());
-        if (override.isPresent()) {
-            return List.of(override.get());
-        }
-        try {
-            return Arrays.stream(InetAddress.getAllByName(mx.host())).map(a -> new InetSocketAddress(a, mx.port())).toList();
-        } catch (java.net.UnknownHostException e) {
-            return List.of();
-        }
-    }
-
-    private static java.util.Set<Name> httpsAllowed(ConfigFile file) {
-        java.util.Set<Name> allowed = new java.util.HashSet<>();
-        for (MailDomain domain : file.config().domains()) {
-            if (domain.tlsRpt().map(t -> t.allowHttps()).orElse(false)) {
-                allowed.add(Name.fromConstantString("_smtp._tls." + domain.name() + "."));
-                domain.mx().forEach(mx -> allowed.add(Name.fromConstantString("_smtp._tls." + mx.host() + ".")));
-            }
-        }
-        return allowed;
-    }
-
-    private static org.xbill.DNS.TSIG tsig(ConfigFile file, UpdateTarget target) throws InvalidInputException {
-        Path path = file.baseDir().resolve(target.key().path());
-        KeyDirectory.checkPermissions(path);
-        String text = new String(InputFiles.read(path), StandardCharsets.UTF_8);
-        Optional<Name> name = target.keyName().map(n -> Name.fromConstantString(n + "."));
-        return TsigKeyFile.read(new StringReader(text), path.toString()).select(name).tsig();
-    }
-
-    /** Merges, signs and writes the zone file as {@code mxpolicy sign} does; true when it changed. */
-    private boolean signZoneFile(ConfigFile file, ZoneFragment zone, ZoneFileSigning signing, PrintWriter err)
-            throws Exception {
-        Path output = file.baseDir().resolve(signing.output().path());
-        byte[] before = Files.exists(output) ? Files.readAllBytes(output) : new byte[0];
-        List<String> args = new ArrayList<>(List.of("--zone", zone.zoneName(),
-                "-K", file.baseDir().resolve(signing.keys().path()).toString(),
-                "-c", config.toString(), "-o", output.toString()));
-        if (signing.nsec3()) {
-            args.add("--nsec3");
-        }
-        args.add(file.baseDir().resolve(signing.zoneFile().path()).toString());
-        SignCommand sign = new SignCommand(clock);
-        CommandLine line = new CommandLine(sign);
-        line.setOut(spec.commandLine().getOut());
-        line.setErr(err);
-        line.parseArgs(args.toArray(String[]::new));
-        sign.call();
-        boolean changed = !Arrays.equals(before, Files.readAllBytes(output));
-        err.println("mxpolicy publish: zone " + zone.zone() + ": " + output + (changed ? " signed and written" : " unchanged"));
-        if (changed && signing.reload().isPresent()) {
-            reload(signing.reload().get(), signing, err);
-        }
-        return changed;
-    }
-
-    private void reload(String command, ZoneFileSigning signing, PrintWriter err) throws Exception {
-        List<String> argv = List.of(command.strip().split("\\s+"));
-        try {
-            Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new VerificationFailedException("the reload command failed", List.of(Finding.error(
-                        "publish.reload", signing.position(), "'" + command + "' failed: "
-                                + new String(output, StandardCharsets.UTF_8).strip())));
-            }
-            err.println("mxpolicy publish: ran '" + command + "'");
-        } catch (IOException e) {
-            throw new VerificationFailedException("the reload command failed", List.of(Finding.error(
-                    "publish.reload", signing.position(), "cannot run '" + command + "': " + e.getMessage())));
-        }
-    }
-
-    /**
-     * Polls until every authoritative server of each changed zone serves every desired RRset and
-     * the validating lookup gets it SECURE; returns what still lags at the deadline.
-     */
-    private List<Finding> awaitServed(ConfigFile file, List<ZoneFragment> zones, DnsLookup dns,
-            AuthoritativeQuery authorities, PrintWriter err) throws InterruptedException {
-        Instant deadline = clock.instant().plus(wait);
-        List<Finding> lagging;
-        while (true) {
-            lagging = new ArrayList<>();
-            for (ZoneFragment zone : zones) {
-                ZoneSettings settings = file.config().zones().get(zone.zoneName());
-                List<NameServer> servers = ZoneServers.of(settings, dns, authorities);
-                for (List<Record> rrset : zone.rrsets()) {
-                    Record first = rrset.get(0);
-                    for (ServerAnswer a : authorities.askAll(servers, first.getName(), first.getType())) {
-                        if (!a.answered() || !Planner.same(a.records(), rrset)) {
-                            lagging.add(Finding.error("publish.not-served", settings.position(), a.server() + " does not"
-                                    + " yet serve " + first.getName() + " " + Type.string(first.getType())
-                                    + a.problem().map(p -> " (" + p + ")").orElse(" as desired")));
-                        }
-                    }
-                    DnsAnswer validated = dns.lookup(first.getName(), first.getType());
-                    if (validated.security() != DnsAnswer.Security.SECURE || !Planner.same(validated.records(), rrset)) {
-                        lagging.add(Finding.error("publish.not-validated", settings.position(), first.getName() + " "
-                                + Type.string(first.getType()) + " is " + validated.security()
-                                + validated.problem().map(p -> " (" + p + ")").orElse("") + " through the resolver"
-                                + (validated.security() == DnsAnswer.Security.SECURE ? ", with other records" : "")));
-                    }
-                }
-            }
-            if (lagging.isEmpty()) {
-                err.println("mxpolicy publish: served by every authoritative server and validated");
-                return lagging;
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                return lagging;
-            }
-            Thread.sleep(Math.min(1000, Math.max(1, Duration.between(clock.instant(), deadline).toMillis())));
-        }
     }
 }
