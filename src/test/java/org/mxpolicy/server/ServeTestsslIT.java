@@ -27,7 +27,7 @@ import org.mxpolicy.testing.ExternalTool;
 /**
  * The policy server's TLS configuration audited by testssl.sh, as an operator would check it
  * against BSI TR-03116-4: which protocol versions and cipher suites it offers, forward secrecy,
- * server preference, compression. testssl.sh runs once (about 25 s on two cores) with the checks
+ * server preference, compression. testssl.sh runs once (20 to 40 s on two cores) with the checks
  * {@code -p -s -f -P -e -R -C -B}; each test asserts on the ids of its JSON output named in it.
  *
  * <p>testssl.sh (3.0) runs its renegotiation checks ({@code secure_renego},

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -34,17 +34,12 @@ public final class KnotServer implements AutoCloseable {
     private static final InetAddress LOOPBACK = loopbackV4();
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(15);
 
-    private final Process process;
-    private final Thread shutdownHook;
-    private final Path log;
+    private final BackgroundProcess knotd;
     private final int port;
 
-    private KnotServer(Process process, Path log, int port) {
-        this.process = process;
-        this.log = log;
+    private KnotServer(BackgroundProcess knotd, int port) {
+        this.knotd = knotd;
         this.port = port;
-        this.shutdownHook = new Thread(process::destroyForcibly, "stop knotd " + process.pid());
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -58,12 +53,9 @@ public final class KnotServer implements AutoCloseable {
         int port = freeLoopbackPort();
         Path conf = dir.resolve("knot.conf");
         Files.writeString(conf, config(dir, port, zone, zoneFile.toAbsolutePath()), StandardCharsets.UTF_8);
-        Path log = dir.resolve("knotd.log");
-        Process process = new ProcessBuilder(knotd(), "-c", conf.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        KnotServer server = new KnotServer(process, log, port);
+        BackgroundProcess knotd = BackgroundProcess.start("knotd", List.of(knotd(), "-c", conf.toString()), Map.of(),
+                dir.resolve("knotd.log"));
+        KnotServer server = new KnotServer(knotd, port);
         try {
             server.awaitZone(zone);
         } catch (IOException | RuntimeException | Error e) {
@@ -87,31 +79,12 @@ public final class KnotServer implements AutoCloseable {
 
     /** What Knot has logged so far, for failure messages. */
     public String log() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
+        return knotd.log();
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook runs anyway
-        }
+        knotd.close();
     }
 
     /** Block-style YAML: Knot rejects flow maps in its configuration. */
@@ -143,9 +116,7 @@ public final class KnotServer implements AutoCloseable {
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
         String lastProblem = "no answer";
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("knotd exited with " + process.exitValue() + " before serving " + zone + "; its log:\n" + log());
-            }
+            knotd.assertRunning();
             try {
                 Message response = resolver.send(query);
                 if (response.getRcode() == Rcode.NOERROR && !response.getSection(Section.ANSWER).isEmpty()) {
