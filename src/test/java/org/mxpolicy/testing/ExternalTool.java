@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * fails when {@code CI} is set: in CI a missing tool is a broken install step, never a pass.
  */
 public final class ExternalTool {
+
+    private static final Duration DEFAULT_LIMIT = Duration.ofSeconds(60);
 
     private final String program;
 
@@ -35,6 +38,12 @@ public final class ExternalTool {
             assumeTrue(false, why);
         }
         return new ExternalTool(program);
+    }
+
+    /** The program's absolute path (for commands run through a wrapper such as {@code ip netns exec}). */
+    public String path() {
+        Path resolved = findOnPath(program);
+        return resolved == null ? program : resolved.toString();
     }
 
     public static boolean installed(String program) {
@@ -64,11 +73,15 @@ public final class ExternalTool {
         return run(null, args);
     }
 
-    /** Runs the program with {@code stdin} as standard input (null for none). */
+    /** Runs the program with {@code stdin} as standard input (null for none). Times out after 60 s. */
     public Result run(byte[] stdin, String... args) {
+        return run(DEFAULT_LIMIT, stdin, args);
+    }
+
+    /** Runs the program, allowing it {@code limit} (for scanners that take longer than a minute under load). */
+    public Result run(Duration limit, byte[] stdin, String... args) {
         List<String> command = new ArrayList<>();
-        Path resolved = findOnPath(program);
-        command.add(resolved == null ? program : resolved.toString());
+        command.add(path());
         command.addAll(List.of(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
@@ -79,9 +92,9 @@ public final class ExternalTool {
             process.getOutputStream().close();
             var stdout = drain(process.getInputStream());
             var stderr = drain(process.getErrorStream());
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                fail(String.join(" ", command) + " did not finish within 60 s");
+                fail(String.join(" ", command) + " did not finish within " + limit.toSeconds() + " s");
             }
             return new Result(String.join(" ", command), process.exitValue(), stdout.get(), stderr.get());
         } catch (IOException e) {

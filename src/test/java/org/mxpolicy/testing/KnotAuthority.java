@@ -1,0 +1,99 @@
+package org.mxpolicy.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Knot DNS inside a {@link NetworkNamespace}, authoritative for several zones, each served from
+ * its zone file exactly as it is (no signing by Knot, nothing written back). A lab resolver
+ * ({@link UnboundResolver}) in the same namespace points its stub zones here. For one zone on
+ * the machine's own loopback, {@link KnotServer} is simpler.
+ */
+public final class KnotAuthority implements AutoCloseable {
+
+    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(20);
+
+    private final BackgroundProcess knotd;
+    private final String address;
+    private final int port;
+
+    private KnotAuthority(BackgroundProcess knotd, String address, int port) {
+        this.knotd = knotd;
+        this.address = address;
+        this.port = port;
+    }
+
+    /**
+     * Starts knotd in {@code namespace} on {@code address@port} for {@code zones} (zone name to
+     * zone file) and returns once every zone answers its SOA query.
+     */
+    public static KnotAuthority start(NetworkNamespace namespace, Path workDir, String address, int port,
+            Map<String, Path> zones) throws IOException, InterruptedException {
+        ExternalTool knotd = ExternalTool.require("knotd");
+        Path dir = Files.createTempDirectory(workDir, "knot");
+        Path conf = dir.resolve("knot.conf");
+        Files.writeString(conf, config(dir, address, port, zones), StandardCharsets.UTF_8);
+        ExternalTool.require("knotc").run("-c", conf.toString(), "conf-check").assertSuccess();
+        BackgroundProcess process = namespace.start("knotd", dir.resolve("knotd.log"), Map.of(), knotd.path(), "-c",
+                conf.toString());
+        KnotAuthority authority = new KnotAuthority(process, address, port);
+        try {
+            for (String zone : zones.keySet()) {
+                namespace.awaitDnsAnswer(address, port, zone, "SOA", process, STARTUP_LIMIT);
+            }
+        } catch (RuntimeException | Error | InterruptedException e) {
+            authority.close();
+            throw e;
+        }
+        return authority;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** What knotd has logged so far. */
+    public String log() {
+        return knotd.log();
+    }
+
+    @Override
+    public void close() {
+        knotd.close();
+    }
+
+    /** Block-style YAML: Knot rejects flow maps in its configuration. */
+    private static String config(Path dir, String address, int port, Map<String, Path> zones) {
+        List<String> lines = new ArrayList<>(List.of(
+                "server:",
+                "    rundir: \"" + dir + "\"",
+                "    listen: " + address + "@" + port,
+                "database:",
+                "    storage: \"" + dir + "\"",
+                "log:",
+                "  - target: stderr",
+                "    any: info",
+                "template:",
+                "  - id: default",
+                "    dnssec-signing: off",
+                "    zonefile-load: whole",
+                "    zonefile-sync: -1",
+                "    journal-content: none",
+                "zone:"));
+        zones.forEach((zone, file) -> {
+            lines.add("  - domain: " + zone);
+            lines.add("    file: \"" + file.toAbsolutePath() + "\"");
+        });
+        return String.join("\n", lines) + "\n";
+    }
+}
