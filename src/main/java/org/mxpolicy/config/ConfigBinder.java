@@ -4,6 +4,7 @@ import org.mxpolicy.record.ClientService;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -68,7 +69,9 @@ final class ConfigBinder {
     /** Below a day a policy hardly outlives an outage; RFC 8461 section 3.2 suggests weeks. */
     static final long SHORT_MAX_AGE = 86400L;
 
-    private static final List<String> TOP_KEYS = List.of("zones", "domains", "dns");
+    private static final List<String> TOP_KEYS = List.of("zones", "domains", "dns", "rollover");
+    private static final List<String> ROLLOVER_KEYS = List.of("state_dir", "margin", "on_unknown_key", "mta_reload");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([smhd]?)");
     private static final List<String> ZONE_KEYS = List.of("ttl", "nameservers", "update", "sign");
     private static final List<String> UPDATE_KEYS = List.of("server", "key", "key_name");
     private static final List<String> SIGN_KEYS = List.of("zone_file", "output", "keys", "nsec3", "reload");
@@ -128,7 +131,8 @@ final class ConfigBinder {
         boolean zonesComplete = zonesEntry != null && errorCount() == before;
         List<MailDomain> domains = domains(keys.required("domains", "the config", "list the mail domains"));
         DnsSettings dns = optional(keys.get("dns"), this::dns, DnsSettings.defaults());
-        ProviderConfig config = new ProviderConfig(source, zones, domains, dns);
+        RolloverSettings rollover = optional(keys.get("rollover"), this::rollover, RolloverSettings.defaults());
+        ProviderConfig config = new ProviderConfig(source, zones, domains, dns, rollover);
         if (zonesComplete) {
             // with a broken zone list every domain would be "outside every zone": say it once
             checkZones(config);
@@ -231,6 +235,54 @@ final class ConfigBinder {
             return null;
         }
         return new ZoneFileSigning(base, out, dir, nsec3, Optional.ofNullable(reload), entry.keyPosition());
+    }
+
+    // ---------------------------------------------------------------- rollover
+
+    private RolloverSettings rollover(YamlNode.Entry entry) {
+        YamlNode.Mapping map = map(entry.value(), "'rollover'", "a map such as { state_dir: /var/lib/mxpolicy }", true);
+        if (map == null) {
+            return null;
+        }
+        Keys keys = new Keys(map, entry.keyPosition(), "under 'rollover'", ROLLOVER_KEYS);
+        RolloverSettings defaults = RolloverSettings.defaults();
+        FileReference stateDir = optional(keys.get("state_dir"), e -> file(e.value(), "'state_dir'"), defaults.stateDir());
+        Duration margin = optional(keys.get("margin"), this::duration, defaults.margin());
+        RolloverSettings.UnknownKeyAction action = optional(keys.get("on_unknown_key"), e -> {
+            String text = string(e.value(), "'on_unknown_key'");
+            for (RolloverSettings.UnknownKeyAction a : RolloverSettings.UnknownKeyAction.values()) {
+                if (a.keyword().equals(text)) {
+                    return a;
+                }
+            }
+            if (text != null) {
+                error(TYPE, e.value().position(), "'on_unknown_key' must be restore, publish or refuse, found '" + text + "'");
+            }
+            return null;
+        }, defaults.onUnknownKey());
+        String reload = optional(keys.get("mta_reload"), e -> string(e.value(), "'mta_reload'"), null);
+        return new RolloverSettings(stateDir, margin, action, Optional.ofNullable(reload).filter(r -> !r.isBlank()),
+                entry.keyPosition());
+    }
+
+    /** Seconds as an integer, or a number with a unit: {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}. */
+    private Duration duration(YamlNode.Entry entry) {
+        YamlNode value = entry.value();
+        if (value instanceof YamlNode.Scalar scalar && scalar.type() != YamlNode.ScalarType.NULL) {
+            java.util.regex.Matcher m = DURATION.matcher(scalar.text().strip());
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            }
+        }
+        error(TYPE, value.position(), "'" + entry.key() + "' must be a duration such as 3600, 90s, 30m, 1h or 2d, found "
+                + value.describe());
+        return null;
     }
 
     // ---------------------------------------------------------------- dns

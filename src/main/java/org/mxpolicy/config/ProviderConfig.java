@@ -13,10 +13,13 @@ import java.util.Optional;
  * @param zones  zone apex (lower case, no trailing dot) to its settings, in file order
  * @param domains mail domains in file order
  * @param dns resolvers and trust anchors for looking things up
+ * @param rollover how certificate rollovers are run
  */
-public record ProviderConfig(String source, Map<String, ZoneSettings> zones, List<MailDomain> domains, DnsSettings dns) {
+public record ProviderConfig(
+        String source, Map<String, ZoneSettings> zones, List<MailDomain> domains, DnsSettings dns,
+        RolloverSettings rollover) {
     public ProviderConfig(String source, Map<String, ZoneSettings> zones, List<MailDomain> domains) {
-        this(source, zones, domains, DnsSettings.defaults());
+        this(source, zones, domains, DnsSettings.defaults(), RolloverSettings.defaults());
     }
 
     public ProviderConfig {
