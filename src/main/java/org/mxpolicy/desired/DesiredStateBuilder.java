@@ -54,9 +54,22 @@ public final class DesiredStateBuilder {
     private final CertificateSource certificates;
     private final Instant now;
 
+    /** MX host name to keys whose usage-3 records stay published besides the config's. */
+    private final Map<String, List<SubjectPublicKey>> retainedKeys;
+
     public DesiredStateBuilder(CertificateSource certificates, Instant now) {
+        this(certificates, now, Map.of());
+    }
+
+    /**
+     * @param retainedKeys per MX host, keys whose records must stay published although the config
+     *     no longer names them: the key a rollover is retiring, until every address of the MX
+     *     presents the new one (RFC 7671 section 8.1)
+     */
+    public DesiredStateBuilder(CertificateSource certificates, Instant now, Map<String, List<SubjectPublicKey>> retainedKeys) {
         this.certificates = certificates;
         this.now = now;
+        this.retainedKeys = Map.copyOf(retainedKeys);
     }
 
     public DesiredState build(ProviderConfig config) throws InvalidInputException {
@@ -108,6 +121,7 @@ public final class DesiredStateBuilder {
         for (FileReference file : mx.nextKeys()) {
             load(() -> certificates.publicKey(file), findings).ifPresent(nextKeys::add);
         }
+        nextKeys.addAll(retainedKeys.getOrDefault(mx.host(), List.of()));
         List<X509Certificate> extraIssuers = new ArrayList<>();
         for (FileReference file : mx.tlsa().extraIssuers()) {
             load(() -> certificates.certificates(file), findings).ifPresent(extraIssuers::addAll);
