@@ -78,7 +78,7 @@ public final class ServerMetrics {
     /** The current values; series in a stable order (host, then status). */
     public String render() {
         StringBuilder out = new StringBuilder();
-        out.append("# HELP mxpolicy_http_requests_total Requests answered by the policy listener, by host and status.\n");
+        out.append("# HELP mxpolicy_http_requests_total Requests answered by the HTTPS listener, by host and status.\n");
         out.append("# TYPE mxpolicy_http_requests_total counter\n");
         requests.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(Key::host).thenComparingInt(Key::status)))
