@@ -6,6 +6,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Clock;
@@ -25,9 +26,10 @@ import java.util.function.Consumer;
  *
  * <p>It watches directories, not files: the directory that holds each name as the config gives
  * it (where certbot swaps the {@code live/} symlinks) and the directory of the file the name
- * finally resolves to (where a file may be rewritten in place). A directory event only wakes it;
- * once no event came for the quiet period it compares content digests ({@link FileDigests}) with
- * those it last saw, and reports the files that differ. It also compares every
+ * finally resolves to (where a file may be rewritten in place). Only events about those names
+ * count: other files in the same directories (a log file next to the config, say) may change all
+ * the time. An event only wakes it; once no event came for the quiet period it compares content
+ * digests ({@link FileDigests}) with those it last saw, and reports the files that differ. It also compares every
  * {@code recheck} interval without any event, for file systems that send none (NFS, some
  * container mounts).
  */
@@ -39,6 +41,8 @@ final class FileWatcher implements AutoCloseable {
     private final Clock clock;
     private final QuietPeriod quiet;
     private final Map<Path, WatchKey> directories = new HashMap<>();
+    /** The names in each watched directory whose events count. */
+    private volatile Map<Path, Set<String>> relevant = Map.of();
     private final Thread thread;
     private FileDigests seen = FileDigests.of(Set.of());
 
@@ -90,10 +94,10 @@ final class FileWatcher implements AutoCloseable {
                 Duration wait = quiet.remaining(now).orElse(Duration.between(now, lastCompare.plus(recheck)));
                 WatchKey key = service.poll(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
                 if (key != null) {
-                    // Which entry changed does not matter: the digests decide.
-                    key.pollEvents();
+                    if (concernsWatchedNames(key)) {
+                        quiet.changed(clock.instant());
+                    }
                     key.reset();
-                    quiet.changed(clock.instant());
                     continue;
                 }
                 now = clock.instant();
@@ -106,6 +110,17 @@ final class FileWatcher implements AutoCloseable {
         } catch (InterruptedException | ClosedWatchServiceException stopped) {
             // close() was called
         }
+    }
+
+    /** Whether an event names a watched file (how it changed does not matter: the digests decide). */
+    private boolean concernsWatchedNames(WatchKey key) {
+        Set<String> names = relevant.getOrDefault((Path) key.watchable(), Set.of());
+        boolean concerns = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            // OVERFLOW: events were lost, so any of ours may be among them
+            concerns |= event.kind() == StandardWatchEventKinds.OVERFLOW || names.contains(String.valueOf(event.context()));
+        }
+        return concerns;
     }
 
     private void compare() {
@@ -125,15 +140,17 @@ final class FileWatcher implements AutoCloseable {
 
     /** Watches exactly the directories the files need, dropping those no longer needed. */
     private void register(Collection<Path> files) {
-        Set<Path> wanted = new LinkedHashSet<>();
+        Map<Path, Set<String>> names = new HashMap<>();
         for (Path file : files) {
-            addParent(wanted, file);
+            addParent(names, file);
             try {
-                addParent(wanted, file.toRealPath());
+                addParent(names, file.toRealPath());
             } catch (IOException missing) {
                 // watched through its named directory until it exists
             }
         }
+        relevant = Map.copyOf(names);
+        Set<Path> wanted = names.keySet();
         directories.entrySet().removeIf(entry -> {
             if (!wanted.contains(entry.getKey())) {
                 entry.getValue().cancel();
@@ -153,10 +170,10 @@ final class FileWatcher implements AutoCloseable {
         }
     }
 
-    private static void addParent(Set<Path> dirs, Path file) {
+    private static void addParent(Map<Path, Set<String>> names, Path file) {
         Path parent = file.getParent();
         if (parent != null) {
-            dirs.add(parent);
+            names.computeIfAbsent(parent, dir -> new java.util.HashSet<>()).add(file.getFileName().toString());
         }
     }
 }

@@ -127,26 +127,30 @@ final class ServeCommand implements Callable<Integer> {
 
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         ServeSignals.install(() -> events.add(Event.STOP), () -> events.add(Event.RELOAD));
-        try (PolicyServer server = PolicyServer.start(serving, listen, admin, ServerLimits.DEFAULT, err::println);
-                FileWatcher watcher = noWatch ? null : new FileWatcher(changed -> {
+        try (FileWatcher watcher = noWatch ? null : new FileWatcher(changed -> {
                     err.println("mxpolicy: changed: " + changed.stream().map(Path::toString)
                             .collect(Collectors.joining(", ")) + "; reloading");
                     err.flush();
                     events.add(Event.RELOAD);
                 }, QUIET_PERIOD, RECHECK, clock)) {
             if (watcher != null) {
+                // before the listeners start, which takes a while: a renewal meanwhile is not missed
                 watcher.watch(loaded.files());
-                watcher.start();
             }
-            err.println("mxpolicy: serving " + String.join(", ", serving.names()) + " on "
-                    + new ListenAddress(listen.host(), server.port()) + "; health check on http://"
-                    + new ListenAddress(admin.host(), server.adminPort()) + PolicyServer.HEALTH_PATH);
-            err.flush();
-            while (events.take() == Event.RELOAD) {
-                serving = reload(server, serving, watcher, err);
+            try (PolicyServer server = PolicyServer.start(serving, listen, admin, ServerLimits.DEFAULT, err::println)) {
+                if (watcher != null) {
+                    watcher.start();
+                }
+                err.println("mxpolicy: serving " + String.join(", ", serving.names()) + " on "
+                        + new ListenAddress(listen.host(), server.port()) + "; health check on http://"
+                        + new ListenAddress(admin.host(), server.adminPort()) + PolicyServer.HEALTH_PATH);
+                err.flush();
+                while (events.take() == Event.RELOAD) {
+                    serving = reload(server, serving, watcher, err);
+                }
+                err.println("mxpolicy: stopping");
+                err.flush();
             }
-            err.println("mxpolicy: stopping");
-            err.flush();
         }
         return 0;
     }

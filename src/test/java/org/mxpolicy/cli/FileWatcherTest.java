@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +85,36 @@ class FileWatcherTest {
         Path temporary = link.resolveSibling(link.getFileName() + ".new");
         Files.createSymbolicLink(temporary, target);
         Files.move(temporary, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void aBusyNeighbourFileDoesNotHoldBackTheReport(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("provider.yaml"), "config");
+        Path log = dir.resolve("serve.log");
+        BlockingQueue<Set<Path>> reports = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean logging = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread logger = new Thread(() -> {
+            try {
+                while (logging.get()) {
+                    Files.writeString(log, "a request\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (FileWatcher watcher = new FileWatcher(reports::add, Duration.ofMillis(300), Duration.ofHours(1),
+                Clock.systemUTC())) {
+            watcher.watch(List.of(config));
+            watcher.start();
+            logger.start();
+            Files.writeString(config, "config, edited");
+            assertThat(reports.poll(BOUND_SECONDS, TimeUnit.SECONDS)).as("report while the log keeps growing")
+                    .containsExactly(config.toAbsolutePath());
+        } finally {
+            logging.set(false);
+            logger.join();
+        }
     }
 
     @Test
