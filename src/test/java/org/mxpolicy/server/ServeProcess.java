@@ -39,15 +39,18 @@ final class ServeProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(killer);
     }
 
-    /** Starts the server with {@code config} and waits until its health check answers. */
-    static ServeProcess start(Path config, Path log) throws IOException, InterruptedException {
+    /** Starts the server with {@code config} (and more options) and waits until its health check answers. */
+    static ServeProcess start(Path config, Path log, String... options) throws IOException, InterruptedException {
         if (!Files.isRegularFile(Path.of("target/mxpolicy.jar"))) {
             throw new AssertionError("target/mxpolicy.jar is missing: interop tests run after 'package' (./mvnw verify)");
         }
         int port = freePort();
         int adminPort = freePort();
-        Process process = new ProcessBuilder(Path.of("bin/mxpolicy").toAbsolutePath().toString(), "serve",
-                "-c", config.toString(), "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + adminPort)
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of("bin/mxpolicy").toAbsolutePath().toString(), "serve", "-c", config.toString(),
+                "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + adminPort));
+        command.addAll(java.util.List.of(options));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
