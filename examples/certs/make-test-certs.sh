@@ -177,9 +177,12 @@ leaf mx1.example.com     ec:P-256 ec:P-256
 leaf mx2.example.com     rsa:2048 rsa:2048
 leaf mta-sts.example.com ec:P-256
 leaf mta-sts.example.net ec:P-256
+leaf autoconfig.example.com ec:P-256
+leaf autodiscover.example.com ec:P-256
 
 # ---- self-check -----------------------------------------------------------------------------
-for host in mx1.example.com mx2.example.com mta-sts.example.com mta-sts.example.net; do
+for host in mx1.example.com mx2.example.com mta-sts.example.com mta-sts.example.net autoconfig.example.com \
+        autodiscover.example.com; do
     openssl verify -CAfile ca/root.pem -untrusted "$host/chain.pem" "$host/cert.pem" >/dev/null
 done
 openssl verify -CAfile ca/root.pem ca/issuing-ca-2.pem >/dev/null

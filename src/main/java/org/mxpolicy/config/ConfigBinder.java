@@ -82,8 +82,12 @@ final class ConfigBinder {
     private static final List<String> MTA_STS_KEYS = List.of("mode", "max_age", "mx", "cert", "key");
     private static final List<String> MTA_STS_MODES = Arrays.stream(MtaStsMode.values()).map(MtaStsMode::keyword).toList();
     private static final List<String> TLS_RPT_KEYS = List.of("rua", "allow_https");
-    private static final List<String> SERVICE_KEYS =
-            Arrays.stream(ClientService.values()).map(ClientService::configKey).toList();
+    private static final String AUTOCONFIG = "autoconfig";
+    private static final String AUTODISCOVER = "autodiscover";
+    private static final List<String> CLIENT_SERVICES_KEYS = java.util.stream.Stream.concat(
+            Arrays.stream(ClientService.values()).map(ClientService::configKey), java.util.stream.Stream.of(AUTOCONFIG,
+                    AUTODISCOVER)).toList();
+    private static final List<String> SERVER_CERTIFICATE_KEYS = List.of("cert", "key");
     private static final String NONE = "none";
     private static final String MERGE_KEY = "<<";
     /** The longest owner-name prefix below a mail domain (the SRV owner of submissions). */
@@ -683,7 +687,7 @@ final class ConfigBinder {
         if (map == null) {
             return null;
         }
-        Keys keys = new Keys(map, entry.keyPosition(), "under client_services", SERVICE_KEYS);
+        Keys keys = new Keys(map, entry.keyPosition(), "under client_services", CLIENT_SERVICES_KEYS);
         Map<ClientService, List<ClientServices.Endpoint>> services = new EnumMap<>(ClientService.class);
         for (ClientService service : ClientService.values()) {
             services.put(service, List.of());
@@ -692,7 +696,36 @@ final class ConfigBinder {
                 services.put(service, endpoints(service, serviceEntry));
             }
         }
-        return new ClientServices(services, entry.keyPosition());
+        Optional<ServerCertificate> autoconfig = Optional.ofNullable(keys.get(AUTOCONFIG))
+                .map(e -> serverCertificate(e, "autoconfig.<domain>"));
+        Optional<ServerCertificate> autodiscover = Optional.ofNullable(keys.get(AUTODISCOVER))
+                .map(e -> serverCertificate(e, "autodiscover.<domain>"));
+        return new ClientServices(services, autoconfig, autodiscover, entry.keyPosition());
+    }
+
+    /**
+     * {@code cert} and {@code key} of a host {@code mxpolicy serve} answers for; both required,
+     * since the entry exists only to have the host served. Null after reporting.
+     */
+    private ServerCertificate serverCertificate(YamlNode.Entry entry, String host) {
+        String where = "under " + entry.key();
+        YamlNode.Mapping map = map(entry.value(), "'" + entry.key() + "'", "a map with 'cert' and 'key'", false);
+        if (map == null) {
+            return null;
+        }
+        Keys keys = new Keys(map, entry.keyPosition(), where, SERVER_CERTIFICATE_KEYS);
+        YamlNode.Entry certEntry = keys.required("cert", "'" + entry.key() + "'",
+                "give the certificate chain file for " + host + ", as in 'cert: /etc/letsencrypt/live/" + host
+                        + "/fullchain.pem'");
+        YamlNode.Entry keyEntry = keys.required("key", "'" + entry.key() + "'",
+                "give the private key file for " + host + ", as in 'key: /etc/letsencrypt/live/" + host
+                        + "/privkey.pem'");
+        FileReference cert = certEntry == null ? null : file(certEntry.value(), "'cert'");
+        FileReference key = keyEntry == null ? null : file(keyEntry.value(), "'key'");
+        if (cert == null || key == null) {
+            return null;
+        }
+        return new ServerCertificate(cert, key, entry.keyPosition());
     }
 
     private List<ClientServices.Endpoint> endpoints(ClientService service, YamlNode.Entry entry) {

@@ -23,6 +23,11 @@ public record PolicyHost(String host, MtaStsPolicy policy, CertificateChain chai
         Objects.requireNonNull(key, "key");
     }
 
+    /** The key material of this host. */
+    public HostCertificate certificate() {
+        return new HostCertificate(host, chain, key);
+    }
+
     /** Never shows the key: this string may end up in logs. */
     @Override
     public String toString() {

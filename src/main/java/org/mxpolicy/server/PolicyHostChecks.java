@@ -15,9 +15,11 @@ import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.SourcePosition;
 
 /**
- * What the server checks of a policy host's certificate before it serves the host. Senders fetch
- * the policy over HTTPS and validate the certificate for the policy host (RFC 8461 section 3.3),
- * so a certificate that fails this makes the policy unreachable for every sender.
+ * What the server checks of a host's certificate before it serves the host. Senders fetch the
+ * policy over HTTPS and validate the certificate for the policy host (RFC 8461 section 3.3), and
+ * mail clients validate the certificate of {@code autoconfig.<domain>} and
+ * {@code autodiscover.<domain>} the same way, so a certificate that fails this makes the host
+ * unreachable for all of them. The same checks apply to every host.
  *
  * <ul>
  *   <li>expired or not yet valid: the host is refused ({@code serve.cert-expired},
@@ -32,13 +34,28 @@ public final class PolicyHostChecks {
 
     private PolicyHostChecks() {}
 
+    /** What fails for senders when a policy host's certificate does not cover its name. */
+    static final String POLICY_CONSEQUENCE = "senders will not fetch the policy";
+
     /**
-     * Checks one host.
+     * Checks one policy host.
      *
      * @param where the config place that names the certificate
      * @return errors mean the host must not be served; warnings are reported and the host is served
      */
     public static List<Finding> check(PolicyHost host, Instant now, SourcePosition where) {
+        return check(host.certificate(), POLICY_CONSEQUENCE, now, where);
+    }
+
+    /**
+     * Checks one host's certificate.
+     *
+     * @param consequence what fails when the certificate does not name the host, in words for the
+     *     warning ("mail clients will refuse it")
+     * @param where the config place that names the certificate
+     * @return errors mean the host must not be served; warnings are reported and the host is served
+     */
+    public static List<Finding> check(HostCertificate host, String consequence, Instant now, SourcePosition where) {
         List<Finding> findings = new ArrayList<>();
         CertificateChain chain = host.chain();
         X509Certificate leaf = chain.leaf();
@@ -60,7 +77,7 @@ public final class PolicyHostChecks {
             findings.add(Finding.warning("serve.cert-wrong-host", where, "the certificate in " + chain.source()
                     + " is not valid for " + host.host() + " (it covers "
                     + (names.isEmpty() ? "no host name" : String.join(", ", names))
-                    + "): senders will not fetch the policy; add " + host.host() + " to its subjectAltName"));
+                    + "): " + consequence + "; add " + host.host() + " to its subjectAltName"));
         } else if (HostNames.isWildcard(leaf)) {
             findings.add(Finding.warning("serve.cert-wildcard", where, "the certificate in " + chain.source()
                     + " is a wildcard certificate; TR-03108-08-R asks for a certificate that names " + host.host()));

@@ -53,7 +53,10 @@ public final class PolicyRoutes {
         routes.get(POLICY_PATH, ctx -> servePolicy(ctx, policies.get()));
         routes.head(POLICY_PATH, ctx -> servePolicy(ctx, policies.get()));
         routes.error(404, ctx -> plain(ctx, "not found"));
-        routes.error(405, ctx -> plain(ctx, "method not allowed: only GET and HEAD").header("Allow", "GET, HEAD"));
+        routes.error(405, ctx -> {
+            String allow = ClientConfigRoutes.allowedMethods(ctx.path()).orElse("GET, HEAD");
+            plain(ctx, "method not allowed: only " + allow.replace(", ", " and ")).header("Allow", allow);
+        });
         routes.error(MISDIRECTED_REQUEST, ctx -> plain(ctx,
                 "misdirected request: the Host header names another host than the TLS server name (SNI)"));
         routes.error(500, ctx -> plain(ctx, "internal server error"));
@@ -67,20 +70,29 @@ public final class PolicyRoutes {
     }
 
     private static void servePolicy(Context ctx, Map<String, byte[]> policies) {
+        forHost(ctx, policies).ifPresent(policy -> ctx.status(200).contentType(POLICY_CONTENT_TYPE).result(policy));
+    }
+
+    /**
+     * What the request's host serves, when the Host header names a host of {@code byHost} and the
+     * connection was set up for that same host. Otherwise empty, with the status set: 404 for a
+     * host that has nothing here, 421 for one named differently in the TLS handshake.
+     */
+    static <T> Optional<T> forHost(Context ctx, Map<String, T> byHost) {
         Optional<String> host = requestHost(ctx.host());
-        byte[] policy = host.map(policies::get).orElse(null);
-        if (policy == null) {
+        T value = host.map(byHost::get).orElse(null);
+        if (value == null) {
             ctx.status(404);
-            return;
+            return Optional.empty();
         }
         if (!host.equals(sniHost(ctx))) {
             ctx.status(MISDIRECTED_REQUEST);
-            return;
+            return Optional.empty();
         }
-        ctx.status(200).contentType(POLICY_CONTENT_TYPE).result(policy);
+        return Optional.of(value);
     }
 
-    private static Context plain(Context ctx, String message) {
+    static Context plain(Context ctx, String message) {
         return ctx.contentType(TEXT).result(message + "\n");
     }
 

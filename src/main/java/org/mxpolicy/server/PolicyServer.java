@@ -21,10 +21,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The MTA-STS policy server: an HTTPS listener that serves each policy host's policy file, and a
- * plain-HTTP admin listener for health checks and metrics, meant for loopback. Built from values (the hosts
- * with their policies and key material, the addresses, the limits); reading the config and the
- * files is the caller's business.
+ * The MTA-STS policy server: an HTTPS listener that serves each policy host's policy file and
+ * each client configuration host's Autoconfig or Autodiscover document, and a plain-HTTP admin
+ * listener for health checks and metrics, meant for loopback. Built from values (the hosts with
+ * their content and key material, the addresses, the limits); reading the config and the files
+ * is the caller's business.
  *
  * <p>The two listeners are separate Jetty servers, so nothing of the admin side is reachable on
  * the public port. HTTP/1.1 only; no redirects, no static files, no directory listings.
@@ -48,30 +49,50 @@ public final class PolicyServer implements AutoCloseable {
     private final Javalin policy;
     private final Javalin admin;
     private final SslContextFactory.Server tls;
-    private final AtomicReference<Map<String, byte[]>> policies;
+    private final AtomicReference<Routing> routing;
     private final ServerMetrics metrics;
+    /** The hosts in service, to go back to when new key material cannot be used. */
+    private ServedHosts current;
 
-    private PolicyServer(Javalin policy, Javalin admin, SslContextFactory.Server tls,
-            AtomicReference<Map<String, byte[]>> policies, ServerMetrics metrics) {
+    /** What the routes answer, switched as one on reload. */
+    private record Routing(Map<String, byte[]> policies, ClientConfigRoutes.Content clientConfigs) {
+        static Routing of(ServedHosts hosts) {
+            return new Routing(PolicyRoutes.policies(hosts.policies()), ClientConfigRoutes.Content.of(hosts.clientConfigs()));
+        }
+    }
+
+    private PolicyServer(Javalin policy, Javalin admin, SslContextFactory.Server tls, AtomicReference<Routing> routing,
+            ServerMetrics metrics, ServedHosts current) {
+        this.current = current;
         this.policy = policy;
         this.admin = admin;
         this.tls = tls;
-        this.policies = policies;
+        this.routing = routing;
         this.metrics = metrics;
+    }
+
+    /** Starts with policy hosts only; see {@link #start(ServedHosts, ListenAddress, ListenAddress, ServerLimits, RequestLog.Writer)}. */
+    public static PolicyServer start(List<PolicyHost> hosts, ListenAddress listen, ListenAddress adminListen,
+            ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
+        return start(ServedHosts.of(hosts), listen, adminListen, limits, accessLog);
     }
 
     /**
      * Starts both listeners and returns once they accept connections.
      *
-     * @param hosts the policy hosts, at least one, names unique
-     * @param accessLog receives one line per request of the policy listener
+     * @param hosts at least one host
+     * @param accessLog receives one line per request of the HTTPS listener
      * @throws ServerException when an address cannot be bound
      */
-    public static PolicyServer start(List<PolicyHost> hosts, ListenAddress listen, ListenAddress adminListen,
+    public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
             ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
-        AtomicReference<Map<String, byte[]>> policies = new AtomicReference<>(PolicyRoutes.policies(hosts));
-        ServerMetrics metrics = new ServerMetrics(hosts);
-        SslContextFactory.Server tls = ServerTls.contextFactory(hosts);
+        if (hosts.isEmpty()) {
+            throw new ServerException("no host to serve");
+        }
+        AtomicReference<Routing> routing = new AtomicReference<>(Routing.of(hosts));
+        ServerMetrics metrics = new ServerMetrics(List.of());
+        metrics.certificates(hosts.certificates());
+        SslContextFactory.Server tls = ServerTls.forCertificates(hosts.certificates());
         Javalin policy = Javalin.create(config -> {
             common(config, limits, limits.maxThreads(), "mxpolicy-https");
             config.jetty.modifyServer(server -> {
@@ -84,7 +105,8 @@ public final class PolicyServer implements AutoCloseable {
                 server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
             });
             config.jetty.addConnector((server, http) -> tlsConnector(server, http, tls, listen, limits));
-            PolicyRoutes.register(config.routes, policies::get);
+            PolicyRoutes.register(config.routes, () -> routing.get().policies());
+            ClientConfigRoutes.register(config.routes, () -> routing.get().clientConfigs());
         });
         Javalin admin = Javalin.create(config -> {
             common(config, limits, 8, "mxpolicy-admin");
@@ -100,29 +122,57 @@ public final class PolicyServer implements AutoCloseable {
             policy.stop();
             throw e;
         }
-        return new PolicyServer(policy, admin, tls, policies, metrics);
+        return new PolicyServer(policy, admin, tls, routing, metrics, hosts);
+    }
+
+    /** Reloads with policy hosts only; see {@link #reload(ServedHosts)}. */
+    public void reload(List<PolicyHost> hosts) throws ServerException {
+        reload(ServedHosts.of(hosts));
     }
 
     /**
-     * Serves a new set of hosts, policies and certificates on the same listeners, without
-     * dropping connections. The certificates are switched first; should that fail, nothing
-     * changes.
+     * Serves a new set of hosts, their content and certificates on the same listeners, without
+     * dropping connections: open connections keep their TLS session, handshakes that start
+     * while the certificates are switched wait for the switch (Jetty's
+     * {@code SslContextFactory.reload} holds its lock throughout) and then get the new ones. The
+     * certificates are switched first; should that fail, nothing changes.
      *
-     * @param hosts at least one, names unique
+     * @param hosts at least one
      * @throws ServerException when the new key material cannot be used; the old stays in service
      */
-    public synchronized void reload(List<PolicyHost> hosts) throws ServerException {
+    public synchronized void reload(ServedHosts hosts) throws ServerException {
         if (hosts.isEmpty()) {
-            throw new ServerException("no policy host to serve; still serving the previous ones");
+            throw new ServerException("no host to serve; still serving the previous ones");
         }
         try {
-            ServerTls.reload(tls, hosts);
+            ServerTls.reload(tls, hosts.certificates());
         } catch (Exception e) {
+            restore(e);
             throw new ServerException("cannot use the new certificates (" + e.getMessage()
                     + "); still serving the previous ones", e);
         }
-        policies.set(PolicyRoutes.policies(hosts));
-        metrics.hosts(hosts);
+        routing.set(Routing.of(hosts));
+        metrics.certificates(hosts.certificates());
+        current = hosts;
+    }
+
+    /**
+     * Jetty drops its TLS context before building the new one, so a failed build leaves no
+     * context at all and every new handshake would fail: build the previous one again.
+     */
+    private void restore(Exception failure) throws ServerException {
+        try {
+            ServerTls.reload(tls, current.certificates());
+        } catch (Exception again) {
+            failure.addSuppressed(again);
+            throw new ServerException("cannot use the new certificates (" + failure.getMessage()
+                    + ") nor the previous ones again: new TLS connections fail; restart the server", failure);
+        }
+    }
+
+    /** The counters shown on the admin listener, for the caller to record reload outcomes. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /** The port the policy listener is bound to (useful when asked for port 0). */
@@ -179,7 +229,7 @@ public final class PolicyServer implements AutoCloseable {
         config.router.treatMultipleSlashesAsSingleSlash = false;
         config.router.caseInsensitiveRoutes = false;
         config.http.generateEtags = false;
-        // No request needs a body; none is ever read.
+        // Only Autodiscover reads a body, itself and bounded (AutodiscoverRequest.MAX_BYTES).
         config.http.maxRequestSize = 1024;
         QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(4, maxThreads));
         threads.setName(name);

@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.ssl.X509;
  * ECDHE key exchange (forward secrecy) with AEAD ciphers, in the server's order of preference;
  * no renegotiation. TLS compression does not exist in the JDK's TLS implementation.
  *
- * <p>Each policy host is one key store entry, its alias the host name. The certificate is chosen
+ * <p>Each host (policy host or client configuration host) is one key store entry, its alias the
+ * host name. The certificate is chosen
  * by the SNI name the client sends (RFC 6066 section 3), matched exactly against the aliases: a
  * client that sends no SNI, or a name that is not a policy host, gets no certificate and the
  * handshake fails. MTA-STS senders always name the policy host (RFC 8461 section 3.3 has them
@@ -48,12 +49,17 @@ public final class ServerTls {
 
     private ServerTls() {}
 
+    /** A Jetty TLS context for policy hosts, one key store entry each. */
+    public static SslContextFactory.Server contextFactory(List<PolicyHost> hosts) {
+        return forCertificates(hosts.stream().map(PolicyHost::certificate).toList());
+    }
+
     /**
      * A Jetty TLS context for the hosts, one key store entry each.
      *
      * @param hosts at least one; host names unique
      */
-    public static SslContextFactory.Server contextFactory(List<PolicyHost> hosts) {
+    public static SslContextFactory.Server forCertificates(List<HostCertificate> hosts) {
         SslContextFactory.Server factory = new SslContextFactory.Server();
         factory.setIncludeProtocols(PROTOCOLS.toArray(String[]::new));
         factory.setIncludeCipherSuites(CIPHER_SUITES.stream().map(s -> "^" + s + "$").toArray(String[]::new));
@@ -70,13 +76,13 @@ public final class ServerTls {
      *
      * @throws Exception when Jetty cannot build the new TLS context (the old one stays in use)
      */
-    public static void reload(SslContextFactory.Server factory, List<PolicyHost> hosts) throws Exception {
+    public static void reload(SslContextFactory.Server factory, List<HostCertificate> hosts) throws Exception {
         factory.reload(f -> useKeys((SslContextFactory.Server) f, hosts));
     }
 
-    private static void useKeys(SslContextFactory.Server factory, List<PolicyHost> hosts) {
+    private static void useKeys(SslContextFactory.Server factory, List<HostCertificate> hosts) {
         if (hosts.isEmpty()) {
-            throw new IllegalArgumentException("no policy host to serve");
+            throw new IllegalArgumentException("no host to serve");
         }
         // The key store lives only in memory; its password protects nothing and is never shown.
         String password = randomPassword();
@@ -84,16 +90,16 @@ public final class ServerTls {
         factory.setKeyStorePassword(password);
         factory.setKeyManagerPassword(password);
         factory.setSNISelector(new ExactHostSelector(
-                hosts.stream().map(PolicyHost::host).collect(Collectors.toUnmodifiableSet())));
+                hosts.stream().map(HostCertificate::host).collect(Collectors.toUnmodifiableSet())));
     }
 
-    private static KeyStore keyStore(List<PolicyHost> hosts, char[] password) {
+    private static KeyStore keyStore(List<HostCertificate> hosts, char[] password) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            for (PolicyHost host : hosts) {
+            for (HostCertificate host : hosts) {
                 if (store.containsAlias(host.host())) {
-                    throw new IllegalArgumentException("policy host " + host.host() + " given twice");
+                    throw new IllegalArgumentException("host " + host.host() + " given twice");
                 }
                 store.setKeyEntry(host.host(), host.key(), password,
                         host.chain().certificates().toArray(X509Certificate[]::new));

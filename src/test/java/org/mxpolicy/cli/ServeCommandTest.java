@@ -37,7 +37,7 @@ class ServeCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stderr()).contains("warning: mta-sts.example.com is not served: mta_sts has no cert and key")
                 .contains("[serve.no-cert]")
-                .contains("mxpolicy: no policy host can be served");
+                .contains("mxpolicy: no host can be served");
     }
 
     @Test
@@ -61,7 +61,40 @@ class ServeCommandTest {
         Cli.Run run = Cli.run("serve", "-c", config.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stderr()).contains(config + ":10:").contains("[serve.key-mismatch]")
-                .contains("no policy host can be served");
+                .contains("no host can be served");
+    }
+
+    @Test
+    void aClientConfigurationHostIsCheckedLikeAPolicyHost(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("provider.yaml");
+        Files.writeString(file, """
+                zones:
+                  example.com: {}
+                domains:
+                  - name: example.com
+                    mx:
+                      - host: mx1.example.com
+                        cert: %1$s/mx1.example.com/fullchain.pem
+                    client_services:
+                      imaps: imap.example.com
+                      autoconfig:
+                        cert: %1$s/autoconfig.example.com/fullchain.pem
+                        key: %1$s/autodiscover.example.com/privkey.pem
+                      autodiscover:
+                        cert: %1$s/autodiscover.example.com/fullchain.pem
+                        key: no-such-key.pem
+                """.formatted(CERTS), StandardCharsets.UTF_8);
+        Cli.Run run = Cli.run("serve", "-c", file.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.firstErrorLine()).startsWith(file + ":15:").contains("no-such-key.pem");
+
+        Files.writeString(file, Files.readString(file).replace("no-such-key.pem",
+                CERTS + "/mta-sts.example.com/privkey.pem"));
+        Cli.Run refused = Cli.run("serve", "-c", file.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
+        assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(1);
+        assertThat(refused.stderr()).contains(file + ":11:").contains(file + ":14:").contains("[serve.key-mismatch]")
+                .contains("autoconfig.example.com is not served").contains("autodiscover.example.com is not served")
+                .contains("no host can be served");
     }
 
     @Test

@@ -55,6 +55,35 @@ final class ExampleHosts {
         return hosts;
     }
 
+    /** The mail client settings of example.com, from its client_services. */
+    static MailClientSettings clientSettings() throws Exception {
+        MailDomain domain = load().config().domains().get(0);
+        var endpoints = new java.util.EnumMap<org.mxpolicy.record.ClientService,
+                List<org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint>>(org.mxpolicy.record.ClientService.class);
+        domain.clientServices().orElseThrow().services().forEach((service, list) -> endpoints.put(service,
+                list.stream().map(e -> new org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint(e.host(), e.port()))
+                        .toList()));
+        return MailClientSettings.of(domain.name(), endpoints);
+    }
+
+    /**
+     * Everything the example config serves: both policy hosts, and autoconfig.example.com and
+     * autodiscover.example.com with their certificates.
+     */
+    static ServedHosts served() throws Exception {
+        MailDomain domain = load().config().domains().get(0);
+        var services = domain.clientServices().orElseThrow();
+        MailClientSettings settings = clientSettings();
+        List<ClientConfigHost> clients = new ArrayList<>();
+        for (var kind : ClientConfigHost.Kind.values()) {
+            var files = (kind == ClientConfigHost.Kind.AUTOCONFIG ? services.autoconfig() : services.autodiscover())
+                    .orElseThrow();
+            clients.add(new ClientConfigHost(kind, settings, new HostCertificate(kind.host(domain.name()),
+                    new ExampleCertificates().chain(files.cert()), key(files.key()))));
+        }
+        return new ServedHosts(hosts(), clients);
+    }
+
     /** A client TLS context that trusts only the examples' test root CA. */
     static SSLContext clientTrustingTestCa(String... protocols) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");

@@ -1,25 +1,16 @@
 package org.mxpolicy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.testing.ExternalTool;
+import org.mxpolicy.testing.GoldenFiles;
 import org.mxpolicy.testing.Launcher;
 
 /**
@@ -28,8 +19,6 @@ import org.mxpolicy.testing.Launcher;
  */
 class ServeCurlIT {
 
-    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(30);
-    private static final Duration STOP_LIMIT = Duration.ofSeconds(20);
     private static final String HOST = "mta-sts.example.com";
     private static final String PATH = "/.well-known/mta-sts.txt";
 
@@ -40,18 +29,8 @@ class ServeCurlIT {
         Launcher.run("policy", "-c", "examples/provider.yaml", "-d", "example.com", "-o", expected.toString())
                 .assertSuccess();
 
-        int port = freePort();
-        int adminPort = freePort();
-        Path log = dir.resolve("serve.log");
-        Process server = new ProcessBuilder(Path.of("bin/mxpolicy").toAbsolutePath().toString(), "serve",
-                "-c", "examples/provider.yaml", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + adminPort)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        Thread killer = new Thread(server::destroyForcibly, "kill mxpolicy serve");
-        Runtime.getRuntime().addShutdownHook(killer);
-        try {
-            awaitHealthy(server, adminPort, log);
+        try (ServeProcess server = ServeProcess.start(Path.of("examples/provider.yaml"), dir.resolve("serve.log"))) {
+            int port = server.port;
             String url = "https://" + HOST + ":" + port + PATH;
             List<String> common = List.of("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
                     "--resolve", HOST + ":" + port + ":127.0.0.1");
@@ -77,23 +56,26 @@ class ServeCurlIT {
                     url));
             assertThat(head.stdout().strip()).isEqualTo("200");
 
-            server.destroy(); // SIGTERM
-            if (!server.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                fail("mxpolicy serve did not stop within " + STOP_LIMIT.toSeconds() + " s of SIGTERM; its log:\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            assertThat(server.exitValue()).as(Files.readString(log, StandardCharsets.UTF_8)).isZero();
-            assertThat(Files.readString(log, StandardCharsets.UTF_8))
-                    .contains("serving mta-sts.example.com, mta-sts.example.net")
+            String autoconfig = "autoconfig.example.com";
+            ExternalTool.Result thunderbird = curl.run("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
+                    "--resolve", autoconfig + ":" + port + ":127.0.0.1",
+                    "https://" + autoconfig + ":" + port + "/mail/config-v1.1.xml?emailaddress=j.doe%40example.com");
+            assertThat(thunderbird.stdout()).as(thunderbird.stderr())
+                    .isEqualTo(Files.readString(GoldenFiles.ROOT.resolve("serve/autoconfig-example.com.xml")));
+            String autodiscover = "autodiscover.example.com";
+            ExternalTool.Result outlook = curl.run("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
+                    "--resolve", autodiscover + ":" + port + ":127.0.0.1", "-H", "Content-Type: text/xml",
+                    "--data-binary", "<Autodiscover><Request><EMailAddress>j.doe+lists@example.com</EMailAddress>"
+                            + "</Request></Autodiscover>",
+                    "https://" + autodiscover + ":" + port + "/autodiscover/autodiscover.xml");
+            assertThat(outlook.stdout()).as(outlook.stderr())
+                    .isEqualTo(Files.readString(GoldenFiles.ROOT.resolve("serve/autodiscover-example.com.xml")));
+
+            assertThat(server.stop()).as(server.log()).isZero();
+            assertThat(server.log())
+                    .contains("serving mta-sts.example.com, mta-sts.example.net, autoconfig.example.com,"
+                            + " autodiscover.example.com")
                     .contains("\"GET " + PATH + " HTTP/1.1\" 200");
-        } finally {
-            server.destroyForcibly();
-            server.waitFor(10, TimeUnit.SECONDS);
-            try {
-                Runtime.getRuntime().removeShutdownHook(killer);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
         }
     }
 
@@ -104,48 +86,27 @@ class ServeCurlIT {
         Path config = dir.resolve("provider.yaml");
         Files.writeString(config, reloadConfig(certs, false), StandardCharsets.UTF_8);
 
-        int port = freePort();
-        int adminPort = freePort();
-        Path log = dir.resolve("serve.log");
-        Process server = new ProcessBuilder(Path.of("bin/mxpolicy").toAbsolutePath().toString(), "serve",
-                "-c", config.toString(), "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + adminPort)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        Thread killer = new Thread(server::destroyForcibly, "kill mxpolicy serve");
-        Runtime.getRuntime().addShutdownHook(killer);
-        try {
-            awaitHealthy(server, adminPort, log);
+        // without watching, so that only the signal can cause the reload
+        try (ServeProcess server = ServeProcess.start(config, dir.resolve("serve.log"), "--no-watch")) {
+            int port = server.port;
             String net = "mta-sts.example.net";
             String[] fetchNet = args(List.of("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
                     "--resolve", net + ":" + port + ":127.0.0.1"), "https://" + net + ":" + port + PATH);
             assertThat(curl.run(fetchNet).exitCode()).as("%s is not served before the reload", net).isNotZero();
 
             Files.writeString(config, reloadConfig(certs, true), StandardCharsets.UTF_8);
-            ExternalTool.require("kill").run("-HUP", String.valueOf(server.pid())).assertSuccess();
+            ExternalTool.require("kill").run("-HUP", String.valueOf(server.process.pid())).assertSuccess();
 
-            long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
+            long deadline = System.nanoTime() + ServeProcess.STARTUP_LIMIT.toNanos();
             ExternalTool.Result fetched = curl.run(fetchNet);
             while (fetched.exitCode() != 0 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
                 fetched = curl.run(fetchNet);
             }
-            assertThat(fetched.exitCode()).as("after SIGHUP: %s; log:%n%s", fetched.stderr(),
-                    Files.readString(log, StandardCharsets.UTF_8)).isZero();
+            assertThat(fetched.exitCode()).as("after SIGHUP: %s; log:%n%s", fetched.stderr(), server.log()).isZero();
             assertThat(fetched.stdout()).contains("mode: testing\r\n");
-            assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("mxpolicy: reloaded");
-
-            server.destroy();
-            assertThat(server.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            assertThat(server.exitValue()).isZero();
-        } finally {
-            server.destroyForcibly();
-            server.waitFor(10, TimeUnit.SECONDS);
-            try {
-                Runtime.getRuntime().removeShutdownHook(killer);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
+            assertThat(server.log()).contains("mxpolicy: reloaded");
+            assertThat(server.stop()).isZero();
         }
     }
 
@@ -170,41 +131,5 @@ class ServeCurlIT {
         List<String> all = new ArrayList<>(common);
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
-    }
-
-    private static void awaitHealthy(Process server, int adminPort, Path log) throws IOException, InterruptedException {
-        if (!Files.isRegularFile(Path.of("target/mxpolicy.jar"))) {
-            throw new AssertionError("target/mxpolicy.jar is missing: interop tests run after 'package' (./mvnw verify)");
-        }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/healthz"))
-                .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                fail("mxpolicy serve exited with " + server.exitValue() + " before answering; its log:\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = "status " + response.statusCode();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(200);
-        }
-        fail("mxpolicy serve did not answer /healthz within " + STARTUP_LIMIT.toSeconds() + " s (" + last
-                + "); its log:\n" + Files.readString(log, StandardCharsets.UTF_8));
-    }
-
-    /** A TCP port free on 127.0.0.1 at the time of asking. */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
     }
 }
