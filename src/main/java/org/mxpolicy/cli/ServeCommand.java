@@ -34,6 +34,7 @@ import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.record.ClientService;
 import org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint;
+import org.mxpolicy.server.AccessLog;
 import org.mxpolicy.server.ClientConfigHost;
 import org.mxpolicy.server.HostCertificate;
 import org.mxpolicy.server.ListenAddress;
@@ -137,7 +138,8 @@ final class ServeCommand implements Callable<Integer> {
                 // before the listeners start, which takes a while: a renewal meanwhile is not missed
                 watcher.watch(loaded.files());
             }
-            try (PolicyServer server = PolicyServer.start(serving, listen, admin, ServerLimits.DEFAULT, err::println)) {
+            try (AccessLog accessLog = new AccessLog(err);
+                    PolicyServer server = PolicyServer.start(serving, listen, admin, ServerLimits.DEFAULT, accessLog)) {
                 if (watcher != null) {
                     watcher.start();
                 }
