@@ -22,7 +22,8 @@ import org.xbill.DNS.TXTRecord;
  */
 final class GenerateJson {
 
-    private static final ObjectWriter WRITER = new ObjectMapper().writer(
+    // Shared with the other JSON files mxpolicy writes, so they all look alike.
+    static final ObjectWriter WRITER = new ObjectMapper().writer(
             new DefaultPrettyPrinter()
                     .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
                     .withObjectIndenter(new DefaultIndenter("  ", "\n"))
