@@ -3,7 +3,17 @@ package org.mxpolicy.cli;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.mxpolicy.cert.PublicKeyReader;
+import org.mxpolicy.cert.SubjectPublicKey;
+import org.mxpolicy.config.MailDomain;
+import org.mxpolicy.config.MxHost;
+import org.mxpolicy.state.RolloverState;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,9 +51,47 @@ record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
         return new CertificateFiles(baseDir);
     }
 
-    /** The desired state the config and its certificates give at {@code now}. */
+    /**
+     * The desired state the config and its certificates give at {@code now}, with the records
+     * the MX hosts' rollover states keep published (next keys, keys being retired).
+     */
     DesiredState desiredState(Instant now) throws InvalidInputException {
-        return new DesiredStateBuilder(certificates(), now).build(config);
+        return new DesiredStateBuilder(certificates(), now, rolloverKeys()).build(config);
+    }
+
+    /** The rollover state directory, resolved against the config's directory. */
+    Path stateDir() {
+        return baseDir.resolve(config.rollover().stateDir().path());
+    }
+
+    JsonRolloverStore rolloverStore() {
+        return new JsonRolloverStore(stateDir());
+    }
+
+    /** Per MX host, the keys its saved rollover state publishes; nothing without a state directory. */
+    private Map<String, List<SubjectPublicKey>> rolloverKeys() throws InvalidInputException {
+        Map<String, List<SubjectPublicKey>> keys = new HashMap<>();
+        if (!Files.isDirectory(stateDir())) {
+            return keys;
+        }
+        JsonRolloverStore store = rolloverStore();
+        for (MailDomain domain : config.domains()) {
+            for (MxHost mx : domain.mx()) {
+                if (keys.containsKey(mx.host())) {
+                    continue;
+                }
+                List<SubjectPublicKey> published = new ArrayList<>();
+                Optional<RolloverState> state = store.load(mx.host());
+                if (state.isPresent()) {
+                    for (RolloverState.KeyEntry entry : state.get().keysToPublish()) {
+                        published.add(PublicKeyReader.read(new ByteArrayInputStream(entry.spki()),
+                                store.stateFile(mx.host()).toString()));
+                    }
+                }
+                keys.put(mx.host(), published);
+            }
+        }
+        return keys;
     }
 
     /** The config's warnings followed by those found deriving {@code desired}. */

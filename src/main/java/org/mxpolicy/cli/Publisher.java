@@ -80,9 +80,17 @@ final class Publisher {
     private final PrintWriter err;
     private final DnsLookup dns;
     private final AuthoritativeQuery authorities;
+    /** SHA-256 (hex) of SPKIs whose records may go although an MX still presents them: compromised keys. */
+    private final java.util.Set<String> compromisedKeys;
 
     Publisher(ConfigFile file, Path configPath, Duration timeout, ConnectOverrides overrides, Clock clock, PrintWriter out,
             PrintWriter err) throws InvalidInputException {
+        this(file, configPath, timeout, overrides, clock, out, err, java.util.Set.of());
+    }
+
+    Publisher(ConfigFile file, Path configPath, Duration timeout, ConnectOverrides overrides, Clock clock, PrintWriter out,
+            PrintWriter err, java.util.Set<String> compromisedKeys) throws InvalidInputException {
+        this.compromisedKeys = java.util.Set.copyOf(compromisedKeys);
         this.file = file;
         this.configPath = configPath;
         this.timeout = timeout;
@@ -191,7 +199,7 @@ final class Publisher {
                     probe = probe == null ? new StartTlsProbe(timeout, "localhost.localdomain") : probe;
                     for (InetSocketAddress address : addresses(mx, overrides)) {
                         SmtpObservation seen = probe.probe(mx.host(), address);
-                        if (!seen.chain().isEmpty()) {
+                        if (!seen.chain().isEmpty() && !compromisedKeys.contains(spkiSha256(seen.chain().get(0)))) {
                             chains.add(seen.chain());
                         }
                     }
@@ -305,6 +313,15 @@ final class Publisher {
                 return lagging;
             }
             Thread.sleep(Math.min(1000, Math.max(1, Duration.between(clock.instant(), deadline).toMillis())));
+        }
+    }
+
+    private static String spkiSha256(X509Certificate cert) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(org.mxpolicy.cert.SubjectPublicKey.spkiOf(cert)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 }

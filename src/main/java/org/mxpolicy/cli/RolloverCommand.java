@@ -1,0 +1,258 @@
+package org.mxpolicy.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.mxpolicy.cert.KeyPairSpec;
+import org.mxpolicy.cert.SubjectPublicKey;
+import org.mxpolicy.config.MxHost;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.finding.VerificationFailedException;
+import org.mxpolicy.probe.ConnectOverrides;
+import org.mxpolicy.state.RolloverMachine;
+import org.mxpolicy.state.RolloverState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code mxpolicy rollover}: staging, watching and (in an emergency) forcing a key change per MX. */
+@Command(
+        name = "rollover",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Certificate key rollover that never breaks DANE (RFC 7671 section 8): a next key is staged and its",
+            "TLSA record published ahead; a certificate with it may go live only once that record has been",
+            "served by every authoritative server for twice the TTL plus a margin; the old key's record goes",
+            "once every address of the MX presents the new key. See docs/rollover.md."
+        },
+        subcommands = {
+            RolloverCommand.Prepare.class, RolloverCommand.Status.class, RolloverCommand.Run.class, RolloverCommand.Now.class
+        })
+final class RolloverCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options every rollover subcommand and the renewal hook share. */
+    static final class Common {
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The provider config.")
+        Path config;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+                description = "Per DNS query, update and connection (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+                description = "How long publishing waits for every authoritative server (default: ${DEFAULT-VALUE}).")
+        Duration wait;
+
+        @Option(names = "--connect", paramLabel = "HOST:PORT=ADDRESS:PORT",
+                description = "Connect to ADDRESS:PORT when probing the MX HOST:PORT; repeatable.")
+        List<String> connect = new ArrayList<>();
+
+        RolloverRun open(CommandSpec spec, Clock clock) throws Exception {
+            ConnectOverrides overrides;
+            try {
+                overrides = ConnectOverrides.parse(connect);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--connect " + e.getMessage());
+            }
+            ConfigFile file = ConfigFile.load(config);
+            PrintWriter err = spec.commandLine().getErr();
+            Findings.print(err, file.warnings());
+            return new RolloverRun(file, config, timeout, overrides, clock, spec.commandLine().getOut(), err);
+        }
+
+        static MxHost mx(RolloverRun run, CommandSpec spec, String host) {
+            return run.mxHost(host).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "--mx " + host + " is not an MX host of the config"));
+        }
+    }
+
+    @Command(name = "prepare", mixinStandardHelpOptions = true,
+            description = {
+                "Stage the next key of an MX: a new key like the current one (or --key-type), a certificate",
+                "request for the MX names (next.csr, for certbot --csr, lego --csr, acme.sh --signcsr), and its",
+                "TLSA record published. Once 'rollover status' says READY, get a certificate for it and deploy",
+                "it; 'renew-hook' finishes the rollover."
+            })
+    static final class Prepare implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--mx", required = true, paramLabel = "HOST", description = "The MX host.")
+        String host;
+
+        @Option(names = "--key-type", paramLabel = "TYPE",
+                description = "ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096 or ed25519 (default: like the current key).")
+        String keyType;
+
+        @Option(names = "--force", description = "Replace a staged next key that is not yet READY.")
+        boolean force;
+
+        @Spec
+        CommandSpec spec;
+
+        private final Clock clock = Clock.systemUTC();
+
+        @Override
+        public Integer call() throws Exception {
+            RolloverRun run = common.open(spec, clock);
+            MxHost mx = Common.mx(run, spec, host);
+            RolloverState state = run.stateFromDisk(mx);
+            Optional<KeyPairSpec> kind = keyType == null ? Optional.empty()
+                    : Optional.of(KeyPairSpec.parse(keyType, SourcePosition.file("--key-type")));
+            if (state.next().isEmpty() || force) {
+                state = run.stageNext(mx, state, kind, force);
+            } else {
+                spec.commandLine().getErr().println("mxpolicy rollover: " + mx.host() + ": a next key is staged already ("
+                        + state.next().get().key().label() + "); --force replaces it");
+            }
+            run.publish(mx, Set.of(), common.wait);
+            state = run.observePublication(mx, state);
+            spec.commandLine().getOut().println(run.describe(state));
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {
+                "Each MX's rollover phase and the time left before its next key may go live. Observes whether",
+                "the next key's record is served by every authoritative server and saves when it first was:",
+                "run it from a timer (see docs/rollover.md) so the waiting time starts counting."
+            })
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--mx", paramLabel = "HOST", description = "Only this MX host (default: all).")
+        String host;
+
+        @Spec
+        CommandSpec spec;
+
+        private final Clock clock = Clock.systemUTC();
+
+        @Override
+        public Integer call() throws Exception {
+            RolloverRun run = common.open(spec, clock);
+            List<MxHost> hosts = host == null ? run.mxHosts() : List.of(Common.mx(run, spec, host));
+            for (MxHost mx : hosts) {
+                Optional<RolloverState> saved = run.saved(mx);
+                if (saved.isEmpty()) {
+                    spec.commandLine().getOut().println(mx.host() + ": no rollover state yet; 'mxpolicy rollover prepare --mx "
+                            + mx.host() + "' stages a next key");
+                    continue;
+                }
+                RolloverState state = run.observePublication(mx, saved.get());
+                spec.commandLine().getOut().println(run.describe(state));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {
+                "Advance every MX as far as it is safe, for a timer: record when next keys' records are served",
+                "everywhere, and drop the record of a retiring key once every address of its MX presents the",
+                "current key."
+            })
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Spec
+        CommandSpec spec;
+
+        private final Clock clock = Clock.systemUTC();
+
+        @Override
+        public Integer call() throws Exception {
+            RolloverRun run = common.open(spec, clock);
+            for (MxHost mx : run.mxHosts()) {
+                Optional<RolloverState> saved = run.saved(mx);
+                if (saved.isEmpty()) {
+                    continue;
+                }
+                RolloverState state = run.observePublication(mx, saved.get());
+                if (state.retiring().isPresent()) {
+                    RolloverMachine.Step<RolloverMachine.Live> live = run.observeLive(mx, state);
+                    state = live.state();
+                    spec.commandLine().getErr().println("mxpolicy rollover: " + live.message());
+                    if (live.outcome() == RolloverMachine.Live.RETIRED) {
+                        run.publish(mx, Set.of(), common.wait);
+                    }
+                }
+                spec.commandLine().getOut().println(run.describe(state));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "now", mixinStandardHelpOptions = true,
+            description = {
+                "Emergency rollover when the current key is compromised: the aged next key becomes current at",
+                "once and the compromised key's record is removed. Install the certificate for the next key",
+                "first (the request is next.csr in the MX's state directory); refused without a READY next key."
+            })
+    static final class Now implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--mx", required = true, paramLabel = "HOST", description = "The MX host.")
+        String host;
+
+        @Spec
+        CommandSpec spec;
+
+        private final Clock clock = Clock.systemUTC();
+
+        @Override
+        public Integer call() throws Exception {
+            RolloverRun run = common.open(spec, clock);
+            MxHost mx = Common.mx(run, spec, host);
+            RolloverState state = run.observePublication(mx, run.stateFromDisk(mx));
+            RolloverState before = state;
+            RolloverMachine.Step<RolloverMachine.Emergency> step = run.machine().emergency(state);
+            if (step.outcome().refused()) {
+                throw new VerificationFailedException(mx.host() + ": emergency rollover refused",
+                        List.of(Finding.error("rollover.emergency-refused", mx.position(), step.message())));
+            }
+            byte[] disk = SubjectPublicKey.spkiOf(run.diskChain(mx).leaf());
+            if (step.outcome() == RolloverMachine.Emergency.SWITCHED && !step.state().current().isKey(disk)) {
+                throw new VerificationFailedException(mx.host() + ": emergency rollover refused", List.of(Finding.error(
+                        "rollover.emergency-no-certificate", mx.cert().position(), "the certificate " + mx.cert().path()
+                                + " does not carry the next key " + before.next().get().key().label() + "; install a"
+                                + " certificate for it (request: next.csr in the MX's state directory) and run this again")));
+            }
+            state = run.save(step.state());
+            spec.commandLine().getErr().println("mxpolicy rollover: " + step.message());
+            Set<String> compromised = state.retiring().filter(RolloverState.RetiringKey::compromised)
+                    .map(r -> Set.of(r.key().sha256())).orElse(Set.of());
+            run.reloadMta();
+            run.publish(mx, compromised, common.wait);
+            if (state.next().isEmpty()) {
+                state = run.stageNext(mx, state, Optional.empty(), false);
+                run.publish(mx, compromised, common.wait);
+                state = run.observePublication(mx, state);
+            }
+            spec.commandLine().getOut().println(run.describe(state));
+            return 0;
+        }
+    }
+}
