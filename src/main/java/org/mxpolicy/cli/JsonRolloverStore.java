@@ -48,8 +48,8 @@ public final class JsonRolloverStore implements RolloverStore {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             state = RolloverStateJson.read(in, source);
         } catch (IOException e) {
-            throw new InvalidInputException("rollover.state-unreadable", SourcePosition.file(source),
-                    "cannot read the rollover state: " + reason(e));
+            throw new InvalidInputException(RolloverStateJson.UNREADABLE, SourcePosition.file(source),
+                    "cannot read the rollover state: " + RolloverStateJson.reason(e));
         }
         if (!state.host().equals(host)) {
             throw new InvalidInputException(RolloverStateJson.INVALID, SourcePosition.file(source),
@@ -63,15 +63,5 @@ public final class JsonRolloverStore implements RolloverStore {
     public void save(RolloverState state) throws AtomicFiles.WriteFailedException {
         AtomicFiles.write(stateFile(state.host()), RolloverStateJson.write(state).getBytes(StandardCharsets.UTF_8),
                 AtomicFiles.PUBLIC);
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.charset.MalformedInputException) {
-            return "not UTF-8 text";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

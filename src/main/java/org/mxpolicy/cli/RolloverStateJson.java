@@ -43,6 +43,7 @@ public final class RolloverStateJson {
 
     static final String SYNTAX = "rollover.state-syntax";
     static final String INVALID = "rollover.state-invalid";
+    static final String UNREADABLE = "rollover.state-unreadable";
 
     private static final ObjectReader READER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -96,13 +97,14 @@ public final class RolloverStateJson {
      * @throws InvalidInputException with the position of the first problem
      */
     public static RolloverState read(Reader in, String source) throws InvalidInputException {
-        String text;
+        StringWriter buffer = new StringWriter();
         try {
-            text = new java.io.BufferedReader(in).lines().collect(Collectors.joining("\n"));
-        } catch (java.io.UncheckedIOException e) {
-            throw new InvalidInputException("rollover.state-unreadable", SourcePosition.file(source),
-                    "cannot read the rollover state: " + e.getCause().getMessage());
+            in.transferTo(buffer);
+        } catch (IOException e) {
+            throw new InvalidInputException(UNREADABLE, SourcePosition.file(source),
+                    "cannot read the rollover state: " + reason(e));
         }
+        String text = buffer.toString();
         if (text.isBlank()) {
             throw invalid(SourcePosition.file(source), "the rollover state file is empty; restore it from a backup,"
                     + " or remove it to start over from the current certificate");
@@ -110,19 +112,34 @@ public final class RolloverStateJson {
         Document document;
         try {
             document = READER.readValue(text);
-        } catch (StreamReadException e) {
-            throw new InvalidInputException(SYNTAX, at(source, e.getLocation()),
-                    "invalid JSON in the rollover state: " + firstLine(e.getOriginalMessage()));
         } catch (JsonMappingException e) {
+            // Data binding wraps a syntax error met inside a nested object; report it as one.
+            if (e.getCause() instanceof StreamReadException syntax) {
+                throw syntaxError(source, syntax);
+            }
             throw invalid(at(source, e.getLocation()), "invalid rollover state: " + problem(e));
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(SYNTAX, at(source, e.getLocation()),
-                    "invalid JSON in the rollover state: " + firstLine(e.getOriginalMessage()));
+            throw syntaxError(source, e);
         }
         if (document == null) {
             throw invalid(SourcePosition.file(source), "invalid rollover state: null instead of an object");
         }
         return document.state;
+    }
+
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static InvalidInputException syntaxError(String source, JsonProcessingException e) {
+        return new InvalidInputException(SYNTAX, at(source, e.getLocation()),
+                "invalid JSON in the rollover state: " + firstLine(e.getOriginalMessage()));
     }
 
     private static InvalidInputException invalid(SourcePosition where, String message) {

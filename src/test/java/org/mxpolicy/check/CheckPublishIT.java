@@ -7,9 +7,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,6 +22,7 @@ import org.mxpolicy.cert.InMemoryPki;
 import org.mxpolicy.testing.Cli;
 import org.mxpolicy.testing.ExternalTool;
 import org.mxpolicy.testing.KnotServer;
+import org.mxpolicy.testing.LabFiles;
 import org.mxpolicy.testing.PostfixServer;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -254,19 +252,11 @@ class CheckPublishIT {
     }
 
     private static void tsigFile(String name, String key) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, "key \"" + TSIG_NAME.toString(true) + "\" {\n\talgorithm hmac-sha256;\n\tsecret \"" + key
-                + "\";\n};\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        LabFiles.tsigKey(dir.resolve(name), TSIG_NAME, key);
     }
 
     private static void writeServer(String base, String host, InMemoryPki.Issuer ca) throws IOException {
-        KeyPair key = InMemoryPki.ec("secp256r1");
-        X509Certificate leaf = InMemoryPki.issued(key, host, ca, false, host);
-        Files.writeString(dir.resolve(base + ".pem"), InMemoryPki.pem(List.of(leaf, ca.certificate())));
-        Path keyFile = dir.resolve(base + ".key");
-        Files.writeString(keyFile, InMemoryPki.pem("PRIVATE KEY", key.getPrivate().getEncoded()));
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        LabFiles.serverKeyAndChain(dir, base, host, ca);
     }
 
     private static void config(String name, String mode, String ds, String keyFile) throws IOException {

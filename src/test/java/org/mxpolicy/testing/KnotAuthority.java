@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Name;
 
 /**
  * Knot DNS inside a {@link NetworkNamespace}, authoritative for several zones, each served from
- * its zone file exactly as it is (no signing by Knot, nothing written back). A lab resolver
+ * its zone file exactly as it is (no signing by Knot, nothing written back), or, made with
+ * {@link #signing}, the signing primary of one zone that takes TSIG-signed updates. A lab resolver
  * ({@link UnboundResolver}) in the same namespace points its stub zones here. For one zone on
  * the machine's own loopback, {@link KnotServer} is simpler.
  */
@@ -22,11 +25,13 @@ public final class KnotAuthority implements AutoCloseable {
     private final BackgroundProcess knotd;
     private final String address;
     private final int port;
+    private final Path conf;
 
-    private KnotAuthority(BackgroundProcess knotd, String address, int port) {
+    private KnotAuthority(BackgroundProcess knotd, String address, int port, Path conf) {
         this.knotd = knotd;
         this.address = address;
         this.port = port;
+        this.conf = conf;
     }
 
     /**
@@ -42,7 +47,7 @@ public final class KnotAuthority implements AutoCloseable {
         ExternalTool.require("knotc").run("-c", conf.toString(), "conf-check").assertSuccess();
         BackgroundProcess process = namespace.start("knotd", dir.resolve("knotd.log"), Map.of(), knotd.path(), "-c",
                 conf.toString());
-        KnotAuthority authority = new KnotAuthority(process, address, port);
+        KnotAuthority authority = new KnotAuthority(process, address, port, conf);
         try {
             for (String zone : zones.keySet()) {
                 namespace.awaitDnsAnswer(address, port, zone, "SOA", process, STARTUP_LIMIT);
@@ -52,6 +57,41 @@ public final class KnotAuthority implements AutoCloseable {
             throw e;
         }
         return authority;
+    }
+
+    /**
+     * Starts knotd in {@code namespace} on 127.0.0.1@{@code port} as the signing primary of
+     * {@code zone}, configured as {@link KnotServer#signing} does on the machine's loopback: Knot
+     * signs with a P-256 combined key and NSEC, and accepts RFC 2136 updates signed with the TSIG
+     * key {@code tsigKeyName} (hmac-sha256, {@code secret} in base64). {@code zoneFile} is copied,
+     * never written. Returns once the signed DNSKEY RRset is served.
+     */
+    public static KnotAuthority signing(NetworkNamespace namespace, Path workDir, int port, Name zone, Path zoneFile,
+            Name tsigKeyName, String secret) throws IOException, InterruptedException {
+        ExternalTool knotd = ExternalTool.require("knotd");
+        ExternalTool.require("keymgr");
+        Path dir = Files.createTempDirectory(workDir, "knot-signing");
+        Path copy = dir.resolve(zone.toString(true) + ".zone");
+        Files.copy(zoneFile, copy);
+        Path conf = dir.resolve("knot.conf");
+        Files.writeString(conf, KnotServer.signingConfig(dir, port, zone, copy, tsigKeyName, secret),
+                StandardCharsets.UTF_8);
+        ExternalTool.require("knotc").run("-c", conf.toString(), "conf-check").assertSuccess();
+        BackgroundProcess process = namespace.start("knotd", dir.resolve("knotd.log"), Map.of(), knotd.path(), "-c",
+                conf.toString());
+        KnotAuthority authority = new KnotAuthority(process, "127.0.0.1", port, conf);
+        try {
+            namespace.awaitDnsAnswer(authority.address, port, zone.toString(), "DNSKEY", process, STARTUP_LIMIT);
+        } catch (RuntimeException | Error | InterruptedException e) {
+            authority.close();
+            throw e;
+        }
+        return authority;
+    }
+
+    /** The DS records of {@code zone}'s key-signing key, for a zone this server signs ({@link #signing}). */
+    public List<DSRecord> ds(Name zone) {
+        return KnotServer.ds(conf, zone);
     }
 
     public String address() {

@@ -105,6 +105,11 @@ public final class KnotServer implements AutoCloseable {
 
     /** The DS records of the zone's key-signing key, as {@code keymgr ZONE ds} prints them. */
     public List<DSRecord> ds(Name zone) {
+        return ds(conf, zone);
+    }
+
+    /** The DS records {@code keymgr} prints for {@code zone} of the Knot configured by {@code conf}. */
+    static List<DSRecord> ds(Path conf, Name zone) {
         ExternalTool.Result result = ExternalTool.require("keymgr").run("-c", conf.toString(), zone.toString(), "ds")
                 .assertSuccess();
         List<DSRecord> records = new ArrayList<>();
@@ -207,7 +212,7 @@ public final class KnotServer implements AutoCloseable {
     }
 
     /** Block-style YAML again; short signature lifetimes keep Knot's re-signing visible in tests. */
-    private static String signingConfig(Path dir, int port, Name zone, Path zoneFile, Name tsigKeyName, String secret) {
+    static String signingConfig(Path dir, int port, Name zone, Path zoneFile, Name tsigKeyName, String secret) {
         List<String> lines = serverConfig(dir, port);
         lines.add("key:");
         lines.add("  - id: " + tsigKeyName);

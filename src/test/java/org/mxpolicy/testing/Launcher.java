@@ -12,10 +12,17 @@ public final class Launcher {
     private Launcher() {}
 
     public static ExternalTool.Result run(String... args) {
-        Path launcher = Path.of("bin/mxpolicy").toAbsolutePath();
+        return ExternalTool.require(path()).run(args);
+    }
+
+    /**
+     * The launcher's absolute path, for running it through a wrapper such as
+     * {@link NetworkNamespace#run}; fails when the jar has not been built.
+     */
+    public static String path() {
         if (!Files.isRegularFile(Path.of("target/mxpolicy.jar"))) {
             throw new AssertionError("target/mxpolicy.jar is missing: interop tests run after 'package' (./mvnw verify)");
         }
-        return ExternalTool.require(launcher.toString()).run(args);
+        return Path.of("bin/mxpolicy").toAbsolutePath().toString();
     }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real Postfix {@code smtpd} on a free port of 127.0.0.1, as the MX a probe talks to. Each
+ * A real Postfix {@code smtpd} on a free port of 127.0.0.1 (or on a given port of a
+ * {@link NetworkNamespace}'s loopback, see {@link Builder#in}), as the MX a probe talks to. Each
  * instance has a directory of its own for configuration, queue and data (so the master lock,
  * the pid file and the sockets never collide) and its own {@code myhostname}, so several can run
  * at once next to each other and next to a system Postfix.
@@ -64,12 +65,15 @@ public final class PostfixServer implements AutoCloseable {
     private final Path dir;
     private final Process process;
     private final int port;
+    /** Where Postfix runs, or null for the machine's own network. */
+    private final NetworkNamespace namespace;
     private final Thread shutdownHook;
 
-    private PostfixServer(Path dir, Process process, int port) {
+    private PostfixServer(Path dir, Process process, int port, NetworkNamespace namespace) {
         this.dir = dir;
         this.process = process;
         this.port = port;
+        this.namespace = namespace;
         this.shutdownHook = new Thread(this::stop, "stop postfix " + dir);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -80,6 +84,8 @@ public final class PostfixServer implements AutoCloseable {
         private Path key;
         private Path chain;
         private boolean starttls = true;
+        private NetworkNamespace namespace;
+        private int namespacePort;
         private final Map<String, String> settings = new LinkedHashMap<>();
 
         private Builder(String hostName) {
@@ -96,6 +102,17 @@ public final class PostfixServer implements AutoCloseable {
         /** Whether the EHLO response offers STARTTLS ({@code smtpd_tls_security_level} may or none). */
         public Builder starttls(boolean offered) {
             this.starttls = offered;
+            return this;
+        }
+
+        /**
+         * Runs Postfix inside {@code namespace}, on 127.0.0.1:{@code port} there (25, so that
+         * clients in the namespace find it as an MX on the standard port), instead of on a free
+         * port of the machine's loopback. Only programs run in the namespace reach it.
+         */
+        public Builder in(NetworkNamespace namespace, int port) {
+            this.namespace = namespace;
+            this.namespacePort = port;
             return this;
         }
 
@@ -139,17 +156,21 @@ public final class PostfixServer implements AutoCloseable {
         if (options.key != null) {
             installCertificate(conf, options.key, options.chain);
         }
-        int port = freeLoopbackPort();
+        int port = options.namespace == null ? freeLoopbackPort() : options.namespacePort;
         Files.writeString(conf.resolve("main.cf"), mainCf(dir, options), StandardCharsets.UTF_8);
         Files.writeString(conf.resolve("master.cf"), "127.0.0.1:" + port + " inet n - n - - smtpd\n" + MASTER_SERVICES,
                 StandardCharsets.UTF_8);
         postfix(dir, "check").assertSuccess();
         Path log = dir.resolve("postfix.log");
-        Process process = new ProcessBuilder("setsid", postfixCommand(), "-c", conf.toString(), "start-fg")
+        List<String> command = List.of("setsid", postfixCommand(), "-c", conf.toString(), "start-fg");
+        if (options.namespace != null) {
+            command = options.namespace.command(command.toArray(String[]::new));
+        }
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        PostfixServer server = new PostfixServer(dir, process, port);
+        PostfixServer server = new PostfixServer(dir, process, port, options.namespace);
         try {
             server.awaitGreeting();
         } catch (IOException | RuntimeException | Error e) {
@@ -185,7 +206,7 @@ public final class PostfixServer implements AutoCloseable {
         return text.toString();
     }
 
-    /** The address smtpd listens on. */
+    /** The address smtpd listens on (inside the namespace, when it runs in one). */
     public InetSocketAddress address() {
         return new InetSocketAddress(loopback(), port);
     }
@@ -250,6 +271,10 @@ public final class PostfixServer implements AutoCloseable {
     }
 
     private void awaitGreeting() throws IOException {
+        if (namespace != null) {
+            awaitGreetingInNamespace();
+            return;
+        }
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
         String lastProblem = "no answer";
         while (System.nanoTime() < deadline) {
@@ -276,6 +301,28 @@ public final class PostfixServer implements AutoCloseable {
         }
         fail("postfix did not greet on 127.0.0.1:" + port + " within " + STARTUP_LIMIT.toSeconds() + " s (" + lastProblem
                 + "); its log:\n" + log());
+    }
+
+    /**
+     * The JVM cannot open sockets in another namespace, so bash's {@code /dev/tcp} reads the
+     * greeting there (each try bounded by {@code timeout}).
+     */
+    private void awaitGreetingInNamespace() {
+        String bash = ExternalTool.require("bash").path();
+        String timeout = ExternalTool.require("timeout").path();
+        String greet = "exec 3<>/dev/tcp/127.0.0.1/" + port + " && head -n 1 <&3 && printf 'QUIT\\r\\n' >&3";
+        try {
+            BoundedPoll.await("a greeting on 127.0.0.1:" + port + " in netns " + namespace.name(), STARTUP_LIMIT, () -> {
+                if (!process.isAlive()) {
+                    fail("postfix exited with " + process.exitValue() + " before greeting; its log:\n" + log());
+                }
+                ExternalTool.Result greeting = namespace.run(timeout, "5", bash, "-c", greet);
+                return greeting.stdout().startsWith("220 ") ? null : "greeting " + greeting.stdout() + greeting.stderr();
+            }, this::log);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for postfix", e);
+        }
     }
 
     private static void installCertificate(Path conf, Path key, Path chain) throws IOException {
