@@ -9,6 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.dns.NameServer;
@@ -27,6 +31,9 @@ import org.xbill.DNS.Type;
  * made from.
  */
 final class ZoneCheck {
+
+    /** Queries of one zone check in flight at once, across its authoritative servers. */
+    static final int QUERIES_IN_FLIGHT = 16;
 
     /**
      * @param observed per owned RRset, what the reference server serves (empty list: absent);
@@ -75,10 +82,10 @@ final class ZoneCheck {
 
         Map<RrsetKey, List<Record>> observed = new TreeMap<>();
         boolean anyAnswered = false;
-        for (List<Record> rrset : desired.rrsets()) {
-            Record first = rrset.get(0);
-            RrsetKey key = new RrsetKey(first.getName(), first.getType());
-            List<ServerAnswer> answers = observers.authorities().askAll(servers, key.owner(), key.type());
+        Map<RrsetKey, Future<List<ServerAnswer>>> asked = askEveryRrset(desired, servers);
+        for (Map.Entry<RrsetKey, Future<List<ServerAnswer>>> entry : asked.entrySet()) {
+            RrsetKey key = entry.getKey();
+            List<ServerAnswer> answers = await(entry.getValue());
             Optional<ServerAnswer> reference = answers.stream().filter(ServerAnswer::answered).findFirst();
             if (reference.isEmpty()) {
                 continue;
@@ -101,6 +108,41 @@ final class ZoneCheck {
             }
         }
         return new Outcome(results, expiries, anyAnswered || desired.rrsets().isEmpty() ? observed : null);
+    }
+
+    /**
+     * Asks the servers for every owned RRset, {@link #QUERIES_IN_FLIGHT} at a time: one after
+     * another, a zone with thousands of owned RRsets would be the last task of a check.
+     */
+    private Map<RrsetKey, Future<List<ServerAnswer>>> askEveryRrset(ZoneFragment desired, List<NameServer> servers) {
+        Map<RrsetKey, Future<List<ServerAnswer>>> asked = new LinkedHashMap<>();
+        ExecutorService queries = Executors.newFixedThreadPool(Math.max(1, Math.min(QUERIES_IN_FLIGHT, desired.rrsets().size())),
+                r -> {
+                    Thread t = new Thread(r, "zone-check-query");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            for (List<Record> rrset : desired.rrsets()) {
+                Record first = rrset.get(0);
+                RrsetKey key = new RrsetKey(first.getName(), first.getType());
+                asked.put(key, queries.submit(() -> observers.authorities().askAll(servers, key.owner(), key.type())));
+            }
+        } finally {
+            queries.shutdown();
+        }
+        return asked;
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("zone check interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("zone check failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private void serials(String zone, List<NameServer> servers, List<CheckResult> results) {

@@ -25,6 +25,8 @@ final class CertificateFiles implements CertificateSource {
 
     private final Path baseDir;
     private final Map<Path, byte[]> cache = new HashMap<>();
+    /** Parsed chains: many MX hosts often share one certificate file. */
+    private final Map<Path, CertificateChain> chains = new HashMap<>();
 
     CertificateFiles(Path baseDir) {
         this.baseDir = baseDir;
@@ -32,7 +34,13 @@ final class CertificateFiles implements CertificateSource {
 
     @Override
     public CertificateChain chain(FileReference file) throws InvalidInputException {
-        return parse(file, CertificateChainReader::read);
+        Path path = resolve(file);
+        CertificateChain chain = chains.get(path);
+        if (chain == null) {
+            chain = parse(file, CertificateChainReader::read);
+            chains.put(path, chain);
+        }
+        return chain;
     }
 
     @Override
