@@ -59,6 +59,10 @@ final class RenewHookCommand implements Callable<Integer> {
             description = "The MX whose certificate was renewed (default: from certbot's RENEWED_LINEAGE/RENEWED_DOMAINS).")
     private List<String> hosts = new ArrayList<>();
 
+    @Option(names = "--lineage", paramLabel = "DIR",
+            description = "The certbot lineage's live directory (default: RENEWED_LINEAGE), for running the hook by hand.")
+    private Path lineageDir;
+
     @Spec
     private CommandSpec spec;
 
@@ -78,8 +82,9 @@ final class RenewHookCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RolloverRun run = common.open(spec, clock);
         PrintWriter err = spec.commandLine().getErr();
-        Optional<CertbotLineage> lineage = environment.containsKey(CertbotLineage.RENEWED_LINEAGE)
-                ? Optional.of(CertbotLineage.fromEnvironment(environment)) : Optional.empty();
+        Optional<CertbotLineage> lineage = lineageDir != null ? Optional.of(CertbotLineage.read(lineageDir))
+                : environment.containsKey(CertbotLineage.RENEWED_LINEAGE)
+                        ? Optional.of(CertbotLineage.fromEnvironment(environment)) : Optional.empty();
         List<MxHost> renewed = renewedHosts(run, lineage);
         if (renewed.isEmpty()) {
             err.println("mxpolicy renew-hook: no configured MX uses the renewed certificate"
@@ -181,7 +186,13 @@ final class RenewHookCommand implements Callable<Integer> {
         RolloverSettings.UnknownKeyAction action = run.onUnknownKey();
         String what = step.message();
         if (action == RolloverSettings.UnknownKeyAction.RESTORE && lineage.isPresent() && inLineage(run, mx, lineage.get())) {
-            CertbotLineage.Outcome outcome = lineage.get().restorePrevious();
+            // the newest version with the key in service, not merely the one before: after an
+            // earlier restore certbot may have renewed again, and "previous" is the rejected one
+            SubjectPublicKey inService = org.mxpolicy.cert.PublicKeyReader.read(
+                    new java.io.ByteArrayInputStream(state.current().spki()), "rollover state of " + mx.host());
+            Optional<CertbotLineage.Version> good = lineage.get().newestWithKey(inService);
+            CertbotLineage.Outcome outcome = good.isPresent() ? lineage.get().restore(good.get())
+                    : lineage.get().restorePrevious();
             byte[] restored = SubjectPublicKey.spkiOf(run.diskChain(mx).leaf());
             if (state.current().isKey(restored)) {
                 problems.add(Finding.error("renew.restored", mx.cert().position(), what + "; the previous certificate is"

@@ -220,6 +220,16 @@ public final class PostfixServer implements AutoCloseable {
      * processes started after the reload present the new certificate; one that was idle before
      * may still serve a connection with the old one, so a test polls until it sees the change.
      */
+    /**
+     * A shell command that copies {@code key} and {@code chain} into this instance's
+     * configuration and reloads it, as an MTA reload command after a renewal does.
+     */
+    public String reloadCommand(Path key, Path chain) {
+        Path conf = dir.resolve("conf");
+        return "cp " + key + " " + conf.resolve("key.pem") + " && cp " + chain + " " + conf.resolve("chain.pem")
+                + " && " + postfixCommand() + " -c " + conf + " reload";
+    }
+
     public void replaceCertificate(Path key, Path chain) throws IOException {
         installCertificate(dir.resolve("conf"), key, chain);
         postfix(dir, "reload").assertSuccess();
