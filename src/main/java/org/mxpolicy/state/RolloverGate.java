@@ -9,9 +9,10 @@ import java.util.Objects;
 /**
  * When a certificate with the next key may go live. A resolver that fetched the TLSA RRset just
  * before the next key's record was served keeps that copy for up to the TTL window; DANE
- * senders using it would fail to match the new key (RFC 7671 section 8.1). Waiting twice the
- * window covers a copy fetched just before the change from a server that was still behind, and
- * the margin covers clock differences and slow observation (RFC 7671 section 8.4):
+ * senders using it would fail to match the new key (RFC 7671 sections 8.1 and 8.4: publish
+ * the new record, wait for caches to expire, then switch). Waiting twice the window also covers
+ * a copy fetched just before the change from a server that was still behind; the margin covers
+ * clock differences and the time between observations:
  *
  * <pre>opens at = served_since + 2 x ttl_window + margin</pre>
  *

@@ -305,8 +305,8 @@ public final class RolloverMachine {
 
     /**
      * The current key is compromised: the ready next key becomes current at once and the old
-     * key's record is dropped without waiting for the switch to be seen live (RFC 7671 section
-     * 8.4 puts not trusting a compromised key before availability). Refused unless the next key
+     * key's record is dropped without waiting for the switch to be seen live: while it is
+     * published, whoever holds the key can pass as the MX. Refused unless the next key
      * is {@link RolloverPhase#READY}: a certificate with a key whose record senders may not yet
      * see would be rejected by them.
      */

@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
+import java.util.Base64;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,9 +47,17 @@ class KeyPairMakerTest {
         assertThat(text).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("\n-----END PRIVATE KEY-----\n");
         assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(64));
         PrivateKey read = PrivateKeyReader.read(InMemoryPki.stream(pem), "next.key");
+        // version 0 without public key: the form OpenSSL 3.0 loads for every key type
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(der(text));
+        assertThat(info.getVersion().intValueExact()).isZero();
+        assertThat(info.getPublicKeyData()).isNull();
         assertThat(signs(read, pair.getPublic())).isTrue();
         assertThat(PublicKeyReader.read(InMemoryPki.stream(pem), "next.key")).isEqualTo(KeyPairMaker.publicKey(pair));
         Arrays.fill(pem, (byte) 0);
+    }
+
+    private static byte[] der(String pem) {
+        return Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
     }
 
     /** Whether a signature made with the private key verifies with the public key. */
