@@ -1,62 +1,20 @@
 package org.mxpolicy.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.mxpolicy.cert.CertificateChain;
-import org.mxpolicy.check.ZoneServers;
-import org.mxpolicy.config.MailDomain;
-import org.mxpolicy.config.MxHost;
-import org.mxpolicy.config.ServerAddress;
-import org.mxpolicy.config.UpdateTarget;
-import org.mxpolicy.config.ZoneFileSigning;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.desired.DesiredState;
-import org.mxpolicy.dns.AuthoritativeQuery;
-import org.mxpolicy.dns.DnsAnswer;
-import org.mxpolicy.dns.DnsLookup;
-import org.mxpolicy.dns.NameServer;
-import org.mxpolicy.dns.Rfc2136Update;
-import org.mxpolicy.dns.ServerAnswer;
-import org.mxpolicy.dns.TsigKeyFile;
-import org.mxpolicy.dns.UpdateException;
-import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
-import org.mxpolicy.finding.SourcePosition;
-import org.mxpolicy.finding.VerificationFailedException;
 import org.mxpolicy.probe.ConnectOverrides;
-import org.mxpolicy.probe.SmtpObservation;
-import org.mxpolicy.probe.StartTlsProbe;
-import org.mxpolicy.state.Planner;
-import org.mxpolicy.state.RrsetKey;
-import org.mxpolicy.state.SafetyRules;
 import org.mxpolicy.state.ZonePlan;
-import org.mxpolicy.zone.RrsetChange;
 import org.mxpolicy.zone.ZoneFragment;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Type;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -145,19 +103,12 @@ final class PublishCommand implements Callable<Integer> {
 
         Publisher publisher = new Publisher(file, config, timeout, overrides, clock, out, err);
         Map<ZoneFragment, ZonePlan> plans = publisher.plan(zones);
-        PlanText.lines(List.copyOf(plans.values())).forEach(out::println);
         for (ZoneFragment zone : zones) {
             if (file.config().zones().get(zone.zoneName()).signing().isPresent()) {
                 out.println("zone " + zone.zone() + ": merged into its zone file and signed" + (apply ? "" : " with --apply"));
             }
         }
-        out.flush();
-        List<Finding> refused = new ArrayList<>();
-        plans.values().forEach(p -> p.refusals().forEach(r -> refused.add(
-                Finding.error(r.id(), SourcePosition.file(file.config().source()), r.reason()))));
-        if (!refused.isEmpty()) {
-            throw new VerificationFailedException("the plan is refused; nothing was applied", refused);
-        }
+        publisher.printAndRequireAccepted(plans);
         if (!apply) {
             err.println("mxpolicy publish: dry run, nothing changed; apply with --apply");
             return 0;
@@ -168,13 +119,7 @@ final class PublishCommand implements Callable<Integer> {
             err.println("mxpolicy publish: nothing to change");
             return 0;
         }
-        if (wait.isZero()) {
-            return 0;
-        }
-        List<Finding> lagging = publisher.awaitServed(changed, wait);
-        if (!lagging.isEmpty()) {
-            throw new VerificationFailedException("not served everywhere within " + wait.toSeconds() + " s", lagging);
-        }
+        publisher.requireServed(changed, wait);
         return 0;
     }
 

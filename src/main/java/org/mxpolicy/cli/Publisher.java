@@ -19,18 +19,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.check.CheckRunner;
 import org.mxpolicy.check.ZoneServers;
 import org.mxpolicy.config.MailDomain;
 import org.mxpolicy.config.MxHost;
-import org.mxpolicy.config.ServerAddress;
 import org.mxpolicy.config.UpdateTarget;
 import org.mxpolicy.config.ZoneFileSigning;
 import org.mxpolicy.config.ZoneSettings;
-import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.dns.DnsLookup;
@@ -52,17 +49,10 @@ import org.mxpolicy.state.SafetyRules;
 import org.mxpolicy.state.ZonePlan;
 import org.mxpolicy.zone.RrsetChange;
 import org.mxpolicy.zone.ZoneFragment;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The APPLY and VERIFY steps of publishing: the plan per zone from what its primary serves, the
@@ -113,6 +103,29 @@ final class Publisher {
             }
         }
         return plans;
+    }
+
+    /** Prints the plans; fails, applying nothing, when a safety rule refused any of them. */
+    void printAndRequireAccepted(Map<ZoneFragment, ZonePlan> plans) throws VerificationFailedException {
+        PlanText.lines(List.copyOf(plans.values())).forEach(out::println);
+        out.flush();
+        List<Finding> refused = new ArrayList<>();
+        plans.values().forEach(p -> p.refusals().forEach(r -> refused.add(
+                Finding.error(r.id(), SourcePosition.file(file.config().source()), r.reason()))));
+        if (!refused.isEmpty()) {
+            throw new VerificationFailedException("the plan is refused; nothing was applied", refused);
+        }
+    }
+
+    /** Waits for {@link #awaitServed} and fails listing what lags at the end. */
+    void requireServed(List<ZoneFragment> zones, Duration wait) throws Exception {
+        if (zones.isEmpty() || wait.isZero()) {
+            return;
+        }
+        List<Finding> lagging = awaitServed(zones, wait);
+        if (!lagging.isEmpty()) {
+            throw new VerificationFailedException("not served everywhere within " + wait.toSeconds() + " s", lagging);
+        }
     }
 
     /**

@@ -33,7 +33,6 @@ import org.mxpolicy.dns.NameServer;
 import org.mxpolicy.dns.ServerAnswer;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
-import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.mxpolicy.probe.ConnectOverrides;
 import org.mxpolicy.probe.SmtpObservation;
@@ -230,21 +229,8 @@ final class RolloverRun {
                 .orElseThrow();
         Publisher publisher = new Publisher(file, configPath, timeout, overrides, clock, out, err, compromisedKeys);
         Map<ZoneFragment, ZonePlan> plans = publisher.plan(List.of(zone));
-        PlanText.lines(List.copyOf(plans.values())).forEach(out::println);
-        out.flush();
-        List<Finding> refused = new ArrayList<>();
-        plans.values().forEach(p -> p.refusals().forEach(r -> refused.add(
-                Finding.error(r.id(), SourcePosition.file(file.config().source()), r.reason()))));
-        if (!refused.isEmpty()) {
-            throw new VerificationFailedException("the plan is refused; nothing was applied", refused);
-        }
-        List<ZoneFragment> changed = publisher.apply(plans, List.of(zone));
-        if (!changed.isEmpty() && !wait.isZero()) {
-            List<Finding> lagging = publisher.awaitServed(changed, wait);
-            if (!lagging.isEmpty()) {
-                throw new VerificationFailedException("not served everywhere within " + wait.toSeconds() + " s", lagging);
-            }
-        }
+        publisher.printAndRequireAccepted(plans);
+        publisher.requireServed(publisher.apply(plans, List.of(zone)), wait);
     }
 
     /** Runs the configured MTA reload command, if any. */

@@ -50,8 +50,6 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.TLSARecord;
-import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
