@@ -242,6 +242,7 @@ smtpd_tls_chain_files = $work/pki/mx.key, $work/pki/mx.pem
 # No reverse lookup of the client: the bench measures TLS and DANE, not smtpd's DNS.
 smtpd_peername_lookup = no
 EOF
+# The services of PostfixServer (src/test/java/org/mxpolicy/testing), known to work here.
 cat > "$pf/conf/master.cf" <<'EOF'
 127.0.0.1:25 inet n       -       n       -       -       smtpd
 pickup    unix  n       -       n       60      1       pickup
@@ -264,7 +265,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 postfix -c "$pf/conf" check >/dev/null 2>&1 || die "postfix check failed for $pf/conf"
 in_ns postfix -c "$pf/conf" start > "$pf/postfix.log" 2>&1 || die "postfix did not start; see $pf/postfix.log"
-poll 30 sh -c "ip netns exec '$ns' bash -c 'exec 3<>/dev/tcp/127.0.0.1/25; head -c 4 <&3' | grep -q 220" ||
+poll 30 sh -c "ip netns exec '$ns' timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/25; head -c 4 <&3' | grep -q 220" ||
     die "Postfix does not greet on 127.0.0.1:25 within 30 s"
 
 # The client side of posttls-finger: DANE from DNSSEC-validated lookups.
