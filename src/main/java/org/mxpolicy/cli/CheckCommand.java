@@ -34,15 +34,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Check that what the world sees matches the certificates and the config: for every MX, the",
-            "certificate on disk, the published TLSA records (DNSSEC-validated by mxpolicy itself) and the",
-            "certificate presented live after STARTTLS on every address; for every domain, the MX RRset,",
-            "the _mta-sts id against the policy served and the policy the config yields, and TLS-RPT; for",
-            "every zone, its authoritative servers, SOA serials and signature expiry. Prints each finding",
-            "and the plan that would bring the DNS in line (mxpolicy publish applies it).",
+            "The cron check: DNS, certificates and live MX servers against the config.",
+            "For every MX, the certificate on disk, the published TLSA records (DNSSEC-validated by mxpolicy",
+            "itself) and the certificate presented live after STARTTLS on every address; for every domain, the MX",
+            "RRset, the _mta-sts id against the policy served and the policy the config yields, and TLS-RPT; for",
+            "every zone, its authoritative servers, SOA serials and signature expiry. Prints each finding and the",
+            "plan that would bring the DNS in line (mxpolicy publish applies it).",
             "",
-            "Exit codes (monitoring-plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; a bad",
-            "config or certificate is 2 as well, with one line naming the file and position."
+            "Exit codes (monitoring-plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; a bad config or",
+            "certificate is 2 as well, with one line naming the file and position."
         },
         footer = {
             "",

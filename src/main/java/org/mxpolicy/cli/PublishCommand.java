@@ -30,16 +30,18 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Bring the DNS in line with the config and the certificates. For each zone with 'update', the",
-            "RRsets mxpolicy owns are read from the zone's primary and compared with the desired ones; the",
-            "plan (create, change, delete per RRset) is printed, and with --apply sent as RFC 2136 updates",
-            "signed with TSIG, each RRset's current content as a prerequisite, so a concurrent change is",
-            "detected instead of overwritten. For each zone with 'sign', the records are merged into the",
-            "zone file, the zone is signed and verified (as mxpolicy sign does), and the reload command runs.",
-            "Then publish waits until every authoritative server serves the new data and it validates.",
+            "Publish the records the config owns (a dry run that prints the plan unless --apply).",
+            "Zones are updated with RFC 2136 and TSIG, or merged into a zone file that is signed and reloaded.",
+            "For each zone with 'update', the RRsets mxpolicy owns are read from the zone's primary and compared",
+            "with the desired ones; the plan (create, change, delete per RRset) is printed, and with --apply sent",
+            "as RFC 2136 updates signed with TSIG, each RRset's current content as a prerequisite, so a",
+            "concurrent change is detected instead of overwritten. For each zone with 'sign', the records are",
+            "merged into the zone file, the zone is signed and verified (as mxpolicy sign does), and the reload",
+            "command runs. Then publish waits until every authoritative server serves the new data and it",
+            "validates.",
             "",
-            "A plan that would remove the TLSA record of a certificate still in use (on disk or presented",
-            "live by the MX) or ask for TLS reports over https is refused, and nothing is applied."
+            "A plan that would remove the TLSA record of a certificate still in use (on disk or presented live by",
+            "the MX) or ask for TLS reports over https is refused, and nothing is applied."
         },
         footer = {
             "",

@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Run after a certificate renewal (certbot --deploy-hook, or by hand with --mx for other ACME",
-            "clients). For each MX whose certificate was renewed (RENEWED_LINEAGE, RENEWED_DOMAINS, or --mx):",
+            "After a certificate renewal: publish, and reload the MTA only when DANE keeps working.",
+            "Run by certbot, or by hand with --mx for other ACME clients. For each MX whose certificate was",
+            "renewed (RENEWED_LINEAGE, RENEWED_DOMAINS, --lineage or --mx):",
             "  same key      the records are brought up to date (a new issuer's DANE-TA record), the MTA reloaded;",
             "  the next key  when its record has aged: the rollover completes (a new next key is staged and",
             "                published, the MTA reloaded, the old record dropped once every address presents",

@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
         name = "rollover",
         mixinStandardHelpOptions = true,
         description = {
-            "Certificate key rollover that never breaks DANE (RFC 7671 section 8): a next key is staged and its",
-            "TLSA record published ahead; a certificate with it may go live only once that record has been",
-            "served by every authoritative server for twice the TTL plus a margin; the old key's record goes",
-            "once every address of the MX presents the new key. See docs/rollover.md."
+            "Certificate key rollover that never breaks DANE (RFC 7671 section 8).",
+            "A next key is staged and its TLSA record published ahead; a certificate with it may go live only",
+            "once that record has been served by every authoritative server for twice the TTL plus a margin; the",
+            "old key's record goes once every address of the MX presents the new key. See docs/rollover.md."
         },
         subcommands = {
             RolloverCommand.Prepare.class, RolloverCommand.Status.class, RolloverCommand.Run.class, RolloverCommand.Now.class
@@ -86,10 +86,10 @@ final class RolloverCommand implements Runnable {
 
     @Command(name = "prepare", mixinStandardHelpOptions = true,
             description = {
-                "Stage the next key of an MX: a new key like the current one (or --key-type), a certificate",
-                "request for the MX names (next.csr, for certbot --csr, lego --csr, acme.sh --signcsr), and its",
-                "TLSA record published. Once 'rollover status' says READY, get a certificate for it and deploy",
-                "it; 'renew-hook' finishes the rollover."
+                "Stage the next key of an MX, with a certificate request, and publish its TLSA record.",
+                "The key is like the current one (or --key-type); next.csr names the MX names, for certbot --csr,",
+                "lego --csr or acme.sh --signcsr. Once 'rollover status' says READY, get a certificate for it and",
+                "deploy it; 'renew-hook' finishes the rollover."
             })
     static final class Prepare implements Callable<Integer> {
         @Mixin
@@ -132,9 +132,9 @@ final class RolloverCommand implements Runnable {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {
-                "Each MX's rollover phase and the time left before its next key may go live. Observes whether",
-                "the next key's record is served by every authoritative server and saves when it first was:",
-                "run it from a timer (see docs/rollover.md) so the waiting time starts counting."
+                "Each MX's rollover phase and the time left before its next key may go live.",
+                "Observes whether the next key's record is served by every authoritative server and saves when it",
+                "first was: run it from a timer (see docs/rollover.md) so the waiting time starts counting."
             })
     static final class Status implements Callable<Integer> {
         @Mixin
@@ -168,9 +168,9 @@ final class RolloverCommand implements Runnable {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {
-                "Advance every MX as far as it is safe, for a timer: record when next keys' records are served",
-                "everywhere, and drop the record of a retiring key once every address of its MX presents the",
-                "current key."
+                "Advance every MX's rollover as far as it is safe (for a timer).",
+                "Records when next keys' records are served everywhere, and drops the record of a retiring key once",
+                "every address of its MX presents the current key."
             })
     static final class Run implements Callable<Integer> {
         @Mixin
@@ -206,9 +206,10 @@ final class RolloverCommand implements Runnable {
 
     @Command(name = "now", mixinStandardHelpOptions = true,
             description = {
-                "Emergency rollover when the current key is compromised: the aged next key becomes current at",
-                "once and the compromised key's record is removed. Install the certificate for the next key",
-                "first (the request is next.csr in the MX's state directory); refused without a READY next key."
+                "Emergency rollover: the current key is compromised, switch to the READY next key now.",
+                "The next key becomes current at once and the compromised key's record is removed. Install the",
+                "certificate for the next key first (the request is next.csr in the MX's state directory); refused",
+                "without a READY next key."
             })
     static final class Now implements Callable<Integer> {
         @Mixin
