@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Print every DNS record the config owns: TLSA for each MX host (3 1 1 current and next key,",
+            "Print every DNS record the config owns, grouped by zone.",
+            "TLSA for each MX host (3 1 1 current and next key,",
             "2 1 1 issuers), _mta-sts TXT, _smtp._tls TXT and client-service SRV records, grouped by zone.",
             "Output is deterministic: the same input gives the same bytes."
         },

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Print the MTA-STS policy file of a domain exactly as it must be served at",
+            "Print a domain's MTA-STS policy file, byte for byte as it must be served.",
+            "That is at",
             "https://mta-sts.<domain>/.well-known/mta-sts.txt (CRLF line endings), or write it with -o.",
             "Its id is the one in the domain's _mta-sts TXT record from 'mxpolicy generate'."
         },

@@ -61,7 +61,8 @@ import picocli.CommandLine.TypeConversionException;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Serve the MTA-STS policy of every domain with mta_sts at",
+            "The HTTPS server of the MTA-STS policies and mail client autoconfiguration.",
+            "Serves the MTA-STS policy of every domain with mta_sts at",
             "https://mta-sts.<domain>/.well-known/mta-sts.txt, and with client_services.autoconfig and .autodiscover",
             "the mail client settings at https://autoconfig.<domain>/mail/config-v1.1.xml (Thunderbird) and",
             "https://autodiscover.<domain>/autodiscover/autodiscover.xml (Outlook). Each host has its own certificate,",

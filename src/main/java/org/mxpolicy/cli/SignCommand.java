@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "DNSSEC-sign a whole zone with the zone's keys in DIR: DNSKEY set, NSEC (or NSEC3) chain, RRSIGs",
+            "DNSSEC-sign a whole zone, merging in the config's records; verified before it is written.",
+            "With the zone's keys in DIR: DNSKEY set, NSEC (or NSEC3) chain, RRSIGs",
             "for every authoritative RRset, SOA serial advanced. With -c, the records the config owns for",
             "the zone (TLSA, MTA-STS, TLS-RPT, SRV) first replace the zone file's RRsets of the same name and",
             "type. When OUT exists, its signatures of unchanged RRsets are kept while they have more than the",

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Verify a DNSSEC-signed zone: every RRSIG against the zone's DNSKEY set, a valid signature of",
+            "Verify a DNSSEC-signed zone: signatures, NSEC/NSEC3 chain, expiry.",
+            "Every RRSIG against the zone's DNSKEY set, a valid signature of",
             "every algorithm on every authoritative RRset, the DNSKEY set signed by a KSK or CSK, and a",
             "complete NSEC or NSEC3 chain with the right type bitmaps. Signatures that expire within the",
             "horizon are reported too. Every problem is listed on stderr, one per line; exit code 1 when",
