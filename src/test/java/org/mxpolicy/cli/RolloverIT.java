@@ -16,11 +16,9 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +39,7 @@ import org.mxpolicy.testing.BoundedPoll;
 import org.mxpolicy.testing.CertbotLineageFixture;
 import org.mxpolicy.testing.ExternalTool;
 import org.mxpolicy.testing.KnotAuthority;
+import org.mxpolicy.testing.LabResources;
 import org.mxpolicy.testing.LabFiles;
 import org.mxpolicy.testing.Launcher;
 import org.mxpolicy.testing.NetworkNamespace;
@@ -84,7 +83,7 @@ class RolloverIT {
     static Path dir;
 
     /** Everything started for the lab, closed last first: the servers, then the namespace. */
-    private static final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private static final LabResources started = new LabResources();
     private static NetworkNamespace lab;
     private static PostfixServer postfix;
     private static PosttlsFinger finger;
@@ -108,19 +107,19 @@ class RolloverIT {
                 """);
         LabFiles.tsigKey(dir.resolve("update.tsig"), TSIG_NAME, secret);
 
-        lab = open(NetworkNamespace.create("mxroll"));
+        lab = started.open(NetworkNamespace.create("mxroll"));
         finger = PosttlsFinger.in(lab, dir);
-        KnotAuthority knot = open(KnotAuthority.signing(lab, dir, KNOT_PORT, ZONE, zoneFile, TSIG_NAME, secret));
+        KnotAuthority knot = started.open(KnotAuthority.signing(lab, dir, KNOT_PORT, ZONE, zoneFile, TSIG_NAME, secret));
         String ds = knot.ds(ZONE).get(0).toString();
         // Only the address is asked here: unbound would otherwise cache the TLSA RRset's absence.
-        open(UnboundResolver.in(lab).stubZone("example.test", knot.address(), knot.port()).trustAnchor(ds)
+        started.open(UnboundResolver.in(lab).stubZone("example.test", knot.address(), knot.port()).trustAnchor(ds)
                 .start(dir, MX, "A"));
         lab.useResolver(UnboundResolver.ADDRESS);
 
         lineage = CertbotLineageFixture.create(dir.resolve("letsencrypt"), MX);
         currentKey = InMemoryPki.ec("secp256r1");
         lineage.renew(currentKey, chain(currentKey));
-        postfix = open(PostfixServer.builder(MX).certificate(live("privkey"), live("fullchain")).in(lab, SMTP_PORT).start());
+        postfix = started.open(PostfixServer.builder(MX).certificate(live("privkey"), live("fullchain")).in(lab, SMTP_PORT).start());
         // mxpolicy runs the reload command inside the namespace; postfix reload signals the
         // master through its pid file, which works from any network namespace.
         Path reload = dir.resolve("reload-mta.sh");
@@ -140,21 +139,7 @@ class RolloverIT {
 
     @AfterAll
     static void closeLab() throws Exception {
-        Exception failure = null;
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        started.close();
     }
 
     @Test
@@ -288,16 +273,8 @@ class RolloverIT {
 
     // ------------------------------------------------------------------ lab
 
-    private static <T extends AutoCloseable> T open(T resource) {
-        started.push(resource);
-        return resource;
-    }
-
-    /** {@code bin/mxpolicy} in the namespace. */
     private static ExternalTool.Result mxpolicy(String... args) {
-        List<String> command = new ArrayList<>(List.of(Launcher.path()));
-        command.addAll(List.of(args));
-        return lab.run(command.toArray(String[]::new));
+        return Launcher.runIn(lab, args);
     }
 
     private static ExternalTool.Result hook() {
