@@ -74,9 +74,13 @@ public record RolloverState(
         return host;
     }
 
-    /** The phase at {@code now}: {@link RolloverPhase#RETIRING} while a previous key is kept, else {@link #nextPhase}. */
+    /**
+     * The phase at {@code now}: {@link RolloverPhase#RETIRING} while a previous key's record is
+     * kept, else {@link #nextPhase}. A compromised previous key lost its record at once, so it
+     * is not retiring in that sense.
+     */
     public RolloverPhase phase(Instant now, Duration margin) {
-        return retiring.isPresent() ? RolloverPhase.RETIRING : nextPhase(now, margin);
+        return retiring.filter(r -> !r.compromised()).isPresent() ? RolloverPhase.RETIRING : nextPhase(now, margin);
     }
 
     /**

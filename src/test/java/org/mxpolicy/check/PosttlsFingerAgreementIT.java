@@ -6,11 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
-import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,9 +17,11 @@ import org.mxpolicy.testing.BoundedPoll;
 import org.mxpolicy.testing.ExternalTool;
 import org.mxpolicy.testing.KnotAuthority;
 import org.mxpolicy.testing.LabFiles;
+import org.mxpolicy.testing.LabResources;
 import org.mxpolicy.testing.Launcher;
 import org.mxpolicy.testing.NetworkNamespace;
 import org.mxpolicy.testing.PostfixServer;
+import org.mxpolicy.testing.PosttlsFinger;
 import org.mxpolicy.testing.UnboundResolver;
 import org.xbill.DNS.Name;
 
@@ -57,14 +55,13 @@ class PosttlsFingerAgreementIT {
     static Path dir;
 
     /** Everything started for the lab, closed last first: the servers, then the namespace. */
-    private static final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private static final LabResources started = new LabResources();
     private static NetworkNamespace lab;
     private static PostfixServer postfix;
-    private static ExternalTool finger;
+    private static PosttlsFinger finger;
 
     @BeforeAll
     static void lab() throws Exception {
-        finger = ExternalTool.require("posttls-finger");
         ExternalTool.require("openssl");
         String secret = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         Path zoneFile = dir.resolve("example.test.zone");
@@ -82,6 +79,7 @@ class PosttlsFingerAgreementIT {
         LabFiles.tsigKey(dir.resolve("update.tsig"), TSIG_NAME, secret);
 
         lab = open(NetworkNamespace.create("mxfinger"));
+        finger = PosttlsFinger.in(lab, dir);
         KnotAuthority knot = open(KnotAuthority.signing(lab, dir, KNOT_PORT, ZONE, zoneFile, TSIG_NAME, secret));
         String ds = knot.ds(ZONE).get(0).toString();
         // Only the address is asked here: a TLSA query before publish would leave unbound with a
@@ -107,12 +105,6 @@ class PosttlsFingerAgreementIT {
                       - host: %3$s
                         cert: mx1.pem
                 """.formatted(KNOT_PORT, ds, MX));
-        // posttls-finger needs a main.cf of its own when the machine has none; with -l dane it
-        // trusts only TLSA records the resolver marked validated (AD), as a sending Postfix with
-        // this setting does.
-        Path client = Files.createDirectories(dir.resolve("posttls-finger"));
-        Files.writeString(client.resolve("main.cf"), "compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\n");
-
         ExternalTool.Result publish = mxpolicy("publish", "-c", path("provider.yaml"), "--apply", "--wait", "30s");
         assertThat(publish.exitCode()).as("publish --apply:%n%s%s", publish.stdout(), publish.stderr()).isZero();
         assertThat(publish.stdout()).contains("CREATE _25._tcp.mx1.example.test. TLSA");
@@ -120,21 +112,7 @@ class PosttlsFingerAgreementIT {
 
     @AfterAll
     static void closeLab() throws Exception {
-        Exception failure = null;
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        started.close();
     }
 
     @Test
@@ -177,15 +155,12 @@ class PosttlsFingerAgreementIT {
     }
 
     private static <T extends AutoCloseable> T open(T resource) {
-        started.push(resource);
-        return resource;
+        return started.open(resource);
     }
 
     /** {@code bin/mxpolicy} in the namespace. */
     private static ExternalTool.Result mxpolicy(String... args) {
-        List<String> command = new ArrayList<>(List.of(Launcher.path()));
-        command.addAll(List.of(args));
-        return lab.run(command.toArray(String[]::new));
+        return Launcher.runIn(lab, args);
     }
 
     /**
@@ -196,14 +171,9 @@ class PosttlsFingerAgreementIT {
         return mxpolicy("check", "-c", path("provider.yaml"), "--rrsig-warning", "1h", "--rrsig-critical", "10m");
     }
 
-    /**
-     * posttls-finger with DANE required ({@code -l dane}) and the one-line summary of the TLS
-     * session; it exits 0 either way, so its verdict is read from what it logs (on stderr).
-     */
+    /** posttls-finger with DANE required, about the MX on port 25 (see {@link PosttlsFinger#dane}). */
     private static String posttlsFinger() {
-        ExternalTool.Result result = lab.run("env", "MAIL_CONFIG=" + dir.resolve("posttls-finger"), finger.path(),
-                "-c", "-l", "dane", "-L", "summary", "[" + MX + "]:" + SMTP_PORT);
-        return result.stdout() + result.stderr();
+        return finger.dane(MX, SMTP_PORT);
     }
 
     /**

@@ -85,6 +85,18 @@ class RolloverMachineTest {
     }
 
     @Test
+    void aCompromisedKeyIsNotRetiringSinceItsRecordIsGoneAlready() {
+        // RETIRING says the previous key's record stays until every address presents the new
+        // key; after an emergency it went at once, so the next key's own phase is what is left.
+        RolloverState compromisedAndAging = new RolloverState(HOST, A, AGING.next(),
+                Optional.of(new RetiringKey(OLD, true)), T0);
+
+        assertThat(at(T0).phase(AFTER_EMERGENCY)).isEqualTo(RolloverPhase.NO_NEXT);
+        assertThat(at(T0).phase(compromisedAndAging)).isEqualTo(RolloverPhase.NEXT_AGING);
+        assertThat(at(OPENS).phase(compromisedAndAging)).isEqualTo(RolloverPhase.READY);
+    }
+
+    @Test
     void theGateOpensAfterTwiceTheTtlWindowAndTheMargin() {
         RolloverGate gate = at(T0).gate(AGING).orElseThrow();
 

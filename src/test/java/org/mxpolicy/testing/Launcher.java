@@ -2,6 +2,8 @@ package org.mxpolicy.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The packaged command, {@code bin/mxpolicy} running {@code target/mxpolicy.jar}, for interop
@@ -13,6 +15,16 @@ public final class Launcher {
 
     public static ExternalTool.Result run(String... args) {
         return ExternalTool.require(path()).run(args);
+    }
+
+    /**
+     * {@code bin/mxpolicy} run inside {@code namespace}, as an operator on that network runs it:
+     * its DNS, the MX and the system resolver are the namespace's.
+     */
+    public static ExternalTool.Result runIn(NetworkNamespace namespace, String... args) {
+        List<String> command = new ArrayList<>(List.of(path()));
+        command.addAll(List.of(args));
+        return namespace.run(command.toArray(String[]::new));
     }
 
     /**

@@ -3,6 +3,7 @@ package org.mxpolicy.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -15,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +47,8 @@ public final class PostfixServer implements AutoCloseable {
 
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(30);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(20);
+    private static final Pattern PEM_CERTIFICATE =
+            Pattern.compile("-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
     /** The daemons an smtpd needs around it; chroot off, as the directories are private to the test. */
     private static final String MASTER_SERVICES = """
             pickup    unix  n       -       n       60      1       pickup
@@ -233,6 +241,36 @@ public final class PostfixServer implements AutoCloseable {
     public void replaceCertificate(Path key, Path chain) throws IOException {
         installCertificate(dir.resolve("conf"), key, chain);
         postfix(dir, "reload").assertSuccess();
+    }
+
+    /**
+     * The leaf certificate smtpd presents after STARTTLS now, as a client sees it (asked with
+     * {@code openssl s_client}, inside the namespace when Postfix runs in one). After a reload an
+     * smtpd started before it may serve one more connection with the old certificate, so a test
+     * polls this until it shows the new one; when openssl shows no certificate this throws an
+     * {@link IllegalStateException} with its output, which such a poll counts as "not yet".
+     */
+    public X509Certificate presentedLeaf() {
+        ExternalTool openssl = ExternalTool.require("openssl");
+        String[] args = {"s_client", "-starttls", "smtp", "-connect", "127.0.0.1:" + port};
+        ExternalTool.Result seen;
+        if (namespace == null) {
+            seen = openssl.run(args);
+        } else {
+            List<String> command = new ArrayList<>(List.of(openssl.path()));
+            command.addAll(List.of(args));
+            seen = namespace.run(command.toArray(String[]::new));
+        }
+        Matcher pem = PEM_CERTIFICATE.matcher(seen.stdout());
+        if (!pem.find()) {
+            throw new IllegalStateException("openssl s_client showed no certificate:\n" + seen.stdout() + seen.stderr());
+        }
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem.group().getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("openssl s_client showed a certificate that does not parse", e);
+        }
     }
 
     /** What Postfix has logged so far, for failure messages. */
