@@ -229,11 +229,8 @@ final class RenewHookCommand implements Callable<Integer> {
         if (state.isEmpty() || state.get().retiring().isEmpty()) {
             return;
         }
-        RolloverMachine.Step<RolloverMachine.Live> live = run.observeLive(mx, state.get());
+        RolloverMachine.Step<RolloverMachine.Live> live = run.retire(mx, state.get(), common.wait);
         spec.commandLine().getErr().println("mxpolicy renew-hook: " + live.message());
-        if (live.outcome() == RolloverMachine.Live.RETIRED) {
-            run.publish(mx, Set.of(), common.wait);
-        }
         spec.commandLine().getOut().println(run.describe(live.state()));
     }
 

@@ -184,6 +184,7 @@ final class RolloverCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RolloverRun run = common.open(spec, clock);
+            List<Finding> failed = new ArrayList<>();
             for (MxHost mx : run.mxHosts()) {
                 Optional<RolloverState> saved = run.saved(mx);
                 if (saved.isEmpty()) {
@@ -191,14 +192,19 @@ final class RolloverCommand implements Runnable {
                 }
                 RolloverState state = run.observePublication(mx, saved.get());
                 if (state.retiring().isPresent()) {
-                    RolloverMachine.Step<RolloverMachine.Live> live = run.observeLive(mx, state);
-                    state = live.state();
-                    spec.commandLine().getErr().println("mxpolicy rollover: " + live.message());
-                    if (live.outcome() == RolloverMachine.Live.RETIRED) {
-                        run.publish(mx, Set.of(), common.wait);
+                    try {
+                        RolloverMachine.Step<RolloverMachine.Live> live = run.retire(mx, state, common.wait);
+                        state = live.state();
+                        spec.commandLine().getErr().println("mxpolicy rollover: " + live.message());
+                    } catch (VerificationFailedException e) {
+                        // one MX that cannot finish yet does not hold up the others; it is retried next run
+                        failed.addAll(e.findings());
                     }
                 }
                 spec.commandLine().getOut().println(run.describe(state));
+            }
+            if (!failed.isEmpty()) {
+                throw new VerificationFailedException("a retiring record could not be removed yet", failed);
             }
             return 0;
         }

@@ -197,8 +197,30 @@ final class RolloverRun {
         return file.baseDir().resolve(mx.cert().path());
     }
 
-    /** Whether every address of the MX presents the current key; saves the outcome. */
-    RolloverMachine.Step<RolloverMachine.Live> observeLive(MxHost mx, RolloverState state) throws Exception {
+    /**
+     * Drops the retiring key when every address of the MX presents the current key: saves the
+     * state without it and publishes the record set without its record. When publishing fails
+     * (an address still presented the old key to the safety rules' own probe, a server did not
+     * answer), the retiring key is saved back, so the next run tries again; a crash in between
+     * leaves the record published, which is the safe side.
+     */
+    RolloverMachine.Step<RolloverMachine.Live> retire(MxHost mx, RolloverState state, Duration wait) throws Exception {
+        RolloverMachine.Step<RolloverMachine.Live> step = observeLive(mx, state);
+        if (step.outcome() != RolloverMachine.Live.RETIRED) {
+            return step;
+        }
+        save(step.state());
+        try {
+            publish(mx, java.util.Set.of(), wait);
+        } catch (Exception e) {
+            save(state);
+            throw e;
+        }
+        return step;
+    }
+
+    /** Whether every address of the MX presents the current key (nothing saved). */
+    RolloverMachine.Step<RolloverMachine.Live> observeLive(MxHost mx, RolloverState state) {
         List<InetSocketAddress> addresses = addresses(mx);
         boolean all = !addresses.isEmpty();
         StartTlsProbe probe = new StartTlsProbe(timeout, "localhost.localdomain");
@@ -207,9 +229,7 @@ final class RolloverRun {
             all &= !seen.chain().isEmpty()
                     && state.current().isKey(org.mxpolicy.cert.SubjectPublicKey.spkiOf(seen.chain().get(0)));
         }
-        RolloverMachine.Step<RolloverMachine.Live> step = machine.observeLive(state, all);
-        save(step.state());
-        return step;
+        return machine.observeLive(state, all);
     }
 
     /**
