@@ -224,11 +224,6 @@ public final class PostfixServer implements AutoCloseable {
     }
 
     /**
-     * Puts a new key and chain in place and reloads Postfix ({@code postfix reload}). smtpd
-     * processes started after the reload present the new certificate; one that was idle before
-     * may still serve a connection with the old one, so a test polls until it sees the change.
-     */
-    /**
      * A shell command that copies {@code key} and {@code chain} into this instance's
      * configuration and reloads it, as an MTA reload command after a renewal does.
      */
@@ -238,6 +233,11 @@ public final class PostfixServer implements AutoCloseable {
                 + " && " + postfixCommand() + " -c " + conf + " reload";
     }
 
+    /**
+     * Puts a new key and chain in place and reloads Postfix ({@code postfix reload}). smtpd
+     * processes started after the reload present the new certificate; one that was idle before
+     * may still serve a connection with the old one, so a test polls until it sees the change.
+     */
     public void replaceCertificate(Path key, Path chain) throws IOException {
         installCertificate(dir.resolve("conf"), key, chain);
         postfix(dir, "reload").assertSuccess();
