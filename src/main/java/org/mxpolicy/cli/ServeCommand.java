@@ -146,6 +146,7 @@ final class ServeCommand implements Callable<Integer> {
                 err.println("mxpolicy: serving " + String.join(", ", serving.names()) + " on "
                         + new ListenAddress(listen.host(), server.port()) + "; health check on http://"
                         + new ListenAddress(admin.host(), server.adminPort()) + PolicyServer.HEALTH_PATH);
+                err.println("mxpolicy: TLS engine: " + server.tlsEngine().describe());
                 err.flush();
                 while (events.take() == Event.RELOAD) {
                     serving = reload(server, serving, watcher, err);
