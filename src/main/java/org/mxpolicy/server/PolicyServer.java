@@ -89,13 +89,18 @@ public final class PolicyServer implements AutoCloseable {
      */
     public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
             ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
+        return start(hosts, listen, adminListen, limits, accessLog, TlsEngine.preferred());
+    }
+
+    /** Starts on the given TLS engine rather than the preferred one. */
+    static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
+            ServerLimits limits, RequestLog.Writer accessLog, TlsEngine engine) throws ServerException {
         if (hosts.isEmpty()) {
             throw new ServerException("no host to serve");
         }
         AtomicReference<Routing> routing = new AtomicReference<>(Routing.of(hosts));
         ServerMetrics metrics = new ServerMetrics(List.of());
         metrics.certificates(hosts.certificates());
-        TlsEngine engine = TlsEngine.preferred();
         SslContextFactory.Server tls = ServerTls.forCertificates(hosts.certificates(), engine);
         Javalin policy = Javalin.create(config -> {
             common(config, limits, limits.maxThreads(), "mxpolicy-https");
