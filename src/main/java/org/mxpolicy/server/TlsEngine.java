@@ -2,6 +2,7 @@ package org.mxpolicy.server;
 
 import java.security.Provider;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.conscrypt.Conscrypt;
 
 /**
@@ -21,8 +22,9 @@ import org.conscrypt.Conscrypt;
 public record TlsEngine(String name, Optional<Provider> provider, Optional<String> fallbackReason) {
 
     /**
-     * The system property that chooses the engine: {@code jsse} keeps to the JDK's JSSE, anything
-     * else (or nothing) prefers Conscrypt. A way out should BoringSSL misbehave somewhere.
+     * The system property that chooses the engine: {@code jsse} keeps to the JDK's JSSE,
+     * {@code conscrypt} (the default) prefers Conscrypt. A way out should BoringSSL misbehave
+     * somewhere.
      */
     public static final String PROPERTY = "mxpolicy.tls.engine";
 
@@ -31,9 +33,7 @@ public record TlsEngine(String name, Optional<Provider> provider, Optional<Strin
 
     private static final class Preferred {
         /** Loading the native library costs a few milliseconds; once per JVM is enough. */
-        static final TlsEngine INSTANCE = "jsse".equalsIgnoreCase(System.getProperty(PROPERTY, ""))
-                ? new TlsEngine(JSSE.name(), Optional.empty(), Optional.of(PROPERTY + "=jsse"))
-                : load();
+        static final TlsEngine INSTANCE = choose(System.getProperty(PROPERTY, "conscrypt"), TlsEngine::conscrypt);
     }
 
     /**
@@ -44,20 +44,39 @@ public record TlsEngine(String name, Optional<Provider> provider, Optional<Strin
         return Preferred.INSTANCE;
     }
 
-    private static TlsEngine load() {
+    /** The engine the value of {@value #PROPERTY} asks for. */
+    static TlsEngine choose(String property, Supplier<TlsEngine> conscrypt) {
+        return switch (property.toLowerCase(java.util.Locale.ROOT)) {
+            case "jsse" -> new TlsEngine(JSSE.name(), Optional.empty(), Optional.of(PROPERTY + "=jsse"));
+            case "conscrypt" -> load(conscrypt);
+            default -> new TlsEngine(JSSE.name(), Optional.empty(),
+                    Optional.of(PROPERTY + "=" + property + " is neither conscrypt nor jsse"));
+        };
+    }
+
+    /**
+     * The engine {@code conscrypt} gives, or JSSE with the reason when it throws.
+     *
+     * @param conscrypt loads the native library and builds the engine
+     */
+    static TlsEngine load(Supplier<TlsEngine> conscrypt) {
         try {
-            Conscrypt.checkAvailability();
-            Conscrypt.Version version = Conscrypt.version();
-            // Its trust manager is not wanted: the server asks for no client certificates.
-            Provider provider = Conscrypt.newProviderBuilder().provideTrustManager(false).build();
-            String name = "Conscrypt " + version.major() + "." + version.minor() + "." + version.patch() + " (BoringSSL)";
-            return new TlsEngine(name, Optional.of(provider), Optional.empty());
+            return conscrypt.get();
         } catch (LinkageError | RuntimeException e) {
             // UnsatisfiedLinkError: no native library for this OS or architecture, or a noexec
             // temporary directory it could not be unpacked to.
             return new TlsEngine(JSSE.name(), Optional.empty(),
                     Optional.of("Conscrypt's native library cannot load: " + e.getMessage()));
         }
+    }
+
+    private static TlsEngine conscrypt() {
+        Conscrypt.checkAvailability();
+        Conscrypt.Version version = Conscrypt.version();
+        // Its trust manager is not wanted: the server asks for no client certificates.
+        Provider provider = Conscrypt.newProviderBuilder().provideTrustManager(false).build();
+        String name = "Conscrypt " + version.major() + "." + version.minor() + "." + version.patch() + " (BoringSSL)";
+        return new TlsEngine(name, Optional.of(provider), Optional.empty());
     }
 
     /** A short description for the start message, with the reason of a fallback. */

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.security.Provider;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -44,6 +47,27 @@ class TlsEnginesTest {
         assertThat(preferred.fallbackReason()).isEmpty();
         assertThat(preferred.provider()).hasValueSatisfying(provider -> assertThat(Conscrypt.isConscrypt(provider)).isTrue());
         assertThat(preferred.describe()).startsWith("Conscrypt ").endsWith(" (BoringSSL)");
+    }
+
+    @Test
+    void fallsBackToJsseWithTheReasonWhenTheNativeLibraryCannotLoad() {
+        TlsEngine engine = TlsEngine.load(() -> {
+            throw new UnsatisfiedLinkError("Failed creating temp file (/tmp/libconscrypt_openjdk_jni-linux-x86_64.so)");
+        });
+        assertThat(engine.provider()).isEmpty();
+        assertThat(engine.describe()).isEqualTo("JSSE (JDK); Conscrypt's native library cannot load: "
+                + "Failed creating temp file (/tmp/libconscrypt_openjdk_jni-linux-x86_64.so)");
+    }
+
+    @Test
+    void thePropertyChoosesJsseAndAnUnknownValueSaysSo() {
+        Supplier<TlsEngine> conscrypt = () -> new TlsEngine("Conscrypt", Optional.of(new Provider("fake", "1", "") { }),
+                Optional.empty());
+        assertThat(TlsEngine.choose("conscrypt", conscrypt).describe()).isEqualTo("Conscrypt");
+        assertThat(TlsEngine.choose("JSSE", conscrypt).describe()).isEqualTo("JSSE (JDK); mxpolicy.tls.engine=jsse");
+        TlsEngine unknown = TlsEngine.choose("boringssl", conscrypt);
+        assertThat(unknown.provider()).isEmpty();
+        assertThat(unknown.describe()).isEqualTo("JSSE (JDK); mxpolicy.tls.engine=boringssl is neither conscrypt nor jsse");
     }
 
     @Test
