@@ -80,20 +80,21 @@ public final class PolicyServer implements AutoCloseable {
         return start(ServedHosts.of(hosts), listen, adminListen, limits, accessLog);
     }
 
+    /** Starts on JSSE; see {@link #start(ServedHosts, ListenAddress, ListenAddress, ServerLimits, RequestLog.Writer, TlsEngine)}. */
+    public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
+            ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
+        return start(hosts, listen, adminListen, limits, accessLog, TlsEngine.JSSE);
+    }
+
     /**
-     * Starts both listeners and returns once they accept connections.
+     * Starts both listeners, the HTTPS one on the given TLS engine, and returns once they accept
+     * connections.
      *
      * @param hosts at least one host
      * @param accessLog receives one line per request of the HTTPS listener
      * @throws ServerException when an address cannot be bound
      */
     public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
-            ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
-        return start(hosts, listen, adminListen, limits, accessLog, TlsEngine.preferred());
-    }
-
-    /** Starts on the given TLS engine rather than the preferred one. */
-    static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
             ServerLimits limits, RequestLog.Writer accessLog, TlsEngine engine) throws ServerException {
         if (hosts.isEmpty()) {
             throw new ServerException("no host to serve");

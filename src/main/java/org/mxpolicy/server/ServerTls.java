@@ -58,13 +58,12 @@ public final class ServerTls {
     }
 
     /**
-     * A Jetty TLS context for the hosts, one key store entry each, on the preferred engine
-     * ({@link TlsEngine#preferred()}).
+     * A Jetty TLS context for the hosts, one key store entry each, on JSSE.
      *
      * @param hosts at least one; host names unique
      */
     public static SslContextFactory.Server forCertificates(List<HostCertificate> hosts) {
-        return forCertificates(hosts, TlsEngine.preferred());
+        return forCertificates(hosts, TlsEngine.JSSE);
     }
 
     /**

@@ -6,10 +6,16 @@ import java.util.function.Supplier;
 import org.conscrypt.Conscrypt;
 
 /**
- * The TLS implementation of the policy listener: Conscrypt (BoringSSL through JNI) when its native
- * library loads on this machine, the JDK's own JSSE otherwise. With JSSE the server reached about
- * 0.4 of nginx's handshake rate and 0.5 of its keep-alive rate (bench/README.md); the key exchange
- * (X25519), the signature and AES-GCM run in native code with BoringSSL.
+ * The TLS implementation of the policy listener: the JDK's own JSSE, or Conscrypt (BoringSSL
+ * through JNI). With JSSE the server reaches about 0.4 of nginx's handshake rate and 0.5 of its
+ * keep-alive rate (bench/README.md); with Conscrypt the key exchange (X25519), the signature and
+ * AES-GCM run in native code, as in nginx with OpenSSL.
+ *
+ * <p>JSSE is the default because it is the only one of the two that chooses the TLS 1.3 suite in
+ * the server's order (AES-256-GCM first, ChaCha20-Poly1305 last, see {@link ServerTls}).
+ * BoringSSL takes the TLS 1.3 suite in the client's order and offers no setting for it; its
+ * TLS 1.3 suites are the same three, all with forward secrecy and AEAD, and on TLS 1.2 the server's
+ * order holds for both engines.
  *
  * <p>Conscrypt is used as a {@link Provider} instance handed to {@link ServerTls}, not registered
  * with {@link java.security.Security}: the rest of the program (DNSSEC, certificate checks, the
@@ -17,40 +23,31 @@ import org.conscrypt.Conscrypt;
  *
  * @param name what the server's start message says, e.g. {@code Conscrypt 2.5.2 (BoringSSL)}
  * @param provider the JSSE provider to build the {@code SSLContext} from; empty for the JDK's
- * @param fallbackReason why Conscrypt is not used, when it is not
+ * @param fallbackReason why Conscrypt is not used although it was asked for
  */
 public record TlsEngine(String name, Optional<Provider> provider, Optional<String> fallbackReason) {
 
-    /**
-     * The system property that chooses the engine: {@code jsse} keeps to the JDK's JSSE,
-     * {@code conscrypt} (the default) prefers Conscrypt. A way out should BoringSSL misbehave
-     * somewhere.
-     */
-    public static final String PROPERTY = "mxpolicy.tls.engine";
+    /** What the operator can ask for ({@code mxpolicy serve --tls-engine}). */
+    public enum Choice {
+        /** The JDK's JSSE. */
+        JSSE,
+        /** Conscrypt when its native library loads, JSSE otherwise. */
+        CONSCRYPT
+    }
 
-    /** The JDK's JSSE, the fallback. */
+    /** The JDK's JSSE. */
     public static final TlsEngine JSSE = new TlsEngine("JSSE (JDK)", Optional.empty(), Optional.empty());
 
-    private static final class Preferred {
-        /** Loading the native library costs a few milliseconds; once per JVM is enough. */
-        static final TlsEngine INSTANCE = choose(System.getProperty(PROPERTY, "conscrypt"), TlsEngine::conscrypt);
+    private static final class Conscrypted {
+        /** Loading the native library takes a moment and cannot be undone; once per JVM. */
+        static final TlsEngine INSTANCE = load(TlsEngine::conscrypt);
     }
 
-    /**
-     * Conscrypt when its native library loads here and {@value #PROPERTY} does not say
-     * {@code jsse}; JSSE (with the reason) otherwise.
-     */
-    public static TlsEngine preferred() {
-        return Preferred.INSTANCE;
-    }
-
-    /** The engine the value of {@value #PROPERTY} asks for. */
-    static TlsEngine choose(String property, Supplier<TlsEngine> conscrypt) {
-        return switch (property.toLowerCase(java.util.Locale.ROOT)) {
-            case "jsse" -> new TlsEngine(JSSE.name(), Optional.empty(), Optional.of(PROPERTY + "=jsse"));
-            case "conscrypt" -> load(conscrypt);
-            default -> new TlsEngine(JSSE.name(), Optional.empty(),
-                    Optional.of(PROPERTY + "=" + property + " is neither conscrypt nor jsse"));
+    /** The engine for the choice; Conscrypt falls back to JSSE (with the reason) when it cannot load. */
+    public static TlsEngine of(Choice choice) {
+        return switch (choice) {
+            case JSSE -> JSSE;
+            case CONSCRYPT -> Conscrypted.INSTANCE;
         };
     }
 
@@ -63,8 +60,8 @@ public record TlsEngine(String name, Optional<Provider> provider, Optional<Strin
         try {
             return conscrypt.get();
         } catch (LinkageError | RuntimeException e) {
-            // UnsatisfiedLinkError: no native library for this OS or architecture, or a noexec
-            // temporary directory it could not be unpacked to.
+            // UnsatisfiedLinkError: no native library for this OS or architecture in the jar, or
+            // a temporary directory it cannot be unpacked to or loaded from (noexec).
             return new TlsEngine(JSSE.name(), Optional.empty(),
                     Optional.of("Conscrypt's native library cannot load: " + e.getMessage()));
         }

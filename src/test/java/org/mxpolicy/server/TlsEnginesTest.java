@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.function.Supplier;
-import java.security.Provider;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -23,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The two TLS engines of the policy listener, Conscrypt and the JSSE fallback, give the same
  * TLS: same protocols and suites (TR-03116-4), the certificate chosen by SNI, no handshake
- * without SNI or with an unknown name, the Host/SNI rule. {@link PolicyServerTest} covers the rest
- * on the preferred engine.
+ * without SNI or with an unknown name, the Host/SNI rule. They differ in one point, pinned here:
+ * the TLS 1.3 suite. {@link PolicyServerTest} covers the rest on the default engine, JSSE.
  */
 class TlsEnginesTest {
 
@@ -33,7 +30,7 @@ class TlsEnginesTest {
     private static final String PATH = "/.well-known/mta-sts.txt";
 
     static Stream<TlsEngine> engines() {
-        return Stream.of(TlsEngine.preferred(), TlsEngine.JSSE);
+        return Stream.of(TlsEngine.of(TlsEngine.Choice.CONSCRYPT), TlsEngine.JSSE);
     }
 
     @Test
@@ -42,11 +39,11 @@ class TlsEnginesTest {
         String arch = System.getProperty("os.arch");
         assumeTrue(os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64")),
                 "the jar ships Conscrypt's native library for Linux, macOS and Windows on x86-64 only");
-        assumeTrue(System.getProperty(TlsEngine.PROPERTY) == null, "engine chosen by " + TlsEngine.PROPERTY);
-        TlsEngine preferred = TlsEngine.preferred();
-        assertThat(preferred.fallbackReason()).isEmpty();
-        assertThat(preferred.provider()).hasValueSatisfying(provider -> assertThat(Conscrypt.isConscrypt(provider)).isTrue());
-        assertThat(preferred.describe()).startsWith("Conscrypt ").endsWith(" (BoringSSL)");
+        TlsEngine engine = TlsEngine.of(TlsEngine.Choice.CONSCRYPT);
+        assertThat(engine.fallbackReason()).isEmpty();
+        assertThat(engine.provider()).hasValueSatisfying(provider -> assertThat(Conscrypt.isConscrypt(provider)).isTrue());
+        assertThat(engine.describe()).startsWith("Conscrypt ").endsWith(" (BoringSSL)");
+        assertThat(TlsEngine.of(TlsEngine.Choice.JSSE)).isSameAs(TlsEngine.JSSE);
     }
 
     @Test
@@ -60,19 +57,8 @@ class TlsEnginesTest {
     }
 
     @Test
-    void thePropertyChoosesJsseAndAnUnknownValueSaysSo() {
-        Supplier<TlsEngine> conscrypt = () -> new TlsEngine("Conscrypt", Optional.of(new Provider("fake", "1", "") { }),
-                Optional.empty());
-        assertThat(TlsEngine.choose("conscrypt", conscrypt).describe()).isEqualTo("Conscrypt");
-        assertThat(TlsEngine.choose("JSSE", conscrypt).describe()).isEqualTo("JSSE (JDK); mxpolicy.tls.engine=jsse");
-        TlsEngine unknown = TlsEngine.choose("boringssl", conscrypt);
-        assertThat(unknown.provider()).isEmpty();
-        assertThat(unknown.describe()).isEqualTo("JSSE (JDK); mxpolicy.tls.engine=boringssl is neither conscrypt nor jsse");
-    }
-
-    @Test
     void theProviderIsNotRegisteredJvmWide() throws Exception {
-        SslContextFactory.Server factory = ServerTls.contextFactory(ExampleHosts.hosts());
+        SslContextFactory.Server factory = ServerTls.forCertificates(certificates(), TlsEngine.of(TlsEngine.Choice.CONSCRYPT));
         factory.start();
         try {
             assertThat(Arrays.stream(java.security.Security.getProviders()).filter(Conscrypt::isConscrypt)).isEmpty();
@@ -145,6 +131,25 @@ class TlsEnginesTest {
             assertThatThrownBy(() -> new TlsClient(ExampleHosts.clientTrustingTestCa(), server.port())
                     .offering(List.of("TLSv1.2"), List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"))
                     .request("GET", COM, PATH)).isInstanceOf(IOException.class);
+        }
+    }
+
+    /**
+     * The one difference: JSSE picks the TLS 1.3 suite in the server's order, BoringSSL in the
+     * client's (it has no server order for TLS 1.3). Both pick only among the three TLS 1.3 suites.
+     */
+    @Test
+    void onTls13JsseKeepsTheServersOrderAndConscryptTheClients() throws Exception {
+        List<String> chachaFirst = List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
+        try (PolicyServer jsse = start(TlsEngine.JSSE)) {
+            assertThat(new TlsClient(ExampleHosts.clientTrustingTestCa(), jsse.port()).offering(List.of("TLSv1.3"), chachaFirst)
+                    .request("GET", COM, PATH).cipherSuite()).isEqualTo("TLS_AES_256_GCM_SHA384");
+        }
+        TlsEngine conscrypt = TlsEngine.of(TlsEngine.Choice.CONSCRYPT);
+        assumeTrue(conscrypt.provider().isPresent(), conscrypt.describe());
+        try (PolicyServer server = start(conscrypt)) {
+            assertThat(new TlsClient(ExampleHosts.clientTrustingTestCa(), server.port()).offering(List.of("TLSv1.3"), chachaFirst)
+                    .request("GET", COM, PATH).cipherSuite()).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
         }
     }
 
