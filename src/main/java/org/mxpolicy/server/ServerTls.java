@@ -20,7 +20,7 @@ import org.eclipse.jetty.util.ssl.X509;
  * The TLS settings of the policy server, after BSI TR-03116-4 (section 4, TLS for servers of the
  * federal administration, as TR-03108 refers to it): TLS 1.3 and 1.2 only; on TLS 1.2 only
  * ECDHE key exchange (forward secrecy) with AEAD ciphers, in the server's order of preference;
- * no renegotiation. TLS compression does not exist in the JDK's TLS implementation.
+ * no renegotiation. TLS compression exists in neither TLS engine ({@link TlsEngine}).
  *
  * <p>Each host (policy host or client configuration host) is one key store entry, its alias the
  * host name. The certificate is chosen
