@@ -2,8 +2,9 @@
 # Policy-server benchmark: `mxpolicy serve` against nginx serving the same policy bytes with the
 # same certificate and TLS settings, measured with wrk. See bench/README.md.
 #
-#   bench/serve.sh                      # 20 s per run after a warm-up
+#   bench/serve.sh                      # 20 s per run after a warm-up, both TLS engines
 #   DURATION=10 bench/serve.sh          # shorter runs
+#   ENGINES=conscrypt bench/serve.sh    # only `mxpolicy serve --tls-engine conscrypt`
 #   JAVA_OPTS="-XX:-UseSerialGC -XX:+UseParallelGC" bench/serve.sh   # JVM flags for mxpolicy serve
 #   KEEP=1 bench/serve.sh               # keep the work directory (configs, logs, wrk outputs)
 #
@@ -17,6 +18,7 @@ WARMUP=${WARMUP:-15}
 THREADS=${THREADS:-2}
 KEEP=${KEEP:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
+ENGINES=${ENGINES:-jsse conscrypt}
 DOMAIN=example.com
 HOST=mta-sts.$DOMAIN
 CONFIG=examples/provider.yaml
@@ -31,6 +33,11 @@ die() { echo "serve.sh: $*" >&2; exit 2; }
 
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive number of seconds, not '$DURATION'"
 [[ $WARMUP =~ ^[1-9][0-9]*$ ]] || die "WARMUP must be a positive number of seconds, not '$WARMUP'"
+read -r -a engines <<< "$ENGINES"
+(( ${#engines[@]} > 0 )) || die "ENGINES must name at least one TLS engine (jsse, conscrypt)"
+for engine in "${engines[@]}"; do
+    [[ $engine == jsse || $engine == conscrypt ]] || die "ENGINES: '$engine' is neither jsse nor conscrypt"
+done
 [[ $(id -u) -eq 0 ]] || die "run as root: the servers run in a network namespace (ip netns) where $HOST resolves to 127.0.0.1"
 
 # ---- tools ----------------------------------------------------------------------------------
@@ -111,7 +118,7 @@ await_policy() {
 
 # ---- runs -----------------------------------------------------------------------------------
 
-declare -A rps p99 errors
+declare -A rps p99 errors cpu_us
 runs=("keepalive-64" "keepalive-256" "handshake-64")
 describe() {
     case $1 in
@@ -132,73 +139,130 @@ to_ms() {
     }'
 }
 
-# bench SERVER PORT: warm-up, then the three measured runs.
-bench() {
-    local server=$1 port=$2 run out conns
+# warm_up SERVER PORT: keep-alive for WARMUP s, then 5 s with a handshake per request.
+warm_up() {
     local u
-    u=$(url "$port")
-    echo "  $server: warm-up ${WARMUP}s ..."
+    u=$(url "$2")
+    echo "  $1: warm-up ${WARMUP}s ..."
     in_ns wrk -t"$THREADS" -c64 -d"${WARMUP}s" "$u" > /dev/null
     in_ns wrk -t"$THREADS" -c64 -d5s -H 'Connection: close' "$u" > /dev/null
-    for run in "${runs[@]}"; do
-        out=$work/wrk.$server.$run.txt
-        conns=${run##*-}
-        echo "  $server: $(describe "$run"), ${DURATION}s ..."
-        if [[ $run == handshake-* ]]; then
-            in_ns wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency -H 'Connection: close' "$u" > "$out"
-        else
-            in_ns wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency "$u" > "$out"
-        fi
-        rps[$server.$run]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-        p99[$server.$run]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-        errors[$server.$run]=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); e = $0 }
-            /Non-2xx or 3xx responses:/ { n = $NF } END { s = (e == "" ? "" : e); if (n != "") s = s (s == "" ? "" : "; ") n " non-2xx"; print (s == "" ? "none" : s) }' "$out")
+}
+
+# cpu_ticks PID: CPU time (user + system, in clock ticks) of the process and its children
+# (nginx's workers); a JVM's threads are counted in its process.
+cpu_ticks() {
+    local pid total=0 ticks
+    for pid in "$1" $(pgrep -P "$1" || true); do
+        ticks=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || ticks=0
+        total=$((total + ${ticks:-0}))
     done
+    echo "$total"
+}
+clock_ticks=$(getconf CLK_TCK)
+
+# measure SERVER PORT RUN: one measured run.
+measure() {
+    local server=$1 u run=$3 out conns before requests
+    u=$(url "$2")
+    before=$(cpu_ticks "${pid_of[$server]}")
+    out=$work/wrk.$server.$run.txt
+    conns=${run##*-}
+    echo "  $server: $(describe "$run"), ${DURATION}s ..."
+    if [[ $run == handshake-* ]]; then
+        in_ns wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency -H 'Connection: close' "$u" > "$out"
+    else
+        in_ns wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency "$u" > "$out"
+    fi
+    rps[$server.$run]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+    # CPU time per request: how much of the machine the server needs, which other load on the
+    # machine changes much less than the request rate.
+    requests=$(awk '/requests in/ { print $1 }' "$out")
+    cpu_us[$server.$run]=$(awk -v t="$(( $(cpu_ticks "${pid_of[$server]}") - before ))" -v hz="$clock_ticks" -v n="$requests" \
+        'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+    p99[$server.$run]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+    errors[$server.$run]=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); e = $0 }
+        /Non-2xx or 3xx responses:/ { n = $NF } END { s = (e == "" ? "" : e); if (n != "") s = s (s == "" ? "" : "; ") n " non-2xx"; print (s == "" ? "none" : s) }' "$out")
 }
 
 echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $(java -version 2>&1 | head -1), ${THREADS} wrk threads, $(nproc) CPU cores"
 
+# tls_of PORT: the negotiated protocol and suite.
+tls_of() {
+    in_ns openssl s_client -connect "127.0.0.1:$1" -servername "$HOST" -brief </dev/null 2>&1 \
+        | awk -F': ' '/Protocol version|Ciphersuite/ { printf "%s ", $2 }'
+}
+
+# All servers run at once, idle but for the one measured: each kind of run is measured for every
+# server back to back, so that other load on the machine, which changes over minutes, weighs
+# about the same on all of them.
+declare -A port_of pid_of
+servers=(nginx)
 # Started with ip netns exec directly (not through in_ns), so that $! is the server's own pid.
 ip netns exec "$ns" nginx -c "$work/nginx.conf" &
-nginx_pid=$!
-pids+=("$nginx_pid")
-await_policy "$NGINX_PORT" "$nginx_pid" || die "nginx did not serve the policy; $(tail -5 "$work/nginx-error.log")"
-echo "nginx TLS: $(in_ns openssl s_client -connect "127.0.0.1:$NGINX_PORT" -servername "$HOST" -brief </dev/null 2>&1 \
-    | awk -F': ' '/Protocol version|Ciphersuite/ { printf "%s ", $2 }')"
-bench nginx "$NGINX_PORT"
-kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
+pid_of[nginx]=$!
+port_of[nginx]=$NGINX_PORT
+pids+=("${pid_of[nginx]}")
+await_policy "$NGINX_PORT" "${pid_of[nginx]}" || die "nginx did not serve the policy; $(tail -5 "$work/nginx-error.log")"
+echo "nginx TLS: $(tls_of "$NGINX_PORT")"
+i=0
+for engine in "${engines[@]}"; do
+    server=mxpolicy-$engine
+    port=$((MXPOLICY_PORT + i)) admin=$((ADMIN_PORT + i))
+    i=$((i + 1))
+    ip netns exec "$ns" env JAVA_OPTS="$JAVA_OPTS" bin/mxpolicy serve -c "$CONFIG" --listen "127.0.0.1:$port" \
+        --admin "127.0.0.1:$admin" --tls-engine "$engine" 2> "$work/$server.log" &
+    pid_of[$server]=$!
+    port_of[$server]=$port
+    pids+=("${pid_of[$server]}")
+    servers+=("$server")
+    await_policy "$port" "${pid_of[$server]}" || die "mxpolicy serve did not serve the policy; $(tail -20 "$work/$server.log")"
+    echo "$server TLS: $(tls_of "$port")($(sed -n 's/^mxpolicy: TLS engine: //p' "$work/$server.log"); JAVA_OPTS: ${JAVA_OPTS:-none})"
+done
 
-ip netns exec "$ns" env JAVA_OPTS="$JAVA_OPTS" bin/mxpolicy serve -c "$CONFIG" --listen "127.0.0.1:$MXPOLICY_PORT" \
-    --admin "127.0.0.1:$ADMIN_PORT" 2> "$work/mxpolicy.log" &
-mxpolicy_pid=$!
-pids+=("$mxpolicy_pid")
-await_policy "$MXPOLICY_PORT" "$mxpolicy_pid" || die "mxpolicy serve did not serve the policy; $(tail -20 "$work/mxpolicy.log")"
-echo "mxpolicy TLS: $(in_ns openssl s_client -connect "127.0.0.1:$MXPOLICY_PORT" -servername "$HOST" -brief </dev/null 2>&1 \
-    | awk -F': ' '/Protocol version|Ciphersuite/ { printf "%s ", $2 }')(JAVA_OPTS: ${JAVA_OPTS:-none})"
-bench mxpolicy "$MXPOLICY_PORT"
-# The launcher execs the JVM, so the pid is the JVM's; VmHWM is its peak resident set.
-peak_kib=$(awk '/^VmHWM:/ { print $2 }' "/proc/$mxpolicy_pid/status")
-access_lines=$(grep -c '"GET /.well-known/mta-sts.txt' "$work/mxpolicy.log" || true)
-kill "$mxpolicy_pid"; wait "$mxpolicy_pid" 2>/dev/null || true
+for server in "${servers[@]}"; do
+    warm_up "$server" "${port_of[$server]}"
+done
+for run in "${runs[@]}"; do
+    for server in "${servers[@]}"; do
+        measure "$server" "${port_of[$server]}" "$run"
+    done
+done
+
+declare -A peak_mib access_lines
+for engine in "${engines[@]}"; do
+    server=mxpolicy-$engine
+    # The launcher execs the JVM, so the pid is the JVM's; VmHWM is its peak resident set.
+    peak_mib[$server]=$(( $(awk '/^VmHWM:/ { print $2 }' "/proc/${pid_of[$server]}/status") / 1024 ))
+    access_lines[$server]=$(grep -c '"GET /.well-known/mta-sts.txt' "$work/$server.log" || true)
+done
 
 # ---- report ---------------------------------------------------------------------------------
 
-echo
-printf '%-42s %12s %12s %7s %11s %11s  %s\n' run "nginx req/s" "mxpol req/s" ratio "nginx p99" "mxpol p99" \
-    "errors (nginx | mxpolicy)"
-for run in "${runs[@]}"; do
-    n=${rps[nginx.$run]:-0} m=${rps[mxpolicy.$run]:-0}
-    ratio=$(awk -v m="$m" -v n="$n" 'BEGIN { printf "%.2f", (n > 0 ? m / n : 0) }')
-    printf '%-42s %12s %12s %7s %9s ms %8s ms  %s | %s\n' "$(describe "$run")" "$n" "$m" "$ratio" \
-        "${p99[nginx.$run]}" "${p99[mxpolicy.$run]}" "${errors[nginx.$run]}" "${errors[mxpolicy.$run]}"
-done
-echo "mxpolicy serve: peak RSS $(( peak_kib / 1024 )) MiB; $access_lines access log lines"
+ratio() { awk -v m="${rps[$1.$2]:-0}" -v n="${rps[nginx.$2]:-0}" 'BEGIN { printf "%.2f", (n > 0 ? m / n : 0) }'; }
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= t : v < t); print (ok ? "met" : "NOT MET") }'; }
 
 echo
-echo "Targets:"
-verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= t : v < t); print (ok ? "met" : "NOT MET") }'; }
+printf '%-42s %-18s %9s %7s %11s %13s  %s\n' run server "req/s" ratio "p99" "CPU us/req" errors
 for run in "${runs[@]}"; do
-    ratio=$(awk -v m="${rps[mxpolicy.$run]:-0}" -v n="${rps[nginx.$run]:-0}" 'BEGIN { printf "%.2f", (n > 0 ? m / n : 0) }')
-    echo "  $(describe "$run"): mxpolicy/nginx = $ratio (target >= 0.80): $(verdict "$ratio" 0.8 ">=")"
+    printf '%-42s %-18s %9s %7s %8s ms %13s  %s\n' "$(describe "$run")" nginx "${rps[nginx.$run]:-0}" "" \
+        "${p99[nginx.$run]}" "${cpu_us[nginx.$run]}" "${errors[nginx.$run]}"
+    for engine in "${engines[@]}"; do
+        server=mxpolicy-$engine
+        printf '%-42s %-18s %9s %7s %8s ms %13s  %s\n' "" "$server" "${rps[$server.$run]:-0}" "$(ratio "$server" "$run")" \
+            "${p99[$server.$run]}" "${cpu_us[$server.$run]}" "${errors[$server.$run]}"
+    done
 done
-echo "  p99 latency at 256 connections: ${p99[mxpolicy.keepalive-256]} ms (target < 10 ms): $(verdict "${p99[mxpolicy.keepalive-256]}" 10 "<")"
+for engine in "${engines[@]}"; do
+    echo "mxpolicy-$engine: peak RSS ${peak_mib[mxpolicy-$engine]} MiB; ${access_lines[mxpolicy-$engine]} access log lines"
+done
+
+for engine in "${engines[@]}"; do
+    server=mxpolicy-$engine
+    echo
+    echo "Targets, $server:"
+    for run in "${runs[@]}"; do
+        r=$(ratio "$server" "$run")
+        echo "  $(describe "$run"): mxpolicy/nginx = $r (target >= 0.80): $(verdict "$r" 0.8 ">=")"
+    done
+    echo "  p99 latency at 256 connections: ${p99[$server.keepalive-256]} ms (target < 10 ms): $(verdict "${p99[$server.keepalive-256]}" 10 "<")"
+done

@@ -40,6 +40,11 @@ public final class PolicyRoutes {
     public static final int MISDIRECTED_REQUEST = 421;
 
     private static final String TEXT = "text/plain; charset=utf-8";
+    /** The body of a 404, without the line end. */
+    static final String NOT_FOUND = "not found";
+    /** The body of a 421, without the line end. */
+    static final String MISDIRECTED =
+            "misdirected request: the Host header names another host than the TLS server name (SNI)";
 
     private PolicyRoutes() {}
 
@@ -52,13 +57,12 @@ public final class PolicyRoutes {
     public static void register(RoutesConfig routes, Supplier<Map<String, byte[]>> policies) {
         routes.get(POLICY_PATH, ctx -> servePolicy(ctx, policies.get()));
         routes.head(POLICY_PATH, ctx -> servePolicy(ctx, policies.get()));
-        routes.error(404, ctx -> plain(ctx, "not found"));
+        routes.error(404, ctx -> plain(ctx, NOT_FOUND));
         routes.error(405, ctx -> {
             String allow = ClientConfigRoutes.allowedMethods(ctx.path()).orElse("GET, HEAD");
             plain(ctx, "method not allowed: only " + allow.replace(", ", " and ")).header("Allow", allow);
         });
-        routes.error(MISDIRECTED_REQUEST, ctx -> plain(ctx,
-                "misdirected request: the Host header names another host than the TLS server name (SNI)"));
+        routes.error(MISDIRECTED_REQUEST, ctx -> plain(ctx, MISDIRECTED));
         routes.error(500, ctx -> plain(ctx, "internal server error"));
     }
 
@@ -80,16 +84,26 @@ public final class PolicyRoutes {
      */
     static <T> Optional<T> forHost(Context ctx, Map<String, T> byHost) {
         Optional<String> host = requestHost(ctx.host());
-        T value = host.map(byHost::get).orElse(null);
-        if (value == null) {
-            ctx.status(404);
+        int status = hostStatus(host, byHost, ctx.req().getAttribute(EndPoint.SslSessionData.ATTRIBUTE));
+        if (status != 200) {
+            ctx.status(status);
             return Optional.empty();
         }
-        if (!host.equals(sniHost(ctx))) {
-            ctx.status(MISDIRECTED_REQUEST);
-            return Optional.empty();
+        return Optional.of(byHost.get(host.orElseThrow()));
+    }
+
+    /**
+     * 200 when the host (of the Host header, see {@link #requestHost}) has something in
+     * {@code byHost} and the connection was set up for it; 404 for a host with nothing here, 421
+     * for one that the TLS handshake named differently.
+     *
+     * @param sslSessionData the request attribute {@link EndPoint.SslSessionData#ATTRIBUTE}
+     */
+    static int hostStatus(Optional<String> host, Map<String, ?> byHost, Object sslSessionData) {
+        if (host.isEmpty() || !byHost.containsKey(host.get())) {
+            return 404;
         }
-        return Optional.of(value);
+        return host.equals(sniHost(sslSessionData)) ? 200 : MISDIRECTED_REQUEST;
     }
 
     static Context plain(Context ctx, String message) {
@@ -119,8 +133,8 @@ public final class PolicyRoutes {
     }
 
     /** The server name the client asked for in the TLS handshake, lower case. */
-    static Optional<String> sniHost(Context ctx) {
-        if (!(ctx.req().getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData data)) {
+    static Optional<String> sniHost(Object sslSessionData) {
+        if (!(sslSessionData instanceof EndPoint.SslSessionData data)) {
             return Optional.empty();
         }
         SSLSession session = data.sslSession();

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -49,6 +50,7 @@ public final class PolicyServer implements AutoCloseable {
     private final Javalin policy;
     private final Javalin admin;
     private final SslContextFactory.Server tls;
+    private final TlsEngine engine;
     private final AtomicReference<Routing> routing;
     private final ServerMetrics metrics;
     /** The hosts in service, to go back to when new key material cannot be used. */
@@ -61,9 +63,10 @@ public final class PolicyServer implements AutoCloseable {
         }
     }
 
-    private PolicyServer(Javalin policy, Javalin admin, SslContextFactory.Server tls, AtomicReference<Routing> routing,
-            ServerMetrics metrics, ServedHosts current) {
+    private PolicyServer(Javalin policy, Javalin admin, SslContextFactory.Server tls, TlsEngine engine,
+            AtomicReference<Routing> routing, ServerMetrics metrics, ServedHosts current) {
         this.current = current;
+        this.engine = engine;
         this.policy = policy;
         this.admin = admin;
         this.tls = tls;
@@ -77,22 +80,29 @@ public final class PolicyServer implements AutoCloseable {
         return start(ServedHosts.of(hosts), listen, adminListen, limits, accessLog);
     }
 
+    /** Starts on JSSE; see {@link #start(ServedHosts, ListenAddress, ListenAddress, ServerLimits, RequestLog.Writer, TlsEngine)}. */
+    public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
+            ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
+        return start(hosts, listen, adminListen, limits, accessLog, TlsEngine.JSSE);
+    }
+
     /**
-     * Starts both listeners and returns once they accept connections.
+     * Starts both listeners, the HTTPS one on the given TLS engine, and returns once they accept
+     * connections.
      *
      * @param hosts at least one host
      * @param accessLog receives one line per request of the HTTPS listener
      * @throws ServerException when an address cannot be bound
      */
     public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
-            ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
+            ServerLimits limits, RequestLog.Writer accessLog, TlsEngine engine) throws ServerException {
         if (hosts.isEmpty()) {
             throw new ServerException("no host to serve");
         }
         AtomicReference<Routing> routing = new AtomicReference<>(Routing.of(hosts));
         ServerMetrics metrics = new ServerMetrics(List.of());
         metrics.certificates(hosts.certificates());
-        SslContextFactory.Server tls = ServerTls.forCertificates(hosts.certificates());
+        SslContextFactory.Server tls = ServerTls.forCertificates(hosts.certificates(), engine);
         Javalin policy = Javalin.create(config -> {
             common(config, limits, limits.maxThreads(), "mxpolicy-https");
             config.jetty.modifyServer(server -> {
@@ -103,6 +113,9 @@ public final class PolicyServer implements AutoCloseable {
                 server.setRequestLog(new RequestLog.Collection(log, (request, response) -> metrics.count(
                         PolicyRoutes.requestHost(request.getHeaders().get(HttpHeader.HOST)), response.getStatus())));
                 server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
+                // Javalin adds its servlet context after this handler, which answers the policy
+                // path itself and passes everything else on.
+                server.setHandler(new Handler.Sequence(new PolicyFileHandler(() -> routing.get().policies())));
             });
             config.jetty.addConnector((server, http) -> tlsConnector(server, http, tls, listen, limits));
             PolicyRoutes.register(config.routes, () -> routing.get().policies());
@@ -122,7 +135,7 @@ public final class PolicyServer implements AutoCloseable {
             policy.stop();
             throw e;
         }
-        return new PolicyServer(policy, admin, tls, routing, metrics, hosts);
+        return new PolicyServer(policy, admin, tls, engine, routing, metrics, hosts);
     }
 
     /** Reloads with policy hosts only; see {@link #reload(ServedHosts)}. */
@@ -173,6 +186,11 @@ public final class PolicyServer implements AutoCloseable {
     /** The counters shown on the admin listener, for the caller to record reload outcomes. */
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    /** The TLS implementation of the policy listener. */
+    public TlsEngine tlsEngine() {
+        return engine;
     }
 
     /** The port the policy listener is bound to (useful when asked for port 0). */

@@ -2,6 +2,8 @@ package org.mxpolicy.server;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.util.ssl.SniX509ExtendedKeyManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.ssl.X509;
@@ -17,7 +20,7 @@ import org.eclipse.jetty.util.ssl.X509;
  * The TLS settings of the policy server, after BSI TR-03116-4 (section 4, TLS for servers of the
  * federal administration, as TR-03108 refers to it): TLS 1.3 and 1.2 only; on TLS 1.2 only
  * ECDHE key exchange (forward secrecy) with AEAD ciphers, in the server's order of preference;
- * no renegotiation. TLS compression does not exist in the JDK's TLS implementation.
+ * no renegotiation. TLS compression exists in neither TLS engine ({@link TlsEngine}).
  *
  * <p>Each host (policy host or client configuration host) is one key store entry, its alias the
  * host name. The certificate is chosen
@@ -55,12 +58,25 @@ public final class ServerTls {
     }
 
     /**
-     * A Jetty TLS context for the hosts, one key store entry each.
+     * A Jetty TLS context for the hosts, one key store entry each, on JSSE.
      *
      * @param hosts at least one; host names unique
      */
     public static SslContextFactory.Server forCertificates(List<HostCertificate> hosts) {
-        SslContextFactory.Server factory = new SslContextFactory.Server();
+        return forCertificates(hosts, TlsEngine.JSSE);
+    }
+
+    /**
+     * A Jetty TLS context for the hosts on the given engine. The settings are the same on both
+     * engines; the key managers (with the SNI selection) stay the JDK's, which BoringSSL asks
+     * once it has read the client's server name.
+     *
+     * @param hosts at least one; host names unique
+     */
+    public static SslContextFactory.Server forCertificates(List<HostCertificate> hosts, TlsEngine engine) {
+        SslContextFactory.Server factory = engine.provider().isPresent()
+                ? new ProviderContextFactory(engine.provider().get())
+                : new SslContextFactory.Server();
         factory.setIncludeProtocols(PROTOCOLS.toArray(String[]::new));
         factory.setIncludeCipherSuites(CIPHER_SUITES.stream().map(s -> "^" + s + "$").toArray(String[]::new));
         factory.setUseCipherSuitesOrder(true);
@@ -114,6 +130,24 @@ public final class ServerTls {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /**
+     * Builds its {@code SSLContext} from a provider instance. Jetty's own {@code setProvider}
+     * takes a name, which works only for providers registered JVM-wide; this keeps the provider
+     * to the policy listener.
+     */
+    private static final class ProviderContextFactory extends SslContextFactory.Server {
+        private final Provider provider;
+
+        ProviderContextFactory(Provider provider) {
+            this.provider = provider;
+        }
+
+        @Override
+        protected SSLContext getSSLContextInstance() throws NoSuchAlgorithmException {
+            return SSLContext.getInstance(getProtocol(), provider);
+        }
     }
 
     /**

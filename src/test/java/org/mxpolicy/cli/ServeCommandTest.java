@@ -98,6 +98,13 @@ class ServeCommandTest {
     }
 
     @Test
+    void anUnknownTlsEngineIsAUsageError() {
+        Cli.Run run = Cli.run("serve", "-c", "examples/provider.yaml", "--tls-engine", "openssl");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.firstErrorLine()).contains("--tls-engine").contains("'openssl' is neither jsse nor conscrypt");
+    }
+
+    @Test
     void aBadListenAddressIsAUsageError() {
         Cli.Run run = Cli.run("serve", "-c", "examples/provider.yaml", "--listen", "443");
         assertThat(run.exitCode()).isEqualTo(2);
