@@ -81,7 +81,9 @@ final class SigningKey {
 
     private static SigningKey conscrypt(ZoneKey key, PrivateKey jca) {
         String keyAlgorithm = key.algorithm() == DnssecAlgorithm.RSASHA256 ? "RSA" : "EC";
-        String signatureAlgorithm = key.algorithm() == DnssecAlgorithm.RSASHA256 ? "SHA256withRSA" : "SHA256withECDSA";
+        // ECDSA over a digest made here: SHA256withECDSA allocates a native digest context with a
+        // finalizer for every signature, which the garbage collector then has to chase.
+        String signatureAlgorithm = key.algorithm() == DnssecAlgorithm.RSASHA256 ? "SHA256withRSA" : "NONEwithECDSA";
         PrivateKey nativeKey;
         try {
             // Translated once: a key of another provider would be converted at every initSign.
@@ -153,9 +155,10 @@ final class SigningKey {
 
     private byte[] signNative(byte[] data) {
         Signature s = signature.get();
+        boolean ecdsa = key.algorithm() == DnssecAlgorithm.ECDSAP256SHA256;
         byte[] out;
         try {
-            s.update(data);
+            s.update(ecdsa ? sha256(data) : data);
             out = s.sign();
         } catch (GeneralSecurityException e) {
             // sign() failed half-way: this thread's Signature may be in any state, so it is made anew.
@@ -163,7 +166,7 @@ final class SigningKey {
             throw new IllegalStateException("signing failed for " + key, e);
         }
         // RSA (RFC 5702 section 3): the PKCS#1 v1.5 signature as it is; ECDSA: r || s, not DER.
-        return key.algorithm() == DnssecAlgorithm.ECDSAP256SHA256 ? EcdsaSignatureFormat.toPlain(out, P256_SIGNATURE_HALF) : out;
+        return ecdsa ? EcdsaSignatureFormat.toPlain(out, P256_SIGNATURE_HALF) : out;
     }
 
     static byte[] sha256(byte[] data) {

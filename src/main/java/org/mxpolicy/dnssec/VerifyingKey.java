@@ -72,7 +72,8 @@ final class VerifyingKey {
                     if (provider == SignatureProvider.CONSCRYPT) {
                         byte[] spki = Arrays.copyOf(P256_SPKI_PREFIX, P256_SPKI_PREFIX.length + key.length);
                         System.arraycopy(key, 0, spki, P256_SPKI_PREFIX.length, key.length);
-                        yield conscrypt(13, "EC", new X509EncodedKeySpec(spki), "SHA256withECDSA");
+                        // Over a digest made here, as SigningKey signs: no native digest context per signature.
+                        yield conscrypt(13, "EC", new X509EncodedKeySpec(spki), "NONEwithECDSA");
                     }
                     yield new VerifyingKey(13, new ECPublicKeyParameters(q, P256), null);
                 }
@@ -135,7 +136,9 @@ final class VerifyingKey {
             return false;
         }
         if (this.signature != null) {
-            return verifyNative(data, algorithm == 13 ? EcdsaSignatureFormat.toDer(signature) : signature);
+            return algorithm == 13
+                    ? verifyNative(SigningKey.sha256(data), EcdsaSignatureFormat.toDer(signature))
+                    : verifyNative(data, signature);
         }
         switch (algorithm) {
             case 13 -> {
