@@ -99,7 +99,7 @@ done
 # ---- timed runs -----------------------------------------------------------------------------
 
 # Results, one row per run.
-rows_label=() rows_wall=() rows_kib=() rows_sigs=() rows_verified=() rows_kind=()
+rows_label=() rows_wall=() rows_cpu=() rows_kib=() rows_sigs=() rows_verified=() rows_kind=()
 failures=0
 
 # count_rrsigs FILE: RRSIG records (type field after owner, TTL and class, or owner and TTL).
@@ -114,16 +114,16 @@ timed() {
     local n=${#rows_label[@]}
     local timefile=$work/time.$n log=$work/log.$n
     echo "  $label ..."
-    if ! /usr/bin/time -f '%e %M' -o "$timefile" "$@" > "$log" 2>&1; then
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$timefile" "$@" > "$log" 2>&1; then
         echo "    FAILED: $*" >&2
         sed 's/^/    | /' "$log" | tail -20 >&2
         failures=$((failures + 1))
-        rows_label+=("$label") rows_kind+=("$kind") rows_wall+=("-") rows_kib+=("-") rows_sigs+=("-")
+        rows_label+=("$label") rows_kind+=("$kind") rows_wall+=("-") rows_cpu+=("-") rows_kib+=("-") rows_sigs+=("-")
         rows_verified+=("run failed")
         return 0
     fi
-    local wall kib
-    read -r wall kib < <(tail -1 "$timefile")
+    local wall kib user sys
+    read -r wall kib user sys < <(tail -1 "$timefile")
     local verified="ok"
     if ! ldns-verify-zone "$output" > "$log.verify" 2>&1; then
         verified="BAD SIGNATURES"
@@ -134,6 +134,7 @@ timed() {
         failures=$((failures + 1))
     fi
     rows_label+=("$label") rows_kind+=("$kind") rows_wall+=("$wall") rows_kib+=("$kib")
+    rows_cpu+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
     rows_sigs+=("$(count_rrsigs "$output")") rows_verified+=("$verified")
 }
 
@@ -188,7 +189,8 @@ done
 
 echo
 printf 'Zone %s: %d TLSA RRsets, NSEC, one CSK per algorithm, %s CPU cores.\n' "$ZONE" "$RRSETS" "$(nproc)"
-printf '%-34s %-12s %8s %9s %9s %11s  %s\n' tool run "wall s" "peak MiB" RRSIGs "RRSIGs/s" "ldns-verify-zone"
+printf '%-34s %-12s %8s %8s %9s %9s %11s  %s\n' tool run "wall s" "CPU s" "peak MiB" RRSIGs "RRSIGs/s" \
+    "ldns-verify-zone"
 for i in "${!rows_label[@]}"; do
     wall=${rows_wall[$i]} kib=${rows_kib[$i]} sigs=${rows_sigs[$i]}
     mib="-" rate="-"
@@ -196,7 +198,8 @@ for i in "${!rows_label[@]}"; do
     if [[ $wall != "-" && ${rows_kind[$i]} == full ]]; then
         rate=$(awk -v s="$sigs" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? s / w : 0) }')
     fi
-    printf '%-34s %-12s %8s %9s %9s %11s  %s\n' "${rows_label[$i]}" "${rows_kind[$i]}" "$wall" "$mib" "$sigs" \
+    printf '%-34s %-12s %8s %8s %9s %9s %11s  %s\n' "${rows_label[$i]}" "${rows_kind[$i]}" "$wall" "${rows_cpu[$i]}" \
+        "$mib" "$sigs" \
         "$rate" "${rows_verified[$i]}"
 done
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.dnssec.SerialFormat;
+import org.mxpolicy.dnssec.SignatureProvider;
 import org.mxpolicy.dnssec.SignedZone;
 import org.mxpolicy.dnssec.SigningPolicy;
 import org.mxpolicy.dnssec.ZoneKey;
@@ -149,6 +150,11 @@ final class SignCommand implements Callable<Integer> {
         ZoneVerifier.VerifiedSignatures earlier = previous.verified()
                 ? ZoneVerifier.VerifiedSignatures.of(origin, previous.records()) : ZoneVerifier.VerifiedSignatures.none();
 
+        if (spec.root().userObject() instanceof MxpolicyCommand root && root.verbose()) {
+            SignatureProvider.conscryptUnavailable().ifPresent(problem -> spec.commandLine().getErr().println(
+                    "mxpolicy: NOTE: Conscrypt (BoringSSL) does not load on this platform (" + problem + "); signing"
+                            + " and verifying with Bouncy Castle, which is slower"));
+        }
         ZoneSigner signer = new ZoneSigner(policy);
         ZoneVerifier verifier = new ZoneVerifier();
         SignedZone signed = signer.sign(origin, records, keys, now, previous.records());

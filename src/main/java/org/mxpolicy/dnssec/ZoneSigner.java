@@ -44,6 +44,11 @@ import org.xbill.DNS.Type;
  * rest, or the SEP keys do when there are none. Keys without a private key are published, not used
  * (a pre-published key of a rollover).
  *
+ * <p>Signatures: ECDSA P-256 and RSA with Conscrypt (BoringSSL) where its native library loads,
+ * Bouncy Castle otherwise; Ed25519 with Bouncy Castle ({@link SignatureProvider}). BoringSSL's ECDSA
+ * nonces are random, so a zone signed twice differs in those signatures' bytes; everything else,
+ * and every signature with Bouncy Castle, is the same for the same input, keys and time.
+ *
  * <p>Incremental signing: given the previous signed zone, a signature is kept when its RRset is
  * unchanged (same records, same TTL), it was made by a key that signs that RRset now, and more than
  * the policy's refresh window is left of it. When nothing changed at all, not even which
@@ -53,6 +58,7 @@ public final class ZoneSigner {
 
     private final SigningPolicy policy;
     private final int parallelism;
+    private final SignatureProvider provider;
 
     public ZoneSigner(SigningPolicy policy) {
         this(policy, Runtime.getRuntime().availableProcessors());
@@ -60,11 +66,17 @@ public final class ZoneSigner {
 
     /** @param parallelism the number of threads that sign */
     public ZoneSigner(SigningPolicy policy, int parallelism) {
+        this(policy, parallelism, SignatureProvider.preferred());
+    }
+
+    /** With the given provider rather than the preferred one, so that tests cover both. */
+    ZoneSigner(SigningPolicy policy, int parallelism, SignatureProvider provider) {
         this.policy = Objects.requireNonNull(policy, "policy");
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism " + parallelism);
         }
         this.parallelism = parallelism;
+        this.provider = Objects.requireNonNull(provider, "provider");
     }
 
     public SigningPolicy policy() {
@@ -93,7 +105,7 @@ public final class ZoneSigner {
             throws InvalidInputException {
         Instant at = now.truncatedTo(ChronoUnit.SECONDS);
         Name apex = origin.canonicalize();
-        KeyRoles roles = KeyRoles.of(apex, keys);
+        KeyRoles roles = KeyRoles.of(apex, keys, provider);
 
         List<Record> data = unsignedData(apex, zone, keys, roles);
         ZoneStructure structure = ZoneStructure.of(apex, data);
@@ -452,7 +464,7 @@ public final class ZoneSigner {
     /** The signing keys per role, checked: every algorithm signs, and has a key with the SEP flag. */
     private record KeyRoles(List<SigningKey> keySigners, List<SigningKey> zoneSigners, List<Integer> algorithms) {
 
-        static KeyRoles of(Name apex, List<ZoneKey> keys) throws InvalidInputException {
+        static KeyRoles of(Name apex, List<ZoneKey> keys, SignatureProvider provider) throws InvalidInputException {
             List<Finding> problems = new ArrayList<>();
             if (keys.isEmpty()) {
                 throw new InvalidInputException(Finding.error("dnssec.no-keys", null, "no keys for zone " + apex
@@ -484,7 +496,7 @@ public final class ZoneSigner {
                     continue;
                 }
                 for (ZoneKey k : usable) {
-                    SigningKey signing = SigningKey.of(k);
+                    SigningKey signing = SigningKey.of(k, provider);
                     if (!signing.matchesPublicKey()) {
                         problems.add(Finding.error("dnssec.key-mismatch", null, k.baseName()
                                 + ": the private key does not belong to the DNSKEY"));

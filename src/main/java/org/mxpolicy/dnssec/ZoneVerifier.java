@@ -53,16 +53,23 @@ import org.xbill.DNS.Type;
 public final class ZoneVerifier {
 
     private final int parallelism;
+    private final SignatureProvider provider;
 
     public ZoneVerifier() {
         this(Runtime.getRuntime().availableProcessors());
     }
 
     public ZoneVerifier(int parallelism) {
+        this(parallelism, SignatureProvider.preferred());
+    }
+
+    /** With the given provider rather than the preferred one, so that tests cover both. */
+    ZoneVerifier(int parallelism, SignatureProvider provider) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism " + parallelism);
         }
         this.parallelism = parallelism;
+        this.provider = java.util.Objects.requireNonNull(provider, "provider");
     }
 
     /**
@@ -148,7 +155,7 @@ public final class ZoneVerifier {
                 }
             }
             runs.add(zone.size());
-            Keys keys = new Keys(apex, dnskeys);
+            Keys keys = new Keys(apex, dnskeys, SignatureProvider.preferred());
             Map<ByteBuffer, byte[]> digests = new java.util.concurrent.ConcurrentHashMap<>(signatureCount * 4 / 3 + 1);
             Parallel.forEach(runs.size() - 1, Runtime.getRuntime().availableProcessors(), "indexing signatures", run -> {
                 List<Record> here = zone.subList(runs.get(run), runs.get(run + 1));
@@ -246,7 +253,7 @@ public final class ZoneVerifier {
             findings.add(Finding.error("dnssec.no-dnskey", where, "no DNSKEY records at the apex " + apex
                     + ": the zone is not signed"));
         }
-        Keys keys = new Keys(apex, dnskeys);
+        Keys keys = new Keys(apex, dnskeys, provider);
 
         List<Unit> units = new ArrayList<>();
         for (ZoneStructure.Node node : structure.nodes()) {
@@ -311,13 +318,13 @@ public final class ZoneVerifier {
         private final Map<DNSKEYRecord, VerifyingKey> verifying = new IdentityHashMap<>();
         private final Set<Integer> algorithms = new TreeSet<>();
 
-        Keys(Name apex, List<DNSKEYRecord> dnskeys) {
+        Keys(Name apex, List<DNSKEYRecord> dnskeys, SignatureProvider provider) {
             for (DNSKEYRecord k : dnskeys) {
                 if ((k.getFlags() & ZoneKey.FLAG_ZONE) == 0 || k.getProtocol() != 3) {
                     continue;
                 }
                 byTagAndAlgorithm.computeIfAbsent(k.getFootprint() << 8 | k.getAlgorithm(), x -> new ArrayList<>(1)).add(k);
-                verifying.put(k, VerifyingKey.of(k));
+                verifying.put(k, VerifyingKey.of(k, provider));
                 algorithms.add(k.getAlgorithm());
             }
         }

@@ -188,13 +188,67 @@ class ZoneSignerTest {
     }
 
     @Test
-    void sameInputSameTimeSameBytes() throws Exception {
+    void withBouncyCastleSameInputSameTimeSameBytes() throws Exception {
         List<ZoneKey> keys = List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256));
 
-        String first = SigningFixtures.text(sign(NSEC3, keys).records());
-        String second = SigningFixtures.text(new ZoneSigner(NSEC3, 1).sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records());
+        String first = SigningFixtures.text(new ZoneSigner(NSEC3, 2, SignatureProvider.BOUNCY_CASTLE)
+                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records());
+        String second = SigningFixtures.text(new ZoneSigner(NSEC3, 1, SignatureProvider.BOUNCY_CASTLE)
+                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records());
 
         assertThat(second).isEqualTo(first);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DnssecAlgorithm.class)
+    void withConscryptSameInputSameTimeSameRecordsAndOnlyEcdsaSignatureBytesDiffer(DnssecAlgorithm algorithm)
+            throws Exception {
+        List<ZoneKey> keys = List.of(SigningFixtures.csk(algorithm));
+
+        List<Record> first = new ZoneSigner(NSEC3, 2, SignatureProvider.CONSCRYPT)
+                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records();
+        List<Record> second = new ZoneSigner(NSEC3, 1, SignatureProvider.CONSCRYPT)
+                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records();
+
+        assertThat(withoutSignatureBytes(second)).isEqualTo(withoutSignatureBytes(first));
+        List<byte[]> a = signatureBytes(first);
+        List<byte[]> b = signatureBytes(second);
+        for (int i = 0; i < a.size(); i++) {
+            if (algorithm == DnssecAlgorithm.ECDSAP256SHA256) {
+                // BoringSSL's nonces are random: a signature made twice is never the same twice.
+                assertThat(b.get(i)).isNotEqualTo(a.get(i));
+            } else {
+                assertThat(b.get(i)).isEqualTo(a.get(i));
+            }
+        }
+    }
+
+    /** The zone's text with each RRSIG's signature field left out. */
+    private static String withoutSignatureBytes(List<Record> records) {
+        return records.stream().map(r -> r instanceof RRSIGRecord sig
+                ? sig.getName() + " " + sig.getTTL() + " RRSIG " + Type.string(sig.getTypeCovered()) + " " + sig.getAlgorithm()
+                        + " " + sig.getLabels() + " " + sig.getOrigTTL() + " " + sig.getExpire() + " " + sig.getTimeSigned()
+                        + " " + sig.getFootprint() + " " + sig.getSigner()
+                : r.toString()).collect(Collectors.joining("\n"));
+    }
+
+    private static List<byte[]> signatureBytes(List<Record> records) {
+        return SigningFixtures.ofType(records, Type.RRSIG).stream().map(r -> ((RRSIGRecord) r).getSignature()).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(DnssecAlgorithm.class)
+    void aZoneSignedWithEitherProviderVerifiesWithTheOther(DnssecAlgorithm algorithm) throws Exception {
+        List<ZoneKey> keys = SigningFixtures.kskAndZsk(algorithm);
+        for (SignatureProvider signer : SignatureProvider.values()) {
+            SignedZone zone = new ZoneSigner(NSEC, 2, signer).sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of());
+            for (SignatureProvider verifier : SignatureProvider.values()) {
+                ZoneVerifier.Result result = new ZoneVerifier(2, verifier).verify(FEATURES, zone.records(), T0, Duration.ZERO, "z");
+
+                assertThat(result.findings()).as("signed with %s, verified with %s", signer, verifier).isEmpty();
+                assertThat(result.signatures()).isEqualTo(zone.signaturesMade());
+            }
+        }
     }
 
     @Test
