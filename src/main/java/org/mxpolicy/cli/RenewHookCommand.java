@@ -95,8 +95,7 @@ final class RenewHookCommand implements Callable<Integer> {
         List<Finding> problems = new ArrayList<>();
         boolean reload = false;
         for (MxHost mx : renewed) {
-            Optional<Boolean> safe = renewed(run, mx, lineage, problems);
-            reload |= safe.orElse(false);
+            reload |= renewed(run, mx, lineage, problems);
         }
         if (reload && problems.isEmpty()) {
             run.reloadMta();
@@ -113,7 +112,7 @@ final class RenewHookCommand implements Callable<Integer> {
     }
 
     /** Handles one MX; true when the MTA may load its certificate now. */
-    private Optional<Boolean> renewed(RolloverRun run, MxHost mx, Optional<CertbotLineage> lineage, List<Finding> problems)
+    private boolean renewed(RolloverRun run, MxHost mx, Optional<CertbotLineage> lineage, List<Finding> problems)
             throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         SubjectPublicKey leafKey = SubjectPublicKey.of(run.diskChain(mx).leaf());
@@ -127,7 +126,7 @@ final class RenewHookCommand implements Callable<Integer> {
             RolloverState.KeyEntry key = RolloverState.KeyEntry.of(leafKey, clock.instant());
             if (!run.publication(mx, key).everywhere()) {
                 withoutState(run, mx, key, lineage, problems);
-                return Optional.of(false);
+                return false;
             }
             state = run.save(RolloverState.start(mx.host(), key, clock.instant()));
         }
@@ -137,18 +136,18 @@ final class RenewHookCommand implements Callable<Integer> {
         switch (step.outcome()) {
             case SAME_KEY -> {
                 run.publish(mx, Set.of(), common.wait);
-                return Optional.of(true);
+                return true;
             }
             case ROLLED -> {
                 state = run.save(step.state());
                 state = run.stageNext(mx, state, Optional.empty(), false);
                 run.publish(mx, Set.of(), common.wait);
                 run.observePublication(mx, state);
-                return Optional.of(true);
+                return true;
             }
             default -> {
                 unsafe(run, mx, state, step, lineage, problems);
-                return Optional.of(false);
+                return false;
             }
         }
     }
