@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param host the MX host name (what SNI was sent for)
  * @param address the address connected to
- * @param greeting the server's 220 greeting line, when it got that far
+ * @param greeting the first line of the server's greeting (220, or the refusal that came
+ *     instead), when it got that far
  * @param starttlsOffered whether the EHLO response listed STARTTLS
  * @param protocol negotiated TLS protocol ({@code TLSv1.3}), when the handshake completed
  * @param cipherSuite negotiated cipher suite, when the handshake completed
