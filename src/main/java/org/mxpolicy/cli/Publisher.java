@@ -1,6 +1,5 @@
 package org.mxpolicy.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.net.InetAddress;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.check.CheckRunner;
 import org.mxpolicy.check.ZoneServers;
@@ -103,6 +101,22 @@ final class Publisher {
             }
         }
         return plans;
+    }
+
+    /** The MX's addresses from validated DNS (A and AAAA), or its --connect target. */
+    List<InetSocketAddress> mxAddresses(MxHost mx) {
+        Optional<InetSocketAddress> override = overrides.lookup(mx.host(), mx.port());
+        if (override.isPresent()) {
+            return List.of(override.get());
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            for (Record r : dns.lookup(Name.fromConstantString(mx.host() + "."), type).records()) {
+                InetAddress ip = r instanceof org.xbill.DNS.ARecord a ? a.getAddress() : ((org.xbill.DNS.AAAARecord) r).getAddress();
+                addresses.add(new InetSocketAddress(ip, mx.port()));
+            }
+        }
+        return addresses;
     }
 
     /** Prints the plans; fails, applying nothing, when a safety rule refused any of them. */
@@ -210,7 +224,7 @@ final class Publisher {
                     CertificateChain disk = file.certificates().chain(mx.cert());
                     chains.add(disk.certificates());
                     probe = probe == null ? new StartTlsProbe(timeout, "localhost.localdomain") : probe;
-                    for (InetSocketAddress address : addresses(mx, overrides)) {
+                    for (InetSocketAddress address : mxAddresses(mx)) {
                         SmtpObservation seen = probe.probe(mx.host(), address);
                         if (!seen.chain().isEmpty() && !compromisedKeys.contains(spkiSha256(seen.chain().get(0)))) {
                             chains.add(seen.chain());
@@ -221,19 +235,6 @@ final class Publisher {
             }
         }
         return inUse;
-    }
-
-    /** The MX's addresses from the system resolver, or the --connect target. */
-    private static List<InetSocketAddress> addresses(MxHost mx, ConnectOverrides overrides) {
-        Optional<InetSocketAddress> override = overrides.lookup(mx.host(), mx.port());
-        if (override.isPresent()) {
-            return List.of(override.get());
-        }
-        try {
-            return Arrays.stream(InetAddress.getAllByName(mx.host())).map(a -> new InetSocketAddress(a, mx.port())).toList();
-        } catch (java.net.UnknownHostException e) {
-            return List.of();
-        }
     }
 
     private org.xbill.DNS.TSIG tsig(UpdateTarget target) throws InvalidInputException {
@@ -270,22 +271,8 @@ final class Publisher {
     }
 
     private void reload(String command, ZoneFileSigning signing) throws Exception {
-        List<String> argv = List.of(command.strip().split("\\s+"));
-        try {
-            Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new VerificationFailedException("the reload command failed", List.of(Finding.error(
-                        "publish.reload", signing.position(), "'" + command + "' failed: "
-                                + new String(output, StandardCharsets.UTF_8).strip())));
-            }
-            err.println("mxpolicy publish: ran '" + command + "'");
-        } catch (IOException e) {
-            throw new VerificationFailedException("the reload command failed", List.of(Finding.error(
-                    "publish.reload", signing.position(), "cannot run '" + command + "': " + e.getMessage())));
-        }
+        ConfiguredCommand.run(command, timeout, "publish.reload", signing.position(), "the reload command");
+        err.println("mxpolicy publish: ran '" + command + "'");
     }
 
     /**

@@ -1,20 +1,15 @@
 package org.mxpolicy.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.CertificateRequest;
 import org.mxpolicy.cert.KeyPairMaker;
@@ -43,8 +38,6 @@ import org.mxpolicy.state.RolloverState;
 import org.mxpolicy.state.ZonePlan;
 import org.mxpolicy.zone.TlsaData;
 import org.mxpolicy.zone.ZoneFragment;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TLSARecord;
@@ -84,6 +77,11 @@ final class RolloverRun {
         this.machine = new RolloverMachine(clock, file.config().rollover().margin());
         this.dns = Observation.lookup(file, timeout, Duration.ZERO, clock);
         this.authorities = Observation.authorities(dns, timeout);
+    }
+
+    /** A publisher for this run's config, also the source of MX addresses. */
+    Publisher publisher() throws InvalidInputException {
+        return new Publisher(file, configPath, timeout, overrides, clock, out, err);
     }
 
     RolloverMachine machine() {
@@ -220,8 +218,8 @@ final class RolloverRun {
     }
 
     /** Whether every address of the MX presents the current key (nothing saved). */
-    RolloverMachine.Step<RolloverMachine.Live> observeLive(MxHost mx, RolloverState state) {
-        List<InetSocketAddress> addresses = addresses(mx);
+    RolloverMachine.Step<RolloverMachine.Live> observeLive(MxHost mx, RolloverState state) throws InvalidInputException {
+        List<InetSocketAddress> addresses = publisher().mxAddresses(mx);
         boolean all = !addresses.isEmpty();
         StartTlsProbe probe = new StartTlsProbe(timeout, "localhost.localdomain");
         for (InetSocketAddress address : addresses) {
@@ -260,22 +258,9 @@ final class RolloverRun {
             err.println("mxpolicy rollover: no 'rollover.mta_reload' configured; reload the MTA yourself now");
             return;
         }
-        List<String> argv = List.of(command.get().strip().split("\\s+"));
-        try {
-            Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(timeout.toMillis() * 3, TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new VerificationFailedException("the MTA reload failed", List.of(Finding.error("rollover.mta-reload",
-                        file.config().rollover().position(), "'" + command.get() + "' failed: "
-                                + new String(output, StandardCharsets.UTF_8).strip())));
-            }
-            err.println("mxpolicy rollover: ran '" + command.get() + "'");
-        } catch (IOException e) {
-            throw new VerificationFailedException("the MTA reload failed", List.of(Finding.error("rollover.mta-reload",
-                    file.config().rollover().position(), "cannot run '" + command.get() + "': " + e.getMessage())));
-        }
+        ConfiguredCommand.run(command.get(), timeout.multipliedBy(3), "rollover.mta-reload",
+                file.config().rollover().position(), "the MTA reload");
+        err.println("mxpolicy rollover: ran '" + command.get() + "'");
     }
 
     String describe(RolloverState state) {
@@ -318,22 +303,6 @@ final class RolloverRun {
         } catch (InvalidInputException e) {
             throw new IllegalStateException("a saved key that was valid when saved no longer parses", e);
         }
-    }
-
-    /** The MX's addresses from validated DNS, or its --connect target. */
-    private List<InetSocketAddress> addresses(MxHost mx) {
-        Optional<InetSocketAddress> override = overrides.lookup(mx.host(), mx.port());
-        if (override.isPresent()) {
-            return List.of(override.get());
-        }
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (int type : new int[] {Type.A, Type.AAAA}) {
-            for (Record r : dns.lookup(Name.fromConstantString(mx.host() + "."), type).records()) {
-                InetAddress ip = r instanceof ARecord a ? a.getAddress() : ((AAAARecord) r).getAddress();
-                addresses.add(new InetSocketAddress(ip, mx.port()));
-            }
-        }
-        return addresses;
     }
 
     private VerificationFailedException refusal(String id, MxHost mx, String message) {
