@@ -68,17 +68,9 @@ final class Publisher {
     private final PrintWriter err;
     private final DnsLookup dns;
     private final AuthoritativeQuery authorities;
-    /** SHA-256 (hex) of SPKIs whose records may go although an MX still presents them: compromised keys. */
-    private final java.util.Set<String> compromisedKeys;
 
     Publisher(ConfigFile file, Path configPath, Duration timeout, ConnectOverrides overrides, Clock clock, PrintWriter out,
             PrintWriter err) throws InvalidInputException {
-        this(file, configPath, timeout, overrides, clock, out, err, java.util.Set.of());
-    }
-
-    Publisher(ConfigFile file, Path configPath, Duration timeout, ConnectOverrides overrides, Clock clock, PrintWriter out,
-            PrintWriter err, java.util.Set<String> compromisedKeys) throws InvalidInputException {
-        this.compromisedKeys = java.util.Set.copyOf(compromisedKeys);
         this.file = file;
         this.configPath = configPath;
         this.timeout = timeout;
@@ -91,13 +83,30 @@ final class Publisher {
         this.authorities = Observation.authorities(dns, timeout);
     }
 
+    /** The validating lookup (no cache), shared with the rollover's observations. */
+    DnsLookup dns() {
+        return dns;
+    }
+
+    AuthoritativeQuery authorities() {
+        return authorities;
+    }
+
     /** The plan of each zone published by RFC 2136 ({@code update}), in the given order. */
     Map<ZoneFragment, ZonePlan> plan(List<ZoneFragment> zones) throws Exception {
+        return plan(zones, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #plan(List)}, where the records of {@code compromisedKeys} (SHA-256 hex of their
+     * SPKI) may go although an MX still presents them: an emergency rollover.
+     */
+    Map<ZoneFragment, ZonePlan> plan(List<ZoneFragment> zones, java.util.Set<String> compromisedKeys) throws Exception {
         Map<ZoneFragment, ZonePlan> plans = new LinkedHashMap<>();
         for (ZoneFragment zone : zones) {
             ZoneSettings settings = file.config().zones().get(zone.zoneName());
             if (settings.update().isPresent()) {
-                plans.put(zone, plan(zone, primary(settings.update().get())));
+                plans.put(zone, plan(zone, primary(settings.update().get()), compromisedKeys));
             }
         }
         return plans;
@@ -185,7 +194,7 @@ final class Publisher {
     }
 
     /** Desired against what the primary serves, with the safety rules applied. */
-    private ZonePlan plan(ZoneFragment zone, NameServer primary) throws Exception {
+    private ZonePlan plan(ZoneFragment zone, NameServer primary, java.util.Set<String> compromisedKeys) throws Exception {
         Map<RrsetKey, List<Record>> observed = new LinkedHashMap<>();
         for (List<Record> rrset : zone.rrsets()) {
             Record first = rrset.get(0);
@@ -199,7 +208,7 @@ final class Publisher {
             observed.put(new RrsetKey(first.getName(), first.getType()), answer.records());
         }
         List<RrsetChange> changes = Planner.plan(zone.rrsets(), observed);
-        SafetyRules rules = new SafetyRules(chainsInUse(changes), List.of(), CheckRunner.httpsReportsAllowed(file.config()));
+        SafetyRules rules = new SafetyRules(chainsInUse(changes, compromisedKeys), List.of(), CheckRunner.httpsReportsAllowed(file.config()));
         return new ZonePlan(zone.zone(), changes, rules.check(changes, zone.zone()));
     }
 
@@ -207,7 +216,8 @@ final class Publisher {
      * For each TLSA RRset the plan takes records from: the chain on disk and the chains its MX
      * presents on each address now, which the safety rules protect.
      */
-    private Map<Name, List<List<X509Certificate>>> chainsInUse(List<RrsetChange> changes) throws InvalidInputException {
+    private Map<Name, List<List<X509Certificate>>> chainsInUse(List<RrsetChange> changes, java.util.Set<String> compromisedKeys)
+            throws InvalidInputException {
         Map<Name, List<List<X509Certificate>>> inUse = new HashMap<>();
         StartTlsProbe probe = null;
         for (RrsetChange change : changes) {

@@ -53,35 +53,27 @@ import org.xbill.DNS.Type;
 final class RolloverRun {
 
     private final ConfigFile file;
-    private final Path configPath;
     private final Duration timeout;
-    private final ConnectOverrides overrides;
     private final Clock clock;
-    private final PrintWriter out;
     private final PrintWriter err;
     private final JsonRolloverStore store;
     private final RolloverMachine machine;
+    private final Publisher publisher;
     private final DnsLookup dns;
     private final AuthoritativeQuery authorities;
 
     RolloverRun(ConfigFile file, Path configPath, Duration timeout, ConnectOverrides overrides, Clock clock,
             PrintWriter out, PrintWriter err) throws InvalidInputException {
         this.file = file;
-        this.configPath = configPath;
         this.timeout = timeout;
-        this.overrides = overrides;
         this.clock = clock;
-        this.out = out;
         this.err = err;
         this.store = file.rolloverStore();
         this.machine = new RolloverMachine(clock, file.config().rollover().margin());
-        this.dns = Observation.lookup(file, timeout, Duration.ZERO, clock);
-        this.authorities = Observation.authorities(dns, timeout);
-    }
-
-    /** A publisher for this run's config, also the source of MX addresses. */
-    Publisher publisher() throws InvalidInputException {
-        return new Publisher(file, configPath, timeout, overrides, clock, out, err);
+        this.publisher = new Publisher(file, configPath, timeout, overrides, clock, out, err);
+        // the publisher's lookups: no cache, as observations are repeated until the data is there
+        this.dns = publisher.dns();
+        this.authorities = publisher.authorities();
     }
 
     RolloverMachine machine() {
@@ -219,7 +211,7 @@ final class RolloverRun {
 
     /** Whether every address of the MX presents the current key (nothing saved). */
     RolloverMachine.Step<RolloverMachine.Live> observeLive(MxHost mx, RolloverState state) throws InvalidInputException {
-        List<InetSocketAddress> addresses = publisher().mxAddresses(mx);
+        List<InetSocketAddress> addresses = publisher.mxAddresses(mx);
         boolean all = !addresses.isEmpty();
         StartTlsProbe probe = new StartTlsProbe(timeout, "localhost.localdomain");
         for (InetSocketAddress address : addresses) {
@@ -245,8 +237,7 @@ final class RolloverRun {
         DesiredState desired = file.desiredState(clock.instant());
         ZoneFragment zone = desired.zones().stream().filter(z -> z.zoneName().equals(settings.name())).findFirst()
                 .orElseThrow();
-        Publisher publisher = new Publisher(file, configPath, timeout, overrides, clock, out, err, compromisedKeys);
-        Map<ZoneFragment, ZonePlan> plans = publisher.plan(List.of(zone));
+        Map<ZoneFragment, ZonePlan> plans = publisher.plan(List.of(zone), compromisedKeys);
         publisher.printAndRequireAccepted(plans);
         publisher.requireServed(publisher.apply(plans, List.of(zone)), wait);
     }
