@@ -40,12 +40,7 @@ public final class PolicyServer implements AutoCloseable {
     /** Access log lines: NCSA common log format, then the Host header. */
     static final String ACCESS_LOG_FORMAT = CustomRequestLog.NCSA_FORMAT + " \"%{Host}i\"";
 
-    /**
-     * Fixed rather than Jetty's default, which grows with the number of cores and could take
-     * more threads than the small pools have on a large machine.
-     */
     private static final int ACCEPTORS = 1;
-    private static final int SELECTORS = 2;
 
     private final Javalin policy;
     private final Javalin admin;
@@ -115,7 +110,7 @@ public final class PolicyServer implements AutoCloseable {
                 server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
                 // Javalin adds its servlet context after this handler, which answers the policy
                 // path itself and passes everything else on.
-                server.setHandler(new Handler.Sequence(new PolicyFileHandler(() -> routing.get().policies())));
+                server.setHandler(new PolicyFirstSequence(new PolicyFileHandler(() -> routing.get().policies())));
             });
             config.jetty.addConnector((server, http) -> tlsConnector(server, http, tls, listen, limits));
             PolicyRoutes.register(config.routes, () -> routing.get().policies());
@@ -281,11 +276,21 @@ public final class PolicyServer implements AutoCloseable {
         // Host against SNI is checked by PolicyRoutes, which answers 421 instead of Jetty's 400.
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
-        ServerConnector connector = new ServerConnector(server, ACCEPTORS, SELECTORS,
+        ServerConnector connector = new ServerConnector(server, ACCEPTORS, selectors(limits),
                 new SslConnectionFactory(tls, "http/1.1"),
-                new HttpConnectionFactory(http));
+                new PooledHandshakeHttpConnectionFactory(http));
         bind(connector, listen, limits);
         return connector;
+    }
+
+    /**
+     * One selector thread per core, as nginx has one worker per core: the selector threads
+     * decrypt and answer policy requests themselves ({@link PolicyFirstSequence}), so they are
+     * where the work of the listener is done. At most a quarter of the pool, so that handshakes
+     * and Javalin's requests always find pool threads.
+     */
+    private static int selectors(ServerLimits limits) {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), limits.maxThreads() / 4));
     }
 
     private static Connector plainConnector(Server server, HttpConfiguration base, ListenAddress listen,

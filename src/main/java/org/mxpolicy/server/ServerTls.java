@@ -74,6 +74,10 @@ public final class ServerTls {
      * @param hosts at least one; host names unique
      */
     public static SslContextFactory.Server forCertificates(List<HostCertificate> hosts, TlsEngine engine) {
+        if (engine.provider().isEmpty()) {
+            // JSSE asks the JCA for X25519, and the JDK's own is the slowest part of a handshake.
+            FastX25519.preferForTls();
+        }
         SslContextFactory.Server factory = engine.provider().isPresent()
                 ? new ProviderContextFactory(engine.provider().get())
                 : new SslContextFactory.Server();

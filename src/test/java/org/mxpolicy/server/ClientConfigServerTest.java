@@ -9,7 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,42 @@ class ClientConfigServerTest {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return client().send(sni, "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: text/xml\r\n"
                 + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n" + body);
+    }
+
+    @Test
+    void autodiscoverBodiesArrivingSlowlyHoldUpNoOtherRequest() throws Exception {
+        byte[] body = REQUEST.getBytes(StandardCharsets.UTF_8);
+        String head = "POST " + ClientConfigRoutes.AUTODISCOVER_PATH + " HTTP/1.1\r\nHost: " + AUTODISCOVER
+                + "\r\nContent-Type: text/xml\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+        // More slow connections than the listener has selector threads, so that every selector
+        // has one whichever way connections are spread over them.
+        List<SSLSocket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                SSLSocket socket = client().connect(AUTODISCOVER);
+                slow.add(socket);
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().write(body, 0, 10);
+                socket.getOutputStream().flush();
+            }
+            // The Autodiscover route now waits for the rest of each body; policy requests are
+            // answered on the threads that read them, other routes on the pool: neither waits.
+            for (int i = 0; i < 10; i++) {
+                assertThat(client().request("GET", POLICY_HOST, PolicyRoutes.POLICY_PATH).status()).isEqualTo(200);
+                assertThat(client().request("GET", AUTOCONFIG, ClientConfigRoutes.AUTOCONFIG_PATH).status()).isEqualTo(200);
+            }
+            for (SSLSocket socket : slow) {
+                socket.getOutputStream().write(body, 10, body.length - 10);
+                socket.getOutputStream().flush();
+                TlsClient.Response late = TlsClient.read(socket);
+                assertThat(late.status()).isEqualTo(200);
+                assertThat(late.text()).contains("<Protocol>");
+            }
+        } finally {
+            for (SSLSocket socket : slow) {
+                socket.close();
+            }
+        }
     }
 
     @Test

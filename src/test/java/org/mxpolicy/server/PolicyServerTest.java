@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +166,23 @@ class PolicyServerTest {
                 assertThat(response.status()).as(path).isBetween(400, 499);
             }
             assertThat(response.header("Location")).as(path).isNull();
+        }
+    }
+
+    @Test
+    void aClientSendingItsRequestSlowlyHoldsUpNoOne() throws Exception {
+        try (SSLSocket slow = client().connect(COM)) {
+            OutputStream out = slow.getOutputStream();
+            out.write(("GET " + PATH + " HTTP/1.1\r\nHo").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            for (int i = 0; i < 10; i++) {
+                assertThat(client().request("GET", NET, PATH).body()).isEqualTo(policyOf("example.net"));
+            }
+            out.write(("st: " + COM + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            TlsClient.Response late = TlsClient.read(slow);
+            assertThat(late.status()).isEqualTo(200);
+            assertThat(late.body()).isEqualTo(policyOf("example.com"));
         }
     }
 

@@ -54,12 +54,26 @@ final class TlsClient {
      *     and skips the name check
      */
     Response send(String sniHost, String rawRequest) throws IOException {
+        try (SSLSocket socket = connect(sniHost)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(rawRequest.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return read(socket);
+        }
+    }
+
+    /**
+     * A new connection, handshake done, for a test that writes its request in parts.
+     *
+     * @param sniHost as for {@link #send}
+     */
+    SSLSocket connect(String sniHost) throws IOException {
         Socket plain = new Socket();
         plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         plain.setSoTimeout(10_000);
         SSLSocket socket = (SSLSocket) context.getSocketFactory()
                 .createSocket(plain, sniHost == null ? "127.0.0.1" : sniHost, port, true);
-        try (socket) {
+        try {
             SSLParameters parameters = socket.getSSLParameters();
             if (sniHost != null) {
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -74,15 +88,18 @@ final class TlsClient {
             }
             socket.setSSLParameters(parameters);
             socket.startHandshake();
-            X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-            String protocol = socket.getSession().getProtocol();
-            String suite = socket.getSession().getCipherSuite();
-            OutputStream out = socket.getOutputStream();
-            out.write(rawRequest.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            byte[] all = readAll(socket.getInputStream());
-            return Response.parse(all, leaf, protocol, suite);
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
         }
+    }
+
+    /** The response on a connection {@link #connect} opened, read to its end. */
+    static Response read(SSLSocket socket) throws IOException {
+        X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        byte[] all = readAll(socket.getInputStream());
+        return Response.parse(all, leaf, socket.getSession().getProtocol(), socket.getSession().getCipherSuite());
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
