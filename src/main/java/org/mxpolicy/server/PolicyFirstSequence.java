@@ -36,11 +36,12 @@ final class PolicyFirstSequence extends Handler.Sequence {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (policyFile.handle(request, response, callback)) {
+        Callback answered = HttpsConnectionFactory.restartingDeadline(request, callback);
+        if (policyFile.handle(request, response, answered)) {
             return true;
         }
         Executor pool = getServer().getThreadPool();
-        pool.execute(() -> handleRest(request, response, callback));
+        pool.execute(() -> handleRest(request, response, answered));
         return true;
     }
 

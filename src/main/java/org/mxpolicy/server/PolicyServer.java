@@ -278,7 +278,7 @@ public final class PolicyServer implements AutoCloseable {
         http.addCustomizer(secure);
         ServerConnector connector = new ServerConnector(server, ACCEPTORS, selectors(limits),
                 new SslConnectionFactory(tls, "http/1.1"),
-                new PooledHandshakeHttpConnectionFactory(http));
+                new HttpsConnectionFactory(http, limits.requestTimeout()));
         bind(connector, listen, limits);
         return connector;
     }

@@ -1,0 +1,140 @@
+package org.mxpolicy.server;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * The HTTP/1.1 connections of the HTTPS listener: the TLS handshake read on a pool thread and the
+ * requests after it on the selector thread, and a deadline for every request.
+ *
+ * <p><b>Handshakes on the pool.</b> {@link PolicyFirstSequence} lets the selector thread that
+ * decrypts a request answer it, which for a keep-alive request saves a hand-off to another
+ * thread. A TLS handshake is different: a millisecond of key exchange and signing on the selector
+ * thread would hold up every other connection of that selector (measured: the 99th percentile
+ * latency of 256 keep-alive connections went from tens to hundreds of milliseconds while wrk
+ * opened them). So until the handshake has succeeded the connection asks to be read from a pool
+ * thread, and the operating system shares the cores between handshakes and requests.
+ *
+ * <p><b>Request deadline.</b> The idle timeout closes a connection on which no bytes move; a
+ * client that sends a byte now and then (slowloris) never trips it and could hold a connection
+ * for hours with 8 KiB of headers. Each connection therefore has to deliver a complete request
+ * (handshake, headers, body) within {@link ServerLimits#requestTimeout()} of being opened or of
+ * its previous answer, or it is closed.
+ */
+final class HttpsConnectionFactory extends HttpConnectionFactory {
+
+    private final Duration requestTimeout;
+
+    HttpsConnectionFactory(HttpConfiguration configuration, Duration requestTimeout) {
+        super(configuration);
+        this.requestTimeout = requestTimeout;
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        HttpConnection connection = new HttpsConnection(getHttpConfiguration(), connector, endPoint, requestTimeout);
+        connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
+        return configure(connection, connector, endPoint);
+    }
+
+    /**
+     * A callback that also restarts the request deadline of the request's connection when the
+     * answer has been sent; the callback itself when the request did not come through this factory.
+     */
+    static Callback restartingDeadline(Request request, Callback callback) {
+        if (request.getConnectionMetaData().getConnection() instanceof HttpsConnection connection) {
+            return Callback.from(callback, connection::startDeadline);
+        }
+        return callback;
+    }
+
+    private static final class HttpsConnection extends HttpConnection {
+        private final Duration requestTimeout;
+        private final Scheduler scheduler;
+        private final AtomicReference<Scheduler.Task> deadline = new AtomicReference<>();
+        private volatile boolean handshaken;
+
+        HttpsConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, Duration requestTimeout) {
+            super(configuration, connector, endPoint);
+            this.requestTimeout = requestTimeout;
+            this.scheduler = connector.getScheduler();
+            if (endPoint instanceof SslConnection.SslEndPoint tls) {
+                tls.getSslConnection().addHandshakeListener(new SslHandshakeListener() {
+                    @Override
+                    public void handshakeSucceeded(Event event) {
+                        handshaken = true;
+                    }
+                });
+            } else {
+                handshaken = true;
+            }
+        }
+
+        @Override
+        public void onOpen() {
+            startDeadline();
+            super.onOpen();
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            Scheduler.Task task = deadline.getAndSet(null);
+            if (task != null) {
+                task.cancel();
+            }
+            super.onClose(cause);
+        }
+
+        @Override
+        public void fillInterested(Callback callback) {
+            super.fillInterested(handshaken ? callback : new Blocking(callback));
+        }
+
+        /** The next request has {@code requestTimeout} from now to arrive. */
+        void startDeadline() {
+            Scheduler.Task next = scheduler.schedule(this::expire, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Scheduler.Task previous = deadline.getAndSet(next);
+            if (previous != null) {
+                previous.cancel();
+            }
+            if (!getEndPoint().isOpen()) {
+                next.cancel();
+            }
+        }
+
+        private void expire() {
+            getEndPoint().close(new TimeoutException("no complete request within " + requestTimeout.toSeconds() + " s"));
+        }
+    }
+
+    /** The same callback, declared blocking, so that the selector hands it to a pool thread. */
+    private record Blocking(Callback callback) implements Callback {
+        @Override
+        public void succeeded() {
+            callback.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            callback.failed(failure);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.BLOCKING;
+        }
+    }
+}
