@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,31 +24,24 @@ class RequestDeadlineTest {
     private static final String PATH = "/.well-known/mta-sts.txt";
     private static final Duration DEADLINE = Duration.ofSeconds(2);
 
-    private static PolicyServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = PolicyServer.start(ExampleHosts.hosts(), new ListenAddress("127.0.0.1", 0),
+    private static PolicyServer start() throws Exception {
+        return PolicyServer.start(ExampleHosts.hosts(), new ListenAddress("127.0.0.1", 0),
                 new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT.withRequestTimeout(DEADLINE), line -> {});
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private static TlsClient client() throws Exception {
-        return new TlsClient(ExampleHosts.clientTrustingTestCa(), server.port());
     }
 
     @Test
     void aClientTricklingItsHeadersIsClosedAtTheDeadlineNotLeftToTheIdleTimeout() throws Exception {
+        try (PolicyServer server = start()) {
+            TlsClient client = new TlsClient(ExampleHosts.clientTrustingTestCa(), server.port());
+            trickle(client);
+        }
+    }
+
+    private static void trickle(TlsClient client) throws Exception {
         String request = "GET " + PATH + " HTTP/1.1\r\nHost: " + COM + "\r\nX-Slow: " + "x".repeat(200) + "\r\n\r\n";
         long started = System.nanoTime();
         boolean closed = false;
-        try (SSLSocket slow = client().connect(COM)) {
+        try (SSLSocket slow = client.connect(COM)) {
             OutputStream out = slow.getOutputStream();
             // A byte every 100 ms: far inside the 10 s idle timeout, never a whole request.
             for (int i = 0; i < request.length() - 2 && !closed; i++) {
@@ -75,12 +66,13 @@ class RequestDeadlineTest {
         assertThat(took).as("closed before the whole request was trickled in (%s)", took)
                 .isLessThan(Duration.ofMillis(100L * (request.length() - 2)));
         // Others are served all along and after.
-        assertThat(client().request("GET", COM, PATH).status()).isEqualTo(200);
+        assertThat(client.request("GET", COM, PATH).status()).isEqualTo(200);
     }
 
     @Test
     void aKeepAliveConnectionWhoseRequestsEachArriveInTimeOutlivesTheDeadline() throws Exception {
-        try (SSLSocket socket = client().connect(COM)) {
+        try (PolicyServer server = start();
+                SSLSocket socket = new TlsClient(ExampleHosts.clientTrustingTestCa(), server.port()).connect(COM)) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             long started = System.nanoTime();
