@@ -3,8 +3,8 @@ package org.mxpolicy.server;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.CyclicTimeout;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
@@ -14,7 +14,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The HTTP/1.1 connections of the HTTPS listener: the TLS handshake read on a pool thread and the
@@ -63,14 +62,19 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
 
     private static final class HttpsConnection extends HttpConnection {
         private final Duration requestTimeout;
-        private final Scheduler scheduler;
-        private final AtomicReference<Scheduler.Task> deadline = new AtomicReference<>();
+        /** Jetty's timer for timeouts moved on every request: rescheduling allocates and locks nothing. */
+        private final CyclicTimeout deadline;
         private volatile boolean handshaken;
 
         HttpsConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, Duration requestTimeout) {
             super(configuration, connector, endPoint);
             this.requestTimeout = requestTimeout;
-            this.scheduler = connector.getScheduler();
+            this.deadline = new CyclicTimeout(connector.getScheduler()) {
+                @Override
+                public void onTimeoutExpired() {
+                    getEndPoint().close(new TimeoutException("no complete request within " + requestTimeout.toSeconds() + " s"));
+                }
+            };
             if (endPoint instanceof SslConnection.SslEndPoint tls) {
                 tls.getSslConnection().addHandshakeListener(new SslHandshakeListener() {
                     @Override
@@ -91,10 +95,7 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
 
         @Override
         public void onClose(Throwable cause) {
-            Scheduler.Task task = deadline.getAndSet(null);
-            if (task != null) {
-                task.cancel();
-            }
+            deadline.destroy();
             super.onClose(cause);
         }
 
@@ -105,18 +106,9 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
 
         /** The next request has {@code requestTimeout} from now to arrive. */
         void startDeadline() {
-            Scheduler.Task next = scheduler.schedule(this::expire, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            Scheduler.Task previous = deadline.getAndSet(next);
-            if (previous != null) {
-                previous.cancel();
+            if (getEndPoint().isOpen()) {
+                deadline.schedule(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
             }
-            if (!getEndPoint().isOpen()) {
-                next.cancel();
-            }
-        }
-
-        private void expire() {
-            getEndPoint().close(new TimeoutException("no complete request within " + requestTimeout.toSeconds() + " s"));
         }
     }
 
