@@ -3,6 +3,7 @@ package org.mxpolicy.server;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.CyclicTimeout;
 import org.eclipse.jetty.io.EndPoint;
@@ -11,7 +12,6 @@ import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.Callback;
 
@@ -31,7 +31,8 @@ import org.eclipse.jetty.util.Callback;
  * client that sends a byte now and then (slowloris) never trips it and could hold a connection
  * for hours with 8 KiB of headers. Each connection therefore has to deliver a complete request
  * (handshake, headers, body) within {@link ServerLimits#requestTimeout()} of being opened or of
- * its previous answer, or it is closed.
+ * its previous answer, or it is closed. (The time the server takes to answer counts too; for
+ * answers of a few hundred bytes that is nothing.)
  */
 final class HttpsConnectionFactory extends HttpConnectionFactory {
 
@@ -47,17 +48,6 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
         HttpConnection connection = new HttpsConnection(getHttpConfiguration(), connector, endPoint, requestTimeout);
         connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
         return configure(connection, connector, endPoint);
-    }
-
-    /**
-     * A callback that also restarts the request deadline of the request's connection when the
-     * answer has been sent; the callback itself when the request did not come through this factory.
-     */
-    static Callback restartingDeadline(Request request, Callback callback) {
-        if (request.getConnectionMetaData().getConnection() instanceof HttpsConnection connection) {
-            return Callback.from(callback, connection::startDeadline);
-        }
-        return callback;
     }
 
     private static final class HttpsConnection extends HttpConnection {
@@ -104,10 +94,39 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
             super.fillInterested(handshaken ? callback : new Blocking(callback));
         }
 
+        @Override
+        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+            return new DeadlineStream(method, uri, version);
+        }
+
         /** The next request has {@code requestTimeout} from now to arrive. */
-        void startDeadline() {
-            if (getEndPoint().isOpen()) {
-                deadline.schedule(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        private void startDeadline() {
+            deadline.schedule(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            // Scheduled first, checked after: a close in between cannot leave a timer behind.
+            if (!getEndPoint().isOpen()) {
+                deadline.destroy();
+            }
+        }
+
+        /**
+         * A request and its answer; when it ends, however it ends (Jetty's own error answers
+         * too), the deadline of the next request starts.
+         */
+        private final class DeadlineStream extends HttpStreamOverHTTP1 {
+            DeadlineStream(String method, String uri, HttpVersion version) {
+                super(method, uri, version);
+            }
+
+            @Override
+            public void succeeded() {
+                super.succeeded();
+                startDeadline();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                super.failed(failure);
+                startDeadline();
             }
         }
     }

@@ -36,12 +36,11 @@ final class PolicyFirstSequence extends Handler.Sequence {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        Callback answered = HttpsConnectionFactory.restartingDeadline(request, callback);
-        if (policyFile.handle(request, response, answered)) {
+        if (policyFile.handle(request, response, callback)) {
             return true;
         }
         Executor pool = getServer().getThreadPool();
-        pool.execute(() -> handleRest(request, response, answered));
+        pool.execute(() -> handleRest(request, response, callback));
         return true;
     }
 
