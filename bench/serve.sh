@@ -184,7 +184,7 @@ measure() {
         /Non-2xx or 3xx responses:/ { n = $NF } END { s = (e == "" ? "" : e); if (n != "") s = s (s == "" ? "" : "; ") n " non-2xx"; print (s == "" ? "none" : s) }' "$out")
 }
 
-echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $(java -version 2>&1 | head -1), ${THREADS} wrk threads, $(nproc) CPU cores"
+echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1), ${THREADS} wrk threads, $(nproc) CPU cores"
 
 # tls_of PORT: the negotiated protocol and suite.
 tls_of() {
