@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.server.RequestLog;
 
 /**
@@ -14,11 +15,19 @@ import org.eclipse.jetty.server.RequestLog;
  * bounded queue: writing and flushing a shared stream from every request thread serialised the
  * whole server on that stream's lock. When the queue is full (the disk or the journal cannot keep
  * up), lines are dropped and counted rather than slowing down the service; the count is logged.
+ *
+ * <p>The writer is never woken by a request: it takes what has queued up, writes it with one
+ * write, and pauses for {@link #PAUSE_NANOS} when it has emptied the queue. A writer waiting on
+ * the queue instead was woken by nearly every line (a thread switch per request, about a fifth of
+ * the server's CPU time at 50,000 requests/s, bench/serve.sh); pausing, it writes a thousand lines
+ * at a time and a line reaches the log within a few tens of milliseconds.
  */
 public final class AccessLog implements RequestLog.Writer, AutoCloseable {
 
     static final int QUEUE_LINES = 65_536;
     private static final int BATCH = 1024;
+    /** How long the writer waits after emptying the queue: 20 ms, far inside the queue's capacity. */
+    static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_LINES);
     private final AtomicLong dropped = new AtomicLong();
@@ -35,6 +44,7 @@ public final class AccessLog implements RequestLog.Writer, AutoCloseable {
 
     @Override
     public void write(String line) {
+        // The writer does not wait on the queue, so an offer signals nobody.
         if (!queue.offer(line)) {
             dropped.incrementAndGet();
         }
@@ -51,38 +61,40 @@ public final class AccessLog implements RequestLog.Writer, AutoCloseable {
         StringBuilder text = new StringBuilder(BATCH * 160);
         String newline = System.lineSeparator();
         long reported = 0;
-        while (open || !queue.isEmpty()) {
-            try {
-                String first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
-                for (String line : batch) {
-                    text.append(line).append(newline);
-                }
-                batch.clear();
+        while (true) {
+            // Read before draining: lines queued before close() are all written.
+            boolean closing = !open;
+            queue.drainTo(batch, BATCH);
+            for (String line : batch) {
+                text.append(line).append(newline);
+            }
+            int taken = batch.size();
+            batch.clear();
+            if (taken > 0) {
                 out.write(text.toString());
                 text.setLength(0);
-                long lost = dropped.get();
-                if (lost > reported) {
-                    out.println("mxpolicy: access log: " + (lost - reported) + " line(s) dropped, the log could not keep up");
-                    reported = lost;
-                }
-                out.flush();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            }
+            long lost = dropped.get();
+            if (lost > reported) {
+                out.println("mxpolicy: access log: " + (lost - reported) + " line(s) dropped, the log could not keep up");
+                reported = lost;
+            }
+            if (taken == BATCH) {
+                continue;
+            }
+            out.flush();
+            if (closing || Thread.currentThread().isInterrupted()) {
                 return;
             }
+            LockSupport.parkNanos(this, PAUSE_NANOS);
         }
-        out.flush();
     }
 
     /** Writes what is queued, then stops the writer thread. */
     @Override
     public void close() {
         open = false;
+        LockSupport.unpark(writer);
         try {
             writer.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

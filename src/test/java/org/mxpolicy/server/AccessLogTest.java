@@ -39,4 +39,50 @@ class AccessLogTest {
                     java.util.stream.IntStream.range(0, 1000).mapToObj(i -> prefix + "request " + i).toList());
         }
     }
+
+    @Test
+    void aLineReachesTheLogSoonWithoutWaitingForMoreLines() throws Exception {
+        StringWriter text = new StringWriter();
+        try (AccessLog log = new AccessLog(new PrintWriter(text))) {
+            Thread.sleep(50); // the writer has found the queue empty and pauses
+            log.write("one request");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!text.toString().contains("one request") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(text.toString()).as("written and flushed while the log stays open").isEqualTo(
+                    "one request" + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void linesBeyondTheQueueAreDroppedAndCounted() throws Exception {
+        StringWriter text = new StringWriter();
+        // A writer that blocks until released: the queue fills up behind it.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        PrintWriter stalled = new PrintWriter(text) {
+            @Override
+            public void write(String s) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.write(s);
+            }
+        };
+        long dropped;
+        try (AccessLog log = new AccessLog(stalled)) {
+            log.write("first");
+            Thread.sleep(100); // taken by the writer, which now blocks writing it
+            for (int i = 0; i < AccessLog.QUEUE_LINES + 10; i++) {
+                log.write("line " + i);
+            }
+            dropped = log.dropped();
+            release.countDown();
+        }
+        assertThat(dropped).isBetween(10L, 11L);
+        assertThat(text.toString()).contains("line(s) dropped, the log could not keep up")
+                .contains("line " + (AccessLog.QUEUE_LINES - 2));
+    }
 }
