@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.conscrypt.Conscrypt;
 import org.eclipse.jetty.util.ssl.SniX509ExtendedKeyManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.ssl.X509;
@@ -151,6 +153,20 @@ public final class ServerTls {
         @Override
         protected SSLContext getSSLContextInstance() throws NoSuchAlgorithmException {
             return SSLContext.getInstance(getProtocol(), provider);
+        }
+
+        /**
+         * Conscrypt sends TLS session tickets only when asked, engine by engine; without them
+         * every returning client makes a full handshake (certificate and signature), where JSSE
+         * and nginx let it resume (RFC 8446 section 2.2). BoringSSL makes and rotates the ticket
+         * keys itself.
+         */
+        @Override
+        public void customize(SSLEngine engine) {
+            super.customize(engine);
+            if (Conscrypt.isConscrypt(engine)) {
+                Conscrypt.setUseSessionTickets(engine, true);
+            }
         }
     }
 

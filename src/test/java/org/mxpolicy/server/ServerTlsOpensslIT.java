@@ -2,11 +2,16 @@ package org.mxpolicy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.mxpolicy.testing.ExternalTool;
 
 /**
@@ -69,6 +74,38 @@ class ServerTlsOpensslIT {
             ExternalTool.Result result = handshake(HOST, "-tls1_2", "-cipher", ciphers);
             assertThat(result.exitCode()).as(ciphers + ": " + result.stderr()).isNotZero();
         }
+    }
+
+    /**
+     * A returning client resumes its TLS 1.3 session from the server's ticket (RFC 8446 section
+     * 2.2) on both engines: a resumption skips the certificate and its signature, so a sender that
+     * fetches the policy again pays about a third of a full handshake. Conscrypt sends no ticket
+     * unless asked to ({@link ServerTls}).
+     */
+    @ParameterizedTest
+    @MethodSource("org.mxpolicy.server.TlsEnginesTest#engines")
+    void bothEnginesLetAReturningClientResumeItsSession(TlsEngine engine, @TempDir Path dir) throws Exception {
+        try (PolicyServer own = PolicyServer.start(ServedHosts.of(ExampleHosts.hosts()), new ListenAddress("127.0.0.1", 0),
+                new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> { }, engine)) {
+            Path session = dir.resolve("session.pem");
+            byte[] request = ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            ExternalTool openssl = ExternalTool.require("openssl");
+            List<String> connect = List.of("s_client", "-connect", "127.0.0.1:" + own.port(), "-servername", HOST,
+                    "-CAfile", ExampleHosts.ROOT_CA.toString(), "-verify_return_error", "-tls1_3", "-ign_eof");
+            ExternalTool.Result first = openssl.run(request, concat(connect, "-sess_out", session.toString()));
+            assertThat(first.stdout()).as(first.stderr()).contains("New, TLSv1.3").contains("HTTP/1.1 200");
+            assertThat(session).as("the client kept the server's session ticket").isNotEmptyFile();
+            ExternalTool.Result second = openssl.run(request, concat(connect, "-sess_in", session.toString()));
+            assertThat(second.stdout()).as(engine.describe() + ": " + second.stderr())
+                    .contains("Reused, TLSv1.3").contains("HTTP/1.1 200");
+        }
+    }
+
+    private static String[] concat(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     @Test
