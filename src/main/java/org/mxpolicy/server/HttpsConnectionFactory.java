@@ -3,6 +3,9 @@ package org.mxpolicy.server;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLSession;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.CyclicTimeout;
@@ -16,16 +19,21 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The HTTP/1.1 connections of the HTTPS listener: the TLS handshake read on a pool thread and the
- * requests after it on the selector thread, and a deadline for every request.
+ * The HTTP/1.1 connections of the HTTPS listener: the costly part of the TLS handshake read on a
+ * pool thread and everything after it on the selector thread, and a deadline for every request.
  *
  * <p><b>Handshakes on the pool.</b> {@link PolicyFirstSequence} lets the selector thread that
  * decrypts a request answer it, which for a keep-alive request saves a hand-off to another
  * thread. A TLS handshake is different: a millisecond of key exchange and signing on the selector
  * thread would hold up every other connection of that selector (measured: the 99th percentile
  * latency of 256 keep-alive connections went from tens to hundreds of milliseconds while wrk
- * opened them). So until the handshake has succeeded the connection asks to be read from a pool
- * thread, and the operating system shares the cores between handshakes and requests.
+ * opened them). So while the handshake's key exchange or signature is ahead the connection asks to
+ * be read from a pool thread, and the operating system shares the cores between handshakes and
+ * requests. On TLS 1.3 that is only the ClientHello: the client's Finished, which usually comes
+ * with the first request, is read on the selector thread; a second hand-off to the pool per
+ * connection cost about a sixth of the CPU time of a connection that makes one request
+ * (bench/serve.sh). On TLS 1.2 the server still has the client's key share to process, and the
+ * whole handshake is read on the pool.
  *
  * <p><b>Request deadline.</b> The idle timeout closes a connection on which no bytes move; a
  * client that sends a byte now and then (slowloris) never trips it and could hold a connection
@@ -55,6 +63,8 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
         /** Jetty's timer for timeouts moved on every request: rescheduling allocates and locks nothing. */
         private final CyclicTimeout deadline;
         private volatile boolean handshaken;
+        /** The TLS engine of the connection, null without TLS. */
+        private final SSLEngine engine;
 
         HttpsConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, Duration requestTimeout) {
             super(configuration, connector, endPoint);
@@ -65,6 +75,7 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
                     getEndPoint().close(new TimeoutException("no complete request within " + requestTimeout.toSeconds() + " s"));
                 }
             };
+            this.engine = endPoint instanceof SslConnection.SslEndPoint tls ? tls.getSslConnection().getSSLEngine() : null;
             if (endPoint instanceof SslConnection.SslEndPoint tls) {
                 tls.getSslConnection().addHandshakeListener(new SslHandshakeListener() {
                     @Override
@@ -91,7 +102,12 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
 
         @Override
         public void fillInterested(Callback callback) {
-            super.fillInterested(handshaken ? callback : new Blocking(callback));
+            super.fillInterested(handshaken ? callback : new HandshakeCallback(callback, this));
+        }
+
+        /** Whether what the connection reads next may still cost the server a key exchange or a signature. */
+        boolean handshakeWorkAhead() {
+            return !handshaken && (engine == null || !serverFlightSent(engine));
         }
 
         @Override
@@ -131,8 +147,28 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
         }
     }
 
-    /** The same callback, declared blocking, so that the selector hands it to a pool thread. */
-    private record Blocking(Callback callback) implements Callback {
+    /**
+     * Whether the server's part of a TLS 1.3 handshake is done: it has answered the ClientHello
+     * (key exchange and, unless the session is resumed, certificate and signature) and waits for
+     * the client's Finished, which costs a MAC to check. On TLS 1.2 the server still has the
+     * client's key share to process after its first flight, so this stays false until the
+     * handshake has succeeded. (After a HelloRetryRequest the second ClientHello is answered on
+     * the selector thread; few clients cause one, and it costs one key exchange there.)
+     */
+    static boolean serverFlightSent(SSLEngine engine) {
+        if (engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
+            return false;
+        }
+        SSLSession session = engine.getHandshakeSession();
+        return session != null && "TLSv1.3".equals(session.getProtocol());
+    }
+
+    /**
+     * The callback, declared blocking while the handshake's costly part is ahead, so that the
+     * selector hands it to a pool thread; after that, non-blocking, so that the selector thread
+     * reads the client's Finished and the request itself.
+     */
+    private record HandshakeCallback(Callback callback, HttpsConnection connection) implements Callback {
         @Override
         public void succeeded() {
             callback.succeeded();
@@ -145,7 +181,7 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
 
         @Override
         public InvocationType getInvocationType() {
-            return InvocationType.BLOCKING;
+            return connection.handshakeWorkAhead() ? InvocationType.BLOCKING : InvocationType.NON_BLOCKING;
         }
     }
 }
