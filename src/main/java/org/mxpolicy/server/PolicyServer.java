@@ -277,7 +277,7 @@ public final class PolicyServer implements AutoCloseable {
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
         ServerConnector connector = new ServerConnector(server, ACCEPTORS, selectors(limits),
-                new SslConnectionFactory(tls, "http/1.1"),
+                new CoalescingSslConnectionFactory(tls, "http/1.1"),
                 new HttpsConnectionFactory(http, limits.requestTimeout()));
         bind(connector, listen, limits);
         return connector;
