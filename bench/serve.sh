@@ -4,6 +4,7 @@
 #
 #   bench/serve.sh                      # 20 s per run after a warm-up, both TLS engines
 #   DURATION=10 bench/serve.sh          # shorter runs
+#   HANDSHAKE_WARMUP=5 bench/serve.sh   # shorter warm-up with handshakes (default 45 s)
 #   ENGINES=conscrypt bench/serve.sh    # only `mxpolicy serve --tls-engine conscrypt`
 #   JAVA_OPTS="-XX:-UseSerialGC -XX:+UseParallelGC" bench/serve.sh   # JVM flags for mxpolicy serve
 #   KEEP=1 bench/serve.sh               # keep the work directory (configs, logs, wrk outputs)
@@ -15,6 +16,7 @@ set -euo pipefail
 
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-15}
+HANDSHAKE_WARMUP=${HANDSHAKE_WARMUP:-45}
 THREADS=${THREADS:-2}
 KEEP=${KEEP:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
@@ -33,6 +35,7 @@ die() { echo "serve.sh: $*" >&2; exit 2; }
 
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive number of seconds, not '$DURATION'"
 [[ $WARMUP =~ ^[1-9][0-9]*$ ]] || die "WARMUP must be a positive number of seconds, not '$WARMUP'"
+[[ $HANDSHAKE_WARMUP =~ ^[1-9][0-9]*$ ]] || die "HANDSHAKE_WARMUP must be a positive number of seconds, not '$HANDSHAKE_WARMUP'"
 read -r -a engines <<< "$ENGINES"
 (( ${#engines[@]} > 0 )) || die "ENGINES must name at least one TLS engine (jsse, conscrypt)"
 for engine in "${engines[@]}"; do
@@ -118,7 +121,7 @@ await_policy() {
 
 # ---- runs -----------------------------------------------------------------------------------
 
-declare -A rps p99 errors cpu_us
+declare -A rps p99 errors cpu_us sys_us
 runs=("keepalive-64" "keepalive-256" "handshake-64")
 describe() {
     case $1 in
@@ -139,21 +142,25 @@ to_ms() {
     }'
 }
 
-# warm_up SERVER PORT: keep-alive for WARMUP s, then 5 s with a handshake per request.
+# warm_up SERVER PORT: keep-alive for WARMUP s, then HANDSHAKE_WARMUP s with a handshake per
+# request: the JIT goes on compiling the handshake's code paths for about 45 s of handshakes (C2's
+# CPU time, 2 cores: 4.5 s in the first 15 s of handshakes, 2.8 s in the next 15, 0.2 s after).
 warm_up() {
     local u
     u=$(url "$2")
-    echo "  $1: warm-up ${WARMUP}s ..."
+    echo "  $1: warm-up ${WARMUP}s keep-alive, ${HANDSHAKE_WARMUP}s new handshakes ..."
     in_ns wrk -t"$THREADS" -c64 -d"${WARMUP}s" "$u" > /dev/null
-    in_ns wrk -t"$THREADS" -c64 -d5s -H 'Connection: close' "$u" > /dev/null
+    in_ns wrk -t"$THREADS" -c64 -d"${HANDSHAKE_WARMUP}s" -H 'Connection: close' "$u" > /dev/null
 }
 
-# cpu_ticks PID: CPU time (user + system, in clock ticks) of the process and its children
-# (nginx's workers); a JVM's threads are counted in its process.
+# cpu_ticks PID [FIELDS]: CPU time in clock ticks of the process and its children (nginx's
+# workers; a JVM's threads are counted in its process): user + system, or only system with
+# FIELDS=system.
 cpu_ticks() {
-    local pid total=0 ticks
+    local pid total=0 ticks fields='$12 + $13'
+    [[ ${2:-} == system ]] && fields='$13'
     for pid in "$1" $(pgrep -P "$1" || true); do
-        ticks=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || ticks=0
+        ticks=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk "{ print $fields }") || ticks=0
         total=$((total + ${ticks:-0}))
     done
     echo "$total"
@@ -162,9 +169,10 @@ clock_ticks=$(getconf CLK_TCK)
 
 # measure SERVER PORT RUN: one measured run.
 measure() {
-    local server=$1 u run=$3 out conns before requests
+    local server=$1 u run=$3 out conns before before_sys requests
     u=$(url "$2")
     before=$(cpu_ticks "${pid_of[$server]}")
+    before_sys=$(cpu_ticks "${pid_of[$server]}" system)
     out=$work/wrk.$server.$run.txt
     conns=${run##*-}
     echo "  $server: $(describe "$run"), ${DURATION}s ..."
@@ -178,6 +186,9 @@ measure() {
     # machine changes much less than the request rate.
     requests=$(awk '/requests in/ { print $1 }' "$out")
     cpu_us[$server.$run]=$(awk -v t="$(( $(cpu_ticks "${pid_of[$server]}") - before ))" -v hz="$clock_ticks" -v n="$requests" \
+        'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+    # The kernel's part (TCP, the log file): about the same work for every server.
+    sys_us[$server.$run]=$(awk -v t="$(( $(cpu_ticks "${pid_of[$server]}" system) - before_sys ))" -v hz="$clock_ticks" -v n="$requests" \
         'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')
     p99[$server.$run]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
     errors[$server.$run]=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); e = $0 }
@@ -236,6 +247,16 @@ for engine in "${engines[@]}"; do
     access_lines[$server]=$(grep -c '"GET /.well-known/mta-sts.txt' "$work/$server.log" || true)
 done
 
+# The server side of a connection done by the TLS engine alone, in memory (no network, Jetty or
+# HTTP): what is left of mxpolicy's CPU time per connection without it is Jetty, HTTP, the log and
+# the kernel. The servers are idle by now.
+declare -A floor_us
+for engine in "${engines[@]}"; do
+    echo "  TLS engine alone ($engine): bench/TlsHandshakeFloor.java ..."
+    floor_us[$engine]=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -cp target/mxpolicy.jar \
+        bench/TlsHandshakeFloor.java "$engine" resumed 2>/dev/null | awk '/^floor/ { print $4 }')
+done
+
 # ---- report ---------------------------------------------------------------------------------
 
 ratio() { awk -v m="${rps[$1.$2]:-0}" -v n="${rps[nginx.$2]:-0}" 'BEGIN { printf "%.2f", (n > 0 ? m / n : 0) }'; }
@@ -251,6 +272,14 @@ for run in "${runs[@]}"; do
         printf '%-42s %-18s %9s %7s %8s ms %13s  %s\n' "" "$server" "${rps[$server.$run]:-0}" "$(ratio "$server" "$run")" \
             "${p99[$server.$run]}" "${cpu_us[$server.$run]}" "${errors[$server.$run]}"
     done
+done
+echo
+echo "CPU time of a new connection (handshake run), the kernel's part, and the TLS engine's alone:"
+printf '  %-20s %5s us, system %4s us\n' nginx "${cpu_us[nginx.handshake-64]}" "${sys_us[nginx.handshake-64]}"
+for engine in "${engines[@]}"; do
+    server=mxpolicy-$engine
+    printf '  %-20s %5s us, system %4s us; the TLS engine alone %s us (resumed TLS 1.3, in memory)\n' "$server" \
+        "${cpu_us[$server.handshake-64]}" "${sys_us[$server.handshake-64]}" "${floor_us[$engine]:--}"
 done
 for engine in "${engines[@]}"; do
     echo "mxpolicy-$engine: peak RSS ${peak_mib[mxpolicy-$engine]} MiB; ${access_lines[mxpolicy-$engine]} access log lines"
