@@ -253,8 +253,9 @@ done
 declare -A floor_us
 for engine in "${engines[@]}"; do
     echo "  TLS engine alone ($engine): bench/TlsHandshakeFloor.java ..."
+    # A failure here leaves "-" in the report (and the reason in the work directory), not no report.
     floor_us[$engine]=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -cp target/mxpolicy.jar \
-        bench/TlsHandshakeFloor.java "$engine" resumed 2>/dev/null | awk '/^floor/ { print $4 }')
+        bench/TlsHandshakeFloor.java "$engine" resumed 2>"$work/floor.$engine.log" | awk '/^floor/ { print $4 }' || true)
 done
 
 # ---- report ---------------------------------------------------------------------------------

@@ -15,13 +15,19 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 /**
  * Jetty's TLS connections, writing the records that go out together with one system call.
  *
- * <p>An {@link SSLEngine} gives one record per {@code wrap}, and Jetty's {@link SslConnection}
+ * <p>JSSE's {@link SSLEngine} gives one record per {@code wrap}, and Jetty's {@link SslConnection}
  * writes each to the socket before asking for the next. A TLS 1.3 server's answer to a
  * ClientHello is three records (ServerHello, ChangeCipherSpec, the encrypted rest): three writes,
  * where nginx makes one. Here the records of a flight are wrapped into the same buffer and
  * written at once. (A session ticket with application data behind it is joined the same way;
  * in this server the ticket still goes out alone, as Jetty sends it as soon as it has read the
- * client's Finished, before the request is answered.)
+ * client's Finished, before the request is answered. Conscrypt's {@code wrap} already gives all
+ * it has at once; nothing changes for it.)
+ *
+ * <p>JSSE wraps a record only into a buffer with room for a whole packet
+ * ({@code getPacketBufferSize()}, 16,709 bytes); Jetty's buffer pool hands out 20,480 bytes for
+ * that, which leaves room for the few hundred bytes of a flight before it. In a buffer without
+ * that room the flight goes out in several writes, as it did before.
  */
 final class CoalescingSslConnectionFactory extends SslConnectionFactory {
 

@@ -63,8 +63,8 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
         /** Jetty's timer for timeouts moved on every request: rescheduling allocates and locks nothing. */
         private final CyclicTimeout deadline;
         private volatile boolean handshaken;
-        /** The TLS engine of the connection, null without TLS. */
-        private final SSLEngine engine;
+        /** The TLS connection under this one, null without TLS. */
+        private final SslConnection tls;
 
         HttpsConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, Duration requestTimeout) {
             super(configuration, connector, endPoint);
@@ -75,7 +75,7 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
                     getEndPoint().close(new TimeoutException("no complete request within " + requestTimeout.toSeconds() + " s"));
                 }
             };
-            this.engine = endPoint instanceof SslConnection.SslEndPoint tls ? tls.getSslConnection().getSSLEngine() : null;
+            this.tls = endPoint instanceof SslConnection.SslEndPoint tlsEndPoint ? tlsEndPoint.getSslConnection() : null;
             if (endPoint instanceof SslConnection.SslEndPoint tls) {
                 tls.getSslConnection().addHandshakeListener(new SslHandshakeListener() {
                     @Override
@@ -107,7 +107,7 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
 
         /** Whether what the connection reads next may still cost the server a key exchange or a signature. */
         boolean handshakeWorkAhead() {
-            return !handshaken && (engine == null || !serverFlightSent(engine));
+            return !handshaken && (tls == null || !serverFlightSent(tls.getSSLEngine(), tls.getBytesOut()));
         }
 
         @Override
@@ -148,15 +148,26 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
     }
 
     /**
+     * Fewer bytes than any server answer to a TLS 1.3 ClientHello (ServerHello, ChangeCipherSpec,
+     * encrypted extensions and Finished: at least about 200), more than a HelloRetryRequest with
+     * its ChangeCipherSpec (about 100).
+     */
+    static final long MIN_FLIGHT_BYTES = 160;
+
+    /**
      * Whether the server's part of a TLS 1.3 handshake is done: it has answered the ClientHello
      * (key exchange and, unless the session is resumed, certificate and signature) and waits for
      * the client's Finished, which costs a MAC to check. On TLS 1.2 the server still has the
      * client's key share to process after its first flight, so this stays false until the
-     * handshake has succeeded. (After a HelloRetryRequest the second ClientHello is answered on
-     * the selector thread; few clients cause one, and it costs one key exchange there.)
+     * handshake has succeeded. After a HelloRetryRequest it stays false too: the second
+     * ClientHello is still to be answered. JSSE has no handshake session then, Conscrypt does;
+     * the bytes sent tell the two apart, and are checked first, because Conscrypt remembers the
+     * protocol it reports the first time it is asked, even before the version is agreed.
+     *
+     * @param bytesOut what the connection has written so far
      */
-    static boolean serverFlightSent(SSLEngine engine) {
-        if (engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
+    static boolean serverFlightSent(SSLEngine engine, long bytesOut) {
+        if (bytesOut < MIN_FLIGHT_BYTES || engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
             return false;
         }
         SSLSession session = engine.getHandshakeSession();
@@ -181,7 +192,7 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
 
         @Override
         public InvocationType getInvocationType() {
-            return connection.handshakeWorkAhead() ? InvocationType.BLOCKING : InvocationType.NON_BLOCKING;
+            return connection.handshakeWorkAhead() ? InvocationType.BLOCKING : callback.getInvocationType();
         }
     }
 }

@@ -43,7 +43,8 @@ class AccessLogTest {
     @Test
     void aLineReachesTheLogSoonWithoutWaitingForMoreLines() throws Exception {
         StringWriter text = new StringWriter();
-        try (AccessLog log = new AccessLog(new PrintWriter(text))) {
+        // Buffered: the line shows only once the writer has flushed it.
+        try (AccessLog log = new AccessLog(new PrintWriter(new java.io.BufferedWriter(text)))) {
             Thread.sleep(50); // the writer has found the queue empty and pauses
             log.write("one request");
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -59,11 +60,13 @@ class AccessLogTest {
     void linesBeyondTheQueueAreDroppedAndCounted() throws Exception {
         StringWriter text = new StringWriter();
         // A writer that blocks until released: the queue fills up behind it.
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         PrintWriter stalled = new PrintWriter(text) {
             @Override
             public void write(String s) {
                 try {
+                    writing.countDown();
                     release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -74,15 +77,15 @@ class AccessLogTest {
         long dropped;
         try (AccessLog log = new AccessLog(stalled)) {
             log.write("first");
-            Thread.sleep(100); // taken by the writer, which now blocks writing it
+            writing.await(); // taken by the writer, which now blocks writing it
             for (int i = 0; i < AccessLog.QUEUE_LINES + 10; i++) {
                 log.write("line " + i);
             }
             dropped = log.dropped();
             release.countDown();
         }
-        assertThat(dropped).isBetween(10L, 11L);
+        assertThat(dropped).isEqualTo(10L);
         assertThat(text.toString()).contains("line(s) dropped, the log could not keep up")
-                .contains("line " + (AccessLog.QUEUE_LINES - 2));
+                .contains("line " + (AccessLog.QUEUE_LINES - 1)).doesNotContain("line " + AccessLog.QUEUE_LINES);
     }
 }

@@ -39,6 +39,29 @@ class CoalescingSslConnectionFactoryTest {
     }
 
     @Test
+    void inABufferWithRoomForOnePacketOnlyTheFlightGoesOutInSeveralWrapsAndNothingIsLost() throws Exception {
+        try (EnginePair pair = EnginePair.start(TlsEngine.JSSE, "TLSv1.3")) {
+            pair.serverReads();
+            int packet = pair.server().getSession().getPacketBufferSize();
+            ByteBuffer all = ByteBuffer.allocate(1 << 16);
+            int calls = 0;
+            while (pair.server().getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                ByteBuffer records = ByteBuffer.allocate(packet);
+                SSLEngineResult result = CoalescingSslConnectionFactory.wrapTogether(pair.server(), new ByteBuffer[0], records);
+                assertThat(result.getStatus()).isEqualTo(SSLEngineResult.Status.OK);
+                assertThat(result.bytesProduced()).isEqualTo(records.position()).isPositive();
+                all.put(records.flip());
+                calls++;
+            }
+            assertThat(calls).as("no room for a second record after the first").isGreaterThan(1);
+            pair.clientReads(all.flip());
+            pair.serverReads();
+            assertThat(pair.server().getHandshakeStatus()).as("the client got the whole flight and answered it")
+                    .isEqualTo(HandshakeStatus.NEED_WRAP);
+        }
+    }
+
+    @Test
     void aSessionTicketAndTheFirstAnswerAreWrappedInOneCallAndTheHandshakeReportedFinished() throws Exception {
         try (EnginePair pair = EnginePair.start(TlsEngine.JSSE, "TLSv1.3")) {
             pair.serverReads();

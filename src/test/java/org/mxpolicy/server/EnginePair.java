@@ -23,6 +23,8 @@ final class EnginePair implements AutoCloseable {
     private final SSLEngine server;
     /** Records the client has sent and the server not yet read. */
     private final ByteBuffer toServer = ByteBuffer.allocate(1 << 16);
+    /** Bytes of records the server has wrapped so far. */
+    private long serverBytesOut;
 
     private EnginePair(SslContextFactory.Server factory, SSLEngine client, SSLEngine server) {
         this.factory = factory;
@@ -57,6 +59,11 @@ final class EnginePair implements AutoCloseable {
         return server;
     }
 
+    /** What the server has sent so far, as Jetty's {@code SslConnection.getBytesOut()} counts it. */
+    long serverBytesOut() {
+        return serverBytesOut;
+    }
+
     /** The server reads what the client has sent, as far as it can before it has to send. */
     void serverReads() throws Exception {
         toServer.flip();
@@ -69,7 +76,7 @@ final class EnginePair implements AutoCloseable {
         ByteBuffer records = ByteBuffer.allocate(1 << 16);
         ByteBuffer nothing = ByteBuffer.allocate(0);
         while (server.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-            server.wrap(nothing, records);
+            serverBytesOut += server.wrap(nothing, records).bytesProduced();
             runTasks(server);
         }
         return records.flip();

@@ -18,16 +18,20 @@ class HandshakeHandOffTest {
     @MethodSource("org.mxpolicy.server.TlsEnginesTest#engines")
     void onTls13TheSelectorTakesOverOnceTheServerHasAnsweredTheClientHello(TlsEngine engine) throws Exception {
         try (EnginePair pair = EnginePair.start(engine, "TLSv1.3")) {
-            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server())).as("before the ClientHello").isFalse();
+            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server(), pair.serverBytesOut())).as("before the ClientHello").isFalse();
 
             pair.serverReads();
-            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server())).as("ClientHello read, answer not yet made").isFalse();
+            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server(), pair.serverBytesOut())).as("ClientHello read, answer not yet made").isFalse();
             pair.clientReads(pair.serverWraps());
             assertThat(pair.server().getHandshakeStatus()).isEqualTo(HandshakeStatus.NEED_UNWRAP);
-            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server())).as("answer made, client's Finished ahead").isTrue();
+            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server(), pair.serverBytesOut())).as("answer made, client's Finished ahead").isTrue();
+            assertThat(pair.serverBytesOut()).isGreaterThan(HttpsConnectionFactory.MIN_FLIGHT_BYTES);
+            // The same state after no more than a HelloRetryRequest (and its ChangeCipherSpec) had
+            // gone out would mean a second ClientHello ahead, with the key exchange and signature.
+            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server(), 100)).as("a HelloRetryRequest's size").isFalse();
 
             pair.serverReads();
-            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server())).as("Finished read, session ticket to send").isFalse();
+            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server(), pair.serverBytesOut())).as("Finished read, session ticket to send").isFalse();
         }
     }
 
@@ -39,7 +43,7 @@ class HandshakeHandOffTest {
             pair.clientReads(pair.serverWraps());
             assertThat(pair.server().getHandshakeStatus()).as("waiting for the client's key exchange")
                     .isEqualTo(HandshakeStatus.NEED_UNWRAP);
-            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server())).isFalse();
+            assertThat(HttpsConnectionFactory.serverFlightSent(pair.server(), pair.serverBytesOut())).isFalse();
         }
     }
 }
