@@ -76,8 +76,8 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
                 }
             };
             this.tls = endPoint instanceof SslConnection.SslEndPoint tlsEndPoint ? tlsEndPoint.getSslConnection() : null;
-            if (endPoint instanceof SslConnection.SslEndPoint tls) {
-                tls.getSslConnection().addHandshakeListener(new SslHandshakeListener() {
+            if (tls != null) {
+                tls.addHandshakeListener(new SslHandshakeListener() {
                     @Override
                     public void handshakeSucceeded(Event event) {
                         handshaken = true;
