@@ -8,8 +8,8 @@ import org.conscrypt.Conscrypt;
 /**
  * The TLS implementation of the policy listener: the JDK's own JSSE, or Conscrypt (BoringSSL
  * through JNI). With Conscrypt the key exchange (X25519), the signature and AES-GCM run in native
- * code, as in nginx with OpenSSL; bench/serve.sh measured 6 to 23 % less CPU time per new
- * connection than with JSSE (whose X25519 is Bouncy Castle's, {@link FastX25519}; two runs) and
+ * code, as in nginx with OpenSSL; bench/serve.sh measured 1 to 6 % less CPU time per new
+ * connection than with JSSE (whose X25519 is Bouncy Castle's, {@link FastX25519}; three runs) and
  * about 150 MiB more memory; rates are close (bench/README.md).
  *
  * <p>JSSE is the default because it is the only one of the two that chooses the TLS 1.3 suite in
