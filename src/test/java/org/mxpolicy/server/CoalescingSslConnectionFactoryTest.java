@@ -64,9 +64,7 @@ class CoalescingSslConnectionFactoryTest {
     @Test
     void aSessionTicketAndTheFirstAnswerAreWrappedInOneCallAndTheHandshakeReportedFinished() throws Exception {
         try (EnginePair pair = EnginePair.start(TlsEngine.JSSE, "TLSv1.3")) {
-            pair.serverReads();
-            pair.clientReads(pair.serverWraps());
-            pair.serverReads();
+            pair.untilServerHasReadTheClientsFinished();
             assertThat(pair.server().getHandshakeStatus()).as("a session ticket to send").isEqualTo(HandshakeStatus.NEED_WRAP);
 
             byte[] answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -87,9 +85,7 @@ class CoalescingSslConnectionFactoryTest {
     @Test
     void applicationDataAloneIsOneWrapAsBefore() throws Exception {
         try (EnginePair pair = EnginePair.start(TlsEngine.JSSE, "TLSv1.3")) {
-            pair.serverReads();
-            pair.clientReads(pair.serverWraps());
-            pair.serverReads();
+            pair.untilServerHasReadTheClientsFinished();
             pair.clientReads(pair.serverWraps());
             assertThat(pair.server().getHandshakeStatus()).isEqualTo(HandshakeStatus.NOT_HANDSHAKING);
 

@@ -64,6 +64,16 @@ final class EnginePair implements AutoCloseable {
         return serverBytesOut;
     }
 
+    /**
+     * Drives the handshake until the server has read the client's Finished: the server's next
+     * records are what follows the handshake (a TLS 1.3 session ticket).
+     */
+    void untilServerHasReadTheClientsFinished() throws Exception {
+        serverReads();
+        clientReads(serverWraps());
+        serverReads();
+    }
+
     /** The server reads what the client has sent, as far as it can before it has to send. */
     void serverReads() throws Exception {
         toServer.flip();
