@@ -1,6 +1,7 @@
 package org.mxpolicy.server;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
@@ -19,21 +20,23 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The HTTP/1.1 connections of the HTTPS listener: the costly part of the TLS handshake read on a
- * pool thread and everything after it on the selector thread, and a deadline for every request.
+ * The HTTP/1.1 connections of the HTTPS listener: the costly part of the TLS handshake read by
+ * the {@link HandshakeWorkers} and everything after it on the selector thread, and a deadline for
+ * every request.
  *
- * <p><b>Handshakes on the pool.</b> {@link PolicyFirstSequence} lets the selector thread that
+ * <p><b>Handshakes off the selector.</b> {@link PolicyFirstSequence} lets the selector thread that
  * decrypts a request answer it, which for a keep-alive request saves a hand-off to another
  * thread. A TLS handshake is different: a millisecond of key exchange and signing on the selector
  * thread would hold up every other connection of that selector (measured: the 99th percentile
  * latency of 256 keep-alive connections went from tens to hundreds of milliseconds while wrk
- * opened them). So while the handshake's key exchange or signature is ahead the connection asks to
- * be read from a pool thread, and the operating system shares the cores between handshakes and
+ * opened them). So while the handshake's key exchange or signature is ahead, the selector thread
+ * only queues the connection's read for the handshake workers (one pool thread per core, first
+ * come first served), and the operating system shares the cores between handshakes and
  * requests. On TLS 1.3 that is only the ClientHello: the client's Finished, which usually comes
  * with the first request, is read on the selector thread; a second hand-off to the pool per
  * connection cost about a sixth of the CPU time of a connection that makes one request
  * (bench/serve.sh). On TLS 1.2 the server still has the client's key share to process, and the
- * whole handshake is read on the pool.
+ * whole handshake is read by the handshake workers.
  *
  * <p><b>Request deadline.</b> The idle timeout closes a connection on which no bytes move; a
  * client that sends a byte now and then (slowloris) never trips it and could hold a connection
@@ -45,30 +48,39 @@ import org.eclipse.jetty.util.Callback;
 final class HttpsConnectionFactory extends HttpConnectionFactory {
 
     private final Duration requestTimeout;
+    private final Executor handshakeWorkers;
 
-    HttpsConnectionFactory(HttpConfiguration configuration, Duration requestTimeout) {
+    /**
+     * @param handshakeWorkers where the costly part of handshakes runs ({@link HandshakeWorkers})
+     */
+    HttpsConnectionFactory(HttpConfiguration configuration, Duration requestTimeout, Executor handshakeWorkers) {
         super(configuration);
         this.requestTimeout = requestTimeout;
+        this.handshakeWorkers = handshakeWorkers;
     }
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        HttpConnection connection = new HttpsConnection(getHttpConfiguration(), connector, endPoint, requestTimeout);
+        HttpConnection connection = new HttpsConnection(getHttpConfiguration(), connector, endPoint, requestTimeout,
+                handshakeWorkers);
         connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
         return configure(connection, connector, endPoint);
     }
 
     private static final class HttpsConnection extends HttpConnection {
         private final Duration requestTimeout;
+        private final Executor handshakeWorkers;
         /** Jetty's timer for timeouts moved on every request: rescheduling allocates and locks nothing. */
         private final CyclicTimeout deadline;
         private volatile boolean handshaken;
         /** The TLS connection under this one, null without TLS. */
         private final SslConnection tls;
 
-        HttpsConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, Duration requestTimeout) {
+        HttpsConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, Duration requestTimeout,
+                Executor handshakeWorkers) {
             super(configuration, connector, endPoint);
             this.requestTimeout = requestTimeout;
+            this.handshakeWorkers = handshakeWorkers;
             this.deadline = new CyclicTimeout(connector.getScheduler()) {
                 @Override
                 public void onTimeoutExpired() {
@@ -175,14 +187,18 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
     }
 
     /**
-     * The callback, declared blocking while the handshake's costly part is ahead, so that the
-     * selector hands it to a pool thread; after that, non-blocking, so that the selector thread
-     * reads the client's Finished and the request itself.
+     * The callback, queued for the handshake workers while the handshake's costly part is ahead
+     * (the selector thread only queues it); after that, run as the wrapped callback runs, so
+     * that the selector thread reads the client's Finished and the request itself.
      */
     private record HandshakeCallback(Callback callback, HttpsConnection connection) implements Callback {
         @Override
         public void succeeded() {
-            callback.succeeded();
+            if (connection.handshakeWorkAhead()) {
+                connection.handshakeWorkers.execute(callback::succeeded);
+            } else {
+                callback.succeeded();
+            }
         }
 
         @Override
@@ -192,7 +208,7 @@ final class HttpsConnectionFactory extends HttpConnectionFactory {
 
         @Override
         public InvocationType getInvocationType() {
-            return connection.handshakeWorkAhead() ? InvocationType.BLOCKING : callback.getInvocationType();
+            return connection.handshakeWorkAhead() ? InvocationType.NON_BLOCKING : callback.getInvocationType();
         }
     }
 }

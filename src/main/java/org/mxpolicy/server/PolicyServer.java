@@ -278,7 +278,7 @@ public final class PolicyServer implements AutoCloseable {
         http.addCustomizer(secure);
         ServerConnector connector = new ServerConnector(server, ACCEPTORS, selectors(limits),
                 new CoalescingSslConnectionFactory(tls, "http/1.1"),
-                new HttpsConnectionFactory(http, limits.requestTimeout()));
+                new HttpsConnectionFactory(http, limits.requestTimeout(), HandshakeWorkers.perCore(server.getThreadPool())));
         bind(connector, listen, limits);
         return connector;
     }
