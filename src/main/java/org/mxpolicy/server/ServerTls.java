@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import org.conscrypt.Conscrypt;
 import org.eclipse.jetty.util.ssl.SniX509ExtendedKeyManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -80,9 +81,7 @@ public final class ServerTls {
             // JSSE asks the JCA for X25519, and the JDK's own is the slowest part of a handshake.
             FastX25519.preferForTls();
         }
-        SslContextFactory.Server factory = engine.provider().isPresent()
-                ? new ProviderContextFactory(engine.provider().get())
-                : new SslContextFactory.Server();
+        SslContextFactory.Server factory = new ListenerContextFactory(engine.provider().orElse(null));
         factory.setIncludeProtocols(PROTOCOLS.toArray(String[]::new));
         factory.setIncludeCipherSuites(CIPHER_SUITES.stream().map(s -> "^" + s + "$").toArray(String[]::new));
         factory.setUseCipherSuitesOrder(true);
@@ -139,20 +138,25 @@ public final class ServerTls {
     }
 
     /**
-     * Builds its {@code SSLContext} from a provider instance. Jetty's own {@code setProvider}
-     * takes a name, which works only for providers registered JVM-wide; this keeps the provider
-     * to the policy listener.
+     * Jetty's TLS context factory with what the policy listener needs changed: the
+     * {@code SSLContext} from a provider instance, session tickets on Conscrypt, and no look for
+     * client certificates that are never asked for.
      */
-    private static final class ProviderContextFactory extends SslContextFactory.Server {
+    static final class ListenerContextFactory extends SslContextFactory.Server {
+        /** Null for the JDK's TLS. */
         private final Provider provider;
 
-        ProviderContextFactory(Provider provider) {
+        ListenerContextFactory(Provider provider) {
             this.provider = provider;
         }
 
+        /**
+         * Jetty's own {@code setProvider} takes a name, which works only for providers registered
+         * JVM-wide; this keeps the provider to the policy listener.
+         */
         @Override
         protected SSLContext getSSLContextInstance() throws NoSuchAlgorithmException {
-            return SSLContext.getInstance(getProtocol(), provider);
+            return provider == null ? super.getSSLContextInstance() : SSLContext.getInstance(getProtocol(), provider);
         }
 
         /**
@@ -167,6 +171,17 @@ public final class ServerTls {
             if (Conscrypt.isConscrypt(engine)) {
                 Conscrypt.setUseSessionTickets(engine, true);
             }
+        }
+
+        /**
+         * The client's certificates, for the request's TLS attributes, which Jetty gathers once per
+         * connection. The server asks clients for none, so there are none; asking the session
+         * anyway costs an exception (JSSE's {@code SSLPeerUnverifiedException}) with its stack
+         * trace on every connection.
+         */
+        @Override
+        public X509Certificate[] getX509CertChain(SSLSession session) {
+            return getNeedClientAuth() || getWantClientAuth() ? super.getX509CertChain(session) : null;
         }
     }
 

@@ -34,4 +34,28 @@ class ServerTlsTest {
         assertThat(java.util.Collections.list(factory.getKeyStore().aliases()))
                 .containsExactlyInAnyOrder("mta-sts.example.com", "mta-sts.example.net");
     }
+
+    @Test
+    void looksForClientCertificatesOnlyWhenItAsksForThem() throws Exception {
+        List<String> asked = new java.util.ArrayList<>();
+        javax.net.ssl.SSLSession session = (javax.net.ssl.SSLSession) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.net.ssl.SSLSession.class}, (proxy, method, args) -> {
+                    asked.add(method.getName());
+                    if (method.getName().equals("getPeerCertificates")) {
+                        throw new javax.net.ssl.SSLPeerUnverifiedException("peer not authenticated");
+                    }
+                    return null;
+                });
+        for (TlsEngine engine : List.of(TlsEngine.JSSE, TlsEngine.of(TlsEngine.Choice.CONSCRYPT))) {
+            SslContextFactory.Server factory = ServerTls.forCertificates(
+                    ExampleHosts.hosts().stream().map(PolicyHost::certificate).toList(), engine);
+            assertThat(factory.getX509CertChain(session)).isNull();
+            assertThat(asked).as("the session asked for nothing").isEmpty();
+
+            factory.setWantClientAuth(true);
+            assertThat(factory.getX509CertChain(session)).isNull();
+            assertThat(asked).as("asked, once client certificates are wanted").containsExactly("getPeerCertificates");
+            asked.clear();
+        }
+    }
 }
