@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
  * slowest thousandth of the requests took 96 to 165 ms, against 23 to 37 ms with nginx, which
  * does its handshakes one after another in its workers. With one handshake worker per core,
  * handshakes finish in the order they came, the selector threads keep about half of the machine,
- * and that thousandth took 22 to 40 ms; a new connection also cost 6 % less CPU time (fewer
- * threads to switch between).
+ * and that thousandth took 22 to 40 ms; a new connection also cost 6 % less CPU time.
  *
  * <p>The workers are the pool's threads, borrowed while there is work queued, so the pool's
  * thread limit and its monitoring still cover them.

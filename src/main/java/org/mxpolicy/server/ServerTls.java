@@ -142,7 +142,7 @@ public final class ServerTls {
      * {@code SSLContext} from a provider instance, session tickets on Conscrypt, and no look for
      * client certificates that are never asked for.
      */
-    static final class ListenerContextFactory extends SslContextFactory.Server {
+    private static final class ListenerContextFactory extends SslContextFactory.Server {
         /** Null for the JDK's TLS. */
         private final Provider provider;
 
