@@ -48,11 +48,6 @@ final class HandshakeWorkers implements Executor {
         this.limit = limit;
     }
 
-    /** One handshake worker per core: handshakes are all computation. */
-    static HandshakeWorkers perCore(Executor pool) {
-        return new HandshakeWorkers(pool, Runtime.getRuntime().availableProcessors());
-    }
-
     @Override
     public void execute(Runnable task) {
         queue.add(Objects.requireNonNull(task));

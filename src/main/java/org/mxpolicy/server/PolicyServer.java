@@ -276,20 +276,24 @@ public final class PolicyServer implements AutoCloseable {
         // Host against SNI is checked by PolicyRoutes, which answers 421 instead of Jetty's 400.
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
-        ServerConnector connector = new ServerConnector(server, ACCEPTORS, selectors(limits),
+        int perCoreThreads = perCoreUpToAQuarterOfThePool(limits);
+        ServerConnector connector = new ServerConnector(server, ACCEPTORS, perCoreThreads,
                 new CoalescingSslConnectionFactory(tls, "http/1.1"),
-                new HttpsConnectionFactory(http, limits.requestTimeout(), HandshakeWorkers.perCore(server.getThreadPool())));
+                new HttpsConnectionFactory(http, limits.requestTimeout(),
+                        new HandshakeWorkers(server.getThreadPool(), perCoreThreads)));
         bind(connector, listen, limits);
         return connector;
     }
 
     /**
-     * One selector thread per core, as nginx has one worker per core: the selector threads
-     * decrypt and answer policy requests themselves ({@link PolicyFirstSequence}), so they are
-     * where the work of the listener is done. At most a quarter of the pool, so that handshakes
-     * and Javalin's requests always find pool threads.
+     * How many selector threads and how many handshake workers the listener has: one per core,
+     * as nginx has one worker per core. The selector threads decrypt and answer policy requests
+     * themselves ({@link PolicyFirstSequence}), so they are where the work of the listener is
+     * done; the handshake workers ({@link HandshakeWorkers}) are all computation. Each at most a
+     * quarter of the pool, so that Javalin's requests always find pool threads, even while a
+     * crowd of new connections keeps the handshake workers busy.
      */
-    private static int selectors(ServerLimits limits) {
+    private static int perCoreUpToAQuarterOfThePool(ServerLimits limits) {
         return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), limits.maxThreads() / 4));
     }
 
