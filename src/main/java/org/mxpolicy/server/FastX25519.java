@@ -8,10 +8,8 @@ import java.security.KeyFactorySpi;
 import java.security.KeyPair;
 import java.security.KeyPairGeneratorSpi;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Security;
 import java.security.interfaces.XECKey;
 import java.security.interfaces.XECPrivateKey;
 import java.security.interfaces.XECPublicKey;
@@ -23,7 +21,6 @@ import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import javax.crypto.KeyAgreementSpi;
 import javax.crypto.SecretKey;
@@ -32,13 +29,13 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * X25519 (RFC 7748) for the JDK's TLS: a JCA provider, first in the JVM's list, with the three
- * services JSSE uses for the x25519 key share of TLS 1.3 and TLS 1.2 ECDHE: {@code XDH}
- * key pair generation, key factory and key agreement, for X25519 only, on Bouncy Castle's
- * arithmetic. The JDK's own X25519 ({@code sun.security.ec.XECOperations}) does a variable-base
- * ladder even for the key pair and took about 40 % of the policy server's CPU time per new TLS
- * connection (bench/README.md); Bouncy Castle makes the public key with a fixed-base table and
- * the shared secret several times faster.
+ * X25519 (RFC 7748) for the JDK's TLS: the three services JSSE uses for the x25519 key share of
+ * TLS 1.3 and TLS 1.2 ECDHE, {@code XDH} key pair generation, key factory and key agreement, for
+ * X25519 only, on Bouncy Castle's arithmetic, offered by {@link TlsCryptoProvider}. The JDK's
+ * own X25519 ({@code sun.security.ec.XECOperations}) does a variable-base ladder even for the
+ * key pair and took about 40 % of the policy server's CPU time per new TLS connection
+ * (bench/README.md); Bouncy Castle makes the public key with a fixed-base table and the shared
+ * secret several times faster.
  *
  * <p>Other curves (X448) are refused by these services, so the JCA falls over to the next
  * provider, the JDK's, for them; everything else in the program keeps the JDK's providers.
@@ -47,31 +44,13 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  */
 final class FastX25519 {
 
-    static final String NAME = "mxpolicy-x25519";
     private static final int SIZE = X25519.POINT_SIZE;
 
     private FastX25519() {}
 
-    /** Registers the provider at position 1 once; later calls do nothing. */
-    static synchronized void preferForTls() {
-        if (Security.getProvider(NAME) != null) {
-            return;
-        }
+    /** Once, before the first key pair: Bouncy Castle's table for the fixed-base multiplication. */
+    static void precompute() {
         X25519.precompute();
-        Security.insertProviderAt(new X25519Provider(), 1);
-    }
-
-    private static final class X25519Provider extends Provider {
-        private static final long serialVersionUID = 1L;
-
-        X25519Provider() {
-            super(NAME, "1.0", "X25519 key exchange (Bouncy Castle arithmetic) for TLS");
-            for (String algorithm : List.of("XDH", "X25519")) {
-                putService(new Service(this, "KeyPairGenerator", algorithm, Generator.class.getName(), null, null));
-                putService(new Service(this, "KeyFactory", algorithm, Factory.class.getName(), null, null));
-                putService(new Service(this, "KeyAgreement", algorithm, Agreement.class.getName(), null, null));
-            }
-        }
     }
 
     private static boolean isX25519(AlgorithmParameterSpec params) {

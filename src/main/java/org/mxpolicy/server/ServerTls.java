@@ -78,8 +78,8 @@ public final class ServerTls {
      */
     public static SslContextFactory.Server forCertificates(List<HostCertificate> hosts, TlsEngine engine) {
         if (engine.provider().isEmpty()) {
-            // JSSE asks the JCA for X25519, and the JDK's own is the slowest part of a handshake.
-            FastX25519.preferForTls();
+            // JSSE asks the JCA for X25519 and AES-GCM; the JDK's own make handshakes dearer.
+            TlsCryptoProvider.install();
         }
         SslContextFactory.Server factory = new ListenerContextFactory(engine.provider().orElse(null));
         factory.setIncludeProtocols(PROTOCOLS.toArray(String[]::new));

@@ -42,10 +42,10 @@ class FastX25519Test {
     private static final String SHARED = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
 
     static {
-        FastX25519.preferForTls();
+        TlsCryptoProvider.install();
     }
 
-    private static final String OURS = FastX25519.NAME;
+    private static final String OURS = TlsCryptoProvider.NAME;
 
     @Test
     void theRfc7748SharedSecretBothWays() throws Exception {

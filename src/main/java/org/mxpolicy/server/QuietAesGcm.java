@@ -1,0 +1,280 @@
+package org.mxpolicy.server;
+
+import java.nio.ByteBuffer;
+import java.security.AlgorithmParameters;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.Key;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.Security;
+import java.security.spec.AlgorithmParameterSpec;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
+import javax.crypto.Cipher;
+import javax.crypto.CipherSpi;
+import javax.crypto.IllegalBlockSizeException;
+import javax.crypto.NoSuchPaddingException;
+import javax.crypto.ShortBufferException;
+
+/**
+ * AES-GCM for the JDK's TLS: the JDK's own cipher ({@code SunJCE}), with the two calls that JSSE
+ * makes to fail on purpose answered without building a stack trace.
+ *
+ * <p><b>Why.</b> When JSSE is done with a record key (after the handshake, and at close) it
+ * "disposes" of the cipher by calling {@code doFinal()} on it with no data and swallowing what is
+ * thrown: a decrypting cipher with no ciphertext throws (in the JDK 17 to 25 code, an
+ * {@code ArrayIndexOutOfBoundsException} wrapped twice, three stack traces), an encrypting one
+ * that has finished throws {@code IllegalStateException}. A TLS 1.3 connection disposes of four
+ * ciphers, deep in Jetty's stack: about 4 % of the CPU time of a policy server connection went
+ * into those exceptions (async-profiler, bench/README.md).
+ *
+ * <p><b>What it changes.</b> Only what is thrown in those two cases: a decrypting
+ * {@code doFinal} that has less than a tag of ciphertext throws {@link AEADBadTagException}, and
+ * an encrypting cipher used after {@code doFinal} without a new {@code init} throws
+ * {@link IllegalStateException}, both without a stack trace (they are expected and caught).
+ * Every other call, and every result, is the JDK cipher's, which this class holds and calls.
+ * An encrypting cipher still refuses to be used again with the same key and IV.
+ */
+public final class QuietAesGcm extends CipherSpi {
+
+    static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    /** The bytes of a GCM tag that JSSE and the JDK use (128 bits); a shorter tag only lowers the bar. */
+    private static final int MIN_TAG_BYTES = 12;
+
+    private static final Provider SUN_JCE = Security.getProvider("SunJCE");
+
+    private final Cipher jdk;
+    private boolean decrypting;
+    /** Encrypting: the cipher finished and needs a new init. */
+    private boolean finished;
+    /** Decrypting: ciphertext given since the last init or doFinal (the JDK's cipher buffers it). */
+    private long pending;
+
+    /** Made by the JCA for every {@code Cipher.getInstance}: JSSE takes four per TLS 1.3 connection. */
+    public QuietAesGcm() throws NoSuchAlgorithmException, NoSuchPaddingException {
+        if (SUN_JCE == null) {
+            throw new NoSuchAlgorithmException("the JDK's SunJCE provider is not there");
+        }
+        jdk = Cipher.getInstance(TRANSFORMATION, SUN_JCE);
+    }
+
+    @Override
+    protected void engineSetMode(String mode) throws NoSuchAlgorithmException {
+        if (!"GCM".equalsIgnoreCase(mode)) {
+            throw new NoSuchAlgorithmException("only GCM here");
+        }
+    }
+
+    @Override
+    protected void engineSetPadding(String padding) throws NoSuchPaddingException {
+        if (!"NoPadding".equalsIgnoreCase(padding)) {
+            throw new NoSuchPaddingException("only NoPadding here");
+        }
+    }
+
+    @Override
+    protected int engineGetBlockSize() {
+        return jdk.getBlockSize();
+    }
+
+    @Override
+    protected int engineGetOutputSize(int inputLen) {
+        return jdk.getOutputSize(inputLen);
+    }
+
+    @Override
+    protected byte[] engineGetIV() {
+        return jdk.getIV();
+    }
+
+    @Override
+    protected AlgorithmParameters engineGetParameters() {
+        return jdk.getParameters();
+    }
+
+    @Override
+    protected int engineGetKeySize(Key key) throws InvalidKeyException {
+        byte[] encoded = key.getEncoded();
+        if (encoded == null) {
+            throw new InvalidKeyException("an AES key without its bytes");
+        }
+        return encoded.length * 8;
+    }
+
+    @Override
+    protected void engineInit(int opmode, Key key, SecureRandom random) throws InvalidKeyException {
+        jdk.init(opmode, key, random);
+        started(opmode);
+    }
+
+    @Override
+    protected void engineInit(int opmode, Key key, AlgorithmParameterSpec params, SecureRandom random)
+            throws InvalidKeyException, InvalidAlgorithmParameterException {
+        jdk.init(opmode, key, params, random);
+        started(opmode);
+    }
+
+    @Override
+    protected void engineInit(int opmode, Key key, AlgorithmParameters params, SecureRandom random)
+            throws InvalidKeyException, InvalidAlgorithmParameterException {
+        jdk.init(opmode, key, params, random);
+        started(opmode);
+    }
+
+    private void started(int opmode) {
+        decrypting = opmode == Cipher.DECRYPT_MODE || opmode == Cipher.UNWRAP_MODE;
+        finished = false;
+        pending = 0;
+    }
+
+    @Override
+    protected void engineUpdateAAD(byte[] src, int offset, int len) {
+        refuseIfFinished();
+        jdk.updateAAD(src, offset, len);
+    }
+
+    @Override
+    protected void engineUpdateAAD(ByteBuffer src) {
+        refuseIfFinished();
+        jdk.updateAAD(src);
+    }
+
+    @Override
+    protected byte[] engineUpdate(byte[] input, int inputOffset, int inputLen) {
+        refuseIfFinished();
+        byte[] out = jdk.update(input, inputOffset, inputLen);
+        given(inputLen);
+        return out;
+    }
+
+    @Override
+    protected int engineUpdate(byte[] input, int inputOffset, int inputLen, byte[] output, int outputOffset)
+            throws ShortBufferException {
+        refuseIfFinished();
+        int n = jdk.update(input, inputOffset, inputLen, output, outputOffset);
+        given(inputLen);
+        return n;
+    }
+
+    @Override
+    protected int engineUpdate(ByteBuffer input, ByteBuffer output) throws ShortBufferException {
+        refuseIfFinished();
+        int len = input.remaining();
+        int n = jdk.update(input, output);
+        given(len);
+        return n;
+    }
+
+    // A doFinal that throws leaves the bookkeeping as it was: the JDK's cipher then decides, so
+    // this class may refuse less than the JDK would, never more. (After a short output buffer
+    // the caller may try again with more room; after a forged record the next doFinal comes
+    // with ciphertext of its own.)
+
+    @Override
+    protected byte[] engineDoFinal(byte[] input, int inputOffset, int inputLen)
+            throws IllegalBlockSizeException, BadPaddingException {
+        refuseIfFinished();
+        refuseIfNoTag(input == null ? 0 : inputLen);
+        byte[] out = input == null ? jdk.doFinal() : jdk.doFinal(input, inputOffset, inputLen);
+        ended();
+        return out;
+    }
+
+    @Override
+    protected int engineDoFinal(byte[] input, int inputOffset, int inputLen, byte[] output, int outputOffset)
+            throws ShortBufferException, IllegalBlockSizeException, BadPaddingException {
+        refuseIfFinished();
+        refuseIfNoTag(input == null ? 0 : inputLen);
+        int n = jdk.doFinal(input, inputOffset, inputLen, output, outputOffset);
+        ended();
+        return n;
+    }
+
+    @Override
+    protected int engineDoFinal(ByteBuffer input, ByteBuffer output)
+            throws ShortBufferException, IllegalBlockSizeException, BadPaddingException {
+        refuseIfFinished();
+        refuseIfNoTag(input.remaining());
+        int n = jdk.doFinal(input, output);
+        ended();
+        return n;
+    }
+
+    @Override
+    protected byte[] engineWrap(Key key) throws IllegalBlockSizeException, InvalidKeyException {
+        refuseIfFinished();
+        byte[] out = jdk.wrap(key);
+        ended();
+        return out;
+    }
+
+    @Override
+    protected Key engineUnwrap(byte[] wrappedKey, String wrappedKeyAlgorithm, int wrappedKeyType)
+            throws InvalidKeyException, NoSuchAlgorithmException {
+        Key key = jdk.unwrap(wrappedKey, wrappedKeyAlgorithm, wrappedKeyType);
+        ended();
+        return key;
+    }
+
+    /**
+     * After a doFinal the JDK's decrypting cipher is ready for the next message under the same
+     * key and IV, and its encrypting one refuses everything until init.
+     */
+    private void ended() {
+        pending = 0;
+        finished = !decrypting;
+    }
+
+    private void given(int len) {
+        if (decrypting) {
+            pending += len;
+        }
+    }
+
+    private void refuseIfFinished() {
+        if (finished) {
+            throw new Expected.NeedsInit();
+        }
+    }
+
+    /** Decrypting: what the JDK's cipher would refuse anyway, less ciphertext than a tag. */
+    private void refuseIfNoTag(int len) throws AEADBadTagException {
+        if (decrypting && pending + len < MIN_TAG_BYTES) {
+            pending = 0;
+            throw new Expected.NoTag();
+        }
+    }
+
+    /** Failures that callers provoke on purpose and catch: no stack trace to fill in. */
+    private static final class Expected {
+        private Expected() {}
+
+        static final class NeedsInit extends IllegalStateException {
+            private static final long serialVersionUID = 1L;
+
+            NeedsInit() {
+                super("AES-GCM encryption finished: init with a new key or IV first");
+            }
+
+            @Override
+            public synchronized Throwable fillInStackTrace() {
+                return this;
+            }
+        }
+
+        static final class NoTag extends AEADBadTagException {
+            private static final long serialVersionUID = 1L;
+
+            NoTag() {
+                super("AES-GCM ciphertext shorter than its tag");
+            }
+
+            @Override
+            public synchronized Throwable fillInStackTrace() {
+                return this;
+            }
+        }
+    }
+}

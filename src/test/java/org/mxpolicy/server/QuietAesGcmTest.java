@@ -1,0 +1,184 @@
+package org.mxpolicy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The AES-GCM that JSSE gets once {@link TlsCryptoProvider} is installed: the JDK's results on
+ * every path TLS uses, forged records still refused, and the two failures JSSE provokes when it
+ * discards a record key (a decrypting {@code doFinal()} with no ciphertext, an encrypting one
+ * after the cipher finished) thrown without a stack trace.
+ */
+class QuietAesGcmTest {
+
+    private static final String OURS = TlsCryptoProvider.NAME;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    static {
+        TlsCryptoProvider.install();
+    }
+
+    @Test
+    void encryptsAndDecryptsAsTheJdkDoesOnEveryPathTlsUses() throws Exception {
+        for (int size : new int[] {0, 1, 15, 16, 17, 100, 16_384 + 1}) {
+            SecretKey key = key(size % 2 == 0 ? 32 : 16);
+            GCMParameterSpec iv = iv();
+            byte[] aad = bytes(13);
+            byte[] plain = bytes(size);
+
+            Cipher jdk = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
+            jdk.init(Cipher.ENCRYPT_MODE, key, iv);
+            jdk.updateAAD(aad);
+            byte[] expected = jdk.doFinal(plain);
+
+            // byte arrays
+            Cipher ours = Cipher.getInstance("AES/GCM/NoPadding", OURS);
+            ours.init(Cipher.ENCRYPT_MODE, key, iv);
+            ours.updateAAD(aad);
+            assertThat(ours.doFinal(plain)).isEqualTo(expected);
+            // byte buffers, as JSSE encrypts and decrypts records
+            ByteBuffer record = ByteBuffer.allocate(size + 16);
+            record.put(plain).flip();
+            Cipher buffers = Cipher.getInstance("AES/GCM/NoPadding", OURS);
+            buffers.init(Cipher.ENCRYPT_MODE, key, iv);
+            buffers.updateAAD(aad);
+            ByteBuffer sealed = ByteBuffer.allocate(size + 16);
+            assertThat(buffers.doFinal(record, sealed)).isEqualTo(size + 16);
+            assertThat(sealed.array()).isEqualTo(expected);
+
+            Cipher decrypting = Cipher.getInstance("AES/GCM/NoPadding", OURS);
+            decrypting.init(Cipher.DECRYPT_MODE, key, iv);
+            decrypting.updateAAD(ByteBuffer.wrap(aad));
+            ByteBuffer opened = ByteBuffer.allocate(size);
+            assertThat(decrypting.doFinal(ByteBuffer.wrap(expected), opened)).isEqualTo(size);
+            assertThat(opened.array()).isEqualTo(plain);
+            // ciphertext given in parts through update, the tag with doFinal() and no more input
+            decrypting.init(Cipher.DECRYPT_MODE, key, iv);
+            decrypting.updateAAD(aad);
+            byte[] first = decrypting.update(expected, 0, expected.length / 2);
+            byte[] second = decrypting.update(expected, expected.length / 2, expected.length - expected.length / 2);
+            byte[] last = decrypting.doFinal();
+            assertThat(concat(first, second, last)).isEqualTo(plain);
+        }
+    }
+
+    @Test
+    void aForgedRecordIsRefusedWithTheJdksOwnException() throws Exception {
+        SecretKey key = key(16);
+        GCMParameterSpec iv = iv();
+        Cipher ours = encrypting(key, iv);
+        byte[] sealed = ours.doFinal(bytes(40));
+        sealed[3] ^= 1;
+
+        ours.init(Cipher.DECRYPT_MODE, key, iv);
+        assertThatThrownBy(() -> ours.doFinal(sealed)).isInstanceOf(AEADBadTagException.class)
+                .satisfies(e -> assertThat(e.getStackTrace()).isNotEmpty());
+        // The cipher is ready for the next record under the same key afterwards, as the JDK's is.
+        sealed[3] ^= 1;
+        assertThat(ours.doFinal(sealed)).hasSize(40);
+    }
+
+    @Test
+    void discardingADecryptingCipherFailsWithoutAStackTrace() throws Exception {
+        Cipher ours = Cipher.getInstance("AES/GCM/NoPadding", OURS);
+        ours.init(Cipher.DECRYPT_MODE, key(32), iv());
+
+        // What JSSE's dispose() does: doFinal() with nothing given.
+        assertThatThrownBy(ours::doFinal).isInstanceOf(AEADBadTagException.class)
+                .satisfies(e -> assertThat(e.getStackTrace()).isEmpty());
+        // Less ciphertext than a tag is refused the same way on the other paths.
+        assertThatThrownBy(() -> ours.doFinal(ByteBuffer.allocate(11), ByteBuffer.allocate(64)))
+                .isInstanceOf(AEADBadTagException.class);
+        assertThatThrownBy(() -> ours.doFinal(new byte[5], 0, 5, new byte[64], 0)).isInstanceOf(AEADBadTagException.class);
+    }
+
+    @Test
+    void aFinishedEncryptingCipherRefusesMoreWithoutAStackTraceAndNeverReusesItsIv() throws Exception {
+        SecretKey key = key(16);
+        GCMParameterSpec iv = iv();
+        Cipher ours = encrypting(key, iv);
+        ours.doFinal(bytes(20));
+
+        assertThatThrownBy(ours::doFinal).isInstanceOf(IllegalStateException.class)
+                .satisfies(e -> assertThat(e.getStackTrace()).isEmpty());
+        assertThatThrownBy(() -> ours.update(bytes(3))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ours.updateAAD(bytes(3))).isInstanceOf(IllegalStateException.class);
+        // The JDK's rule stands: the same key and IV are not used to encrypt twice.
+        assertThatThrownBy(() -> ours.init(Cipher.ENCRYPT_MODE, key, iv))
+                .isInstanceOf(InvalidAlgorithmParameterException.class);
+        ours.init(Cipher.ENCRYPT_MODE, key, iv());
+        assertThat(ours.doFinal(bytes(20))).hasSize(36);
+    }
+
+    @Test
+    void tooLittleRoomLeavesTheCipherAsItWas() throws Exception {
+        SecretKey key = key(16);
+        GCMParameterSpec iv = iv();
+        byte[] plain = bytes(64);
+        Cipher ours = encrypting(key, iv);
+        ByteBuffer input = ByteBuffer.wrap(plain);
+        assertThatThrownBy(() -> ours.doFinal(input, ByteBuffer.allocate(10))).isInstanceOf(ShortBufferException.class);
+        ByteBuffer sealed = ByteBuffer.allocate(80);
+        assertThat(ours.doFinal(input, sealed)).isEqualTo(80);
+
+        ours.init(Cipher.DECRYPT_MODE, key, iv);
+        byte[] out = new byte[10];
+        assertThatThrownBy(() -> ours.doFinal(sealed.array(), 0, 80, out, 0)).isInstanceOf(ShortBufferException.class);
+        byte[] enough = new byte[64];
+        assertThat(ours.doFinal(sealed.array(), 0, 80, enough, 0)).isEqualTo(64);
+        assertThat(enough).isEqualTo(plain);
+    }
+
+    @Test
+    void jsseGetsThisCipherWhenItAsksForAesGcm() throws Exception {
+        Cipher any = Cipher.getInstance("AES/GCM/NoPadding");
+        any.init(Cipher.ENCRYPT_MODE, key(16), iv());
+        assertThat(any.getProvider().getName()).isEqualTo(OURS);
+        // Other AES modes stay the JDK's.
+        assertThat(Cipher.getInstance("AES/CTR/NoPadding").getProvider().getName()).isEqualTo("SunJCE");
+    }
+
+    private static Cipher encrypting(SecretKey key, GCMParameterSpec iv) throws Exception {
+        Cipher ours = Cipher.getInstance("AES/GCM/NoPadding", OURS);
+        ours.init(Cipher.ENCRYPT_MODE, key, iv);
+        return ours;
+    }
+
+    private static SecretKey key(int bytes) {
+        return new SecretKeySpec(bytes(bytes), "AES");
+    }
+
+    private static GCMParameterSpec iv() {
+        return new GCMParameterSpec(128, bytes(12));
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] out = new byte[n];
+        RANDOM.nextBytes(out);
+        return out;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        byte[] out = new byte[0];
+        for (byte[] part : parts) {
+            if (part != null) {
+                int at = out.length;
+                out = Arrays.copyOf(out, at + part.length);
+                System.arraycopy(part, 0, out, at, part.length);
+            }
+        }
+        return out;
+    }
+}
