@@ -10,6 +10,7 @@ import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Security;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
@@ -24,14 +25,17 @@ import javax.crypto.ShortBufferException;
  *
  * <p><b>Why.</b> When JSSE is done with a record key (after the handshake, and at close) it
  * "disposes" of the cipher by calling {@code doFinal()} on it with no data and swallowing what is
- * thrown: a decrypting cipher with no ciphertext throws (in the JDK 17 to 25 code, an
- * {@code ArrayIndexOutOfBoundsException} wrapped twice, three stack traces), an encrypting one
- * that has finished throws {@code IllegalStateException}. A TLS 1.3 connection disposes of four
+ * thrown: a decrypting cipher with no ciphertext throws (on Java 17 an
+ * {@code ArrayIndexOutOfBoundsException} wrapped twice, three stack traces; on Java 25 an
+ * {@code AEADBadTagException}), an encrypting one that has finished throws
+ * {@code IllegalStateException}. A TLS 1.3 connection disposes of four
  * ciphers, deep in Jetty's stack: about 4 % of the CPU time of a policy server connection went
  * into those exceptions (async-profiler, bench/README.md).
  *
  * <p><b>What it changes.</b> Only what is thrown in those two cases: a decrypting
- * {@code doFinal} that has less than a tag of ciphertext throws {@link AEADBadTagException}, and
+ * {@code doFinal} with less than a tag of ciphertext and nothing given before it since
+ * {@code init} or the last {@code doFinal} (what JSSE's disposal does) throws
+ * {@link AEADBadTagException}, and
  * an encrypting cipher used after {@code doFinal} without a new {@code init} throws
  * {@link IllegalStateException}, both without a stack trace (they are expected and caught).
  * Every other call, and every result, is the JDK cipher's, which this class holds and calls.
@@ -49,8 +53,12 @@ public final class QuietAesGcm extends CipherSpi {
     private boolean decrypting;
     /** Encrypting: the cipher finished and needs a new init. */
     private boolean finished;
-    /** Decrypting: ciphertext given since the last init or doFinal (the JDK's cipher buffers it). */
-    private long pending;
+    /**
+     * The JDK's cipher has been given nothing since the last init or successful doFinal: no
+     * additional data, no ciphertext, no failed doFinal. Only then is a short ciphertext
+     * refused here; in any other state the JDK's cipher decides.
+     */
+    private boolean clean;
 
     /** Made by the JCA for every {@code Cipher.getInstance}: JSSE takes four per TLS 1.3 connection. */
     public QuietAesGcm() throws NoSuchAlgorithmException, NoSuchPaddingException {
@@ -100,7 +108,12 @@ public final class QuietAesGcm extends CipherSpi {
         if (encoded == null) {
             throw new InvalidKeyException("an AES key without its bytes");
         }
-        return encoded.length * 8;
+        int bits = encoded.length * 8;
+        Arrays.fill(encoded, (byte) 0);
+        if (bits != 128 && bits != 192 && bits != 256) {
+            throw new InvalidKeyException("an AES key of " + bits + " bits");
+        }
+        return bits;
     }
 
     @Override
@@ -126,57 +139,55 @@ public final class QuietAesGcm extends CipherSpi {
     private void started(int opmode) {
         decrypting = opmode == Cipher.DECRYPT_MODE || opmode == Cipher.UNWRAP_MODE;
         finished = false;
-        pending = 0;
+        clean = true;
     }
 
     @Override
     protected void engineUpdateAAD(byte[] src, int offset, int len) {
         refuseIfFinished();
+        clean = false;
         jdk.updateAAD(src, offset, len);
     }
 
     @Override
     protected void engineUpdateAAD(ByteBuffer src) {
         refuseIfFinished();
+        clean = false;
         jdk.updateAAD(src);
     }
 
     @Override
     protected byte[] engineUpdate(byte[] input, int inputOffset, int inputLen) {
         refuseIfFinished();
-        byte[] out = jdk.update(input, inputOffset, inputLen);
-        given(inputLen);
-        return out;
+        clean = false;
+        return jdk.update(input, inputOffset, inputLen);
     }
 
     @Override
     protected int engineUpdate(byte[] input, int inputOffset, int inputLen, byte[] output, int outputOffset)
             throws ShortBufferException {
         refuseIfFinished();
-        int n = jdk.update(input, inputOffset, inputLen, output, outputOffset);
-        given(inputLen);
-        return n;
+        clean = false;
+        return jdk.update(input, inputOffset, inputLen, output, outputOffset);
     }
 
     @Override
     protected int engineUpdate(ByteBuffer input, ByteBuffer output) throws ShortBufferException {
         refuseIfFinished();
-        int len = input.remaining();
-        int n = jdk.update(input, output);
-        given(len);
-        return n;
+        clean = false;
+        return jdk.update(input, output);
     }
 
-    // A doFinal that throws leaves the bookkeeping as it was: the JDK's cipher then decides, so
-    // this class may refuse less than the JDK would, never more. (After a short output buffer
-    // the caller may try again with more room; after a forged record the next doFinal comes
-    // with ciphertext of its own.)
+    // Each doFinal marks the cipher as given something before it calls the JDK's: one that
+    // throws (a short output buffer, a forged record) leaves the JDK's cipher to decide what
+    // comes next, so this class may refuse less than the JDK would, never more.
 
     @Override
     protected byte[] engineDoFinal(byte[] input, int inputOffset, int inputLen)
             throws IllegalBlockSizeException, BadPaddingException {
         refuseIfFinished();
         refuseIfNoTag(input == null ? 0 : inputLen);
+        clean = false;
         byte[] out = input == null ? jdk.doFinal() : jdk.doFinal(input, inputOffset, inputLen);
         ended();
         return out;
@@ -187,7 +198,10 @@ public final class QuietAesGcm extends CipherSpi {
             throws ShortBufferException, IllegalBlockSizeException, BadPaddingException {
         refuseIfFinished();
         refuseIfNoTag(input == null ? 0 : inputLen);
-        int n = jdk.doFinal(input, inputOffset, inputLen, output, outputOffset);
+        clean = false;
+        // Cipher.doFinal(output, offset) comes here without input, which the JDK's takes only so.
+        int n = input == null ? jdk.doFinal(output, outputOffset)
+                : jdk.doFinal(input, inputOffset, inputLen, output, outputOffset);
         ended();
         return n;
     }
@@ -197,6 +211,7 @@ public final class QuietAesGcm extends CipherSpi {
             throws ShortBufferException, IllegalBlockSizeException, BadPaddingException {
         refuseIfFinished();
         refuseIfNoTag(input.remaining());
+        clean = false;
         int n = jdk.doFinal(input, output);
         ended();
         return n;
@@ -205,6 +220,7 @@ public final class QuietAesGcm extends CipherSpi {
     @Override
     protected byte[] engineWrap(Key key) throws IllegalBlockSizeException, InvalidKeyException {
         refuseIfFinished();
+        clean = false;
         byte[] out = jdk.wrap(key);
         ended();
         return out;
@@ -213,6 +229,7 @@ public final class QuietAesGcm extends CipherSpi {
     @Override
     protected Key engineUnwrap(byte[] wrappedKey, String wrappedKeyAlgorithm, int wrappedKeyType)
             throws InvalidKeyException, NoSuchAlgorithmException {
+        clean = false;
         Key key = jdk.unwrap(wrappedKey, wrappedKeyAlgorithm, wrappedKeyType);
         ended();
         return key;
@@ -223,14 +240,8 @@ public final class QuietAesGcm extends CipherSpi {
      * key and IV, and its encrypting one refuses everything until init.
      */
     private void ended() {
-        pending = 0;
+        clean = true;
         finished = !decrypting;
-    }
-
-    private void given(int len) {
-        if (decrypting) {
-            pending += len;
-        }
     }
 
     private void refuseIfFinished() {
@@ -239,10 +250,12 @@ public final class QuietAesGcm extends CipherSpi {
         }
     }
 
-    /** Decrypting: what the JDK's cipher would refuse anyway, less ciphertext than a tag. */
+    /**
+     * Decrypting with nothing given before: what the JDK's cipher would refuse anyway, less
+     * ciphertext than a tag. The JDK's cipher is not called, and stays as it is, clean.
+     */
     private void refuseIfNoTag(int len) throws AEADBadTagException {
-        if (decrypting && pending + len < MIN_TAG_BYTES) {
-            pending = 0;
+        if (decrypting && clean && len < MIN_TAG_BYTES) {
             throw new Expected.NoTag();
         }
     }

@@ -3,6 +3,7 @@ package org.mxpolicy.server;
 import java.security.Provider;
 import java.security.Security;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JCA provider put first in the JVM's list when the HTTPS listener runs on JSSE, with the
@@ -23,12 +24,20 @@ final class TlsCryptoProvider extends Provider {
             putService(new Service(this, "KeyFactory", algorithm, FastX25519.Factory.class.getName(), null, null));
             putService(new Service(this, "KeyAgreement", algorithm, FastX25519.Agreement.class.getName(), null, null));
         }
-        putService(new Service(this, "Cipher", QuietAesGcm.TRANSFORMATION, QuietAesGcm.class.getName(), null, null));
+        // Raw key bytes only, as the JDK's AES: other keys (a token's) go to the providers after this.
+        putService(new Service(this, "Cipher", QuietAesGcm.TRANSFORMATION, QuietAesGcm.class.getName(), null,
+                Map.of("SupportedKeyFormats", "RAW")));
     }
 
-    /** Registers the provider at position 1 once; later calls do nothing. */
+    /**
+     * Registers the provider at position 1 once; later calls do nothing. Not when the JVM's
+     * configuration ({@code security.provider.1} in {@code java.security}) puts another provider
+     * first than the JDK's own ({@code SUN}): someone has done that on purpose (a FIPS module, a
+     * token), and keys and algorithms stay with it.
+     */
     static synchronized void install() {
-        if (Security.getProvider(NAME) != null) {
+        String configuredFirst = Security.getProperty("security.provider.1");
+        if (Security.getProvider(NAME) != null || (configuredFirst != null && !configuredFirst.strip().equals("SUN"))) {
             return;
         }
         FastX25519.precompute();

@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -148,6 +150,141 @@ class QuietAesGcmTest {
         assertThat(any.getProvider().getName()).isEqualTo(OURS);
         // Other AES modes stay the JDK's.
         assertThat(Cipher.getInstance("AES/CTR/NoPadding").getProvider().getName()).isEqualTo("SunJCE");
+    }
+
+    @Test
+    void theOutputArrayPathsGiveWhatTheJdksGive() throws Exception {
+        SecretKey key = key(16);
+        GCMParameterSpec iv = iv();
+        byte[] plain = bytes(30);
+        Cipher jdk = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
+        jdk.init(Cipher.ENCRYPT_MODE, key, iv);
+        byte[] expected = jdk.doFinal(plain);
+
+        // update into an array, then doFinal(output, offset): the JCA passes no input for that.
+        Cipher ours = encrypting(key, iv);
+        byte[] sealed = new byte[64];
+        int n = ours.update(plain, 0, plain.length, sealed, 0);
+        n += ours.doFinal(sealed, n);
+        assertThat(Arrays.copyOf(sealed, n)).isEqualTo(expected);
+
+        ours.init(Cipher.DECRYPT_MODE, key, iv);
+        byte[] opened = new byte[64];
+        int m = ours.update(expected, 0, expected.length, opened, 0);
+        m += ours.doFinal(opened, m);
+        assertThat(Arrays.copyOf(opened, m)).isEqualTo(plain);
+    }
+
+    @Test
+    void aDecryptingCipherTakesTheNextMessageAfterARefusal() throws Exception {
+        SecretKey key = key(16);
+        GCMParameterSpec iv = iv();
+        byte[] aad = bytes(7);
+        Cipher sealer = encrypting(key, iv);
+        sealer.updateAAD(aad);
+        byte[] sealed = sealer.doFinal(bytes(20));
+        Cipher ours = Cipher.getInstance("AES/GCM/NoPadding", OURS);
+        ours.init(Cipher.DECRYPT_MODE, key, iv);
+
+        // Refused here, without the JDK's cipher, which is given nothing.
+        assertThatThrownBy(ours::doFinal).isInstanceOf(AEADBadTagException.class);
+        ours.updateAAD(aad);
+        assertThat(ours.doFinal(sealed)).hasSize(20);
+        // Refused by the JDK's cipher, which then forgets the additional data it was given.
+        ours.updateAAD(bytes(3));
+        assertThatThrownBy(ours::doFinal).isInstanceOf(Exception.class);
+        ours.updateAAD(aad);
+        assertThat(ours.doFinal(sealed)).hasSize(20);
+    }
+
+    @Test
+    void aShortTagOnNothingStillOpens() throws Exception {
+        SecretKey key = key(16);
+        GCMParameterSpec iv = new GCMParameterSpec(96, bytes(12));
+        Cipher ours = encrypting(key, iv);
+        byte[] tagOnly = ours.doFinal(new byte[0]);
+        assertThat(tagOnly).hasSize(12);
+
+        ours.init(Cipher.DECRYPT_MODE, key, iv);
+        assertThat(ours.doFinal(tagOnly)).isEmpty();
+    }
+
+    /**
+     * Random sequences of the calls a user of the JCA can make, on this cipher and on the JDK's
+     * side by side: each call succeeds on both with the same result, or fails on both. (The seed
+     * is fixed, so a failure can be replayed.)
+     */
+    @Test
+    void behavesAsTheJdksCipherOverRandomSequencesOfCalls() throws Exception {
+        Random random = new Random(20261127);
+        for (int sequence = 0; sequence < 400; sequence++) {
+            SecretKey key = key(16);
+            GCMParameterSpec iv = iv();
+            byte[] aad = bytes(5);
+            Cipher sealer = encrypting(key, iv);
+            sealer.updateAAD(aad);
+            byte[] valid = sealer.doFinal(bytes(random.nextInt(40)));
+            Cipher jdk = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
+            Cipher ours = Cipher.getInstance("AES/GCM/NoPadding", OURS);
+            StringBuilder calls = new StringBuilder();
+            for (int step = 0; step < 14; step++) {
+                int call = random.nextInt(12);
+                byte[] some = bytes(random.nextInt(20));
+                GCMParameterSpec freshIv = iv();
+                int room = random.nextBoolean() ? 128 : 4;
+                int split = random.nextInt(valid.length + 1);
+                calls.append(call).append(' ');
+                CipherCall op = c -> switch (call) {
+                    case 0 -> { c.init(Cipher.DECRYPT_MODE, key, iv); yield "init"; }
+                    case 1 -> { c.init(Cipher.ENCRYPT_MODE, key, freshIv); yield "init"; }
+                    case 2 -> { c.init(Cipher.ENCRYPT_MODE, key, iv); yield "init"; }
+                    case 3 -> { c.updateAAD(aad); yield "aad"; }
+                    case 4 -> c.update(some);
+                    case 5 -> c.update(valid, 0, split);
+                    case 6 -> c.doFinal();
+                    case 7 -> c.doFinal(valid, split, valid.length - split);
+                    case 8 -> {
+                        ByteBuffer out = ByteBuffer.allocate(room);
+                        int n = c.doFinal(ByteBuffer.wrap(valid), out);
+                        yield Arrays.copyOf(out.array(), n);
+                    }
+                    case 9 -> {
+                        byte[] out = new byte[room];
+                        int n = c.doFinal(out, 0);
+                        yield Arrays.copyOf(out, n);
+                    }
+                    case 10 -> c.doFinal(Arrays.copyOf(some, some.length % 12));
+                    default -> {
+                        ByteBuffer out = ByteBuffer.allocate(room);
+                        int n = c.update(ByteBuffer.wrap(some), out);
+                        yield Arrays.copyOf(out.array(), n);
+                    }
+                };
+                Object expected = outcome(op, jdk);
+                Object actual = outcome(op, ours);
+                assertThat(describe(actual)).as("calls %s(sequence %d)", calls, sequence).isEqualTo(describe(expected));
+            }
+        }
+    }
+
+    private interface CipherCall {
+        Object on(Cipher cipher) throws Exception;
+    }
+
+    private static Object outcome(CipherCall call, Cipher cipher) {
+        try {
+            return call.on(cipher);
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    /** A result's bytes, or only that it failed: the two ciphers may fail with different exceptions. */
+    private static String describe(Object outcome) {
+        if (outcome instanceof Exception) {
+            return "failed";
+        }
+        return outcome instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : String.valueOf(outcome);
     }
 
     private static Cipher encrypting(SecretKey key, GCMParameterSpec iv) throws Exception {
