@@ -28,18 +28,18 @@ import javax.crypto.ShortBufferException;
  * thrown: a decrypting cipher with no ciphertext throws (on Java 17 an
  * {@code ArrayIndexOutOfBoundsException} wrapped twice, three stack traces; on Java 25 an
  * {@code AEADBadTagException}), an encrypting one that has finished throws
- * {@code IllegalStateException}. A TLS 1.3 connection disposes of four
- * ciphers, deep in Jetty's stack: about 4 % of the CPU time of a policy server connection went
- * into those exceptions (async-profiler, bench/README.md).
+ * {@code IllegalStateException}. A TLS 1.3 connection disposes of four ciphers, deep in Jetty's
+ * stack: about 4 % of the CPU time of a policy server connection went into those exceptions
+ * (async-profiler, bench/README.md).
  *
  * <p><b>What it changes.</b> Only what is thrown in those two cases: a decrypting
  * {@code doFinal} with less than a tag of ciphertext and nothing given before it since
  * {@code init} or the last {@code doFinal} (what JSSE's disposal does) throws
- * {@link AEADBadTagException}, and
- * an encrypting cipher used after {@code doFinal} without a new {@code init} throws
- * {@link IllegalStateException}, both without a stack trace (they are expected and caught).
- * Every other call, and every result, is the JDK cipher's, which this class holds and calls.
- * An encrypting cipher still refuses to be used again with the same key and IV.
+ * {@link AEADBadTagException}, and an encrypting cipher used after {@code doFinal} without a new
+ * {@code init} throws {@link IllegalStateException}, both without a stack trace (they are
+ * expected and caught). Every other call, and every result, is the JDK cipher's, which this
+ * class holds and calls. An encrypting cipher still refuses to be used again with the same key
+ * and IV.
  */
 public final class QuietAesGcm extends CipherSpi {
 
