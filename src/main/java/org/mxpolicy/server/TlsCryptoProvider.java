@@ -36,11 +36,15 @@ final class TlsCryptoProvider extends Provider {
      * token), and keys and algorithms stay with it.
      */
     static synchronized void install() {
-        String configuredFirst = Security.getProperty("security.provider.1");
-        if (Security.getProvider(NAME) != null || (configuredFirst != null && !configuredFirst.strip().equals("SUN"))) {
+        if (Security.getProvider(NAME) != null || !jdkFirst(Security.getProperty("security.provider.1"))) {
             return;
         }
         FastX25519.precompute();
         Security.insertProviderAt(new TlsCryptoProvider(), 1);
+    }
+
+    /** Whether {@code security.provider.1} names the JDK's own provider first (or nothing). */
+    static boolean jdkFirst(String configuredFirst) {
+        return configuredFirst == null || configuredFirst.strip().equals("SUN");
     }
 }

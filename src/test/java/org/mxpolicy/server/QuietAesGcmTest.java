@@ -144,6 +144,16 @@ class QuietAesGcmTest {
     }
 
     @Test
+    void aProviderConfiguredFirstKeepsItsPlace() {
+        assertThat(TlsCryptoProvider.jdkFirst("SUN")).isTrue();
+        assertThat(TlsCryptoProvider.jdkFirst(" SUN ")).isTrue();
+        assertThat(TlsCryptoProvider.jdkFirst(null)).isTrue();
+        // A FIPS module or a token configured first in java.security.
+        assertThat(TlsCryptoProvider.jdkFirst("SunPKCS11 /etc/nss-fips.cfg")).isFalse();
+        assertThat(TlsCryptoProvider.jdkFirst("com.example.FipsProvider")).isFalse();
+    }
+
+    @Test
     void jsseGetsThisCipherWhenItAsksForAesGcm() throws Exception {
         Cipher any = Cipher.getInstance("AES/GCM/NoPadding");
         any.init(Cipher.ENCRYPT_MODE, key(16), iv());
