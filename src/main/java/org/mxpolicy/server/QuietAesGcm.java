@@ -144,37 +144,32 @@ public final class QuietAesGcm extends CipherSpi {
 
     @Override
     protected void engineUpdateAAD(byte[] src, int offset, int len) {
-        refuseIfFinished();
-        clean = false;
+        giving();
         jdk.updateAAD(src, offset, len);
     }
 
     @Override
     protected void engineUpdateAAD(ByteBuffer src) {
-        refuseIfFinished();
-        clean = false;
+        giving();
         jdk.updateAAD(src);
     }
 
     @Override
     protected byte[] engineUpdate(byte[] input, int inputOffset, int inputLen) {
-        refuseIfFinished();
-        clean = false;
+        giving();
         return jdk.update(input, inputOffset, inputLen);
     }
 
     @Override
     protected int engineUpdate(byte[] input, int inputOffset, int inputLen, byte[] output, int outputOffset)
             throws ShortBufferException {
-        refuseIfFinished();
-        clean = false;
+        giving();
         return jdk.update(input, inputOffset, inputLen, output, outputOffset);
     }
 
     @Override
     protected int engineUpdate(ByteBuffer input, ByteBuffer output) throws ShortBufferException {
-        refuseIfFinished();
-        clean = false;
+        giving();
         return jdk.update(input, output);
     }
 
@@ -185,9 +180,7 @@ public final class QuietAesGcm extends CipherSpi {
     @Override
     protected byte[] engineDoFinal(byte[] input, int inputOffset, int inputLen)
             throws IllegalBlockSizeException, BadPaddingException {
-        refuseIfFinished();
-        refuseIfNoTag(input == null ? 0 : inputLen);
-        clean = false;
+        finishing(input == null ? 0 : inputLen);
         byte[] out = input == null ? jdk.doFinal() : jdk.doFinal(input, inputOffset, inputLen);
         ended();
         return out;
@@ -196,9 +189,7 @@ public final class QuietAesGcm extends CipherSpi {
     @Override
     protected int engineDoFinal(byte[] input, int inputOffset, int inputLen, byte[] output, int outputOffset)
             throws ShortBufferException, IllegalBlockSizeException, BadPaddingException {
-        refuseIfFinished();
-        refuseIfNoTag(input == null ? 0 : inputLen);
-        clean = false;
+        finishing(input == null ? 0 : inputLen);
         // Cipher.doFinal(output, offset) comes here without input, which the JDK's takes only so.
         int n = input == null ? jdk.doFinal(output, outputOffset)
                 : jdk.doFinal(input, inputOffset, inputLen, output, outputOffset);
@@ -209,9 +200,7 @@ public final class QuietAesGcm extends CipherSpi {
     @Override
     protected int engineDoFinal(ByteBuffer input, ByteBuffer output)
             throws ShortBufferException, IllegalBlockSizeException, BadPaddingException {
-        refuseIfFinished();
-        refuseIfNoTag(input.remaining());
-        clean = false;
+        finishing(input.remaining());
         int n = jdk.doFinal(input, output);
         ended();
         return n;
@@ -219,8 +208,7 @@ public final class QuietAesGcm extends CipherSpi {
 
     @Override
     protected byte[] engineWrap(Key key) throws IllegalBlockSizeException, InvalidKeyException {
-        refuseIfFinished();
-        clean = false;
+        giving();
         byte[] out = jdk.wrap(key);
         ended();
         return out;
@@ -229,7 +217,7 @@ public final class QuietAesGcm extends CipherSpi {
     @Override
     protected Key engineUnwrap(byte[] wrappedKey, String wrappedKeyAlgorithm, int wrappedKeyType)
             throws InvalidKeyException, NoSuchAlgorithmException {
-        clean = false;
+        giving();
         Key key = jdk.unwrap(wrappedKey, wrappedKeyAlgorithm, wrappedKeyType);
         ended();
         return key;
@@ -244,20 +232,24 @@ public final class QuietAesGcm extends CipherSpi {
         finished = !decrypting;
     }
 
-    private void refuseIfFinished() {
+    /** Before anything is given to the JDK's cipher: refused once encrypting has finished. */
+    private void giving() {
         if (finished) {
             throw new Expected.NeedsInit();
         }
+        clean = false;
     }
 
     /**
-     * Decrypting with nothing given before: what the JDK's cipher would refuse anyway, less
-     * ciphertext than a tag. The JDK's cipher is not called, and stays as it is, clean.
+     * Before a doFinal: refused once encrypting has finished, and, decrypting with nothing given
+     * before, with less ciphertext than a tag, which the JDK's cipher would refuse anyway; that
+     * refusal does not call the JDK's cipher, which stays as it is, clean.
      */
-    private void refuseIfNoTag(int len) throws AEADBadTagException {
+    private void finishing(int len) throws AEADBadTagException {
         if (decrypting && clean && len < MIN_TAG_BYTES) {
             throw new Expected.NoTag();
         }
+        giving();
     }
 
     /** Failures that callers provoke on purpose and catch: no stack trace to fill in. */
