@@ -26,16 +26,15 @@ import javax.crypto.KeyAgreementSpi;
 import javax.crypto.SecretKey;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
  * X25519 (RFC 7748) for the JDK's TLS: the three services JSSE uses for the x25519 key share of
  * TLS 1.3 and TLS 1.2 ECDHE, {@code XDH} key pair generation, key factory and key agreement, for
- * X25519 only, on Bouncy Castle's arithmetic, offered by {@link TlsCryptoProvider}. The JDK's
- * own X25519 ({@code sun.security.ec.XECOperations}) does a variable-base ladder even for the
- * key pair and took about 40 % of the policy server's CPU time per new TLS connection
- * (bench/README.md); Bouncy Castle makes the public key with a fixed-base table and the shared
- * secret several times faster.
+ * X25519 only, offered by {@link TlsCryptoProvider}. The JDK's own X25519
+ * ({@code sun.security.ec.XECOperations}) does a variable-base ladder even for the key pair and
+ * took about 40 % of the policy server's CPU time per new TLS connection (bench/README.md). Here
+ * the arithmetic is BoringSSL's, through Conscrypt's native library, or Bouncy Castle's where that
+ * does not load ({@link X25519Arithmetic}); the keys are the JDK's interfaces, as JSSE needs.
  *
  * <p>Other curves (X448) are refused by these services, so the JCA falls over to the next
  * provider, the JDK's, for them; everything else in the program keeps the JDK's providers.
@@ -44,13 +43,18 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  */
 final class FastX25519 {
 
-    private static final int SIZE = X25519.POINT_SIZE;
+    private static final int SIZE = X25519Arithmetic.SIZE;
 
     private FastX25519() {}
 
-    /** Once, before the first key pair: Bouncy Castle's table for the fixed-base multiplication. */
-    static void precompute() {
-        X25519.precompute();
+    /** Chosen once per JVM, when the provider is installed. */
+    private static final class Chosen {
+        static final X25519Arithmetic ARITHMETIC = X25519Arithmetic.best();
+    }
+
+    /** The arithmetic in use, chosen (and its native library loaded) on the first call. */
+    static X25519Arithmetic arithmetic() {
+        return Chosen.ARITHMETIC;
     }
 
     private static boolean isX25519(AlgorithmParameterSpec params) {
@@ -169,11 +173,12 @@ final class FastX25519 {
 
         @Override
         public KeyPair generateKeyPair() {
-            byte[] k = new byte[X25519.SCALAR_SIZE];
-            X25519.generatePrivateKey(random != null ? random : new SecureRandom(), k);
+            byte[] k = new byte[SIZE];
             byte[] u = new byte[SIZE];
-            X25519.generatePublicKey(k, 0, u, 0);
-            return new KeyPair(new PublicX25519(u), new PrivateX25519(k));
+            arithmetic().generate(random != null ? random : new SecureRandom(), k, u);
+            KeyPair pair = new KeyPair(new PublicX25519(u), new PrivateX25519(k));
+            Arrays.fill(k, (byte) 0);
+            return pair;
         }
     }
 
@@ -265,7 +270,7 @@ final class FastX25519 {
                 throw new InvalidKeyException("only X25519 public keys here");
             }
             byte[] shared = new byte[SIZE];
-            if (!X25519.calculateAgreement(privateScalar, 0, u, 0, shared, 0)) {
+            if (!arithmetic().agree(privateScalar, u, shared)) {
                 throw new InvalidKeyException("X25519 shared secret is all zeros (a small-order peer key)");
             }
             secret = shared;

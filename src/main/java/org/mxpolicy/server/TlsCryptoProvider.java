@@ -4,11 +4,12 @@ import java.security.Provider;
 import java.security.Security;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JCA provider put first in the JVM's list when the HTTPS listener runs on JSSE, with the
- * services where the JDK's own make a TLS connection dearer than it need be: X25519 on Bouncy
- * Castle's arithmetic ({@link FastX25519}) and the JDK's AES-GCM without the stack traces JSSE
+ * services where the JDK's own make a TLS connection dearer than it need be: X25519 in BoringSSL
+ * or on Bouncy Castle's arithmetic ({@link FastX25519}) and the JDK's AES-GCM without the stack traces JSSE
  * provokes when it discards record keys ({@link QuietAesGcm}). It offers nothing else, so every
  * other algorithm, and X448, stays with the JDK's providers.
  */
@@ -18,7 +19,7 @@ final class TlsCryptoProvider extends Provider {
     private static final long serialVersionUID = 1L;
 
     private TlsCryptoProvider() {
-        super(NAME, "1.0", "X25519 key exchange (Bouncy Castle arithmetic) and AES-GCM for TLS");
+        super(NAME, "1.0", "X25519 key exchange and AES-GCM for TLS");
         for (String algorithm : List.of("XDH", "X25519")) {
             putService(new Service(this, "KeyPairGenerator", algorithm, FastX25519.Generator.class.getName(), null, null));
             putService(new Service(this, "KeyFactory", algorithm, FastX25519.Factory.class.getName(), null, null));
@@ -39,8 +40,13 @@ final class TlsCryptoProvider extends Provider {
         if (Security.getProvider(NAME) != null || !jdkFirst(Security.getProperty("security.provider.1"))) {
             return;
         }
-        FastX25519.precompute();
+        FastX25519.arithmetic();
         Security.insertProviderAt(new TlsCryptoProvider(), 1);
+    }
+
+    /** Whose X25519 arithmetic JSSE uses through this provider; empty when it is not installed. */
+    static Optional<String> x25519() {
+        return Security.getProvider(NAME) == null ? Optional.empty() : Optional.of(FastX25519.arithmetic().name());
     }
 
     /** Whether {@code security.provider.1} names the JDK's own provider first (or nothing). */

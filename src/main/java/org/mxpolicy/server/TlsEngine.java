@@ -23,7 +23,7 @@ import org.conscrypt.Conscrypt;
  * with {@link java.security.Security}: the rest of the program (DNSSEC, certificate checks, the
  * HTTPS client of {@code check}) keeps the JDK's providers and their behaviour.
  *
- * @param name what the server's start message says, e.g. {@code Conscrypt 2.5.2 (BoringSSL)}
+ * @param name what the server's start message says, e.g. {@code Conscrypt 2.6.0 (BoringSSL)}
  * @param provider the JSSE provider to build the {@code SSLContext} from; empty for the JDK's
  * @param fallbackReason why Conscrypt is not used although it was asked for
  */
@@ -78,8 +78,13 @@ public record TlsEngine(String name, Optional<Provider> provider, Optional<Strin
         return new TlsEngine(name, Optional.of(provider), Optional.empty());
     }
 
-    /** A short description for the start message, with the reason of a fallback. */
+    /**
+     * A short description for the start message: the engine, on JSSE whose X25519 it uses (see
+     * {@link TlsCryptoProvider}), and the reason of a fallback.
+     */
     public String describe() {
-        return fallbackReason.map(reason -> name + "; " + reason).orElse(name);
+        String engine = provider.isPresent() ? name
+                : TlsCryptoProvider.x25519().map(arithmetic -> name + ", X25519 in " + arithmetic).orElse(name);
+        return fallbackReason.map(reason -> engine + "; " + reason).orElse(engine);
     }
 }

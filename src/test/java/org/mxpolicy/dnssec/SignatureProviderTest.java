@@ -1,12 +1,9 @@
 package org.mxpolicy.dnssec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -14,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mxpolicy.testing.ConscryptPlatform;
 
 /** Conscrypt and Bouncy Castle make signatures the other accepts, for every algorithm mxpolicy signs with. */
 class SignatureProviderTest {
@@ -30,9 +28,8 @@ class SignatureProviderTest {
     }
 
     @Test
-    void conscryptLoadsOnLinuxX8664() {
-        assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")
-                && List.of("amd64", "x86_64").contains(System.getProperty("os.arch")), "Conscrypt ships x86-64 libraries only");
+    void conscryptLoadsWhereTheJarShipsItsNativeLibrary() {
+        ConscryptPlatform.assumeNativeLibraryShipped();
 
         assertThat(SignatureProvider.conscryptUnavailable()).isEmpty();
         assertThat(SignatureProvider.preferred()).isEqualTo(SignatureProvider.CONSCRYPT);
