@@ -104,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "jsse", converter = EngineConverter.class,
             description = "jsse (default): the JDK's TLS, the server's suite order on TLS 1.3 and 1.2;"
-                    + " conscrypt: BoringSSL, less CPU time per handshake, the client's suite order on TLS 1.3"
+                    + " conscrypt: all of TLS in BoringSSL, the client's suite order on TLS 1.3"
                     + " (falls back to jsse where its native library cannot load).")
     private TlsEngine.Choice tlsEngine;
 

@@ -9,9 +9,9 @@ import java.util.Optional;
 /**
  * The JCA provider put first in the JVM's list when the HTTPS listener runs on JSSE, with the
  * services where the JDK's own make a TLS connection dearer than it need be: X25519 in BoringSSL
- * or on Bouncy Castle's arithmetic ({@link FastX25519}) and the JDK's AES-GCM without the stack traces JSSE
- * provokes when it discards record keys ({@link QuietAesGcm}). It offers nothing else, so every
- * other algorithm, and X448, stays with the JDK's providers.
+ * or on Bouncy Castle's arithmetic ({@link FastX25519}), and the JDK's AES-GCM without the stack
+ * traces JSSE provokes when it discards record keys ({@link QuietAesGcm}). It offers nothing
+ * else, so every other algorithm, and X448, stays with the JDK's providers.
  */
 final class TlsCryptoProvider extends Provider {
 
