@@ -28,8 +28,9 @@ import java.util.Optional;
  *
  * <p>{@link #BOUNCY_CASTLE}: Bouncy Castle's lightweight API for everything; what is used where
  * Conscrypt's native library does not load (an operating system or architecture it has no library
- * for, or Linux with a glibc older than 2.35). Its ECDSA signatures use RFC 6979 deterministic nonces, BoringSSL's random ones: validators
- * cannot tell the two apart, but only Bouncy Castle gives the same bytes for the same data twice.
+ * for, or Linux with a glibc older than 2.35). Its ECDSA signatures use RFC 6979 deterministic
+ * nonces, BoringSSL's random ones: validators cannot tell the two apart, but only Bouncy Castle
+ * gives the same bytes for the same data twice.
  *
  * <p>Conscrypt is used as a provider instance, never registered in the JVM, so that TLS and the
  * rest of the program keep the JDK's providers.

@@ -9,15 +9,16 @@ import java.util.function.Supplier;
  * Where X25519's two scalar multiplications (RFC 7748 section 5) run for {@link FastX25519}:
  * BoringSSL's, through Conscrypt's native library ({@link BoringSslX25519}), or Bouncy Castle's
  * in Java ({@link BouncyCastleX25519}) where that library does not load. BoringSSL's take about
- * 45 µs for a key pair and a shared secret together, Bouncy Castle's about 110 µs
- * (bench/README.md); the two are a third of the CPU time of a new TLS connection on JSSE.
+ * 45 µs for a key pair and a shared secret together, Bouncy Castle's about 110 µs; with Bouncy
+ * Castle's, X25519 was a fifth of the server's CPU time for a new TLS connection on JSSE, with
+ * BoringSSL's about a ninth (bench/README.md).
  */
 interface X25519Arithmetic {
 
     /** Bytes of a scalar, a u-coordinate and a shared secret. */
     int SIZE = 32;
 
-    /** What the start message and the metrics call it, e.g. {@code BoringSSL (Conscrypt 2.6.0)}. */
+    /** What the start message calls it, e.g. {@code BoringSSL (Conscrypt 2.6.0)}. */
     String name();
 
     /**
