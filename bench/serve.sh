@@ -8,6 +8,7 @@
 #   ENGINES=conscrypt bench/serve.sh    # only `mxpolicy serve --tls-engine conscrypt`
 #   JAVA_OPTS="-XX:-UseSerialGC -XX:+UseParallelGC" bench/serve.sh   # JVM flags for mxpolicy serve
 #   KEEP=1 bench/serve.sh               # keep the work directory (configs, logs, wrk outputs)
+#   FULL_THREADS=4 bench/serve.sh       # client threads of the full-handshake run (default 8)
 #
 # Runs as root: both servers and wrk run in a network namespace of their own, where
 # mta-sts.example.com resolves to 127.0.0.1 (wrk sends the URL's host as SNI) without touching the
@@ -18,6 +19,7 @@ DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-15}
 HANDSHAKE_WARMUP=${HANDSHAKE_WARMUP:-45}
 THREADS=${THREADS:-2}
+FULL_THREADS=${FULL_THREADS:-8}
 KEEP=${KEEP:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
 ENGINES=${ENGINES:-jsse conscrypt}
@@ -36,6 +38,7 @@ die() { echo "serve.sh: $*" >&2; exit 2; }
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive number of seconds, not '$DURATION'"
 [[ $WARMUP =~ ^[1-9][0-9]*$ ]] || die "WARMUP must be a positive number of seconds, not '$WARMUP'"
 [[ $HANDSHAKE_WARMUP =~ ^[1-9][0-9]*$ ]] || die "HANDSHAKE_WARMUP must be a positive number of seconds, not '$HANDSHAKE_WARMUP'"
+[[ $FULL_THREADS =~ ^[1-9][0-9]*$ ]] || die "FULL_THREADS must be a positive number, not '$FULL_THREADS'"
 read -r -a engines <<< "$ENGINES"
 (( ${#engines[@]} > 0 )) || die "ENGINES must name at least one TLS engine (jsse, conscrypt)"
 for engine in "${engines[@]}"; do
@@ -47,7 +50,7 @@ done
 
 have() { command -v "$1" >/dev/null 2>&1 || [[ -x /usr/sbin/$1 ]]; }
 missing=()
-for pair in wrk:wrk nginx:nginx curl:curl openssl:openssl ip:iproute2; do
+for pair in wrk:wrk nginx:nginx curl:curl openssl:openssl ip:iproute2 python3:python3; do
     have "${pair%%:*}" || missing+=("${pair#*:}")
 done
 if (( ${#missing[@]} > 0 )); then
@@ -122,12 +125,15 @@ await_policy() {
 # ---- runs -----------------------------------------------------------------------------------
 
 declare -A rps p99 errors cpu_us sys_us
-runs=("keepalive-64" "keepalive-256" "handshake-64")
+# The issue's three runs, with targets, then one without: full handshakes, which wrk does not do.
+targeted_runs=("keepalive-64" "keepalive-256" "handshake-64")
+runs=("${targeted_runs[@]}" "full-$FULL_THREADS")
 describe() {
     case $1 in
         keepalive-64) echo "keep-alive, 64 connections" ;;
         keepalive-256) echo "keep-alive, 256 connections" ;;
         handshake-64) echo "new TLS handshake per request, 64 conns" ;;
+        full-*) echo "full handshake (nothing to resume), ${1#full-} conns" ;;
     esac
 }
 
@@ -176,7 +182,12 @@ measure() {
     out=$work/wrk.$server.$run.txt
     conns=${run##*-}
     echo "  $server: $(describe "$run"), ${DURATION}s ..."
-    if [[ $run == handshake-* ]]; then
+    if [[ $run == full-* ]]; then
+        # One line, "full-handshakes CONNECTIONS SECONDS ERRORS", turned into wrk's words.
+        in_ns python3 bench/full_handshakes.py "$HOST" "$2" /.well-known/mta-sts.txt "$ca" "$conns" "$DURATION" \
+            | awk '{ printf "  %d requests in %ss\nRequests/sec: %.2f\n", $2, $3, $2 / $3;
+                     if ($4 > 0) printf "Non-2xx or 3xx responses: %d\n", $4 }' > "$out"
+    elif [[ $run == handshake-* ]]; then
         in_ns wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency -H 'Connection: close' "$u" > "$out"
     else
         in_ns wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency "$u" > "$out"
@@ -252,10 +263,12 @@ done
 # the kernel. The servers are idle by now.
 declare -A floor_us
 for engine in "${engines[@]}"; do
-    echo "  TLS engine alone ($engine): bench/TlsHandshakeFloor.java ..."
-    # A failure here leaves "-" in the report (and the reason in the work directory), not no report.
-    floor_us[$engine]=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -cp target/mxpolicy.jar \
-        bench/TlsHandshakeFloor.java "$engine" resumed 2>"$work/floor.$engine.log" | awk '/^floor/ { print $4 }' || true)
+    for mode in resumed full; do
+        echo "  TLS engine alone ($engine, $mode): bench/TlsHandshakeFloor.java ..."
+        # A failure here leaves "-" in the report (and the reason in the work directory), not no report.
+        floor_us[$engine.$mode]=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -cp target/mxpolicy.jar \
+            bench/TlsHandshakeFloor.java "$engine" "$mode" 2>"$work/floor.$engine.$mode.log" | awk '/^floor/ { print $4 }' || true)
+    done
 done
 
 # ---- report ---------------------------------------------------------------------------------
@@ -275,12 +288,17 @@ for run in "${runs[@]}"; do
     done
 done
 echo
-echo "CPU time of a new connection (handshake run), the kernel's part, and the TLS engine's alone:"
-printf '  %-20s %5s us, system %4s us\n' nginx "${cpu_us[nginx.handshake-64]}" "${sys_us[nginx.handshake-64]}"
-for engine in "${engines[@]}"; do
-    server=mxpolicy-$engine
-    printf '  %-20s %5s us, system %4s us; the TLS engine alone %s us (resumed TLS 1.3, in memory)\n' "$server" \
-        "${cpu_us[$server.handshake-64]}" "${sys_us[$server.handshake-64]}" "${floor_us[$engine]:--}"
+full=full-$FULL_THREADS
+echo "CPU time of a new connection, the kernel's part, and the TLS engine's alone (in memory):"
+for kind in handshake-64 "$full"; do
+    [[ $kind == full-* ]] && mode=full || mode=resumed
+    echo "  $(describe "$kind"):"
+    printf '    %-20s %5s us, system %4s us\n' nginx "${cpu_us[nginx.$kind]}" "${sys_us[nginx.$kind]}"
+    for engine in "${engines[@]}"; do
+        server=mxpolicy-$engine
+        printf '    %-20s %5s us, system %4s us; the TLS engine alone %s us (%s TLS 1.3)\n' "$server" \
+            "${cpu_us[$server.$kind]}" "${sys_us[$server.$kind]}" "${floor_us[$engine.$mode]:--}" "$mode"
+    done
 done
 for engine in "${engines[@]}"; do
     echo "mxpolicy-$engine: peak RSS ${peak_mib[mxpolicy-$engine]} MiB; ${access_lines[mxpolicy-$engine]} access log lines"
@@ -290,7 +308,7 @@ for engine in "${engines[@]}"; do
     server=mxpolicy-$engine
     echo
     echo "Targets, $server:"
-    for run in "${runs[@]}"; do
+    for run in "${targeted_runs[@]}"; do
         r=$(ratio "$server" "$run")
         echo "  $(describe "$run"): mxpolicy/nginx = $r (target >= 0.80): $(verdict "$r" 0.8 ">=")"
     done

@@ -7,7 +7,6 @@ import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.SecureRandom;
 import javax.crypto.KeyAgreement;
-import org.conscrypt.Conscrypt;
 import org.conscrypt.OpenSSLX25519PrivateKey;
 import org.conscrypt.OpenSSLX25519PublicKey;
 
@@ -30,17 +29,12 @@ final class BoringSslX25519 implements X25519Arithmetic {
     }
 
     /**
-     * Loads Conscrypt's native library (once per JVM).
+     * BoringSSL's X25519, loading Conscrypt's native library on the first call.
      *
-     * @throws UnsatisfiedLinkError when it cannot load here
+     * @throws LinkageError when it cannot load here
      */
     static BoringSslX25519 load() {
-        Conscrypt.checkAvailability();
-        Conscrypt.Version version = Conscrypt.version();
-        // A provider instance, not registered: nothing else in the JVM starts using it.
-        Provider provider = Conscrypt.newProviderBuilder().provideTrustManager(false).build();
-        return new BoringSslX25519(provider,
-                "BoringSSL (Conscrypt " + version.major() + "." + version.minor() + "." + version.patch() + ")");
+        return new BoringSslX25519(BoringSsl.provider(), BoringSsl.name());
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.mxpolicy.server;
 
 import java.security.Provider;
 import java.security.Security;
+import java.security.interfaces.ECPrivateKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,9 +10,10 @@ import java.util.Optional;
 /**
  * The JCA provider put first in the JVM's list when the HTTPS listener runs on JSSE, with the
  * services where the JDK's own make a TLS connection dearer than it need be: X25519 in BoringSSL
- * or on Bouncy Castle's arithmetic ({@link FastX25519}), and the JDK's AES-GCM without the stack
- * traces JSSE provokes when it discards record keys ({@link QuietAesGcm}). It offers nothing
- * else, so every other algorithm, and X448, stays with the JDK's providers.
+ * or on Bouncy Castle's arithmetic ({@link FastX25519}), the JDK's AES-GCM without the stack
+ * traces JSSE provokes when it discards record keys ({@link QuietAesGcm}), and, where BoringSSL
+ * loads, ECDSA signing with the hosts' EC keys ({@link BoringSslEcdsaSigner}). It offers nothing
+ * else, so every other algorithm, X448, verification and RSA keys stay with the JDK's providers.
  */
 final class TlsCryptoProvider extends Provider {
 
@@ -19,7 +21,7 @@ final class TlsCryptoProvider extends Provider {
     private static final long serialVersionUID = 1L;
 
     private TlsCryptoProvider() {
-        super(NAME, "1.0", "X25519 key exchange and AES-GCM for TLS");
+        super(NAME, "1.0", "X25519 key exchange, AES-GCM and ECDSA signing for TLS");
         for (String algorithm : List.of("XDH", "X25519")) {
             putService(new Service(this, "KeyPairGenerator", algorithm, FastX25519.Generator.class.getName(), null, null));
             putService(new Service(this, "KeyFactory", algorithm, FastX25519.Factory.class.getName(), null, null));
@@ -28,6 +30,11 @@ final class TlsCryptoProvider extends Provider {
         // Raw key bytes only, as the JDK's AES: other keys (a token's) go to the providers after this.
         putService(new Service(this, "Cipher", QuietAesGcm.TRANSFORMATION, QuietAesGcm.class.getName(), null,
                 Map.of("SupportedKeyFormats", "RAW")));
+        if (BoringSsl.loads()) {
+            // EC private keys only: the JCA gives public keys (verification) and RSA keys to the JDK's.
+            BoringSslEcdsaSigner.ALGORITHMS.forEach((algorithm, signer) -> putService(new Service(this, "Signature",
+                    algorithm, signer.getName(), null, Map.of("SupportedKeyClasses", ECPrivateKey.class.getName()))));
+        }
     }
 
     /**
@@ -44,9 +51,23 @@ final class TlsCryptoProvider extends Provider {
         Security.insertProviderAt(new TlsCryptoProvider(), 1);
     }
 
-    /** Whose X25519 arithmetic JSSE uses through this provider; empty when it is not installed. */
-    static Optional<String> x25519() {
-        return Security.getProvider(NAME) == null ? Optional.empty() : Optional.of(FastX25519.arithmetic().name());
+    /**
+     * What JSSE does through this provider, for the start message, e.g. {@code X25519 and ECDSA
+     * signing in BoringSSL (Conscrypt 2.6.0)} or {@code X25519 in Bouncy Castle (Java)}; empty when
+     * it is not installed.
+     */
+    static Optional<String> describe() {
+        Provider installed = Security.getProvider(NAME);
+        if (installed == null) {
+            return Optional.empty();
+        }
+        String x25519 = FastX25519.arithmetic().name();
+        if (installed.getService("Signature", "SHA256withECDSA") == null) {
+            return Optional.of("X25519 in " + x25519);
+        }
+        String ecdsa = BoringSsl.name();
+        return Optional.of(x25519.equals(ecdsa) ? "X25519 and ECDSA signing in " + ecdsa
+                : "X25519 in " + x25519 + ", ECDSA signing in " + ecdsa);
     }
 
     /** Whether {@code security.provider.1} names the JDK's own provider first (or nothing). */

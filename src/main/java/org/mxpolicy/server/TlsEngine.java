@@ -79,12 +79,12 @@ public record TlsEngine(String name, Optional<Provider> provider, Optional<Strin
     }
 
     /**
-     * A short description for the start message: the engine, on JSSE whose X25519 it uses (see
-     * {@link TlsCryptoProvider}), and the reason of a fallback.
+     * A short description for the start message: the engine, on JSSE whose X25519 and ECDSA
+     * signing it uses (see {@link TlsCryptoProvider}), and the reason of a fallback.
      */
     public String describe() {
         String engine = provider.isPresent() ? name
-                : TlsCryptoProvider.x25519().map(arithmetic -> name + ", X25519 in " + arithmetic).orElse(name);
+                : TlsCryptoProvider.describe().map(crypto -> name + ", " + crypto).orElse(name);
         return fallbackReason.map(reason -> engine + "; " + reason).orElse(engine);
     }
 }
