@@ -9,10 +9,11 @@ import org.conscrypt.Conscrypt;
  * The TLS implementation of the policy listener: the JDK's own JSSE, or Conscrypt (BoringSSL
  * through JNI). With Conscrypt the key exchange (X25519), the signature and AES-GCM run in native
  * code, as in nginx with OpenSSL. JSSE's X25519 and ECDSA signing run in BoringSSL too
- * ({@link FastX25519}, {@link BoringSslEcdsaSigner}), and since then bench/serve.sh measured less
- * CPU time per new connection with JSSE than with Conscrypt (403 against 495 µs resumed, 859
- * against 1,071 µs full); Conscrypt takes about 150 MiB more memory, and the keep-alive rates
- * are close (bench/README.md, docs/serve.md).
+ * ({@link FastX25519}, {@link BoringSslEcdsaSigner}); since then bench/serve.sh measured less
+ * CPU time per resumed connection with JSSE than with Conscrypt (403 and 471 against 495 and
+ * 525 µs), and no clear winner for full handshakes (JSSE 859 and 1,071 µs, Conscrypt 1,071 and
+ * 775 µs). Conscrypt takes about 150 MiB more memory; the keep-alive rates are close
+ * (bench/README.md, docs/serve.md).
  *
  * <p>JSSE is the default because it is the only one of the two that chooses the TLS 1.3 suite in
  * the server's order (AES-256-GCM first, ChaCha20-Poly1305 last, see {@link ServerTls}).
