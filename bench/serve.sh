@@ -125,7 +125,7 @@ await_policy() {
 # ---- runs -----------------------------------------------------------------------------------
 
 declare -A rps p99 errors cpu_us sys_us
-# The issue's three runs, with targets, then one without: full handshakes, which wrk does not do.
+# Three runs with targets (bench/README.md), then one without: full handshakes, which wrk does not make.
 targeted_runs=("keepalive-64" "keepalive-256" "handshake-64")
 runs=("${targeted_runs[@]}" "full-$FULL_THREADS")
 describe() {
@@ -183,10 +183,13 @@ measure() {
     conns=${run##*-}
     echo "  $server: $(describe "$run"), ${DURATION}s ..."
     if [[ $run == full-* ]]; then
-        # One line, "full-handshakes CONNECTIONS SECONDS ERRORS", turned into wrk's words.
-        in_ns python3 bench/full_handshakes.py "$HOST" "$2" /.well-known/mta-sts.txt "$ca" "$conns" "$DURATION" \
-            | awk '{ printf "  %d requests in %ss\nRequests/sec: %.2f\n", $2, $3, $2 / $3;
-                     if ($4 > 0) printf "Non-2xx or 3xx responses: %d\n", $4 }' > "$out"
+        # One line, "full-handshakes ANSWERED SECONDS FAILED OTHER_STATUS", in wrk's words. A
+        # client that fails leaves zeros in the report, not no report.
+        { in_ns python3 bench/full_handshakes.py "$HOST" "$2" /.well-known/mta-sts.txt "$ca" "$conns" "$DURATION" \
+            2> "$out.stderr" || true; } \
+            | awk '/^full-handshakes/ { printf "  %d requests in %ss\nRequests/sec: %.2f\n", $2, $3, ($3 > 0 ? $2 / $3 : 0);
+                     if ($4 > 0) printf "Socket errors: %d failed connections\n", $4;
+                     if ($5 > 0) printf "Non-2xx or 3xx responses: %d\n", $5 }' > "$out"
     elif [[ $run == handshake-* ]]; then
         in_ns wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency -H 'Connection: close' "$u" > "$out"
     else

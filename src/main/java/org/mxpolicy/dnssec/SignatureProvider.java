@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * <p>{@link #CONSCRYPT}: BoringSSL through Conscrypt's JNI provider, for ECDSA P-256 (algorithm
  * 13) and RSA/SHA-256 (algorithm 8); Ed25519 (15) goes through Bouncy Castle (Conscrypt offers
- * Ed25519 only since 2.6). Measured on the 2-vCPU reference machine, one thread, 120-byte inputs,
+ * Ed25519 since 2.6, not yet used here). Measured on the 2-vCPU reference machine, one thread, 120-byte inputs,
  * Java 17 (Java 25 alike):
  *
  * <pre>
@@ -28,9 +28,9 @@ import java.util.Optional;
  *
  * <p>{@link #BOUNCY_CASTLE}: Bouncy Castle's lightweight API for everything; what is used where
  * Conscrypt's native library does not load (an operating system or architecture it has no library
- * for, or Linux with a glibc older than 2.35). Its ECDSA signatures use RFC 6979 deterministic
- * nonces, BoringSSL's random ones: validators cannot tell the two apart, but only Bouncy Castle
- * gives the same bytes for the same data twice.
+ * for, or Linux with a glibc older than 2.35, 2.34 on arm64). Its ECDSA signatures use RFC 6979
+ * deterministic nonces, BoringSSL's random ones: validators cannot tell the two apart, but only
+ * Bouncy Castle gives the same bytes for the same data twice.
  *
  * <p>Conscrypt is used as a provider instance, never registered in the JVM, so that TLS and the
  * rest of the program keep the JDK's providers.

@@ -20,7 +20,7 @@ final class BoringSsl {
      * The provider.
      *
      * @throws LinkageError when the native library cannot load here (no library for this
-     *     platform, a glibc older than 2.35, a temporary directory mounted {@code noexec}); again
+     *     platform, a glibc older than 2.35 (2.34 on arm64), a temporary directory mounted {@code noexec}); again
      *     on every later call
      */
     static Provider provider() {

@@ -25,10 +25,11 @@ import java.util.WeakHashMap;
  * sender that fetches a policy once a day brings no session to resume: every one of its
  * connections is a full handshake.
  *
- * <p>Signing only, with EC private keys only ({@code SupportedKeyClasses} of the service):
- * verification and other keys stay with the JDK's providers. Each host's key is translated to
- * BoringSSL's form once and kept as long as the key itself is in use. BoringSSL draws each nonce
- * at random, as OpenSSL does for nginx.
+ * <p>For EC private keys only ({@code SupportedKeyClasses} of the service), so that the JCA gives
+ * verification and other keys to the JDK's providers. A caller that fixes the provider before
+ * {@code initVerify} (by asking {@code getProvider()}) gets this class anyway; it verifies with
+ * the JDK's SunEC then. Each host's key is translated to BoringSSL's form once and kept as long
+ * as the key itself is in use. BoringSSL draws each nonce at random, as OpenSSL does for nginx.
  */
 abstract class BoringSslEcdsaSigner extends SignatureSpi {
 
@@ -40,6 +41,7 @@ abstract class BoringSslEcdsaSigner extends SignatureSpi {
     private static final Map<PrivateKey, PrivateKey> TRANSLATED = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final String algorithm;
+    /** BoringSSL's after {@code initSign}, SunEC's after {@code initVerify}. */
     private Signature signer;
 
     BoringSslEcdsaSigner(String algorithm) {
@@ -97,7 +99,15 @@ abstract class BoringSslEcdsaSigner extends SignatureSpi {
 
     @Override
     protected void engineInitVerify(PublicKey key) throws InvalidKeyException {
-        throw new InvalidKeyException("signing only here; verification stays with the JDK's providers");
+        try {
+            Signature next = Signature.getInstance(algorithm, "SunEC");
+            next.initVerify(key);
+            signer = next;
+        } catch (InvalidKeyException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new InvalidKeyException("the JDK offers no " + algorithm + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -126,7 +136,7 @@ abstract class BoringSslEcdsaSigner extends SignatureSpi {
 
     @Override
     protected boolean engineVerify(byte[] sigBytes) throws SignatureException {
-        throw new SignatureException("signing only here");
+        return initialized().verify(sigBytes);
     }
 
     @Override
@@ -150,7 +160,7 @@ abstract class BoringSslEcdsaSigner extends SignatureSpi {
 
     private Signature initialized() throws SignatureException {
         if (signer == null) {
-            throw new SignatureException("not initialized for signing");
+            throw new SignatureException("not initialized");
         }
         return signer;
     }

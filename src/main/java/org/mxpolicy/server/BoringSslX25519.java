@@ -6,6 +6,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import javax.crypto.KeyAgreement;
 import org.conscrypt.OpenSSLX25519PrivateKey;
 import org.conscrypt.OpenSSLX25519PublicKey;
@@ -16,7 +17,9 @@ import org.conscrypt.OpenSSLX25519PublicKey;
  * {@link FastX25519} keeps its key classes and hands BoringSSL the raw bytes.
  *
  * <p>Key pairs take their scalar from BoringSSL's random generator (seeded by the kernel), not
- * from the {@code SecureRandom} JSSE passes; both are cryptographically strong.
+ * from the {@code SecureRandom} JSSE passes; both are cryptographically strong. BoringSSL leaves
+ * the scalar unclamped, as the JDK's own generator does; X25519 clamps it where it is used
+ * (RFC 7748 section 5). The copies Conscrypt makes are wiped here where they can be reached.
  */
 final class BoringSslX25519 implements X25519Arithmetic {
 
@@ -46,7 +49,11 @@ final class BoringSslX25519 implements X25519Arithmetic {
     public void generate(SecureRandom random, byte[] k, byte[] u) {
         try {
             KeyPair pair = KeyPairGenerator.getInstance("XDH", conscrypt).generateKeyPair();
-            System.arraycopy(((OpenSSLX25519PrivateKey) pair.getPrivate()).getU(), 0, k, 0, SIZE);
+            OpenSSLX25519PrivateKey scalar = (OpenSSLX25519PrivateKey) pair.getPrivate();
+            byte[] copy = scalar.getU();
+            System.arraycopy(copy, 0, k, 0, SIZE);
+            Arrays.fill(copy, (byte) 0);
+            scalar.destroy();
             System.arraycopy(((OpenSSLX25519PublicKey) pair.getPublic()).getU(), 0, u, 0, SIZE);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Conscrypt offers no X25519 key pairs: " + e.getMessage(), e);
@@ -61,8 +68,9 @@ final class BoringSslX25519 implements X25519Arithmetic {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Conscrypt offers no X25519 agreement: " + e.getMessage(), e);
         }
+        OpenSSLX25519PrivateKey scalar = new OpenSSLX25519PrivateKey(k);
         try {
-            agreement.init(new OpenSSLX25519PrivateKey(k));
+            agreement.init(scalar);
             agreement.doPhase(new OpenSSLX25519PublicKey(u), true);
             agreement.generateSecret(shared, 0);
             return true;
@@ -71,6 +79,8 @@ final class BoringSslX25519 implements X25519Arithmetic {
             return false;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Conscrypt's X25519 agreement failed: " + e.getMessage(), e);
+        } finally {
+            scalar.destroy();
         }
     }
 }

@@ -62,7 +62,10 @@ final class TlsCryptoProvider extends Provider {
             return Optional.empty();
         }
         String x25519 = FastX25519.arithmetic().name();
-        if (installed.getService("Signature", "SHA256withECDSA") == null) {
+        // The JCA signs with the first provider whose service takes the key: ours, unless another
+        // one put in front of it (Bouncy Castle's ECDSA of check, FastEcdsa) takes every key.
+        Provider[] signers = Security.getProviders("Signature.SHA256withECDSA");
+        if (installed.getService("Signature", "SHA256withECDSA") == null || signers == null || signers[0] != installed) {
             return Optional.of("X25519 in " + x25519);
         }
         String ecdsa = BoringSsl.name();

@@ -10,8 +10,8 @@ import org.conscrypt.Conscrypt;
  * through JNI). With Conscrypt the key exchange (X25519), the signature and AES-GCM run in native
  * code, as in nginx with OpenSSL. JSSE's X25519 and ECDSA signing run in BoringSSL too
  * ({@link FastX25519}, {@link BoringSslEcdsaSigner}); since then bench/serve.sh measured less
- * CPU time per resumed connection with JSSE than with Conscrypt (403 and 471 against 495 and
- * 525 µs), and no clear winner for full handshakes (JSSE 859 and 1,071 µs, Conscrypt 1,071 and
+ * CPU time per resumed connection with JSSE than with Conscrypt (529, 403 and 471 against 609,
+ * 495 and 525 µs), and no clear winner for full handshakes (JSSE 859 and 1,071 µs, Conscrypt 1,071 and
  * 775 µs). Conscrypt takes about 150 MiB more memory; the keep-alive rates are close
  * (bench/README.md, docs/serve.md).
  *

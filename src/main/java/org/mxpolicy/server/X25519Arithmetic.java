@@ -43,8 +43,8 @@ interface X25519Arithmetic {
     }
 
     /**
-     * {@code preferred}'s arithmetic when it loads and computes RFC 7748's test vectors, the
-     * fallback's otherwise.
+     * {@code preferred}'s arithmetic when it loads, computes RFC 7748's test vectors and makes a
+     * consistent key pair, the fallback's otherwise.
      */
     static X25519Arithmetic firstWorking(Supplier<X25519Arithmetic> preferred, Supplier<X25519Arithmetic> fallback) {
         try {
@@ -70,8 +70,19 @@ interface X25519Arithmetic {
 
         static boolean passes(X25519Arithmetic arithmetic) {
             byte[] shared = new byte[SIZE];
-            return arithmetic.agree(ALICE_PRIVATE, BOB_PUBLIC, shared) && Arrays.equals(shared, SHARED)
-                    && !arithmetic.agree(ALICE_PRIVATE, new byte[SIZE], shared);
+            if (!arithmetic.agree(ALICE_PRIVATE, BOB_PUBLIC, shared) || !Arrays.equals(shared, SHARED)
+                    || arithmetic.agree(ALICE_PRIVATE, new byte[SIZE], shared)) {
+                return false;
+            }
+            // A generated key pair: its public key is its scalar times the base point (u = 9).
+            byte[] k = new byte[SIZE];
+            byte[] u = new byte[SIZE];
+            arithmetic.generate(new SecureRandom(), k, u);
+            byte[] base = new byte[SIZE];
+            base[0] = 9;
+            boolean consistent = arithmetic.agree(k, base, shared) && Arrays.equals(shared, u);
+            Arrays.fill(k, (byte) 0);
+            return consistent;
         }
     }
 }
