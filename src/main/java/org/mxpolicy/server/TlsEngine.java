@@ -3,7 +3,6 @@ package org.mxpolicy.server;
 import java.security.Provider;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.conscrypt.Conscrypt;
 
 /**
  * The TLS implementation of the policy listener: the JDK's own JSSE, or Conscrypt (BoringSSL
@@ -72,12 +71,9 @@ public record TlsEngine(String name, Optional<Provider> provider, Optional<Strin
     }
 
     private static TlsEngine conscrypt() {
-        Conscrypt.checkAvailability();
-        Conscrypt.Version version = Conscrypt.version();
-        // Its trust manager is not wanted: the server asks for no client certificates.
-        Provider provider = Conscrypt.newProviderBuilder().provideTrustManager(false).build();
-        String name = "Conscrypt " + version.major() + "." + version.minor() + "." + version.patch() + " (BoringSSL)";
-        return new TlsEngine(name, Optional.of(provider), Optional.empty());
+        // Without its trust manager: the server asks for no client certificates.
+        Provider provider = BoringSsl.provider();
+        return new TlsEngine("Conscrypt " + BoringSsl.version() + " (BoringSSL)", Optional.of(provider), Optional.empty());
     }
 
     /**
