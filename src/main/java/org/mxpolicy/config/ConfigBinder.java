@@ -2,6 +2,7 @@ package org.mxpolicy.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,16 +18,20 @@ import org.mxpolicy.finding.SourcePosition;
  *
  * <p>The two large sections have their own binders, {@link ZonesBinder} and {@link DomainsBinder};
  * this one binds the top level and the small sections with defaults ({@code dns},
- * {@code rollover}), and checks that every record lands in a configured zone.
+ * {@code rollover}, {@code serve}), and checks that every record lands in a configured zone.
  */
 final class ConfigBinder extends SectionBinder {
 
     static final String NO_ZONE = "config.no-zone";
+    static final String TLS_PROFILE = "serve.tls-profile";
 
-    private static final List<String> TOP_KEYS = List.of("zones", "domains", "dns", "rollover");
+    private static final List<String> TOP_KEYS = List.of("zones", "domains", "dns", "rollover", "serve");
     private static final List<String> DNS_KEYS = List.of("resolvers", "trust_anchors", "trust_anchor_file");
     private static final List<String> ROLLOVER_KEYS = List.of("state_dir", "margin", "on_unknown_key", "mta_reload");
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([smhd]?)");
+    private static final List<String> SERVE_KEYS = List.of("tls_profile");
+    private static final List<String> TLS_PROFILES = Arrays.stream(ServeSettings.TlsProfileChoice.values())
+            .map(ServeSettings.TlsProfileChoice::keyword).toList();
 
     private final String source;
 
@@ -56,7 +61,8 @@ final class ConfigBinder extends SectionBinder {
         List<MailDomain> domains = domainsBinder.domains(keys.required("domains", "the config", "list the mail domains"));
         DnsSettings dns = optional(keys.get("dns"), this::dns, DnsSettings.defaults());
         RolloverSettings rollover = optional(keys.get("rollover"), this::rollover, RolloverSettings.defaults());
-        ProviderConfig config = new ProviderConfig(source, zones, domains, dns, rollover);
+        ServeSettings serve = optional(keys.get("serve"), this::serve, ServeSettings.defaults());
+        ProviderConfig config = new ProviderConfig(source, zones, domains, dns, rollover, serve);
         if (zonesComplete) {
             // with a broken zone list every domain would be "outside every zone": say it once
             checkZones(config);
@@ -126,6 +132,31 @@ final class ConfigBinder extends SectionBinder {
         }
         error(TYPE, value.position(), "'" + entry.key() + "' must be a duration such as 3600, 90s, 30m, 1h or 2d, found "
                 + value.describe());
+        return null;
+    }
+
+    private ServeSettings serve(YamlNode.Entry entry) {
+        YamlNode.Mapping map = map(entry.value(), "'serve'", "a map such as { tls_profile: bsi }", true);
+        if (map == null) {
+            return null;
+        }
+        Keys keys = new Keys(map, entry.keyPosition(), "under 'serve'", SERVE_KEYS);
+        ServeSettings.TlsProfileChoice profile = optional(keys.get("tls_profile"), this::tlsProfile,
+                ServeSettings.defaults().tlsProfile());
+        return new ServeSettings(profile, entry.keyPosition());
+    }
+
+    private ServeSettings.TlsProfileChoice tlsProfile(YamlNode.Entry entry) {
+        String text = string(entry.value(), "'tls_profile'");
+        for (ServeSettings.TlsProfileChoice choice : ServeSettings.TlsProfileChoice.values()) {
+            if (choice.keyword().equals(text)) {
+                return choice;
+            }
+        }
+        if (text != null) {
+            error(TLS_PROFILE, entry.value().position(), "'tls_profile' must be " + String.join(" or ", TLS_PROFILES)
+                    + ", found '" + text + "'" + didYouMean(text, TLS_PROFILES));
+        }
         return null;
     }
 
