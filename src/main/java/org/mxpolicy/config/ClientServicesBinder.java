@@ -113,7 +113,7 @@ final class ClientServicesBinder extends SectionBinder {
         String host = text;
         int port = service.defaultPort();
         int colon = text.lastIndexOf(':');
-        if (colon >= 0 && text.indexOf(':') == colon && !text.startsWith("[")) {
+        if (colon >= 0 && text.indexOf(':') == colon) {
             host = text.substring(0, colon);
             String digits = text.substring(colon + 1);
             long value = PORT_DIGITS.matcher(digits).matches() ? Long.parseLong(digits) : -1;

@@ -32,7 +32,7 @@ final class DomainsBinder extends SectionBinder {
     /** MX hosts without any problem in their entry: only these are compared across domains. */
     private final Set<MxHost> cleanMxHosts = Collections.newSetFromMap(new IdentityHashMap<>());
     /** MX entries already bound; an alias shares the node, and it is bound (and reported) once. */
-    private final Map<YamlNode, MxHost> boundMxNodes = new IdentityHashMap<>();
+    private final IdentityHashMap<YamlNode, MxHost> boundMxNodes = new IdentityHashMap<>();
 
     DomainsBinder(SectionBinder config) {
         super(config);
@@ -179,6 +179,7 @@ final class DomainsBinder extends SectionBinder {
      * One MX host has one set of TLSA records, however many domains it serves, so every domain
      * that lists it must describe it the same way.
      */
+    @SuppressWarnings("ReferenceEquality") // an alias yields the same MxHost: one entry, not compared with itself
     void checkSharedMxHosts(List<MailDomain> domains) {
         Map<String, MxHost> first = new LinkedHashMap<>();
         Map<String, String> firstDomain = new LinkedHashMap<>();
