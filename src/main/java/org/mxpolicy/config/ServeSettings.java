@@ -16,8 +16,8 @@ public record ServeSettings(TlsProfileChoice tlsProfile, SourcePosition position
     /** The TLS profile of the endpoint, by its config keyword. */
     public enum TlsProfileChoice {
         /**
-         * BSI TR-03116-4: TLS 1.3 and 1.2 with AES-GCM suites, groups NIST P-256 and P-384. The
-         * default, since TR-03108 requires TR-03116-4 on every endpoint of a mail provider.
+         * Only what BSI TR-03116-4 allows: TLS 1.3 and 1.2 with AES-GCM suites, groups NIST P-256
+         * and P-384. The default, since TR-03108 requires TR-03116-4 on every endpoint of a mail provider.
          */
         BSI,
         /** The BSI profile plus X25519 and ChaCha20-Poly1305, for clients that prefer them. */
