@@ -73,7 +73,7 @@ final class ChainOrder {
 
     /** Whether {@code issuer} names the issuer of {@code subject} (RFC 5280 section 6.1). */
     private static boolean issued(LocatedCertificate subject, LocatedCertificate issuer) {
-        return subject != issuer
+        return !subject.equals(issuer)
                 && !isSelfIssued(subject.certificate())
                 && subject.certificate().getIssuerX500Principal().equals(issuer.certificate().getSubjectX500Principal());
     }

@@ -147,7 +147,7 @@ record PemBlock(String source, String label, int line, List<String> content) {
     }
 
     private static boolean isBase64(char ch) {
-        return ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9'
+        return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')
                 || ch == '+' || ch == '/' || ch == '=';
     }
 

@@ -37,6 +37,7 @@ import org.mxpolicy.finding.SourcePosition;
  * @param bits the modulus length for RSA, the field size for elliptic curves (255 for
  *     Ed25519, 448 for Ed448)
  */
+@SuppressWarnings("ArrayRecordComponent") // copied in and out; equals and hashCode compare the bytes
 public record SubjectPublicKey(byte[] spki, KeyType type, int bits) {
 
     /** The smallest RSA modulus accepted, in bits. */

@@ -14,12 +14,13 @@ import java.util.Optional;
  * @param domains mail domains in file order
  * @param dns resolvers and trust anchors for looking things up
  * @param rollover how certificate rollovers are run
+ * @param serve how {@code mxpolicy serve} runs its HTTPS endpoint; the defaults when the config has no {@code serve}
  */
 public record ProviderConfig(
         String source, Map<String, ZoneSettings> zones, List<MailDomain> domains, DnsSettings dns,
-        RolloverSettings rollover) {
+        RolloverSettings rollover, ServeSettings serve) {
     public ProviderConfig(String source, Map<String, ZoneSettings> zones, List<MailDomain> domains) {
-        this(source, zones, domains, DnsSettings.defaults(), RolloverSettings.defaults());
+        this(source, zones, domains, DnsSettings.defaults(), RolloverSettings.defaults(), ServeSettings.defaults());
     }
 
     public ProviderConfig {

@@ -231,7 +231,7 @@ public final class TsigKeyFile {
                 while (peek().kind() != Token.Kind.END) {
                     Token keyword = next();
                     if (keyword.kind() == Token.Kind.WORD && keyword.text().equalsIgnoreCase("key")) {
-                        keys.add(keyStatement(keyword));
+                        keys.add(keyStatement());
                     } else if (keyword.kind() == Token.Kind.WORD) {
                         skipStatement();
                     } else {
@@ -244,7 +244,7 @@ public final class TsigKeyFile {
             return keys;
         }
 
-        private RawKey keyStatement(Token keyword) throws SyntaxError {
+        private RawKey keyStatement() throws SyntaxError {
             Token name = next();
             if (name.kind() != Token.Kind.STRING && name.kind() != Token.Kind.WORD) {
                 throw new SyntaxError(name, "expected the key name after 'key', found " + describe(name));
@@ -332,16 +332,19 @@ public final class TsigKeyFile {
             }
             char c = text.charAt(index);
             switch (c) {
-                case '{':
+                case '{' -> {
                     advance();
                     return new Token(Token.Kind.OPEN, "{", startLine, startColumn);
-                case '}':
+                }
+                case '}' -> {
                     advance();
                     return new Token(Token.Kind.CLOSE, "}", startLine, startColumn);
-                case ';':
+                }
+                case ';' -> {
                     advance();
                     return new Token(Token.Kind.SEMICOLON, ";", startLine, startColumn);
-                case '"': {
+                }
+                case '"' -> {
                     advance();
                     StringBuilder sb = new StringBuilder();
                     while (index < text.length() && text.charAt(index) != '"') {
@@ -359,7 +362,7 @@ public final class TsigKeyFile {
                     advance();
                     return new Token(Token.Kind.STRING, sb.toString(), startLine, startColumn);
                 }
-                default: {
+                default -> {
                     StringBuilder sb = new StringBuilder();
                     while (index < text.length() && "{};\"#".indexOf(text.charAt(index)) < 0
                             && !Character.isWhitespace(text.charAt(index)) && !text.startsWith("//", index)

@@ -237,7 +237,7 @@ public final class KeyFiles {
                 throw new InvalidInputException("key.bad-format", SourcePosition.at(source, i + 1, 1),
                         "has a zone-file directive; a .key file holds only the DNSKEY record");
             }
-            for (String token : text.replace("(", " ( ").replace(")", " ) ").trim().split("\\s+")) {
+            for (String token : text.replace("(", " ( ").replace(")", " ) ").trim().split("\\s+", -1)) {
                 if (token.isEmpty()) {
                     continue;
                 }

@@ -144,7 +144,7 @@ public final class ZoneSigner {
             AtomicInteger soaKept = new AtomicInteger();
             List<RRSIGRecord> soaSigs = signJob(soaJob, apex, at, prev, soaMade, soaKept);
             List<Record> out = assemble(structure, soa, chain, signatures, soaSigs);
-            if (sameRecords(out, canonicalOrder(apex, previous))) {
+            if (sameRecords(out, canonicalOrder(previous))) {
                 return new SignedZone(apex, out, soa.getSerial(), true, made.get() + soaMade.get(),
                         kept.get() + soaKept.get());
             }
@@ -161,6 +161,7 @@ public final class ZoneSigner {
      * The zone without its DNSSEC records and with the DNSKEY (and NSEC3PARAM) RRset as this
      * signer publishes it; owner names in lower case, RRset TTLs made equal (RFC 2181 section 5.2).
      */
+    @SuppressWarnings("ReferenceEquality") // canonicalize() returns the same Name if lower case; equals ignores case
     private List<Record> unsignedData(Name apex, List<Record> zone, List<ZoneKey> keys, KeyRoles roles)
             throws InvalidInputException {
         List<byte[]> ownKeys = keys.stream().map(k -> k.dnskey().rdataToWireCanonical()).toList();
@@ -269,6 +270,7 @@ public final class ZoneSigner {
     }
 
     /** A name of the NSEC3 chain and its hash. */
+    @SuppressWarnings("ArrayRecordComponent") // sorted by hash, never compared whole
     record HashedName(byte[] hash, ZoneStructure.Node node) {}
 
     /** RFC 5155 section 7.1, with RFC 9276's parameters and no opt-out: every name of the chain hashed. */
@@ -350,7 +352,7 @@ public final class ZoneSigner {
 
     /** {@code at + validity - jitter}, the jitter fixed by owner and type (FNV-1a over their wire form). */
     Instant expiration(Name owner, int type, Instant at) {
-        long jitter = policy.jitter().getSeconds();
+        long jitter = policy.jitter().toSeconds();
         long offset = 0;
         if (jitter > 0) {
             long h = 0xcbf29ce484222325L;
@@ -435,7 +437,7 @@ public final class ZoneSigner {
     }
 
     /** Records in the order {@link #assemble} gives, for comparing with a previous zone. */
-    private static List<Record> canonicalOrder(Name apex, List<Record> records) {
+    private static List<Record> canonicalOrder(List<Record> records) {
         TreeMap<Name, List<Record>> byOwner = new TreeMap<>();
         for (Record r : records) {
             byOwner.computeIfAbsent(r.getName(), n -> new ArrayList<>()).add(r);
@@ -574,6 +576,7 @@ public final class ZoneSigner {
         }
 
         /** A previous signature of this RRset by {@code key} that is still good for more than {@code refresh}. */
+        @SuppressWarnings("ReferenceEquality") // canonicalize() returns the same Name if lower case; equals ignores case
         RRSIGRecord reusable(Name owner, int type, long ttl, ZoneKey key, Name apex, Instant at, java.time.Duration refresh) {
             Map<Integer, List<RRSIGRecord>> here = signatures.get(owner);
             List<RRSIGRecord> sigs = here == null ? null : here.get(type);

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -155,7 +156,7 @@ public final class ZoneVerifier {
                 }
             }
             runs.add(zone.size());
-            Keys keys = new Keys(apex, dnskeys, SignatureProvider.preferred());
+            Keys keys = new Keys(dnskeys, SignatureProvider.preferred());
             Map<ByteBuffer, byte[]> digests = new java.util.concurrent.ConcurrentHashMap<>(signatureCount * 4 / 3 + 1);
             Parallel.forEach(runs.size() - 1, Runtime.getRuntime().availableProcessors(), "indexing signatures", run -> {
                 List<Record> here = zone.subList(runs.get(run), runs.get(run + 1));
@@ -253,7 +254,7 @@ public final class ZoneVerifier {
             findings.add(Finding.error("dnssec.no-dnskey", where, "no DNSKEY records at the apex " + apex
                     + ": the zone is not signed"));
         }
-        Keys keys = new Keys(apex, dnskeys, provider);
+        Keys keys = new Keys(dnskeys, provider);
 
         List<Unit> units = new ArrayList<>();
         for (ZoneStructure.Node node : structure.nodes()) {
@@ -315,10 +316,10 @@ public final class ZoneVerifier {
     /** The DNSKEY set, by key tag and algorithm, with the public keys made ready once. */
     private static final class Keys {
         private final Map<Integer, List<DNSKEYRecord>> byTagAndAlgorithm = new HashMap<>();
-        private final Map<DNSKEYRecord, VerifyingKey> verifying = new IdentityHashMap<>();
+        private final IdentityHashMap<DNSKEYRecord, VerifyingKey> verifying = new IdentityHashMap<>();
         private final Set<Integer> algorithms = new TreeSet<>();
 
-        Keys(Name apex, List<DNSKEYRecord> dnskeys, SignatureProvider provider) {
+        Keys(List<DNSKEYRecord> dnskeys, SignatureProvider provider) {
             for (DNSKEYRecord k : dnskeys) {
                 if ((k.getFlags() & ZoneKey.FLAG_ZONE) == 0 || k.getProtocol() != 3) {
                     continue;
@@ -441,7 +442,7 @@ public final class ZoneVerifier {
     }
 
     private static String horizonText(Duration d) {
-        long seconds = d.getSeconds();
+        long seconds = d.toSeconds();
         if (seconds % 86400 == 0) {
             return seconds / 86400 + "d";
         }
@@ -483,7 +484,7 @@ public final class ZoneVerifier {
         return findings;
     }
 
-    private static List<Finding> checkNsec(ZoneStructure structure, TreeMap<Name, List<NSECRecord>> nsecs, long ttl,
+    private static List<Finding> checkNsec(ZoneStructure structure, NavigableMap<Name, List<NSECRecord>> nsecs, long ttl,
             SourcePosition where) {
         List<Finding> findings = new ArrayList<>();
         List<ZoneStructure.Node> chain = structure.nsecChain();
@@ -527,7 +528,7 @@ public final class ZoneVerifier {
         return findings;
     }
 
-    private static List<Finding> checkNsec3(ZoneStructure structure, TreeMap<Name, List<NSEC3Record>> nsec3s, long ttl,
+    private static List<Finding> checkNsec3(ZoneStructure structure, NavigableMap<Name, List<NSEC3Record>> nsec3s, long ttl,
             SourcePosition where) {
         List<Finding> findings = new ArrayList<>();
         Name apex = structure.origin();

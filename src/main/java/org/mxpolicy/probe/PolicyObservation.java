@@ -1,6 +1,8 @@
 package org.mxpolicy.probe;
 
 import java.net.URI;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,6 +16,7 @@ import java.util.Optional;
  *     certificate not valid for the host, a redirect, a status other than 200, a media type other
  *     than text/plain, a body that does not parse; empty when a sender would accept it
  */
+@SuppressWarnings("ArrayRecordComponent") // copied in and out; equals and hashCode compare the bytes
 public record PolicyObservation(
         URI url, Optional<Integer> status, Optional<String> contentType, byte[] body, Optional<String> problem) {
 
@@ -28,5 +31,18 @@ public record PolicyObservation(
 
     public boolean accepted() {
         return problem.isEmpty();
+    }
+
+    /** Compares the bodies byte by byte; a record's own equals would compare the arrays' identity. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PolicyObservation other && url.equals(other.url) && status.equals(other.status)
+                && contentType.equals(other.contentType) && Arrays.equals(body, other.body)
+                && problem.equals(other.problem);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(url, status, contentType, Arrays.hashCode(body), problem);
     }
 }

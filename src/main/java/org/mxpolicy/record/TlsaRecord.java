@@ -20,6 +20,7 @@ import org.mxpolicy.cert.SubjectPublicKey;
  * @param data the certificate association data (copied in and out)
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6698#section-2.1">RFC 6698 section 2.1</a>
  */
+@SuppressWarnings("ArrayRecordComponent") // copied in and out; equals and hashCode compare the bytes
 public record TlsaRecord(int usage, int selector, int matching, byte[] data) {
 
     /** The largest value of the one-octet fields, RFC 6698 section 2.1. */

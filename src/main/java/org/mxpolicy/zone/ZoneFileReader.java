@@ -79,7 +79,7 @@ public final class ZoneFileReader {
         }
         starts[parts] = bytes.length;
         int firstLine = lineOf(bytes, 0, offset);
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         List<Record>[] chunks = new List[parts];
         Exception[] failures = new Exception[parts];
         IntStream.range(0, parts).parallel().forEach(i -> {
