@@ -1,7 +1,6 @@
 package org.mxpolicy.desired;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,10 @@ import org.mxpolicy.record.MtaStsPolicy;
  *
  * @param host the host name, lower case, without trailing dot
  * @param policy the policy served, for {@link Kind#POLICY}
- * @param endpoints the domain's mail services, for the client configuration kinds
+ * @param clientSettings the domain's mail services, for the client configuration kinds
  */
 public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPolicy> policy,
-        Map<ClientService, List<ServiceEndpoint>> endpoints, FileReference cert, FileReference key) {
+        MailClientSettings clientSettings, FileReference cert, FileReference key) {
 
     /** What the host serves. */
     public enum Kind {
@@ -61,8 +60,9 @@ public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPo
         if (kind == Kind.POLICY && policy.isEmpty()) {
             throw new IllegalArgumentException(host + ": a policy host without a policy");
         }
-        // kept in ClientService order, which the client configuration documents list them in
-        endpoints = endpoints.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(endpoints));
+        if (kind != Kind.POLICY) {
+            Objects.requireNonNull(clientSettings, "clientSettings");
+        }
     }
 
     /**
@@ -79,9 +79,9 @@ public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPo
             domain.mtaSts().ifPresent(settings -> policyHost(domain, settings, desired, warnings).ifPresent(hosts::add));
             if (domain.clientServices().isPresent()) {
                 ClientServices services = domain.clientServices().get();
-                Map<ClientService, List<ServiceEndpoint>> endpoints = endpoints(services);
-                services.autoconfig().ifPresent(files -> hosts.add(clientHost(Kind.AUTOCONFIG, domain, endpoints, files)));
-                services.autodiscover().ifPresent(files -> hosts.add(clientHost(Kind.AUTODISCOVER, domain, endpoints, files)));
+                MailClientSettings settings = MailClientSettings.of(domain.name(), endpoints(services));
+                services.autoconfig().ifPresent(files -> hosts.add(clientHost(Kind.AUTOCONFIG, domain, settings, files)));
+                services.autodiscover().ifPresent(files -> hosts.add(clientHost(Kind.AUTODISCOVER, domain, settings, files)));
             }
         }
         return List.copyOf(hosts);
@@ -97,12 +97,12 @@ public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPo
             return Optional.empty();
         }
         return Optional.of(new HttpsHost(Kind.POLICY, domain.name(), policy.policyHost(), Optional.of(policy.policy()),
-                Map.of(), settings.cert().get(), settings.key().get()));
+                null, settings.cert().get(), settings.key().get()));
     }
 
-    private static HttpsHost clientHost(Kind kind, MailDomain domain, Map<ClientService, List<ServiceEndpoint>> endpoints,
+    private static HttpsHost clientHost(Kind kind, MailDomain domain, MailClientSettings settings,
             ServerCertificate files) {
-        return new HttpsHost(kind, domain.name(), kind.host(domain.name()), Optional.empty(), endpoints, files.cert(),
+        return new HttpsHost(kind, domain.name(), kind.host(domain.name()), Optional.empty(), settings, files.cert(),
                 files.key());
     }
 

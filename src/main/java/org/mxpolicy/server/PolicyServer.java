@@ -46,7 +46,6 @@ public final class PolicyServer implements AutoCloseable {
     private final Javalin policy;
     private final Javalin admin;
     private final SslContextFactory.Server tls;
-    private final TlsProfile profile;
     private final AtomicReference<Routing> routing;
     private final ServerMetrics metrics;
     /** The hosts in service, to go back to when new key material cannot be used. */
@@ -59,21 +58,14 @@ public final class PolicyServer implements AutoCloseable {
         }
     }
 
-    private PolicyServer(Javalin policy, Javalin admin, SslContextFactory.Server tls, TlsProfile profile,
-            AtomicReference<Routing> routing, ServerMetrics metrics, ServedHosts current) {
+    private PolicyServer(Javalin policy, Javalin admin, SslContextFactory.Server tls, AtomicReference<Routing> routing,
+            ServerMetrics metrics, ServedHosts current) {
         this.current = current;
-        this.profile = profile;
         this.policy = policy;
         this.admin = admin;
         this.tls = tls;
         this.routing = routing;
         this.metrics = metrics;
-    }
-
-    /** Starts with policy hosts only; see {@link #start(ServedHosts, ListenAddress, ListenAddress, ServerLimits, RequestLog.Writer)}. */
-    public static PolicyServer start(List<PolicyHost> hosts, ListenAddress listen, ListenAddress adminListen,
-            ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
-        return start(ServedHosts.of(hosts), listen, adminListen, limits, accessLog);
     }
 
     /** Starts with the {@code bsi} profile; see {@link #start(ServedHosts, ListenAddress, ListenAddress, ServerLimits, RequestLog.Writer, TlsProfile)}. */
@@ -85,7 +77,7 @@ public final class PolicyServer implements AutoCloseable {
     /**
      * Starts both listeners, the HTTPS one with the given TLS profile, and returns once they
      * accept connections. The profile's groups and signature schemes are JVM-wide settings
-     * ({@link ServerTls#useJvmWide}), the caller's to make before.
+     * ({@link org.mxpolicy.tls.JsseProperties}), the caller's to make before.
      *
      * @param hosts at least one host
      * @param accessLog receives one line per request of the HTTPS listener
@@ -134,12 +126,7 @@ public final class PolicyServer implements AutoCloseable {
             policy.stop();
             throw e;
         }
-        return new PolicyServer(policy, admin, tls, profile, routing, metrics, hosts);
-    }
-
-    /** Reloads with policy hosts only; see {@link #reload(ServedHosts)}. */
-    public void reload(List<PolicyHost> hosts) throws ServerException {
-        reload(ServedHosts.of(hosts));
+        return new PolicyServer(policy, admin, tls, routing, metrics, hosts);
     }
 
     /**
@@ -185,11 +172,6 @@ public final class PolicyServer implements AutoCloseable {
     /** The counters shown on the admin listener, for the caller to record reload outcomes. */
     public ServerMetrics metrics() {
         return metrics;
-    }
-
-    /** The TLS profile of the policy listener. */
-    public TlsProfile tlsProfile() {
-        return profile;
     }
 
     /** The port the policy listener is bound to (useful when asked for port 0). */

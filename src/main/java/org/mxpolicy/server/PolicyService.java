@@ -12,11 +12,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.server.RequestLog;
+import org.mxpolicy.cert.ServerCertificateChecks;
 import org.mxpolicy.desired.HttpsHost;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.tls.JsseProperties;
 import org.mxpolicy.tls.TlsProfile;
 
 /**
@@ -25,15 +27,12 @@ import org.mxpolicy.tls.TlsProfile;
  * reloads on request until stopped. Reading the files, watching them and the signals are the
  * caller's, behind the interfaces here.
  *
- * <p>A host is served only when its certificate passes {@link PolicyHostChecks}. On reload, a host
+ * <p>A host is served only when its certificate passes {@link ServerCertificateChecks}. On reload, a host
  * whose new certificate is refused keeps the one it is serving as long as that still passes: a
  * renewal caught halfway (new certificate, old key) must not take the host offline. A reload that
  * fails as a whole keeps everything as it was.
  */
 public final class PolicyService {
-
-    /** What fails for mail clients when a client configuration host's certificate does not name it. */
-    private static final String CLIENT_CONSEQUENCE = "mail clients will refuse it";
 
     /** Reads the config and the key material it names. */
     public interface HostSource {
@@ -52,16 +51,14 @@ public final class PolicyService {
         String origin();
     }
 
-    /** Reports changes to files; see {@code cli.FileWatcher}. */
+    /** Reports changes to the files it is told to watch, once started; see {@code cli.FileWatcher}. */
     public interface FileChanges {
-        /** From now on, these files. */
         void watch(Set<Path> files);
 
-        /** Starts reporting. */
         void start();
     }
 
-    /** Where the service's messages go. */
+    /** Where the service's messages and findings go. */
     public interface Messages {
         void line(String message);
 
@@ -111,7 +108,7 @@ public final class PolicyService {
      * @throws MxpolicyException when nothing can be served at start, or a listener cannot start
      */
     public void run(Settings settings, RequestLog.Writer accessLog) throws MxpolicyException, InterruptedException {
-        ServerTls.useJvmWide(settings.profile()).forEach(kept -> out.line("mxpolicy: " + kept));
+        JsseProperties.use(settings.profile()).forEach(kept -> out.line("mxpolicy: " + kept));
         Instant now = clock.instant();
         Selection loaded = select(source.load(), now);
         ServedHosts serving = loaded.servable();
@@ -128,7 +125,7 @@ public final class PolicyService {
                     + new ListenAddress(settings.admin().host(), server.adminPort()) + PolicyServer.HEALTH_PATH);
             out.line("mxpolicy: TLS profile " + settings.profile().describe() + ": "
                     + String.join(" ", settings.profile().cipherSuites()) + "; groups "
-                    + System.getProperty(ServerTls.NAMED_GROUPS));
+                    + System.getProperty(JsseProperties.NAMED_GROUPS));
             while (events.take() == Event.RELOAD) {
                 serving = reload(server, serving);
             }
@@ -170,11 +167,7 @@ public final class PolicyService {
         return serving;
     }
 
-    /**
-     * The hosts sorted by their certificate checks, with every finding printed.
-     *
-     * @param refused hosts whose certificate has errors (not served at start)
-     */
+    /** The hosts sorted by their certificate checks: refused ones have errors and are not served at start. */
     private record Selection(ServedHosts servable, List<PolicyHost> refusedPolicies,
             List<ClientConfigHost> refusedClientConfigs, Set<Path> files) {}
 
@@ -190,18 +183,20 @@ public final class PolicyService {
             SourcePosition where = host.cert().position();
             if (host.kind() == HttpsHost.Kind.POLICY) {
                 PolicyHost policy = new PolicyHost(tls.host(), host.policy().orElseThrow(), tls.chain(), tls.key());
-                boolean ok = passes(PolicyHostChecks.check(policy, now, where), findings);
+                boolean ok = passes(checks(tls, ServerCertificateChecks.POLICY_CONSEQUENCE, now, where), findings);
                 (ok ? policies : refusedPolicies).add(policy);
             } else {
-                ClientConfigHost client = new ClientConfigHost(host.kind() == HttpsHost.Kind.AUTOCONFIG
-                        ? ClientConfigHost.Kind.AUTOCONFIG : ClientConfigHost.Kind.AUTODISCOVER,
-                        MailClientSettings.of(host.domain(), host.endpoints()), tls);
-                boolean ok = passes(PolicyHostChecks.check(tls, CLIENT_CONSEQUENCE, now, where), findings);
+                ClientConfigHost client = new ClientConfigHost(host.kind(), host.clientSettings(), tls);
+                boolean ok = passes(checks(tls, ServerCertificateChecks.CLIENT_CONSEQUENCE, now, where), findings);
                 (ok ? clients : refusedClients).add(client);
             }
         }
         out.findings(findings);
         return new Selection(new ServedHosts(policies, clients), refusedPolicies, refusedClients, loaded.files());
+    }
+
+    private static List<Finding> checks(HostCertificate tls, String consequence, Instant now, SourcePosition where) {
+        return ServerCertificateChecks.check(tls.host(), tls.chain(), tls.key(), consequence, now, where);
     }
 
     private static boolean passes(List<Finding> checks, List<Finding> findings) {
@@ -231,7 +226,7 @@ public final class PolicyService {
 
     private Optional<HostCertificate> previous(Map<String, HostCertificate> current, String host, Instant now) {
         HostCertificate old = current.get(host);
-        if (old == null || PolicyHostChecks.check(old, "", now, SourcePosition.file(old.chain().source()))
+        if (old == null || checks(old, "", now, SourcePosition.file(old.chain().source()))
                 .stream().anyMatch(Finding::isError)) {
             return Optional.empty();
         }

@@ -4,7 +4,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +12,7 @@ import java.util.stream.Collectors;
 import org.eclipse.jetty.util.ssl.SniX509ExtendedKeyManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.ssl.X509;
+import org.mxpolicy.tls.JsseProperties;
 import org.mxpolicy.tls.TlsProfile;
 import org.mxpolicy.tls.TlsRuleSet;
 
@@ -22,10 +22,8 @@ import org.mxpolicy.tls.TlsRuleSet;
  * order of preference, without renegotiation. TLS compression does not exist in JSSE.
  *
  * <p>Jetty sets protocols and suites per listener; JSSE takes the key-exchange groups and
- * signature schemes only from the JVM-wide system properties {@value #NAMED_GROUPS} and
- * {@value #SIGNATURE_SCHEMES} (the per-connection {@code SSLParameters} setters of Java 19 and 20
- * have no counterpart in Jetty's factory), read once, at the first handshake: {@link
- * #useJvmWide} sets them at the start of {@code serve}, unless the operator has.
+ * signature schemes only from JVM-wide system properties, which {@link JsseProperties} sets at
+ * the start of {@code serve}.
  *
  * <p>Each host (policy host or client configuration host) is one key store entry, its alias the
  * host name. The certificate is chosen by the SNI name the client sends (RFC 6066 section 3),
@@ -36,22 +34,12 @@ import org.mxpolicy.tls.TlsRuleSet;
  */
 public final class ServerTls {
 
-    /** JSSE's key-exchange groups, in order of preference. */
-    public static final String NAMED_GROUPS = "jdk.tls.namedGroups";
-    /** JSSE's signature schemes of a server (Java 17 and later). */
-    public static final String SIGNATURE_SCHEMES = "jdk.tls.server.SignatureSchemes";
-
     private ServerTls() {}
 
     /** The {@code bsi} profile of the latest edition known, for tests and callers without a date. */
     static TlsProfile defaultProfile() {
         List<TlsRuleSet> editions = TlsRuleSet.editions();
         return TlsProfile.of(TlsProfile.Choice.BSI, editions.get(editions.size() - 1));
-    }
-
-    /** A Jetty TLS context for policy hosts, one key store entry each, with the default profile. */
-    public static SslContextFactory.Server contextFactory(List<PolicyHost> hosts) {
-        return forCertificates(hosts.stream().map(PolicyHost::certificate).toList(), defaultProfile());
     }
 
     /**
@@ -68,29 +56,6 @@ public final class ServerTls {
         factory.setSniRequired(true);
         useKeys(factory, hosts);
         return factory;
-    }
-
-    /**
-     * Sets the JVM-wide groups and signature schemes of JSSE to the profile's, each only where
-     * the operator has not set it (with {@code -D} in {@code JAVA_OPTS}). Must run before the
-     * JVM's first TLS handshake; {@code serve} calls it first thing.
-     *
-     * @return one line per property the operator had set, saying that it is kept
-     */
-    public static List<String> useJvmWide(TlsProfile profile) {
-        List<String> kept = new ArrayList<>();
-        setUnlessSet(NAMED_GROUPS, String.join(",", profile.namedGroups()), kept);
-        setUnlessSet(SIGNATURE_SCHEMES, String.join(",", profile.signatureSchemes()), kept);
-        return kept;
-    }
-
-    private static void setUnlessSet(String property, String value, List<String> kept) {
-        String operators = System.getProperty(property);
-        if (operators == null) {
-            System.setProperty(property, value);
-        } else if (!operators.equals(value)) {
-            kept.add(property + "=" + operators + " is kept; the TLS profile would set " + value);
-        }
     }
 
     /**

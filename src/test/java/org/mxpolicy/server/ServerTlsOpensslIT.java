@@ -23,7 +23,7 @@ class ServerTlsOpensslIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = PolicyServer.start(ExampleHosts.hosts(), new ListenAddress("127.0.0.1", 0),
+        server = PolicyServer.start(ServedHosts.of(ExampleHosts.hosts()), new ListenAddress("127.0.0.1", 0),
                 new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> {});
     }
 

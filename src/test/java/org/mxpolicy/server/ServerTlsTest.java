@@ -44,34 +44,9 @@ class ServerTlsTest {
 
     @Test
     void hasOneKeyStoreEntryPerHost() throws Exception {
-        SslContextFactory.Server factory = ServerTls.contextFactory(ExampleHosts.hosts());
+        SslContextFactory.Server factory = ServerTls.forCertificates(certificates(), ServerTls.defaultProfile());
         assertThat(java.util.Collections.list(factory.getKeyStore().aliases()))
                 .containsExactlyInAnyOrder("mta-sts.example.com", "mta-sts.example.net");
-    }
-
-    @Test
-    void theJvmWideGroupsAndSchemesOfTheOperatorAreKept() {
-        String before = System.getProperty(ServerTls.NAMED_GROUPS);
-        String schemesBefore = System.getProperty(ServerTls.SIGNATURE_SCHEMES);
-        try {
-            System.setProperty(ServerTls.NAMED_GROUPS, "secp384r1");
-            System.setProperty(ServerTls.SIGNATURE_SCHEMES, String.join(",",
-                    TlsProfile.of(TlsProfile.Choice.BSI, EDITION).signatureSchemes()));
-            List<String> kept = ServerTls.useJvmWide(TlsProfile.of(TlsProfile.Choice.BSI, EDITION));
-            assertThat(kept).singleElement().asString().startsWith("jdk.tls.namedGroups=secp384r1 is kept");
-            assertThat(System.getProperty(ServerTls.NAMED_GROUPS)).isEqualTo("secp384r1");
-        } finally {
-            restore(ServerTls.NAMED_GROUPS, before);
-            restore(ServerTls.SIGNATURE_SCHEMES, schemesBefore);
-        }
-    }
-
-    private static void restore(String property, String value) {
-        if (value == null) {
-            System.clearProperty(property);
-        } else {
-            System.setProperty(property, value);
-        }
     }
 
     private static List<HostCertificate> certificates() throws Exception {
