@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.server.AccessLog;
@@ -119,17 +120,18 @@ final class ServeCommand implements Callable<Integer> {
         TlsProfile profile = TlsProfile.of(profileChoice(), edition);
         PolicyService.Settings settings = new PolicyService.Settings(listen, admin, ServerLimits.DEFAULT, profile);
 
-        PolicyService[] service = new PolicyService[1];
+        // The watcher reports to the service, which tells the watcher what to watch.
+        AtomicReference<PolicyService> service = new AtomicReference<>();
         try (FileWatcher watcher = noWatch ? null : new FileWatcher(changed -> {
                     messages.line("mxpolicy: changed: " + changed.stream().map(Path::toString)
                             .collect(Collectors.joining(", ")) + "; reloading");
-                    service[0].reload();
+                    service.get().reload();
                 }, QUIET_PERIOD, RECHECK, clock);
                 AccessLog accessLog = new AccessLog(err)) {
-            service[0] = new PolicyService(new HttpsHostFiles(config, clock), Optional.ofNullable(watcher)
-                    .map(ServeCommand::fileChanges), messages, clock);
-            ServeSignals.install(service[0]::stop, service[0]::reload);
-            service[0].run(settings, accessLog);
+            service.set(new PolicyService(new HttpsHostFiles(config, clock), Optional.ofNullable(watcher)
+                    .map(ServeCommand::fileChanges), messages, clock));
+            ServeSignals.install(service.get()::stop, service.get()::reload);
+            service.get().run(settings, accessLog);
         }
         return 0;
     }

@@ -29,7 +29,7 @@ import org.mxpolicy.record.MtaStsPolicy;
  * @param clientSettings the domain's mail services, for the client configuration kinds
  */
 public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPolicy> policy,
-        MailClientSettings clientSettings, FileReference cert, FileReference key) {
+        Optional<MailClientSettings> clientSettings, FileReference cert, FileReference key) {
 
     /** What the host serves. */
     public enum Kind {
@@ -57,11 +57,9 @@ public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPo
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(cert, "cert");
         Objects.requireNonNull(key, "key");
-        if (kind == Kind.POLICY && policy.isEmpty()) {
-            throw new IllegalArgumentException(host + ": a policy host without a policy");
-        }
-        if (kind != Kind.POLICY) {
-            Objects.requireNonNull(clientSettings, "clientSettings");
+        if (policy.isPresent() != (kind == Kind.POLICY) || clientSettings.isPresent() == (kind == Kind.POLICY)) {
+            throw new IllegalArgumentException(host + ": a policy host has a policy, a client configuration host"
+                    + " client settings");
         }
     }
 
@@ -97,12 +95,13 @@ public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPo
             return Optional.empty();
         }
         return Optional.of(new HttpsHost(Kind.POLICY, domain.name(), policy.policyHost(), Optional.of(policy.policy()),
-                null, settings.cert().get(), settings.key().get()));
+                Optional.empty(), settings.cert().get(), settings.key().get()));
     }
 
     private static HttpsHost clientHost(Kind kind, MailDomain domain, MailClientSettings settings,
             ServerCertificate files) {
-        return new HttpsHost(kind, domain.name(), kind.host(domain.name()), Optional.empty(), settings, files.cert(),
+        return new HttpsHost(kind, domain.name(), kind.host(domain.name()), Optional.empty(), Optional.of(settings),
+                files.cert(),
                 files.key());
     }
 

@@ -186,7 +186,7 @@ public final class PolicyService {
                 boolean ok = passes(checks(tls, ServerCertificateChecks.POLICY_CONSEQUENCE, now, where), findings);
                 (ok ? policies : refusedPolicies).add(policy);
             } else {
-                ClientConfigHost client = new ClientConfigHost(host.kind(), host.clientSettings(), tls);
+                ClientConfigHost client = new ClientConfigHost(host.kind(), host.clientSettings().orElseThrow(), tls);
                 boolean ok = passes(checks(tls, ServerCertificateChecks.CLIENT_CONSEQUENCE, now, where), findings);
                 (ok ? clients : refusedClients).add(client);
             }
