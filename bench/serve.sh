@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Policy-server benchmark: `mxpolicy serve` against nginx serving the same policy bytes with the
-# same certificate and TLS settings, measured with wrk. See bench/README.md.
+# same certificate and the same TLS profile (protocols, suites, groups, signature schemes),
+# measured with wrk. See bench/README.md.
 #
-#   bench/serve.sh                      # 20 s per run after a warm-up, both TLS engines
+#   bench/serve.sh                      # 20 s per run after a warm-up, TLS profile bsi on both
 #   DURATION=10 bench/serve.sh          # shorter runs
 #   HANDSHAKE_WARMUP=5 bench/serve.sh   # shorter warm-up with handshakes (default 45 s)
-#   ENGINES=conscrypt bench/serve.sh    # only `mxpolicy serve --tls-engine conscrypt`
+#   PROFILE=modern bench/serve.sh       # `mxpolicy serve --tls-profile modern`, nginx likewise
 #   JAVA_OPTS="-XX:-UseSerialGC -XX:+UseParallelGC" bench/serve.sh   # JVM flags for mxpolicy serve
 #   KEEP=1 bench/serve.sh               # keep the work directory (configs, logs, wrk outputs)
 #   FULL_THREADS=4 bench/serve.sh       # client threads of the full-handshake run (default 8)
@@ -22,7 +23,7 @@ THREADS=${THREADS:-2}
 FULL_THREADS=${FULL_THREADS:-8}
 KEEP=${KEEP:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
-ENGINES=${ENGINES:-jsse conscrypt}
+PROFILE=${PROFILE:-bsi}
 DOMAIN=example.com
 HOST=mta-sts.$DOMAIN
 CONFIG=examples/provider.yaml
@@ -39,11 +40,22 @@ die() { echo "serve.sh: $*" >&2; exit 2; }
 [[ $WARMUP =~ ^[1-9][0-9]*$ ]] || die "WARMUP must be a positive number of seconds, not '$WARMUP'"
 [[ $HANDSHAKE_WARMUP =~ ^[1-9][0-9]*$ ]] || die "HANDSHAKE_WARMUP must be a positive number of seconds, not '$HANDSHAKE_WARMUP'"
 [[ $FULL_THREADS =~ ^[1-9][0-9]*$ ]] || die "FULL_THREADS must be a positive number, not '$FULL_THREADS'"
-read -r -a engines <<< "$ENGINES"
-(( ${#engines[@]} > 0 )) || die "ENGINES must name at least one TLS engine (jsse, conscrypt)"
-for engine in "${engines[@]}"; do
-    [[ $engine == jsse || $engine == conscrypt ]] || die "ENGINES: '$engine' is neither jsse nor conscrypt"
-done
+# nginx (OpenSSL) configured to what `mxpolicy serve --tls-profile PROFILE` offers (docs/serve.md):
+# TLS 1.2 suites, TLS 1.3 suites, groups, signature schemes, in the same order.
+sigalgs=ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512
+sigalgs=$sigalgs:rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512:rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512
+case $PROFILE in
+    bsi)
+        ciphers=ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
+        suites13=TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256
+        curves=prime256v1:secp384r1 ;;
+    modern)
+        ciphers=ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305
+        ciphers=$ciphers:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305
+        suites13=TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256
+        curves=X25519:prime256v1:secp384r1 ;;
+    *) die "PROFILE must be bsi or modern, not '$PROFILE'" ;;
+esac
 [[ $(id -u) -eq 0 ]] || die "run as root: the servers run in a network namespace (ip netns) where $HOST resolves to 127.0.0.1"
 
 # ---- tools ----------------------------------------------------------------------------------
@@ -103,6 +115,7 @@ bin/mxpolicy policy -c "$CONFIG" -d "$DOMAIN" -o "$policy" 2>/dev/null
 chmod -R a+rX "$work"
 sed -e "s|@WORK@|$work|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@HOST@|$HOST|g" \
     -e "s|@CERT@|$certs/$HOST/fullchain.pem|g" -e "s|@KEY@|$certs/$HOST/privkey.pem|g" \
+    -e "s|@CIPHERS@|$ciphers|g" -e "s|@SUITES13@|$suites13|g" -e "s|@CURVES@|$curves|g" -e "s|@SIGALGS@|$sigalgs|g" \
     bench/nginx-serve.conf.template > "$work/nginx.conf"
 in_ns nginx -t -q -c "$work/nginx.conf" || die "nginx rejects $work/nginx.conf"
 
@@ -125,9 +138,8 @@ await_policy() {
 # ---- runs -----------------------------------------------------------------------------------
 
 declare -A rps p99 errors cpu_us sys_us
-# Three runs with targets (bench/README.md), then one without: full handshakes, which wrk does not make.
-targeted_runs=("keepalive-64" "keepalive-256" "handshake-64")
-runs=("${targeted_runs[@]}" "full-$FULL_THREADS")
+# Keep-alive, a resumed handshake per request (wrk), and full handshakes, which wrk does not make.
+runs=("keepalive-64" "keepalive-256" "handshake-64" "full-$FULL_THREADS")
 describe() {
     case $1 in
         keepalive-64) echo "keep-alive, 64 connections" ;;
@@ -211,10 +223,10 @@ measure() {
 
 echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1), ${THREADS} wrk threads, $(nproc) CPU cores"
 
-# tls_of PORT: the negotiated protocol and suite.
+# tls_of PORT: the negotiated protocol, suite and group.
 tls_of() {
     in_ns openssl s_client -connect "127.0.0.1:$1" -servername "$HOST" -brief </dev/null 2>&1 \
-        | awk -F': ' '/Protocol version|Ciphersuite/ { printf "%s ", $2 }'
+        | awk -F': ' '/Protocol version|Ciphersuite|Negotiated TLS1.3 group|Server Temp Key/ { printf "%s ", $2 }'
 }
 
 # All servers run at once, idle but for the one measured: each kind of run is measured for every
@@ -229,20 +241,15 @@ port_of[nginx]=$NGINX_PORT
 pids+=("${pid_of[nginx]}")
 await_policy "$NGINX_PORT" "${pid_of[nginx]}" || die "nginx did not serve the policy; $(tail -5 "$work/nginx-error.log")"
 echo "nginx TLS: $(tls_of "$NGINX_PORT")"
-i=0
-for engine in "${engines[@]}"; do
-    server=mxpolicy-$engine
-    port=$((MXPOLICY_PORT + i)) admin=$((ADMIN_PORT + i))
-    i=$((i + 1))
-    ip netns exec "$ns" env JAVA_OPTS="$JAVA_OPTS" bin/mxpolicy serve -c "$CONFIG" --listen "127.0.0.1:$port" \
-        --admin "127.0.0.1:$admin" --tls-engine "$engine" 2> "$work/$server.log" &
-    pid_of[$server]=$!
-    port_of[$server]=$port
-    pids+=("${pid_of[$server]}")
-    servers+=("$server")
-    await_policy "$port" "${pid_of[$server]}" || die "mxpolicy serve did not serve the policy; $(tail -20 "$work/$server.log")"
-    echo "$server TLS: $(tls_of "$port")($(sed -n 's/^mxpolicy: TLS engine: //p' "$work/$server.log"); JAVA_OPTS: ${JAVA_OPTS:-none})"
-done
+server=mxpolicy-$PROFILE
+ip netns exec "$ns" env JAVA_OPTS="$JAVA_OPTS" bin/mxpolicy serve -c "$CONFIG" --listen "127.0.0.1:$MXPOLICY_PORT" \
+    --admin "127.0.0.1:$ADMIN_PORT" --tls-profile "$PROFILE" 2> "$work/$server.log" &
+pid_of[$server]=$!
+port_of[$server]=$MXPOLICY_PORT
+pids+=("${pid_of[$server]}")
+servers+=("$server")
+await_policy "$MXPOLICY_PORT" "${pid_of[$server]}" || die "mxpolicy serve did not serve the policy; $(tail -20 "$work/$server.log")"
+echo "$server TLS: $(tls_of "$MXPOLICY_PORT")(JAVA_OPTS: ${JAVA_OPTS:-none})"
 
 for server in "${servers[@]}"; do
     warm_up "$server" "${port_of[$server]}"
@@ -253,67 +260,28 @@ for run in "${runs[@]}"; do
     done
 done
 
-declare -A peak_mib access_lines
-for engine in "${engines[@]}"; do
-    server=mxpolicy-$engine
-    # The launcher execs the JVM, so the pid is the JVM's; VmHWM is its peak resident set.
-    peak_mib[$server]=$(( $(awk '/^VmHWM:/ { print $2 }' "/proc/${pid_of[$server]}/status") / 1024 ))
-    access_lines[$server]=$(grep -c '"GET /.well-known/mta-sts.txt' "$work/$server.log" || true)
-done
-
-# The server side of a connection done by the TLS engine alone, in memory (no network, Jetty or
-# HTTP): what is left of mxpolicy's CPU time per connection without it is Jetty, HTTP, the log and
-# the kernel. The servers are idle by now.
-declare -A floor_us
-for engine in "${engines[@]}"; do
-    for mode in resumed full; do
-        echo "  TLS engine alone ($engine, $mode): bench/TlsHandshakeFloor.java ..."
-        # A failure here leaves "-" in the report (and the reason in the work directory), not no report.
-        floor_us[$engine.$mode]=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -cp target/mxpolicy.jar \
-            bench/TlsHandshakeFloor.java "$engine" "$mode" 2>"$work/floor.$engine.$mode.log" | awk '/^floor/ { print $4 }' || true)
-    done
-done
+# The launcher execs the JVM, so the pid is the JVM's; VmHWM is its peak resident set.
+peak_mib=$(( $(awk '/^VmHWM:/ { print $2 }' "/proc/${pid_of[$server]}/status") / 1024 ))
+access_lines=$(grep -c '"GET /.well-known/mta-sts.txt' "$work/$server.log" || true)
 
 # ---- report ---------------------------------------------------------------------------------
 
 ratio() { awk -v m="${rps[$1.$2]:-0}" -v n="${rps[nginx.$2]:-0}" 'BEGIN { printf "%.2f", (n > 0 ? m / n : 0) }'; }
-verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= t : v < t); print (ok ? "met" : "NOT MET") }'; }
 
 echo
 printf '%-42s %-18s %9s %7s %11s %13s  %s\n' run server "req/s" ratio "p99" "CPU us/req" errors
 for run in "${runs[@]}"; do
     printf '%-42s %-18s %9s %7s %8s ms %13s  %s\n' "$(describe "$run")" nginx "${rps[nginx.$run]:-0}" "" \
         "${p99[nginx.$run]}" "${cpu_us[nginx.$run]}" "${errors[nginx.$run]}"
-    for engine in "${engines[@]}"; do
-        server=mxpolicy-$engine
-        printf '%-42s %-18s %9s %7s %8s ms %13s  %s\n' "" "$server" "${rps[$server.$run]:-0}" "$(ratio "$server" "$run")" \
-            "${p99[$server.$run]}" "${cpu_us[$server.$run]}" "${errors[$server.$run]}"
-    done
+    printf '%-42s %-18s %9s %7s %8s ms %13s  %s\n' "" "$server" "${rps[$server.$run]:-0}" "$(ratio "$server" "$run")" \
+        "${p99[$server.$run]}" "${cpu_us[$server.$run]}" "${errors[$server.$run]}"
 done
 echo
-full=full-$FULL_THREADS
-echo "CPU time of a new connection, the kernel's part, and the TLS engine's alone (in memory):"
-for kind in handshake-64 "$full"; do
-    [[ $kind == full-* ]] && mode=full || mode=resumed
+echo "CPU time of a new connection and the kernel's part:"
+for kind in handshake-64 "full-$FULL_THREADS"; do
     echo "  $(describe "$kind"):"
-    printf '    %-20s %5s us, system %4s us\n' nginx "${cpu_us[nginx.$kind]}" "${sys_us[nginx.$kind]}"
-    for engine in "${engines[@]}"; do
-        server=mxpolicy-$engine
-        printf '    %-20s %5s us, system %4s us; the TLS engine alone %s us (%s TLS 1.3)\n' "$server" \
-            "${cpu_us[$server.$kind]}" "${sys_us[$server.$kind]}" "${floor_us[$engine.$mode]:--}" "$mode"
+    for name in nginx "$server"; do
+        printf '    %-20s %5s us, system %4s us\n' "$name" "${cpu_us[$name.$kind]}" "${sys_us[$name.$kind]}"
     done
 done
-for engine in "${engines[@]}"; do
-    echo "mxpolicy-$engine: peak RSS ${peak_mib[mxpolicy-$engine]} MiB; ${access_lines[mxpolicy-$engine]} access log lines"
-done
-
-for engine in "${engines[@]}"; do
-    server=mxpolicy-$engine
-    echo
-    echo "Targets, $server:"
-    for run in "${targeted_runs[@]}"; do
-        r=$(ratio "$server" "$run")
-        echo "  $(describe "$run"): mxpolicy/nginx = $r (target >= 0.80): $(verdict "$r" 0.8 ">=")"
-    done
-    echo "  p99 latency at 256 connections: ${p99[$server.keepalive-256]} ms (target < 10 ms): $(verdict "${p99[$server.keepalive-256]}" 10 "<")"
-done
+echo "$server: peak RSS $peak_mib MiB; $access_lines access log lines"

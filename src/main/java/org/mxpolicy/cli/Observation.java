@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.mxpolicy.cert.FastEcdsa;
 import org.mxpolicy.config.DnsSettings;
 import org.mxpolicy.config.ServerAddress;
 import org.mxpolicy.dns.AuthoritativeServers;
@@ -33,8 +32,6 @@ final class Observation {
             throws InvalidInputException {
         DnsSettings dns = config.config().dns();
         TrustAnchors anchors = anchors(config, dns);
-        // validation is mostly ECDSA verification, several times faster with Bouncy Castle on Java 17
-        FastEcdsa.preferForVerification();
         if (dns.resolvers().isEmpty()) {
             ExtendedResolver system = new ExtendedResolver();
             system.setTimeout(timeout);

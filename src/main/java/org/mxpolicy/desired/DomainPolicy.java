@@ -10,6 +10,6 @@ public record DomainPolicy(String domain, MtaStsPolicy policy) {
 
     /** The host the policy is served from, RFC 8461 section 3.3. */
     public String policyHost() {
-        return "mta-sts." + domain;
+        return HttpsHost.Kind.POLICY.host(domain);
     }
 }

@@ -5,7 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mxpolicy.server.MailClientSettings.MailServer;
+import org.mxpolicy.desired.MailClientSettings;
+import org.mxpolicy.desired.MailClientSettings.MailServer;
 import org.mxpolicy.zone.Templates;
 
 /**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.mxpolicy.desired.MailClientSettings;
 
 /**
  * The request handling of the client configuration hosts, with the same Host and SNI rules as
@@ -58,6 +59,7 @@ public final class ClientConfigRoutes {
                     case AUTOCONFIG -> autoconfig.put(host.host(),
                             ClientConfigDocuments.autoconfig(host.settings()).getBytes(StandardCharsets.UTF_8));
                     case AUTODISCOVER -> autodiscover.put(host.host(), host.settings());
+                    case POLICY -> throw new IllegalArgumentException(host.host() + " is a policy host");
                 }
             }
             return new Content(autoconfig, autodiscover);

@@ -15,9 +15,12 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.mxpolicy.tls.TlsProfile;
 
 /**
  * The MTA-STS policy server: an HTTPS listener that serves each policy host's policy file and
@@ -43,7 +46,6 @@ public final class PolicyServer implements AutoCloseable {
     private final Javalin policy;
     private final Javalin admin;
     private final SslContextFactory.Server tls;
-    private final TlsEngine engine;
     private final AtomicReference<Routing> routing;
     private final ServerMetrics metrics;
     /** The hosts in service, to go back to when new key material cannot be used. */
@@ -56,10 +58,9 @@ public final class PolicyServer implements AutoCloseable {
         }
     }
 
-    private PolicyServer(Javalin policy, Javalin admin, SslContextFactory.Server tls, TlsEngine engine,
-            AtomicReference<Routing> routing, ServerMetrics metrics, ServedHosts current) {
+    private PolicyServer(Javalin policy, Javalin admin, SslContextFactory.Server tls, AtomicReference<Routing> routing,
+            ServerMetrics metrics, ServedHosts current) {
         this.current = current;
-        this.engine = engine;
         this.policy = policy;
         this.admin = admin;
         this.tls = tls;
@@ -67,35 +68,32 @@ public final class PolicyServer implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Starts with policy hosts only; see {@link #start(ServedHosts, ListenAddress, ListenAddress, ServerLimits, RequestLog.Writer)}. */
-    public static PolicyServer start(List<PolicyHost> hosts, ListenAddress listen, ListenAddress adminListen,
-            ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
-        return start(ServedHosts.of(hosts), listen, adminListen, limits, accessLog);
-    }
-
-    /** Starts on JSSE; see {@link #start(ServedHosts, ListenAddress, ListenAddress, ServerLimits, RequestLog.Writer, TlsEngine)}. */
+    /** Starts with the {@code bsi} profile; see {@link #start(ServedHosts, ListenAddress, ListenAddress, ServerLimits, RequestLog.Writer, TlsProfile)}. */
     public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
             ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
-        return start(hosts, listen, adminListen, limits, accessLog, TlsEngine.JSSE);
+        return start(hosts, listen, adminListen, limits, accessLog, ServerTls.defaultProfile());
     }
 
     /**
-     * Starts both listeners, the HTTPS one on the given TLS engine, and returns once they accept
-     * connections.
+     * Starts both listeners, the HTTPS one with the given TLS profile, and returns once they
+     * accept connections. The profile's groups and signature schemes are JVM-wide settings
+     * ({@link org.mxpolicy.tls.JsseProperties}), the caller's to make before.
      *
      * @param hosts at least one host
      * @param accessLog receives one line per request of the HTTPS listener
      * @throws ServerException when an address cannot be bound
      */
     public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
-            ServerLimits limits, RequestLog.Writer accessLog, TlsEngine engine) throws ServerException {
+            ServerLimits limits, RequestLog.Writer accessLog, TlsProfile profile) throws ServerException {
         if (hosts.isEmpty()) {
             throw new ServerException("no host to serve");
         }
         AtomicReference<Routing> routing = new AtomicReference<>(Routing.of(hosts));
         ServerMetrics metrics = new ServerMetrics(List.of());
         metrics.certificates(hosts.certificates());
-        SslContextFactory.Server tls = ServerTls.forCertificates(hosts.certificates(), engine);
+        SslContextFactory.Server tls = ServerTls.forCertificates(hosts.certificates(), profile);
+        ScheduledExecutorScheduler timers = new ScheduledExecutorScheduler("mxpolicy-request-deadline", true);
+        RequestDeadline deadline = new RequestDeadline(limits.requestTimeout(), timers);
         Javalin policy = Javalin.create(config -> {
             common(config, limits, limits.maxThreads(), "mxpolicy-https");
             config.jetty.modifyServer(server -> {
@@ -106,11 +104,11 @@ public final class PolicyServer implements AutoCloseable {
                 server.setRequestLog(new RequestLog.Collection(log, (request, response) -> metrics.count(
                         PolicyRoutes.requestHost(request.getHeaders().get(HttpHeader.HOST)), response.getStatus())));
                 server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
-                // Javalin adds its servlet context after this handler, which answers the policy
-                // path itself and passes everything else on.
-                server.setHandler(new PolicyFirstSequence(new PolicyFileHandler(() -> routing.get().policies())));
+                server.addBean(timers);
+                // Javalin puts its servlet context inside this wrapper.
+                server.setHandler(deadline.handler());
             });
-            config.jetty.addConnector((server, http) -> tlsConnector(server, http, tls, listen, limits));
+            config.jetty.addConnector((server, http) -> tlsConnector(server, http, tls, deadline, listen, limits));
             PolicyRoutes.register(config.routes, () -> routing.get().policies());
             ClientConfigRoutes.register(config.routes, () -> routing.get().clientConfigs());
         });
@@ -128,12 +126,7 @@ public final class PolicyServer implements AutoCloseable {
             policy.stop();
             throw e;
         }
-        return new PolicyServer(policy, admin, tls, engine, routing, metrics, hosts);
-    }
-
-    /** Reloads with policy hosts only; see {@link #reload(ServedHosts)}. */
-    public void reload(List<PolicyHost> hosts) throws ServerException {
-        reload(ServedHosts.of(hosts));
+        return new PolicyServer(policy, admin, tls, routing, metrics, hosts);
     }
 
     /**
@@ -179,11 +172,6 @@ public final class PolicyServer implements AutoCloseable {
     /** The counters shown on the admin listener, for the caller to record reload outcomes. */
     public ServerMetrics metrics() {
         return metrics;
-    }
-
-    /** The TLS implementation of the policy listener. */
-    public TlsEngine tlsEngine() {
-        return engine;
     }
 
     /** The port the policy listener is bound to (useful when asked for port 0). */
@@ -266,7 +254,7 @@ public final class PolicyServer implements AutoCloseable {
     }
 
     private static Connector tlsConnector(Server server, HttpConfiguration base, SslContextFactory.Server tls,
-            ListenAddress listen, ServerLimits limits) {
+            RequestDeadline deadline, ListenAddress listen, ServerLimits limits) {
         HttpConfiguration http = httpConfiguration(base, limits);
         http.setSecureScheme("https");
         http.setSecurePort(listen.port());
@@ -274,25 +262,11 @@ public final class PolicyServer implements AutoCloseable {
         // Host against SNI is checked by PolicyRoutes, which answers 421 instead of Jetty's 400.
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
-        int perCoreThreads = perCoreUpToAQuarterOfThePool(limits);
-        ServerConnector connector = new ServerConnector(server, ACCEPTORS, perCoreThreads,
-                new CoalescingSslConnectionFactory(tls, "http/1.1"),
-                new HttpsConnectionFactory(http, limits.requestTimeout(),
-                        new HandshakeWorkers(server.getThreadPool(), perCoreThreads)));
+        ServerConnector connector = new ServerConnector(server, ACCEPTORS, -1,
+                new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+        connector.addBean(deadline);
         bind(connector, listen, limits);
         return connector;
-    }
-
-    /**
-     * How many selector threads and how many handshake workers the listener has: one per core,
-     * as nginx has one worker per core. The selector threads decrypt and answer policy requests
-     * themselves ({@link PolicyFirstSequence}), so they are where the work of the listener is
-     * done; the handshake workers ({@link HandshakeWorkers}) are all computation. Each at most a
-     * quarter of the pool, so that Javalin's requests always find pool threads, even while a
-     * crowd of new connections keeps the handshake workers busy.
-     */
-    private static int perCoreUpToAQuarterOfThePool(ServerLimits limits) {
-        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), limits.maxThreads() / 4));
     }
 
     private static Connector plainConnector(Server server, HttpConfiguration base, ListenAddress listen,

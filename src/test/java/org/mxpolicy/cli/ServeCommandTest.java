@@ -98,10 +98,10 @@ class ServeCommandTest {
     }
 
     @Test
-    void anUnknownTlsEngineIsAUsageError() {
-        Cli.Run run = Cli.run("serve", "-c", "examples/provider.yaml", "--tls-engine", "openssl");
+    void anUnknownTlsProfileIsAUsageError() {
+        Cli.Run run = Cli.run("serve", "-c", "examples/provider.yaml", "--tls-profile", "openssl");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.firstErrorLine()).contains("--tls-engine").contains("'openssl' is neither jsse nor conscrypt");
+        assertThat(run.firstErrorLine()).contains("--tls-profile").contains("'openssl' is neither bsi nor modern");
     }
 
     @Test

@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
-import org.mxpolicy.server.MailClientSettings.MailServer;
-import org.mxpolicy.server.MailClientSettings.Protocol;
+import org.mxpolicy.desired.MailClientSettings;
+import org.mxpolicy.desired.MailClientSettings.MailServer;
+import org.mxpolicy.desired.MailClientSettings.Protocol;
 import org.mxpolicy.testing.GoldenFiles;
 import org.w3c.dom.Document;
 

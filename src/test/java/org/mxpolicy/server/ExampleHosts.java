@@ -24,6 +24,8 @@ import org.mxpolicy.config.MailDomain;
 import org.mxpolicy.desired.CertificateSource;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DesiredStateBuilder;
+import org.mxpolicy.desired.HttpsHost;
+import org.mxpolicy.desired.MailClientSettings;
 import org.mxpolicy.finding.InvalidInputException;
 
 /** The policy hosts of {@code examples/provider.yaml}, with the test certificates in {@code examples/certs}. */
@@ -75,8 +77,8 @@ final class ExampleHosts {
         var services = domain.clientServices().orElseThrow();
         MailClientSettings settings = clientSettings();
         List<ClientConfigHost> clients = new ArrayList<>();
-        for (var kind : ClientConfigHost.Kind.values()) {
-            var files = (kind == ClientConfigHost.Kind.AUTOCONFIG ? services.autoconfig() : services.autodiscover())
+        for (var kind : List.of(HttpsHost.Kind.AUTOCONFIG, HttpsHost.Kind.AUTODISCOVER)) {
+            var files = (kind == HttpsHost.Kind.AUTOCONFIG ? services.autoconfig() : services.autodiscover())
                     .orElseThrow();
             clients.add(new ClientConfigHost(kind, settings, new HostCertificate(kind.host(domain.name()),
                     new ExampleCertificates().chain(files.cert()), key(files.key()))));

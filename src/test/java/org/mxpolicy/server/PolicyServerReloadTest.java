@@ -24,14 +24,14 @@ class PolicyServerReloadTest {
         PolicyHost com = example.stream().filter(h -> h.host().equals(COM)).findFirst().orElseThrow();
         PolicyHost net = example.stream().filter(h -> h.host().equals(NET)).findFirst().orElseThrow();
         SSLContext trust = ExampleHosts.clientTrustingTestCa();
-        try (PolicyServer server = PolicyServer.start(List.of(com), new ListenAddress("127.0.0.1", 0),
+        try (PolicyServer server = PolicyServer.start(ServedHosts.of(List.of(com)), new ListenAddress("127.0.0.1", 0),
                 new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> {})) {
             TlsClient client = new TlsClient(trust, server.port());
             assertThat(client.request("GET", COM, PATH).body()).isEqualTo(com.policy().bytes());
             assertThatThrownBy(() -> client.request("GET", NET, PATH)).isInstanceOf(IOException.class);
 
             MtaStsPolicy changed = new MtaStsPolicy(MtaStsMode.TESTING, List.of("mx9.example.com"), 86400);
-            server.reload(List.of(new PolicyHost(COM, changed, com.chain(), com.key()), net));
+            server.reload(ServedHosts.of(List.of(new PolicyHost(COM, changed, com.chain(), com.key()), net)));
 
             TlsClient.Response newCom = client.request("GET", COM, PATH);
             assertThat(newCom.body()).isEqualTo(changed.bytes());
@@ -45,9 +45,9 @@ class PolicyServerReloadTest {
     @Test
     void aReloadWithoutHostsIsRefusedAndTheOldHostsStay() throws Exception {
         List<PolicyHost> hosts = ExampleHosts.hosts();
-        try (PolicyServer server = PolicyServer.start(hosts, new ListenAddress("127.0.0.1", 0),
+        try (PolicyServer server = PolicyServer.start(ServedHosts.of(hosts), new ListenAddress("127.0.0.1", 0),
                 new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> {})) {
-            assertThatThrownBy(() -> server.reload(List.of())).isInstanceOf(ServerException.class)
+            assertThatThrownBy(() -> server.reload(ServedHosts.of(List.of()))).isInstanceOf(ServerException.class)
                     .hasMessageContaining("still serving the previous ones");
             TlsClient client = new TlsClient(ExampleHosts.clientTrustingTestCa(), server.port());
             assertThat(client.request("GET", NET, PATH).status()).isEqualTo(200);

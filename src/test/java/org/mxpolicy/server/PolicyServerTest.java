@@ -42,7 +42,7 @@ class PolicyServerTest {
     static void start() throws Exception {
         desired = ExampleHosts.desired();
         trustingTestCa = ExampleHosts.clientTrustingTestCa();
-        server = PolicyServer.start(ExampleHosts.hosts(), new ListenAddress("127.0.0.1", 0),
+        server = PolicyServer.start(ServedHosts.of(ExampleHosts.hosts()), new ListenAddress("127.0.0.1", 0),
                 new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, accessLog::add);
     }
 

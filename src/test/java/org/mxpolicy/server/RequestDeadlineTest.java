@@ -25,7 +25,7 @@ class RequestDeadlineTest {
     private static final Duration DEADLINE = Duration.ofSeconds(2);
 
     private static PolicyServer start() throws Exception {
-        return PolicyServer.start(ExampleHosts.hosts(), new ListenAddress("127.0.0.1", 0),
+        return PolicyServer.start(ServedHosts.of(ExampleHosts.hosts()), new ListenAddress("127.0.0.1", 0),
                 new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT.withRequestTimeout(DEADLINE), line -> {});
     }
 

@@ -25,9 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.testing.ExternalTool;
 
 /**
- * The policy server's TLS configuration audited by testssl.sh, as an operator would check it
- * against BSI TR-03116-4: which protocol versions and cipher suites it offers, forward secrecy,
- * server preference, compression. testssl.sh runs once (20 to 40 s on two cores) with the checks
+ * {@code mxpolicy serve}'s TLS audited by testssl.sh, as an operator would check it against BSI
+ * TR-03116-4: which protocol versions, cipher suites and key-exchange groups it offers, forward
+ * secrecy, server preference, compression; for the default profile {@code bsi} exactly the
+ * profile, and for {@code modern} the same plus X25519 and ChaCha20-Poly1305. The server runs as
+ * its own process, as users run it: the groups are JVM-wide settings made at its start.
+ * testssl.sh runs once per profile (20 to 40 s on two cores) with the checks
  * {@code -p -s -f -P -e -R -C -B}; each test asserts on the ids of its JSON output named in it.
  *
  * <p>testssl.sh (3.0) runs its renegotiation checks ({@code secure_renego},
@@ -42,12 +45,17 @@ class ServeTestsslIT {
     private static final Duration RENEGOTIATION_LIMIT = Duration.ofSeconds(30);
 
     /**
-     * What TR-03116-4 leaves for this certificate (ECDSA P-256), by IANA code as testssl.sh names
-     * them: the three TLS 1.3 suites, and ECDHE-ECDSA with AES-GCM or ChaCha20-Poly1305 on TLS 1.2.
+     * The {@code bsi} profile for this certificate (ECDSA P-256), by IANA code as testssl.sh names
+     * them: the TLS 1.3 AES-GCM suites, and ECDHE-ECDSA with AES-GCM on TLS 1.2.
      */
-    private static final Set<String> ALLOWED_SUITES = Set.of(
-            "cipher_x1301", "cipher_x1302", "cipher_x1303", // TLS_AES_128_GCM, TLS_AES_256_GCM, TLS_CHACHA20_POLY1305
-            "cipher_xc02b", "cipher_xc02c", "cipher_xcca9"); // ECDHE_ECDSA with AES_128_GCM, AES_256_GCM, CHACHA20
+    private static final Set<String> BSI_SUITES = Set.of(
+            "cipher_x1301", "cipher_x1302", // TLS_AES_128_GCM, TLS_AES_256_GCM
+            "cipher_xc02b", "cipher_xc02c"); // ECDHE_ECDSA with AES_128_GCM, AES_256_GCM
+    /** {@code modern}: the same and ChaCha20-Poly1305 on both versions. */
+    private static final Set<String> MODERN_SUITES = Set.of(
+            "cipher_x1301", "cipher_x1302", "cipher_x1303", "cipher_xc02b", "cipher_xc02c", "cipher_xcca9");
+    /** The groups of {@code bsi} in testssl.sh's (OpenSSL's) names: secp256r1 and secp384r1. */
+    private static final Set<String> BSI_GROUPS = Set.of("prime256v1", "secp384r1");
 
     /** RFC names of suites with ephemeral key exchange and AEAD encryption. */
     private static final Pattern FORWARD_SECRET_AEAD = Pattern.compile(
@@ -60,42 +68,45 @@ class ServeTestsslIT {
      */
     private static final Set<String> LOCAL_LIMITS = Set.of("engine_problem", "secure_renego");
 
-    private static PolicyServer server;
-    /** testssl.sh findings by id (ids are unique in its JSON output). */
+    private static final Path CONFIG = Path.of("examples/provider.yaml");
+
+    /** {@code serve} with the default profile, running for all tests. */
+    private static ServeProcess server;
+    /** testssl.sh findings of the default profile by id (ids are unique in its JSON output). */
     private static Map<String, JsonNode> findings;
-    private static Duration scanTime;
 
     @BeforeAll
     static void scan(@TempDir Path dir) throws Exception {
-        ExternalTool testssl = ExternalTool.require("testssl");
+        ExternalTool.require("testssl");
         ExternalTool.require("openssl");
-        server = PolicyServer.start(ExampleHosts.hosts(), new ListenAddress("127.0.0.1", 0),
-                new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> {});
-        Path json = dir.resolve("testssl.json");
-        long started = System.nanoTime();
-        // --ip pins the address, so HOST is sent as SNI without being resolvable; --sneaky and
-        // --fast shorten the run without dropping any of the checks asserted on.
-        ExternalTool.Result result = testssl.run(SCAN_LIMIT, null, "--quiet", "--color", "0", "--warnings", "off",
-                "--sneaky", "--fast", "-p", "-s", "-f", "-P", "-e", "-R", "-C", "-B",
-                "--ip", "127.0.0.1", "--add-ca", ExampleHosts.ROOT_CA.toAbsolutePath().toString(),
-                "--jsonfile", json.toString(), HOST + ":" + server.port());
-        scanTime = Duration.ofNanos(System.nanoTime() - started);
-        result.assertSuccess();
-        findings = new LinkedHashMap<>();
-        for (JsonNode finding : new ObjectMapper().readTree(json.toFile())) {
-            findings.put(finding.path("id").asText(), finding);
-        }
-        assertThat(findings).as("testssl.sh output:%n%s", result.stdout()).containsKey("scanTime");
+        server = ServeProcess.start(CONFIG, dir.resolve("serve.log"));
+        findings = testssl(server, dir.resolve("testssl.json"));
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         if (server != null) {
             server.close();
         }
-        if (scanTime != null) {
-            System.out.println("testssl.sh scan took " + scanTime.toSeconds() + " s");
+    }
+
+    /** testssl.sh's findings for {@code serve} by id. */
+    private static Map<String, JsonNode> testssl(ServeProcess serve, Path json) throws Exception {
+        long started = System.nanoTime();
+        // --ip pins the address, so HOST is sent as SNI without being resolvable; --sneaky and
+        // --fast shorten the run without dropping any of the checks asserted on.
+        ExternalTool.Result result = ExternalTool.require("testssl").run(SCAN_LIMIT, null, "--quiet", "--color", "0",
+                "--warnings", "off", "--sneaky", "--fast", "-p", "-s", "-f", "-P", "-e", "-R", "-C", "-B",
+                "--ip", "127.0.0.1", "--add-ca", ExampleHosts.ROOT_CA.toAbsolutePath().toString(),
+                "--jsonfile", json.toString(), HOST + ":" + serve.port);
+        System.out.println("testssl.sh scan took " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
+        result.assertSuccess();
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        for (JsonNode finding : new ObjectMapper().readTree(json.toFile())) {
+            byId.put(finding.path("id").asText(), finding);
         }
+        assertThat(byId).as("testssl.sh output:%n%s", result.stdout()).containsKey("scanTime");
+        return byId;
     }
 
     /** Ids SSLv2, SSLv3, TLS1, TLS1_1, TLS1_2, TLS1_3. */
@@ -115,17 +126,8 @@ class ServeTestsslIT {
      * cipherlist_AVERAGE (the CBC suites), PFS (FS from testssl.sh 3.1 on).
      */
     @Test
-    void everyOfferedSuiteHasForwardSecrecyAndAeadAndNoneIsCbc() {
-        Set<String> offered = new TreeSet<>();
-        findings.forEach((id, finding) -> {
-            if (id.startsWith("cipher_x")) {
-                offered.add(id);
-                String text = finding.path("finding").asText();
-                String rfcName = text.substring(text.lastIndexOf(' ') + 1);
-                assertThat(rfcName).as(id).matches(FORWARD_SECRET_AEAD).doesNotContain("CBC");
-            }
-        });
-        assertThat(offered).isEqualTo(new TreeSet<>(ALLOWED_SUITES));
+    void exactlyTheSuitesOfTheBsiProfileAreOfferedAllWithForwardSecrecyAndAead() {
+        assertThat(suites(findings)).isEqualTo(new TreeSet<>(BSI_SUITES));
 
         for (String list : List.of("cipherlist_NULL", "cipherlist_aNULL", "cipherlist_EXPORT", "cipherlist_LOW",
                 "cipherlist_3DES_IDEA", "cipherlist_AVERAGE")) {
@@ -133,6 +135,54 @@ class ServeTestsslIT {
         }
         String forwardSecrecy = findings.containsKey("FS") ? "FS" : "PFS";
         assertThat(finding(forwardSecrecy)).isEqualTo("offered");
+    }
+
+    /**
+     * Id PFS_ECDHE_curves (FS_ECDHE_curves from testssl.sh 3.1 on): the groups of the profile, no
+     * X25519, X448 or finite-field groups; on TLS 1.3 checked with openssl s_client too.
+     */
+    @Test
+    void exactlyTheGroupsOfTheBsiProfileAreOffered() {
+        String curves = findings.containsKey("FS_ECDHE_curves") ? "FS_ECDHE_curves" : "PFS_ECDHE_curves";
+        assertThat(Set.of(finding(curves).split(" "))).isEqualTo(BSI_GROUPS);
+        assertThat(tls13With(server, "X25519").exitCode()).as("TLS 1.3 with X25519 only").isNotZero();
+        assertThat(tls13With(server, "P-521").exitCode()).as("TLS 1.3 with P-521 only").isNotZero();
+        assertThat(tls13With(server, "P-384").exitCode()).as("TLS 1.3 with P-384 only").isZero();
+    }
+
+    /** {@code --tls-profile modern}: the {@code bsi} suites and groups plus ChaCha20-Poly1305 and X25519. */
+    @Test
+    void theModernProfileAddsX25519AndChaCha20(@TempDir Path dir) throws Exception {
+        try (ServeProcess modern = ServeProcess.start(CONFIG, dir.resolve("serve.log"), "--tls-profile", "modern")) {
+            Map<String, JsonNode> scanned = testssl(modern, dir.resolve("testssl.json"));
+            assertThat(suites(scanned)).isEqualTo(new TreeSet<>(MODERN_SUITES));
+            String curves = scanned.containsKey("FS_ECDHE_curves") ? "FS_ECDHE_curves" : "PFS_ECDHE_curves";
+            Set<String> groups = new TreeSet<>(BSI_GROUPS);
+            groups.add("X25519");
+            assertThat(new TreeSet<>(List.of(scanned.get(curves).path("finding").asText().split(" ")))).isEqualTo(groups);
+            assertThat(tls13With(modern, "X25519").exitCode()).as("TLS 1.3 with X25519 only").isZero();
+        }
+    }
+
+    /** Ids {@code cipher_x*}: every suite the server accepted, each with forward secrecy and AEAD. */
+    private static Set<String> suites(Map<String, JsonNode> scanned) {
+        Set<String> offered = new TreeSet<>();
+        scanned.forEach((id, finding) -> {
+            if (id.startsWith("cipher_x")) {
+                offered.add(id);
+                String text = finding.path("finding").asText();
+                String rfcName = text.substring(text.lastIndexOf(' ') + 1);
+                assertThat(rfcName).as(id).matches(FORWARD_SECRET_AEAD).doesNotContain("CBC");
+            }
+        });
+        return offered;
+    }
+
+    /** A TLS 1.3 handshake of openssl s_client that offers only {@code group}. */
+    private static ExternalTool.Result tls13With(ServeProcess serve, String group) {
+        return ExternalTool.require("openssl").run("s_client", "-connect", "127.0.0.1:" + serve.port,
+                "-servername", HOST, "-CAfile", ExampleHosts.ROOT_CA.toString(), "-verify_return_error", "-brief",
+                "-tls1_3", "-groups", group);
     }
 
     /** Ids cipher_order, cipherorder_TLSv1_2, cipherorder_TLSv1_3. */
@@ -169,7 +219,7 @@ class ServeTestsslIT {
      */
     @Test
     void clientInitiatedRenegotiationEndsTheConnection() throws Exception {
-        Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + server.port(),
+        Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + server.port,
                 "-servername", HOST, "-tls1_2", "-CAfile", ExampleHosts.ROOT_CA.toString(), "-msg")
                 .redirectErrorStream(true)
                 .start();

@@ -6,20 +6,21 @@ import java.util.Arrays;
 import java.util.List;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
+import org.mxpolicy.tls.TlsProfile;
+import org.mxpolicy.tls.TlsRuleSet;
 
 class ServerTlsTest {
 
+    private static final TlsRuleSet EDITION = TlsRuleSet.editions().get(0);
+
     @Test
-    void offersOnlyTls13And12WithEcdheAeadSuitesInServerOrder() throws Exception {
-        SslContextFactory.Server factory = ServerTls.contextFactory(ExampleHosts.hosts());
+    void offersExactlyTheBsiProfilesVersionsAndSuitesInItsOrder() throws Exception {
+        TlsProfile bsi = TlsProfile.of(TlsProfile.Choice.BSI, EDITION);
+        SslContextFactory.Server factory = ServerTls.forCertificates(certificates(), bsi);
         factory.start();
         try {
             assertThat(factory.getSelectedProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
-            List<String> suites = Arrays.asList(factory.getSelectedCipherSuites());
-            assertThat(suites).isNotEmpty().allSatisfy(suite -> assertThat(suite)
-                    .matches("TLS_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256"
-                            + "|ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256))"));
-            assertThat(suites).isSubsetOf(ServerTls.CIPHER_SUITES);
+            assertThat(Arrays.asList(factory.getSelectedCipherSuites())).containsExactlyElementsOf(bsi.cipherSuites());
             assertThat(factory.isUseCipherSuitesOrder()).isTrue();
             assertThat(factory.isRenegotiationAllowed()).isFalse();
             assertThat(factory.isSniRequired()).isTrue();
@@ -29,33 +30,26 @@ class ServerTlsTest {
     }
 
     @Test
+    void theModernProfileAddsChaCha20AfterAesGcm() throws Exception {
+        TlsProfile modern = TlsProfile.of(TlsProfile.Choice.MODERN, EDITION);
+        SslContextFactory.Server factory = ServerTls.forCertificates(certificates(), modern);
+        factory.start();
+        try {
+            assertThat(Arrays.asList(factory.getSelectedCipherSuites())).containsExactlyElementsOf(modern.cipherSuites())
+                    .contains("TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+        } finally {
+            factory.stop();
+        }
+    }
+
+    @Test
     void hasOneKeyStoreEntryPerHost() throws Exception {
-        SslContextFactory.Server factory = ServerTls.contextFactory(ExampleHosts.hosts());
+        SslContextFactory.Server factory = ServerTls.forCertificates(certificates(), ServerTls.defaultProfile());
         assertThat(java.util.Collections.list(factory.getKeyStore().aliases()))
                 .containsExactlyInAnyOrder("mta-sts.example.com", "mta-sts.example.net");
     }
 
-    @Test
-    void looksForClientCertificatesOnlyWhenItAsksForThem() throws Exception {
-        List<String> asked = new java.util.ArrayList<>();
-        javax.net.ssl.SSLSession session = (javax.net.ssl.SSLSession) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {javax.net.ssl.SSLSession.class}, (proxy, method, args) -> {
-                    asked.add(method.getName());
-                    if (method.getName().equals("getPeerCertificates")) {
-                        throw new javax.net.ssl.SSLPeerUnverifiedException("peer not authenticated");
-                    }
-                    return null;
-                });
-        for (TlsEngine engine : List.of(TlsEngine.JSSE, TlsEngine.of(TlsEngine.Choice.CONSCRYPT))) {
-            SslContextFactory.Server factory = ServerTls.forCertificates(
-                    ExampleHosts.hosts().stream().map(PolicyHost::certificate).toList(), engine);
-            assertThat(factory.getX509CertChain(session)).isNull();
-            assertThat(asked).as("the session asked for nothing").isEmpty();
-
-            factory.setWantClientAuth(true);
-            assertThat(factory.getX509CertChain(session)).isNull();
-            assertThat(asked).as("asked, once client certificates are wanted").containsExactly("getPeerCertificates");
-            asked.clear();
-        }
+    private static List<HostCertificate> certificates() throws Exception {
+        return ExampleHosts.hosts().stream().map(PolicyHost::certificate).toList();
     }
 }

@@ -1,4 +1,4 @@
-package org.mxpolicy.server;
+package org.mxpolicy.cert;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -9,13 +9,11 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.mxpolicy.cert.CertificateChain;
-import org.mxpolicy.cert.HostNames;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.SourcePosition;
 
 /**
- * What the server checks of a host's certificate before it serves the host. Senders fetch the
+ * What {@code serve} checks of a host's certificate before it serves the host. Senders fetch the
  * policy over HTTPS and validate the certificate for the policy host (RFC 8461 section 3.3), and
  * mail clients validate the certificate of {@code autoconfig.<domain>} and
  * {@code autodiscover.<domain>} the same way, so a certificate that fails this makes the host
@@ -30,57 +28,49 @@ import org.mxpolicy.finding.SourcePosition;
  *       for certificates that name the host rather than wildcards.
  * </ul>
  */
-public final class PolicyHostChecks {
+public final class ServerCertificateChecks {
 
-    private PolicyHostChecks() {}
+    private ServerCertificateChecks() {}
 
     /** What fails for senders when a policy host's certificate does not cover its name. */
-    static final String POLICY_CONSEQUENCE = "senders will not fetch the policy";
+    public static final String POLICY_CONSEQUENCE = "senders will not fetch the policy";
+    /** What fails for mail clients when a client configuration host's certificate does not name it. */
+    public static final String CLIENT_CONSEQUENCE = "mail clients will refuse it";
 
     /**
-     * Checks one policy host.
-     *
-     * @param where the config place that names the certificate
-     * @return errors mean the host must not be served; warnings are reported and the host is served
-     */
-    public static List<Finding> check(PolicyHost host, Instant now, SourcePosition where) {
-        return check(host.certificate(), POLICY_CONSEQUENCE, now, where);
-    }
-
-    /**
-     * Checks one host's certificate.
+     * Checks the certificate and key a host presents.
      *
      * @param consequence what fails when the certificate does not name the host, in words for the
      *     warning ("mail clients will refuse it")
      * @param where the config place that names the certificate
      * @return errors mean the host must not be served; warnings are reported and the host is served
      */
-    public static List<Finding> check(HostCertificate host, String consequence, Instant now, SourcePosition where) {
+    public static List<Finding> check(String host, CertificateChain chain, PrivateKey key, String consequence,
+            Instant now, SourcePosition where) {
         List<Finding> findings = new ArrayList<>();
-        CertificateChain chain = host.chain();
         X509Certificate leaf = chain.leaf();
         Instant notBefore = leaf.getNotBefore().toInstant();
         Instant notAfter = leaf.getNotAfter().toInstant();
         if (now.isAfter(notAfter)) {
             findings.add(Finding.error("serve.cert-expired", where, "the certificate in " + chain.source()
-                    + " expired at " + notAfter + ": " + host.host() + " is not served; renew the certificate"));
+                    + " expired at " + notAfter + ": " + host + " is not served; renew the certificate"));
         } else if (now.isBefore(notBefore)) {
             findings.add(Finding.error("serve.cert-not-yet-valid", where, "the certificate in " + chain.source()
-                    + " is not valid before " + notBefore + ": " + host.host() + " is not served"));
+                    + " is not valid before " + notBefore + ": " + host + " is not served"));
         }
-        if (!keyMatches(host.key(), leaf.getPublicKey())) {
+        if (!keyMatches(key, leaf.getPublicKey())) {
             findings.add(Finding.error("serve.key-mismatch", where, "the private key is not the key of the certificate in "
-                    + chain.source() + ": " + host.host() + " is not served; give the key the certificate was issued for"));
+                    + chain.source() + ": " + host + " is not served; give the key the certificate was issued for"));
         }
-        if (!HostNames.covers(leaf, host.host())) {
+        if (!HostNames.covers(leaf, host)) {
             List<String> names = HostNames.presentedNames(leaf);
             findings.add(Finding.warning("serve.cert-wrong-host", where, "the certificate in " + chain.source()
-                    + " is not valid for " + host.host() + " (it covers "
+                    + " is not valid for " + host + " (it covers "
                     + (names.isEmpty() ? "no host name" : String.join(", ", names))
-                    + "): " + consequence + "; add " + host.host() + " to its subjectAltName"));
+                    + "): " + consequence + "; add " + host + " to its subjectAltName"));
         } else if (HostNames.isWildcard(leaf)) {
             findings.add(Finding.warning("serve.cert-wildcard", where, "the certificate in " + chain.source()
-                    + " is a wildcard certificate; TR-03108-08-R asks for a certificate that names " + host.host()));
+                    + " is a wildcard certificate; TR-03108-08-R asks for a certificate that names " + host));
         }
         return findings;
     }

@@ -1,4 +1,4 @@
-package org.mxpolicy.server;
+package org.mxpolicy.desired;
 
 import java.util.ArrayList;
 import java.util.List;
