@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.server.AccessLog;
 import org.mxpolicy.server.ListenAddress;
 import org.mxpolicy.server.PolicyService;
@@ -140,14 +141,15 @@ final class ServeCommand implements Callable<Integer> {
      * The TLS profile: {@code --tls-profile} when given, else the config's {@code serve.tls_profile},
      * else {@code bsi}.
      */
-    private TlsProfile.Choice profileChoice() {
+    private TlsProfile.Choice profileChoice() throws InvalidInputException {
         if (tlsProfile != null) {
             return tlsProfile;
         }
-        // TODO(config serve.tls_profile): once ProviderConfig.serve().tlsProfile() exists, return
-        // its choice here (ServeSettings.TlsProfileChoice BSI/MODERN map to TlsProfile.Choice);
-        // the command-line option above overrides it.
-        return TlsProfile.Choice.BSI;
+        // Read once at start: a changed profile needs a new listener, not a reload.
+        return switch (ConfigFile.load(config).config().serve().tlsProfile()) {
+            case BSI -> TlsProfile.Choice.BSI;
+            case MODERN -> TlsProfile.Choice.MODERN;
+        };
     }
 
     private static PolicyService.FileChanges fileChanges(FileWatcher watcher) {

@@ -127,6 +127,31 @@ class ServeCurlIT {
                 + (withNet ? domain.formatted("net", certs, "testing") : "");
     }
 
+    /** {@code serve.tls_profile} in the config chooses the profile; without it, {@code bsi} refuses X25519. */
+    @Test
+    void theConfigsTlsProfileDecidesWhetherX25519IsOffered(@TempDir Path dir) throws Exception {
+        ExternalTool curl = ExternalTool.require("curl");
+        Path config = dir.resolve("modern.yaml");
+        Files.writeString(config, Files.readString(Path.of("examples/provider.yaml")) + "serve:\n  tls_profile: modern\n");
+        Files.createSymbolicLink(dir.resolve("certs"), Path.of("examples/certs").toAbsolutePath());
+
+        for (Path served : List.of(config, Path.of("examples/provider.yaml"))) {
+            try (ServeProcess server = ServeProcess.start(served, dir.resolve(served.getFileName() + ".log"))) {
+                ExternalTool.Result x25519 = curl.run("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
+                        "--resolve", HOST + ":" + server.port + ":127.0.0.1", "--curves", "X25519", "-o", "/dev/null",
+                        "https://" + HOST + ":" + server.port + PATH);
+                server.stop();
+                if (served == config) {
+                    assertThat(x25519.exitCode()).as(x25519.stderr()).isZero();
+                    assertThat(server.log()).contains("TLS profile modern");
+                } else {
+                    assertThat(x25519.exitCode()).as("bsi offers no X25519").isNotZero();
+                    assertThat(server.log()).contains("TLS profile bsi");
+                }
+            }
+        }
+    }
+
     private static String[] args(List<String> common, String... more) {
         List<String> all = new ArrayList<>(common);
         all.addAll(List.of(more));
