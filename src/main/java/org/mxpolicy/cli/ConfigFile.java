@@ -1,30 +1,30 @@
 package org.mxpolicy.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mxpolicy.cert.PublicKeyReader;
 import org.mxpolicy.cert.SubjectPublicKey;
+import org.mxpolicy.config.ConfigLoader;
 import org.mxpolicy.config.MailDomain;
 import org.mxpolicy.config.MxHost;
-import org.mxpolicy.state.RolloverState;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import org.mxpolicy.config.ConfigLoader;
 import org.mxpolicy.config.ProviderConfig;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DesiredStateBuilder;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.rollover.RolloverState;
 
 /** The provider config named with {@code -c}, loaded and validated, and its directory. */
 record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {

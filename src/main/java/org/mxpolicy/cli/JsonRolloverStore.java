@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
-import org.mxpolicy.state.RolloverState;
-import org.mxpolicy.state.RolloverStore;
+import org.mxpolicy.rollover.RolloverState;
+import org.mxpolicy.rollover.RolloverStore;
 
 /**
  * Keeps each host's rollover state in {@code <state_dir>/<host>/state.json} ({@link RolloverStateJson}),

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
@@ -25,10 +25,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
-import org.mxpolicy.state.RolloverState;
-import org.mxpolicy.state.RolloverState.KeyEntry;
-import org.mxpolicy.state.RolloverState.NextKey;
-import org.mxpolicy.state.RolloverState.RetiringKey;
+import org.mxpolicy.rollover.RolloverState.KeyEntry;
+import org.mxpolicy.rollover.RolloverState.NextKey;
+import org.mxpolicy.rollover.RolloverState.RetiringKey;
+import org.mxpolicy.rollover.RolloverState;
 
 /**
  * The file form of a {@link RolloverState}: JSON with {@code "format": 1}, fields in a fixed

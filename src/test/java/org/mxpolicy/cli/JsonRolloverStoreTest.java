@@ -10,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.finding.InvalidInputException;
-import org.mxpolicy.state.RolloverState;
+import org.mxpolicy.rollover.RolloverState;
 
 class JsonRolloverStoreTest {
 

@@ -21,15 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.cert.InMemoryPki;
 import org.mxpolicy.cert.KeyType;
 import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.state.RolloverMachine;
-import org.mxpolicy.state.RolloverMachine.Emergency;
-import org.mxpolicy.state.RolloverMachine.Live;
-import org.mxpolicy.state.RolloverMachine.Publication;
-import org.mxpolicy.state.RolloverMachine.Renewal;
-import org.mxpolicy.state.RolloverMachine.Staging;
-import org.mxpolicy.state.RolloverPhase;
-import org.mxpolicy.state.RolloverState;
-import org.mxpolicy.state.RolloverState.KeyEntry;
+import org.mxpolicy.rollover.RolloverMachine.Emergency;
+import org.mxpolicy.rollover.RolloverMachine.Live;
+import org.mxpolicy.rollover.RolloverMachine.Publication;
+import org.mxpolicy.rollover.RolloverMachine.Renewal;
+import org.mxpolicy.rollover.RolloverMachine.Staging;
+import org.mxpolicy.rollover.RolloverMachine;
+import org.mxpolicy.rollover.RolloverPhase;
+import org.mxpolicy.rollover.RolloverState.KeyEntry;
+import org.mxpolicy.rollover.RolloverState;
 
 /**
  * The rollover commands as the CLI runs them: steps of the machine, each saved to the real

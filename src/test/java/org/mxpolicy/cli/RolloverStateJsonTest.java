@@ -13,10 +13,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.mxpolicy.cert.PublicKeyReader;
 import org.mxpolicy.finding.InvalidInputException;
-import org.mxpolicy.state.RolloverState;
-import org.mxpolicy.state.RolloverState.KeyEntry;
-import org.mxpolicy.state.RolloverState.NextKey;
-import org.mxpolicy.state.RolloverState.RetiringKey;
+import org.mxpolicy.rollover.RolloverState.KeyEntry;
+import org.mxpolicy.rollover.RolloverState.NextKey;
+import org.mxpolicy.rollover.RolloverState.RetiringKey;
+import org.mxpolicy.rollover.RolloverState;
 import org.mxpolicy.testing.GoldenFiles;
 
 class RolloverStateJsonTest {

@@ -1,4 +1,4 @@
-package org.mxpolicy.state;
+package org.mxpolicy.rollover;
 
 /**
  * Where the rollover of an MX host stands. Derived from a {@link RolloverState} and the time,

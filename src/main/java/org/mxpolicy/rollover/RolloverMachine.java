@@ -1,13 +1,13 @@
-package org.mxpolicy.state;
+package org.mxpolicy.rollover;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import org.mxpolicy.state.RolloverState.KeyEntry;
-import org.mxpolicy.state.RolloverState.NextKey;
-import org.mxpolicy.state.RolloverState.RetiringKey;
+import org.mxpolicy.rollover.RolloverState.KeyEntry;
+import org.mxpolicy.rollover.RolloverState.NextKey;
+import org.mxpolicy.rollover.RolloverState.RetiringKey;
 
 /**
  * The transitions of a certificate rollover (RFC 7671 section 8.1: publish the next key's TLSA

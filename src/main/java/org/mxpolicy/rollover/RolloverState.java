@@ -1,4 +1,4 @@
-package org.mxpolicy.state;
+package org.mxpolicy.rollover;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package org.mxpolicy.state;
+package org.mxpolicy.plan;
 
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.mxpolicy.state;
+package org.mxpolicy.rollover;
 
 import java.util.Optional;
 import org.mxpolicy.finding.InvalidInputException;

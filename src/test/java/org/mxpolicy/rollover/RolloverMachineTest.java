@@ -1,4 +1,4 @@
-package org.mxpolicy.state;
+package org.mxpolicy.rollover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,15 +18,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mxpolicy.cert.InMemoryPki;
 import org.mxpolicy.cert.KeyType;
 import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.state.RolloverMachine.Emergency;
-import org.mxpolicy.state.RolloverMachine.Live;
-import org.mxpolicy.state.RolloverMachine.Publication;
-import org.mxpolicy.state.RolloverMachine.Renewal;
-import org.mxpolicy.state.RolloverMachine.Staging;
-import org.mxpolicy.state.RolloverMachine.Step;
-import org.mxpolicy.state.RolloverState.KeyEntry;
-import org.mxpolicy.state.RolloverState.NextKey;
-import org.mxpolicy.state.RolloverState.RetiringKey;
+import org.mxpolicy.rollover.RolloverMachine.Emergency;
+import org.mxpolicy.rollover.RolloverMachine.Live;
+import org.mxpolicy.rollover.RolloverMachine.Publication;
+import org.mxpolicy.rollover.RolloverMachine.Renewal;
+import org.mxpolicy.rollover.RolloverMachine.Staging;
+import org.mxpolicy.rollover.RolloverMachine.Step;
+import org.mxpolicy.rollover.RolloverState.KeyEntry;
+import org.mxpolicy.rollover.RolloverState.NextKey;
+import org.mxpolicy.rollover.RolloverState.RetiringKey;
 
 class RolloverMachineTest {
 

@@ -1,4 +1,4 @@
-package org.mxpolicy.state;
+package org.mxpolicy.plan;
 
 import org.mxpolicy.zone.RrsetChange;
 

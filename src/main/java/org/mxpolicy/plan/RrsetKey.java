@@ -1,4 +1,4 @@
-package org.mxpolicy.state;
+package org.mxpolicy.plan;
 
 import java.util.Comparator;
 import java.util.Objects;
