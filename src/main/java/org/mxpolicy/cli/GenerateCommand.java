@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DomainPolicy;
+import org.mxpolicy.files.AtomicFiles;
+import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.zone.RecordText;
 import org.mxpolicy.zone.ZoneFileRenderer;
 import org.mxpolicy.zone.ZoneFragment;

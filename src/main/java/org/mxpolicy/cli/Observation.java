@@ -17,6 +17,8 @@ import org.mxpolicy.dns.AuthoritativeServers;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.TrustAnchors;
 import org.mxpolicy.dns.ValidatingDnsLookup;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.InvalidInputException;
 import org.xbill.DNS.ExtendedResolver;
 

@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DomainPolicy;
+import org.mxpolicy.files.AtomicFiles;
+import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 import picocli.CommandLine.Command;

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.desired.DesiredState;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.probe.ConnectOverrides;

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.config.MxHost;
 import org.mxpolicy.config.RolloverSettings;
+import org.mxpolicy.files.CertbotLineage;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.mxpolicy.rollover.RolloverMachine;

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.mxpolicy.cert.KeyPairSpec;
 import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.config.MxHost;
+import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.finding.VerificationFailedException;

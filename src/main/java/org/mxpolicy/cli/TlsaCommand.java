@@ -12,6 +12,7 @@ import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.cert.HostNames;
 import org.mxpolicy.cert.LeafChecks;
+import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;

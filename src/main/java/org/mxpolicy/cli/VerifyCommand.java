@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mxpolicy.dnssec.ZoneVerifier;
+import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.xbill.DNS.Name;

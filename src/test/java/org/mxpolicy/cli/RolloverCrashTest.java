@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.cert.InMemoryPki;
 import org.mxpolicy.cert.KeyType;
 import org.mxpolicy.cert.SubjectPublicKey;
+import org.mxpolicy.files.JsonRolloverStore;
 import org.mxpolicy.rollover.RolloverMachine.Emergency;
 import org.mxpolicy.rollover.RolloverMachine.Live;
 import org.mxpolicy.rollover.RolloverMachine.Publication;

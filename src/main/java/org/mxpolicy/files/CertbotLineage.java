@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.cli.AtomicFiles.WriteFailedException;
+import org.mxpolicy.files.AtomicFiles.WriteFailedException;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 
@@ -107,7 +107,7 @@ public final class CertbotLineage {
             return files.get(Kind.PRIVKEY);
         }
 
-        boolean complete() {
+        public boolean complete() {
             return files.size() == Kind.values().length;
         }
     }

@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,7 +40,7 @@ public final class AtomicFiles {
 
     /** Failure to write output; exit code 1. */
     public static final class WriteFailedException extends MxpolicyException {
-        WriteFailedException(Path path, IOException cause) {
+        public WriteFailedException(Path path, IOException cause) {
             super("cannot write " + path + ": " + describe(cause), cause);
         }
 
@@ -154,7 +154,7 @@ public final class AtomicFiles {
     }
 
     /** For tests: the temporary files left in a directory (there should be none). */
-    static List<Path> leftovers(Path dir) throws IOException {
+    public static List<Path> leftovers(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         try (var stream = Files.list(dir)) {
             stream.filter(p -> p.getFileName().toString().endsWith(".tmp")).forEach(out::add);

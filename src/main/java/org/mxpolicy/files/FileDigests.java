@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,16 +18,16 @@ import java.util.TreeMap;
  * name the config gives keeps its own (the link's) time while its content changes. It also
  * ignores a touch or a rewrite with the same bytes.
  */
-record FileDigests(Map<Path, String> digests) {
+public record FileDigests(Map<Path, String> digests) {
 
     static final String MISSING = "missing";
 
-    FileDigests {
+    public FileDigests {
         digests = Map.copyOf(digests);
     }
 
     /** Reads every file now; a missing or unreadable file is recorded as such, not thrown. */
-    static FileDigests of(Collection<Path> files) {
+    public static FileDigests of(Collection<Path> files) {
         Map<Path, String> digests = new TreeMap<>();
         for (Path file : files) {
             digests.put(file, digest(file));
@@ -36,7 +36,7 @@ record FileDigests(Map<Path, String> digests) {
     }
 
     /** The files whose content differs from {@code earlier} (or that only one of the two has). */
-    java.util.Set<Path> changedSince(FileDigests earlier) {
+    public java.util.Set<Path> changedSince(FileDigests earlier) {
         java.util.Set<Path> changed = new java.util.TreeSet<>();
         digests.forEach((file, digest) -> {
             if (!digest.equals(earlier.digests.get(file))) {

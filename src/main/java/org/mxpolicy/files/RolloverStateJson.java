@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -74,7 +74,7 @@ public final class RolloverStateJson {
         root.put("updated", state.updated().toString());
         StringWriter out = new StringWriter();
         try {
-            GenerateJson.WRITER.writeValue(out, root);
+            JsonLayout.WRITER.writeValue(out, root);
         } catch (IOException e) {
             throw new IllegalStateException("maps of strings, numbers and booleans always serialise", e);
         }
@@ -127,7 +127,7 @@ public final class RolloverStateJson {
         return document.state;
     }
 
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }
@@ -217,7 +217,7 @@ public final class RolloverStateJson {
         final RolloverState state;
 
         @JsonCreator
-        Document(@JsonProperty("format") Integer format, @JsonProperty("host") String host,
+        public Document(@JsonProperty("format") Integer format, @JsonProperty("host") String host,
                 @JsonProperty("current") Entry current, @JsonProperty("next") Entry next,
                 @JsonProperty("retiring") Entry retiring, @JsonProperty("updated") String updated) {
             if (required(format, "format") != FORMAT) {
@@ -247,7 +247,7 @@ public final class RolloverStateJson {
         final Boolean compromised;
 
         @JsonCreator
-        Entry(@JsonProperty("spki") byte[] spki, @JsonProperty("sha256") String sha256,
+        public Entry(@JsonProperty("spki") byte[] spki, @JsonProperty("sha256") String sha256,
                 @JsonProperty("description") String description, @JsonProperty("since") String since,
                 @JsonProperty("served_since") String servedSince, @JsonProperty("ttl_window") Long ttlWindow,
                 @JsonProperty("compromised") Boolean compromised) {
@@ -267,7 +267,7 @@ public final class RolloverStateJson {
             this.compromised = compromised;
         }
 
-        NextKey asNext() {
+        public NextKey asNext() {
             return new NextKey(key, servedSince, ttlWindow);
         }
     }

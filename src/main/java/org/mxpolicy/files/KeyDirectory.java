@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -85,7 +85,7 @@ public final class KeyDirectory {
     }
 
     /** The {@code .key} files of {@code zone}, sorted by name. */
-    List<Path> keyFiles(Name zone) throws InvalidInputException {
+    public List<Path> keyFiles(Name zone) throws InvalidInputException {
         requireDirectory();
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> zoneOf(p.getFileName().toString()).map(zone::equals).orElse(false))
@@ -111,7 +111,7 @@ public final class KeyDirectory {
     }
 
     /** Loads one key by its {@code .key} file and, if asked and present, its {@code .private} file. */
-    ZoneKey loadKey(Path keyFile, boolean withPrivate) throws InvalidInputException {
+    public ZoneKey loadKey(Path keyFile, boolean withPrivate) throws InvalidInputException {
         String text = new String(InputFiles.read(keyFile), StandardCharsets.UTF_8);
         ZoneKey key = KeyFiles.readPublicKey(new StringReader(text), keyFile.toString());
         String expected = key.baseName() + ".key";
@@ -140,7 +140,7 @@ public final class KeyDirectory {
     }
 
     /** Refuses a private key file that group or others may read or write (POSIX file systems only). */
-    static void checkPermissions(Path privateFile) throws InvalidInputException {
+    public static void checkPermissions(Path privateFile) throws InvalidInputException {
         Set<PosixFilePermission> permissions;
         try {
             permissions = Files.getPosixFilePermissions(privateFile);
@@ -162,7 +162,7 @@ public final class KeyDirectory {
     }
 
     /** A zone name given with {@code --zone}, absolute and in lower case; a trailing dot is optional. */
-    static Name zoneName(String text) throws InvalidInputException {
+    public static Name zoneName(String text) throws InvalidInputException {
         try {
             if (text.isBlank() || text.contains("..")) {
                 throw new TextParseException(text);
@@ -173,7 +173,7 @@ public final class KeyDirectory {
         }
     }
 
-    static String shellQuote(String s) {
+    public static String shellQuote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 

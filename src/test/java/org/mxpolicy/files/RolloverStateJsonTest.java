@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

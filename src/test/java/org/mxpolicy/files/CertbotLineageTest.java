@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.cert.InMemoryPki;
 import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.cli.CertbotLineage.Kind;
+import org.mxpolicy.files.CertbotLineage.Kind;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.testing.CertbotLineageFixture;
 

@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
@@ -27,9 +27,9 @@ import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.rollover.RolloverState;
 
 /** The provider config named with {@code -c}, loaded and validated, and its directory. */
-record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
+public record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
 
-    static ConfigFile load(Path path) throws InvalidInputException {
+    public static ConfigFile load(Path path) throws InvalidInputException {
         byte[] bytes = InputFiles.read(path);
         String text;
         try {
@@ -47,7 +47,7 @@ record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
         return new ConfigFile(result.config(), result.warnings(), path.isAbsolute() ? dir : relativeDir);
     }
 
-    CertificateFiles certificates() {
+    public CertificateFiles certificates() {
         return new CertificateFiles(baseDir);
     }
 
@@ -55,16 +55,16 @@ record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
      * The desired state the config and its certificates give at {@code now}, with the records
      * the MX hosts' rollover states keep published (next keys, keys being retired).
      */
-    DesiredState desiredState(Instant now) throws InvalidInputException {
+    public DesiredState desiredState(Instant now) throws InvalidInputException {
         return new DesiredStateBuilder(certificates(), now, rolloverKeys()).build(config);
     }
 
     /** The rollover state directory, resolved against the config's directory. */
-    Path stateDir() {
+    public Path stateDir() {
         return baseDir.resolve(config.rollover().stateDir().path());
     }
 
-    JsonRolloverStore rolloverStore() {
+    public JsonRolloverStore rolloverStore() {
         return new JsonRolloverStore(stateDir());
     }
 
@@ -95,7 +95,7 @@ record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
     }
 
     /** The config's warnings followed by those found deriving {@code desired}. */
-    List<Finding> warnings(DesiredState desired) {
+    public List<Finding> warnings(DesiredState desired) {
         List<Finding> all = new ArrayList<>(warnings);
         all.addAll(desired.findings());
         return all;

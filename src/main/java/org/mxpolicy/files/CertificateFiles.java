@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -21,14 +21,14 @@ import org.mxpolicy.finding.InvalidInputException;
  * directory. A file that cannot be read is reported at the config line that names it; a file
  * that cannot be parsed, at its own line, with the config line added.
  */
-final class CertificateFiles implements CertificateSource {
+public final class CertificateFiles implements CertificateSource {
 
     private final Path baseDir;
     private final Map<Path, byte[]> cache = new HashMap<>();
     /** Parsed chains: many MX hosts often share one certificate file. */
     private final Map<Path, CertificateChain> chains = new HashMap<>();
 
-    CertificateFiles(Path baseDir) {
+    public CertificateFiles(Path baseDir) {
         this.baseDir = baseDir;
     }
 
@@ -68,7 +68,7 @@ final class CertificateFiles implements CertificateSource {
         }
     }
 
-    Path resolve(FileReference file) {
+    public Path resolve(FileReference file) {
         Path path = Path.of(file.path());
         return path.isAbsolute() ? path : baseDir.resolve(path).normalize();
     }

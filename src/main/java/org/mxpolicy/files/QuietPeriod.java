@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,12 +9,12 @@ import java.util.Optional;
  * its key one after the other, and a reload between the two would see a certificate with the
  * wrong key. Time is given, never read, so the rule is testable without waiting.
  */
-final class QuietPeriod {
+public final class QuietPeriod {
 
     private final Duration quiet;
     private Instant lastChange;
 
-    QuietPeriod(Duration quiet) {
+    public QuietPeriod(Duration quiet) {
         if (quiet.isNegative()) {
             throw new IllegalArgumentException("quiet period must not be negative");
         }
@@ -22,12 +22,12 @@ final class QuietPeriod {
     }
 
     /** A change was seen at {@code at}. */
-    void changed(Instant at) {
+    public void changed(Instant at) {
         lastChange = at;
     }
 
     /** How long to wait until {@link #due} can be true; empty when no change is pending. */
-    Optional<Duration> remaining(Instant now) {
+    public Optional<Duration> remaining(Instant now) {
         if (lastChange == null) {
             return Optional.empty();
         }
@@ -39,7 +39,7 @@ final class QuietPeriod {
      * True once, when changes are pending and none came for the quiet period; the pending state
      * is then cleared.
      */
-    boolean due(Instant now) {
+    public boolean due(Instant now) {
         if (lastChange == null || now.isBefore(lastChange.plus(quiet))) {
             return false;
         }

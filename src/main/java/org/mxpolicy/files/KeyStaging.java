@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import org.mxpolicy.cert.PrivateKeyPem;
 import org.mxpolicy.cert.PublicKeyReader;
 import org.mxpolicy.cert.SpkiDigest;
 import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.cli.AtomicFiles.WriteFailedException;
+import org.mxpolicy.files.AtomicFiles.WriteFailedException;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 

@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -13,7 +13,7 @@ import java.util.UUID;
  * under a temporary name beside the old one and renamed over it. rename(2) replaces the target
  * in one step (POSIX), so {@code open} through the link sees the old file or the new one.
  */
-final class AtomicLinks {
+public final class AtomicLinks {
 
     private AtomicLinks() {}
 
@@ -21,7 +21,7 @@ final class AtomicLinks {
      * Points {@code link} at {@code target} (stored as given, so a relative target stays
      * relative), then syncs the directory so the new link survives a power loss.
      */
-    static void replace(Path link, Path target) throws IOException {
+    public static void replace(Path link, Path target) throws IOException {
         Path temp = link.resolveSibling("." + link.getFileName() + "." + UUID.randomUUID() + ".tmp");
         Files.createSymbolicLink(temp, target);
         try {
@@ -33,7 +33,7 @@ final class AtomicLinks {
     }
 
     /** Best effort: a directory that cannot be synced still holds the renamed entry. */
-    static void syncDirectory(Path dir) {
+    public static void syncDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | UnsupportedOperationException e) {

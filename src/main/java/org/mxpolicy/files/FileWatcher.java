@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * {@code recheck} interval without any event, for file systems that send none (NFS, some
  * container mounts).
  */
-final class FileWatcher implements AutoCloseable {
+public final class FileWatcher implements AutoCloseable {
 
     private final WatchService service;
     private final Consumer<Set<Path>> onChange;
@@ -51,7 +51,7 @@ final class FileWatcher implements AutoCloseable {
      * @param quiet how long no event must come before the contents are compared
      * @param recheck how often the contents are compared when no event comes at all
      */
-    FileWatcher(Consumer<Set<Path>> onChange, Duration quiet, Duration recheck, Clock clock) throws IOException {
+    public FileWatcher(Consumer<Set<Path>> onChange, Duration quiet, Duration recheck, Clock clock) throws IOException {
         this.service = FileSystems.getDefault().newWatchService();
         this.onChange = onChange;
         this.recheck = recheck;
@@ -65,7 +65,7 @@ final class FileWatcher implements AutoCloseable {
      * Sets the files to watch. Files watched before keep the content last seen; new ones are read
      * now, so only later changes count.
      */
-    synchronized void watch(Collection<Path> files) {
+    public synchronized void watch(Collection<Path> files) {
         Set<Path> absolute = new LinkedHashSet<>();
         files.forEach(file -> absolute.add(file.toAbsolutePath().normalize()));
         FileDigests now = FileDigests.of(absolute);
@@ -76,7 +76,7 @@ final class FileWatcher implements AutoCloseable {
     }
 
     /** Starts the watching thread. */
-    void start() {
+    public void start() {
         thread.start();
     }
 

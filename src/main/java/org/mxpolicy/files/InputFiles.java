@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.files;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,16 +10,16 @@ import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 
 /** Opens input files named on the command line, turning I/O failures into bad-input findings. */
-final class InputFiles {
+public final class InputFiles {
 
     private InputFiles() {}
 
-    static byte[] read(Path path) throws InvalidInputException {
+    public static byte[] read(Path path) throws InvalidInputException {
         return read(path, null);
     }
 
     /** Reads a file; "-" reads standard input. */
-    static byte[] read(Path path, InputStream stdin) throws InvalidInputException {
+    public static byte[] read(Path path, InputStream stdin) throws InvalidInputException {
         if (stdin != null && path.toString().equals("-")) {
             try {
                 return stdin.readAllBytes();
