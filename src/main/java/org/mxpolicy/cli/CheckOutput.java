@@ -13,6 +13,7 @@ import org.mxpolicy.check.CheckReport;
 import org.mxpolicy.check.CheckResult;
 import org.mxpolicy.check.CheckStatus;
 import org.mxpolicy.check.Expiry;
+import org.mxpolicy.plan.PlanText;
 import org.mxpolicy.plan.Refusal;
 import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.zone.RecordText;

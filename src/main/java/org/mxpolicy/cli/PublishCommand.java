@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mxpolicy.apply.Publication;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.plan.PlanText;
 import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.probe.ConnectOverrides;
 import org.mxpolicy.zone.ZoneFragment;
@@ -105,25 +107,31 @@ final class PublishCommand implements Callable<Integer> {
         Findings.print(err, file.warnings(desired));
         List<ZoneFragment> zones = selectedZones(file, desired, err);
 
-        Publisher publisher = new Publisher(file, config, timeout, overrides, clock, out, err);
-        Map<ZoneFragment, ZonePlan> plans = publisher.plan(zones);
+        Publication publication = PublishingSetup.of(file, timeout, overrides, clock,
+                line -> err.println("mxpolicy publish: " + line)).publication();
+        Map<ZoneFragment, ZonePlan> plans = publication.plan(zones);
         for (ZoneFragment zone : zones) {
             if (file.config().zones().get(zone.zoneName()).signing().isPresent()) {
                 out.println("zone " + zone.zone() + ": merged into its zone file and signed" + (apply ? "" : " with --apply"));
             }
         }
-        publisher.printAndRequireAccepted(plans);
+        PlanText.lines(List.copyOf(plans.values())).forEach(out::println);
+        out.flush();
+        publication.requireAccepted(plans);
         if (!apply) {
             err.println("mxpolicy publish: dry run, nothing changed; apply with --apply");
             return 0;
         }
 
-        List<ZoneFragment> changed = publisher.apply(plans, zones);
+        List<ZoneFragment> changed = publication.apply(plans, zones);
         if (changed.isEmpty()) {
             err.println("mxpolicy publish: nothing to change");
             return 0;
         }
-        publisher.requireServed(changed, wait);
+        publication.requireServed(changed, wait);
+        if (!wait.isZero()) {
+            err.println("mxpolicy publish: served by every authoritative server and validated");
+        }
         return 0;
     }
 

@@ -7,17 +7,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.mxpolicy.cert.KeyPairSpec;
-import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.config.MxHost;
+import org.mxpolicy.files.CertificateFiles;
 import org.mxpolicy.files.ConfigFile;
-import org.mxpolicy.finding.Finding;
+import org.mxpolicy.files.KeyStaging;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.mxpolicy.probe.ConnectOverrides;
-import org.mxpolicy.rollover.RolloverMachine;
+import org.mxpolicy.probe.StartTlsProbe;
+import org.mxpolicy.rollover.RolloverRun;
 import org.mxpolicy.rollover.RolloverState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +68,7 @@ final class RolloverCommand implements Runnable {
                 description = "Connect to ADDRESS:PORT when probing the MX HOST:PORT; repeatable.")
         List<String> connect = new ArrayList<>();
 
-        RolloverRun open(CommandSpec spec, Clock clock) throws Exception {
+        RolloverRun open(CommandSpec spec, Clock clock) throws MxpolicyException {
             ConnectOverrides overrides;
             try {
                 overrides = ConnectOverrides.parse(connect);
@@ -74,9 +76,17 @@ final class RolloverCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "--connect " + e.getMessage());
             }
             ConfigFile file = ConfigFile.load(config);
+            PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Findings.print(err, file.warnings());
-            return new RolloverRun(file, config, timeout, overrides, clock, spec.commandLine().getOut(), err);
+            Consumer<String> log = line -> err.println("mxpolicy " + spec.qualifiedName() + ": " + line);
+            // no cache: observations are repeated until the data is there
+            PublishingSetup setup = PublishingSetup.of(file, timeout, overrides, clock, log);
+            return new RolloverRun(file.config(), file.baseDir(), CertificateFiles.uncached(file.baseDir()), file.rolloverStore(),
+                    new KeyStaging(file.stateDir()), file::desiredState,
+                    new RolloverRun.Observers(setup.dns(), setup.authorities(), setup.addresses(),
+                            new StartTlsProbe(timeout, "localhost.localdomain")),
+                    setup.publication(), timeout, clock, out::println, log);
         }
 
         static MxHost mx(RolloverRun run, CommandSpec spec, String host) {
@@ -114,18 +124,9 @@ final class RolloverCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RolloverRun run = common.open(spec, clock);
-            MxHost mx = Common.mx(run, spec, host);
-            RolloverState state = run.stateFromDisk(mx);
             Optional<KeyPairSpec> kind = keyType == null ? Optional.empty()
                     : Optional.of(KeyPairSpec.parse(keyType, SourcePosition.file("--key-type")));
-            if (state.next().isEmpty() || force) {
-                state = run.stageNext(mx, state, kind, force);
-            } else {
-                spec.commandLine().getErr().println("mxpolicy rollover: " + mx.host() + ": a next key is staged already ("
-                        + state.next().get().key().label() + "); --force replaces it");
-            }
-            run.publish(mx, Set.of(), common.wait);
-            state = run.observePublication(mx, state);
+            RolloverState state = run.prepare(Common.mx(run, spec, host), kind, force, common.wait);
             spec.commandLine().getOut().println(run.describe(state));
             return 0;
         }
@@ -153,16 +154,7 @@ final class RolloverCommand implements Runnable {
         public Integer call() throws Exception {
             RolloverRun run = common.open(spec, clock);
             List<MxHost> hosts = host == null ? run.mxHosts() : List.of(Common.mx(run, spec, host));
-            for (MxHost mx : hosts) {
-                Optional<RolloverState> saved = run.saved(mx);
-                if (saved.isEmpty()) {
-                    spec.commandLine().getOut().println(mx.host() + ": no rollover state yet; 'mxpolicy rollover prepare --mx "
-                            + mx.host() + "' stages a next key");
-                    continue;
-                }
-                RolloverState state = run.observePublication(mx, saved.get());
-                spec.commandLine().getOut().println(run.describe(state));
-            }
+            run.status(hosts).forEach(spec.commandLine().getOut()::println);
             return 0;
         }
     }
@@ -185,27 +177,10 @@ final class RolloverCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RolloverRun run = common.open(spec, clock);
-            List<Finding> failed = new ArrayList<>();
-            for (MxHost mx : run.mxHosts()) {
-                Optional<RolloverState> saved = run.saved(mx);
-                if (saved.isEmpty()) {
-                    continue;
-                }
-                RolloverState state = run.observePublication(mx, saved.get());
-                if (state.retiring().isPresent()) {
-                    try {
-                        RolloverMachine.Step<RolloverMachine.Live> live = run.retire(mx, state, common.wait);
-                        state = live.state();
-                        spec.commandLine().getErr().println("mxpolicy rollover: " + live.message());
-                    } catch (VerificationFailedException e) {
-                        // one MX that cannot finish yet does not hold up the others; it is retried next run
-                        failed.addAll(e.findings());
-                    }
-                }
-                spec.commandLine().getOut().println(run.describe(state));
-            }
-            if (!failed.isEmpty()) {
-                throw new VerificationFailedException("a retiring record could not be removed yet", failed);
+            RolloverRun.Advanced advanced = run.advance(common.wait);
+            advanced.lines().forEach(spec.commandLine().getOut()::println);
+            if (!advanced.failed().isEmpty()) {
+                throw new VerificationFailedException("a retiring record could not be removed yet", advanced.failed());
             }
             return 0;
         }
@@ -233,32 +208,7 @@ final class RolloverCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RolloverRun run = common.open(spec, clock);
-            MxHost mx = Common.mx(run, spec, host);
-            RolloverState state = run.observePublication(mx, run.stateFromDisk(mx));
-            RolloverState before = state;
-            RolloverMachine.Step<RolloverMachine.Emergency> step = run.machine().emergency(state);
-            if (step.outcome().refused()) {
-                throw new VerificationFailedException(mx.host() + ": emergency rollover refused",
-                        List.of(Finding.error("rollover.emergency-refused", mx.position(), step.message())));
-            }
-            byte[] disk = SubjectPublicKey.spkiOf(run.diskChain(mx).leaf());
-            if (step.outcome() == RolloverMachine.Emergency.SWITCHED && !step.state().current().isKey(disk)) {
-                throw new VerificationFailedException(mx.host() + ": emergency rollover refused", List.of(Finding.error(
-                        "rollover.emergency-no-certificate", mx.cert().position(), "the certificate " + mx.cert().path()
-                                + " does not carry the next key " + before.next().get().key().label() + "; install a"
-                                + " certificate for it (request: next.csr in the MX's state directory) and run this again")));
-            }
-            state = run.save(step.state());
-            spec.commandLine().getErr().println("mxpolicy rollover: " + step.message());
-            Set<String> compromised = state.retiring().filter(RolloverState.RetiringKey::compromised)
-                    .map(r -> Set.of(r.key().sha256())).orElse(Set.of());
-            run.reloadMta();
-            run.publish(mx, compromised, common.wait);
-            if (state.next().isEmpty()) {
-                state = run.stageNext(mx, state, Optional.empty(), false);
-                run.publish(mx, compromised, common.wait);
-                state = run.observePublication(mx, state);
-            }
+            RolloverState state = run.emergency(Common.mx(run, spec, host), common.wait);
             spec.commandLine().getOut().println(run.describe(state));
             return 0;
         }

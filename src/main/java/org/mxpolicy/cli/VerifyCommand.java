@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.mxpolicy.dnssec.ZoneVerifier;
 import org.mxpolicy.files.KeyDirectory;
+import org.mxpolicy.files.ZoneFiles;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.xbill.DNS.Name;
@@ -64,7 +65,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Name origin = KeyDirectory.zoneName(zone);
-        List<Record> records = SignCommand.readZone(zoneFile, origin);
+        List<Record> records = ZoneFiles.read(zoneFile, origin);
         ZoneVerifier.Result result = new ZoneVerifier().verify(origin, records, clock.instant(), horizon, zoneFile.toString());
         if (!result.findings().isEmpty()) {
             long errors = result.findings().stream().filter(Finding::isError).count();

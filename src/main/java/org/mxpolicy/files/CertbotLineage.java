@@ -22,7 +22,9 @@ import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.files.AtomicFiles.WriteFailedException;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.rollover.CertificateHistory;
 
 /**
  * A certbot certificate lineage, as a deploy hook is given it in {@code RENEWED_LINEAGE}:
@@ -52,7 +54,7 @@ import org.mxpolicy.finding.SourcePosition;
  * instead let a crash leave a restored {@code cert.pem} beside the rejected key, which a rerun
  * would take for a lineage already restored.
  */
-public final class CertbotLineage {
+public final class CertbotLineage implements CertificateHistory {
 
     /** The environment variable certbot sets for deploy hooks to the lineage's live directory. */
     public static final String RENEWED_LINEAGE = "RENEWED_LINEAGE";
@@ -317,6 +319,17 @@ public final class CertbotLineage {
             throw new InvalidInputException("input.unreadable", SourcePosition.file(cert.toString()),
                     "cannot read it: " + e.getMessage());
         }
+    }
+
+    @Override
+    public String restoreKey(SubjectPublicKey key) throws MxpolicyException {
+        Optional<Version> good = newestWithKey(key);
+        return (good.isPresent() ? restore(good.get()) : restorePrevious()).name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String restoreEarlier() throws MxpolicyException {
+        return restorePrevious().name().toLowerCase(Locale.ROOT);
     }
 
     /**

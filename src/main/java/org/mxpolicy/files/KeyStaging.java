@@ -23,7 +23,9 @@ import org.mxpolicy.cert.SpkiDigest;
 import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.files.AtomicFiles.WriteFailedException;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.rollover.NextKeyStaging;
 
 /**
  * Keeps the staged next key of each MX host in the rollover state directory:
@@ -45,7 +47,7 @@ import org.mxpolicy.finding.SourcePosition;
  *
  * <p>Key material is only ever written to the key file; no message or {@code toString} shows it.
  */
-public final class KeyStaging {
+public final class KeyStaging implements NextKeyStaging {
 
     /** The directory of staged keys below a host's directory. */
     public static final String KEYS = "keys";
@@ -83,6 +85,12 @@ public final class KeyStaging {
      */
     public record Staged(SubjectPublicKey publicKey, SpkiDigest digest, Path keyFile, Path nextKey, Path csr,
             boolean changed) {}
+
+    @Override
+    public StagedKey stageNext(String host, KeyPair key, CertificateRequest request) throws MxpolicyException {
+        Staged staged = stage(host, key, request);
+        return new StagedKey(staged.keyFile(), staged.csr());
+    }
 
     /**
      * Stages a key as the host's next key, with its certificate request.

@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.rollover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,10 +27,7 @@ import org.mxpolicy.rollover.RolloverMachine.Live;
 import org.mxpolicy.rollover.RolloverMachine.Publication;
 import org.mxpolicy.rollover.RolloverMachine.Renewal;
 import org.mxpolicy.rollover.RolloverMachine.Staging;
-import org.mxpolicy.rollover.RolloverMachine;
-import org.mxpolicy.rollover.RolloverPhase;
 import org.mxpolicy.rollover.RolloverState.KeyEntry;
-import org.mxpolicy.rollover.RolloverState;
 
 /**
  * The rollover commands as the CLI runs them: steps of the machine, each saved to the real

@@ -1,11 +1,9 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.plan;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.mxpolicy.plan.Refusal;
-import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.zone.RecordText;
 import org.mxpolicy.zone.RrsetChange;
 import org.xbill.DNS.Record;
@@ -14,11 +12,11 @@ import org.xbill.DNS.Record;
  * A plan as people read it, like a diff: {@code +} records added, {@code -} records removed, per
  * RRset with its kind, then the refusals.
  */
-final class PlanText {
+public final class PlanText {
 
     private PlanText() {}
 
-    static List<String> lines(List<ZonePlan> plans) {
+    public static List<String> lines(List<ZonePlan> plans) {
         List<String> lines = new ArrayList<>();
         for (ZonePlan plan : plans) {
             String zone = plan.zone().toString();

@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

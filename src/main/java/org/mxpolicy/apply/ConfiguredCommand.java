@@ -1,4 +1,4 @@
-package org.mxpolicy.cli;
+package org.mxpolicy.apply;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ import org.mxpolicy.finding.VerificationFailedException;
  * a shell, bounded in time. Its output goes to a file rather than a pipe, so a command that hangs
  * with its output open still ends at the limit.
  */
-final class ConfiguredCommand {
+public final class ConfiguredCommand {
 
     private ConfiguredCommand() {}
 
@@ -24,7 +24,7 @@ final class ConfiguredCommand {
      * Runs {@code command}; fails with one finding ({@code id}, at {@code position}) naming the
      * command and its output when it cannot start, exits non-zero or outlives {@code limit}.
      */
-    static void run(String command, Duration limit, String id, SourcePosition position, String what)
+    public static void run(String command, Duration limit, String id, SourcePosition position, String what)
             throws VerificationFailedException {
         List<String> argv = List.of(command.strip().split("\\s+"));
         Path output = null;

@@ -1,0 +1,48 @@
+package org.mxpolicy.cli;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.mxpolicy.apply.DynamicUpdates;
+import org.mxpolicy.apply.MxAddresses;
+import org.mxpolicy.apply.Publication;
+import org.mxpolicy.apply.ServedWait;
+import org.mxpolicy.apply.ServerAddresses;
+import org.mxpolicy.apply.ZonePlanner;
+import org.mxpolicy.apply.ZoneSigning;
+import org.mxpolicy.apply.ZoneUpdater;
+import org.mxpolicy.dns.AuthoritativeQuery;
+import org.mxpolicy.dns.DnsLookup;
+import org.mxpolicy.dns.Rfc2136Update;
+import org.mxpolicy.files.CertificateFiles;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.TsigKeys;
+import org.mxpolicy.files.ZoneFiles;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.probe.ConnectOverrides;
+import org.mxpolicy.probe.StartTlsProbe;
+
+/**
+ * The adapters and services publishing needs, built from one config: the validating lookup
+ * without a cache (publishing asks again and again until the new data is there), the queries to
+ * authoritative servers, RFC 2136 updates signed with the configured TSIG keys, the zone-file
+ * signer and the STARTTLS probe.
+ */
+record PublishingSetup(DnsLookup dns, AuthoritativeQuery authorities, MxAddresses addresses, Publication publication) {
+
+    static PublishingSetup of(ConfigFile file, Duration timeout, ConnectOverrides overrides, Clock clock,
+            Consumer<String> log) throws InvalidInputException {
+        DnsLookup dns = Observation.lookup(file, timeout, Duration.ZERO, clock);
+        AuthoritativeQuery authorities = Observation.authorities(dns, timeout);
+        MxAddresses addresses = new MxAddresses(dns, overrides);
+        DynamicUpdates updates = target -> new Rfc2136Update(ServerAddresses.resolve(target.server()),
+                TsigKeys.read(file.baseDir().resolve(target.key().path()), target.keyName()), timeout,
+                Rfc2136Update.RetryPolicy.standard());
+        ZonePlanner planner = new ZonePlanner(file.config(), CertificateFiles.uncached(file.baseDir()), authorities, addresses,
+                new StartTlsProbe(timeout, "localhost.localdomain"));
+        ZoneUpdater updater = new ZoneUpdater(file.config(), file.baseDir(), updates, new ZoneSigning(new ZoneFiles()),
+                timeout, clock, log);
+        ServedWait served = new ServedWait(file.config(), dns, authorities, clock);
+        return new PublishingSetup(dns, authorities, addresses, new Publication(planner, updater, served));
+    }
+}
