@@ -112,10 +112,6 @@ final class CheckCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    CheckCommand() {
-        this(Clock.systemUTC());
-    }
-
     CheckCommand(Clock clock) {
         this.clock = clock;
     }

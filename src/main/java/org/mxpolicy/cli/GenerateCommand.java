@@ -59,10 +59,6 @@ final class GenerateCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    GenerateCommand() {
-        this(Clock.systemUTC());
-    }
-
     GenerateCommand(Clock clock) {
         this.clock = clock;
     }

@@ -89,8 +89,8 @@ final class KeygenCommand implements Callable<Integer> {
     private final Clock clock;
     private final SecureRandom random;
 
-    KeygenCommand() {
-        this(Clock.systemUTC(), new SecureRandom());
+    KeygenCommand(Clock clock) {
+        this(clock, new SecureRandom());
     }
 
     KeygenCommand(Clock clock, SecureRandom random) {

@@ -48,10 +48,16 @@ final class PolicyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    private final Clock clock;
+
+    PolicyCommand(Clock clock) {
+        this.clock = clock;
+    }
+
     @Override
     public Integer call() throws Exception {
         ConfigFile file = ConfigFile.load(config);
-        DesiredState desired = file.desiredState(Clock.systemUTC().instant());
+        DesiredState desired = file.desiredState(clock.instant());
         Findings.print(spec.commandLine().getErr(), file.warnings(desired));
         DomainPolicy policy = select(desired.policies());
         if (output == null) {

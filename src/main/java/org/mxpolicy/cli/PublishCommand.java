@@ -84,10 +84,6 @@ final class PublishCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    PublishCommand() {
-        this(Clock.systemUTC());
-    }
-
     PublishCommand(Clock clock) {
         this.clock = clock;
     }

@@ -68,8 +68,8 @@ final class RenewHookCommand implements Callable<Integer> {
     private final Clock clock;
     private final Map<String, String> environment;
 
-    RenewHookCommand() {
-        this(Clock.systemUTC(), System.getenv());
+    RenewHookCommand(Clock clock) {
+        this(clock, System.getenv());
     }
 
     RenewHookCommand(Clock clock, Map<String, String> environment) {

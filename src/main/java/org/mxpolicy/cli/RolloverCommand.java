@@ -119,7 +119,11 @@ final class RolloverCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        private final Clock clock = Clock.systemUTC();
+        private final Clock clock;
+
+        Prepare(Clock clock) {
+            this.clock = clock;
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -148,7 +152,11 @@ final class RolloverCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        private final Clock clock = Clock.systemUTC();
+        private final Clock clock;
+
+        Status(Clock clock) {
+            this.clock = clock;
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -172,7 +180,11 @@ final class RolloverCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        private final Clock clock = Clock.systemUTC();
+        private final Clock clock;
+
+        Run(Clock clock) {
+            this.clock = clock;
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -203,7 +215,11 @@ final class RolloverCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        private final Clock clock = Clock.systemUTC();
+        private final Clock clock;
+
+        Now(Clock clock) {
+            this.clock = clock;
+        }
 
         @Override
         public Integer call() throws Exception {

@@ -106,10 +106,6 @@ final class SignCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    SignCommand() {
-        this(Clock.systemUTC());
-    }
-
     SignCommand(Clock clock) {
         this.clock = clock;
     }

@@ -76,6 +76,12 @@ final class TlsaCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    private final Clock clock;
+
+    TlsaCommand(Clock clock) {
+        this.clock = clock;
+    }
+
     @Override
     public Integer call() throws Exception {
         SourcePosition where = SourcePosition.file(cert.toString().equals("-") ? "<stdin>" : cert.toString());
@@ -84,7 +90,7 @@ final class TlsaCommand implements Callable<Integer> {
         CertificateChain chain = CertificateChainReader.read(new ByteArrayInputStream(bytes), where.source());
         String name = hostName(chain, where);
 
-        List<Finding> findings = new ArrayList<>(LeafChecks.check(chain, name, Clock.systemUTC().instant(), where));
+        List<Finding> findings = new ArrayList<>(LeafChecks.check(chain, name, clock.instant(), where));
         if (selector == TlsaRecord.SELECTOR_FULL_CERTIFICATE) {
             findings.add(Finding.warning("tlsa.selector-0", where, TlsaUsage.selectorWarning()));
         }

@@ -54,10 +54,6 @@ final class VerifyCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    VerifyCommand() {
-        this(Clock.systemUTC());
-    }
-
     VerifyCommand(Clock clock) {
         this.clock = clock;
     }
