@@ -26,27 +26,16 @@ import org.xbill.DNS.Type;
  */
 public final class ServedWait {
 
-    /** How long to wait between two rounds of questions. */
-    public interface Sleeper {
-        void sleep(Duration pause) throws InterruptedException;
-    }
-
     private final ProviderConfig config;
     private final DnsLookup dns;
     private final AuthoritativeQuery authorities;
     private final Clock clock;
-    private final Sleeper sleeper;
 
     public ServedWait(ProviderConfig config, DnsLookup dns, AuthoritativeQuery authorities, Clock clock) {
-        this(config, dns, authorities, clock, pause -> Thread.sleep(pause.toMillis()));
-    }
-
-    public ServedWait(ProviderConfig config, DnsLookup dns, AuthoritativeQuery authorities, Clock clock, Sleeper sleeper) {
         this.config = config;
         this.dns = dns;
         this.authorities = authorities;
         this.clock = clock;
-        this.sleeper = sleeper;
     }
 
     /** Waits for {@link #await} and fails listing what lags at the end; nothing to wait for with no zones or no time. */
@@ -69,8 +58,7 @@ public final class ServedWait {
                 return lagging;
             }
             try {
-                sleeper.sleep(Duration.ofMillis(
-                        Math.min(1000, Math.max(1, Duration.between(clock.instant(), deadline).toMillis()))));
+                Thread.sleep(Math.min(1000, Math.max(1, Duration.between(clock.instant(), deadline).toMillis())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new VerificationFailedException("interrupted while waiting until served", lagging);

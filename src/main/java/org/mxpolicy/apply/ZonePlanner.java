@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.check.CheckRunner;
 import org.mxpolicy.config.MailDomain;
@@ -44,12 +45,13 @@ import org.xbill.DNS.Type;
 public final class ZonePlanner {
 
     private final ProviderConfig config;
-    private final CertificateSource certificates;
+    private final Supplier<CertificateSource> certificates;
     private final AuthoritativeQuery authorities;
     private final MxAddresses addresses;
     private final SmtpProbe probe;
 
-    public ZonePlanner(ProviderConfig config, CertificateSource certificates, AuthoritativeQuery authorities,
+    /** @param certificates read afresh for every plan: a certificate changes while a rollover goes on */
+    public ZonePlanner(ProviderConfig config, Supplier<CertificateSource> certificates, AuthoritativeQuery authorities,
             MxAddresses addresses, SmtpProbe probe) {
         this.config = config;
         this.certificates = certificates;
@@ -128,7 +130,7 @@ public final class ZonePlanner {
                         continue;
                     }
                     List<List<X509Certificate>> chains = new ArrayList<>();
-                    chains.add(certificates.chain(mx.cert()).certificates());
+                    chains.add(certificates.get().chain(mx.cert()).certificates());
                     for (InetSocketAddress address : addresses.of(mx)) {
                         SmtpObservation seen = probe.probe(mx.host(), address);
                         if (!seen.chain().isEmpty() && !compromisedKeys.contains(spkiSha256(seen.chain().get(0)))) {

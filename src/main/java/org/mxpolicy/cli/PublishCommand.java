@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mxpolicy.apply.Publication;
 import org.mxpolicy.config.ZoneSettings;
@@ -105,7 +106,7 @@ final class PublishCommand implements Callable<Integer> {
 
         Publication publication = PublishingSetup.of(file, timeout, overrides, clock,
                 line -> err.println("mxpolicy publish: " + line)).publication();
-        Map<ZoneFragment, ZonePlan> plans = publication.plan(zones);
+        Map<ZoneFragment, ZonePlan> plans = publication.planner().plan(zones, Set.of());
         for (ZoneFragment zone : zones) {
             if (file.config().zones().get(zone.zoneName()).signing().isPresent()) {
                 out.println("zone " + zone.zone() + ": merged into its zone file and signed" + (apply ? "" : " with --apply"));
@@ -113,18 +114,18 @@ final class PublishCommand implements Callable<Integer> {
         }
         PlanText.lines(List.copyOf(plans.values())).forEach(out::println);
         out.flush();
-        publication.requireAccepted(plans);
+        publication.planner().requireAccepted(plans);
         if (!apply) {
             err.println("mxpolicy publish: dry run, nothing changed; apply with --apply");
             return 0;
         }
 
-        List<ZoneFragment> changed = publication.apply(plans, zones);
+        List<ZoneFragment> changed = publication.updater().apply(plans, zones);
         if (changed.isEmpty()) {
             err.println("mxpolicy publish: nothing to change");
             return 0;
         }
-        publication.requireServed(changed, wait);
+        publication.served().require(changed, wait);
         if (!wait.isZero()) {
             err.println("mxpolicy publish: served by every authoritative server and validated");
         }

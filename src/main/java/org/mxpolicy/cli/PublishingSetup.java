@@ -14,7 +14,6 @@ import org.mxpolicy.apply.ZoneUpdater;
 import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.Rfc2136Update;
-import org.mxpolicy.files.CertificateFiles;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.TsigKeys;
 import org.mxpolicy.files.ZoneFiles;
@@ -38,7 +37,7 @@ record PublishingSetup(DnsLookup dns, AuthoritativeQuery authorities, MxAddresse
         DynamicUpdates updates = target -> new Rfc2136Update(ServerAddresses.resolve(target.server()),
                 TsigKeys.read(file.baseDir().resolve(target.key().path()), target.keyName()), timeout,
                 Rfc2136Update.RetryPolicy.standard());
-        ZonePlanner planner = new ZonePlanner(file.config(), CertificateFiles.uncached(file.baseDir()), authorities, addresses,
+        ZonePlanner planner = new ZonePlanner(file.config(), file::certificates, authorities, addresses,
                 new StartTlsProbe(timeout, "localhost.localdomain"));
         ZoneUpdater updater = new ZoneUpdater(file.config(), file.baseDir(), updates, new ZoneSigning(new ZoneFiles()),
                 timeout, clock, log);

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.mxpolicy.cert.KeyPairSpec;
 import org.mxpolicy.config.MxHost;
-import org.mxpolicy.files.CertificateFiles;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.KeyStaging;
 import org.mxpolicy.finding.MxpolicyException;
@@ -82,7 +81,7 @@ final class RolloverCommand implements Runnable {
             Consumer<String> log = line -> err.println("mxpolicy " + spec.qualifiedName() + ": " + line);
             // no cache: observations are repeated until the data is there
             PublishingSetup setup = PublishingSetup.of(file, timeout, overrides, clock, log);
-            return new RolloverRun(file.config(), file.baseDir(), CertificateFiles.uncached(file.baseDir()), file.rolloverStore(),
+            return new RolloverRun(file.config(), file.baseDir(), file::certificates, file.rolloverStore(),
                     new KeyStaging(file.stateDir()), file::desiredState,
                     new RolloverRun.Observers(setup.dns(), setup.authorities(), setup.addresses(),
                             new StartTlsProbe(timeout, "localhost.localdomain")),

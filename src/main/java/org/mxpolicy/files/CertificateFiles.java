@@ -32,29 +32,6 @@ public final class CertificateFiles implements CertificateSource {
         this.baseDir = baseDir;
     }
 
-    /**
-     * A source that reads the files again at every call, for certificates that change while
-     * mxpolicy runs (a renewal being deployed or undone).
-     */
-    public static CertificateSource uncached(Path baseDir) {
-        return new CertificateSource() {
-            @Override
-            public CertificateChain chain(FileReference file) throws InvalidInputException {
-                return new CertificateFiles(baseDir).chain(file);
-            }
-
-            @Override
-            public SubjectPublicKey publicKey(FileReference file) throws InvalidInputException {
-                return new CertificateFiles(baseDir).publicKey(file);
-            }
-
-            @Override
-            public List<X509Certificate> certificates(FileReference file) throws InvalidInputException {
-                return new CertificateFiles(baseDir).certificates(file);
-            }
-        };
-    }
-
     @Override
     public CertificateChain chain(FileReference file) throws InvalidInputException {
         Path path = resolve(file);

@@ -1,6 +1,5 @@
 package org.mxpolicy.rollover;
 
-import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.mxpolicy.cert.PublicKeyReader;
 import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.config.MxHost;
 import org.mxpolicy.finding.Finding;
@@ -135,9 +133,7 @@ public final class RenewalHook {
         CertificateHistory history = host.history().orElseThrow();
         // the newest version with the key in service, not merely the one before: after an
         // earlier restore the client may have renewed again, and "previous" is the rejected one
-        SubjectPublicKey inService = PublicKeyReader.read(new ByteArrayInputStream(state.current().spki()),
-                "rollover state of " + mx.host());
-        String outcome = history.restoreKey(inService);
+        String outcome = history.restoreKey(state.current().publicKey());
         byte[] restored = SubjectPublicKey.spkiOf(run.diskChain(mx).leaf());
         if (state.current().isKey(restored)) {
             problems.add(Finding.error("renew.restored", mx.cert().position(), what + "; the previous certificate is"

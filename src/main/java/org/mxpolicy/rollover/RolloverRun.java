@@ -1,6 +1,5 @@
 package org.mxpolicy.rollover;
 
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.mxpolicy.apply.ConfiguredCommand;
 import org.mxpolicy.apply.MxAddresses;
 import org.mxpolicy.apply.Publication;
@@ -23,7 +23,6 @@ import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.CertificateRequest;
 import org.mxpolicy.cert.KeyPairMaker;
 import org.mxpolicy.cert.KeyPairSpec;
-import org.mxpolicy.cert.PublicKeyReader;
 import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.check.ZoneServers;
 import org.mxpolicy.config.MailDomain;
@@ -72,7 +71,7 @@ public final class RolloverRun {
 
     private final ProviderConfig config;
     private final Path baseDir;
-    private final CertificateSource certificates;
+    private final Supplier<CertificateSource> certificates;
     private final RolloverStore store;
     private final NextKeyStaging staging;
     private final DesiredSource desired;
@@ -86,10 +85,11 @@ public final class RolloverRun {
 
     /**
      * @param baseDir the config's directory, against which its file names are resolved
+     * @param certificates read afresh for every step: a certificate changes while a rollover goes on
      * @param planLines where the plans are shown before they are applied
      * @param log where what each step did is reported as it happens
      */
-    public RolloverRun(ProviderConfig config, Path baseDir, CertificateSource certificates, RolloverStore store,
+    public RolloverRun(ProviderConfig config, Path baseDir, Supplier<CertificateSource> certificates, RolloverStore store,
             NextKeyStaging staging, DesiredSource desired, Observers observers, Publication publication, Duration timeout,
             Clock clock, Consumer<String> planLines, Consumer<String> log) {
         this.config = config;
@@ -126,7 +126,7 @@ public final class RolloverRun {
     }
 
     public CertificateChain diskChain(MxHost mx) throws InvalidInputException {
-        return certificates.chain(mx.cert());
+        return certificates.get().chain(mx.cert());
     }
 
     public Optional<RolloverState> saved(MxHost mx) throws InvalidInputException {
@@ -397,19 +397,11 @@ public final class RolloverRun {
         for (Record r : records) {
             Optional<TlsaRecord> value = r instanceof TLSARecord tlsa ? TlsaData.of(tlsa) : Optional.empty();
             if (value.isPresent() && value.get().usage() == 3 && value.get().selector() == TlsaRecord.SELECTOR_SPKI
-                    && TlsaRecord.of(3, value.get().matching(), spki(key)).equals(value.get())) {
+                    && TlsaRecord.of(3, value.get().matching(), key.publicKey()).equals(value.get())) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static SubjectPublicKey spki(RolloverState.KeyEntry key) {
-        try {
-            return PublicKeyReader.read(new ByteArrayInputStream(key.spki()), "rollover state");
-        } catch (InvalidInputException e) {
-            throw new IllegalStateException("a saved key that was valid when saved no longer parses", e);
-        }
     }
 
     private VerificationFailedException refusal(String id, MxHost mx, String message) {

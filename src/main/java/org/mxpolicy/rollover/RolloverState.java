@@ -1,5 +1,6 @@
 package org.mxpolicy.rollover;
 
+import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -11,7 +12,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.mxpolicy.cert.PublicKeyReader;
 import org.mxpolicy.cert.SubjectPublicKey;
+import org.mxpolicy.finding.InvalidInputException;
 
 /**
  * What mxpolicy remembers about the key rollover of one MX host: the key in use, the key staged
@@ -154,6 +157,15 @@ public record RolloverState(
         @Override
         public byte[] spki() {
             return spki.clone();
+        }
+
+        /** The key itself; a saved entry's key parsed when it was saved, so it parses now. */
+        public SubjectPublicKey publicKey() {
+            try {
+                return PublicKeyReader.read(new ByteArrayInputStream(spki), "rollover state");
+            } catch (InvalidInputException e) {
+                throw new IllegalStateException("a saved key that was valid when saved no longer parses", e);
+            }
         }
 
         /** Whether this is the key with that DER SubjectPublicKeyInfo. */
