@@ -8,6 +8,7 @@ import java.util.List;
 import org.mxpolicy.check.ZoneServers;
 import org.mxpolicy.config.ProviderConfig;
 import org.mxpolicy.config.ZoneSettings;
+import org.mxpolicy.desired.Nameserver;
 import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.dns.DnsLookup;
@@ -71,7 +72,7 @@ public final class ServedWait {
         List<Finding> lagging = new ArrayList<>();
         for (ZoneFragment zone : zones) {
             ZoneSettings settings = config.zones().get(zone.zoneName());
-            List<NameServer> servers = ZoneServers.of(settings, dns, authorities);
+            List<NameServer> servers = ZoneServers.of(zone.zone(), Nameserver.of(settings.nameservers()), dns, authorities);
             for (List<Record> rrset : zone.rrsets()) {
                 Record first = rrset.get(0);
                 for (ServerAnswer a : authorities.askAll(servers, first.getName(), first.getType())) {

@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.check.CheckRunner;
 import org.mxpolicy.config.MailDomain;
 import org.mxpolicy.config.MxHost;
 import org.mxpolicy.config.ProviderConfig;
 import org.mxpolicy.config.UpdateTarget;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.desired.CertificateSource;
+import org.mxpolicy.desired.DesiredStateBuilder;
 import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.NameServer;
 import org.mxpolicy.dns.ServerAnswer;
@@ -108,7 +108,7 @@ public final class ZonePlanner {
         }
         List<RrsetChange> changes = Planner.plan(zone.rrsets(), observed);
         SafetyRules rules = new SafetyRules(chainsInUse(changes, compromisedKeys), List.of(),
-                CheckRunner.httpsReportsAllowed(config));
+                DesiredStateBuilder.httpsReportOwners(config));
         return new ZonePlan(zone.zone(), changes, rules.check(changes, zone.zone()));
     }
 

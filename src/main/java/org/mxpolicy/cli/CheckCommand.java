@@ -139,7 +139,7 @@ final class CheckCommand implements Callable<Integer> {
         Observers observers = new Observers(dns, Observation.authorities(dns, timeout), smtp, policies);
         CheckSettings settings = new CheckSettings(certWarning, certCritical, rrsigWarning, rrsigCritical, parallel);
 
-        CheckReport report = new CheckRunner(observers, settings, clock).run(file.config(), desired, file.certificates());
+        CheckReport report = new CheckRunner(observers, settings, clock).run(desired);
         String text = format.render(report, quiet);
         if (output != null) {
             AtomicFiles.write(output, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC);

@@ -32,6 +32,7 @@ import org.mxpolicy.config.RolloverSettings;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.desired.CertificateSource;
 import org.mxpolicy.desired.DesiredState;
+import org.mxpolicy.desired.Nameserver;
 import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.dns.DnsLookup;
@@ -194,7 +195,9 @@ public final class RolloverRun {
         Name owner = tlsaOwner(mx);
         boolean everywhere = true;
         long ttl = mx.tlsa().ttl();
-        List<NameServer> servers = ZoneServers.of(zone(mx), observers.dns(), observers.authorities());
+        ZoneSettings zone = zone(mx);
+        List<NameServer> servers = ZoneServers.of(Name.fromConstantString(zone.name() + "."),
+                Nameserver.of(zone.nameservers()), observers.dns(), observers.authorities());
         if (servers.isEmpty()) {
             everywhere = false;
         }

@@ -229,7 +229,7 @@ class CheckRunnerTest {
 
     private CheckReport check() throws InvalidInputException {
         Observers observers = new Observers(lookup(), authorities(), probe(), fetch());
-        return new CheckRunner(observers, CheckSettings.defaults(), CLOCK).run(config, desired, source);
+        return new CheckRunner(observers, CheckSettings.defaults(), CLOCK).run(desired);
     }
 
     private DnsLookup lookup() {
