@@ -1,7 +1,6 @@
 package org.mxpolicy.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import org.mxpolicy.config.MxHost;
 import org.mxpolicy.files.CertbotLineage;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.VerificationFailedException;
+import org.mxpolicy.rollover.CertificateHistory;
 import org.mxpolicy.rollover.RenewalHook;
 import org.mxpolicy.rollover.RolloverRun;
 import picocli.CommandLine.Command;
@@ -86,7 +86,8 @@ final class RenewHookCommand implements Callable<Integer> {
                         ? Optional.of(CertbotLineage.fromEnvironment(environment)) : Optional.empty();
         List<RenewalHook.Renewed> renewed = new ArrayList<>();
         for (MxHost mx : renewedHosts(run, lineage)) {
-            renewed.add(new RenewalHook.Renewed(mx, lineage.filter(l -> inLineage(run, mx, l)).map(l -> l)));
+            Path cert = run.certificatePath(mx);
+            renewed.add(new RenewalHook.Renewed(mx, lineage.filter(l -> l.holds(cert)).map(CertificateHistory.class::cast)));
         }
         if (renewed.isEmpty()) {
             err.println("mxpolicy renew-hook: no configured MX uses the renewed certificate"
@@ -113,25 +114,10 @@ final class RenewHookCommand implements Callable<Integer> {
         List<String> domains = environment.containsKey(CertbotLineage.RENEWED_DOMAINS)
                 ? CertbotLineage.renewedDomains(environment) : List.of();
         for (MxHost mx : run.mxHosts()) {
-            if (lineage.isPresent() && inLineage(run, mx, lineage.get()) || domains.contains(mx.host())) {
+            if (lineage.isPresent() && lineage.get().holds(run.certificatePath(mx)) || domains.contains(mx.host())) {
                 out.add(mx);
             }
         }
         return out;
-    }
-
-    /** Whether the MX's certificate file is one of the lineage's live files. */
-    private static boolean inLineage(RolloverRun run, MxHost mx, CertbotLineage lineage) {
-        Path cert = run.certificatePath(mx).toAbsolutePath().normalize();
-        Path live = lineage.liveDir().toAbsolutePath().normalize();
-        return cert.startsWith(live) || Files.exists(cert) && Files.exists(live) && sameDir(cert, live);
-    }
-
-    private static boolean sameDir(Path cert, Path live) {
-        try {
-            return cert.getParent() != null && Files.isSameFile(cert.getParent(), live);
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 }

@@ -258,6 +258,18 @@ public final class CertbotLineage implements CertificateHistory {
         return live;
     }
 
+    /** Whether {@code certificate} is one of the lineage's live files (through its directory or a link to it). */
+    public boolean holds(Path certificate) {
+        Path cert = certificate.toAbsolutePath().normalize();
+        Path live = this.live.toAbsolutePath().normalize();
+        try {
+            return cert.startsWith(live) || Files.exists(cert) && Files.exists(live) && cert.getParent() != null
+                    && Files.isSameFile(cert.getParent(), live);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The archive directory the live links point into. */
     public Path archiveDir() {
         return archive;

@@ -105,6 +105,17 @@ class CertbotLineageTest {
     }
 
     @Test
+    void holdsItsLiveFilesWhetherNamedThroughItsDirectoryOrALinkToIt() throws Exception {
+        renew(0);
+        CertbotLineage lineage = CertbotLineage.read(fixture.live());
+        Path linkedDir = Files.createSymbolicLink(fixture.live().getParent().resolve("mx-live"), fixture.live());
+
+        assertThat(lineage.holds(fixture.live().resolve("fullchain.pem"))).isTrue();
+        assertThat(lineage.holds(linkedDir.resolve("fullchain.pem"))).isTrue();
+        assertThat(lineage.holds(fixture.live().getParent().resolve("other/fullchain.pem"))).isFalse();
+    }
+
+    @Test
     void restoringAgainChangesNothing() throws Exception {
         renew(0);
         renew(1);
