@@ -20,6 +20,7 @@ import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.probe.ConnectOverrides;
 import org.mxpolicy.probe.HttpsPolicyFetch;
 import org.mxpolicy.probe.PolicyFetch;
@@ -117,7 +118,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         if (parallel < 1) {
             throw new ParameterException(spec.commandLine(), "--parallel must be at least 1");
         }

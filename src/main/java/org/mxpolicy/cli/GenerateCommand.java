@@ -11,6 +11,7 @@ import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.zone.RecordText;
 import org.mxpolicy.zone.ZoneFileRenderer;
 import org.mxpolicy.zone.ZoneFragment;
@@ -64,7 +65,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         ConfigFile file = ConfigFile.load(config);
         DesiredState desired = file.desiredState(clock.instant());
         Findings.print(spec.commandLine().getErr(), file.warnings(desired));

@@ -10,6 +10,7 @@ import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,7 +56,7 @@ final class PolicyCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         ConfigFile file = ConfigFile.load(config);
         DesiredState desired = file.desiredState(clock.instant());
         Findings.print(spec.commandLine().getErr(), file.warnings(desired));

@@ -15,6 +15,7 @@ import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.plan.PlanText;
 import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.probe.ConnectOverrides;
@@ -90,7 +91,7 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         ConnectOverrides overrides;
         try {
             overrides = ConnectOverrides.parse(connect);

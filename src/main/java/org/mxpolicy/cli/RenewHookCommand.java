@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.mxpolicy.config.MxHost;
 import org.mxpolicy.files.CertbotLineage;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.mxpolicy.rollover.CertificateHistory;
 import org.mxpolicy.rollover.RenewalHook;
@@ -78,7 +79,7 @@ final class RenewHookCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         RolloverRun run = common.open(spec, clock);
         PrintWriter err = spec.commandLine().getErr();
         Optional<CertbotLineage> lineage = lineageDir != null ? Optional.of(CertbotLineage.read(lineageDir))

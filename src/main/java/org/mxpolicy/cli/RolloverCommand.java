@@ -125,7 +125,7 @@ final class RolloverCommand implements Runnable {
         }
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() throws MxpolicyException {
             RolloverRun run = common.open(spec, clock);
             Optional<KeyPairSpec> kind = keyType == null ? Optional.empty()
                     : Optional.of(KeyPairSpec.parse(keyType, SourcePosition.file("--key-type")));
@@ -158,7 +158,7 @@ final class RolloverCommand implements Runnable {
         }
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() throws MxpolicyException {
             RolloverRun run = common.open(spec, clock);
             List<MxHost> hosts = host == null ? run.mxHosts() : List.of(Common.mx(run, spec, host));
             run.status(hosts).forEach(spec.commandLine().getOut()::println);
@@ -186,7 +186,7 @@ final class RolloverCommand implements Runnable {
         }
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() throws MxpolicyException {
             RolloverRun run = common.open(spec, clock);
             RolloverRun.Advanced advanced = run.advance(common.wait);
             advanced.lines().forEach(spec.commandLine().getOut()::println);
@@ -221,7 +221,7 @@ final class RolloverCommand implements Runnable {
         }
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() throws MxpolicyException {
             RolloverRun run = common.open(spec, clock);
             RolloverState state = run.emergency(Common.mx(run, spec, host), common.wait);
             spec.commandLine().getOut().println(run.describe(state));

@@ -16,6 +16,7 @@ import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.files.ZoneFiles;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.Name;
@@ -111,7 +112,7 @@ final class SignCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         Name origin = KeyDirectory.zoneName(zone);
         Instant now = clock.instant();
         Optional<ZoneFragment> owned = config == null ? Optional.empty() : Optional.of(ownedRecords(origin, now));

@@ -15,6 +15,7 @@ import org.mxpolicy.cert.LeafChecks;
 import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.record.TlsaRecord;
 import org.mxpolicy.record.TlsaUsage;
@@ -83,7 +84,7 @@ final class TlsaCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         SourcePosition where = SourcePosition.file(cert.toString().equals("-") ? "<stdin>" : cert.toString());
         checkParameters(where);
         byte[] bytes = InputFiles.read(cert, System.in);

@@ -9,6 +9,7 @@ import org.mxpolicy.dnssec.ZoneVerifier;
 import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.files.ZoneFiles;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -59,7 +60,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         Name origin = KeyDirectory.zoneName(zone);
         List<Record> records = ZoneFiles.read(zoneFile, origin);
         ZoneVerifier.Result result = new ZoneVerifier().verify(origin, records, clock.instant(), horizon, zoneFile.toString());
