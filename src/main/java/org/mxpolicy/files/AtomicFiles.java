@@ -40,7 +40,7 @@ public final class AtomicFiles {
 
     /** Failure to write output; exit code 1. */
     public static final class WriteFailedException extends MxpolicyException {
-        public WriteFailedException(Path path, IOException cause) {
+        WriteFailedException(Path path, IOException cause) {
             super("cannot write " + path + ": " + describe(cause), cause);
         }
 

@@ -217,7 +217,7 @@ public final class RolloverStateJson {
         final RolloverState state;
 
         @JsonCreator
-        public Document(@JsonProperty("format") Integer format, @JsonProperty("host") String host,
+        Document(@JsonProperty("format") Integer format, @JsonProperty("host") String host,
                 @JsonProperty("current") Entry current, @JsonProperty("next") Entry next,
                 @JsonProperty("retiring") Entry retiring, @JsonProperty("updated") String updated) {
             if (required(format, "format") != FORMAT) {
@@ -247,7 +247,7 @@ public final class RolloverStateJson {
         final Boolean compromised;
 
         @JsonCreator
-        public Entry(@JsonProperty("spki") byte[] spki, @JsonProperty("sha256") String sha256,
+        Entry(@JsonProperty("spki") byte[] spki, @JsonProperty("sha256") String sha256,
                 @JsonProperty("description") String description, @JsonProperty("since") String since,
                 @JsonProperty("served_since") String servedSince, @JsonProperty("ttl_window") Long ttlWindow,
                 @JsonProperty("compromised") Boolean compromised) {
@@ -267,7 +267,7 @@ public final class RolloverStateJson {
             this.compromised = compromised;
         }
 
-        public NextKey asNext() {
+        NextKey asNext() {
             return new NextKey(key, servedSince, ttlWindow);
         }
     }
