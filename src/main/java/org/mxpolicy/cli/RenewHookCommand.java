@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
 final class RenewHookCommand implements Callable<Integer> {
 
     @Mixin
-    private RolloverCommand.Common common;
+    private PublishingOptions common;
 
     @Option(names = "--mx", paramLabel = "HOST",
             description = "The MX whose certificate was renewed (default: from certbot's RENEWED_LINEAGE/RENEWED_DOMAINS).")
@@ -80,7 +80,7 @@ final class RenewHookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws MxpolicyException {
-        RolloverRun run = common.open(spec, clock);
+        RolloverRun run = RolloverCommand.open(common, spec, clock);
         PrintWriter err = spec.commandLine().getErr();
         Optional<CertbotLineage> lineage = lineageDir != null ? Optional.of(CertbotLineage.read(lineageDir))
                 : environment.containsKey(CertbotLineage.RENEWED_LINEAGE)
@@ -108,7 +108,7 @@ final class RenewHookCommand implements Callable<Integer> {
         List<MxHost> out = new ArrayList<>();
         if (!hosts.isEmpty()) {
             for (String host : hosts) {
-                out.add(RolloverCommand.Common.mx(run, spec, host));
+                out.add(RolloverCommand.mx(run, spec, host));
             }
             return out;
         }

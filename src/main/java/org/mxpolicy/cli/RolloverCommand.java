@@ -1,10 +1,7 @@
 package org.mxpolicy.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -16,7 +13,6 @@ import org.mxpolicy.files.KeyStaging;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.finding.VerificationFailedException;
-import org.mxpolicy.probe.ConnectOverrides;
 import org.mxpolicy.probe.StartTlsProbe;
 import org.mxpolicy.rollover.RolloverRun;
 import org.mxpolicy.rollover.RolloverState;
@@ -50,48 +46,24 @@ final class RolloverCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Options every rollover subcommand and the renewal hook share. */
-    static final class Common {
-        @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The provider config.")
-        Path config;
+    /** The rollover service of the config the options name, reporting to the command's streams. */
+    static RolloverRun open(PublishingOptions options, CommandSpec spec, Clock clock) throws MxpolicyException {
+        ConfigFile file = ConfigFile.load(options.config);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Findings.print(err, file.warnings());
+        Consumer<String> log = line -> err.println("mxpolicy " + spec.qualifiedName() + ": " + line);
+        PublishingOptions.Setup setup = options.setup(spec, file, clock, log);
+        return new RolloverRun(file.config(), file.baseDir(), file::certificates, file.rolloverStore(),
+                new KeyStaging(file.stateDir()), file::desiredState,
+                new RolloverRun.Observers(setup.dns(), setup.authorities(), setup.addresses(),
+                        new StartTlsProbe(options.timeout, "localhost.localdomain")),
+                setup.publication(), options.timeout, clock, out::println, log);
+    }
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-                description = "Per DNS query, update and connection (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
-
-        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
-                description = "How long publishing waits for every authoritative server (default: ${DEFAULT-VALUE}).")
-        Duration wait;
-
-        @Option(names = "--connect", paramLabel = "HOST:PORT=ADDRESS:PORT",
-                description = "Connect to ADDRESS:PORT when probing the MX HOST:PORT; repeatable.")
-        List<String> connect = new ArrayList<>();
-
-        RolloverRun open(CommandSpec spec, Clock clock) throws MxpolicyException {
-            ConnectOverrides overrides;
-            try {
-                overrides = ConnectOverrides.parse(connect);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--connect " + e.getMessage());
-            }
-            ConfigFile file = ConfigFile.load(config);
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Findings.print(err, file.warnings());
-            Consumer<String> log = line -> err.println("mxpolicy " + spec.qualifiedName() + ": " + line);
-            // no cache: observations are repeated until the data is there
-            PublishingSetup setup = PublishingSetup.of(file, timeout, overrides, clock, log);
-            return new RolloverRun(file.config(), file.baseDir(), file::certificates, file.rolloverStore(),
-                    new KeyStaging(file.stateDir()), file::desiredState,
-                    new RolloverRun.Observers(setup.dns(), setup.authorities(), setup.addresses(),
-                            new StartTlsProbe(timeout, "localhost.localdomain")),
-                    setup.publication(), timeout, clock, out::println, log);
-        }
-
-        static MxHost mx(RolloverRun run, CommandSpec spec, String host) {
-            return run.mxHost(host).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--mx " + host + " is not an MX host of the config"));
-        }
+    static MxHost mx(RolloverRun run, CommandSpec spec, String host) {
+        return run.mxHost(host).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--mx " + host + " is not an MX host of the config"));
     }
 
     @Command(name = "prepare", mixinStandardHelpOptions = true,
@@ -103,7 +75,7 @@ final class RolloverCommand implements Runnable {
             })
     static final class Prepare implements Callable<Integer> {
         @Mixin
-        Common common;
+        PublishingOptions common;
 
         @Option(names = "--mx", required = true, paramLabel = "HOST", description = "The MX host.")
         String host;
@@ -126,10 +98,10 @@ final class RolloverCommand implements Runnable {
 
         @Override
         public Integer call() throws MxpolicyException {
-            RolloverRun run = common.open(spec, clock);
+            RolloverRun run = open(common, spec, clock);
             Optional<KeyPairSpec> kind = keyType == null ? Optional.empty()
                     : Optional.of(KeyPairSpec.parse(keyType, SourcePosition.file("--key-type")));
-            RolloverState state = run.prepare(Common.mx(run, spec, host), kind, force, common.wait);
+            RolloverState state = run.prepare(mx(run, spec, host), kind, force, common.wait);
             spec.commandLine().getOut().println(run.describe(state));
             return 0;
         }
@@ -143,7 +115,7 @@ final class RolloverCommand implements Runnable {
             })
     static final class Status implements Callable<Integer> {
         @Mixin
-        Common common;
+        PublishingOptions common;
 
         @Option(names = "--mx", paramLabel = "HOST", description = "Only this MX host (default: all).")
         String host;
@@ -159,8 +131,8 @@ final class RolloverCommand implements Runnable {
 
         @Override
         public Integer call() throws MxpolicyException {
-            RolloverRun run = common.open(spec, clock);
-            List<MxHost> hosts = host == null ? run.mxHosts() : List.of(Common.mx(run, spec, host));
+            RolloverRun run = open(common, spec, clock);
+            List<MxHost> hosts = host == null ? run.mxHosts() : List.of(mx(run, spec, host));
             run.status(hosts).forEach(spec.commandLine().getOut()::println);
             return 0;
         }
@@ -174,7 +146,7 @@ final class RolloverCommand implements Runnable {
             })
     static final class Run implements Callable<Integer> {
         @Mixin
-        Common common;
+        PublishingOptions common;
 
         @Spec
         CommandSpec spec;
@@ -187,7 +159,7 @@ final class RolloverCommand implements Runnable {
 
         @Override
         public Integer call() throws MxpolicyException {
-            RolloverRun run = common.open(spec, clock);
+            RolloverRun run = open(common, spec, clock);
             RolloverRun.Advanced advanced = run.advance(common.wait);
             advanced.lines().forEach(spec.commandLine().getOut()::println);
             if (!advanced.failed().isEmpty()) {
@@ -206,7 +178,7 @@ final class RolloverCommand implements Runnable {
             })
     static final class Now implements Callable<Integer> {
         @Mixin
-        Common common;
+        PublishingOptions common;
 
         @Option(names = "--mx", required = true, paramLabel = "HOST", description = "The MX host.")
         String host;
@@ -222,8 +194,8 @@ final class RolloverCommand implements Runnable {
 
         @Override
         public Integer call() throws MxpolicyException {
-            RolloverRun run = common.open(spec, clock);
-            RolloverState state = run.emergency(Common.mx(run, spec, host), common.wait);
+            RolloverRun run = open(common, spec, clock);
+            RolloverState state = run.emergency(mx(run, spec, host), common.wait);
             spec.commandLine().getOut().println(run.describe(state));
             return 0;
         }
