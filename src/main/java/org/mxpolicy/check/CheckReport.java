@@ -3,7 +3,7 @@ package org.mxpolicy.check;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.mxpolicy.state.ZonePlan;
+import org.mxpolicy.plan.ZonePlan;
 
 /**
  * Everything one check run found: results, the plan that would bring the DNS to the desired

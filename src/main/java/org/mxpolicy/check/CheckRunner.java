@@ -6,30 +6,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.mxpolicy.cert.CertificateChain;
-import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.config.FileReference;
-import org.mxpolicy.config.MailDomain;
-import org.mxpolicy.config.MxHost;
-import org.mxpolicy.config.ProviderConfig;
-import org.mxpolicy.config.ZoneSettings;
-import org.mxpolicy.desired.CertificateSource;
+import org.mxpolicy.desired.DesiredDomain;
+import org.mxpolicy.desired.DesiredMx;
 import org.mxpolicy.desired.DesiredState;
-import org.mxpolicy.finding.InvalidInputException;
-import org.mxpolicy.state.Planner;
-import org.mxpolicy.state.Refusal;
-import org.mxpolicy.state.SafetyRules;
-import org.mxpolicy.state.ZonePlan;
+import org.mxpolicy.desired.Nameserver;
+import org.mxpolicy.plan.Planner;
+import org.mxpolicy.plan.Refusal;
+import org.mxpolicy.plan.SafetyRules;
+import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.zone.RrsetChange;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.Name;
@@ -52,25 +44,9 @@ public final class CheckRunner {
         this.clock = clock;
     }
 
-    public CheckReport run(ProviderConfig config, DesiredState desired, CertificateSource certificates)
-            throws InvalidInputException {
+    /** Observes what {@code desired} describes; its certificates were read, so a bad file never gets this far. */
+    public CheckReport run(DesiredState desired) {
         Instant started = clock.instant();
-        Map<String, MxHost> mxHosts = new LinkedHashMap<>();
-        for (MailDomain domain : config.domains()) {
-            domain.mx().forEach(mx -> mxHosts.putIfAbsent(mx.host(), mx));
-        }
-        // Certificates are read before any network work: a bad file is bad input, exit 2.
-        Map<String, CertificateChain> chains = new HashMap<>();
-        Map<String, List<SubjectPublicKey>> nextKeys = new HashMap<>();
-        for (MxHost mx : mxHosts.values()) {
-            chains.put(mx.host(), certificates.chain(mx.cert()));
-            List<SubjectPublicKey> keys = new ArrayList<>();
-            for (FileReference next : mx.nextKeys()) {
-                keys.add(certificates.publicKey(next));
-            }
-            nextKeys.put(mx.host(), keys);
-        }
-
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), r -> {
             Thread t = new Thread(r, "check-" + threadNumber.incrementAndGet());
@@ -84,27 +60,26 @@ public final class CheckRunner {
 
             Map<ZoneFragment, Future<ZoneCheck.Outcome>> zones = new LinkedHashMap<>();
             for (ZoneFragment fragment : desired.zones()) {
-                ZoneSettings zone = config.zones().get(fragment.zoneName());
-                zones.put(fragment, pool.submit(() -> zoneCheck.run(zone, fragment)));
+                List<Nameserver> nameservers = desired.nameservers().getOrDefault(fragment.zoneName(), List.of());
+                zones.put(fragment, pool.submit(() -> zoneCheck.run(nameservers, fragment)));
             }
             List<Future<DomainCheck.Outcome>> domains = new ArrayList<>();
-            for (MailDomain domain : config.domains()) {
+            for (DesiredDomain domain : desired.domains()) {
                 domains.add(pool.submit(() -> domainCheck.run(domain, desired.policy(domain.name()))));
             }
-            Map<MxHost, Future<MxCheck.Outcome>> hosts = new LinkedHashMap<>();
-            for (MxHost mx : mxHosts.values()) {
-                hosts.put(mx, pool.submit(() -> mxCheck.run(mx, chains.get(mx.host()), nextKeys.get(mx.host()))));
+            Map<DesiredMx, Future<MxCheck.Outcome>> hosts = new LinkedHashMap<>();
+            for (DesiredMx mx : desired.mxHosts()) {
+                hosts.put(mx, pool.submit(() -> mxCheck.run(mx)));
             }
 
             List<CheckResult> results = new ArrayList<>();
             List<Expiry> expiries = new ArrayList<>();
             Map<Name, List<List<X509Certificate>>> chainsInUse = new HashMap<>();
-            for (Map.Entry<MxHost, Future<MxCheck.Outcome>> e : hosts.entrySet()) {
+            for (Map.Entry<DesiredMx, Future<MxCheck.Outcome>> e : hosts.entrySet()) {
                 MxCheck.Outcome outcome = await(e.getValue());
                 results.addAll(outcome.results());
                 expiries.addAll(outcome.expiries());
-                MxHost mx = e.getKey();
-                chainsInUse.put(Name.fromConstantString("_" + mx.port() + "._tcp." + mx.host() + "."), outcome.chainsInUse());
+                chainsInUse.put(e.getKey().tlsaOwner(), outcome.chainsInUse());
             }
             List<SafetyRules.PolicyState> policies = new ArrayList<>();
             for (Future<DomainCheck.Outcome> f : domains) {
@@ -112,7 +87,7 @@ public final class CheckRunner {
                 results.addAll(outcome.results());
                 outcome.policy().ifPresent(policies::add);
             }
-            SafetyRules rules = new SafetyRules(chainsInUse, policies, httpsReportsAllowed(config));
+            SafetyRules rules = new SafetyRules(chainsInUse, policies, desired.httpsReportOwners());
             List<ZonePlan> plans = new ArrayList<>();
             for (Map.Entry<ZoneFragment, Future<ZoneCheck.Outcome>> e : zones.entrySet()) {
                 ZoneCheck.Outcome outcome = await(e.getValue());
@@ -148,18 +123,6 @@ public final class CheckRunner {
             results.add(CheckResult.ok("plan.in-sync", zone, "every record mxpolicy owns is served as configured"));
         }
         return results;
-    }
-
-    /** {@code _smtp._tls} owners whose domain explicitly allows https report addresses. */
-    public static Set<Name> httpsReportsAllowed(ProviderConfig config) {
-        Set<Name> allowed = new HashSet<>();
-        for (MailDomain domain : config.domains()) {
-            if (domain.tlsRpt().map(t -> t.allowHttps()).orElse(false)) {
-                allowed.add(Name.fromConstantString("_smtp._tls." + domain.name() + "."));
-                domain.mx().forEach(mx -> allowed.add(Name.fromConstantString("_smtp._tls." + mx.host() + ".")));
-            }
-        }
-        return allowed;
     }
 
     private static <T> T await(Future<T> future) {

@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.mxpolicy.config.MailDomain;
-import org.mxpolicy.config.MxHost;
+import org.mxpolicy.desired.DesiredDomain;
 import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.dns.DnsAnswer;
+import org.mxpolicy.plan.SafetyRules;
 import org.mxpolicy.probe.PolicyObservation;
 import org.mxpolicy.record.MtaStsMode;
 import org.mxpolicy.record.MtaStsPolicy;
-import org.mxpolicy.state.SafetyRules;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -36,7 +35,7 @@ final class DomainCheck {
         this.observers = observers;
     }
 
-    Outcome run(MailDomain domain, Optional<DomainPolicy> desiredPolicy) {
+    Outcome run(DesiredDomain domain, Optional<DomainPolicy> desiredPolicy) {
         List<CheckResult> results = new ArrayList<>();
         String name = domain.name();
         List<String> mxHosts = mxRrset(domain, results);
@@ -44,14 +43,14 @@ final class DomainCheck {
         if (desiredPolicy.isPresent()) {
             policyState = Optional.of(mtaSts(name, desiredPolicy.get().policy(), mxHosts, results));
         }
-        if (domain.tlsRpt().isPresent()) {
+        if (domain.tlsReports()) {
             tlsRpt(name, results);
         }
         return new Outcome(results, policyState);
     }
 
     /** The MX host names the DNS serves, or an empty list when that is not known. */
-    private List<String> mxRrset(MailDomain domain, List<CheckResult> results) {
+    private List<String> mxRrset(DesiredDomain domain, List<CheckResult> results) {
         String name = domain.name();
         DnsAnswer answer = observers.dns().lookup(Name.fromConstantString(name + "."), Type.MX);
         if (answer.security() == DnsAnswer.Security.FAILED) {
@@ -79,7 +78,7 @@ final class DomainCheck {
             return List.of();
         }
         TreeSet<String> configured = new TreeSet<>();
-        domain.mx().stream().map(MxHost::host).forEach(configured::add);
+        configured.addAll(domain.mxHosts());
         for (String host : served) {
             if (!configured.contains(host)) {
                 results.add(CheckResult.warning("mx.not-configured", name, "MX " + host + " is served in DNS but not"

@@ -12,15 +12,15 @@ import java.util.List;
 import java.util.Optional;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.config.MxHost;
+import org.mxpolicy.desired.DesiredMx;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.probe.SmtpObservation;
 import org.mxpolicy.record.DaneVerification;
 import org.mxpolicy.record.TlsaRecord;
 import org.mxpolicy.record.TlsaUsage;
 import org.mxpolicy.zone.TlsaData;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -52,9 +52,11 @@ final class MxCheck {
         this.clock = clock;
     }
 
-    Outcome run(MxHost mx, CertificateChain disk, List<SubjectPublicKey> nextKeys) {
+    Outcome run(DesiredMx mx) {
         String host = mx.host();
-        Name owner = Name.fromConstantString("_" + mx.port() + "._tcp." + host + ".");
+        Name owner = mx.tlsaOwner();
+        CertificateChain disk = mx.chain();
+        List<SubjectPublicKey> nextKeys = mx.nextKeys();
         List<CheckResult> results = new ArrayList<>();
         List<Expiry> expiries = new ArrayList<>();
         List<List<X509Certificate>> inUse = new ArrayList<>();
@@ -141,7 +143,7 @@ final class MxCheck {
         return usable;
     }
 
-    private List<InetSocketAddress> addresses(MxHost mx, List<CheckResult> results) {
+    private List<InetSocketAddress> addresses(DesiredMx mx, List<CheckResult> results) {
         List<InetSocketAddress> addresses = new ArrayList<>();
         Name name = Name.fromConstantString(mx.host() + ".");
         for (int type : new int[] {Type.A, Type.AAAA}) {
@@ -234,8 +236,8 @@ final class MxCheck {
         });
     }
 
-    private static int matchingOf(MxHost mx) {
-        return mx.tlsa().matching() == TlsaRecord.MATCHING_FULL ? TlsaRecord.MATCHING_SHA256 : mx.tlsa().matching();
+    private static int matchingOf(DesiredMx mx) {
+        return mx.tlsaMatching() == TlsaRecord.MATCHING_FULL ? TlsaRecord.MATCHING_SHA256 : mx.tlsaMatching();
     }
 
     private static byte[] encoded(X509Certificate cert) {

@@ -13,12 +13,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.mxpolicy.config.ZoneSettings;
+import org.mxpolicy.desired.Nameserver;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.dns.NameServer;
 import org.mxpolicy.dns.ServerAnswer;
-import org.mxpolicy.state.Planner;
-import org.mxpolicy.state.RrsetKey;
+import org.mxpolicy.plan.Planner;
+import org.mxpolicy.plan.RrsetKey;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -51,14 +51,14 @@ final class ZoneCheck {
         this.clock = clock;
     }
 
-    Outcome run(ZoneSettings settingsOfZone, ZoneFragment desired) {
-        String zone = settingsOfZone.name();
+    Outcome run(List<Nameserver> nameservers, ZoneFragment desired) {
+        String zone = desired.zoneName();
         Name apex = desired.zone();
         List<CheckResult> results = new ArrayList<>();
         List<Expiry> expiries = new ArrayList<>();
         Instant now = clock.instant();
 
-        List<NameServer> servers = ZoneServers.of(settingsOfZone, observers.dns(), observers.authorities());
+        List<NameServer> servers = ZoneServers.of(desired.zone(), nameservers, observers.dns(), observers.authorities());
         if (servers.isEmpty()) {
             results.add(CheckResult.unknown("dns.no-servers", zone, "no authoritative server of " + zone + " is known:"
                     + " its NS RRset did not resolve; list them under 'nameservers' of the zone"));

@@ -5,8 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import org.mxpolicy.config.ServerAddress;
-import org.mxpolicy.config.ZoneSettings;
+import org.mxpolicy.desired.Nameserver;
 import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.dns.DnsLookup;
@@ -22,14 +21,15 @@ public final class ZoneServers {
 
     private ZoneServers() {}
 
-    public static List<NameServer> of(ZoneSettings zone, DnsLookup dns, AuthoritativeQuery authorities) {
-        return authorities.servers(Name.fromConstantString(zone.name() + "."), configured(zone.nameservers(), dns));
+    public static List<NameServer> of(Name zone, List<Nameserver> nameservers, DnsLookup dns,
+            AuthoritativeQuery authorities) {
+        return authorities.servers(zone, configured(nameservers, dns));
     }
 
     /** Configured server addresses; host names are looked up (A and AAAA). */
-    public static List<NameServer> configured(List<ServerAddress> servers, DnsLookup dns) {
+    public static List<NameServer> configured(List<Nameserver> servers, DnsLookup dns) {
         List<NameServer> out = new ArrayList<>();
-        for (ServerAddress server : servers) {
+        for (Nameserver server : servers) {
             if (server.host().contains(":") || server.host().matches("[0-9.]+")) {
                 out.add(new NameServer(server.host(), new InetSocketAddress(literal(server.host()), server.port())));
                 continue;

@@ -16,7 +16,11 @@ import org.mxpolicy.check.CheckSettings;
 import org.mxpolicy.check.Observers;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.dns.DnsLookup;
+import org.mxpolicy.files.AtomicFiles;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.probe.ConnectOverrides;
 import org.mxpolicy.probe.HttpsPolicyFetch;
 import org.mxpolicy.probe.PolicyFetch;
@@ -109,16 +113,12 @@ final class CheckCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    CheckCommand() {
-        this(Clock.systemUTC());
-    }
-
     CheckCommand(Clock clock) {
         this.clock = clock;
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         if (parallel < 1) {
             throw new ParameterException(spec.commandLine(), "--parallel must be at least 1");
         }
@@ -140,7 +140,7 @@ final class CheckCommand implements Callable<Integer> {
         Observers observers = new Observers(dns, Observation.authorities(dns, timeout), smtp, policies);
         CheckSettings settings = new CheckSettings(certWarning, certCritical, rrsigWarning, rrsigCritical, parallel);
 
-        CheckReport report = new CheckRunner(observers, settings, clock).run(file.config(), desired, file.certificates());
+        CheckReport report = new CheckRunner(observers, settings, clock).run(desired);
         String text = format.render(report, quiet);
         if (output != null) {
             AtomicFiles.write(output, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC);

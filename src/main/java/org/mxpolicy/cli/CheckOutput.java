@@ -13,8 +13,9 @@ import org.mxpolicy.check.CheckReport;
 import org.mxpolicy.check.CheckResult;
 import org.mxpolicy.check.CheckStatus;
 import org.mxpolicy.check.Expiry;
-import org.mxpolicy.state.Refusal;
-import org.mxpolicy.state.ZonePlan;
+import org.mxpolicy.plan.PlanText;
+import org.mxpolicy.plan.Refusal;
+import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.zone.RecordText;
 import org.mxpolicy.zone.RrsetChange;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.mxpolicy.dnssec.DelegationSigner;
 import org.mxpolicy.dnssec.ZoneKey;
+import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;

@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DomainPolicy;
+import org.mxpolicy.files.AtomicFiles;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.zone.RecordText;
 import org.mxpolicy.zone.ZoneFileRenderer;
 import org.mxpolicy.zone.ZoneFragment;
@@ -57,16 +60,12 @@ final class GenerateCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    GenerateCommand() {
-        this(Clock.systemUTC());
-    }
-
     GenerateCommand(Clock clock) {
         this.clock = clock;
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         ConfigFile file = ConfigFile.load(config);
         DesiredState desired = file.desiredState(clock.instant());
         Findings.print(spec.commandLine().getErr(), file.warnings(desired));

@@ -1,16 +1,12 @@
 package org.mxpolicy.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mxpolicy.desired.DomainPolicy;
+import org.mxpolicy.files.JsonLayout;
 import org.mxpolicy.zone.RecordText;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.Record;
@@ -21,13 +17,6 @@ import org.xbill.DNS.TXTRecord;
  * presentation form; TXT also as its plain value) and the MTA-STS policies, for tools that do not speak zone files.
  */
 final class GenerateJson {
-
-    // Shared with the other JSON files mxpolicy writes, so they all look alike.
-    static final ObjectWriter WRITER = new ObjectMapper().writer(
-            new DefaultPrettyPrinter()
-                    .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
     private GenerateJson() {}
 
@@ -66,7 +55,7 @@ final class GenerateJson {
         root.put("zones", zoneList);
         root.put("mta_sts_policies", policyList);
         try {
-            return WRITER.writeValueAsString(root) + "\n";
+            return JsonLayout.WRITER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("maps of strings and numbers always serialise", e);
         }

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.mxpolicy.dnssec.DnssecAlgorithm;
 import org.mxpolicy.dnssec.KeyGenerator;
 import org.mxpolicy.dnssec.ZoneKey;
+import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.xbill.DNS.Name;
@@ -88,8 +89,8 @@ final class KeygenCommand implements Callable<Integer> {
     private final Clock clock;
     private final SecureRandom random;
 
-    KeygenCommand() {
-        this(Clock.systemUTC(), new SecureRandom());
+    KeygenCommand(Clock clock) {
+        this(clock, new SecureRandom());
     }
 
     KeygenCommand(Clock clock, SecureRandom random) {

@@ -2,6 +2,7 @@ package org.mxpolicy.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
@@ -11,7 +12,8 @@ import picocli.CommandLine;
 /**
  * Entry point. The only place that calls {@code System.exit}: every command returns its exit
  * code, and the handlers here map exceptions to codes (0 success, 1 the work failed or found a
- * problem, 2 bad usage or bad input).
+ * problem, 2 bad usage or bad input). Also the composition root: the one clock of a run is made here
+ * and handed to every command.
  */
 public final class Main {
 
@@ -30,8 +32,13 @@ public final class Main {
 
     /** Runs a command line with the given streams; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, Clock.systemUTC());
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, with the time of every command taken from {@code clock}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock) {
         MxpolicyCommand root = new MxpolicyCommand();
-        CommandLine cmd = new CommandLine(root);
+        CommandLine cmd = new CommandLine(root, new ClockFactory(clock));
         cmd.addSubcommand("completion", new CompletionCommand());
         // Descriptions are written as lines of up to 100 columns; wider terminals get wider help.
         cmd.setUsageHelpWidth(110);

@@ -1,21 +1,22 @@
 package org.mxpolicy.cli;
 
 import java.io.StringReader;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.mxpolicy.apply.ServerAddresses;
 import org.mxpolicy.config.DnsSettings;
 import org.mxpolicy.config.ServerAddress;
 import org.mxpolicy.dns.AuthoritativeServers;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.TrustAnchors;
 import org.mxpolicy.dns.ValidatingDnsLookup;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.InvalidInputException;
 import org.xbill.DNS.ExtendedResolver;
 
@@ -39,7 +40,7 @@ final class Observation {
         }
         List<InetSocketAddress> resolvers = new ArrayList<>();
         for (ServerAddress server : dns.resolvers()) {
-            resolvers.add(socketAddress(server));
+            resolvers.add(ServerAddresses.resolve(server));
         }
         return ValidatingDnsLookup.via(resolvers, anchors, timeout, cacheFor, clock);
     }
@@ -59,15 +60,5 @@ final class Observation {
             records.addAll(TrustAnchors.read(new StringReader(text), file.toString()).records());
         }
         return records.isEmpty() ? TrustAnchors.ianaRoot() : new TrustAnchors(records);
-    }
-
-    /** A configured server as a socket address; a host name is resolved by the system, once. */
-    static InetSocketAddress socketAddress(ServerAddress server) throws InvalidInputException {
-        try {
-            return new InetSocketAddress(InetAddress.getByName(server.host()), server.port());
-        } catch (UnknownHostException e) {
-            throw new InvalidInputException("config.server-address", server.position(),
-                    "cannot resolve '" + server.host() + "'; give an IP address");
-        }
     }
 }

@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DomainPolicy;
+import org.mxpolicy.files.AtomicFiles;
+import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,10 +49,16 @@ final class PolicyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    private final Clock clock;
+
+    PolicyCommand(Clock clock) {
+        this.clock = clock;
+    }
+
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         ConfigFile file = ConfigFile.load(config);
-        DesiredState desired = file.desiredState(Clock.systemUTC().instant());
+        DesiredState desired = file.desiredState(clock.instant());
         Findings.print(spec.commandLine().getErr(), file.warnings(desired));
         DomainPolicy policy = select(desired.policies());
         if (output == null) {

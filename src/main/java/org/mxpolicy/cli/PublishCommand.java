@@ -1,21 +1,25 @@
 package org.mxpolicy.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.mxpolicy.apply.Publication;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.desired.DesiredState;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.finding.InvalidInputException;
-import org.mxpolicy.probe.ConnectOverrides;
-import org.mxpolicy.state.ZonePlan;
+import org.mxpolicy.finding.MxpolicyException;
+import org.mxpolicy.plan.PlanText;
+import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.Name;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,8 +57,8 @@ import picocli.CommandLine.Spec;
         })
 final class PublishCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The provider config.")
-    private Path config;
+    @Mixin
+    private PublishingOptions common;
 
     @Option(names = "--apply", description = "Apply the plan (without it, only print it).")
     private boolean apply;
@@ -62,66 +66,49 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = {"-z", "--zone"}, paramLabel = "ZONE", description = "Only this zone; repeatable (default: all).")
     private List<String> onlyZones = new ArrayList<>();
 
-    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
-            description = "How long to wait for every authoritative server to serve the new data (default:"
-                    + " ${DEFAULT-VALUE}; 0 to not wait).")
-    private Duration wait;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Per DNS query, update message and connection (default: ${DEFAULT-VALUE}).")
-    private Duration timeout;
-
-    @Option(names = "--connect", paramLabel = "HOST:PORT=ADDRESS:PORT",
-            description = "Connect to ADDRESS:PORT when probing HOST:PORT for the certificate it presents; repeatable.")
-    private List<String> connect = new ArrayList<>();
-
     @Spec
     private CommandSpec spec;
 
     private final Clock clock;
-
-    PublishCommand() {
-        this(Clock.systemUTC());
-    }
 
     PublishCommand(Clock clock) {
         this.clock = clock;
     }
 
     @Override
-    public Integer call() throws Exception {
-        ConnectOverrides overrides;
-        try {
-            overrides = ConnectOverrides.parse(connect);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--connect " + e.getMessage());
-        }
+    public Integer call() throws MxpolicyException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ConfigFile file = ConfigFile.load(config);
+        ConfigFile file = ConfigFile.load(common.config);
         DesiredState desired = file.desiredState(clock.instant());
         Findings.print(err, file.warnings(desired));
         List<ZoneFragment> zones = selectedZones(file, desired, err);
 
-        Publisher publisher = new Publisher(file, config, timeout, overrides, clock, out, err);
-        Map<ZoneFragment, ZonePlan> plans = publisher.plan(zones);
+        Publication publication = common.setup(spec, file, clock, line -> err.println("mxpolicy publish: " + line))
+                .publication();
+        Map<ZoneFragment, ZonePlan> plans = publication.planner().plan(zones, Set.of());
         for (ZoneFragment zone : zones) {
             if (file.config().zones().get(zone.zoneName()).signing().isPresent()) {
                 out.println("zone " + zone.zone() + ": merged into its zone file and signed" + (apply ? "" : " with --apply"));
             }
         }
-        publisher.printAndRequireAccepted(plans);
+        PlanText.lines(List.copyOf(plans.values())).forEach(out::println);
+        out.flush();
+        publication.planner().requireAccepted(plans);
         if (!apply) {
             err.println("mxpolicy publish: dry run, nothing changed; apply with --apply");
             return 0;
         }
 
-        List<ZoneFragment> changed = publisher.apply(plans, zones);
+        List<ZoneFragment> changed = publication.updater().apply(plans, zones);
         if (changed.isEmpty()) {
             err.println("mxpolicy publish: nothing to change");
             return 0;
         }
-        publisher.requireServed(changed, wait);
+        publication.served().require(changed, common.wait);
+        if (!common.wait.isZero()) {
+            err.println("mxpolicy publish: served by every authoritative server and validated");
+        }
         return 0;
     }
 
@@ -131,7 +118,7 @@ final class PublishCommand implements Callable<Integer> {
         for (String z : onlyZones) {
             Name name = KeyDirectory.zoneName(z);
             if (desired.zones().stream().noneMatch(f -> f.zone().equals(name))) {
-                throw new ParameterException(spec.commandLine(), "--zone " + z + " is not a zone of " + config);
+                throw new ParameterException(spec.commandLine(), "--zone " + z + " is not a zone of " + common.config);
             }
             wanted.add(name);
         }

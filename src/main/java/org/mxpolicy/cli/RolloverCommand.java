@@ -1,23 +1,21 @@
 package org.mxpolicy.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.mxpolicy.cert.KeyPairSpec;
-import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.config.MxHost;
-import org.mxpolicy.finding.Finding;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.KeyStaging;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.finding.VerificationFailedException;
-import org.mxpolicy.probe.ConnectOverrides;
-import org.mxpolicy.state.RolloverMachine;
-import org.mxpolicy.state.RolloverState;
+import org.mxpolicy.probe.StartTlsProbe;
+import org.mxpolicy.rollover.RolloverRun;
+import org.mxpolicy.rollover.RolloverState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,40 +46,24 @@ final class RolloverCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Options every rollover subcommand and the renewal hook share. */
-    static final class Common {
-        @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The provider config.")
-        Path config;
+    /** The rollover service of the config the options name, reporting to the command's streams. */
+    static RolloverRun open(PublishingOptions options, CommandSpec spec, Clock clock) throws MxpolicyException {
+        ConfigFile file = ConfigFile.load(options.config);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Findings.print(err, file.warnings());
+        Consumer<String> log = line -> err.println("mxpolicy " + spec.qualifiedName() + ": " + line);
+        PublishingOptions.Setup setup = options.setup(spec, file, clock, log);
+        return new RolloverRun(file.config(), file.baseDir(), file::certificates, file.rolloverStore(),
+                new KeyStaging(file.stateDir()), file::desiredState,
+                new RolloverRun.Observers(setup.dns(), setup.authorities(), setup.addresses(),
+                        new StartTlsProbe(options.timeout, "localhost.localdomain")),
+                setup.publication(), options.timeout, clock, out::println, log);
+    }
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-                description = "Per DNS query, update and connection (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
-
-        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
-                description = "How long publishing waits for every authoritative server (default: ${DEFAULT-VALUE}).")
-        Duration wait;
-
-        @Option(names = "--connect", paramLabel = "HOST:PORT=ADDRESS:PORT",
-                description = "Connect to ADDRESS:PORT when probing the MX HOST:PORT; repeatable.")
-        List<String> connect = new ArrayList<>();
-
-        RolloverRun open(CommandSpec spec, Clock clock) throws Exception {
-            ConnectOverrides overrides;
-            try {
-                overrides = ConnectOverrides.parse(connect);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--connect " + e.getMessage());
-            }
-            ConfigFile file = ConfigFile.load(config);
-            PrintWriter err = spec.commandLine().getErr();
-            Findings.print(err, file.warnings());
-            return new RolloverRun(file, config, timeout, overrides, clock, spec.commandLine().getOut(), err);
-        }
-
-        static MxHost mx(RolloverRun run, CommandSpec spec, String host) {
-            return run.mxHost(host).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--mx " + host + " is not an MX host of the config"));
-        }
+    static MxHost mx(RolloverRun run, CommandSpec spec, String host) {
+        return run.mxHost(host).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--mx " + host + " is not an MX host of the config"));
     }
 
     @Command(name = "prepare", mixinStandardHelpOptions = true,
@@ -93,7 +75,7 @@ final class RolloverCommand implements Runnable {
             })
     static final class Prepare implements Callable<Integer> {
         @Mixin
-        Common common;
+        PublishingOptions common;
 
         @Option(names = "--mx", required = true, paramLabel = "HOST", description = "The MX host.")
         String host;
@@ -108,23 +90,18 @@ final class RolloverCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        private final Clock clock = Clock.systemUTC();
+        private final Clock clock;
+
+        Prepare(Clock clock) {
+            this.clock = clock;
+        }
 
         @Override
-        public Integer call() throws Exception {
-            RolloverRun run = common.open(spec, clock);
-            MxHost mx = Common.mx(run, spec, host);
-            RolloverState state = run.stateFromDisk(mx);
+        public Integer call() throws MxpolicyException {
+            RolloverRun run = open(common, spec, clock);
             Optional<KeyPairSpec> kind = keyType == null ? Optional.empty()
                     : Optional.of(KeyPairSpec.parse(keyType, SourcePosition.file("--key-type")));
-            if (state.next().isEmpty() || force) {
-                state = run.stageNext(mx, state, kind, force);
-            } else {
-                spec.commandLine().getErr().println("mxpolicy rollover: " + mx.host() + ": a next key is staged already ("
-                        + state.next().get().key().label() + "); --force replaces it");
-            }
-            run.publish(mx, Set.of(), common.wait);
-            state = run.observePublication(mx, state);
+            RolloverState state = run.prepare(mx(run, spec, host), kind, force, common.wait);
             spec.commandLine().getOut().println(run.describe(state));
             return 0;
         }
@@ -138,7 +115,7 @@ final class RolloverCommand implements Runnable {
             })
     static final class Status implements Callable<Integer> {
         @Mixin
-        Common common;
+        PublishingOptions common;
 
         @Option(names = "--mx", paramLabel = "HOST", description = "Only this MX host (default: all).")
         String host;
@@ -146,22 +123,17 @@ final class RolloverCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        private final Clock clock = Clock.systemUTC();
+        private final Clock clock;
+
+        Status(Clock clock) {
+            this.clock = clock;
+        }
 
         @Override
-        public Integer call() throws Exception {
-            RolloverRun run = common.open(spec, clock);
-            List<MxHost> hosts = host == null ? run.mxHosts() : List.of(Common.mx(run, spec, host));
-            for (MxHost mx : hosts) {
-                Optional<RolloverState> saved = run.saved(mx);
-                if (saved.isEmpty()) {
-                    spec.commandLine().getOut().println(mx.host() + ": no rollover state yet; 'mxpolicy rollover prepare --mx "
-                            + mx.host() + "' stages a next key");
-                    continue;
-                }
-                RolloverState state = run.observePublication(mx, saved.get());
-                spec.commandLine().getOut().println(run.describe(state));
-            }
+        public Integer call() throws MxpolicyException {
+            RolloverRun run = open(common, spec, clock);
+            List<MxHost> hosts = host == null ? run.mxHosts() : List.of(mx(run, spec, host));
+            run.status(hosts).forEach(spec.commandLine().getOut()::println);
             return 0;
         }
     }
@@ -174,37 +146,24 @@ final class RolloverCommand implements Runnable {
             })
     static final class Run implements Callable<Integer> {
         @Mixin
-        Common common;
+        PublishingOptions common;
 
         @Spec
         CommandSpec spec;
 
-        private final Clock clock = Clock.systemUTC();
+        private final Clock clock;
+
+        Run(Clock clock) {
+            this.clock = clock;
+        }
 
         @Override
-        public Integer call() throws Exception {
-            RolloverRun run = common.open(spec, clock);
-            List<Finding> failed = new ArrayList<>();
-            for (MxHost mx : run.mxHosts()) {
-                Optional<RolloverState> saved = run.saved(mx);
-                if (saved.isEmpty()) {
-                    continue;
-                }
-                RolloverState state = run.observePublication(mx, saved.get());
-                if (state.retiring().isPresent()) {
-                    try {
-                        RolloverMachine.Step<RolloverMachine.Live> live = run.retire(mx, state, common.wait);
-                        state = live.state();
-                        spec.commandLine().getErr().println("mxpolicy rollover: " + live.message());
-                    } catch (VerificationFailedException e) {
-                        // one MX that cannot finish yet does not hold up the others; it is retried next run
-                        failed.addAll(e.findings());
-                    }
-                }
-                spec.commandLine().getOut().println(run.describe(state));
-            }
-            if (!failed.isEmpty()) {
-                throw new VerificationFailedException("a retiring record could not be removed yet", failed);
+        public Integer call() throws MxpolicyException {
+            RolloverRun run = open(common, spec, clock);
+            RolloverRun.Advanced advanced = run.advance(common.wait);
+            advanced.lines().forEach(spec.commandLine().getOut()::println);
+            if (!advanced.failed().isEmpty()) {
+                throw new VerificationFailedException("a retiring record could not be removed yet", advanced.failed());
             }
             return 0;
         }
@@ -219,7 +178,7 @@ final class RolloverCommand implements Runnable {
             })
     static final class Now implements Callable<Integer> {
         @Mixin
-        Common common;
+        PublishingOptions common;
 
         @Option(names = "--mx", required = true, paramLabel = "HOST", description = "The MX host.")
         String host;
@@ -227,37 +186,16 @@ final class RolloverCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        private final Clock clock = Clock.systemUTC();
+        private final Clock clock;
+
+        Now(Clock clock) {
+            this.clock = clock;
+        }
 
         @Override
-        public Integer call() throws Exception {
-            RolloverRun run = common.open(spec, clock);
-            MxHost mx = Common.mx(run, spec, host);
-            RolloverState state = run.observePublication(mx, run.stateFromDisk(mx));
-            RolloverState before = state;
-            RolloverMachine.Step<RolloverMachine.Emergency> step = run.machine().emergency(state);
-            if (step.outcome().refused()) {
-                throw new VerificationFailedException(mx.host() + ": emergency rollover refused",
-                        List.of(Finding.error("rollover.emergency-refused", mx.position(), step.message())));
-            }
-            byte[] disk = SubjectPublicKey.spkiOf(run.diskChain(mx).leaf());
-            if (step.outcome() == RolloverMachine.Emergency.SWITCHED && !step.state().current().isKey(disk)) {
-                throw new VerificationFailedException(mx.host() + ": emergency rollover refused", List.of(Finding.error(
-                        "rollover.emergency-no-certificate", mx.cert().position(), "the certificate " + mx.cert().path()
-                                + " does not carry the next key " + before.next().get().key().label() + "; install a"
-                                + " certificate for it (request: next.csr in the MX's state directory) and run this again")));
-            }
-            state = run.save(step.state());
-            spec.commandLine().getErr().println("mxpolicy rollover: " + step.message());
-            Set<String> compromised = state.retiring().filter(RolloverState.RetiringKey::compromised)
-                    .map(r -> Set.of(r.key().sha256())).orElse(Set.of());
-            run.reloadMta();
-            run.publish(mx, compromised, common.wait);
-            if (state.next().isEmpty()) {
-                state = run.stageNext(mx, state, Optional.empty(), false);
-                run.publish(mx, compromised, common.wait);
-                state = run.observePublication(mx, state);
-            }
+        public Integer call() throws MxpolicyException {
+            RolloverRun run = open(common, spec, clock);
+            RolloverState state = run.emergency(mx(run, spec, host), common.wait);
             spec.commandLine().getOut().println(run.describe(state));
             return 0;
         }

@@ -1,37 +1,25 @@
 package org.mxpolicy.cli;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import org.mxpolicy.apply.ZoneSigning;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.dnssec.SerialFormat;
 import org.mxpolicy.dnssec.SignatureProvider;
-import org.mxpolicy.dnssec.SignedZone;
 import org.mxpolicy.dnssec.SigningPolicy;
-import org.mxpolicy.dnssec.ZoneKey;
-import org.mxpolicy.dnssec.ZoneSigner;
-import org.mxpolicy.dnssec.ZoneVerifier;
-import org.mxpolicy.finding.Finding;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.KeyDirectory;
+import org.mxpolicy.files.ZoneFiles;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
-import org.mxpolicy.finding.VerificationFailedException;
-import org.mxpolicy.zone.ZoneFileReader;
 import org.mxpolicy.zone.ZoneFragment;
-import org.mxpolicy.zone.ZoneMerge;
-import org.mxpolicy.zone.ZoneText;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Type;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -119,74 +107,25 @@ final class SignCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    SignCommand() {
-        this(Clock.systemUTC());
-    }
-
     SignCommand(Clock clock) {
         this.clock = clock;
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         Name origin = KeyDirectory.zoneName(zone);
-        SigningPolicy policy = policy();
         Instant now = clock.instant();
-
-        List<Record> records = readZone(zoneFile, origin);
-        if (config != null) {
-            ZoneFragment owned = ownedRecords(origin, now);
-            records = ZoneMerge.merge(origin, records, owned);
-            requireAuthoritative(origin, owned, records);
-        }
-        List<ZoneKey> keys = new KeyDirectory(keyDir).load(origin);
-        if (keys.isEmpty()) {
-            throw new InvalidInputException("dnssec.no-keys", SourcePosition.file(keyDir.toString()), "no key files of zone "
-                    + origin + " here; make one with: mxpolicy keygen --zone " + origin + " -K " + keyDir);
-        }
-        Path out = output != null ? output : Path.of(zoneFile + ".signed");
-        PreviousOutput previous = previousOutput(out, origin);
-        // What mxpolicy verified when it wrote OUT need not be checked cryptographically again.
-        ZoneVerifier.VerifiedSignatures earlier = previous.verified()
-                ? ZoneVerifier.VerifiedSignatures.of(origin, previous.records()) : ZoneVerifier.VerifiedSignatures.none();
-
+        Optional<ZoneFragment> owned = config == null ? Optional.empty() : Optional.of(ownedRecords(origin, now));
         if (spec.root().userObject() instanceof MxpolicyCommand root && root.verbose()) {
             SignatureProvider.conscryptUnavailable().ifPresent(problem -> spec.commandLine().getErr().println(
                     "mxpolicy: NOTE: Conscrypt (BoringSSL) does not load on this platform (" + problem + "); signing"
                             + " and verifying with Bouncy Castle, which is slower"));
         }
-        ZoneSigner signer = new ZoneSigner(policy);
-        ZoneVerifier verifier = new ZoneVerifier();
-        SignedZone signed = signer.sign(origin, records, keys, now, previous.records());
-        previous = null; // a large zone twice over is the peak of memory; let it go before verifying
-        ZoneVerifier.Result check = verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString(), earlier);
-        if (check.hasErrors() && signed.signaturesKept() > 0) {
-            // A kept signature that no longer verifies (a changed key, an edited file): sign everything anew.
-            spec.commandLine().getErr().println("mxpolicy: " + out + ": signatures taken over from it do not verify;"
-                    + " signing every RRset anew");
-            earlier = null;
-            signed = signer.sign(origin, records, keys, now, List.of());
-            check = verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString());
-        }
-        earlier = null;
-        if (check.hasErrors()) {
-            throw new VerificationFailedException(out + ": not written: the signed zone does not verify (a bug in"
-                    + " mxpolicy; please report it with the zone and --verbose output)",
-                    check.findings().stream().filter(Finding::isError).toList());
-        }
-        // Reading, signing and verifying leave the previous zone and their indexes behind as garbage;
-        // collecting it here lets the file's bytes fit where they were instead of growing the heap
-        // (the peak of memory of a large zone's re-sign, on runtimes that grow the heap rather than collect).
-        System.gc();
-        byte[] text = ZoneText.renderVerified(signed.records());
-        AtomicFiles.Outcome outcome = AtomicFiles.write(out, text, AtomicFiles.PUBLIC);
-        String what = outcome == AtomicFiles.Outcome.WRITTEN
-                ? "written (serial " + signed.serial() + ", " + policy.denial() + ", " + signed.signaturesMade()
-                        + " signatures made, " + signed.signaturesKept() + " kept)"
-                        + (check.verifiedEarlier() > 0 ? "; " + check.verifiedEarlier() + " of the kept signatures were"
-                                + " verified when it was written before" : "")
-                : "unchanged (serial " + signed.serial() + "; nothing changed and no signature is due)";
-        spec.commandLine().getErr().println("mxpolicy: " + out + ": " + what);
+        Path out = output != null ? output : Path.of(zoneFile + ".signed");
+        ZoneSigning.Result result = new ZoneSigning(new ZoneFiles()).sign(new ZoneSigning.Request(origin, zoneFile, keyDir,
+                owned, String.valueOf(config), out, policy()), now);
+        result.notes().forEach(note -> spec.commandLine().getErr().println("mxpolicy: " + note));
+        spec.commandLine().getErr().println("mxpolicy: " + out + ": " + result.describe());
         return 0;
     }
 
@@ -202,11 +141,6 @@ final class SignCommand implements Callable<Integer> {
         }
     }
 
-    static List<Record> readZone(Path file, Name origin) throws InvalidInputException {
-        byte[] bytes = InputFiles.read(file);
-        return ZoneFileReader.read(new ByteArrayInputStream(bytes), file.toString(), origin);
-    }
-
     /** The records the config owns in this zone; the config's warnings are printed. */
     private ZoneFragment ownedRecords(Name origin, Instant now) throws InvalidInputException {
         ConfigFile file = ConfigFile.load(config);
@@ -216,74 +150,5 @@ final class SignCommand implements Callable<Integer> {
                 .orElseThrow(() -> new InvalidInputException("sign.zone-not-configured", SourcePosition.file(config.toString()),
                         "zone " + origin + " is not under 'zones'; mxpolicy owns no records in it (configured: "
                                 + String.join(", ", desired.zones().stream().map(ZoneFragment::zoneName).toList()) + ")"));
-    }
-
-    /**
-     * Refuses owned records that fall below a delegation in the zone file: the zone would hold them
-     * as glue, unsigned, and resolvers would ask the child zone, not this one.
-     */
-    private void requireAuthoritative(Name origin, ZoneFragment owned, List<Record> zone) throws InvalidInputException {
-        Set<Name> cuts = new HashSet<>();
-        for (Record r : zone) {
-            if (r.getType() == Type.NS && !r.getName().equals(origin)) {
-                cuts.add(r.getName());
-            }
-        }
-        List<Finding> problems = new ArrayList<>();
-        Set<Name> reported = new HashSet<>();
-        for (Record r : owned.records()) {
-            Name name = r.getName();
-            for (int strip = 1; name.labels() - strip > origin.labels(); strip++) {
-                Name ancestor = new Name(name, strip);
-                if (cuts.contains(ancestor) && reported.add(name)) {
-                    problems.add(Finding.error("sign.below-delegation", SourcePosition.file(zoneFile.toString()), name
-                            + " (from " + config + ") is below the delegation " + ancestor + " in this zone file;"
-                            + " put it in the zone of " + ancestor + " (add that zone under 'zones' in the config)"));
-                }
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidInputException(problems);
-        }
-    }
-
-    /**
-     * The previous signed zone.
-     *
-     * @param verified true when it is exactly what mxpolicy verified and wrote: its first line, the
-     *     {@link ZoneText#VERIFIED_HEADER}, holds the SHA-256 of the rest of the file
-     */
-    private record PreviousOutput(List<Record> records, boolean verified) {
-        static final PreviousOutput NONE = new PreviousOutput(List.of(), false);
-    }
-
-    /** The previous signed zone, or nothing when there is none or it cannot be read. */
-    private PreviousOutput previousOutput(Path out, Name origin) {
-        if (!Files.isRegularFile(out)) {
-            return PreviousOutput.NONE;
-        }
-        try {
-            byte[] bytes = InputFiles.read(out);
-            int body = ZoneText.verifiedBody(bytes);
-            if (body >= 0) {
-                // Exactly as mxpolicy wrote it: one record a line, so it can be read in parallel.
-                return new PreviousOutput(ZoneFileReader.readLines(bytes, body, out.toString(), origin), true);
-            }
-            if (startsWith(bytes, ZoneText.VERIFIED_HEADER)) {
-                spec.commandLine().getErr().println("mxpolicy: " + out + ": changed since mxpolicy verified and wrote it"
-                        + " (the sha256 in its first line does not match); every signature taken over from it is"
-                        + " verified again");
-            }
-            return new PreviousOutput(ZoneFileReader.read(new ByteArrayInputStream(bytes), out.toString(), origin), false);
-        } catch (InvalidInputException e) {
-            spec.commandLine().getErr().println("mxpolicy: " + out + ": cannot read the previous signed zone ("
-                    + e.findings().get(0).message() + "); signing every RRset anew");
-            return PreviousOutput.NONE;
-        }
-    }
-
-    private static boolean startsWith(byte[] bytes, String prefix) {
-        byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
-        return bytes.length >= p.length && java.util.Arrays.equals(bytes, 0, p.length, p, 0, p.length);
     }
 }

@@ -12,8 +12,10 @@ import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.cert.HostNames;
 import org.mxpolicy.cert.LeafChecks;
+import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.record.TlsaRecord;
 import org.mxpolicy.record.TlsaUsage;
@@ -75,15 +77,21 @@ final class TlsaCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    private final Clock clock;
+
+    TlsaCommand(Clock clock) {
+        this.clock = clock;
+    }
+
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         SourcePosition where = SourcePosition.file(cert.toString().equals("-") ? "<stdin>" : cert.toString());
         checkParameters(where);
         byte[] bytes = InputFiles.read(cert, System.in);
         CertificateChain chain = CertificateChainReader.read(new ByteArrayInputStream(bytes), where.source());
         String name = hostName(chain, where);
 
-        List<Finding> findings = new ArrayList<>(LeafChecks.check(chain, name, Clock.systemUTC().instant(), where));
+        List<Finding> findings = new ArrayList<>(LeafChecks.check(chain, name, clock.instant(), where));
         if (selector == TlsaRecord.SELECTOR_FULL_CERTIFICATE) {
             findings.add(Finding.warning("tlsa.selector-0", where, TlsaUsage.selectorWarning()));
         }

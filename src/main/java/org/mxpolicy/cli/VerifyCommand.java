@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mxpolicy.dnssec.ZoneVerifier;
+import org.mxpolicy.files.KeyDirectory;
+import org.mxpolicy.files.ZoneFiles;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -52,18 +55,14 @@ final class VerifyCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    VerifyCommand() {
-        this(Clock.systemUTC());
-    }
-
     VerifyCommand(Clock clock) {
         this.clock = clock;
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws MxpolicyException {
         Name origin = KeyDirectory.zoneName(zone);
-        List<Record> records = SignCommand.readZone(zoneFile, origin);
+        List<Record> records = ZoneFiles.read(zoneFile, origin);
         ZoneVerifier.Result result = new ZoneVerifier().verify(origin, records, clock.instant(), horizon, zoneFile.toString());
         if (!result.findings().isEmpty()) {
             long errors = result.findings().stream().filter(Finding::isError).count();

@@ -9,7 +9,7 @@ import org.mxpolicy.finding.InvalidInputException;
 
 /**
  * Where the certificates and keys named in the config come from. The file-system adapter is
- * {@code cli.CertificateFiles}; tests give certificates made in memory.
+ * {@code files.CertificateFiles}; tests give certificates made in memory.
  */
 public interface CertificateSource {
 

@@ -4,14 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.LeafChecks;
 import org.mxpolicy.cert.SubjectPublicKey;
-import org.mxpolicy.record.ClientService;
 import org.mxpolicy.config.ClientServices;
 import org.mxpolicy.config.FileReference;
 import org.mxpolicy.config.MailDomain;
@@ -21,8 +22,9 @@ import org.mxpolicy.config.ProviderConfig;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
-import org.mxpolicy.record.ClientServiceRecords;
+import org.mxpolicy.record.ClientService;
 import org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint;
+import org.mxpolicy.record.ClientServiceRecords;
 import org.mxpolicy.record.MtaStsPolicy;
 import org.mxpolicy.record.SrvTarget;
 import org.mxpolicy.record.TlsRptPolicy;
@@ -85,11 +87,17 @@ public final class DesiredStateBuilder {
                 mxHosts.putIfAbsent(mx.host(), mx);
             }
         }
+        List<DesiredMx> desiredMx = new ArrayList<>();
         for (MxHost mx : mxHosts.values()) {
-            tlsaRecords(mx, findings).forEach(records::add);
+            tlsaRecords(mx, findings, desiredMx).forEach(records::add);
         }
+        List<DesiredDomain> domains = new ArrayList<>();
+        Map<String, List<Nameserver>> nameservers = new LinkedHashMap<>();
+        config.zones().forEach((name, zone) -> nameservers.put(name, Nameserver.of(zone.nameservers())));
 
         for (MailDomain domain : config.domains()) {
+            domains.add(new DesiredDomain(domain.name(), domain.mx().stream().map(MxHost::host).toList(),
+                    domain.tlsRpt().isPresent()));
             long ttl = zoneTtl(config, domain.name());
             domain.mtaSts().ifPresent(settings -> {
                 MtaStsPolicy policy = mtaStsPolicy(domain, settings, findings);
@@ -112,15 +120,29 @@ public final class DesiredStateBuilder {
         if (findings.stream().anyMatch(Finding::isError)) {
             throw new InvalidInputException(findings.stream().filter(Finding::isError).toList());
         }
-        return new DesiredState(groupByZone(config, records), policies, findings);
+        return new DesiredState(groupByZone(config, records), policies, findings, desiredMx, domains, nameservers,
+                httpsReportOwners(config));
     }
 
-    private List<Record> tlsaRecords(MxHost mx, List<Finding> findings) {
+    /** {@code _smtp._tls} owners whose domain explicitly allows https report addresses. */
+    public static Set<Name> httpsReportOwners(ProviderConfig config) {
+        Set<Name> allowed = new HashSet<>();
+        for (MailDomain domain : config.domains()) {
+            if (domain.tlsRpt().map(t -> t.allowHttps()).orElse(false)) {
+                allowed.add(Name.fromConstantString("_smtp._tls." + domain.name() + "."));
+                domain.mx().forEach(mx -> allowed.add(Name.fromConstantString("_smtp._tls." + mx.host() + ".")));
+            }
+        }
+        return allowed;
+    }
+
+    private List<Record> tlsaRecords(MxHost mx, List<Finding> findings, List<DesiredMx> desiredMx) {
         Optional<CertificateChain> chain = load(() -> certificates.chain(mx.cert()), findings);
         List<SubjectPublicKey> nextKeys = new ArrayList<>();
         for (FileReference file : mx.nextKeys()) {
             load(() -> certificates.publicKey(file), findings).ifPresent(nextKeys::add);
         }
+        List<SubjectPublicKey> configuredNextKeys = List.copyOf(nextKeys);
         nextKeys.addAll(retainedKeys.getOrDefault(mx.host(), List.of()));
         List<X509Certificate> extraIssuers = new ArrayList<>();
         for (FileReference file : mx.tlsa().extraIssuers()) {
@@ -129,6 +151,7 @@ public final class DesiredStateBuilder {
         if (chain.isEmpty()) {
             return List.of();
         }
+        desiredMx.add(new DesiredMx(mx.host(), mx.port(), chain.get(), configuredNextKeys, mx.tlsa().matching()));
         findings.addAll(LeafChecks.check(chain.get(), mx.host(), now, mx.cert().position()));
         if (mx.tlsa().selector() == TlsaRecord.SELECTOR_FULL_CERTIFICATE) {
             findings.add(Finding.warning("tlsa.selector-0", mx.tlsa().position(), TlsaUsage.selectorWarning()));

@@ -34,7 +34,7 @@ import org.xbill.DNS.TextParseException;
  *
  * <p>The file holds a secret: whoever opens it from a path must first refuse one that group or
  * others may read, with the same check and message as private DNSSEC keys
- * ({@code cli.KeyDirectory.checkPermissions}). This class only sees a {@link Reader}.
+ * ({@code files.TsigKeys}, through {@code files.KeyDirectory.checkPermissions}). This class only sees a {@link Reader}.
  */
 public final class TsigKeyFile {
 

@@ -34,11 +34,11 @@ import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.NameServer;
 import org.mxpolicy.dns.ServerAnswer;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.probe.PolicyFetch;
 import org.mxpolicy.probe.PolicyObservation;
 import org.mxpolicy.probe.SmtpObservation;
 import org.mxpolicy.probe.SmtpProbe;
-import org.mxpolicy.state.ZonePlan;
 import org.mxpolicy.zone.RrsetChange;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.ARecord;
@@ -229,7 +229,7 @@ class CheckRunnerTest {
 
     private CheckReport check() throws InvalidInputException {
         Observers observers = new Observers(lookup(), authorities(), probe(), fetch());
-        return new CheckRunner(observers, CheckSettings.defaults(), CLOCK).run(config, desired, source);
+        return new CheckRunner(observers, CheckSettings.defaults(), CLOCK).run(desired);
     }
 
     private DnsLookup lookup() {

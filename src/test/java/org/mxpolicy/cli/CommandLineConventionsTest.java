@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.testing.Cli;
 import org.mxpolicy.testing.ExternalTool;
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.testing.Cli;
 import org.mxpolicy.testing.GoldenFiles;
 

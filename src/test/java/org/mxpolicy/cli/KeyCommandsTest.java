@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mxpolicy.dnssec.DnssecAlgorithm;
 import org.mxpolicy.dnssec.KeyFixtures;
 import org.mxpolicy.dnssec.ZoneKey;
+import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.testing.Cli;
 import org.xbill.DNS.Name;
 

@@ -16,6 +16,7 @@ import org.mxpolicy.cert.HostNames;
 import org.mxpolicy.cert.KeyPairMaker;
 import org.mxpolicy.cert.KeyPairSpec;
 import org.mxpolicy.cert.SubjectPublicKey;
+import org.mxpolicy.files.KeyStaging;
 import org.mxpolicy.testing.ExternalTool;
 
 /**

@@ -123,6 +123,36 @@ class DesiredStateBuilderTest {
     }
 
     @Test
+    void describesWhatACheckObserves() throws Exception {
+        serverCertificate("mx.pem", "mx.example.com");
+        files.put("next.pem", SubjectPublicKey.of(InMemoryPki.issued(InMemoryPki.ec("secp256r1"), "mx.example.com", CA,
+                false, "mx.example.com")));
+
+        DesiredState state = build("""
+                zones:
+                  example.com: { nameservers: [192.0.2.53] }
+                  example.net: {}
+                domains:
+                  - name: example.com
+                    mx: [{ host: mx.example.com, port: 2525, cert: mx.pem, next_key: next.pem }]
+                    tls_rpt: { rua: "mailto:a@example.com" }
+                  - name: example.net
+                    mx: [{ host: mx.example.com, port: 2525, cert: mx.pem, next_key: next.pem }]
+                """);
+
+        assertThat(state.mxHosts()).singleElement().satisfies(mx -> {
+            assertThat(mx.tlsaOwner()).hasToString("_2525._tcp.mx.example.com.");
+            assertThat(mx.chain().leaf()).isEqualTo(((CertificateChain) files.get("mx.pem")).leaf());
+            assertThat(mx.nextKeys()).containsExactly((SubjectPublicKey) files.get("next.pem"));
+        });
+        assertThat(state.domains()).containsExactly(new DesiredDomain("example.com", List.of("mx.example.com"), true),
+                new DesiredDomain("example.net", List.of("mx.example.com"), false));
+        assertThat(state.nameservers()).containsEntry("example.com", List.of(new Nameserver("192.0.2.53", 53)))
+                .containsEntry("example.net", List.of());
+        assertThat(state.httpsReportOwners()).isEmpty();
+    }
+
+    @Test
     void everyCertificateProblemOfEveryHostIsReportedTogether() throws Exception {
         serverCertificate("mx1.pem", "mx1.example.com");
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.mxpolicy.config.ConfigLoader;
@@ -40,7 +42,7 @@ class HttpsHostTest {
         ProviderConfig config = ConfigLoader.load(new StringReader(YAML), "test.yaml").config();
         MtaStsPolicy policy = new MtaStsPolicy(MtaStsMode.ENFORCE, List.of("mx1.example.com"), 604800);
         DesiredState desired = new DesiredState(List.of(), List.of(new DomainPolicy("example.com", policy),
-                new DomainPolicy("example.net", policy)), List.of());
+                new DomainPolicy("example.net", policy)), List.of(), List.of(), List.of(), Map.of(), Set.of());
         List<Finding> warnings = new ArrayList<>();
 
         List<HttpsHost> hosts = HttpsHost.of(config, desired, warnings);

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.mxpolicy.cli.KeyDirectory;
+import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.testing.ExternalTool;
 import org.mxpolicy.testing.Launcher;
 import org.xbill.DNS.Name;

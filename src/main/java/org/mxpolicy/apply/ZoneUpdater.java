@@ -1,0 +1,108 @@
+package org.mxpolicy.apply;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.mxpolicy.config.ProviderConfig;
+import org.mxpolicy.config.UpdateTarget;
+import org.mxpolicy.config.ZoneFileSigning;
+import org.mxpolicy.dns.UpdateException;
+import org.mxpolicy.dnssec.SigningPolicy;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.MxpolicyException;
+import org.mxpolicy.finding.VerificationFailedException;
+import org.mxpolicy.plan.ZonePlan;
+import org.mxpolicy.zone.ZoneFragment;
+
+/**
+ * The APPLY step of publishing: a zone's plan sent through the {@link org.mxpolicy.dns.DynamicUpdate}
+ * port, or its records merged into its zone file, signed and the DNS server reloaded.
+ */
+public final class ZoneUpdater {
+
+    private final ProviderConfig config;
+    private final Path baseDir;
+    private final DynamicUpdates updates;
+    private final ZoneSigning signing;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Consumer<String> log;
+
+    /**
+     * @param baseDir the config's directory, against which its file names are resolved
+     * @param log where each applied change is reported as it happens
+     */
+    public ZoneUpdater(ProviderConfig config, Path baseDir, DynamicUpdates updates, ZoneSigning signing,
+            Duration timeout, Clock clock, Consumer<String> log) {
+        this.config = config;
+        this.baseDir = baseDir;
+        this.updates = updates;
+        this.signing = signing;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /**
+     * Sends the plans as updates and signs the zone files of {@code zones}; returns the zones whose
+     * served data changed.
+     */
+    public List<ZoneFragment> apply(Map<ZoneFragment, ZonePlan> plans, List<ZoneFragment> zones) throws MxpolicyException {
+        List<ZoneFragment> changed = new ArrayList<>();
+        for (Map.Entry<ZoneFragment, ZonePlan> e : plans.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                update(e.getKey(), e.getValue());
+                changed.add(e.getKey());
+            }
+        }
+        for (ZoneFragment zone : zones) {
+            Optional<ZoneFileSigning> settings = config.zones().get(zone.zoneName()).signing();
+            if (settings.isPresent() && signZoneFile(zone, settings.get())) {
+                changed.add(zone);
+            }
+        }
+        return changed;
+    }
+
+    private void update(ZoneFragment zone, ZonePlan plan) throws MxpolicyException {
+        UpdateTarget target = config.zones().get(zone.zoneName()).update().get();
+        try {
+            int messages = updates.open(target).apply(zone.zone(), plan.changes());
+            log.accept("zone " + zone.zone() + ": " + plan.changes().size() + " change(s) sent to " + target.server()
+                    + " in " + messages + " update message(s)");
+        } catch (UpdateException ex) {
+            String hint = switch (ex.reason()) {
+                case CONCURRENT_CHANGE -> "; the zone changed since it was read: run publish again to re-plan";
+                case NOT_AUTHORIZED -> "; check the TSIG key (" + target.key().path() + ") and the server's update ACL";
+                case UNAVAILABLE -> "";
+            };
+            throw new VerificationFailedException("zone " + zone.zone() + ": update not applied",
+                    List.of(Finding.error("publish." + ex.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                            target.position(), ex.getMessage() + hint)));
+        }
+    }
+
+    /** Merges, signs and writes the zone file as {@code mxpolicy sign} does; true when it changed. */
+    private boolean signZoneFile(ZoneFragment zone, ZoneFileSigning settings) throws MxpolicyException {
+        Path output = baseDir.resolve(settings.output().path());
+        SigningPolicy policy = SigningPolicy.defaults()
+                .withDenial(settings.nsec3() ? SigningPolicy.Denial.NSEC3 : SigningPolicy.Denial.NSEC);
+        ZoneSigning.Result result = signing.sign(new ZoneSigning.Request(zone.zone(),
+                baseDir.resolve(settings.zoneFile().path()), baseDir.resolve(settings.keys().path()), Optional.of(zone),
+                config.source(), output, policy), clock.instant());
+        result.notes().forEach(log);
+        log.accept("zone " + zone.zone() + ": " + output + (result.written() ? " signed and written" : " unchanged"));
+        if (result.written() && settings.reload().isPresent()) {
+            String command = settings.reload().get();
+            ConfiguredCommand.run(command, timeout, "publish.reload", settings.position(), "the reload command");
+            log.accept("ran '" + command + "'");
+        }
+        return result.written();
+    }
+}

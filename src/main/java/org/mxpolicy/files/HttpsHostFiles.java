@@ -1,0 +1,128 @@
+package org.mxpolicy.files;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.mxpolicy.cert.CertificateChain;
+import org.mxpolicy.cert.PrivateKeyReader;
+import org.mxpolicy.config.FileReference;
+import org.mxpolicy.desired.DesiredState;
+import org.mxpolicy.desired.HttpsHost;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.server.HostCertificate;
+import org.mxpolicy.server.PolicyService;
+
+/**
+ * The HTTPS hosts of a config file with their certificates and keys read from the files it
+ * names: the file-system side of {@link PolicyService}.
+ */
+public final class HttpsHostFiles implements PolicyService.HostSource {
+
+    private final Path config;
+    private final Clock clock;
+
+    public HttpsHostFiles(Path config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public PolicyService.Loaded load() throws InvalidInputException {
+        ConfigFile file = ConfigFile.load(config);
+        DesiredState desired = file.desiredState(clock.instant());
+        List<Finding> warnings = new ArrayList<>(file.warnings(desired));
+        List<HttpsHost> hosts = HttpsHost.of(file.config(), desired, warnings);
+        CertificateFiles certificates = file.certificates();
+        List<Finding> problems = new ArrayList<>();
+        List<PolicyService.Candidate> candidates = new ArrayList<>();
+        for (HttpsHost host : hosts) {
+            try {
+                candidates.add(new PolicyService.Candidate(host, hostCertificate(certificates, host)));
+            } catch (InvalidInputException e) {
+                problems.addAll(e.findings());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        return new PolicyService.Loaded(candidates, warnings, files(certificates, hosts));
+    }
+
+    @Override
+    public Set<Path> filesNamed() {
+        try {
+            ConfigFile file = ConfigFile.load(config);
+            List<Finding> ignored = new ArrayList<>();
+            return files(file.certificates(), HttpsHost.of(file.config(), file.desiredState(clock.instant()), ignored));
+        } catch (InvalidInputException e) {
+            return Set.of(config);
+        }
+    }
+
+    @Override
+    public String origin() {
+        return config.toString();
+    }
+
+    /** The config file and every certificate and key file it names for the server. */
+    private Set<Path> files(CertificateFiles certificates, List<HttpsHost> hosts) {
+        Set<Path> files = new LinkedHashSet<>();
+        files.add(config);
+        for (HttpsHost host : hosts) {
+            files.add(certificates.resolve(host.cert()));
+            files.add(certificates.resolve(host.key()));
+        }
+        return files;
+    }
+
+    private static HostCertificate hostCertificate(CertificateFiles certificates, HttpsHost host)
+            throws InvalidInputException {
+        List<Finding> problems = new ArrayList<>();
+        CertificateChain chain = null;
+        PrivateKey privateKey = null;
+        try {
+            chain = certificates.chain(host.cert());
+        } catch (InvalidInputException e) {
+            problems.addAll(e.findings());
+        }
+        try {
+            privateKey = privateKey(certificates, host.key());
+        } catch (InvalidInputException e) {
+            problems.addAll(e.findings());
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        return new HostCertificate(host.host(), chain, privateKey);
+    }
+
+    private static PrivateKey privateKey(CertificateFiles certificates, FileReference file)
+            throws InvalidInputException {
+        Path path = certificates.resolve(file);
+        byte[] bytes;
+        try {
+            bytes = InputFiles.read(path);
+        } catch (InvalidInputException e) {
+            Finding f = e.findings().get(0);
+            throw new InvalidInputException(new Finding(f.severity(), f.id(), file.position(),
+                    "cannot read " + path + ": " + f.message()));
+        }
+        try {
+            return PrivateKeyReader.read(new ByteArrayInputStream(bytes), path.toString());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(e.findings().stream()
+                    .map(f -> new Finding(f.severity(), f.id(), f.position(), f.message() + " (named at "
+                            + file.position() + ")"))
+                    .toList());
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+}
