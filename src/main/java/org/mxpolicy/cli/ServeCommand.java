@@ -94,10 +94,6 @@ final class ServeCommand implements Callable<Integer> {
 
     private final Clock clock;
 
-    ServeCommand() {
-        this(Clock.systemUTC());
-    }
-
     ServeCommand(Clock clock) {
         this.clock = clock;
     }
