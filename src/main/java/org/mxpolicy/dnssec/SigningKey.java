@@ -26,8 +26,7 @@ import org.bouncycastle.util.BigIntegers;
  * A zone key's private key, ready to sign RRSIG data (RFC 4034 section 3.1.8.1) from many
  * threads at once, with the {@link SignatureProvider} it is made for: Conscrypt (BoringSSL) for
  * ECDSA P-256 and RSA when it is there, Bouncy Castle's lightweight API otherwise and for Ed25519.
- * The JDK's own providers are slower than either (SunEC: 1,800 P-256 signatures/s on Java 17,
- * 6,800/s on Java 25; Ed25519 1,600/s).
+ * The JDK's own providers are slower than either (bench/README.md, "Signing providers").
  *
  * <p>A JCA {@code Signature} is not thread-safe, so with Conscrypt every thread has its own,
  * initialised once with the key; Bouncy Castle's signers are cheap to make per signature.

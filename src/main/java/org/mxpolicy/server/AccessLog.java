@@ -18,9 +18,8 @@ import org.eclipse.jetty.server.RequestLog;
  *
  * <p>The writer is never woken by a request: it takes what has queued up, writes it with one
  * write, and pauses for {@link #PAUSE_NANOS} when it has emptied the queue. A writer waiting on
- * the queue instead was woken by nearly every line (a thread switch per request, about a fifth of
- * the server's CPU time at 50,000 requests/s, bench/serve.sh); pausing, it writes a thousand lines
- * at a time and a line reaches the log within a few tens of milliseconds.
+ * the queue instead was woken by nearly every line (a thread switch per request); pausing, it
+ * writes a thousand lines at a time and a line reaches the log within a few tens of milliseconds.
  */
 public final class AccessLog implements RequestLog.Writer, AutoCloseable {
 
