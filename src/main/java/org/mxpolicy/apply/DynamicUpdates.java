@@ -8,6 +8,10 @@ import org.mxpolicy.finding.InvalidInputException;
 @FunctionalInterface
 public interface DynamicUpdates {
 
-    /** @throws InvalidInputException when the server cannot be resolved or the TSIG key read */
+    /**
+     * A connection to the zone's primary for RFC 2136 updates.
+     *
+     * @throws InvalidInputException when the server cannot be resolved or the TSIG key read
+     */
     DynamicUpdate open(UpdateTarget target) throws InvalidInputException;
 }

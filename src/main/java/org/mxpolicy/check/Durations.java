@@ -8,7 +8,7 @@ final class Durations {
     private Durations() {}
 
     static String text(Duration d) {
-        long s = d.getSeconds();
+        long s = d.toSeconds();
         if (s >= 86_400) {
             long h = (s % 86_400) / 3600;
             return s / 86_400 + "d" + (h > 0 ? " " + h + "h" : "");

@@ -33,7 +33,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
 
     /** The shortest form of a duration in these units, for messages. */
     static String format(Duration d) {
-        long s = d.getSeconds();
+        long s = d.toSeconds();
         if (s != 0 && s % 86400 == 0) {
             return s / 86400 + "d";
         }

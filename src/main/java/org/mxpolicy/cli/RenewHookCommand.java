@@ -115,7 +115,7 @@ final class RenewHookCommand implements Callable<Integer> {
         List<String> domains = environment.containsKey(CertbotLineage.RENEWED_DOMAINS)
                 ? CertbotLineage.renewedDomains(environment) : List.of();
         for (MxHost mx : run.mxHosts()) {
-            if (lineage.isPresent() && lineage.get().holds(run.certificatePath(mx)) || domains.contains(mx.host())) {
+            if ((lineage.isPresent() && lineage.get().holds(run.certificatePath(mx))) || domains.contains(mx.host())) {
                 out.add(mx);
             }
         }

@@ -86,7 +86,7 @@ final class TlsaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws MxpolicyException {
         SourcePosition where = SourcePosition.file(cert.toString().equals("-") ? "<stdin>" : cert.toString());
-        checkParameters(where);
+        checkParameters();
         byte[] bytes = InputFiles.read(cert, System.in);
         CertificateChain chain = CertificateChainReader.read(new ByteArrayInputStream(bytes), where.source());
         String name = hostName(chain, where);
@@ -115,7 +115,7 @@ final class TlsaCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void checkParameters(SourcePosition where) throws InvalidInputException {
+    private void checkParameters() throws InvalidInputException {
         var refusal = TlsaUsage.refusalForSmtp(usage);
         if (refusal.isPresent()) {
             throw new InvalidInputException("tlsa.usage-refused", null, "--usage " + usage + ": " + refusal.get());

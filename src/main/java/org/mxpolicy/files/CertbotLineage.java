@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -126,10 +127,10 @@ public final class CertbotLineage implements CertificateHistory {
     private final Path archive;
     private final Map<Kind, Path> linkTargets;
     private final Map<Kind, Integer> liveVersions;
-    private final TreeMap<Integer, Version> versions;
+    private final NavigableMap<Integer, Version> versions;
 
     private CertbotLineage(Path live, Path archive, Map<Kind, Path> linkTargets, Map<Kind, Integer> liveVersions,
-            TreeMap<Integer, Version> versions) {
+            NavigableMap<Integer, Version> versions) {
         this.live = live;
         this.archive = archive;
         this.linkTargets = linkTargets;
@@ -161,7 +162,7 @@ public final class CertbotLineage implements CertificateHistory {
             throw notSet(RENEWED_DOMAINS);
         }
         Set<String> names = new LinkedHashSet<>();
-        for (String name : value.strip().split("\\s+")) {
+        for (String name : value.strip().split("\\s+", -1)) {
             String lower = name.toLowerCase(Locale.ROOT);
             names.add(lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower);
         }
@@ -229,7 +230,7 @@ public final class CertbotLineage implements CertificateHistory {
         }
     }
 
-    private static TreeMap<Integer, Version> scanArchive(Path archive) throws InvalidInputException {
+    private static NavigableMap<Integer, Version> scanArchive(Path archive) throws InvalidInputException {
         Map<Integer, Map<Kind, Path>> found = new TreeMap<>();
         try (var entries = Files.list(archive)) {
             for (Path file : (Iterable<Path>) entries::iterator) {
@@ -243,7 +244,7 @@ public final class CertbotLineage implements CertificateHistory {
             throw new InvalidInputException("certbot.lineage", SourcePosition.file(archive.toString()),
                     "cannot list the archive directory: " + e.getMessage());
         }
-        TreeMap<Integer, Version> versions = new TreeMap<>();
+        NavigableMap<Integer, Version> versions = new TreeMap<>();
         found.forEach((number, files) -> versions.put(number, new Version(number, files)));
         return versions;
     }
@@ -254,6 +255,7 @@ public final class CertbotLineage implements CertificateHistory {
     }
 
     /** The live directory. */
+    @Override
     public Path liveDir() {
         return live;
     }
@@ -263,8 +265,8 @@ public final class CertbotLineage implements CertificateHistory {
         Path cert = certificate.toAbsolutePath().normalize();
         Path live = this.live.toAbsolutePath().normalize();
         try {
-            return cert.startsWith(live) || Files.exists(cert) && Files.exists(live) && cert.getParent() != null
-                    && Files.isSameFile(cert.getParent(), live);
+            return cert.startsWith(live) || (Files.exists(cert) && Files.exists(live) && cert.getParent() != null
+                    && Files.isSameFile(cert.getParent(), live));
         } catch (IOException e) {
             return false;
         }

@@ -62,7 +62,7 @@ public final class RolloverStateJson {
             Map<String, Object> m = entry(next.key());
             next.servedSince().ifPresent(t -> m.put("served_since", t.toString()));
             if (next.servedSince().isPresent()) {
-                m.put("ttl_window", next.ttlWindow().getSeconds());
+                m.put("ttl_window", next.ttlWindow().toSeconds());
             }
             root.put("next", m);
         });

@@ -19,6 +19,8 @@ public final class Planner {
     private Planner() {}
 
     /**
+     * The changes that make the observed RRsets the desired ones.
+     *
      * @param desired the RRsets that should exist, each a non-empty list of records of one
      *     owner and type
      * @param observed what is served for every RRset mxpolicy owns (at least every desired one):

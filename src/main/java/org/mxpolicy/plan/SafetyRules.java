@@ -32,6 +32,7 @@ import org.xbill.DNS.Type;
 public final class SafetyRules {
 
     /** The MTA-STS state of one domain, as far as it is known. */
+    @SuppressWarnings("ArrayRecordComponent") // read only; never compared as a whole
     public record PolicyState(
             String domain, byte[] desiredBody, String desiredId, Optional<byte[]> servedBody, Optional<String> publishedId) {}
 

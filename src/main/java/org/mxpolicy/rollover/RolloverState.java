@@ -129,6 +129,7 @@ public record RolloverState(
      * @param description for people, such as {@code ECDSA P-256}
      * @param since when the key took this role
      */
+    @SuppressWarnings("ArrayRecordComponent") // copied in and out; equals and hashCode compare content
     public record KeyEntry(byte[] spki, String sha256, String description, Instant since) {
 
         public KeyEntry {
@@ -232,7 +233,7 @@ public record RolloverState(
             Objects.requireNonNull(servedSince, "servedSince");
             Objects.requireNonNull(ttlWindow, "ttlWindow");
             if (ttlWindow.isNegative()) {
-                throw new IllegalArgumentException("negative ttl_window " + ttlWindow.getSeconds());
+                throw new IllegalArgumentException("negative ttl_window " + ttlWindow.toSeconds());
             }
             if (servedSince.isEmpty() && !ttlWindow.isZero()) {
                 throw new IllegalArgumentException("ttl_window without served_since");

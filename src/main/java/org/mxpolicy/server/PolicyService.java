@@ -69,6 +69,8 @@ public final class PolicyService {
     public record Candidate(HttpsHost host, HostCertificate certificate) {}
 
     /**
+     * What a load of the config gave: the hosts to serve, its warnings, the files to watch.
+     *
      * @param findings the config's warnings
      * @param files the config and every certificate and key file it names for the server
      */
