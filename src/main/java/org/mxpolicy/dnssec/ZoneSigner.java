@@ -22,10 +22,12 @@ import org.xbill.DNS.NSEC3PARAMRecord;
 import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -302,7 +304,12 @@ public final class ZoneSigner {
     }
 
     static Name nsec3Owner(byte[] hash, Name apex) {
-        return Name.fromConstantString(Nsec3Hasher.base32hex(hash) + "." + apex);
+        // The hash label is joined to the apex as a name, not as text: the root's text is "." already.
+        try {
+            return Name.concatenate(new Name(Nsec3Hasher.base32hex(hash)), apex);
+        } catch (TextParseException | NameTooLongException e) {
+            throw new IllegalArgumentException("no NSEC3 owner name under " + apex + ": " + e.getMessage(), e);
+        }
     }
 
     private List<List<RRSIGRecord>> signAll(List<Job> jobs, Name apex, Instant at, PreviousZone prev, AtomicInteger made,
