@@ -133,7 +133,7 @@ final class SignCommand implements Callable<Integer> {
         SigningPolicy policy = policy();
         Instant now = clock.instant();
 
-        List<Record> records = readZone(zoneFile, origin);
+        List<Record> records = readZone(zoneFile, origin, spec.commandLine().getErr());
         if (config != null) {
             ZoneFragment owned = ownedRecords(origin, now);
             records = ZoneMerge.merge(origin, records, owned);
@@ -202,9 +202,12 @@ final class SignCommand implements Callable<Integer> {
         }
     }
 
-    static List<Record> readZone(Path file, Name origin) throws InvalidInputException {
+    /** The zone's records; its warnings (records outside the zone, dropped) are printed to {@code err}. */
+    static List<Record> readZone(Path file, Name origin, java.io.PrintWriter err) throws InvalidInputException {
         byte[] bytes = InputFiles.read(file);
-        return ZoneFileReader.read(new ByteArrayInputStream(bytes), file.toString(), origin);
+        ZoneFileReader.Zone read = ZoneFileReader.readZone(new ByteArrayInputStream(bytes), file.toString(), origin);
+        Findings.print(err, read.warnings());
+        return read.records();
     }
 
     /** The records the config owns in this zone; the config's warnings are printed. */

@@ -63,7 +63,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Name origin = KeyDirectory.zoneName(zone);
-        List<Record> records = SignCommand.readZone(zoneFile, origin);
+        List<Record> records = SignCommand.readZone(zoneFile, origin, spec.commandLine().getErr());
         ZoneVerifier.Result result = new ZoneVerifier().verify(origin, records, clock.instant(), horizon, zoneFile.toString());
         if (!result.findings().isEmpty()) {
             long errors = result.findings().stream().filter(Finding::isError).count();
