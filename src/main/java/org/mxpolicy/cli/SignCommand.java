@@ -178,7 +178,7 @@ final class SignCommand implements Callable<Integer> {
         // collecting it here lets the file's bytes fit where they were instead of growing the heap
         // (the peak of memory of a large zone's re-sign, on runtimes that grow the heap rather than collect).
         System.gc();
-        byte[] text = ZoneText.renderVerified(signed.records());
+        byte[] text = ZoneText.renderReadBack(origin, signed.records(), out.toString());
         AtomicFiles.Outcome outcome = AtomicFiles.write(out, text, AtomicFiles.PUBLIC);
         String what = outcome == AtomicFiles.Outcome.WRITTEN
                 ? "written (serial " + signed.serial() + ", " + policy.denial() + ", " + signed.signaturesMade()
