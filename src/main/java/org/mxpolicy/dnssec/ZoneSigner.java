@@ -275,7 +275,11 @@ public final class ZoneSigner {
 
     /** RFC 5155 section 7.1, with RFC 9276's parameters and no opt-out: every name of the chain hashed. */
     static List<Record> nsec3Chain(ZoneStructure structure, long ttl) throws InvalidInputException {
-        Nsec3Hasher hasher = Nsec3Hasher.recommended();
+        return nsec3Chain(structure, ttl, Nsec3Hasher.recommended());
+    }
+
+    /** The chain with other parameters, as another signer may have made it. */
+    static List<Record> nsec3Chain(ZoneStructure structure, long ttl, Nsec3Hasher hasher) throws InvalidInputException {
         List<HashedName> hashed = hashChain(structure, hasher);
         List<Record> out = new ArrayList<>(hashed.size());
         for (int i = 0; i < hashed.size(); i++) {
