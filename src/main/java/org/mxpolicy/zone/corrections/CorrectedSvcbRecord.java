@@ -2,6 +2,7 @@ package org.mxpolicy.zone.corrections;
 
 import java.io.IOException;
 import java.util.List;
+import org.xbill.DNS.Compression;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.DNSOutput;
@@ -10,8 +11,11 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Tokenizer;
 
 /**
- * SVCB (RFC 9460) that reads AliasMode records with SvcParams (see {@link AliasModeText}); all
- * else is dnsjava's.
+ * SVCB (RFC 9460) that reads AliasMode records with SvcParams (see {@link AliasModeText}), and
+ * keeps the TargetName's case in the canonical form: RFC 9460 section 2.2 leaves SVCB and HTTPS
+ * out of the types whose RDATA names RFC 4034 section 6.2 lowercases, but dnsjava 3.7.0
+ * lowercases them, so a target written "Svc.Example." was signed over other bytes than BIND and
+ * Knot verify.
  */
 final class CorrectedSvcbRecord extends SVCBRecord {
 
@@ -29,5 +33,10 @@ final class CorrectedSvcbRecord extends SVCBRecord {
             wire[1] = 0;
             rrFromWire(new DNSInput(wire));
         }
+    }
+
+    @Override
+    protected void rrToWire(DNSOutput out, Compression c, boolean canonical) {
+        super.rrToWire(out, null, false);
     }
 }

@@ -4,7 +4,8 @@ import org.xbill.DNS.Type;
 
 /**
  * The record types mxpolicy reads and writes differently from dnsjava 3.7.0: corrections of types
- * it gets wrong (LOC, WKS, SVCB/HTTPS in AliasMode) and types it does not know (EUI48, EUI64, NID,
+ * it gets wrong (LOC, WKS, HIP, SVCB/HTTPS in AliasMode; the canonical form of HIP, IPSECKEY,
+ * SVCB and HTTPS) and types it does not know (EUI48, EUI64, NID,
  * L32, L64, LP, CSYNC, AMTRELAY, AVC, NINFO). Each class names the defect and the RFC section;
  * each is registered with {@link Type#register}, which replaces dnsjava's factory for the type in
  * this JVM, so the zone reader, {@code Record.fromWire} and {@code Record.fromString} all use them.
@@ -22,6 +23,8 @@ public final class RecordTypes {
         }
         Type.register(Type.LOC, "LOC", CorrectedLocRecord::new);
         Type.register(Type.WKS, "WKS", CorrectedWksRecord::new);
+        Type.register(Type.HIP, "HIP", CorrectedHipRecord::new);
+        Type.register(Type.IPSECKEY, "IPSECKEY", CorrectedIpseckeyRecord::new);
         Type.register(Type.SVCB, "SVCB", CorrectedSvcbRecord::new);
         Type.register(Type.HTTPS, "HTTPS", CorrectedHttpsRecord::new);
         Type.register(Eui48Record.TYPE, "EUI48", Eui48Record::new);

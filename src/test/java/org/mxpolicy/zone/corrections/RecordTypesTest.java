@@ -75,4 +75,20 @@ class RecordTypesTest {
     void refusesWhatIsNotThePresentationForm(String text) {
         assertThatThrownBy(() -> read(text)).isInstanceOf(InvalidInputException.class);
     }
+
+    /**
+     * RFC 4034 section 6.2 (with RFC 6840 section 5.1) lowercases RDATA names of the types it lists,
+     * such as MX, and of no other: HIP, IPSECKEY, SVCB and HTTPS keep their case, as BIND signs them.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            MX 10 Mail.Example.                                              | 000a046d61696c076578616d706c6500
+            HIP 2 200100107B1A74DF365639CC39F1D578 AwEAAQ== Rvs.Example.     | 1002000420010010 7b1a74df365639cc39f1d578 03010001 03527673074578616d706c6500
+            IPSECKEY 10 3 2 Gateway.Example. AQNRU3mG                        | 0a030207476174657761790745 78616d706c6500 010351537986
+            SVCB 1 Svc.Example. alpn=h2                                      | 000103537663074578616d706c6500000100030268 32
+            HTTPS 0 Svc.Example.                                             | 000003537663074578616d706c6500
+            """)
+    void theCanonicalFormLowercasesOnlyTheNamesRfc4034Lists(String text, String canonical) throws Exception {
+        assertThat(HexFormat.of().formatHex(read(text).rdataToWireCanonical())).isEqualTo(canonical.replace(" ", ""));
+    }
 }
