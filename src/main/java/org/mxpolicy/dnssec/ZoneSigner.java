@@ -173,7 +173,8 @@ public final class ZoneSigner {
             if (type == Type.RRSIG || type == Type.NSEC || type == Type.NSEC3 || type == Type.NSEC3PARAM) {
                 continue;
             }
-            if (r instanceof DNSKEYRecord dnskey && r.getName().equals(apex)) {
+            // By type: CDNSKEY (RFC 7344) is a DNSKEYRecord to dnsjava, but zone data, not a key of the zone.
+            if (type == Type.DNSKEY && r instanceof DNSKEYRecord dnskey && r.getName().equals(apex)) {
                 byte[] rdata = r.rdataToWireCanonical();
                 if (ownKeys.stream().noneMatch(k -> Arrays.equals(k, rdata))) {
                     foreign.add(dnskey);

@@ -160,7 +160,7 @@ public final class ZoneVerifier {
                 }
                 if (r instanceof RRSIGRecord) {
                     signatureCount++;
-                } else if (r instanceof DNSKEYRecord k && name.equals(apex)) {
+                } else if (r.getType() == Type.DNSKEY && r instanceof DNSKEYRecord k && name.equals(apex)) {
                     dnskeys.add(k);
                 }
             }

@@ -356,4 +356,18 @@ class ZoneSignerTest {
                     .allSatisfy(r -> assertThat(r.getName().labels()).isEqualTo(2));
         }
     }
+
+    /** RFC 8078 section 4: a CDNSKEY "0 3 0 AA==" at the apex asks the parent to delete the DS; it is data, not a key. */
+    @Test
+    void aCdnskeyAtTheApexIsSignedAsDataNotTakenForAKey() throws Exception {
+        List<Record> zone = new java.util.ArrayList<>(SigningFixtures.featuresZone());
+        zone.add(Record.fromString(FEATURES, Type.CDNSKEY, org.xbill.DNS.DClass.IN, 3600, "0 3 0 AA==", FEATURES));
+        zone.add(Record.fromString(FEATURES, Type.CDS, org.xbill.DNS.DClass.IN, 3600, "0 0 0 00", FEATURES));
+
+        List<Record> signed = new ZoneSigner(SigningPolicy.defaults(), 1)
+                .sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)), T0, List.of()).records();
+
+        assertThat(SigningFixtures.signedRrsets(signed)).contains("features.example. CDNSKEY", "features.example. CDS");
+        assertThat(new ZoneVerifier(1).verify(FEATURES, signed, T0, Duration.ZERO, "z").findings()).isEmpty();
+    }
 }
