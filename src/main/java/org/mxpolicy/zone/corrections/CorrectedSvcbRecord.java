@@ -12,8 +12,8 @@ import org.xbill.DNS.Tokenizer;
 
 /**
  * SVCB (RFC 9460) that reads AliasMode records with SvcParams (see {@link AliasModeText}), and
- * keeps the TargetName's case in the canonical form: RFC 9460 section 2.2 leaves SVCB and HTTPS
- * out of the types whose RDATA names RFC 4034 section 6.2 lowercases, but dnsjava 3.7.0
+ * keeps the TargetName's case in the canonical form: SVCB and HTTPS are not among the types whose
+ * RDATA names RFC 4034 section 6.2 (with RFC 6840 section 5.1) lowercases, but dnsjava 3.7.0
  * lowercases them, so a target written "Svc.Example." was signed over other bytes than BIND and
  * Knot verify.
  */

@@ -71,7 +71,7 @@ abstract class RdataBytesRecord extends Record {
         name.toWire(out, null, false);
     }
 
-    /** {@code group} hexadecimal digits at most per group, {@code groups} groups joined by {@code separator}. */
+    /** {@code groups} groups of at most {@code digits} hexadecimal digits, joined by {@code separator}. */
     static byte[] hexGroups(Tokenizer st, String text, int groups, int digits, char separator) throws IOException {
         String[] parts = text.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1);
         if (parts.length != groups) {
