@@ -48,10 +48,11 @@ public final class ZoneSigning {
     /**
      * What signing did.
      *
+     * @param warnings the zone file's (records outside the zone, left out)
      * @param notes what the operator should know although it succeeded (signatures signed anew)
      */
     public record Result(Path output, boolean written, SignedZone signed, SigningPolicy.Denial denial,
-            int verifiedEarlier, List<String> notes) {
+            int verifiedEarlier, List<Finding> warnings, List<String> notes) {
 
         /** One line: written (serial, signatures made and kept) or unchanged. */
         public String describe() {
@@ -74,7 +75,8 @@ public final class ZoneSigning {
     public Result sign(Request request, Instant now) throws MxpolicyException {
         Name origin = request.origin();
         List<String> notes = new ArrayList<>();
-        List<Record> records = files.zone(request.zoneFile(), origin);
+        ZoneFileReader.Zone zone = files.zone(request.zoneFile(), origin);
+        List<Record> records = zone.records();
         if (request.owned().isPresent()) {
             records = ZoneMerge.merge(origin, records, request.owned().get());
             requireAuthoritative(request, records);
@@ -112,8 +114,10 @@ public final class ZoneSigning {
         // collecting it here lets the file's bytes fit where they were instead of growing the heap
         // (the peak of memory of a large zone's re-sign, on runtimes that grow the heap rather than collect).
         System.gc();
-        boolean written = files.write(out, ZoneText.renderVerified(signed.records()));
-        return new Result(out, written, signed, request.policy().denial(), check.verifiedEarlier(), notes);
+        // What is written is read back first: a record whose text reads as other data is never signed as success.
+        boolean written = files.write(out, ZoneText.renderReadBack(origin, signed.records(), out.toString()));
+        return new Result(out, written, signed, request.policy().denial(), check.verifiedEarlier(), zone.warnings(),
+                notes);
     }
 
     /**

@@ -96,6 +96,7 @@ public final class ZoneUpdater {
         ZoneSigning.Result result = signing.sign(new ZoneSigning.Request(zone.zone(),
                 baseDir.resolve(settings.zoneFile().path()), baseDir.resolve(settings.keys().path()), Optional.of(zone),
                 config.source(), output, policy), clock.instant());
+        result.warnings().forEach(w -> log.accept(w.format()));
         result.notes().forEach(log);
         log.accept("zone " + zone.zone() + ": " + output + (result.written() ? " signed and written" : " unchanged"));
         if (result.written() && settings.reload().isPresent()) {

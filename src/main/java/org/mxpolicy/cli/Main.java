@@ -7,6 +7,7 @@ import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.VerificationFailedException;
+import org.mxpolicy.zone.corrections.RecordTypes;
 import picocli.CommandLine;
 
 /**
@@ -37,6 +38,8 @@ public final class Main {
 
     /** As {@link #run(String[], PrintWriter, PrintWriter)}, with the time of every command taken from {@code clock}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock) {
+        // Before any record is parsed, from a file or off the wire: dnsjava's record classes with corrections.
+        RecordTypes.register();
         MxpolicyCommand root = new MxpolicyCommand();
         CommandLine cmd = new CommandLine(root, new ClockFactory(clock));
         cmd.addSubcommand("completion", new CompletionCommand());

@@ -124,6 +124,7 @@ final class SignCommand implements Callable<Integer> {
         Path out = output != null ? output : Path.of(zoneFile + ".signed");
         ZoneSigning.Result result = new ZoneSigning(new ZoneFiles()).sign(new ZoneSigning.Request(origin, zoneFile, keyDir,
                 owned, String.valueOf(config), out, policy()), now);
+        Findings.print(spec.commandLine().getErr(), result.warnings());
         result.notes().forEach(note -> spec.commandLine().getErr().println("mxpolicy: " + note));
         spec.commandLine().getErr().println("mxpolicy: " + out + ": " + result.describe());
         return 0;

@@ -11,6 +11,7 @@ import org.mxpolicy.files.ZoneFiles;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.VerificationFailedException;
+import org.mxpolicy.zone.ZoneFileReader;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import picocli.CommandLine.Command;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
             "every algorithm on every authoritative RRset, the DNSKEY set signed by a KSK or CSK, and a",
             "complete NSEC or NSEC3 chain with the right type bitmaps. Signatures that expire within the",
             "horizon are reported too. Every problem is listed on stderr, one per line; exit code 1 when",
-            "there is any."
+            "there is an error or an expiring signature; other warnings (NSEC3 iterations, chain TTLs) fail",
+            "only with --strict."
         },
         footer = {
             "",
@@ -47,6 +49,9 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Report signatures that expire within this time (default: ${DEFAULT-VALUE}; 0 for none).")
     private Duration horizon;
 
+    @Option(names = "--strict", description = "Fail (exit code 1) on any warning too.")
+    private boolean strict;
+
     @Parameters(index = "0", paramLabel = "SIGNEDZONE", description = "The signed zone in master file format.")
     private Path zoneFile;
 
@@ -62,14 +67,17 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws MxpolicyException {
         Name origin = KeyDirectory.zoneName(zone);
-        List<Record> records = ZoneFiles.read(zoneFile, origin);
-        ZoneVerifier.Result result = new ZoneVerifier().verify(origin, records, clock.instant(), horizon, zoneFile.toString());
-        if (!result.findings().isEmpty()) {
+        ZoneFileReader.Zone read = ZoneFiles.read(zoneFile, origin);
+        Findings.print(spec.commandLine().getErr(), read.warnings());
+        ZoneVerifier.Result result =
+                new ZoneVerifier().verify(origin, read.records(), clock.instant(), horizon, zoneFile.toString());
+        if (result.fails(strict)) {
             long errors = result.findings().stream().filter(Finding::isError).count();
             long warnings = result.findings().size() - errors;
             throw new VerificationFailedException(zoneFile + ": verification failed: " + count(errors, "error") + ", "
                     + count(warnings, "warning"), result.findings());
         }
+        Findings.print(spec.commandLine().getErr(), result.findings());
         spec.commandLine().getErr().println("mxpolicy: " + zoneFile + ": verified (" + result.denial().map(Object::toString).orElse("")
                 + ", " + result.rrsets() + " RRsets, " + result.signatures() + " signatures"
                 + result.earliestExpiration().map(e -> ", first expiry " + e).orElse("") + ")");

@@ -22,10 +22,12 @@ import org.xbill.DNS.NSEC3PARAMRecord;
 import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -172,7 +174,8 @@ public final class ZoneSigner {
             if (type == Type.RRSIG || type == Type.NSEC || type == Type.NSEC3 || type == Type.NSEC3PARAM) {
                 continue;
             }
-            if (r instanceof DNSKEYRecord dnskey && r.getName().equals(apex)) {
+            // By type: CDNSKEY (RFC 7344) is a DNSKEYRecord to dnsjava, but zone data, not a key of the zone.
+            if (type == Type.DNSKEY && r instanceof DNSKEYRecord dnskey && r.getName().equals(apex)) {
                 byte[] rdata = r.rdataToWireCanonical();
                 if (ownKeys.stream().noneMatch(k -> Arrays.equals(k, rdata))) {
                     foreign.add(dnskey);
@@ -275,7 +278,11 @@ public final class ZoneSigner {
 
     /** RFC 5155 section 7.1, with RFC 9276's parameters and no opt-out: every name of the chain hashed. */
     static List<Record> nsec3Chain(ZoneStructure structure, long ttl) throws InvalidInputException {
-        Nsec3Hasher hasher = Nsec3Hasher.recommended();
+        return nsec3Chain(structure, ttl, Nsec3Hasher.recommended());
+    }
+
+    /** The chain with other parameters, as another signer may have made it. */
+    static List<Record> nsec3Chain(ZoneStructure structure, long ttl, Nsec3Hasher hasher) throws InvalidInputException {
         List<HashedName> hashed = hashChain(structure, hasher);
         List<Record> out = new ArrayList<>(hashed.size());
         for (int i = 0; i < hashed.size(); i++) {
@@ -304,7 +311,12 @@ public final class ZoneSigner {
     }
 
     static Name nsec3Owner(byte[] hash, Name apex) {
-        return Name.fromConstantString(Nsec3Hasher.base32hex(hash) + "." + apex);
+        // The hash label is joined to the apex as a name, not as text: the root's text is "." already.
+        try {
+            return Name.concatenate(new Name(Nsec3Hasher.base32hex(hash)), apex);
+        } catch (TextParseException | NameTooLongException e) {
+            throw new IllegalArgumentException("no NSEC3 owner name under " + apex + ": " + e.getMessage(), e);
+        }
     }
 
     private List<List<RRSIGRecord>> signAll(List<Job> jobs, Name apex, Instant at, PreviousZone prev, AtomicInteger made,

@@ -95,6 +95,16 @@ public final class ZoneVerifier {
         public boolean hasErrors() {
             return findings.stream().anyMatch(Finding::isError);
         }
+
+        /**
+         * Whether the zone fails verification: an error, or a signature expiring within the horizon
+         * (what the horizon was asked for). Other warnings, about how the zone was made (NSEC3
+         * iterations, chain TTLs, a second NSEC3 chain), fail it only when {@code strict}: zones other
+         * signers made carry them and still validate.
+         */
+        public boolean fails(boolean strict) {
+            return hasErrors() || findings.stream().anyMatch(f -> strict || f.id().equals("dnssec.expiring"));
+        }
     }
 
     /** An RRset that must be signed. */
@@ -151,7 +161,7 @@ public final class ZoneVerifier {
                 }
                 if (r instanceof RRSIGRecord) {
                     signatureCount++;
-                } else if (r instanceof DNSKEYRecord k && name.equals(apex)) {
+                } else if (r.getType() == Type.DNSKEY && r instanceof DNSKEYRecord k && name.equals(apex)) {
                     dnskeys.add(k);
                 }
             }
@@ -528,28 +538,87 @@ public final class ZoneVerifier {
         return findings;
     }
 
+    /** The parameters that make NSEC3 records one chain: hash algorithm, iterations, salt (hex). */
+    private record ChainParameters(int hash, int iterations, String salt) {
+        static ChainParameters of(int hash, int iterations, byte[] salt) {
+            return new ChainParameters(hash, iterations, salt == null ? "" : java.util.HexFormat.of().formatHex(salt));
+        }
+
+        @Override
+        public String toString() {
+            return "hash " + hash + ", " + iterations + " iterations, salt " + (salt.isEmpty() ? "-" : salt);
+        }
+    }
+
+    /**
+     * The NSEC3 chains, each on its own (RFC 5155 section 7.3: during a change of parameters a zone
+     * carries the old chain and the new one, and servers use the one its NSEC3PARAM names). The
+     * denial is sound when a chain named by an NSEC3PARAM (hash 1, flags 0) is complete; problems of
+     * the other chains, named by another NSEC3PARAM or by none (one being built or taken down), are
+     * then warnings. With no complete chain, every problem is an error.
+     */
     private static List<Finding> checkNsec3(ZoneStructure structure, NavigableMap<Name, List<NSEC3Record>> nsec3s, long ttl,
             SourcePosition where) {
-        List<Finding> findings = new ArrayList<>();
         Name apex = structure.origin();
-        List<Record> params = structure.apex().rrsets.getOrDefault(Type.NSEC3PARAM, List.of());
-        int iterations;
-        byte[] salt;
-        NSEC3PARAMRecord param = params.stream().map(NSEC3PARAMRecord.class::cast)
-                .filter(p -> p.getHashAlgorithm() == Nsec3Hasher.SHA1 && p.getFlags() == 0).findFirst().orElse(null);
-        if (param != null) {
-            iterations = param.getIterations();
-            salt = param.getSalt() == null ? new byte[0] : param.getSalt();
-        } else {
+        java.util.LinkedHashSet<ChainParameters> announced = new java.util.LinkedHashSet<>();
+        for (Record r : structure.apex().rrsets.getOrDefault(Type.NSEC3PARAM, List.of())) {
+            NSEC3PARAMRecord p = (NSEC3PARAMRecord) r;
+            if (p.getHashAlgorithm() == Nsec3Hasher.SHA1 && p.getFlags() == 0) {
+                announced.add(ChainParameters.of(p.getHashAlgorithm(), p.getIterations(), p.getSalt()));
+            }
+        }
+        if (announced.isEmpty()) {
+            List<Finding> findings = new ArrayList<>();
             findings.add(Finding.error("dnssec.nsec3param-missing", where, "no NSEC3PARAM record (hash 1, flags 0) at "
                     + apex + "; authoritative servers need it to answer with the NSEC3 chain"));
-            if (nsec3s.isEmpty()) {
-                return findings;
+            if (!nsec3s.isEmpty()) {
+                NSEC3Record first = nsec3s.firstEntry().getValue().get(0);
+                findings.addAll(checkChain(structure, nsec3s, ttl, where,
+                        ChainParameters.of(Nsec3Hasher.SHA1, first.getIterations(), first.getSalt())));
             }
-            NSEC3Record first = nsec3s.firstEntry().getValue().get(0);
-            iterations = first.getIterations();
-            salt = first.getSalt() == null ? new byte[0] : first.getSalt();
+            return findings;
         }
+        Map<ChainParameters, TreeMap<Name, List<NSEC3Record>>> chains = new java.util.LinkedHashMap<>();
+        for (Map.Entry<Name, List<NSEC3Record>> e : nsec3s.entrySet()) {
+            for (NSEC3Record r : e.getValue()) {
+                chains.computeIfAbsent(ChainParameters.of(r.getHashAlgorithm(), r.getIterations(), r.getSalt()),
+                        k -> new TreeMap<>()).computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(r);
+            }
+        }
+        Map<ChainParameters, List<Finding>> results = new java.util.LinkedHashMap<>();
+        for (ChainParameters p : announced) {
+            results.put(p, checkChain(structure, chains.getOrDefault(p, new TreeMap<>()), ttl, where, p));
+        }
+        boolean complete = results.values().stream().anyMatch(f -> f.stream().noneMatch(Finding::isError));
+        for (Map.Entry<ChainParameters, TreeMap<Name, List<NSEC3Record>>> e : chains.entrySet()) {
+            if (!announced.contains(e.getKey())) {
+                results.put(e.getKey(), e.getKey().hash() == Nsec3Hasher.SHA1
+                        ? checkChain(structure, e.getValue(), ttl, where, e.getKey())
+                        : List.of(Finding.warning("dnssec.nsec3-params", where, e.getValue().size() + " NSEC3 records with"
+                                + " hash algorithm " + e.getKey().hash() + ", which is not SHA-1; not checked")));
+            }
+        }
+        boolean several = results.size() > 1;
+        List<Finding> findings = new ArrayList<>();
+        for (Map.Entry<ChainParameters, List<Finding>> e : results.entrySet()) {
+            boolean secondary = complete && !(announced.contains(e.getKey()) && e.getValue().stream().noneMatch(Finding::isError));
+            String prefix = !several ? "" : "NSEC3 chain (" + e.getKey()
+                    + (announced.contains(e.getKey()) ? "" : "; no NSEC3PARAM names it, so it is being built or removed") + "): ";
+            for (Finding f : e.getValue()) {
+                findings.add(f.isError() && secondary ? Finding.warning(f.id(), f.position(), prefix + f.message())
+                        : prefix.isEmpty() ? f : new Finding(f.severity(), f.id(), f.position(), prefix + f.message()));
+            }
+        }
+        return findings;
+    }
+
+    /** One NSEC3 chain against the names of the zone (RFC 5155 section 7.1). */
+    private static List<Finding> checkChain(ZoneStructure structure, NavigableMap<Name, List<NSEC3Record>> nsec3s, long ttl,
+            SourcePosition where, ChainParameters chain) {
+        List<Finding> findings = new ArrayList<>();
+        Name apex = structure.origin();
+        int iterations = chain.iterations();
+        byte[] salt = java.util.HexFormat.of().parseHex(chain.salt());
         if (iterations > 0) {
             findings.add(Finding.warning("dnssec.nsec3-iterations", where, "NSEC3 with " + iterations
                     + " extra iterations; RFC 9276 section 3.1 asks for 0, and validators may treat more as insecure"));

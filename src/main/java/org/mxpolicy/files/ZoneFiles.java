@@ -17,13 +17,13 @@ import org.xbill.DNS.Record;
 public final class ZoneFiles implements SigningFiles {
 
     @Override
-    public List<Record> zone(Path file, Name origin) throws InvalidInputException {
+    public ZoneFileReader.Zone zone(Path file, Name origin) throws InvalidInputException {
         return read(file, origin);
     }
 
-    /** The records of a zone file in master file format. */
-    public static List<Record> read(Path file, Name origin) throws InvalidInputException {
-        return ZoneFileReader.read(new ByteArrayInputStream(InputFiles.read(file)), file.toString(), origin);
+    /** The records of a zone file in master file format, with the reader's warnings (records dropped). */
+    public static ZoneFileReader.Zone read(Path file, Name origin) throws InvalidInputException {
+        return ZoneFileReader.readZone(new ByteArrayInputStream(InputFiles.read(file)), file.toString(), origin);
     }
 
     @Override

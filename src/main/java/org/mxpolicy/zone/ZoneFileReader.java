@@ -11,16 +11,20 @@ import java.util.regex.Pattern;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.zone.corrections.RecordTypes;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SVCBBase;
 import org.xbill.DNS.Type;
 
 /**
  * Reads a zone in master file format (RFC 1035 section 5) with dnsjava's parser, and checks what
  * every later step relies on: class IN only, every owner name inside the zone, exactly one SOA,
- * at the apex.
+ * at the apex. A record outside the zone is dropped with a warning, as BIND and Knot do.
+ *
+ * <p>Record types are read with mxpolicy's corrections of dnsjava ({@link RecordTypes}).
  *
  * <p>{@code $ORIGIN}, {@code $TTL} and {@code $GENERATE} work as in BIND. {@code $INCLUDE} works
  * with an absolute path; a relative one is refused, because a stream has no directory to resolve
@@ -33,28 +37,99 @@ public final class ZoneFileReader {
     /** Out-of-zone names are listed up to this many; a file full of them needs one fix. */
     private static final int MAX_LISTED = 20;
 
+    static {
+        RecordTypes.register();
+    }
+
     private ZoneFileReader() {}
 
     /**
-     * Every record of the zone, in file order.
+     * A zone as read: its records in file order, and what was read but is worth a warning (records
+     * outside the zone, which are not among the records; SVCB/HTTPS AliasMode with parameters).
+     */
+    public record Zone(List<Record> records, List<Finding> warnings) {}
+
+    /**
+     * Every record of the zone, in file order; the warnings of {@link #readZone} are not reported.
+     * For files mxpolicy wrote itself; a zone from the user is read with {@link #readZone}.
+     */
+    public static List<Record> read(InputStream in, String source, Name origin) throws InvalidInputException {
+        return readZone(in, source, origin).records();
+    }
+
+    /**
+     * Every record of the zone, in file order, and the warnings about it, each with its line.
      *
      * @param source the file name, for messages
      * @param origin the zone apex; relative names are relative to it until {@code $ORIGIN}
-     * @throws InvalidInputException a syntax error (with its line), a record outside the zone or of
-     *     another class, or a missing or misplaced SOA
+     * @throws InvalidInputException a syntax error (with its line), a record of another class, or a
+     *     missing or misplaced SOA
      */
-    public static List<Record> read(InputStream in, String source, Name origin) throws InvalidInputException {
+    public static Zone readZone(InputStream in, String source, Name origin) throws InvalidInputException {
         List<Record> records = new ArrayList<>();
-        try (Master master = new Master(in, origin)) {
+        List<Integer> lines = new ArrayList<>();
+        LineByLine lineByLine = new LineByLine(in);
+        try (Master master = new Master(lineByLine, origin)) {
             Record record;
             while ((record = master.nextRecord()) != null) {
                 records.add(record);
+                lines.add(lineByLine.line());
             }
         } catch (IOException | IllegalArgumentException e) {
             throw parseError(e, source);
         }
-        check(records, source, origin);
-        return records;
+        return check(records, lines, source, origin);
+    }
+
+    /**
+     * Hands the parser one line per read, so that after each record exactly the lines up to its end
+     * have been read: the count of line breaks so far is the record's (last) line.
+     */
+    private static final class LineByLine extends InputStream {
+        private final InputStream in;
+        private int lines;
+        private boolean atLineStart = true;
+
+        LineByLine(InputStream in) {
+            this.in = new java.io.BufferedInputStream(in);
+        }
+
+        int line() {
+            return atLineStart ? lines : lines + 1;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                atLineStart = b == '\n';
+                if (atLineStart) {
+                    lines++;
+                }
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = 0;
+            while (n < length) {
+                int b = read();
+                if (b < 0) {
+                    return n == 0 ? -1 : n;
+                }
+                buffer[offset + n++] = (byte) b;
+                if (b == '\n') {
+                    break;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /**
@@ -105,8 +180,7 @@ public final class ZoneFileReader {
         for (List<Record> chunk : chunks) {
             records.addAll(chunk);
         }
-        check(records, source, origin);
-        return records;
+        return check(records, null, source, origin).records();
     }
 
     /** The line breaks in {@code bytes[from..to)}. */
@@ -139,18 +213,26 @@ public final class ZoneFileReader {
         return new InvalidInputException("zone.syntax", SourcePosition.at(source, line, 0), message);
     }
 
-    private static void check(List<Record> records, String source, Name origin) throws InvalidInputException {
+    /** @param lines the line of each record, or null where they are not known */
+    private static Zone check(List<Record> records, List<Integer> lines, String source, Name origin)
+            throws InvalidInputException {
         List<Finding> problems = new ArrayList<>();
-        SourcePosition where = SourcePosition.file(source);
+        List<Finding> warnings = new ArrayList<>();
+        List<Record> inZone = new ArrayList<>(records.size());
         int outside = 0;
         int soaAtApex = 0;
-        for (Record r : records) {
+        for (int i = 0; i < records.size(); i++) {
+            Record r = records.get(i);
+            SourcePosition where = lines == null ? SourcePosition.file(source) : SourcePosition.at(source, lines.get(i), 0);
             if (!r.getName().subdomain(origin)) {
                 if (++outside <= MAX_LISTED) {
-                    problems.add(Finding.error("zone.outside", where, r.getName() + " " + Type.string(r.getType())
-                            + " is not in zone " + origin + "; remove it or check $ORIGIN"));
+                    warnings.add(Finding.warning("zone.outside", where, r.getName() + " " + Type.string(r.getType())
+                            + " is not in zone " + origin + "; ignored (remove it or check $ORIGIN)"));
                 }
-            } else if (r.getDClass() != DClass.IN) {
+                continue;
+            }
+            inZone.add(r);
+            if (r.getDClass() != DClass.IN) {
                 problems.add(Finding.error("zone.class", where, r.getName() + " " + Type.string(r.getType())
                         + " is of class " + DClass.string(r.getDClass()) + "; only IN is supported"));
             } else if (r.getType() == Type.SOA) {
@@ -160,10 +242,16 @@ public final class ZoneFileReader {
                     problems.add(Finding.error("zone.soa", where, "SOA at " + r.getName()
                             + ", which is not the apex " + origin));
                 }
+            } else if (r instanceof SVCBBase svcb && svcb.getSvcPriority() == 0 && !svcb.getSvcParamKeys().isEmpty()) {
+                warnings.add(Finding.warning("zone.svcb-alias-params", where, r.getName() + " " + Type.string(r.getType())
+                        + " is in AliasMode (priority 0) with SvcParams, which clients ignore (RFC 9460 section 2.4.2);"
+                        + " kept as written"));
             }
         }
+        SourcePosition where = SourcePosition.file(source);
         if (outside > MAX_LISTED) {
-            problems.add(Finding.error("zone.outside", where, (outside - MAX_LISTED) + " more records are not in zone " + origin));
+            warnings.add(Finding.warning("zone.outside", where, (outside - MAX_LISTED) + " more records are not in zone "
+                    + origin + "; ignored"));
         }
         if (soaAtApex == 0) {
             problems.add(Finding.error("zone.soa", where, "no SOA record at the apex " + origin
@@ -174,5 +262,6 @@ public final class ZoneFileReader {
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
+        return new Zone(inZone, warnings);
     }
 }

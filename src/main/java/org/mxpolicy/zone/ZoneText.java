@@ -7,8 +7,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.mxpolicy.dnssec.Nsec3Hasher;
+import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.VerificationFailedException;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.NSEC3Record;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -56,6 +59,25 @@ public final class ZoneText {
                 .getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(header, 0, buffer, 0, headerLength);
         return buffer.length == length ? buffer : Arrays.copyOf(buffer, length);
+    }
+
+    /**
+     * {@link #renderVerified}, once the text has been read back to exactly {@code records}
+     * ({@link TextRoundTrip}): the bytes to write, never a text that says something else than what was
+     * signed and verified.
+     *
+     * @param destination the file the text is for, for messages
+     * @throws VerificationFailedException a record that does not read back as it was, named
+     */
+    public static byte[] renderReadBack(Name origin, List<Record> records, String destination)
+            throws VerificationFailedException {
+        byte[] text = renderVerified(records);
+        List<Finding> differences = TextRoundTrip.differences(text, verifiedBody(text), records, origin, destination);
+        if (!differences.isEmpty()) {
+            throw new VerificationFailedException(destination + ": not written: the signed zone's text does not read back"
+                    + " to the records signed (a bug in mxpolicy; please report it with the zone)", differences);
+        }
+        return text;
     }
 
     /**

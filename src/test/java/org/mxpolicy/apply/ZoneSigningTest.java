@@ -56,8 +56,8 @@ class ZoneSigningTest {
         }
 
         @Override
-        public List<Record> zone(Path file, Name origin) throws InvalidInputException {
-            return ZoneFileReader.read(new ByteArrayInputStream(TEXT.getBytes(StandardCharsets.UTF_8)), file.toString(),
+        public ZoneFileReader.Zone zone(Path file, Name origin) throws InvalidInputException {
+            return ZoneFileReader.readZone(new ByteArrayInputStream(TEXT.getBytes(StandardCharsets.UTF_8)), file.toString(),
                     origin);
         }
 

@@ -105,6 +105,25 @@ class SignVerifyCommandTest {
         return line.substring(0, space + 1) + Base64.getEncoder().encodeToString(signature);
     }
 
+    /** As in zones BIND 9.11 signed: NSEC TTLs other than RFC 9077's; the signatures still verify. */
+    @Test
+    void warningsArePrintedButFailVerifyOnlyWhenStrict() throws Exception {
+        Path out = dir.resolve("out.zone");
+        sign("-o", out.toString());
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        lines.replaceAll(l -> l.matches("\\S+ \\d+ IN NSEC .*") ? l.replaceFirst(" \\d+ IN NSEC ", " 86400 IN NSEC ") : l);
+        Files.write(out, lines, StandardCharsets.UTF_8);
+
+        Cli.Run run = Cli.run("verify", "--zone", "features.example", out.toString());
+        Cli.Run strict = Cli.run("verify", "--zone", "features.example", "--strict", out.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.errorLines()).anyMatch(l -> l.endsWith("[dnssec.chain-ttl]"))
+                .last().asString().contains(": verified (NSEC, ");
+        assertThat(strict.exitCode()).isEqualTo(1);
+        assertThat(strict.errorLines()).last().asString().contains("verification failed: 0 errors, ");
+    }
+
     @Test
     void anExpiryHorizonBeyondTheSignaturesMakesVerifyFail() throws Exception {
         sign();

@@ -128,6 +128,28 @@ class SignedZoneInteropIT {
         assertVerifiersAccept(signed, false);
     }
 
+    @Test
+    void theRootSignsWithNsec3AndLdnsBindAndKnotAccept() throws Exception {
+        requireVerifiers();
+        Path keyDir = keyDirectory();
+        Launcher.run("keygen", "--zone", ".", "-K", keyDir.toString()).assertSuccess();
+        Path root = dir.resolve("root.zone");
+        Files.writeString(root, """
+                . 86400 IN SOA a.root-servers.net. nstld.verisign-grs.com. 2026120701 1800 900 604800 86400
+                . 518400 IN NS a.root-servers.net.
+                a.root-servers.net. 518400 IN A 198.41.0.4
+                """);
+        Path signed = dir.resolve("root.signed");
+
+        Launcher.run("sign", "--zone", ".", "-K", keyDir.toString(), "--nsec3", "-o", signed.toString(), root.toString())
+                .assertSuccess();
+
+        ExternalTool.require("ldns-verify-zone").run(signed.toString()).assertSuccess();
+        ExternalTool.require("dnssec-verify").run("-z", "-o", ".", signed.toString()).assertSuccess();
+        ExternalTool.require("kzonecheck").run("-o", ".", "-d", "on", signed.toString()).assertSuccess();
+        Launcher.run("verify", "--zone", ".", signed.toString()).assertSuccess();
+    }
+
     private static void requireVerifiers() {
         ExternalTool.require("ldns-verify-zone");
         ExternalTool.require("dnssec-verify");

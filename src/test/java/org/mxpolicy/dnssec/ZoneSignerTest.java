@@ -334,4 +334,40 @@ class ZoneSignerTest {
                 .doesNotContain("x.alias.features.example.");
         assertThat(verify(signed)).isEmpty();
     }
+
+    @ParameterizedTest
+    @EnumSource(SigningPolicy.Denial.class)
+    void theRootSignsWithEitherDenialAndVerifies(SigningPolicy.Denial denial) throws Exception {
+        List<Record> root = SigningFixtures.parse(Name.root, """
+                . 86400 IN SOA a.root-servers.net. nstld.verisign-grs.com. 2026120701 1800 900 604800 86400
+                . 518400 IN NS a.root-servers.net.
+                a.root-servers.net. 518400 IN A 198.41.0.4
+                """);
+        ZoneKey key = SigningFixtures.key(Name.root, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK, 1);
+
+        SignedZone zone = new ZoneSigner(SigningPolicy.defaults().withDenial(denial), 2)
+                .sign(Name.root, root, List.of(key), T0, List.of());
+
+        assertThat(verify(zone)).isEmpty();
+        if (denial == SigningPolicy.Denial.NSEC3) {
+            // one label under the root, "<hash>.", never "<hash>.."
+            assertThat(SigningFixtures.ofType(zone.records(), Type.NSEC3))
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.getName().labels()).isEqualTo(2));
+        }
+    }
+
+    /** RFC 8078 section 4: a CDNSKEY "0 3 0 AA==" at the apex asks the parent to delete the DS; it is data, not a key. */
+    @Test
+    void aCdnskeyAtTheApexIsSignedAsDataNotTakenForAKey() throws Exception {
+        List<Record> zone = new java.util.ArrayList<>(SigningFixtures.featuresZone());
+        zone.add(Record.fromString(FEATURES, Type.CDNSKEY, org.xbill.DNS.DClass.IN, 3600, "0 3 0 AA==", FEATURES));
+        zone.add(Record.fromString(FEATURES, Type.CDS, org.xbill.DNS.DClass.IN, 3600, "0 0 0 00", FEATURES));
+
+        List<Record> signed = new ZoneSigner(SigningPolicy.defaults(), 1)
+                .sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)), T0, List.of()).records();
+
+        assertThat(SigningFixtures.signedRrsets(signed)).contains("features.example. CDNSKEY", "features.example. CDS");
+        assertThat(new ZoneVerifier(1).verify(FEATURES, signed, T0, Duration.ZERO, "z").findings()).isEmpty();
+    }
 }

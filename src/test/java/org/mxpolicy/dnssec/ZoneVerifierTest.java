@@ -208,4 +208,61 @@ class ZoneVerifierTest {
         assertThat(verify(missing)).extracting(Finding::id).contains("dnssec.nsec3-missing", "dnssec.nsec3-gap");
         assertThat(verify(bitmap)).extracting(Finding::id).contains("dnssec.nsec3-bitmap", "dnssec.bad-signature");
     }
+
+    /** The zone signed with NSEC3, plus a second chain with a salt, signed, and its NSEC3PARAM if {@code announced}. */
+    private static List<Record> withSecondChain(boolean announced, java.util.function.Predicate<Record> drop) throws Exception {
+        ZoneKey key = SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256);
+        List<Record> zone = signed(SigningPolicy.Denial.NSEC3, List.of(key));
+        byte[] salt = {(byte) 0xab, (byte) 0xcd};
+        org.xbill.DNS.SOARecord soa = (org.xbill.DNS.SOARecord) SigningFixtures.ofType(zone, Type.SOA).get(0);
+        long ttl = Math.min(soa.getMinimum(), soa.getTTL());
+        Instant inception = T0.minus(Duration.ofHours(1));
+        Instant expiration = T0.plus(Duration.ofDays(14));
+        List<Record> out = new ArrayList<>(zone);
+        List<Record> data = zone.stream().filter(r -> r.getType() != Type.RRSIG && r.getType() != Type.NSEC3).toList();
+        for (Record r : ZoneSigner.nsec3Chain(ZoneStructure.of(FEATURES, data), ttl, new Nsec3Hasher(0, salt))) {
+            if (!drop.test(r)) {
+                out.add(r);
+                out.add(org.xbill.DNS.DNSSEC.sign(new org.xbill.DNS.RRset(r), key.dnskey(), key.privateKey().orElseThrow(),
+                        inception, expiration));
+            }
+        }
+        if (announced) {
+            Record param = SigningFixtures.ofType(zone, Type.NSEC3PARAM).get(0);
+            Record second = new org.xbill.DNS.NSEC3PARAMRecord(FEATURES, DClass.IN, param.getTTL(), 1, 0, 0, salt);
+            out.removeIf(r -> r instanceof RRSIGRecord s && s.getTypeCovered() == Type.NSEC3PARAM);
+            out.add(second);
+            org.xbill.DNS.RRset params = new org.xbill.DNS.RRset(param);
+            params.addRR(second);
+            out.add(org.xbill.DNS.DNSSEC.sign(params, key.dnskey(), key.privateKey().orElseThrow(), inception, expiration));
+        }
+        return out;
+    }
+
+    /** RFC 5155 section 7.3: while the parameters change, the zone carries two chains, each complete. */
+    @Test
+    void twoCompleteNsec3ChainsVerify() throws Exception {
+        assertThat(verify(withSecondChain(true, r -> false))).isEmpty();
+        assertThat(verify(withSecondChain(false, r -> false))).isEmpty();
+    }
+
+    @Test
+    void anIncompleteSecondChainIsAWarningWhileTheOtherIsComplete() throws Exception {
+        String entOwner = Nsec3Hasher.base32hex(new Nsec3Hasher(0, new byte[] {(byte) 0xab, (byte) 0xcd})
+                .hash(org.xbill.DNS.Name.fromConstantString("ent.features.example.")));
+        List<Finding> findings = verify(withSecondChain(true, r -> r.getName().getLabelString(0).equals(entOwner)));
+
+        assertThat(findings).isNotEmpty().allMatch(f -> f.severity() == Severity.WARNING);
+        assertThat(findings).extracting(Finding::id).contains("dnssec.nsec3-missing");
+        assertThat(findings.get(0).message()).startsWith("NSEC3 chain (hash 1, 0 iterations, salt abcd): ");
+    }
+
+    @Test
+    void withNoCompleteChainEveryProblemIsAnError() throws Exception {
+        List<Record> zone = edit(withSecondChain(true, r -> false),
+                r -> r instanceof NSEC3Record n && n.getSalt() == null, r -> null);
+
+        assertThat(verify(zone)).extracting(Finding::id).contains("dnssec.nsec3-missing");
+        assertThat(verify(zone)).filteredOn(Finding::isError).isNotEmpty();
+    }
 }

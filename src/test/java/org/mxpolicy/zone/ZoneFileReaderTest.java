@@ -54,13 +54,39 @@ class ZoneFileReaderTest {
     }
 
     @Test
-    void recordsOutsideTheZoneAndAMissingSoaAreEachReported() {
+    void aMissingSoaIsReported() {
         assertThat(errors("""
                 ns 300 IN A 192.0.2.1
-                www.example.net. 300 IN A 192.0.2.2
                 """)).containsExactly(
-                        "z.zone: error: www.example.net. A is not in zone example.com.; remove it or check $ORIGIN [zone.outside]",
                         "z.zone: error: no SOA record at the apex example.com.; is this the zone file of example.com.? [zone.soa]");
+    }
+
+    @Test
+    void aRecordOutsideTheZoneIsDroppedWithAWarningNamingItsLine() throws Exception {
+        ZoneFileReader.Zone zone = ZoneFileReader.readZone(new ByteArrayInputStream("""
+                @ 300 IN SOA ns hostmaster ( 1 2 3
+                    4 5 )
+                ; a comment
+                www.example.net. 300 IN A 192.0.2.2
+                ns 300 IN A 192.0.2.1
+                """.getBytes(StandardCharsets.UTF_8)), "z.zone", ZONE);
+
+        assertThat(zone.records()).extracting(r -> r.getName().toString()).containsExactly("example.com.", "ns.example.com.");
+        assertThat(zone.warnings()).extracting(Finding::format).containsExactly(
+                "z.zone:4: warning: www.example.net. A is not in zone example.com.; ignored (remove it or check $ORIGIN)"
+                        + " [zone.outside]");
+    }
+
+    @Test
+    void svcbAliasModeWithParametersIsKeptWithAWarning() throws Exception {
+        ZoneFileReader.Zone zone = ZoneFileReader.readZone(new ByteArrayInputStream("""
+                @ 300 IN SOA ns hostmaster 1 2 3 4 5
+                svc 300 IN SVCB 0 target alpn=h2
+                """.getBytes(StandardCharsets.UTF_8)), "z.zone", ZONE);
+
+        assertThat(zone.records().get(1).rdataToString()).isEqualTo("0 target.example.com. alpn=h2");
+        assertThat(zone.warnings()).extracting(Finding::id).containsExactly("zone.svcb-alias-params");
+        assertThat(zone.warnings().get(0).position().line()).isEqualTo(2);
     }
 
     @Test

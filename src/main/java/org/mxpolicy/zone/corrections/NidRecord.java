@@ -1,0 +1,30 @@
+package org.mxpolicy.zone.corrections;
+
+import java.io.IOException;
+import org.xbill.DNS.DNSInput;
+import org.xbill.DNS.DNSOutput;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Tokenizer;
+
+/**
+ * NID (RFC 6742 section 2.1): a preference and a 64-bit node identifier, written as four groups of
+ * up to four hexadecimal digits joined by colons (section 2.1.3). dnsjava 3.7.0 has no class for
+ * the type and reads only the RFC 3597 generic form.
+ */
+final class NidRecord extends RdataBytesRecord {
+
+    static final int TYPE = 104;
+
+    @Override
+    byte[] parse(Tokenizer st, Name origin) throws IOException {
+        DNSOutput out = new DNSOutput();
+        out.writeU16(st.getUInt16());
+        out.writeByteArray(hexGroups(st, st.getString(), 4, 4, ':'));
+        return out.toByteArray();
+    }
+
+    @Override
+    String format(DNSInput in) throws IOException {
+        return in.readU16() + " " + formatHexGroups(in.readByteArray(8), 4, ':');
+    }
+}
