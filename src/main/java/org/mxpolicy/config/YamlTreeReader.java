@@ -129,7 +129,7 @@ final class YamlTreeReader {
             YamlNode value = readNode(parser.nextToken());
             YamlNode.Entry first = entries.get(key);
             if (first != null) {
-                findings.add(Finding.error(DUPLICATE_KEY, keyPosition, "duplicate key '" + key + "' (first at line "
+                findings.add(Finding.error(DUPLICATE_KEY, keyPosition, "duplicate key " + Quoting.quote(key) + " (first at line "
                         + first.keyPosition().line() + "); remove one of them"));
             } else {
                 entries.put(key, new YamlNode.Entry(key, keyPosition, value));
@@ -159,7 +159,7 @@ final class YamlTreeReader {
         if (target != null) {
             return target;
         }
-        findings.add(Finding.error(ALIAS, position, "alias '*" + name + "' does not name an anchored map or list"
+        findings.add(Finding.error(ALIAS, position, "alias " + Quoting.quote("*" + name) + " does not name an anchored map or list"
                 + " before it; aliases of single values are not supported, so write the value out"));
         return new YamlNode.Scalar(YamlNode.ScalarType.NULL, "", null, position);
     }
