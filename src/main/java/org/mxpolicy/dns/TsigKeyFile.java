@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 import org.xbill.DNS.Name;
@@ -37,6 +38,9 @@ import org.xbill.DNS.TextParseException;
  * ({@code cli.KeyDirectory.checkPermissions}). This class only sees a {@link Reader}.
  */
 public final class TsigKeyFile {
+
+    /** The largest key file read, 64 KiB: a key takes a hundred bytes, a whole named.conf fits. */
+    public static final InputLimit SIZE_LIMIT = new InputLimit("TSIG key file", "tsig.size", 64 * 1024);
 
     /**
      * The HMAC algorithms of RFC 8945 section 6, by the names both BIND and Knot use. HMAC-MD5 and
@@ -87,20 +91,11 @@ public final class TsigKeyFile {
      * Reads every key in {@code in}.
      *
      * @param source the file name, for messages
-     * @throws InvalidInputException listing every problem, or when the file holds no key
+     * @throws InvalidInputException listing every problem, or when the file holds no key or is
+     *     over {@link #SIZE_LIMIT}
      */
     public static TsigKeyFile read(Reader in, String source) throws InvalidInputException {
-        String text;
-        try {
-            StringBuilder sb = new StringBuilder();
-            char[] buffer = new char[4096];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sb.append(buffer, 0, n);
-            }
-            text = sb.toString();
-        } catch (IOException e) {
-            throw new InvalidInputException("tsig.unreadable", SourcePosition.file(source), "cannot read: " + e.getMessage());
-        }
+        String text = SIZE_LIMIT.read(in, source);
         List<Finding> problems = new ArrayList<>();
         List<RawKey> raw = looksLikeKnot(text) ? new KnotKeys(source, text, problems).parse()
                 : new BindKeys(source, text, problems).parse();

@@ -81,12 +81,13 @@ public record InputLimit(String what, String id, int maxBytes) {
 
     /** The finding for a file over the limit. */
     public InvalidInputException tooLarge(String source) {
-        return new InvalidInputException(id, SourcePosition.file(source), "larger than " + describe(maxBytes)
+        return new InvalidInputException(id, SourcePosition.file(source), "larger than " + size()
                 + ", the limit for a " + what + "; is it the right file?");
     }
 
-    /** {@code 1 MiB}, {@code 64 KiB}, or a number of bytes. */
-    static String describe(long bytes) {
+    /** The limit in words: {@code 1 MiB}, {@code 64 KiB}, or a number of bytes. */
+    public String size() {
+        long bytes = maxBytes;
         if (bytes % (1024 * 1024) == 0) {
             return bytes / (1024 * 1024) + " MiB";
         }
