@@ -1,7 +1,6 @@
 package org.mxpolicy.config;
 
 import java.io.Reader;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,7 +63,7 @@ public final class ConfigLoader {
         Objects.requireNonNull(source, "source");
         String text = SIZE_LIMIT.read(reader, source);
         List<Finding> findings = new ArrayList<>();
-        YamlTreeReader.Document document = YamlTreeReader.read(new StringReader(text), source);
+        YamlTreeReader.Document document = YamlTreeReader.read(text, source);
         findings.addAll(document.findings());
         ProviderConfig config = null;
         if (!document.hasErrors() || document.root().isPresent()) {
