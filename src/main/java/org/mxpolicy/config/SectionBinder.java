@@ -1,5 +1,6 @@
 package org.mxpolicy.config;
 
+import org.mxpolicy.finding.MessageText;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -220,7 +221,9 @@ abstract class SectionBinder {
             error(SERVER_ADDRESS, node.position(), Quoting.quote(host) + " is not a valid IP address");
             return null;
         }
-        if (!literal) {
+        if (literal) {
+            host = canonicalAddress(host);
+        } else {
             String name = DnsNames.normalise(host);
             Optional<String> problem = DnsNames.problem(name, 1);
             if (problem.isPresent()) {
@@ -231,6 +234,16 @@ abstract class SectionBinder {
             host = name;
         }
         return new ServerAddress(host, port, node.position());
+    }
+
+    /** An address literal in its canonical form ({@code 2001:DB8:0::25} is {@code 2001:db8::25}, RFC 5952). */
+    private static String canonicalAddress(String literal) {
+        int family = literal.contains(":") ? org.xbill.DNS.Address.IPv6 : org.xbill.DNS.Address.IPv4;
+        try {
+            return MessageText.address(java.net.InetAddress.getByAddress(org.xbill.DNS.Address.toByteArray(literal, family)));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("an address of 4 or 16 bytes", e);
+        }
     }
 
     private static boolean isIpLiteral(String host) {

@@ -1,5 +1,6 @@
 package org.mxpolicy.dns;
 
+import org.mxpolicy.finding.MessageText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -129,7 +130,7 @@ public final class AuthoritativeServers implements AuthoritativeQuery {
             if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
                 return problem(server, "no answer within " + timeout.toMillis() + " ms");
             }
-            return problem(server, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            return problem(server, MessageText.problem(cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return problem(server, "interrupted");

@@ -1,5 +1,6 @@
 package org.mxpolicy.dns;
 
+import org.mxpolicy.finding.MessageText;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -226,7 +227,7 @@ public final class Rfc2136Update implements DynamicUpdate {
             }
         }
         String last = lastRcode >= 0 ? Rcode.string(lastRcode)
-                : lastError == null ? "no answer" : lastError.getMessage() == null ? lastError.toString() : lastError.getMessage();
+                : lastError == null ? "no answer" : MessageText.problem(lastError);
         throw new UpdateException(Reason.UNAVAILABLE, what + ": " + last + " after " + retry.attempts()
                 + (retry.attempts() == 1 ? " attempt" : " attempts"), lastError);
     }

@@ -1,5 +1,6 @@
 package org.mxpolicy.dns;
 
+import org.mxpolicy.finding.MessageText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -178,7 +179,7 @@ public final class ValidatingDnsLookup implements DnsLookup {
             return failed(name, type, "no answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return failed(name, type, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            return failed(name, type, MessageText.problem(cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(name, type, "interrupted");

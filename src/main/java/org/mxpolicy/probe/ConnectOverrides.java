@@ -1,5 +1,6 @@
 package org.mxpolicy.probe;
 
+import org.mxpolicy.finding.MessageText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -90,8 +91,7 @@ public final class ConnectOverrides {
 
     /** {@code host:port} as this class writes and expects it, IPv6 in brackets. */
     static String describe(InetSocketAddress address) {
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        return MessageText.address(address);
     }
 
     private static String key(String host, int port) {
