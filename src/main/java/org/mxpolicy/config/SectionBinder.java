@@ -1,6 +1,5 @@
 package org.mxpolicy.config;
 
-import org.mxpolicy.finding.MessageText;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,6 +14,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.finding.SourcePosition;
 
 /**

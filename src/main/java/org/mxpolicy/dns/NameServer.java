@@ -1,8 +1,8 @@
 package org.mxpolicy.dns;
 
-import org.mxpolicy.finding.MessageText;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import org.mxpolicy.finding.MessageText;
 
 /**
  * One address of one authoritative server of a zone.

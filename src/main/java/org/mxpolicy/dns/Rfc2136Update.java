@@ -1,6 +1,5 @@
 package org.mxpolicy.dns;
 
-import org.mxpolicy.finding.MessageText;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.mxpolicy.dns.UpdateException.Reason;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.zone.RrsetChange;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;

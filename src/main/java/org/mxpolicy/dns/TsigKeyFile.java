@@ -138,28 +138,28 @@ public final class TsigKeyFile {
         try {
             name = Name.fromString(raw.name.text, Name.root);
         } catch (TextParseException e) {
-            problems.add(error(raw.name, source, "'" + raw.name.text + "' is not a valid key name"));
+            problems.add(error(raw.name, source, "'" + shown(raw.name.text) + "' is not a valid key name"));
         }
         String algorithm = raw.algorithm == null ? DEFAULT_ALGORITHM : raw.algorithm.text.toLowerCase(Locale.ROOT);
         List<Finding> warnings = new ArrayList<>();
         if (!ALGORITHMS.containsKey(algorithm)) {
-            problems.add(error(raw.algorithm, source, "unsupported TSIG algorithm '" + raw.algorithm.text + "'; use one of "
+            problems.add(error(raw.algorithm, source, "unsupported TSIG algorithm '" + shown(raw.algorithm.text) + "'; use one of "
                     + String.join(", ", ALGORITHMS.keySet())));
         } else if (algorithm.equals("hmac-sha1")) {
             warnings.add(Finding.warning("tsig.weak-algorithm", position(raw.algorithm, source),
-                    "key " + raw.name.text + " uses hmac-sha1; RFC 8945 section 6 recommends hmac-sha256"));
+                    "key " + shown(raw.name.text) + " uses hmac-sha1; RFC 8945 section 6 recommends hmac-sha256"));
         }
         byte[] secret = null;
         if (raw.secret == null) {
-            problems.add(Finding.error("tsig.syntax", position(raw.name, source), "key " + raw.name.text + " has no secret"));
+            problems.add(Finding.error("tsig.syntax", position(raw.name, source), "key " + shown(raw.name.text) + " has no secret"));
         } else {
             try {
                 secret = Base64.getDecoder().decode(raw.secret.text.replaceAll("\\s", ""));
                 if (secret.length == 0) {
-                    problems.add(error(raw.secret, source, "the secret of key " + raw.name.text + " is empty"));
+                    problems.add(error(raw.secret, source, "the secret of key " + shown(raw.name.text) + " is empty"));
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(error(raw.secret, source, "the secret of key " + raw.name.text + " is not base64: " + e.getMessage()));
+                problems.add(error(raw.secret, source, "the secret of key " + shown(raw.name.text) + " is not base64: " + e.getMessage()));
             }
         }
         if (problems.size() > before) {
@@ -178,6 +178,11 @@ public final class TsigKeyFile {
     }
 
     /** Knot's format starts (after comments) with a line {@code key:}. */
+    /** A value as messages quote it: at most 80 characters, so a garbled file makes a one-line message. */
+    private static String shown(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 80) + "...";
+    }
+
     private static boolean looksLikeKnot(String text) {
         for (String line : text.split("\n", -1)) {
             String stripped = line.strip();
@@ -253,13 +258,13 @@ public final class TsigKeyFile {
                 }
                 Token value = next();
                 if (value.kind() != Token.Kind.WORD && value.kind() != Token.Kind.STRING) {
-                    throw new SyntaxError(value, "expected a value after '" + clause.text() + "', found " + describe(value));
+                    throw new SyntaxError(value, "expected a value after '" + shown(clause.text()) + "', found " + describe(value));
                 }
-                expect(Token.Kind.SEMICOLON, "';' after " + clause.text() + " " + value.text());
+                expect(Token.Kind.SEMICOLON, "';' after " + shown(clause.text()) + " " + shown(value.text()));
                 switch (clause.text().toLowerCase(Locale.ROOT)) {
                     case "algorithm" -> key.algorithm = duplicate(key.algorithm, clause, value);
                     case "secret" -> key.secret = duplicate(key.secret, clause, value);
-                    default -> problems.add(error(clause, source, "unknown clause '" + clause.text()
+                    default -> problems.add(error(clause, source, "unknown clause '" + shown(clause.text())
                             + "' in key " + name.text() + "; a key has 'algorithm' and 'secret'"));
                 }
             }
@@ -270,7 +275,7 @@ public final class TsigKeyFile {
 
         private Token duplicate(Token existing, Token clause, Token value) {
             if (existing != null) {
-                problems.add(error(clause, source, "'" + clause.text() + "' given twice in one key"));
+                problems.add(error(clause, source, "'" + shown(clause.text()) + "' given twice in one key"));
             }
             return value;
         }
@@ -302,7 +307,7 @@ public final class TsigKeyFile {
         }
 
         private static String describe(Token t) {
-            return t.kind() == Token.Kind.END ? "the end of the file" : "'" + t.text() + "'";
+            return t.kind() == Token.Kind.END ? "the end of the file" : "'" + shown(t.text()) + "'";
         }
 
         private Token peek() throws SyntaxError {

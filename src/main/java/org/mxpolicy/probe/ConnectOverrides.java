@@ -1,6 +1,5 @@
 package org.mxpolicy.probe;
 
-import org.mxpolicy.finding.MessageText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -13,6 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mxpolicy.finding.MessageText;
 
 /**
  * Connection targets that replace what DNS says, like curl's {@code --connect-to}: a check can

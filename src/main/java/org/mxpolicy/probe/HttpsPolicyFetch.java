@@ -1,6 +1,5 @@
 package org.mxpolicy.probe;
 
-import org.mxpolicy.finding.MessageText;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,6 +38,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.record.MtaStsPolicyParser;
 

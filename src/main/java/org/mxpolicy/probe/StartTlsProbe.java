@@ -1,6 +1,5 @@
 package org.mxpolicy.probe;
 
-import org.mxpolicy.finding.MessageText;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +31,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.mxpolicy.finding.MessageText;
 
 /**
  * Probes an MX over SMTP with STARTTLS (RFC 3207) the way a DANE sending MTA does (RFC 7672

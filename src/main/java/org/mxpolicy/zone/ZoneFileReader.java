@@ -151,7 +151,7 @@ public final class ZoneFileReader {
         }
         String file = includes.includedFile(m.group(1)).map(Path::toString).orElse(m.group(1));
         return Optional.of(new InvalidInputException("zone.syntax",
-                SourcePosition.at(file, Integer.parseInt(m.group(2)), 0), m.group(3)));
+                SourcePosition.at(file, Integer.parseInt(m.group(2)), 0), shown(m.group(3))));
     }
 
     private static InvalidInputException parseError(Exception e, String source) {
@@ -170,7 +170,12 @@ public final class ZoneFileReader {
         if (message.contains("relative path when parsing from stream")) {
             message = "$INCLUDE with a relative path is not supported; give the included file's absolute path";
         }
-        return new InvalidInputException("zone.syntax", SourcePosition.at(source, line, 0), message);
+        return new InvalidInputException("zone.syntax", SourcePosition.at(source, line, 0), shown(message));
+    }
+
+    /** dnsjava's message, which quotes the bad token whole, cut so that a huge token makes one short line. */
+    private static String shown(String message) {
+        return message.length() <= 160 ? message : message.substring(0, 160) + "...";
     }
 
     private static void check(List<Record> records, String source, Name origin) throws InvalidInputException {

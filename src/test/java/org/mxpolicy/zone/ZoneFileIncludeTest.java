@@ -125,4 +125,10 @@ class ZoneFileIncludeTest {
 
         assertThat(records).hasSize(3);
     }
+
+    @Test
+    void aHugeBadTokenIsQuotedShort() {
+        assertThat(errors(SOA + "www 300 IN A " + "9".repeat(1_000_000) + "\n", "z.zone")).singleElement().asString()
+                .startsWith("z.zone:2: error: Invalid address: 999").hasSizeLessThan(250);
+    }
 }
