@@ -251,7 +251,7 @@ final class YamlTreeReader {
                         + ", column " + (contextMark.getColumn() + 1) + ")";
             }
         }
-        return Finding.error(SYNTAX, position, "invalid YAML: " + message);
+        return Finding.error(SYNTAX, position, "invalid YAML: " + Quoting.shortenQuoted(message));
     }
 
     private SourcePosition mark(Mark mark) {
@@ -264,7 +264,7 @@ final class YamlTreeReader {
         if (line.startsWith("Expected a field name")) {
             return "a map key must be a single value, not a list or a map";
         }
-        return JAVA_NAMES.matcher(line).replaceAll("").replaceAll("\\s+", " ").strip();
+        return Quoting.shortenQuoted(JAVA_NAMES.matcher(line).replaceAll("").replaceAll("\\s+", " ").strip());
     }
 
     private static String firstLine(String text) {
