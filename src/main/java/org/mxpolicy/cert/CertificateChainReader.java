@@ -13,6 +13,7 @@ import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 
@@ -26,6 +27,9 @@ public final class CertificateChainReader {
     static final String EXPECTED = "the certificate chain in PEM (fullchain.pem) or one certificate in DER";
     private static final String CERTIFICATE = "CERTIFICATE";
 
+    /** The largest certificate file read, 1 MiB: a chain or a CA bundle takes a few hundred KiB at most. */
+    public static final InputLimit SIZE_LIMIT = new InputLimit("certificate file", "cert.size", 1024 * 1024);
+
     private CertificateChainReader() {}
 
     /**
@@ -36,7 +40,7 @@ public final class CertificateChainReader {
      *     PEM block it is about
      */
     public static CertificateChain read(InputStream in, String source) throws InvalidInputException {
-        InputBytes input = InputBytes.read(in, source, "cert", EXPECTED);
+        InputBytes input = InputBytes.read(in, source, SIZE_LIMIT, EXPECTED);
         List<LocatedCertificate> ordered = ChainOrder.order(certificates(input, source));
         LocatedCertificate leaf = ordered.get(0);
         SubjectPublicKey.of(leaf.certificate(), leaf.position());

@@ -1,9 +1,9 @@
 package org.mxpolicy.cert;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 
@@ -22,20 +22,16 @@ final class InputBytes {
     }
 
     /**
-     * Reads the whole stream.
+     * Reads the whole stream, up to the limit.
      *
-     * @param idPrefix {@code cert} or {@code key}, the first part of finding ids
+     * @param limit the most bytes read; its id's first part ({@code cert} or {@code key}) starts
+     *     every finding id
      * @param expected what the file should hold, for the message when it is empty
      */
-    static InputBytes read(InputStream in, String source, String idPrefix, String expected)
+    static InputBytes read(InputStream in, String source, InputLimit limit, String expected)
             throws InvalidInputException {
-        byte[] bytes;
-        try {
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new InvalidInputException(idPrefix + ".unreadable", SourcePosition.file(source),
-                    "cannot read: " + e.getMessage());
-        }
+        String idPrefix = limit.id().substring(0, limit.id().indexOf('.'));
+        byte[] bytes = limit.read(in, source);
         if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf) {
             bytes = Arrays.copyOfRange(bytes, 3, bytes.length);
         }

@@ -13,6 +13,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 
@@ -30,6 +31,12 @@ public final class PrivateKeyReader {
 
     private static final String EC_PARAMETERS = "EC PARAMETERS";
 
+    /**
+     * The largest key file read, 1 MiB, for private and public keys alike; a PEM key takes a few
+     * KiB, but a key may be given as a certificate chain.
+     */
+    public static final InputLimit SIZE_LIMIT = new InputLimit("key file", "key.size", 1024 * 1024);
+
     private PrivateKeyReader() {}
 
     /**
@@ -40,7 +47,7 @@ public final class PrivateKeyReader {
      *     encrypted key, or something that is not a key
      */
     public static PrivateKey read(InputStream in, String source) throws InvalidInputException {
-        InputBytes input = InputBytes.read(in, source, "key", EXPECTED);
+        InputBytes input = InputBytes.read(in, source, SIZE_LIMIT, EXPECTED);
         try {
             SourcePosition file = SourcePosition.file(source);
             String text = input.text();

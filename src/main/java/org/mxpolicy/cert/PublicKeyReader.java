@@ -68,7 +68,7 @@ public final class PublicKeyReader {
      *     private key, or a key that DANE records should not pin
      */
     public static SubjectPublicKey read(InputStream in, String source) throws InvalidInputException {
-        InputBytes input = InputBytes.read(in, source, "key", EXPECTED);
+        InputBytes input = InputBytes.read(in, source, PrivateKeyReader.SIZE_LIMIT, EXPECTED);
         try {
             return input.isDer() ? fromDer(input.bytes(), SourcePosition.file(source)) : fromPem(input.text(), source);
         } finally {

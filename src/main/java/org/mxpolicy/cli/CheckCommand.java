@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.check.CheckReport;
 import org.mxpolicy.check.CheckRunner;
 import org.mxpolicy.check.CheckSettings;
@@ -156,7 +157,7 @@ final class CheckCommand implements Callable<Integer> {
         if (caFile == null) {
             return HttpsPolicyFetch.withDefaultTrust(timeout, overrides);
         }
-        byte[] bundle = InputFiles.read(caFile);
+        byte[] bundle = InputFiles.read(caFile, CertificateChainReader.SIZE_LIMIT);
         return HttpsPolicyFetch.trusting(HttpsPolicyFetch.readCaBundle(new java.io.ByteArrayInputStream(bundle),
                 caFile.toString()), timeout, overrides);
     }

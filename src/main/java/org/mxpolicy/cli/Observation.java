@@ -56,7 +56,7 @@ final class Observation {
         }
         if (dns.trustAnchorFile().isPresent()) {
             Path file = config.baseDir().resolve(dns.trustAnchorFile().get().path());
-            String text = new String(InputFiles.read(file), StandardCharsets.UTF_8);
+            String text = new String(InputFiles.read(file, TrustAnchors.SIZE_LIMIT), StandardCharsets.UTF_8);
             records.addAll(TrustAnchors.read(new StringReader(text), file.toString()).records());
         }
         return records.isEmpty() ? TrustAnchors.ianaRoot() : new TrustAnchors(records);

@@ -1,11 +1,13 @@
 package org.mxpolicy.cli;
 
+import org.mxpolicy.finding.Finding;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.mxpolicy.config.ReferencedFiles;
 import org.mxpolicy.apply.DynamicUpdates;
 import org.mxpolicy.apply.MxAddresses;
 import org.mxpolicy.apply.Publication;
@@ -56,6 +58,12 @@ final class PublishingOptions {
     record Setup(DnsLookup dns, AuthoritativeQuery authorities, MxAddresses addresses, Publication publication) {}
 
     Setup setup(CommandSpec spec, ConfigFile file, Clock clock, Consumer<String> log) throws InvalidInputException {
+        // A missing or exposed TSIG key must stop the run before anything is planned, not only once an update is due.
+        List<Finding> files = ReferencedFiles.forPublishing(file.config(), file.baseDir()).stream()
+                .filter(Finding::isError).toList();
+        if (!files.isEmpty()) {
+            throw new InvalidInputException(files);
+        }
         ConnectOverrides overrides;
         try {
             overrides = ConnectOverrides.parse(connect);

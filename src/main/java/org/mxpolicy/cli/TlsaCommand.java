@@ -87,7 +87,7 @@ final class TlsaCommand implements Callable<Integer> {
     public Integer call() throws MxpolicyException {
         SourcePosition where = SourcePosition.file(cert.toString().equals("-") ? "<stdin>" : cert.toString());
         checkParameters();
-        byte[] bytes = InputFiles.read(cert, System.in);
+        byte[] bytes = InputFiles.read(cert, System.in, CertificateChainReader.SIZE_LIMIT);
         CertificateChain chain = CertificateChainReader.read(new ByteArrayInputStream(bytes), where.source());
         String name = hostName(chain, where);
 

@@ -56,15 +56,15 @@ final class ClientServicesBinder extends SectionBinder {
      */
     private ServerCertificate serverCertificate(YamlNode.Entry entry, String host) {
         String where = "under " + entry.key();
-        YamlNode.Mapping map = map(entry.value(), "'" + entry.key() + "'", "a map with 'cert' and 'key'", false);
+        YamlNode.Mapping map = map(entry.value(), Quoting.quote(entry.key()), "a map with 'cert' and 'key'", false);
         if (map == null) {
             return null;
         }
         Keys keys = new Keys(map, entry.keyPosition(), where, SERVER_CERTIFICATE_KEYS);
-        YamlNode.Entry certEntry = keys.required("cert", "'" + entry.key() + "'",
+        YamlNode.Entry certEntry = keys.required("cert", Quoting.quote(entry.key()),
                 "give the certificate chain file for " + host + ", as in 'cert: /etc/letsencrypt/live/" + host
                         + "/fullchain.pem'");
-        YamlNode.Entry keyEntry = keys.required("key", "'" + entry.key() + "'",
+        YamlNode.Entry keyEntry = keys.required("key", Quoting.quote(entry.key()),
                 "give the private key file for " + host + ", as in 'key: /etc/letsencrypt/live/" + host
                         + "/privkey.pem'");
         FileReference cert = certEntry == null ? null : file(certEntry.value(), "'cert'");
@@ -82,7 +82,7 @@ final class ClientServicesBinder extends SectionBinder {
             return List.of();
         }
         if (value instanceof YamlNode.Sequence list && list.items().isEmpty()) {
-            error(EMPTY, entry.keyPosition(), "'" + entry.key() + "' is an empty list; write 'none' to publish the"
+            error(EMPTY, entry.keyPosition(), Quoting.quote(entry.key()) + " is an empty list; write 'none' to publish the"
                     + " service as not offered");
             return List.of();
         }
@@ -90,7 +90,7 @@ final class ClientServicesBinder extends SectionBinder {
         List<YamlNode> items = value instanceof YamlNode.Sequence list ? list.items() : List.of(value);
         for (YamlNode item : items) {
             if (!(item instanceof YamlNode.Scalar scalar) || scalar.type() == YamlNode.ScalarType.NULL) {
-                error(TYPE, item.position(), "'" + entry.key() + "' must be " + expected + ", found " + item.describe());
+                error(TYPE, item.position(), Quoting.quote(entry.key()) + " must be " + expected + ", found " + item.describe());
                 continue;
             }
             if (scalar.text().equals(NONE)) {
@@ -106,7 +106,7 @@ final class ClientServicesBinder extends SectionBinder {
     private Optional<ClientServices.Endpoint> endpoint(ClientService service, YamlNode.Scalar scalar) {
         String text = scalar.text().strip();
         if (text.startsWith("[")) {
-            error(DNS_NAME, scalar.position(), "'" + text + "' is an IP address; SRV targets are host names"
+            error(DNS_NAME, scalar.position(), Quoting.quote(text) + " is an IP address; SRV targets are host names"
                     + " (RFC 2782), so give the host name");
             return Optional.empty();
         }
@@ -118,7 +118,7 @@ final class ClientServicesBinder extends SectionBinder {
             String digits = text.substring(colon + 1);
             long value = PORT_DIGITS.matcher(digits).matches() ? Long.parseLong(digits) : -1;
             if (value < 1 || value > MAX_PORT) {
-                error(PORT, scalar.position(), "port '" + digits + "' of '" + text + "' must be a number from 1 to "
+                error(PORT, scalar.position(), "port " + Quoting.quote(digits) + " of " + Quoting.quote(text) + " must be a number from 1 to "
                         + MAX_PORT);
                 return Optional.empty();
             }
@@ -127,7 +127,7 @@ final class ClientServicesBinder extends SectionBinder {
         String name = DnsNames.normalise(host);
         Optional<String> problem = DnsNames.problem(name, 2);
         if (problem.isPresent()) {
-            error(DNS_NAME, scalar.position(), "'" + text + "' is not a valid host name: " + problem.get());
+            error(DNS_NAME, scalar.position(), Quoting.quote(text) + " is not a valid host name: " + problem.get());
             return Optional.empty();
         }
         return Optional.of(new ClientServices.Endpoint(name, port, scalar.position()));

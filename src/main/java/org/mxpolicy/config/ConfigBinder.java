@@ -106,7 +106,7 @@ final class ConfigBinder extends SectionBinder {
                 }
             }
             if (text != null) {
-                error(TYPE, e.value().position(), "'on_unknown_key' must be restore, publish or refuse, found '" + text + "'");
+                error(TYPE, e.value().position(), "'on_unknown_key' must be restore, publish or refuse, found " + Quoting.quote(text));
             }
             return null;
         }, defaults.onUnknownKey());
@@ -130,7 +130,7 @@ final class ConfigBinder extends SectionBinder {
                 };
             }
         }
-        error(TYPE, value.position(), "'" + entry.key() + "' must be a duration such as 3600, 90s, 30m, 1h or 2d, found "
+        error(TYPE, value.position(), Quoting.quote(entry.key()) + " must be a duration such as 3600, 90s, 30m, 1h or 2d, found "
                 + value.describe());
         return null;
     }
@@ -155,7 +155,7 @@ final class ConfigBinder extends SectionBinder {
         }
         if (text != null) {
             error(TLS_PROFILE, entry.value().position(), "'tls_profile' must be " + String.join(" or ", TLS_PROFILES)
-                    + ", found '" + text + "'" + didYouMean(text, TLS_PROFILES));
+                    + ", found " + Quoting.quote(text) + didYouMean(text, TLS_PROFILES));
         }
         return null;
     }
@@ -173,15 +173,15 @@ final class ConfigBinder extends SectionBinder {
             domain.tlsRpt().ifPresent(t -> records.add("_smtp._tls"));
             domain.clientServices().ifPresent(c -> records.add("SRV"));
             if (!records.isEmpty() && config.zoneFor(domain.name()).isEmpty()) {
-                error(NO_ZONE, domain.position(), "domain '" + domain.name() + "' is in none of the configured zones,"
+                error(NO_ZONE, domain.position(), "domain " + Quoting.quote(domain.name()) + " is in none of the configured zones,"
                         + " but its " + String.join(", ", records) + " records need one; add '" + domain.name()
                         + "' (or the zone that contains it) under 'zones'");
             }
             for (MxHost mx : domain.mx()) {
                 if (hostsSeen.add(mx.host()) && config.zoneFor(mx.host()).isEmpty()) {
-                    error(NO_ZONE, mx.position(), "mx host '" + mx.host() + "' is in none of the configured zones, but its"
+                    error(NO_ZONE, mx.position(), "mx host " + Quoting.quote(mx.host()) + " is in none of the configured zones, but its"
                             + " TLSA records (_" + mx.port() + "._tcp." + mx.host() + ") need one; add the zone that"
-                            + " contains it, such as '" + parent(mx.host()) + "', under 'zones'");
+                            + " contains it, such as " + Quoting.quote(parent(mx.host())) + ", under 'zones'");
                 }
             }
         }

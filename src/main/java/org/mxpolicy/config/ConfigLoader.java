@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 
@@ -27,6 +28,13 @@ import org.mxpolicy.finding.SourcePosition;
  */
 public final class ConfigLoader {
 
+    /**
+     * The largest config read, 1 MiB (in characters, which are at least one byte each): ample for
+     * thousands of domains. It is checked before parsing, because the YAML parser takes time
+     * quadratic in the length of a single huge value.
+     */
+    public static final InputLimit SIZE_LIMIT = new InputLimit("config file", "config.size", 1024 * 1024);
+
     private ConfigLoader() {}
 
     /**
@@ -43,17 +51,19 @@ public final class ConfigLoader {
     /**
      * Reads a config.
      *
-     * @param reader the YAML text; not closed
+     * @param reader the YAML text, at most {@link #SIZE_LIMIT}; not closed
      * @param source the name to show in messages, usually the path as given by the user
      * @return the config and its warnings, in file order
      * @throws InvalidInputException when there is at least one error; its findings are every
-     *     error and warning found, in file order
+     *     error and warning found, in file order; or the one finding that the text is over
+     *     {@link #SIZE_LIMIT}, read no further
      */
     public static Result load(Reader reader, String source) throws InvalidInputException {
         Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(source, "source");
+        String text = SIZE_LIMIT.read(reader, source);
         List<Finding> findings = new ArrayList<>();
-        YamlTreeReader.Document document = YamlTreeReader.read(reader, source);
+        YamlTreeReader.Document document = YamlTreeReader.read(text, source);
         findings.addAll(document.findings());
         ProviderConfig config = null;
         if (!document.hasErrors() || document.root().isPresent()) {

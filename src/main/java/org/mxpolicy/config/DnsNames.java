@@ -63,10 +63,10 @@ final class DnsNames {
                 return Optional.of("it has an empty label (two dots in a row, or a leading dot)");
             }
             if (label.length() > MAX_LABEL_LENGTH) {
-                return Optional.of("label '" + label + "' is longer than " + MAX_LABEL_LENGTH + " characters");
+                return Optional.of("label " + Quoting.quote(label) + " is longer than " + MAX_LABEL_LENGTH + " characters");
             }
             if (!LDH_LABEL.matcher(label).matches()) {
-                return Optional.of("label '" + label + "' may only hold letters, digits and inner hyphens");
+                return Optional.of("label " + Quoting.quote(label) + " may only hold letters, digits and inner hyphens");
             }
         }
         if (ALL_DIGITS.matcher(labels[labels.length - 1]).matches()) {
@@ -85,7 +85,7 @@ final class DnsNames {
 
     private static String aLabelHint(String name) {
         try {
-            return "; write it in A-label form: '" + IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES) + "'";
+            return "; write it in A-label form: " + Quoting.quote(IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES));
         } catch (IllegalArgumentException e) {
             return "";
         }

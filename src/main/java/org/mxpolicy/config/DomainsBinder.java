@@ -58,7 +58,7 @@ final class DomainsBinder extends SectionBinder {
             }
             MailDomain first = byName.get(domain.name());
             if (first != null) {
-                error(DUPLICATE_DOMAIN, domain.position(), "domain '" + domain.name() + "' is listed twice (first at line "
+                error(DUPLICATE_DOMAIN, domain.position(), "domain " + Quoting.quote(domain.name()) + " is listed twice (first at line "
                         + first.position().line() + "); merge the two entries");
                 continue;
             }
@@ -93,7 +93,7 @@ final class DomainsBinder extends SectionBinder {
                 String key = host.host() + ":" + host.port();
                 MxHost first = seen.putIfAbsent(key, host);
                 if (first != null) {
-                    error(DUPLICATE_MX, host.position(), "mx host '" + host.host() + "' is listed twice for this domain"
+                    error(DUPLICATE_MX, host.position(), "mx host " + Quoting.quote(host.host()) + " is listed twice for this domain"
                             + " (first at line " + first.position().line() + "); remove one of them");
                     continue;
                 }
@@ -169,7 +169,7 @@ final class DomainsBinder extends SectionBinder {
     private Long choice(YamlNode.Entry entry, String id, List<Long> allowed, String words) {
         Long value = integer(entry, id, Long.MIN_VALUE, Long.MAX_VALUE, words);
         if (value != null && !allowed.contains(value)) {
-            error(id, entry.value().position(), "'" + entry.key() + "' must be " + words + ", found " + value);
+            error(id, entry.value().position(), Quoting.quote(entry.key()) + " must be " + words + ", found " + Quoting.shorten(value.toString()));
             return null;
         }
         return value;
@@ -205,7 +205,7 @@ final class DomainsBinder extends SectionBinder {
                     differences.add("tlsa");
                 }
                 if (!differences.isEmpty()) {
-                    error(MX_CONFLICT, mx.position(), "mx host '" + mx.host() + "' differs in "
+                    error(MX_CONFLICT, mx.position(), "mx host " + Quoting.quote(mx.host()) + " differs in "
                             + inWords(differences) + " from its entry under domain '" + firstDomain.get(key)
                             + "' (line " + earlier.position().line() + "); a host has one set of TLSA records,"
                             + " so give it the same cert, next_key and tlsa everywhere");

@@ -42,8 +42,8 @@ final class MtaStsBinder extends SectionBinder {
             if (text != null && MtaStsMode.fromKeyword(text).isPresent()) {
                 mode = MtaStsMode.fromKeyword(text).get();
             } else if (text != null) {
-                error(MTA_STS_MODE, modeEntry.value().position(), "'mode' must be enforce, testing or none, found '"
-                        + text + "'" + didYouMean(text, MTA_STS_MODES));
+                error(MTA_STS_MODE, modeEntry.value().position(), "'mode' must be enforce, testing or none, found "
+                        + Quoting.quote(text) + didYouMean(text, MTA_STS_MODES));
             }
         }
         long maxAge = optional(keys.get("max_age"), this::maxAge, MtaStsSettings.DEFAULT_MAX_AGE);
@@ -88,7 +88,7 @@ final class MtaStsBinder extends SectionBinder {
         try {
             return Optional.of(new MtaStsSettings.Pattern(MxPattern.parse(text).toString(), position));
         } catch (IllegalArgumentException e) {
-            error(MTA_STS_MX_PATTERN, position, "mx pattern '" + text + "' is not valid: " + e.getMessage());
+            error(MTA_STS_MX_PATTERN, position, "mx pattern " + Quoting.quote(text) + " is not valid: " + e.getMessage());
             return Optional.empty();
         }
     }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.finding.SourcePosition;
 
 /**
@@ -82,12 +83,12 @@ abstract class SectionBinder {
         if (!(value instanceof YamlNode.Scalar scalar) || scalar.type() != YamlNode.ScalarType.INTEGER) {
             String hint = value instanceof YamlNode.Scalar s && s.type() == YamlNode.ScalarType.STRING
                     && s.text().strip().matches("[0-9]+") ? "; remove the quotes" : "";
-            error(TYPE, value.position(), "'" + entry.key() + "' must be an integer, found " + value.describe() + hint);
+            error(TYPE, value.position(), Quoting.quote(entry.key()) + " must be an integer, found " + value.describe() + hint);
             return null;
         }
         BigInteger number = scalar.integer();
         if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
-            error(rangeId, value.position(), "'" + entry.key() + "' must be " + words + ", found " + number);
+            error(rangeId, value.position(), Quoting.quote(entry.key()) + " must be " + words + ", found " + Quoting.shorten(number.toString()));
             return null;
         }
         return number.longValue();
@@ -98,7 +99,7 @@ abstract class SectionBinder {
         if (value instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.BOOLEAN) {
             return Boolean.parseBoolean(scalar.text());
         }
-        error(BOOLEAN, value.position(), "'" + entry.key() + "' must be true or false, found " + value.describe());
+        error(BOOLEAN, value.position(), Quoting.quote(entry.key()) + " must be true or false, found " + value.describe());
         return null;
     }
 
@@ -129,7 +130,7 @@ abstract class SectionBinder {
                     + "' plus the name exceeds " + DnsNames.MAX_NAME_LENGTH + " characters");
         }
         if (problem.isPresent()) {
-            error(DNS_NAME, node.position(), "'" + text + "' is not a valid " + what + ": " + problem.get());
+            error(DNS_NAME, node.position(), Quoting.quote(text) + " is not a valid " + what + ": " + problem.get());
             return null;
         }
         return name;
@@ -175,7 +176,7 @@ abstract class SectionBinder {
 
     final List<ServerAddress> servers(YamlNode.Entry entry, String what) {
         List<ServerAddress> servers = new ArrayList<>();
-        for (YamlNode.Scalar item : stringOrList(entry.value(), "'" + entry.key() + "'")) {
+        for (YamlNode.Scalar item : stringOrList(entry.value(), Quoting.quote(entry.key()))) {
             ServerAddress server = server(item, what);
             if (server != null) {
                 servers.add(server);
@@ -196,7 +197,7 @@ abstract class SectionBinder {
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
             if (close < 0 || (close + 1 < text.length() && text.charAt(close + 1) != ':')) {
-                error(SERVER_ADDRESS, node.position(), "'" + text + "' is not " + what + " address; write an IPv6"
+                error(SERVER_ADDRESS, node.position(), Quoting.quote(text) + " is not " + what + " address; write an IPv6"
                         + " address with a port as [2001:db8::1]:53");
                 return null;
             }
@@ -210,27 +211,39 @@ abstract class SectionBinder {
         if (portText != null) {
             long value = PORT_DIGITS.matcher(portText).matches() ? Long.parseLong(portText) : -1;
             if (value < 1 || value > MAX_PORT) {
-                error(PORT, node.position(), "port '" + portText + "' of '" + text + "' must be a number from 1 to " + MAX_PORT);
+                error(PORT, node.position(), "port " + Quoting.quote(portText) + " of " + Quoting.quote(text) + " must be a number from 1 to " + MAX_PORT);
                 return null;
             }
             port = (int) value;
         }
         boolean literal = host.contains(":") || host.matches("[0-9.]+");
         if (literal && !isIpLiteral(host)) {
-            error(SERVER_ADDRESS, node.position(), "'" + host + "' is not a valid IP address");
+            error(SERVER_ADDRESS, node.position(), Quoting.quote(host) + " is not a valid IP address");
             return null;
         }
-        if (!literal) {
+        if (literal) {
+            host = canonicalAddress(host);
+        } else {
             String name = DnsNames.normalise(host);
             Optional<String> problem = DnsNames.problem(name, 1);
             if (problem.isPresent()) {
-                error(SERVER_ADDRESS, node.position(), "'" + text + "' is neither an IP address nor a valid host name: "
+                error(SERVER_ADDRESS, node.position(), Quoting.quote(text) + " is neither an IP address nor a valid host name: "
                         + problem.get());
                 return null;
             }
             host = name;
         }
         return new ServerAddress(host, port, node.position());
+    }
+
+    /** An address literal in its canonical form ({@code 2001:DB8:0::25} is {@code 2001:db8::25}, RFC 5952). */
+    private static String canonicalAddress(String literal) {
+        int family = literal.contains(":") ? org.xbill.DNS.Address.IPv6 : org.xbill.DNS.Address.IPv4;
+        try {
+            return MessageText.address(java.net.InetAddress.getByAddress(org.xbill.DNS.Address.toByteArray(literal, family)));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("an address of 4 or 16 bytes", e);
+        }
     }
 
     private static boolean isIpLiteral(String host) {
@@ -300,7 +313,7 @@ abstract class SectionBinder {
             YamlNode.Entry entry = byKey.get(key);
             // a misspelt key was reported already, with the right spelling: one finding is enough
             if (entry == null && !excused.contains(key)) {
-                error(MISSING_KEY, owner, what + " is missing the required key '" + key + "'; " + fix);
+                error(MISSING_KEY, owner, what + " is missing the required key " + Quoting.quote(key) + "; " + fix);
             }
             return entry;
         }
@@ -314,14 +327,14 @@ abstract class SectionBinder {
             return Optional.empty();
         }
         Optional<String> meant = suggestion(entry.key(), known);
-        error(UNKNOWN_KEY, entry.keyPosition(), "unknown key '" + entry.key() + "' " + where
-                + meant.map(s -> "; did you mean '" + s + "'?").orElse("; known keys: " + String.join(", ", known)));
+        error(UNKNOWN_KEY, entry.keyPosition(), "unknown key " + Quoting.quote(entry.key()) + " " + where
+                + meant.map(s -> "; did you mean " + Quoting.quote(s) + "?").orElse("; known keys: " + String.join(", ", known)));
         return meant;
     }
 
     /** "; did you mean 'x'?" for a value close to one of the allowed words, else nothing. */
     static String didYouMean(String word, Collection<String> known) {
-        return suggestion(word, known).map(s -> "; did you mean '" + s + "'?").orElse("");
+        return suggestion(word, known).map(s -> "; did you mean " + Quoting.quote(s) + "?").orElse("");
     }
 
     /** The known word closest to a misspelt one, if it is close enough to be meant. */

@@ -60,11 +60,11 @@ final class TlsRptBinder extends SectionBinder {
     /** Checks a TLS-RPT report URI (RFC 8460 section 3); true when it may be published. */
     private boolean reportUri(String text, SourcePosition position, Boolean allowHttps) {
         if (text.isEmpty() || text.chars().anyMatch(Character::isWhitespace)) {
-            error(TLSRPT_URI, position, "report URI '" + text + "' is empty or contains white space");
+            error(TLSRPT_URI, position, "report URI " + Quoting.quote(text) + " is empty or contains white space");
             return false;
         }
         if (URI_RESERVED.matcher(text).find()) {
-            error(TLSRPT_URI, position, "report URI '" + text + "' contains ',', ';' or '!', which RFC 8460 section 3"
+            error(TLSRPT_URI, position, "report URI " + Quoting.quote(text) + " contains ',', ';' or '!', which RFC 8460 section 3"
                     + " requires percent-encoded (%2C, %3B, %21)");
             return false;
         }
@@ -81,18 +81,18 @@ final class TlsRptBinder extends SectionBinder {
                 }
                 String rule = "TR-03108-10-M requires reports by e-mail (mailto:) only";
                 if (allowHttps) {
-                    warning(TLSRPT_HTTPS, position, "report URI '" + text
-                            + "' asks for reports over HTTPS (accepted because of allow_https); " + rule);
+                    warning(TLSRPT_HTTPS, position, "report URI " + Quoting.quote(text)
+                            + " asks for reports over HTTPS (accepted because of allow_https); " + rule);
                     return true;
                 }
-                error(TLSRPT_HTTPS, position, "report URI '" + text + "' asks for reports over HTTPS; " + rule
+                error(TLSRPT_HTTPS, position, "report URI " + Quoting.quote(text) + " asks for reports over HTTPS; " + rule
                         + ": use a mailto: address (or set 'allow_https: true' to publish it anyway)");
                 return false;
             }
             default -> {
-                String hint = colon < 0 && text.contains("@") ? "; write 'mailto:" + text + "'" : "";
-                error(TLSRPT_SCHEME, position, "report URI '" + text + "' "
-                        + (colon < 0 ? "has no scheme" : "has the scheme '" + scheme + ":'")
+                String hint = colon < 0 && text.contains("@") ? "; write " + Quoting.quote("mailto:" + text) : "";
+                error(TLSRPT_SCHEME, position, "report URI " + Quoting.quote(text) + " "
+                        + (colon < 0 ? "has no scheme" : "has the scheme " + Quoting.quote(scheme + ":"))
                         + "; TLS-RPT takes mailto: URIs (RFC 8460 section 3, TR-03108-10-M)" + hint);
                 return false;
             }
@@ -107,14 +107,14 @@ final class TlsRptBinder extends SectionBinder {
         } else if (at <= 0 || at == address.length() - 1) {
             problem = "it needs an address of the form local@domain";
         } else if (!LOCAL_PART.matcher(address.substring(0, at)).matches()) {
-            problem = "the local part '" + address.substring(0, at) + "' has characters that need percent-encoding";
+            problem = "the local part " + Quoting.quote(address.substring(0, at)) + " has characters that need percent-encoding";
         } else {
             problem = DnsNames.problem(DnsNames.normalise(address.substring(at + 1)), 2)
-                    .map(p -> "the domain '" + address.substring(at + 1) + "' is not valid: " + p)
+                    .map(p -> "the domain " + Quoting.quote(address.substring(at + 1)) + " is not valid: " + p)
                     .orElse(null);
         }
         if (problem != null) {
-            error(TLSRPT_URI, position, "report URI '" + text + "' is not a valid mailto: URI: " + problem);
+            error(TLSRPT_URI, position, "report URI " + Quoting.quote(text) + " is not a valid mailto: URI: " + problem);
             return false;
         }
         return true;
@@ -129,7 +129,7 @@ final class TlsRptBinder extends SectionBinder {
         } catch (URISyntaxException e) {
             // reported below
         }
-        error(TLSRPT_URI, position, "report URI '" + text + "' is not a valid https: URL");
+        error(TLSRPT_URI, position, "report URI " + Quoting.quote(text) + " is not a valid https: URL");
         return false;
     }
 }

@@ -53,8 +53,6 @@ sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.
      * @param integer the value of an {@link ScalarType#INTEGER}, else null
      */
     record Scalar(ScalarType type, String text, BigInteger integer, SourcePosition position) implements YamlNode {
-        private static final int SHOWN_LENGTH = 60;
-
         @Override
         public String describe() {
             return switch (type) {
@@ -67,7 +65,7 @@ sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.
         }
 
         private String shortened() {
-            return text.length() <= SHOWN_LENGTH ? text : text.substring(0, SHOWN_LENGTH) + "...";
+            return Quoting.shorten(text);
         }
     }
 }

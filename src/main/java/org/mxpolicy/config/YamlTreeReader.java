@@ -6,8 +6,9 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
-import java.io.Reader;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,19 +58,28 @@ final class YamlTreeReader {
     private final String source;
     private final List<Finding> findings = new ArrayList<>();
     private final Map<String, YamlNode> anchors = new HashMap<>();
+    /**
+     * The flow lists and maps ({@code [}, {@code \{}) open at the parser's position, innermost
+     * last: the parser's own message about a bad item names the item, not the bracket left open.
+     */
+    private final Deque<OpenBracket> openBrackets = new ArrayDeque<>();
+    private final String text;
     private YAMLParser parser;
 
-    private YamlTreeReader(String source) {
+    private record OpenBracket(boolean list, SourcePosition position) {}
+
+    private YamlTreeReader(String text, String source) {
+        this.text = text;
         this.source = source;
     }
 
-    static Document read(Reader reader, String source) {
-        return new YamlTreeReader(source).readDocument(reader);
+    static Document read(String text, String source) {
+        return new YamlTreeReader(text, source).readDocument();
     }
 
-    private Document readDocument(Reader reader) {
+    private Document readDocument() {
         YamlNode root = null;
-        try (YAMLParser p = FACTORY.createParser(reader)) {
+        try (YAMLParser p = FACTORY.createParser(text)) {
             parser = p;
             JsonToken first = parser.nextToken();
             if (first != null) {
@@ -120,6 +130,10 @@ final class YamlTreeReader {
     }
 
     private YamlNode.Mapping readMapping(SourcePosition position) throws IOException {
+        boolean flow = opensBracket('{');
+        if (flow) {
+            openBrackets.addLast(new OpenBracket(false, position));
+        }
         Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_OBJECT) {
@@ -129,20 +143,30 @@ final class YamlTreeReader {
             YamlNode value = readNode(parser.nextToken());
             YamlNode.Entry first = entries.get(key);
             if (first != null) {
-                findings.add(Finding.error(DUPLICATE_KEY, keyPosition, "duplicate key '" + key + "' (first at line "
+                findings.add(Finding.error(DUPLICATE_KEY, keyPosition, "duplicate key " + Quoting.quote(key) + " (first at line "
                         + first.keyPosition().line() + "); remove one of them"));
             } else {
                 entries.put(key, new YamlNode.Entry(key, keyPosition, value));
             }
         }
+        if (flow) {
+            openBrackets.removeLast();
+        }
         return new YamlNode.Mapping(List.copyOf(entries.values()), position);
     }
 
     private YamlNode.Sequence readSequence(SourcePosition position) throws IOException {
+        boolean flow = opensBracket('[');
+        if (flow) {
+            openBrackets.addLast(new OpenBracket(true, position));
+        }
         List<YamlNode> items = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
             items.add(readNode(token));
+        }
+        if (flow) {
+            openBrackets.removeLast();
         }
         return new YamlNode.Sequence(items, position);
     }
@@ -159,9 +183,23 @@ final class YamlTreeReader {
         if (target != null) {
             return target;
         }
-        findings.add(Finding.error(ALIAS, position, "alias '*" + name + "' does not name an anchored map or list"
+        findings.add(Finding.error(ALIAS, position, "alias " + Quoting.quote("*" + name) + " does not name an anchored map or list"
                 + " before it; aliases of single values are not supported, so write the value out"));
         return new YamlNode.Scalar(YamlNode.ScalarType.NULL, "", null, position);
+    }
+
+    /** Whether the current token starts at {@code bracket}: a flow collection, not a block one. */
+    private boolean opensBracket(char bracket) {
+        long codePoints = parser.currentTokenLocation().getCharOffset();
+        if (codePoints < 0 || codePoints > text.length()) {
+            return false;
+        }
+        try {
+            int index = text.offsetByCodePoints(0, (int) codePoints);
+            return index < text.length() && text.charAt(index) == bracket;
+        } catch (IndexOutOfBoundsException e) {
+            return false;
+        }
     }
 
     private SourcePosition here() {
@@ -191,14 +229,18 @@ final class YamlTreeReader {
         } else if (context.contains("quoted scalar") && problem.contains("end of stream") && contextMark != null) {
             position = mark(contextMark);
             message = "quoted string is not closed";
-        } else if (context.startsWith("while parsing a flow") && contextMark != null) {
-            boolean list = context.contains("flow sequence");
+        } else if (context.startsWith("while parsing a flow") && contextMark != null
+                && (!context.contains("flow node") || !openBrackets.isEmpty())) {
+            // "a flow node": the mark is the bad item's, and the bracket is the innermost one open
+            boolean node = context.contains("flow node");
+            boolean list = node ? openBrackets.getLast().list() : context.contains("flow sequence");
+            SourcePosition bracket = node ? openBrackets.getLast().position() : mark(contextMark);
             if (problem.contains("<stream end>")) {
                 // the file ended inside the brackets: the opening one is the place to look at
-                position = mark(contextMark);
+                position = bracket;
             }
             message = (list ? "the list opened with '['" : "the map opened with '{'") + " at line "
-                    + (contextMark.getLine() + 1) + ", column " + (contextMark.getColumn() + 1) + " is not closed with "
+                    + bracket.line() + ", column " + bracket.column() + " is not closed with "
                     + (list ? "']', or its items" : "'}', or its entries") + " are not separated by ','";
         } else if (problem.startsWith("mapping values are not allowed")) {
             message = "unexpected ':'; quote a value that contains ': ' or fix the indentation";
@@ -209,7 +251,7 @@ final class YamlTreeReader {
                         + ", column " + (contextMark.getColumn() + 1) + ")";
             }
         }
-        return Finding.error(SYNTAX, position, "invalid YAML: " + message);
+        return Finding.error(SYNTAX, position, "invalid YAML: " + Quoting.shortenQuoted(message));
     }
 
     private SourcePosition mark(Mark mark) {
@@ -222,7 +264,7 @@ final class YamlTreeReader {
         if (line.startsWith("Expected a field name")) {
             return "a map key must be a single value, not a list or a map";
         }
-        return JAVA_NAMES.matcher(line).replaceAll("").replaceAll("\\s+", " ").strip();
+        return Quoting.shortenQuoted(JAVA_NAMES.matcher(line).replaceAll("").replaceAll("\\s+", " ").strip());
     }
 
     private static String firstLine(String text) {

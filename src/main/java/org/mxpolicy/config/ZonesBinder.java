@@ -35,12 +35,12 @@ final class ZonesBinder extends SectionBinder {
             String name = DnsNames.normalise(zone.key());
             Optional<String> problem = DnsNames.problem(name, 1);
             if (problem.isPresent()) {
-                error(DNS_NAME, zone.keyPosition(), "zone '" + zone.key() + "' is not a valid DNS name: " + problem.get());
+                error(DNS_NAME, zone.keyPosition(), "zone " + Quoting.quote(zone.key()) + " is not a valid DNS name: " + problem.get());
                 continue;
             }
             ZoneSettings first = zones.get(name);
             if (first != null) {
-                error(DUPLICATE_ZONE, zone.keyPosition(), "zone '" + name + "' is listed twice (first at line "
+                error(DUPLICATE_ZONE, zone.keyPosition(), "zone " + Quoting.quote(name) + " is listed twice (first at line "
                         + first.position().line() + "); remove one of them");
                 continue;
             }
@@ -48,15 +48,15 @@ final class ZonesBinder extends SectionBinder {
             List<ServerAddress> nameservers = List.of();
             Optional<UpdateTarget> update = Optional.empty();
             Optional<ZoneFileSigning> signing = Optional.empty();
-            YamlNode.Mapping settings = map(zone.value(), "the settings of zone '" + name + "'", "a map such as { ttl: 3600 }", true);
+            YamlNode.Mapping settings = map(zone.value(), "the settings of zone " + Quoting.quote(name), "a map such as { ttl: 3600 }", true);
             if (settings != null) {
-                Keys keys = new Keys(settings, zone.keyPosition(), "under zone '" + name + "'", ZONE_KEYS);
+                Keys keys = new Keys(settings, zone.keyPosition(), "under zone " + Quoting.quote(name), ZONE_KEYS);
                 ttl = optional(keys.get("ttl"), this::ttl, ttl);
                 nameservers = optional(keys.get("nameservers"), e -> servers(e, "a name server"), nameservers);
                 update = Optional.ofNullable(optional(keys.get("update"), e -> update(e, name), null));
                 signing = Optional.ofNullable(optional(keys.get("sign"), e -> signing(e, name), null));
                 if (update.isPresent() && signing.isPresent()) {
-                    error(PUBLISH_TWICE, keys.get("sign").keyPosition(), "zone '" + name + "' has both 'update' and"
+                    error(PUBLISH_TWICE, keys.get("sign").keyPosition(), "zone " + Quoting.quote(name) + " has both 'update' and"
                             + " 'sign'; a zone is either signed by its DNS server (update) or by mxpolicy (sign)");
                 }
             }
@@ -66,17 +66,17 @@ final class ZonesBinder extends SectionBinder {
     }
 
     private UpdateTarget update(YamlNode.Entry entry, String zone) {
-        YamlNode.Mapping map = map(entry.value(), "'update' of zone '" + zone + "'",
+        YamlNode.Mapping map = map(entry.value(), "'update' of zone " + Quoting.quote(zone),
                 "a map such as { server: 192.0.2.53, key: example.com.tsig }", false);
         if (map == null) {
             return null;
         }
-        Keys keys = new Keys(map, entry.keyPosition(), "under 'update' of zone '" + zone + "'", UPDATE_KEYS);
+        Keys keys = new Keys(map, entry.keyPosition(), "under 'update' of zone " + Quoting.quote(zone), UPDATE_KEYS);
         int before = errorCount();
-        YamlNode.Entry serverEntry = keys.required("server", "'update' of zone '" + zone + "'",
+        YamlNode.Entry serverEntry = keys.required("server", "'update' of zone " + Quoting.quote(zone),
                 "give the primary server's address, as in 'server: 192.0.2.53'");
         ServerAddress server = serverEntry == null ? null : server(serverEntry.value(), "the primary server");
-        YamlNode.Entry keyEntry = keys.required("key", "'update' of zone '" + zone + "'",
+        YamlNode.Entry keyEntry = keys.required("key", "'update' of zone " + Quoting.quote(zone),
                 "give the TSIG key file (BIND 'key { }' syntax, as written by tsig-keygen)");
         FileReference key = keyEntry == null ? null : file(keyEntry.value(), "'key'");
         String keyName = optional(keys.get("key_name"), e -> dnsName(e.value(), "TSIG key name", 1, ""), null);
@@ -87,12 +87,12 @@ final class ZonesBinder extends SectionBinder {
     }
 
     private ZoneFileSigning signing(YamlNode.Entry entry, String zone) {
-        YamlNode.Mapping map = map(entry.value(), "'sign' of zone '" + zone + "'",
+        YamlNode.Mapping map = map(entry.value(), "'sign' of zone " + Quoting.quote(zone),
                 "a map such as { zone_file: example.com.zone, output: example.com.zone.signed, keys: keys/ }", false);
         if (map == null) {
             return null;
         }
-        String where = "'sign' of zone '" + zone + "'";
+        String where = "'sign' of zone " + Quoting.quote(zone);
         Keys keys = new Keys(map, entry.keyPosition(), "under " + where, SIGN_KEYS);
         int before = errorCount();
         YamlNode.Entry zoneFile = keys.required("zone_file", where, "give the unsigned zone file to merge into");

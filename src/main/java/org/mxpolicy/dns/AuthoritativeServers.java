@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.mxpolicy.finding.MessageText;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -129,7 +130,7 @@ public final class AuthoritativeServers implements AuthoritativeQuery {
             if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
                 return problem(server, "no answer within " + timeout.toMillis() + " ms");
             }
-            return problem(server, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            return problem(server, MessageText.problem(cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return problem(server, "interrupted");

@@ -2,6 +2,7 @@ package org.mxpolicy.dns;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import org.mxpolicy.finding.MessageText;
 
 /**
  * One address of one authoritative server of a zone.
@@ -18,8 +19,8 @@ public record NameServer(String name, InetSocketAddress address) {
 
     @Override
     public String toString() {
-        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-        String where = host.contains(":") ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
+        String host = address.getAddress() == null ? address.getHostString() : MessageText.address(address.getAddress());
+        String where = MessageText.address(address);
         return name.equals(host) ? where : name + " (" + where + ")";
     }
 }

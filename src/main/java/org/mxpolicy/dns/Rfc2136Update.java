@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.mxpolicy.dns.UpdateException.Reason;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.zone.RrsetChange;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -226,7 +227,7 @@ public final class Rfc2136Update implements DynamicUpdate {
             }
         }
         String last = lastRcode >= 0 ? Rcode.string(lastRcode)
-                : lastError == null ? "no answer" : lastError.getMessage() == null ? lastError.toString() : lastError.getMessage();
+                : lastError == null ? "no answer" : MessageText.problem(lastError);
         throw new UpdateException(Reason.UNAVAILABLE, what + ": " + last + " after " + retry.attempts()
                 + (retry.attempts() == 1 ? " attempt" : " attempts"), lastError);
     }

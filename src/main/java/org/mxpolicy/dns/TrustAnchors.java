@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 import org.xbill.DNS.DClass;
@@ -30,6 +31,9 @@ import org.xbill.DNS.Record;
  * @param records the DS and DNSKEY records
  */
 public record TrustAnchors(List<Record> records) {
+
+    /** The largest trust anchor file read: a few DS or DNSKEY lines are expected. */
+    public static final InputLimit SIZE_LIMIT = new InputLimit("trust anchor file", "dns.anchor-size", 1024 * 1024);
 
     private static final String ROOT_RESOURCE = "root-anchors.txt";
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 import org.xbill.DNS.Name;
@@ -37,6 +38,9 @@ import org.xbill.DNS.TextParseException;
  * ({@code files.TsigKeys}, through {@code files.KeyDirectory.checkPermissions}). This class only sees a {@link Reader}.
  */
 public final class TsigKeyFile {
+
+    /** The largest key file read, 64 KiB: a key takes a hundred bytes, a whole named.conf fits. */
+    public static final InputLimit SIZE_LIMIT = new InputLimit("TSIG key file", "tsig.size", 64 * 1024);
 
     /**
      * The HMAC algorithms of RFC 8945 section 6, by the names both BIND and Knot use. HMAC-MD5 and
@@ -87,20 +91,11 @@ public final class TsigKeyFile {
      * Reads every key in {@code in}.
      *
      * @param source the file name, for messages
-     * @throws InvalidInputException listing every problem, or when the file holds no key
+     * @throws InvalidInputException listing every problem, or when the file holds no key or is
+     *     over {@link #SIZE_LIMIT}
      */
     public static TsigKeyFile read(Reader in, String source) throws InvalidInputException {
-        String text;
-        try {
-            StringBuilder sb = new StringBuilder();
-            char[] buffer = new char[4096];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sb.append(buffer, 0, n);
-            }
-            text = sb.toString();
-        } catch (IOException e) {
-            throw new InvalidInputException("tsig.unreadable", SourcePosition.file(source), "cannot read: " + e.getMessage());
-        }
+        String text = SIZE_LIMIT.read(in, source);
         List<Finding> problems = new ArrayList<>();
         List<RawKey> raw = looksLikeKnot(text) ? new KnotKeys(source, text, problems).parse()
                 : new BindKeys(source, text, problems).parse();
@@ -143,28 +138,28 @@ public final class TsigKeyFile {
         try {
             name = Name.fromString(raw.name.text, Name.root);
         } catch (TextParseException e) {
-            problems.add(error(raw.name, source, "'" + raw.name.text + "' is not a valid key name"));
+            problems.add(error(raw.name, source, "'" + shown(raw.name.text) + "' is not a valid key name"));
         }
         String algorithm = raw.algorithm == null ? DEFAULT_ALGORITHM : raw.algorithm.text.toLowerCase(Locale.ROOT);
         List<Finding> warnings = new ArrayList<>();
         if (!ALGORITHMS.containsKey(algorithm)) {
-            problems.add(error(raw.algorithm, source, "unsupported TSIG algorithm '" + raw.algorithm.text + "'; use one of "
+            problems.add(error(raw.algorithm, source, "unsupported TSIG algorithm '" + shown(raw.algorithm.text) + "'; use one of "
                     + String.join(", ", ALGORITHMS.keySet())));
         } else if (algorithm.equals("hmac-sha1")) {
             warnings.add(Finding.warning("tsig.weak-algorithm", position(raw.algorithm, source),
-                    "key " + raw.name.text + " uses hmac-sha1; RFC 8945 section 6 recommends hmac-sha256"));
+                    "key " + shown(raw.name.text) + " uses hmac-sha1; RFC 8945 section 6 recommends hmac-sha256"));
         }
         byte[] secret = null;
         if (raw.secret == null) {
-            problems.add(Finding.error("tsig.syntax", position(raw.name, source), "key " + raw.name.text + " has no secret"));
+            problems.add(Finding.error("tsig.syntax", position(raw.name, source), "key " + shown(raw.name.text) + " has no secret"));
         } else {
             try {
                 secret = Base64.getDecoder().decode(raw.secret.text.replaceAll("\\s", ""));
                 if (secret.length == 0) {
-                    problems.add(error(raw.secret, source, "the secret of key " + raw.name.text + " is empty"));
+                    problems.add(error(raw.secret, source, "the secret of key " + shown(raw.name.text) + " is empty"));
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(error(raw.secret, source, "the secret of key " + raw.name.text + " is not base64: " + e.getMessage()));
+                problems.add(error(raw.secret, source, "the secret of key " + shown(raw.name.text) + " is not base64: " + e.getMessage()));
             }
         }
         if (problems.size() > before) {
@@ -183,6 +178,11 @@ public final class TsigKeyFile {
     }
 
     /** Knot's format starts (after comments) with a line {@code key:}. */
+    /** A value as messages quote it: at most 80 characters, so a garbled file makes a one-line message. */
+    private static String shown(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 80) + "...";
+    }
+
     private static boolean looksLikeKnot(String text) {
         for (String line : text.split("\n", -1)) {
             String stripped = line.strip();
@@ -258,13 +258,13 @@ public final class TsigKeyFile {
                 }
                 Token value = next();
                 if (value.kind() != Token.Kind.WORD && value.kind() != Token.Kind.STRING) {
-                    throw new SyntaxError(value, "expected a value after '" + clause.text() + "', found " + describe(value));
+                    throw new SyntaxError(value, "expected a value after '" + shown(clause.text()) + "', found " + describe(value));
                 }
-                expect(Token.Kind.SEMICOLON, "';' after " + clause.text() + " " + value.text());
+                expect(Token.Kind.SEMICOLON, "';' after " + shown(clause.text()) + " " + shown(value.text()));
                 switch (clause.text().toLowerCase(Locale.ROOT)) {
                     case "algorithm" -> key.algorithm = duplicate(key.algorithm, clause, value);
                     case "secret" -> key.secret = duplicate(key.secret, clause, value);
-                    default -> problems.add(error(clause, source, "unknown clause '" + clause.text()
+                    default -> problems.add(error(clause, source, "unknown clause '" + shown(clause.text())
                             + "' in key " + name.text() + "; a key has 'algorithm' and 'secret'"));
                 }
             }
@@ -275,7 +275,7 @@ public final class TsigKeyFile {
 
         private Token duplicate(Token existing, Token clause, Token value) {
             if (existing != null) {
-                problems.add(error(clause, source, "'" + clause.text() + "' given twice in one key"));
+                problems.add(error(clause, source, "'" + shown(clause.text()) + "' given twice in one key"));
             }
             return value;
         }
@@ -307,7 +307,7 @@ public final class TsigKeyFile {
         }
 
         private static String describe(Token t) {
-            return t.kind() == Token.Kind.END ? "the end of the file" : "'" + t.text() + "'";
+            return t.kind() == Token.Kind.END ? "the end of the file" : "'" + shown(t.text()) + "'";
         }
 
         private Token peek() throws SyntaxError {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.mxpolicy.finding.MessageText;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedErrorCodeOption;
@@ -178,7 +179,7 @@ public final class ValidatingDnsLookup implements DnsLookup {
             return failed(name, type, "no answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return failed(name, type, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            return failed(name, type, MessageText.problem(cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(name, type, "interrupted");

@@ -43,6 +43,7 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 import org.xbill.DNS.DClass;
@@ -65,6 +66,9 @@ import org.xbill.DNS.TTL;
  * <p>Pure: readers and writers in, values out; the command line turns paths into streams.
  */
 public final class KeyFiles {
+
+    /** The largest key file read: a 4096-bit RSA key in BIND's format is under 4 KiB. */
+    public static final InputLimit SIZE_LIMIT = new InputLimit("DNSSEC key file", "dnssec.key-size", 64 * 1024);
 
     /** TTL given to a DNSKEY whose {@code .key} file names none (ldns and BIND write none by default). */
     public static final long DEFAULT_TTL = 3600;

@@ -79,7 +79,7 @@ public final class CertificateFiles implements CertificateSource {
             return cached;
         }
         try {
-            byte[] bytes = InputFiles.read(path);
+            byte[] bytes = InputFiles.read(path, CertificateChainReader.SIZE_LIMIT);
             cache.put(path, bytes);
             return bytes;
         } catch (InvalidInputException e) {

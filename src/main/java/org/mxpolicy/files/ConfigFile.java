@@ -30,7 +30,7 @@ import org.mxpolicy.rollover.RolloverState;
 public record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
 
     public static ConfigFile load(Path path) throws InvalidInputException {
-        byte[] bytes = InputFiles.read(path);
+        byte[] bytes = InputFiles.read(path, ConfigLoader.SIZE_LIMIT);
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()

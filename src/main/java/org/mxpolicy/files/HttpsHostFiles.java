@@ -108,7 +108,7 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
         Path path = certificates.resolve(file);
         byte[] bytes;
         try {
-            bytes = InputFiles.read(path);
+            bytes = InputFiles.read(path, PrivateKeyReader.SIZE_LIMIT);
         } catch (InvalidInputException e) {
             Finding f = e.findings().get(0);
             throw new InvalidInputException(new Finding(f.severity(), f.id(), file.position(),

@@ -112,7 +112,7 @@ public final class KeyDirectory {
 
     /** Loads one key by its {@code .key} file and, if asked and present, its {@code .private} file. */
     public ZoneKey loadKey(Path keyFile, boolean withPrivate) throws InvalidInputException {
-        String text = new String(InputFiles.read(keyFile), StandardCharsets.UTF_8);
+        String text = new String(InputFiles.read(keyFile, KeyFiles.SIZE_LIMIT), StandardCharsets.UTF_8);
         ZoneKey key = KeyFiles.readPublicKey(new StringReader(text), keyFile.toString());
         String expected = key.baseName() + ".key";
         if (!keyFile.getFileName().toString().toLowerCase(Locale.ROOT).equals(expected.toLowerCase(Locale.ROOT))) {
@@ -125,7 +125,7 @@ public final class KeyDirectory {
             return key;
         }
         checkPermissions(privateFile);
-        byte[] bytes = InputFiles.read(privateFile);
+        byte[] bytes = InputFiles.read(privateFile, KeyFiles.SIZE_LIMIT);
         try {
             return KeyFiles.readPrivateKey(key, new StringReader(new String(bytes, StandardCharsets.UTF_8)),
                     privateFile.toString());

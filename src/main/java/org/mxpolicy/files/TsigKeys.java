@@ -17,7 +17,7 @@ public final class TsigKeys {
     /** The key named {@code keyName}, or the file's only key; refused when group or others may read the file. */
     public static TSIG read(Path path, Optional<String> keyName) throws InvalidInputException {
         KeyDirectory.checkPermissions(path);
-        String text = new String(InputFiles.read(path), StandardCharsets.UTF_8);
+        String text = new String(InputFiles.read(path, TsigKeyFile.SIZE_LIMIT), StandardCharsets.UTF_8);
         Optional<Name> name = keyName.map(n -> Name.fromConstantString(n + "."));
         return TsigKeyFile.read(new StringReader(text), path.toString()).select(name).tsig();
     }

@@ -23,7 +23,7 @@ public final class ZoneFiles implements SigningFiles {
 
     /** The records of a zone file in master file format, with the reader's warnings (records dropped). */
     public static ZoneFileReader.Zone read(Path file, Name origin) throws InvalidInputException {
-        return ZoneFileReader.readZone(new ByteArrayInputStream(InputFiles.read(file)), file.toString(), origin);
+        return ZoneFileReader.readZone(new ByteArrayInputStream(InputFiles.read(file, ZoneFileReader.SIZE_LIMIT)), file.toString(), origin);
     }
 
     @Override
@@ -33,7 +33,7 @@ public final class ZoneFiles implements SigningFiles {
 
     @Override
     public Optional<byte[]> previous(Path file) throws InvalidInputException {
-        return Files.isRegularFile(file) ? Optional.of(InputFiles.read(file)) : Optional.empty();
+        return Files.isRegularFile(file) ? Optional.of(InputFiles.read(file, ZoneFileReader.SIZE_LIMIT)) : Optional.empty();
     }
 
     @Override

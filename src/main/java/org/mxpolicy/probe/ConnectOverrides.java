@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mxpolicy.finding.MessageText;
 
 /**
  * Connection targets that replace what DNS says, like curl's {@code --connect-to}: a check can
@@ -90,8 +91,7 @@ public final class ConnectOverrides {
 
     /** {@code host:port} as this class writes and expects it, IPv6 in brackets. */
     static String describe(InetSocketAddress address) {
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        return MessageText.address(address);
     }
 
     private static String key(String host, int port) {

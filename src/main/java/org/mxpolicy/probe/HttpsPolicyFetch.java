@@ -38,6 +38,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.record.MtaStsPolicyParser;
 
@@ -190,7 +191,7 @@ public final class HttpsPolicyFetch implements PolicyFetch {
             } catch (SocketTimeoutException e) {
                 throw new Stop("timed out after " + StartTlsProbe.seconds(timeout) + " waiting for the response");
             } catch (IOException e) {
-                throw new Stop("connection lost: " + StartTlsProbe.printable(String.valueOf(e.getMessage())));
+                throw new Stop("connection lost: " + StartTlsProbe.printable(MessageText.problem(e)));
             }
         }
 
@@ -221,7 +222,7 @@ public final class HttpsPolicyFetch implements PolicyFetch {
                     String why = e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")
                             ? "connection refused"
                             : e instanceof SocketTimeoutException ? "timed out after " + StartTlsProbe.seconds(timeout)
-                            : StartTlsProbe.printable(String.valueOf(e.getMessage()));
+                            : StartTlsProbe.printable(MessageText.problem(e));
                     failures.add(ConnectOverrides.describe(target) + ": " + why);
                 }
             }
@@ -248,7 +249,7 @@ public final class HttpsPolicyFetch implements PolicyFetch {
 
         private String tlsProblem(SSLException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                String message = StartTlsProbe.printable(String.valueOf(cause.getMessage()));
+                String message = StartTlsProbe.printable(MessageText.problem(cause));
                 if (cause instanceof CertificateExpiredException || cause instanceof CertificateNotYetValidException) {
                     return "certificate of " + host + " is outside its validity period: " + message;
                 }
@@ -259,7 +260,7 @@ public final class HttpsPolicyFetch implements PolicyFetch {
                     return "certificate is not valid for " + host + ": " + message;
                 }
             }
-            return "TLS handshake with " + host + " failed: " + StartTlsProbe.printable(String.valueOf(e.getMessage()));
+            return "TLS handshake with " + host + " failed: " + StartTlsProbe.printable(MessageText.problem(e));
         }
 
         private Optional<String> response(InputStream in) throws Stop, IOException {

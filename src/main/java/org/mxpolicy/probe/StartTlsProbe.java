@@ -31,6 +31,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.mxpolicy.finding.MessageText;
 
 /**
  * Probes an MX over SMTP with STARTTLS (RFC 3207) the way a DANE sending MTA does (RFC 7672
@@ -342,8 +343,9 @@ public final class StartTlsProbe implements SmtpProbe {
     }
 
     private static String refusedOr(ConnectException e) {
-        String message = String.valueOf(e.getMessage());
-        return message.toLowerCase(Locale.ROOT).contains("refused") ? "connection refused" : "cannot connect: " + message;
+        String message = MessageText.problem(e);
+        return message.toLowerCase(Locale.ROOT).contains("refused") ? "connection refused"
+                : "cannot connect: " + printable(message);
     }
 
     private static String versionHint(SSLException e) {
@@ -355,8 +357,7 @@ public final class StartTlsProbe implements SmtpProbe {
     }
 
     private static String oneLine(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return printable(message);
+        return printable(MessageText.problem(e));
     }
 
     /** Control characters escaped and long text cut, so a hostile server cannot garble a report. */

@@ -3,12 +3,15 @@ package org.mxpolicy.zone;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.zone.corrections.RecordTypes;
@@ -37,6 +40,15 @@ public final class ZoneFileReader {
     /** Out-of-zone names are listed up to this many; a file full of them needs one fix. */
     private static final int MAX_LISTED = 20;
 
+    /** dnsjava names an included file in its parse errors by the file's name: {@code b.zone:LINE: message}. */
+    private static final Pattern INCLUDED_FILE_ERROR = Pattern.compile("^(.+?):(\\d+): (.*)$", Pattern.DOTALL);
+
+    /**
+     * The largest zone read, 256 MiB with the files it includes: five times a signed zone of
+     * 100,000 TLSA RRsets, and far more than its records would fit in memory as objects.
+     */
+    public static final InputLimit SIZE_LIMIT = new InputLimit("zone file", "zone.size", 256 * 1024 * 1024);
+
     static {
         RecordTypes.register();
     }
@@ -57,18 +69,29 @@ public final class ZoneFileReader {
         return readZone(in, source, origin).records();
     }
 
+    static List<Record> read(InputStream in, String source, Name origin, InputLimit limit) throws InvalidInputException {
+        return readZone(in, source, origin, limit).records();
+    }
+
     /**
      * Every record of the zone, in file order, and the warnings about it, each with its line.
      *
      * @param source the file name, for messages
      * @param origin the zone apex; relative names are relative to it until {@code $ORIGIN}
-     * @throws InvalidInputException a syntax error (with its line), a record of another class, or a
-     *     missing or misplaced SOA
+     * @throws InvalidInputException a syntax error (with its file and line), a record of another
+     *     class, a missing or misplaced SOA, an {@code $INCLUDE} loop or an included file that is not
+     *     a regular file, or the zone with its included files over {@link #SIZE_LIMIT}
      */
     public static Zone readZone(InputStream in, String source, Name origin) throws InvalidInputException {
+        return readZone(in, source, origin, SIZE_LIMIT);
+    }
+
+    static Zone readZone(InputStream in, String source, Name origin, InputLimit limit) throws InvalidInputException {
+        byte[] bytes = limit.read(in, source);
+        ZoneIncludes includes = ZoneIncludes.walk(bytes, source, limit);
         List<Record> records = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
-        LineByLine lineByLine = new LineByLine(in);
+        LineByLine lineByLine = new LineByLine(new ByteArrayInputStream(bytes));
         try (Master master = new Master(lineByLine, origin)) {
             Record record;
             while ((record = master.nextRecord()) != null) {
@@ -76,7 +99,7 @@ public final class ZoneFileReader {
                 lines.add(lineByLine.line());
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw parseError(e, source);
+            throw includedFileError(e, includes).orElseGet(() -> parseError(e, source));
         }
         return check(records, lines, source, origin);
     }
@@ -142,6 +165,7 @@ public final class ZoneFileReader {
      */
     public static List<Record> readLines(byte[] bytes, int offset, String source, Name origin)
             throws InvalidInputException {
+        SIZE_LIMIT.check(bytes.length, source);
         int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 4, (bytes.length - offset) >> 18));
         int[] starts = new int[parts + 1];
         starts[0] = offset;
@@ -210,7 +234,23 @@ public final class ZoneFileReader {
         if (message.contains("relative path when parsing from stream")) {
             message = "$INCLUDE with a relative path is not supported; give the included file's absolute path";
         }
-        return new InvalidInputException("zone.syntax", SourcePosition.at(source, line, 0), message);
+        return new InvalidInputException("zone.syntax", SourcePosition.at(source, line, 0), shown(message));
+    }
+
+    /** An error that dnsjava reports in a file the zone includes, at that file's name and line. */
+    private static Optional<InvalidInputException> includedFileError(Exception e, ZoneIncludes includes) {
+        Matcher m = e.getMessage() == null ? null : INCLUDED_FILE_ERROR.matcher(e.getMessage());
+        if (m == null || !m.matches() || m.group(1).equals("<none>")) {
+            return Optional.empty();
+        }
+        String file = includes.includedFile(m.group(1)).map(Path::toString).orElse(m.group(1));
+        return Optional.of(new InvalidInputException("zone.syntax",
+                SourcePosition.at(file, Integer.parseInt(m.group(2)), 0), shown(m.group(3))));
+    }
+
+    /** dnsjava's message, which quotes the bad token whole, cut so that a huge token makes one short line. */
+    private static String shown(String message) {
+        return message.length() <= 160 ? message : message.substring(0, 160) + "...";
     }
 
     /** @param lines the line of each record, or null where they are not known */

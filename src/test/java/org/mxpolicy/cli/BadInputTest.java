@@ -84,4 +84,16 @@ class BadInputTest {
         assertThat(run.firstErrorLine()).contains("--usage 1").contains("RFC 7672");
         assertThat(run.stdout()).isEmpty();
     }
+
+    /** An endless file ends in one line naming it and its limit, never in running out of memory. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"generate -c /dev/zero", "tlsa --cert /dev/zero",
+            "verify --zone example.com /dev/zero", "sign --zone example.com -K . /dev/zero"})
+    void anEndlessInputIsRefusedWithItsLimit(String command) {
+        Cli.Run run = Cli.run(command.split(" "));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.errorLines()).singleElement().asString().startsWith("/dev/zero: error: larger than ")
+                .contains(", the limit for a ");
+    }
 }

@@ -74,4 +74,27 @@ class PublishSignedZoneTest {
         assertThat(second.stderr()).contains("unchanged").doesNotContain("ran 'touch");
         assertThat(dir.resolve("reloaded")).doesNotExist();
     }
+
+    /** A TSIG key that is missing, or readable by others, stops publish before anything is planned. */
+    @Test
+    void aMissingOrExposedTsigKeyIsReportedAtTheConfigLineThatNamesIt() throws Exception {
+        Path config = config();
+        String text = Files.readString(config).replace("  example.net: { ttl: 3600 }\n",
+                "  example.net:\n    update: { server: \"127.0.0.1:53\", key: update.tsig }\n");
+        Files.writeString(config, text);
+        Files.createDirectory(dir.resolve("keys"));
+        int line = text.lines().toList().indexOf("    update: { server: \"127.0.0.1:53\", key: update.tsig }") + 1;
+
+        Cli.Run missing = Cli.run("publish", "-c", config.toString());
+        assertThat(missing.exitCode()).as(missing.stderr()).isEqualTo(2);
+        assertThat(missing.firstErrorLine()).startsWith(config + ":" + line + ":").contains("no such file")
+                .endsWith("[config.file]");
+
+        Path key = dir.resolve("update.tsig");
+        Files.writeString(key, "key \"update\" { algorithm hmac-sha256; secret \"c2VjcmV0\"; };\n");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Cli.Run exposed = Cli.run("publish", "-c", config.toString());
+        assertThat(exposed.exitCode()).as(exposed.stderr()).isEqualTo(2);
+        assertThat(exposed.firstErrorLine()).startsWith(config + ":" + line + ":").endsWith("[config.secret-file]");
+    }
 }

@@ -64,8 +64,8 @@ class ConnectOverridesTest {
         assertThat(overrides.lookup("mx2.example.test", 25).orElseThrow().getAddress())
                 .isEqualTo(address(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x25));
         assertThat(overrides.toString())
-                .isEqualTo("ConnectOverrides[mx1.example.test:25=[0:0:0:0:0:0:0:1]:2525,"
-                        + " mx2.example.test:25=[2001:db8:0:0:0:0:0:25]:25]");
+                .isEqualTo("ConnectOverrides[mx1.example.test:25=[::1]:2525,"
+                        + " mx2.example.test:25=[2001:db8::25]:25]");
     }
 
     @Test
