@@ -56,7 +56,8 @@ class ArchitectureTest {
         Set<String> code = MAIN.stream()
                 .map(JavaClass::getPackageName)
                 .filter(p -> p.startsWith(ROOT + "."))
-                .map(p -> p.substring(ROOT.length() + 1).split("\\.", -1)[0]) // a sub-package belongs to its package's row
+                .map(p -> p.substring(ROOT.length() + 1)
+                        .split("\\.", -1)[0]) // a sub-package belongs to its package's row
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(new TreeSet<>(packageTable().keySet()))
                 .as("packages in the table of %s", ARCHITECTURE)
@@ -66,42 +67,61 @@ class ArchitectureTest {
     @TestFactory
     Stream<DynamicTest> eachPackageUsesOnlyThePackagesItsRowNames() throws IOException {
         Map<String, Set<String>> table = packageTable();
-        return table.entrySet().stream().map(row -> DynamicTest.dynamicTest(row.getKey(), () -> {
-            List<String> forbidden = new ArrayList<>();
-            for (String other : table.keySet()) {
-                if (!other.equals(row.getKey()) && !row.getValue().contains(other)) {
-                    forbidden.add(ROOT + "." + other + "..");
-                }
-            }
-            if (!forbidden.isEmpty()) {
-                noClasses().that().resideInAPackage(ROOT + "." + row.getKey() + "..")
-                        .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
-                        .because(ARCHITECTURE + " says which packages '" + row.getKey() + "' may use")
-                        .check(MAIN);
-            }
-        }));
+        return table.entrySet().stream()
+                .map(row -> DynamicTest.dynamicTest(row.getKey(), () -> {
+                    List<String> forbidden = new ArrayList<>();
+                    for (String other : table.keySet()) {
+                        if (!other.equals(row.getKey()) && !row.getValue().contains(other)) {
+                            forbidden.add(ROOT + "." + other + "..");
+                        }
+                    }
+                    if (!forbidden.isEmpty()) {
+                        noClasses()
+                                .that()
+                                .resideInAPackage(ROOT + "." + row.getKey() + "..")
+                                .should()
+                                .dependOnClassesThat()
+                                .resideInAnyPackage(forbidden.toArray(String[]::new))
+                                .because(ARCHITECTURE + " says which packages '" + row.getKey() + "' may use")
+                                .check(MAIN);
+                    }
+                }));
     }
 
     @Test
     void onlyMainEndsTheProcess() {
-        noClasses().that().doNotHaveFullyQualifiedName(COMPOSITION_ROOT)
-                .should().callMethod(System.class, "exit", int.class)
-                .orShould().callMethod(Runtime.class, "halt", int.class)
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(COMPOSITION_ROOT)
+                .should()
+                .callMethod(System.class, "exit", int.class)
+                .orShould()
+                .callMethod(Runtime.class, "halt", int.class)
                 .because("every command returns its exit code to Main")
                 .check(MAIN);
     }
 
     @Test
     void timeEntersOnlyAtTheCompositionRoot() {
-        noClasses().that().doNotHaveFullyQualifiedName(COMPOSITION_ROOT)
-                .should().callMethod(Clock.class, "systemUTC")
-                .orShould().callMethod(Clock.class, "systemDefaultZone")
-                .orShould().callMethod(Instant.class, "now")
-                .orShould().callMethod(LocalDate.class, "now")
-                .orShould().callMethod(LocalDateTime.class, "now")
-                .orShould().callMethod(OffsetDateTime.class, "now")
-                .orShould().callMethod(ZonedDateTime.class, "now")
-                .orShould().callMethod(System.class, "currentTimeMillis")
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(COMPOSITION_ROOT)
+                .should()
+                .callMethod(Clock.class, "systemUTC")
+                .orShould()
+                .callMethod(Clock.class, "systemDefaultZone")
+                .orShould()
+                .callMethod(Instant.class, "now")
+                .orShould()
+                .callMethod(LocalDate.class, "now")
+                .orShould()
+                .callMethod(LocalDateTime.class, "now")
+                .orShould()
+                .callMethod(OffsetDateTime.class, "now")
+                .orShould()
+                .callMethod(ZonedDateTime.class, "now")
+                .orShould()
+                .callMethod(System.class, "currentTimeMillis")
                 .because("time is an argument: tests and the rollover gate set the clock")
                 .check(MAIN);
     }
@@ -109,24 +129,35 @@ class ArchitectureTest {
     @Test
     void noProviderIsInstalledForTheWholeJvm() {
         noClasses()
-                .should().callMethod(Security.class, "insertProviderAt", Provider.class, int.class)
-                .orShould().callMethod(Security.class, "addProvider", Provider.class)
-                .orShould().callMethod(Security.class, "setProperty", String.class, String.class)
+                .should()
+                .callMethod(Security.class, "insertProviderAt", Provider.class, int.class)
+                .orShould()
+                .callMethod(Security.class, "addProvider", Provider.class)
+                .orShould()
+                .callMethod(Security.class, "setProperty", String.class, String.class)
                 .because("providers are passed per call, so one part cannot change the cryptography of another")
                 .check(MAIN);
     }
 
     @Test
     void onlyTheCommandsKnowPicocli() {
-        noClasses().that().resideOutsideOfPackage(ROOT + ".cli..")
-                .should().dependOnClassesThat().resideInAPackage("picocli..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("picocli..")
                 .check(MAIN);
     }
 
     @Test
     void onlyTheServerKnowsTheWebFramework() {
-        noClasses().that().resideOutsideOfPackage(ROOT + ".server..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".server..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..")
                 .check(MAIN);
     }
 
@@ -148,9 +179,13 @@ class ArchitectureTest {
             while (name.find()) {
                 uses.add(name.group(1));
             }
-            assertThat(table.put(row.group(1), uses)).as("row of %s given twice", row.group(1)).isNull();
+            assertThat(table.put(row.group(1), uses))
+                    .as("row of %s given twice", row.group(1))
+                    .isNull();
         }
-        assertThat(table).as("the package table under '## Packages' in %s", ARCHITECTURE).isNotEmpty();
+        assertThat(table)
+                .as("the package table under '## Packages' in %s", ARCHITECTURE)
+                .isNotEmpty();
         return table;
     }
 }

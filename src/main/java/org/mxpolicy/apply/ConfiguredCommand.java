@@ -30,7 +30,10 @@ public final class ConfiguredCommand {
         Path output = null;
         try {
             output = Files.createTempFile("mxpolicy-command", ".out");
-            Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            Process process = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             process.getOutputStream().close();
             boolean ended = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
@@ -38,17 +41,26 @@ public final class ConfiguredCommand {
             }
             if (!ended || process.exitValue() != 0) {
                 String said = Files.readString(output, StandardCharsets.UTF_8).strip();
-                throw new VerificationFailedException(what + " failed", List.of(Finding.error(id, position, "'" + command
-                        + "' " + (ended ? "exited with " + process.exitValue() : "did not end within " + limit.toSeconds() + " s")
-                        + (said.isEmpty() ? "" : ": " + said))));
+                throw new VerificationFailedException(
+                        what + " failed",
+                        List.of(Finding.error(
+                                id,
+                                position,
+                                "'" + command
+                                        + "' "
+                                        + (ended
+                                                ? "exited with " + process.exitValue()
+                                                : "did not end within " + limit.toSeconds() + " s")
+                                        + (said.isEmpty() ? "" : ": " + said))));
             }
         } catch (IOException e) {
-            throw new VerificationFailedException(what + " failed", List.of(Finding.error(id, position,
-                    "cannot run '" + command + "': " + e.getMessage())));
+            throw new VerificationFailedException(
+                    what + " failed",
+                    List.of(Finding.error(id, position, "cannot run '" + command + "': " + e.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VerificationFailedException(what + " interrupted", List.of(Finding.error(id, position,
-                    "'" + command + "' was interrupted")));
+            throw new VerificationFailedException(
+                    what + " interrupted", List.of(Finding.error(id, position, "'" + command + "' was interrupted")));
         } finally {
             if (output != null) {
                 try {

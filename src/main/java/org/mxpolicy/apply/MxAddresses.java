@@ -32,7 +32,8 @@ public final class MxAddresses {
         }
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int type : new int[] {Type.A, Type.AAAA}) {
-            for (Record r : dns.lookup(Name.fromConstantString(mx.host() + "."), type).records()) {
+            for (Record r :
+                    dns.lookup(Name.fromConstantString(mx.host() + "."), type).records()) {
                 InetAddress ip = r instanceof ARecord a ? a.getAddress() : ((AAAARecord) r).getAddress();
                 addresses.add(new InetSocketAddress(ip, mx.port()));
             }

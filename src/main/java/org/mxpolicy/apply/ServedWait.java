@@ -59,7 +59,9 @@ public final class ServedWait {
                 return lagging;
             }
             try {
-                Thread.sleep(Math.min(1000, Math.max(1, Duration.between(clock.instant(), deadline).toMillis())));
+                Thread.sleep(Math.min(
+                        1000,
+                        Math.max(1, Duration.between(clock.instant(), deadline).toMillis())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new VerificationFailedException("interrupted while waiting until served", lagging);
@@ -72,22 +74,34 @@ public final class ServedWait {
         List<Finding> lagging = new ArrayList<>();
         for (ZoneFragment zone : zones) {
             ZoneSettings settings = config.zones().get(zone.zoneName());
-            List<NameServer> servers = ZoneServers.of(zone.zone(), Nameserver.of(settings.nameservers()), dns, authorities);
+            List<NameServer> servers =
+                    ZoneServers.of(zone.zone(), Nameserver.of(settings.nameservers()), dns, authorities);
             for (List<Record> rrset : zone.rrsets()) {
                 Record first = rrset.get(0);
                 for (ServerAnswer a : authorities.askAll(servers, first.getName(), first.getType())) {
                     if (!a.answered() || !Planner.same(a.records(), rrset)) {
-                        lagging.add(Finding.error("publish.not-served", settings.position(), a.server() + " does not"
-                                + " yet serve " + first.getName() + " " + Type.string(first.getType())
-                                + a.problem().map(p -> " (" + p + ")").orElse(" as desired")));
+                        lagging.add(Finding.error(
+                                "publish.not-served",
+                                settings.position(),
+                                a.server() + " does not"
+                                        + " yet serve " + first.getName() + " " + Type.string(first.getType())
+                                        + a.problem().map(p -> " (" + p + ")").orElse(" as desired")));
                     }
                 }
                 DnsAnswer validated = dns.lookup(first.getName(), first.getType());
                 if (validated.security() != DnsAnswer.Security.SECURE || !Planner.same(validated.records(), rrset)) {
-                    lagging.add(Finding.error("publish.not-validated", settings.position(), first.getName() + " "
-                            + Type.string(first.getType()) + " is " + validated.security()
-                            + validated.problem().map(p -> " (" + p + ")").orElse("") + " through the resolver"
-                            + (validated.security() == DnsAnswer.Security.SECURE ? ", with other records" : "")));
+                    lagging.add(Finding.error(
+                            "publish.not-validated",
+                            settings.position(),
+                            first.getName() + " "
+                                    + Type.string(first.getType()) + " is " + validated.security()
+                                    + validated
+                                            .problem()
+                                            .map(p -> " (" + p + ")")
+                                            .orElse("") + " through the resolver"
+                                    + (validated.security() == DnsAnswer.Security.SECURE
+                                            ? ", with other records"
+                                            : "")));
                 }
             }
         }

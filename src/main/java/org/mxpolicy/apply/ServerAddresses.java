@@ -16,7 +16,9 @@ public final class ServerAddresses {
         try {
             return new InetSocketAddress(InetAddress.getByName(server.host()), server.port());
         } catch (UnknownHostException e) {
-            throw new InvalidInputException("config.server-address", server.position(),
+            throw new InvalidInputException(
+                    "config.server-address",
+                    server.position(),
                     "cannot resolve '" + server.host() + "'; give an IP address");
         }
     }

@@ -51,8 +51,12 @@ public final class ZonePlanner {
     private final SmtpProbe probe;
 
     /** @param certificates read afresh for every plan: a certificate changes while a rollover goes on */
-    public ZonePlanner(ProviderConfig config, Supplier<CertificateSource> certificates, AuthoritativeQuery authorities,
-            MxAddresses addresses, SmtpProbe probe) {
+    public ZonePlanner(
+            ProviderConfig config,
+            Supplier<CertificateSource> certificates,
+            AuthoritativeQuery authorities,
+            MxAddresses addresses,
+            SmtpProbe probe) {
         this.config = config;
         this.certificates = certificates;
         this.authorities = authorities;
@@ -80,8 +84,10 @@ public final class ZonePlanner {
     /** Fails, so that nothing is applied, when a safety rule refused any of the plans. */
     public void requireAccepted(Map<ZoneFragment, ZonePlan> plans) throws VerificationFailedException {
         List<Finding> refused = new ArrayList<>();
-        plans.values().forEach(p -> p.refusals().forEach(r -> refused.add(
-                Finding.error(r.id(), SourcePosition.file(config.source()), r.reason()))));
+        plans.values()
+                .forEach(p -> p.refusals()
+                        .forEach(r ->
+                                refused.add(Finding.error(r.id(), SourcePosition.file(config.source()), r.reason()))));
         if (!refused.isEmpty()) {
             throw new VerificationFailedException("the plan is refused; nothing was applied", refused);
         }
@@ -97,18 +103,25 @@ public final class ZonePlanner {
         Map<RrsetKey, List<Record>> observed = new LinkedHashMap<>();
         for (List<Record> rrset : zone.rrsets()) {
             Record first = rrset.get(0);
-            ServerAnswer answer = authorities.askAll(List.of(primary), first.getName(), first.getType()).get(0);
+            ServerAnswer answer = authorities
+                    .askAll(List.of(primary), first.getName(), first.getType())
+                    .get(0);
             if (!answer.answered() || !answer.authoritative()) {
-                throw new VerificationFailedException("cannot read zone " + zone.zone() + " from its primary",
-                        List.of(Finding.error("publish.primary", SourcePosition.file(config.source()), primary
-                                + " did not answer authoritatively for " + first.getName() + " "
-                                + Type.string(first.getType()) + ": " + answer.problem().orElse("not authoritative"))));
+                throw new VerificationFailedException(
+                        "cannot read zone " + zone.zone() + " from its primary",
+                        List.of(Finding.error(
+                                "publish.primary",
+                                SourcePosition.file(config.source()),
+                                primary
+                                        + " did not answer authoritatively for " + first.getName() + " "
+                                        + Type.string(first.getType()) + ": "
+                                        + answer.problem().orElse("not authoritative"))));
             }
             observed.put(new RrsetKey(first.getName(), first.getType()), answer.records());
         }
         List<RrsetChange> changes = Planner.plan(zone.rrsets(), observed);
-        SafetyRules rules = new SafetyRules(chainsInUse(changes, compromisedKeys), List.of(),
-                DesiredStateBuilder.httpsReportOwners(config));
+        SafetyRules rules = new SafetyRules(
+                chainsInUse(changes, compromisedKeys), List.of(), DesiredStateBuilder.httpsReportOwners(config));
         return new ZonePlan(zone.zone(), changes, rules.check(changes, zone.zone()));
     }
 
@@ -133,7 +146,9 @@ public final class ZonePlanner {
                     chains.add(certificates.get().chain(mx.cert()).certificates());
                     for (InetSocketAddress address : addresses.of(mx)) {
                         SmtpObservation seen = probe.probe(mx.host(), address);
-                        if (!seen.chain().isEmpty() && !compromisedKeys.contains(spkiSha256(seen.chain().get(0)))) {
+                        if (!seen.chain().isEmpty()
+                                && !compromisedKeys.contains(
+                                        spkiSha256(seen.chain().get(0)))) {
                             chains.add(seen.chain());
                         }
                     }
@@ -146,8 +161,9 @@ public final class ZonePlanner {
 
     private static String spkiSha256(X509Certificate cert) {
         try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(SubjectPublicKey.spkiOf(cert)));
+            return HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(SubjectPublicKey.spkiOf(cert)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }

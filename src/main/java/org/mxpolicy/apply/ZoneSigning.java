@@ -42,8 +42,14 @@ public final class ZoneSigning {
      * @param owned the records the config owns in the zone, merged in first; {@code ownedSource}
      *     names where they come from in messages
      */
-    public record Request(Name origin, Path zoneFile, Path keyDir, Optional<ZoneFragment> owned, String ownedSource,
-            Path output, SigningPolicy policy) {}
+    public record Request(
+            Name origin,
+            Path zoneFile,
+            Path keyDir,
+            Optional<ZoneFragment> owned,
+            String ownedSource,
+            Path output,
+            SigningPolicy policy) {}
 
     /**
      * What signing did.
@@ -51,16 +57,24 @@ public final class ZoneSigning {
      * @param warnings the zone file's (records outside the zone, left out)
      * @param notes what the operator should know although it succeeded (signatures signed anew)
      */
-    public record Result(Path output, boolean written, SignedZone signed, SigningPolicy.Denial denial,
-            int verifiedEarlier, List<Finding> warnings, List<String> notes) {
+    public record Result(
+            Path output,
+            boolean written,
+            SignedZone signed,
+            SigningPolicy.Denial denial,
+            int verifiedEarlier,
+            List<Finding> warnings,
+            List<String> notes) {
 
         /** One line: written (serial, signatures made and kept) or unchanged. */
         public String describe() {
             return written
                     ? "written (serial " + signed.serial() + ", " + denial + ", " + signed.signaturesMade()
                             + " signatures made, " + signed.signaturesKept() + " kept)"
-                            + (verifiedEarlier > 0 ? "; " + verifiedEarlier + " of the kept signatures were"
-                                    + " verified when it was written before" : "")
+                            + (verifiedEarlier > 0
+                                    ? "; " + verifiedEarlier + " of the kept signatures were"
+                                            + " verified when it was written before"
+                                    : "")
                     : "unchanged (serial " + signed.serial() + "; nothing changed and no signature is due)";
         }
     }
@@ -83,7 +97,9 @@ public final class ZoneSigning {
         }
         List<ZoneKey> keys = files.keys(request.keyDir(), origin);
         if (keys.isEmpty()) {
-            throw new InvalidInputException("dnssec.no-keys", SourcePosition.file(request.keyDir().toString()),
+            throw new InvalidInputException(
+                    "dnssec.no-keys",
+                    SourcePosition.file(request.keyDir().toString()),
                     "no key files of zone " + origin + " here; make one with: mxpolicy keygen --zone " + origin + " -K "
                             + request.keyDir());
         }
@@ -91,12 +107,14 @@ public final class ZoneSigning {
         PreviousOutput previous = previousOutput(out, origin, notes);
         // What mxpolicy verified when it wrote OUT need not be checked cryptographically again.
         ZoneVerifier.VerifiedSignatures earlier = previous.verified()
-                ? ZoneVerifier.VerifiedSignatures.of(origin, previous.records()) : ZoneVerifier.VerifiedSignatures.none();
+                ? ZoneVerifier.VerifiedSignatures.of(origin, previous.records())
+                : ZoneVerifier.VerifiedSignatures.none();
         ZoneSigner signer = new ZoneSigner(request.policy());
         ZoneVerifier verifier = new ZoneVerifier();
         SignedZone signed = signer.sign(origin, records, keys, now, previous.records());
         previous = null; // a large zone twice over is the peak of memory; let it go before verifying
-        ZoneVerifier.Result check = verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString(), earlier);
+        ZoneVerifier.Result check =
+                verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString(), earlier);
         if (check.hasErrors() && signed.signaturesKept() > 0) {
             // A kept signature that no longer verifies (a changed key, an edited file): sign everything anew.
             notes.add(out + ": signatures taken over from it do not verify; signing every RRset anew");
@@ -106,8 +124,9 @@ public final class ZoneSigning {
         }
         earlier = null;
         if (check.hasErrors()) {
-            throw new VerificationFailedException(out + ": not written: the signed zone does not verify (a bug in"
-                    + " mxpolicy; please report it with the zone and --verbose output)",
+            throw new VerificationFailedException(
+                    out + ": not written: the signed zone does not verify (a bug in"
+                            + " mxpolicy; please report it with the zone and --verbose output)",
                     check.findings().stream().filter(Finding::isError).toList());
         }
         // Reading, signing and verifying leave the previous zone and their indexes behind as garbage;
@@ -116,8 +135,8 @@ public final class ZoneSigning {
         System.gc();
         // What is written is read back first: a record whose text reads as other data is never signed as success.
         boolean written = files.write(out, ZoneText.renderReadBack(origin, signed.records(), out.toString()));
-        return new Result(out, written, signed, request.policy().denial(), check.verifiedEarlier(), zone.warnings(),
-                notes);
+        return new Result(
+                out, written, signed, request.policy().denial(), check.verifiedEarlier(), zone.warnings(), notes);
     }
 
     /**
@@ -139,7 +158,9 @@ public final class ZoneSigning {
             for (int strip = 1; name.labels() - strip > origin.labels(); strip++) {
                 Name ancestor = new Name(name, strip);
                 if (cuts.contains(ancestor) && reported.add(name)) {
-                    problems.add(Finding.error("sign.below-delegation", SourcePosition.file(request.zoneFile().toString()),
+                    problems.add(Finding.error(
+                            "sign.below-delegation",
+                            SourcePosition.file(request.zoneFile().toString()),
                             name + " (from " + request.ownedSource() + ") is below the delegation " + ancestor
                                     + " in this zone file; put it in the zone of " + ancestor
                                     + " (add that zone under 'zones' in the config)"));
@@ -178,10 +199,11 @@ public final class ZoneSigning {
                 notes.add(out + ": changed since mxpolicy verified and wrote it (the sha256 in its first line does not"
                         + " match); every signature taken over from it is verified again");
             }
-            return new PreviousOutput(ZoneFileReader.read(new ByteArrayInputStream(bytes), out.toString(), origin), false);
+            return new PreviousOutput(
+                    ZoneFileReader.read(new ByteArrayInputStream(bytes), out.toString(), origin), false);
         } catch (InvalidInputException e) {
-            notes.add(out + ": cannot read the previous signed zone (" + e.findings().get(0).message()
-                    + "); signing every RRset anew");
+            notes.add(out + ": cannot read the previous signed zone ("
+                    + e.findings().get(0).message() + "); signing every RRset anew");
             return PreviousOutput.NONE;
         }
     }

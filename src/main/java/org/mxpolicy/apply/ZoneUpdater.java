@@ -38,8 +38,14 @@ public final class ZoneUpdater {
      * @param baseDir the config's directory, against which its file names are resolved
      * @param log where each applied change is reported as it happens
      */
-    public ZoneUpdater(ProviderConfig config, Path baseDir, DynamicUpdates updates, ZoneSigning signing,
-            Duration timeout, Clock clock, Consumer<String> log) {
+    public ZoneUpdater(
+            ProviderConfig config,
+            Path baseDir,
+            DynamicUpdates updates,
+            ZoneSigning signing,
+            Duration timeout,
+            Clock clock,
+            Consumer<String> log) {
         this.config = config;
         this.baseDir = baseDir;
         this.updates = updates;
@@ -53,7 +59,8 @@ public final class ZoneUpdater {
      * Sends the plans as updates and signs the zone files of {@code zones}; returns the zones whose
      * served data changed.
      */
-    public List<ZoneFragment> apply(Map<ZoneFragment, ZonePlan> plans, List<ZoneFragment> zones) throws MxpolicyException {
+    public List<ZoneFragment> apply(Map<ZoneFragment, ZonePlan> plans, List<ZoneFragment> zones)
+            throws MxpolicyException {
         List<ZoneFragment> changed = new ArrayList<>();
         for (Map.Entry<ZoneFragment, ZonePlan> e : plans.entrySet()) {
             if (!e.getValue().isEmpty()) {
@@ -62,7 +69,8 @@ public final class ZoneUpdater {
             }
         }
         for (ZoneFragment zone : zones) {
-            Optional<ZoneFileSigning> settings = config.zones().get(zone.zoneName()).signing();
+            Optional<ZoneFileSigning> settings =
+                    config.zones().get(zone.zoneName()).signing();
             if (settings.isPresent() && signZoneFile(zone, settings.get())) {
                 changed.add(zone);
             }
@@ -82,9 +90,16 @@ public final class ZoneUpdater {
                 case NOT_AUTHORIZED -> "; check the TSIG key (" + target.key().path() + ") and the server's update ACL";
                 case UNAVAILABLE -> "";
             };
-            throw new VerificationFailedException("zone " + zone.zone() + ": update not applied",
-                    List.of(Finding.error("publish." + ex.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                            target.position(), ex.getMessage() + hint)));
+            throw new VerificationFailedException(
+                    "zone " + zone.zone() + ": update not applied",
+                    List.of(Finding.error(
+                            "publish."
+                                    + ex.reason()
+                                            .name()
+                                            .toLowerCase(Locale.ROOT)
+                                            .replace('_', '-'),
+                            target.position(),
+                            ex.getMessage() + hint)));
         }
     }
 
@@ -93,9 +108,16 @@ public final class ZoneUpdater {
         Path output = baseDir.resolve(settings.output().path());
         SigningPolicy policy = SigningPolicy.defaults()
                 .withDenial(settings.nsec3() ? SigningPolicy.Denial.NSEC3 : SigningPolicy.Denial.NSEC);
-        ZoneSigning.Result result = signing.sign(new ZoneSigning.Request(zone.zone(),
-                baseDir.resolve(settings.zoneFile().path()), baseDir.resolve(settings.keys().path()), Optional.of(zone),
-                config.source(), output, policy), clock.instant());
+        ZoneSigning.Result result = signing.sign(
+                new ZoneSigning.Request(
+                        zone.zone(),
+                        baseDir.resolve(settings.zoneFile().path()),
+                        baseDir.resolve(settings.keys().path()),
+                        Optional.of(zone),
+                        config.source(),
+                        output,
+                        policy),
+                clock.instant());
         result.warnings().forEach(w -> log.accept(w.format()));
         result.notes().forEach(log);
         log.accept("zone " + zone.zone() + ": " + output + (result.written() ? " signed and written" : " unchanged"));

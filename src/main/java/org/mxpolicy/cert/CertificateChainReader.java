@@ -44,7 +44,8 @@ public final class CertificateChainReader {
         List<LocatedCertificate> ordered = ChainOrder.order(certificates(input, source));
         LocatedCertificate leaf = ordered.get(0);
         SubjectPublicKey.of(leaf.certificate(), leaf.position());
-        return new CertificateChain(source, ordered.stream().map(LocatedCertificate::certificate).toList());
+        return new CertificateChain(
+                source, ordered.stream().map(LocatedCertificate::certificate).toList());
     }
 
     /** The certificates of a file in file order, duplicates dropped. */
@@ -53,7 +54,8 @@ public final class CertificateChainReader {
         if (input.isDer()) {
             byte[] der = input.bytes();
             try {
-                return List.of(new LocatedCertificate(parse(der, file, "cert", "is neither PEM nor a DER certificate"), file));
+                return List.of(
+                        new LocatedCertificate(parse(der, file, "cert", "is neither PEM nor a DER certificate"), file));
             } catch (InvalidInputException e) {
                 if (isPrivateKey(der)) {
                     input.wipe();
@@ -64,7 +66,9 @@ public final class CertificateChainReader {
         }
         String text = input.text();
         if (!PemBlock.isPem(text)) {
-            throw new InvalidInputException("cert.not-a-certificate", file,
+            throw new InvalidInputException(
+                    "cert.not-a-certificate",
+                    file,
                     "has no PEM block (-----BEGIN CERTIFICATE-----) and is not a DER certificate: give " + EXPECTED);
         }
         return fromBlocks(PemBlock.scan(text, source, "cert"), source);
@@ -78,11 +82,16 @@ public final class CertificateChainReader {
             if (block.label().endsWith("PRIVATE KEY")) {
                 findings.add(privateKeyGiven(block.position()).findings().get(0));
             } else if (!block.label().equals(CERTIFICATE)) {
-                findings.add(Finding.error("cert.not-a-certificate", block.position(),
+                findings.add(Finding.error(
+                        "cert.not-a-certificate",
+                        block.position(),
                         "contains a " + block.label() + " block, not a certificate: give " + EXPECTED));
             } else {
                 try {
-                    X509Certificate cert = parse(block.decode("cert"), block.position(), "cert",
+                    X509Certificate cert = parse(
+                            block.decode("cert"),
+                            block.position(),
+                            "cert",
                             "PEM block CERTIFICATE does not hold a valid X.509 certificate");
                     if (certificates.stream().noneMatch(c -> c.certificate().equals(cert))) {
                         certificates.add(new LocatedCertificate(cert, block.position()));
@@ -96,7 +105,9 @@ public final class CertificateChainReader {
             throw new InvalidInputException(findings);
         }
         if (certificates.isEmpty()) {
-            throw new InvalidInputException("cert.not-a-certificate", SourcePosition.file(source),
+            throw new InvalidInputException(
+                    "cert.not-a-certificate",
+                    SourcePosition.file(source),
                     "has no PEM block (-----BEGIN CERTIFICATE-----): give " + EXPECTED);
         }
         return certificates;
@@ -112,17 +123,19 @@ public final class CertificateChainReader {
             throws InvalidInputException {
         try {
             Certificate.getInstance(ASN1Primitive.fromByteArray(der));
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (IOException | CertificateException | RuntimeException e) {
             // Bouncy Castle reports malformed ASN.1 with unchecked exceptions as well.
-            throw new InvalidInputException(idPrefix + ".malformed", where,
-                    what + " (" + reason(e) + "): give " + EXPECTED);
+            throw new InvalidInputException(
+                    idPrefix + ".malformed", where, what + " (" + reason(e) + "): give " + EXPECTED);
         }
     }
 
     static InvalidInputException privateKeyGiven(SourcePosition where) {
-        return new InvalidInputException("cert.private-key-given", where,
+        return new InvalidInputException(
+                "cert.private-key-given",
+                where,
                 "contains a private key, not a certificate: give the certificate chain (fullchain.pem), not the key");
     }
 
@@ -141,7 +154,10 @@ public final class CertificateChainReader {
             return e.getClass().getSimpleName();
         }
         // Some parser messages span lines; findings are one line.
-        return Arrays.stream(message.split("\\R")).map(String::strip).filter(s -> !s.isEmpty())
-                .findFirst().orElse(e.getClass().getSimpleName());
+        return Arrays.stream(message.split("\\R"))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .findFirst()
+                .orElse(e.getClass().getSimpleName());
     }
 }

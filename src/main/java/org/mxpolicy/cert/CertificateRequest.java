@@ -48,8 +48,9 @@ import org.mxpolicy.finding.SourcePosition;
 public final class CertificateRequest {
 
     /** An LDH host name with at least two labels, or a wildcard as its whole leftmost label. */
-    private static final Pattern DNS_NAME = Pattern.compile(
-            "(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_NAME =
+            Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
     private static final int MAX_NAME = 253;
 
     private final byte[] der;
@@ -74,16 +75,20 @@ public final class CertificateRequest {
             throws InvalidInputException {
         List<String> dnsNames = normalize(names, where);
         SubjectPublicKey publicKey = KeyPairMaker.publicKey(key);
-        GeneralName[] altNames = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n))
+        GeneralName[] altNames = dnsNames.stream()
+                .map(n -> new GeneralName(GeneralName.dNSName, n))
                 .toArray(GeneralName[]::new);
         try {
             ExtensionsGenerator extensions = new ExtensionsGenerator();
             extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames));
             var builder = new PKCS10CertificationRequestBuilder(
-                    new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, dnsNames.get(0)).build(),
+                    new X500NameBuilder(BCStyle.INSTANCE)
+                            .addRDN(BCStyle.CN, dnsNames.get(0))
+                            .build(),
                     SubjectPublicKeyInfo.getInstance(publicKey.spki()));
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
-            byte[] der = builder.build(new DeterministicSigner(key.getPrivate(), publicKey)).getEncoded();
+            byte[] der = builder.build(new DeterministicSigner(key.getPrivate(), publicKey))
+                    .getEncoded();
             return new CertificateRequest(der, dnsNames, publicKey);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a certificate request", e);
@@ -99,7 +104,9 @@ public final class CertificateRequest {
         Set<String> names = new LinkedHashSet<>();
         names.add(normalizeName(mxHost));
         if (current != null) {
-            HostNames.dnsNames(current).stream().map(CertificateRequest::normalizeName).forEach(names::add);
+            HostNames.dnsNames(current).stream()
+                    .map(CertificateRequest::normalizeName)
+                    .forEach(names::add);
         }
         return List.copyOf(names);
     }
@@ -148,8 +155,8 @@ public final class CertificateRequest {
             }
         }
         if (!bad.isEmpty()) {
-            throw new InvalidInputException("csr.name", where, "not a DNS host name for a certificate: "
-                    + String.join(", ", bad));
+            throw new InvalidInputException(
+                    "csr.name", where, "not a DNS host name for a certificate: " + String.join(", ", bad));
         }
         if (out.isEmpty()) {
             throw new InvalidInputException("csr.name", where, "a certificate request needs at least one DNS name");

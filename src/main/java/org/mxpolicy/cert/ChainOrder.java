@@ -31,15 +31,17 @@ final class ChainOrder {
                 .filter(c -> certificates.stream().noneMatch(other -> issued(other, c)))
                 .toList();
         if (leaves.size() != 1) {
-            String heads = (leaves.isEmpty() ? certificates : leaves).stream()
-                    .map(LocatedCertificate::describe)
-                    .collect(Collectors.joining(", "));
+            String heads = (leaves.isEmpty() ? certificates : leaves)
+                    .stream().map(LocatedCertificate::describe).collect(Collectors.joining(", "));
             String problem = leaves.isEmpty()
                     ? "the certificates issue each other in a loop (" + heads + ")"
                     : "the certificates do not form one chain: " + heads + " each start a separate chain";
-            throw new InvalidInputException("cert.chain-broken", certificates.get(0).position(), problem
-                    + "; is an intermediate certificate missing, or one of another server included?"
-                    + " Give one server's chain (fullchain.pem)");
+            throw new InvalidInputException(
+                    "cert.chain-broken",
+                    certificates.get(0).position(),
+                    problem
+                            + "; is an intermediate certificate missing, or one of another server included?"
+                            + " Give one server's chain (fullchain.pem)");
         }
         List<LocatedCertificate> chain = new ArrayList<>();
         chain.add(leaves.get(0));
@@ -61,9 +63,13 @@ final class ChainOrder {
         }
         List<Finding> unused = certificates.stream()
                 .filter(c -> !chain.contains(c))
-                .map(c -> Finding.error("cert.chain-broken", c.position(), c.describe()
-                        + " is not an issuer in the chain of " + chain.get(0).describe()
-                        + ": remove it, or give the certificates it belongs with in their own file"))
+                .map(c -> Finding.error(
+                        "cert.chain-broken",
+                        c.position(),
+                        c.describe()
+                                + " is not an issuer in the chain of "
+                                + chain.get(0).describe()
+                                + ": remove it, or give the certificates it belongs with in their own file"))
                 .toList();
         if (!unused.isEmpty()) {
             throw new InvalidInputException(unused);
@@ -75,7 +81,9 @@ final class ChainOrder {
     private static boolean issued(LocatedCertificate subject, LocatedCertificate issuer) {
         return !subject.equals(issuer)
                 && !isSelfIssued(subject.certificate())
-                && subject.certificate().getIssuerX500Principal().equals(issuer.certificate().getSubjectX500Principal());
+                && subject.certificate()
+                        .getIssuerX500Principal()
+                        .equals(issuer.certificate().getSubjectX500Principal());
     }
 
     private static boolean isSelfIssued(X509Certificate cert) {
@@ -88,8 +96,8 @@ final class ChainOrder {
      */
     private static boolean verifies(X509Certificate issuer, X509Certificate cert) {
         try {
-            return new X509CertificateHolder(cert.getEncoded()).isSignatureValid(
-                    new JcaContentVerifierProviderBuilder()
+            return new X509CertificateHolder(cert.getEncoded())
+                    .isSignatureValid(new JcaContentVerifierProviderBuilder()
                             .setProvider(BouncyCastle.PROVIDER)
                             .build(new X509CertificateHolder(issuer.getEncoded())));
         } catch (CertificateException | IOException | OperatorCreationException | CertException e) {

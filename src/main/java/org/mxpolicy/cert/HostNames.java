@@ -24,6 +24,7 @@ public final class HostNames {
 
     /** GeneralName tag of dNSName, RFC 5280 section 4.2.1.6. */
     private static final int DNS_NAME = 2;
+
     private static final String WILDCARD_LABEL = "*.";
 
     private HostNames() {}
@@ -100,7 +101,9 @@ public final class HostNames {
         X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
         return Arrays.stream(subject.getRDNs(BCStyle.CN))
                 .map(RDN::getFirst)
-                .map(cn -> cn.getValue() instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(cn.getValue()))
+                .map(cn -> cn.getValue() instanceof ASN1String text
+                        ? text.getString()
+                        : IETFUtils.valueToString(cn.getValue()))
                 .toList();
     }
 }

@@ -37,8 +37,8 @@ final class InputBytes {
         }
         InputBytes input = new InputBytes(bytes);
         if (input.isBlank()) {
-            throw new InvalidInputException(idPrefix + ".empty", SourcePosition.file(source),
-                    "the file is empty: give " + expected);
+            throw new InvalidInputException(
+                    idPrefix + ".empty", SourcePosition.file(source), "the file is empty: give " + expected);
         }
         return input;
     }

@@ -30,7 +30,8 @@ public final class KeyPairMaker {
             switch (spec.type()) {
                 case ECDSA -> {
                     generator = KeyPairGenerator.getInstance("EC", BouncyCastle.PROVIDER);
-                    generator.initialize(new ECGenParameterSpec(spec.bits() == 256 ? "secp256r1" : "secp384r1"), random);
+                    generator.initialize(
+                            new ECGenParameterSpec(spec.bits() == 256 ? "secp256r1" : "secp384r1"), random);
                 }
                 case RSA -> {
                     generator = KeyPairGenerator.getInstance("RSA", BouncyCastle.PROVIDER);

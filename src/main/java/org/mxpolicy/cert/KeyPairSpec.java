@@ -32,8 +32,8 @@ public record KeyPairSpec(KeyType type, int bits) {
     public static final int MAX_RSA_BITS = 8192;
 
     /** The names accepted by {@link #parse}, in the order they are offered. */
-    public static final List<String> NAMES = List.of("ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096",
-            "ed25519");
+    public static final List<String> NAMES =
+            List.of("ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096", "ed25519");
 
     public KeyPairSpec {
         Objects.requireNonNull(type, "type");
@@ -68,8 +68,9 @@ public record KeyPairSpec(KeyType type, int bits) {
             case "rsa-3072" -> rsa(3072);
             case "rsa-4096" -> rsa(4096);
             case "ed25519" -> ED25519;
-            default -> throw new InvalidInputException("key.type", where, "unknown key type '" + name
-                    + "': use one of " + String.join(", ", NAMES));
+            default ->
+                throw new InvalidInputException(
+                        "key.type", where, "unknown key type '" + name + "': use one of " + String.join(", ", NAMES));
         };
     }
 
@@ -82,11 +83,12 @@ public record KeyPairSpec(KeyType type, int bits) {
      */
     public static KeyPairSpec like(SubjectPublicKey current, SourcePosition where) throws InvalidInputException {
         return switch (current.type()) {
-            case ECDSA -> switch (current.bits()) {
-                case 256 -> sameCurve(current, EC_P256, where);
-                case 384 -> sameCurve(current, EC_P384, where);
-                default -> throw notMade(current, where);
-            };
+            case ECDSA ->
+                switch (current.bits()) {
+                    case 256 -> sameCurve(current, EC_P256, where);
+                    case 384 -> sameCurve(current, EC_P384, where);
+                    default -> throw notMade(current, where);
+                };
             case RSA -> {
                 if (current.bits() > MAX_RSA_BITS) {
                     throw notMade(current, where);
@@ -108,9 +110,13 @@ public record KeyPairSpec(KeyType type, int bits) {
     }
 
     private static InvalidInputException notMade(SubjectPublicKey current, SourcePosition where) {
-        return new InvalidInputException("key.type-unsupported", where, "the current key is "
-                + current.description() + ", of which no next key is made: choose the next key's type with one of "
-                + String.join(", ", NAMES));
+        return new InvalidInputException(
+                "key.type-unsupported",
+                where,
+                "the current key is "
+                        + current.description()
+                        + ", of which no next key is made: choose the next key's type with one of "
+                        + String.join(", ", NAMES));
     }
 
     /** The name {@link #parse} takes: {@code ec-p256}, {@code rsa-3072}, {@code ed25519}. */

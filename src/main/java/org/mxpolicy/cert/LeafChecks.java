@@ -34,25 +34,38 @@ public final class LeafChecks {
         List<Finding> findings = new ArrayList<>();
         if (!HostNames.covers(leaf, host)) {
             List<String> names = HostNames.presentedNames(leaf);
-            findings.add(Finding.error("cert.wrong-host", where, "the certificate in " + chain.source()
-                    + " is not valid for " + host + ": it covers "
-                    + (names.isEmpty() ? "no host name" : String.join(", ", names))
-                    + "; use the certificate of " + host + " or add " + host + " to its subjectAltName"));
+            findings.add(Finding.error(
+                    "cert.wrong-host",
+                    where,
+                    "the certificate in " + chain.source()
+                            + " is not valid for " + host + ": it covers "
+                            + (names.isEmpty() ? "no host name" : String.join(", ", names))
+                            + "; use the certificate of " + host + " or add " + host + " to its subjectAltName"));
         }
         Instant notBefore = leaf.getNotBefore().toInstant();
         Instant notAfter = leaf.getNotAfter().toInstant();
         if (now.isAfter(notAfter)) {
-            findings.add(Finding.warning("cert.expired", where, "the certificate in " + chain.source() + " expired "
-                    + days(Duration.between(notAfter, now)) + " ago (notAfter " + notAfter
-                    + "): senders that check it (MTA-STS, DANE-TA) refuse to deliver; renew it"));
+            findings.add(Finding.warning(
+                    "cert.expired",
+                    where,
+                    "the certificate in " + chain.source() + " expired "
+                            + days(Duration.between(notAfter, now)) + " ago (notAfter " + notAfter
+                            + "): senders that check it (MTA-STS, DANE-TA) refuse to deliver; renew it"));
         } else if (now.isBefore(notBefore)) {
-            findings.add(Finding.warning("cert.not-yet-valid", where, "the certificate in " + chain.source()
-                    + " is not valid for another " + days(Duration.between(now, notBefore)) + " (notBefore " + notBefore
-                    + "): senders that check it (MTA-STS, DANE-TA) refuse to deliver until then"));
+            findings.add(Finding.warning(
+                    "cert.not-yet-valid",
+                    where,
+                    "the certificate in " + chain.source()
+                            + " is not valid for another " + days(Duration.between(now, notBefore)) + " (notBefore "
+                            + notBefore
+                            + "): senders that check it (MTA-STS, DANE-TA) refuse to deliver until then"));
         } else if (Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) < 0) {
-            findings.add(Finding.warning("cert.expires-soon", where, "the certificate in " + chain.source()
-                    + " expires in " + days(Duration.between(now, notAfter)) + " (notAfter " + notAfter
-                    + "): renew it, and publish the TLSA record of the new key before it is used"));
+            findings.add(Finding.warning(
+                    "cert.expires-soon",
+                    where,
+                    "the certificate in " + chain.source()
+                            + " expires in " + days(Duration.between(now, notAfter)) + " (notAfter " + notAfter
+                            + "): renew it, and publish the TLSA record of the new key before it is used"));
         }
         return findings;
     }

@@ -66,7 +66,9 @@ record PemBlock(String source, String label, int line, List<String> content) {
                 content = new ArrayList<>();
             } else if (end != null && label != null) {
                 if (!end.equals(label)) {
-                    findings.add(Finding.error(idPrefix + ".bad-pem", SourcePosition.at(source, beginLine, 0),
+                    findings.add(Finding.error(
+                            idPrefix + ".bad-pem",
+                            SourcePosition.at(source, beginLine, 0),
                             "PEM block BEGIN " + label + " ends with END " + end + " at line " + number
                                     + ": the file is damaged; copy the block again"));
                 } else {
@@ -91,8 +93,9 @@ record PemBlock(String source, String label, int line, List<String> content) {
      * {@code openssl rsa -aes256 -traditional} writes them.
      */
     boolean hasEncryptionHeader() {
-        return content.stream().anyMatch(l -> l.toUpperCase(Locale.ROOT).startsWith("PROC-TYPE:")
-                && l.toUpperCase(Locale.ROOT).contains("ENCRYPTED"));
+        return content.stream()
+                .anyMatch(l -> l.toUpperCase(Locale.ROOT).startsWith("PROC-TYPE:")
+                        && l.toUpperCase(Locale.ROOT).contains("ENCRYPTED"));
     }
 
     /**
@@ -112,7 +115,9 @@ record PemBlock(String source, String label, int line, List<String> content) {
             for (int c = 0; c < text.length(); c++) {
                 char ch = text.charAt(c);
                 if (!isBase64(ch) && !Character.isWhitespace(ch)) {
-                    throw new InvalidInputException(idPrefix + ".bad-pem", SourcePosition.at(source, line + 1 + i, 0),
+                    throw new InvalidInputException(
+                            idPrefix + ".bad-pem",
+                            SourcePosition.at(source, line + 1 + i, 0),
                             "PEM block " + label + " (BEGIN at line " + line + ") has a character that is not base64 ("
                                     + printable(ch) + "): the file is damaged; copy the block again");
                 }
@@ -122,33 +127,44 @@ record PemBlock(String source, String label, int line, List<String> content) {
             }
         }
         if (base64.length() == 0) {
-            throw new InvalidInputException(idPrefix + ".bad-pem", position(),
+            throw new InvalidInputException(
+                    idPrefix + ".bad-pem",
+                    position(),
                     "PEM block " + label + " is empty: the file is damaged; copy the block again");
         }
         try {
             return Base64.getDecoder().decode(base64.toString());
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(idPrefix + ".bad-pem", position(),
+            throw new InvalidInputException(
+                    idPrefix + ".bad-pem",
+                    position(),
                     "PEM block " + label + " has damaged base64 (" + e.getMessage()
                             + "): lines are missing or cut; copy the block again");
         }
     }
 
     private static Finding truncated(String source, String idPrefix, String label, int line) {
-        return Finding.error(idPrefix + ".truncated-pem", SourcePosition.at(source, line, 0),
+        return Finding.error(
+                idPrefix + ".truncated-pem",
+                SourcePosition.at(source, line, 0),
                 "PEM block BEGIN " + label + " has no END " + label + " line: the file is cut off; copy it again");
     }
 
     private static String labelOf(String line, String marker) {
         if (line.startsWith(marker) && line.endsWith(DASHES) && line.length() >= marker.length() + DASHES.length()) {
-            return line.substring(marker.length(), line.length() - DASHES.length()).strip();
+            return line.substring(marker.length(), line.length() - DASHES.length())
+                    .strip();
         }
         return null;
     }
 
     private static boolean isBase64(char ch) {
-        return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')
-                || ch == '+' || ch == '/' || ch == '=';
+        return (ch >= 'A' && ch <= 'Z')
+                || (ch >= 'a' && ch <= 'z')
+                || (ch >= '0' && ch <= '9')
+                || ch == '+'
+                || ch == '/'
+                || ch == '=';
     }
 
     private static String printable(char ch) {

@@ -26,8 +26,8 @@ import org.mxpolicy.finding.SourcePosition;
  */
 public final class PrivateKeyReader {
 
-    static final String EXPECTED = "an unencrypted private key in PEM (privkey.pem: PRIVATE KEY, RSA PRIVATE KEY"
-            + " or EC PRIVATE KEY)";
+    static final String EXPECTED =
+            "an unencrypted private key in PEM (privkey.pem: PRIVATE KEY, RSA PRIVATE KEY" + " or EC PRIVATE KEY)";
 
     private static final String EC_PARAMETERS = "EC PARAMETERS";
 
@@ -52,13 +52,15 @@ public final class PrivateKeyReader {
             SourcePosition file = SourcePosition.file(source);
             String text = input.text();
             if (input.isDer() || !PemBlock.isPem(text)) {
-                throw new InvalidInputException("key.not-a-key", file,
-                        "has no PEM block (-----BEGIN PRIVATE KEY-----): give " + EXPECTED);
+                throw new InvalidInputException(
+                        "key.not-a-key", file, "has no PEM block (-----BEGIN PRIVATE KEY-----): give " + EXPECTED);
             }
             List<PemBlock> keys = keyBlocks(PemBlock.scan(text, source, "key"), source);
             PemBlock block = keys.get(0);
             if (block.label().equals("ENCRYPTED PRIVATE KEY") || block.hasEncryptionHeader()) {
-                throw new InvalidInputException("key.encrypted", block.position(),
+                throw new InvalidInputException(
+                        "key.encrypted",
+                        block.position(),
                         "the private key is encrypted: decrypt it (openssl pkey -in KEY -out KEY.plain) and give"
                                 + " the result, readable only by the server's user");
             }
@@ -75,19 +77,23 @@ public final class PrivateKeyReader {
             if (block.label().endsWith("PRIVATE KEY")) {
                 keys.add(block);
             } else if (!block.label().equals(EC_PARAMETERS)) {
-                findings.add(Finding.error("key.not-a-private-key", block.position(), "contains a " + block.label()
-                        + " block: give " + EXPECTED + " in a file of its own"));
+                findings.add(Finding.error(
+                        "key.not-a-private-key",
+                        block.position(),
+                        "contains a " + block.label() + " block: give " + EXPECTED + " in a file of its own"));
             }
         }
         if (!findings.isEmpty()) {
             throw new InvalidInputException(findings);
         }
         if (keys.isEmpty()) {
-            throw new InvalidInputException("key.not-a-key", SourcePosition.file(source), "has no private key: give "
-                    + EXPECTED);
+            throw new InvalidInputException(
+                    "key.not-a-key", SourcePosition.file(source), "has no private key: give " + EXPECTED);
         }
         if (keys.size() > 1) {
-            throw new InvalidInputException("key.ambiguous", keys.get(1).position(),
+            throw new InvalidInputException(
+                    "key.ambiguous",
+                    keys.get(1).position(),
                     "holds " + keys.size() + " private keys: give the one key of the certificate");
         }
         return keys;
@@ -109,12 +115,17 @@ public final class PrivateKeyReader {
             if (parsed instanceof PEMEncryptedKeyPair || parsed instanceof PKCS8EncryptedPrivateKeyInfo) {
                 throw new InvalidInputException("key.encrypted", block.position(), "the private key is encrypted");
             }
-            throw new InvalidInputException("key.not-a-key", block.position(), "PEM block " + block.label()
-                    + " does not hold a private key: give " + EXPECTED);
+            throw new InvalidInputException(
+                    "key.not-a-key",
+                    block.position(),
+                    "PEM block " + block.label() + " does not hold a private key: give " + EXPECTED);
         } catch (IOException | RuntimeException e) {
             // The reason names the structure problem only, never key bytes.
-            throw new InvalidInputException("key.malformed", block.position(), "PEM block " + block.label()
-                    + " is not a valid private key (" + CertificateChainReader.reason(e) + "): give " + EXPECTED);
+            throw new InvalidInputException(
+                    "key.malformed",
+                    block.position(),
+                    "PEM block " + block.label() + " is not a valid private key (" + CertificateChainReader.reason(e)
+                            + "): give " + EXPECTED);
         }
     }
 }

@@ -52,8 +52,14 @@ public final class PublicKeyReader {
             + " a certificate request or a certificate";
 
     private static final String WHAT = "the key";
-    private static final Set<String> KEY_LABELS = Set.of("PUBLIC KEY", "RSA PUBLIC KEY", "PRIVATE KEY",
-            "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "CERTIFICATE REQUEST",
+    private static final Set<String> KEY_LABELS = Set.of(
+            "PUBLIC KEY",
+            "RSA PUBLIC KEY",
+            "PRIVATE KEY",
+            "RSA PRIVATE KEY",
+            "EC PRIVATE KEY",
+            "ENCRYPTED PRIVATE KEY",
+            "CERTIFICATE REQUEST",
             "NEW CERTIFICATE REQUEST");
     /** Written next to a key by {@code openssl ecparam -genkey}; holds no key. */
     private static final String EC_PARAMETERS = "EC PARAMETERS";
@@ -78,7 +84,9 @@ public final class PublicKeyReader {
 
     private static SubjectPublicKey fromPem(String text, String source) throws InvalidInputException {
         if (!PemBlock.isPem(text)) {
-            throw new InvalidInputException("key.not-a-key", SourcePosition.file(source),
+            throw new InvalidInputException(
+                    "key.not-a-key",
+                    SourcePosition.file(source),
                     "has no PEM block (-----BEGIN PUBLIC KEY-----) and is not DER: give " + EXPECTED);
         }
         List<PemBlock> certificates = new ArrayList<>();
@@ -90,7 +98,9 @@ public final class PublicKeyReader {
             } else if (KEY_LABELS.contains(block.label())) {
                 keys.add(block);
             } else if (!block.label().equals(EC_PARAMETERS)) {
-                findings.add(Finding.error("key.not-a-key", block.position(),
+                findings.add(Finding.error(
+                        "key.not-a-key",
+                        block.position(),
                         "contains a " + block.label() + " block, which holds no key: give " + EXPECTED));
             }
         }
@@ -98,22 +108,29 @@ public final class PublicKeyReader {
             throw new InvalidInputException(findings);
         }
         if (!keys.isEmpty() && !certificates.isEmpty()) {
-            throw new InvalidInputException("key.ambiguous", keys.get(0).position(),
-                    "holds both a " + keys.get(0).label() + " (line " + keys.get(0).line() + ") and a certificate (line "
+            throw new InvalidInputException(
+                    "key.ambiguous",
+                    keys.get(0).position(),
+                    "holds both a " + keys.get(0).label() + " (line "
+                            + keys.get(0).line() + ") and a certificate (line "
                             + certificates.get(0).line() + "): give one of them, in a file of its own");
         }
         if (keys.size() > 1) {
-            throw new InvalidInputException("key.ambiguous", keys.get(1).position(),
-                    "holds " + keys.size() + " keys (lines " + keys.stream().map(b -> String.valueOf(b.line()))
-                            .collect(Collectors.joining(", ")) + "): give one key per file");
+            throw new InvalidInputException(
+                    "key.ambiguous",
+                    keys.get(1).position(),
+                    "holds " + keys.size() + " keys (lines "
+                            + keys.stream().map(b -> String.valueOf(b.line())).collect(Collectors.joining(", "))
+                            + "): give one key per file");
         }
         if (!certificates.isEmpty()) {
-            LocatedCertificate leaf = ChainOrder.order(CertificateChainReader.fromBlocks(certificates, source)).get(0);
+            LocatedCertificate leaf = ChainOrder.order(CertificateChainReader.fromBlocks(certificates, source))
+                    .get(0);
             return SubjectPublicKey.of(leaf.certificate(), leaf.position());
         }
         if (keys.isEmpty()) {
-            throw new InvalidInputException("key.not-a-key", SourcePosition.file(source),
-                    "has no key: give " + EXPECTED);
+            throw new InvalidInputException(
+                    "key.not-a-key", SourcePosition.file(source), "has no key: give " + EXPECTED);
         }
         return fromBlock(keys.get(0));
     }
@@ -129,7 +146,7 @@ public final class PublicKeyReader {
                 case "PUBLIC KEY" -> SubjectPublicKey.fromSpki(der, where, WHAT);
                 case "RSA PUBLIC KEY" -> SubjectPublicKey.fromSpki(rsaSpki(der, where), where, WHAT);
                 case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST" ->
-                        SubjectPublicKey.fromSpki(requestSpki(der, where), where, WHAT);
+                    SubjectPublicKey.fromSpki(requestSpki(der, where), where, WHAT);
                 case "RSA PRIVATE KEY" -> fromPrivateKey(pkcs1(der, where), where);
                 case "EC PRIVATE KEY" -> fromPrivateKey(sec1(der, where), where);
                 default -> fromPrivateKey(parse(der, where, PrivateKeyInfo::getInstance, "PKCS#8 private key"), where);
@@ -142,8 +159,8 @@ public final class PublicKeyReader {
     private static SubjectPublicKey fromDer(byte[] der, SourcePosition where) throws InvalidInputException {
         ASN1Primitive asn1 = parse(der, where, Function.identity(), "PEM file or DER structure");
         if (matches(asn1, Certificate::getInstance)) {
-            return SubjectPublicKey.of(CertificateChainReader.parse(der, where, "key", "the DER certificate is not valid"),
-                    where);
+            return SubjectPublicKey.of(
+                    CertificateChainReader.parse(der, where, "key", "the DER certificate is not valid"), where);
         }
         if (matches(asn1, SubjectPublicKeyInfo::getInstance)) {
             return SubjectPublicKey.fromSpki(der, where, WHAT);
@@ -161,8 +178,8 @@ public final class PublicKeyReader {
         if (matches(asn1, ECPrivateKey::getInstance)) {
             return fromPrivateKey(sec1(der, where), where);
         }
-        throw new InvalidInputException("key.not-a-key", where,
-                "is DER but not a certificate, public key or private key: give " + EXPECTED);
+        throw new InvalidInputException(
+                "key.not-a-key", where, "is DER but not a certificate, public key or private key: give " + EXPECTED);
     }
 
     /**
@@ -174,8 +191,10 @@ public final class PublicKeyReader {
     private static SubjectPublicKey fromPrivateKey(PrivateKeyInfo info, SourcePosition where)
             throws InvalidInputException {
         ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
-        if (!algorithm.equals(PKCSObjectIdentifiers.rsaEncryption) && !algorithm.equals(X9ObjectIdentifiers.id_ecPublicKey)
-                && !algorithm.equals(EdECObjectIdentifiers.id_Ed25519) && !algorithm.equals(EdECObjectIdentifiers.id_Ed448)) {
+        if (!algorithm.equals(PKCSObjectIdentifiers.rsaEncryption)
+                && !algorithm.equals(X9ObjectIdentifiers.id_ecPublicKey)
+                && !algorithm.equals(EdECObjectIdentifiers.id_Ed25519)
+                && !algorithm.equals(EdECObjectIdentifiers.id_Ed448)) {
             throw SubjectPublicKey.unsupportedAlgorithm(algorithm, where, WHAT);
         }
         AsymmetricKeyParameter privateKey;
@@ -190,18 +209,23 @@ public final class PublicKeyReader {
             publicKey = new RSAKeyParameters(false, rsa.getModulus(), rsa.getPublicExponent());
         } else if (privateKey instanceof ECPrivateKeyParameters ec) {
             publicKey = new ECPublicKeyParameters(
-                    new FixedPointCombMultiplier().multiply(ec.getParameters().getG(), ec.getD()).normalize(),
+                    new FixedPointCombMultiplier()
+                            .multiply(ec.getParameters().getG(), ec.getD())
+                            .normalize(),
                     ec.getParameters());
         } else if (privateKey instanceof Ed25519PrivateKeyParameters ed) {
             publicKey = ed.generatePublicKey();
         } else if (privateKey instanceof Ed448PrivateKeyParameters ed) {
             publicKey = ed.generatePublicKey();
         } else {
-            throw SubjectPublicKey.unsupported(where, "the private key lacks its public part ("
-                    + privateKey.getClass().getSimpleName() + "): give the public key (openssl pkey -pubout)");
+            throw SubjectPublicKey.unsupported(
+                    where,
+                    "the private key lacks its public part ("
+                            + privateKey.getClass().getSimpleName() + "): give the public key (openssl pkey -pubout)");
         }
         try {
-            byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(publicKey).getEncoded(ASN1Encoding.DER);
+            byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(publicKey)
+                    .getEncoded(ASN1Encoding.DER);
             return SubjectPublicKey.fromSpki(spki, where, WHAT);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a public key just derived", e);
@@ -219,7 +243,9 @@ public final class PublicKeyReader {
         ECPrivateKey key = parse(der, where, ECPrivateKey::getInstance, "SEC1 EC private key");
         ASN1Encodable curve = key.getParametersObject();
         if (curve == null) {
-            throw new InvalidInputException("key.malformed", where,
+            throw new InvalidInputException(
+                    "key.malformed",
+                    where,
                     "the EC private key does not name its curve: give the public key (openssl pkey -pubout)");
         }
         return wrap(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), key, where);
@@ -237,8 +263,9 @@ public final class PublicKeyReader {
     private static byte[] rsaSpki(byte[] der, SourcePosition where) throws InvalidInputException {
         RSAPublicKey key = parse(der, where, RSAPublicKey::getInstance, "PKCS#1 RSA public key");
         try {
-            return new SubjectPublicKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
-                    key).getEncoded(ASN1Encoding.DER);
+            return new SubjectPublicKeyInfo(
+                            new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), key)
+                    .getEncoded(ASN1Encoding.DER);
         } catch (IOException e) {
             throw malformed(where, "PKCS#1 RSA public key", e);
         }
@@ -276,12 +303,16 @@ public final class PublicKeyReader {
 
     private static InvalidInputException malformed(SourcePosition where, String what, Exception e) {
         // The reason names the ASN.1 problem only, never key bytes.
-        return new InvalidInputException("key.malformed", where,
+        return new InvalidInputException(
+                "key.malformed",
+                where,
                 "is not a valid " + what + " (" + CertificateChainReader.reason(e) + "): give " + EXPECTED);
     }
 
     private static InvalidInputException encrypted(SourcePosition where) {
-        return new InvalidInputException("key.encrypted", where,
+        return new InvalidInputException(
+                "key.encrypted",
+                where,
                 "the private key is encrypted: give the public key (openssl pkey -in KEY -pubout) or an unencrypted key");
     }
 }

@@ -45,32 +45,52 @@ public final class ServerCertificateChecks {
      * @param where the config place that names the certificate
      * @return errors mean the host must not be served; warnings are reported and the host is served
      */
-    public static List<Finding> check(String host, CertificateChain chain, PrivateKey key, String consequence,
-            Instant now, SourcePosition where) {
+    public static List<Finding> check(
+            String host,
+            CertificateChain chain,
+            PrivateKey key,
+            String consequence,
+            Instant now,
+            SourcePosition where) {
         List<Finding> findings = new ArrayList<>();
         X509Certificate leaf = chain.leaf();
         Instant notBefore = leaf.getNotBefore().toInstant();
         Instant notAfter = leaf.getNotAfter().toInstant();
         if (now.isAfter(notAfter)) {
-            findings.add(Finding.error("serve.cert-expired", where, "the certificate in " + chain.source()
-                    + " expired at " + notAfter + ": " + host + " is not served; renew the certificate"));
+            findings.add(Finding.error(
+                    "serve.cert-expired",
+                    where,
+                    "the certificate in " + chain.source() + " expired at " + notAfter + ": " + host
+                            + " is not served; renew the certificate"));
         } else if (now.isBefore(notBefore)) {
-            findings.add(Finding.error("serve.cert-not-yet-valid", where, "the certificate in " + chain.source()
-                    + " is not valid before " + notBefore + ": " + host + " is not served"));
+            findings.add(Finding.error(
+                    "serve.cert-not-yet-valid",
+                    where,
+                    "the certificate in " + chain.source() + " is not valid before " + notBefore + ": " + host
+                            + " is not served"));
         }
         if (!keyMatches(key, leaf.getPublicKey())) {
-            findings.add(Finding.error("serve.key-mismatch", where, "the private key is not the key of the certificate in "
-                    + chain.source() + ": " + host + " is not served; give the key the certificate was issued for"));
+            findings.add(Finding.error(
+                    "serve.key-mismatch",
+                    where,
+                    "the private key is not the key of the certificate in " + chain.source() + ": " + host
+                            + " is not served; give the key the certificate was issued for"));
         }
         if (!HostNames.covers(leaf, host)) {
             List<String> names = HostNames.presentedNames(leaf);
-            findings.add(Finding.warning("serve.cert-wrong-host", where, "the certificate in " + chain.source()
-                    + " is not valid for " + host + " (it covers "
-                    + (names.isEmpty() ? "no host name" : String.join(", ", names))
-                    + "): " + consequence + "; add " + host + " to its subjectAltName"));
+            findings.add(Finding.warning(
+                    "serve.cert-wrong-host",
+                    where,
+                    "the certificate in " + chain.source()
+                            + " is not valid for " + host + " (it covers "
+                            + (names.isEmpty() ? "no host name" : String.join(", ", names))
+                            + "): " + consequence + "; add " + host + " to its subjectAltName"));
         } else if (HostNames.isWildcard(leaf)) {
-            findings.add(Finding.warning("serve.cert-wildcard", where, "the certificate in " + chain.source()
-                    + " is a wildcard certificate; TR-03108-08-R asks for a certificate that names " + host));
+            findings.add(Finding.warning(
+                    "serve.cert-wildcard",
+                    where,
+                    "the certificate in " + chain.source()
+                            + " is a wildcard certificate; TR-03108-08-R asks for a certificate that names " + host));
         }
         return findings;
     }

@@ -28,7 +28,8 @@ public record SpkiDigest(String hex) {
 
     public static SpkiDigest of(SubjectPublicKey key) {
         try {
-            return new SpkiDigest(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.spki())));
+            return new SpkiDigest(HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.spki())));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

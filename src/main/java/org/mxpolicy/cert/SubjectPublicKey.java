@@ -96,7 +96,9 @@ public record SubjectPublicKey(byte[] spki, KeyType type, int bits) {
 
     /** The key of a certificate, if it is one DANE records may pin. */
     public static SubjectPublicKey of(X509Certificate cert, SourcePosition where) throws InvalidInputException {
-        return fromSpki(spkiOf(cert), where,
+        return fromSpki(
+                spkiOf(cert),
+                where,
                 "the certificate's key (" + cert.getSubjectX500Principal().getName() + ")");
     }
 
@@ -111,7 +113,9 @@ public record SubjectPublicKey(byte[] spki, KeyType type, int bits) {
      */
     public static byte[] spkiOf(X509Certificate cert) {
         try {
-            return Certificate.getInstance(cert.getEncoded()).getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER);
+            return Certificate.getInstance(cert.getEncoded())
+                    .getSubjectPublicKeyInfo()
+                    .getEncoded(ASN1Encoding.DER);
         } catch (CertificateEncodingException | IOException e) {
             // The certificate was parsed from these bytes, so encoding them again cannot fail.
             throw new IllegalStateException("cannot encode certificate " + cert.getSubjectX500Principal(), e);
@@ -132,23 +136,29 @@ public record SubjectPublicKey(byte[] spki, KeyType type, int bits) {
             }
         } catch (IOException | RuntimeException e) {
             // Bouncy Castle reports malformed ASN.1 with unchecked exceptions as well.
-            throw new InvalidInputException("key.malformed", where,
+            throw new InvalidInputException(
+                    "key.malformed",
+                    where,
                     what + " is not a valid SubjectPublicKeyInfo (" + CertificateChainReader.reason(e) + ")");
         }
         ASN1ObjectIdentifier algorithm = info.getAlgorithm().getAlgorithm();
         if (algorithm.equals(PKCSObjectIdentifiers.rsaEncryption)) {
             int bits = rsaBits(info, where, what);
             if (bits < MIN_RSA_BITS) {
-                throw unsupported(where, what + " is RSA with " + bits + " bits, too short to pin: use RSA with "
-                        + MIN_RSA_BITS + " bits or more, or ECDSA P-256 or P-384");
+                throw unsupported(
+                        where,
+                        what + " is RSA with " + bits + " bits, too short to pin: use RSA with " + MIN_RSA_BITS
+                                + " bits or more, or ECDSA P-256 or P-384");
             }
             return new SubjectPublicKey(der, KeyType.RSA, bits);
         }
         if (algorithm.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
             Curve curve = curveOf(info);
             if (curve == null) {
-                throw unsupported(where, what + " is ECDSA " + curveProblem(info.getAlgorithm().getParameters())
-                        + ": use a key on P-256, P-384, P-521, brainpoolP256r1, brainpoolP384r1 or brainpoolP512r1");
+                throw unsupported(
+                        where,
+                        what + " is ECDSA " + curveProblem(info.getAlgorithm().getParameters())
+                                + ": use a key on P-256, P-384, P-521, brainpoolP256r1, brainpoolP384r1 or brainpoolP512r1");
             }
             return new SubjectPublicKey(der, KeyType.ECDSA, curve.bits());
         }
@@ -162,8 +172,8 @@ public record SubjectPublicKey(byte[] spki, KeyType type, int bits) {
     }
 
     /** The refusal of a key of an algorithm that is not RSA, ECDSA, Ed25519 or Ed448. */
-    static InvalidInputException unsupportedAlgorithm(ASN1ObjectIdentifier algorithm, SourcePosition where,
-            String what) {
+    static InvalidInputException unsupportedAlgorithm(
+            ASN1ObjectIdentifier algorithm, SourcePosition where, String what) {
         String kind = REFUSED_ALGORITHMS.getOrDefault(algorithm, "a key of algorithm " + algorithm.getId());
         return unsupported(where, what + " is " + kind + ", which is not supported: use " + ACCEPTED);
     }
@@ -177,7 +187,9 @@ public record SubjectPublicKey(byte[] spki, KeyType type, int bits) {
         try {
             return RSAPublicKey.getInstance(info.parsePublicKey()).getModulus().bitLength();
         } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException("key.malformed", where,
+            throw new InvalidInputException(
+                    "key.malformed",
+                    where,
                     what + " is not a valid RSA public key (" + CertificateChainReader.reason(e) + ")");
         }
     }
@@ -209,8 +221,10 @@ public record SubjectPublicKey(byte[] spki, KeyType type, int bits) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SubjectPublicKey other && Arrays.equals(spki, other.spki)
-                && type == other.type && bits == other.bits;
+        return o instanceof SubjectPublicKey other
+                && Arrays.equals(spki, other.spki)
+                && type == other.type
+                && bits == other.bits;
     }
 
     @Override
@@ -223,7 +237,8 @@ public record SubjectPublicKey(byte[] spki, KeyType type, int bits) {
     public String toString() {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(spki);
-            return "SubjectPublicKey[" + description() + ", spki sha256 " + HexFormat.of().formatHex(digest) + "]";
+            return "SubjectPublicKey[" + description() + ", spki sha256 "
+                    + HexFormat.of().formatHex(digest) + "]";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

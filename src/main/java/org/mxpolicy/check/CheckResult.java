@@ -11,8 +11,9 @@ import java.util.Objects;
 public record CheckResult(CheckStatus status, String id, String subject, String message) {
 
     /** Subjects in name order, then ids, so two runs list the same things in the same order. */
-    public static final Comparator<CheckResult> ORDER =
-            Comparator.comparing(CheckResult::subject).thenComparing(CheckResult::id).thenComparing(CheckResult::message);
+    public static final Comparator<CheckResult> ORDER = Comparator.comparing(CheckResult::subject)
+            .thenComparing(CheckResult::id)
+            .thenComparing(CheckResult::message);
 
     public CheckResult {
         Objects.requireNonNull(status, "status");

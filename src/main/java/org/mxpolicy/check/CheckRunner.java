@@ -117,8 +117,11 @@ public final class CheckRunner {
             results.add(CheckResult.critical(refusal.id(), zone, refusal.reason()));
         }
         if (!plan.isEmpty() && !plan.refused()) {
-            results.add(CheckResult.warning("plan.pending", zone, plan.changes().size() + " RRset change(s) to publish;"
-                    + " see the plan, apply with mxpolicy publish --apply"));
+            results.add(CheckResult.warning(
+                    "plan.pending",
+                    zone,
+                    plan.changes().size() + " RRset change(s) to publish;"
+                            + " see the plan, apply with mxpolicy publish --apply"));
         } else if (plan.isEmpty()) {
             results.add(CheckResult.ok("plan.in-sync", zone, "every record mxpolicy owns is served as configured"));
         }

@@ -13,8 +13,11 @@ import java.time.Duration;
  * @param parallelism how many domains, hosts and zones are checked at once
  */
 public record CheckSettings(
-        Duration certificateWarning, Duration certificateCritical, Duration signatureWarning,
-        Duration signatureCritical, int parallelism) {
+        Duration certificateWarning,
+        Duration certificateCritical,
+        Duration signatureWarning,
+        Duration signatureCritical,
+        int parallelism) {
 
     public static final Duration DEFAULT_CERTIFICATE_WARNING = Duration.ofDays(21);
     public static final Duration DEFAULT_CERTIFICATE_CRITICAL = Duration.ofDays(7);
@@ -29,7 +32,11 @@ public record CheckSettings(
     }
 
     public static CheckSettings defaults() {
-        return new CheckSettings(DEFAULT_CERTIFICATE_WARNING, DEFAULT_CERTIFICATE_CRITICAL, DEFAULT_SIGNATURE_WARNING,
-                DEFAULT_SIGNATURE_CRITICAL, DEFAULT_PARALLELISM);
+        return new CheckSettings(
+                DEFAULT_CERTIFICATE_WARNING,
+                DEFAULT_CERTIFICATE_CRITICAL,
+                DEFAULT_SIGNATURE_WARNING,
+                DEFAULT_SIGNATURE_CRITICAL,
+                DEFAULT_PARALLELISM);
     }
 }

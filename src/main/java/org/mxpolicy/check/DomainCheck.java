@@ -54,18 +54,27 @@ final class DomainCheck {
         String name = domain.name();
         DnsAnswer answer = observers.dns().lookup(Name.fromConstantString(name + "."), Type.MX);
         if (answer.security() == DnsAnswer.Security.FAILED) {
-            results.add(CheckResult.unknown("mx.lookup", name, "cannot look up " + answer.question() + ": "
-                    + answer.problem().orElse("no answer")));
+            results.add(CheckResult.unknown(
+                    "mx.lookup",
+                    name,
+                    "cannot look up " + answer.question() + ": "
+                            + answer.problem().orElse("no answer")));
             return List.of();
         }
         if (answer.security() == DnsAnswer.Security.BOGUS) {
-            results.add(CheckResult.critical("dnssec.bogus", name, answer.question() + " does not validate: "
-                    + answer.problem().orElse("bogus") + "; senders cannot deliver mail"));
+            results.add(CheckResult.critical(
+                    "dnssec.bogus",
+                    name,
+                    answer.question() + " does not validate: "
+                            + answer.problem().orElse("bogus") + "; senders cannot deliver mail"));
             return List.of();
         }
         if (answer.security() == DnsAnswer.Security.INSECURE) {
-            results.add(CheckResult.critical("dnssec.insecure", name, "the MX RRset of " + name + " is not DNSSEC-signed,"
-                    + " so senders do not use DANE for it (RFC 7672 section 2.2.1, TR-03108-05-M)"));
+            results.add(CheckResult.critical(
+                    "dnssec.insecure",
+                    name,
+                    "the MX RRset of " + name + " is not DNSSEC-signed,"
+                            + " so senders do not use DANE for it (RFC 7672 section 2.2.1, TR-03108-05-M)"));
         }
         TreeSet<String> served = new TreeSet<>();
         for (Record r : answer.records()) {
@@ -81,28 +90,35 @@ final class DomainCheck {
         configured.addAll(domain.mxHosts());
         for (String host : served) {
             if (!configured.contains(host)) {
-                results.add(CheckResult.warning("mx.not-configured", name, "MX " + host + " is served in DNS but not"
-                        + " configured, so mxpolicy publishes no TLSA records for it and does not check it"));
+                results.add(CheckResult.warning(
+                        "mx.not-configured",
+                        name,
+                        "MX " + host + " is served in DNS but not"
+                                + " configured, so mxpolicy publishes no TLSA records for it and does not check it"));
             }
         }
         for (String host : configured) {
             if (!served.contains(host)) {
-                results.add(CheckResult.warning("mx.not-in-dns", name, "configured MX host " + host + " is not in the"
-                        + " MX RRset of " + name));
+                results.add(CheckResult.warning(
+                        "mx.not-in-dns",
+                        name,
+                        "configured MX host " + host + " is not in the" + " MX RRset of " + name));
             }
         }
         return List.copyOf(served);
     }
 
-    private SafetyRules.PolicyState mtaSts(String domain, MtaStsPolicy desired, List<String> mxHosts,
-            List<CheckResult> results) {
+    private SafetyRules.PolicyState mtaSts(
+            String domain, MtaStsPolicy desired, List<String> mxHosts, List<CheckResult> results) {
         boolean enforce = desired.mode() == MtaStsMode.ENFORCE;
         Name txtName = Name.fromConstantString("_mta-sts." + domain + ".");
         DnsAnswer txt = observers.dns().lookup(txtName, Type.TXT);
         Optional<String> publishedId = Optional.empty();
         if (txt.security() == DnsAnswer.Security.FAILED) {
-            results.add(CheckResult.unknown("mta-sts.lookup", domain, "cannot look up " + txt.question() + ": "
-                    + txt.problem().orElse("no answer")));
+            results.add(CheckResult.unknown(
+                    "mta-sts.lookup",
+                    domain,
+                    "cannot look up " + txt.question() + ": " + txt.problem().orElse("no answer")));
         } else {
             List<String> ids = new ArrayList<>();
             for (Record r : txt.records()) {
@@ -112,14 +128,23 @@ final class DomainCheck {
                 }
             }
             if (ids.isEmpty()) {
-                results.add(CheckResult.critical("mta-sts.txt-missing", domain, "no v=STSv1 record at " + txtName
-                        + "; senders never look for the policy (RFC 8461 section 3.1)"));
+                results.add(CheckResult.critical(
+                        "mta-sts.txt-missing",
+                        domain,
+                        "no v=STSv1 record at " + txtName
+                                + "; senders never look for the policy (RFC 8461 section 3.1)"));
             } else if (ids.size() > 1) {
-                results.add(CheckResult.critical("mta-sts.txt-multiple", domain, ids.size() + " v=STSv1 records at "
-                        + txtName + "; senders then act as if there were no policy (RFC 8461 section 3.1)"));
+                results.add(CheckResult.critical(
+                        "mta-sts.txt-multiple",
+                        domain,
+                        ids.size() + " v=STSv1 records at " + txtName
+                                + "; senders then act as if there were no policy (RFC 8461 section 3.1)"));
             } else if (ids.get(0).isEmpty()) {
-                results.add(CheckResult.critical("mta-sts.txt-invalid", domain, "the v=STSv1 record at " + txtName
-                        + " has no valid id (1 to 32 letters and digits, RFC 8461 section 3.1)"));
+                results.add(CheckResult.critical(
+                        "mta-sts.txt-invalid",
+                        domain,
+                        "the v=STSv1 record at " + txtName
+                                + " has no valid id (1 to 32 letters and digits, RFC 8461 section 3.1)"));
             } else {
                 publishedId = Optional.of(ids.get(0));
             }
@@ -128,37 +153,58 @@ final class DomainCheck {
         PolicyObservation fetched = observers.policies().fetch(domain);
         Optional<byte[]> served = Optional.empty();
         if (!fetched.accepted()) {
-            String message = "senders would not accept the policy at " + fetched.url() + ": " + fetched.problem().get();
-            results.add(enforce ? CheckResult.critical("mta-sts.fetch", domain, message)
-                    : CheckResult.warning("mta-sts.fetch", domain, message));
+            String message = "senders would not accept the policy at " + fetched.url() + ": "
+                    + fetched.problem().get();
+            results.add(
+                    enforce
+                            ? CheckResult.critical("mta-sts.fetch", domain, message)
+                            : CheckResult.warning("mta-sts.fetch", domain, message));
         } else {
             served = Optional.of(fetched.body());
             boolean same = Arrays.equals(fetched.body(), desired.bytes());
             if (!same && publishedId.isPresent() && publishedId.get().equals(desired.id())) {
-                results.add(CheckResult.critical("mta-sts.id-not-changed", domain, "the policy served at " + fetched.url()
-                        + " differs from the config's, but the _mta-sts id (" + publishedId.get() + ") is the one of the"
-                        + " config's policy: senders that cached a policy under this id will not fetch the one served."
-                        + " Serve the config's policy (mxpolicy serve) or publish a new id"));
+                results.add(CheckResult.critical(
+                        "mta-sts.id-not-changed",
+                        domain,
+                        "the policy served at " + fetched.url()
+                                + " differs from the config's, but the _mta-sts id (" + publishedId.get()
+                                + ") is the one of the"
+                                + " config's policy: senders that cached a policy under this id will not fetch the one served."
+                                + " Serve the config's policy (mxpolicy serve) or publish a new id"));
             } else if (!same) {
-                results.add(CheckResult.critical("mta-sts.policy-differs", domain, "the policy served at " + fetched.url()
-                        + " differs from the config's (mode " + desired.mode().keyword() + ", " + desired.mx().size()
-                        + " mx patterns, max_age " + desired.maxAge() + "); serve the config's policy"));
+                results.add(CheckResult.critical(
+                        "mta-sts.policy-differs",
+                        domain,
+                        "the policy served at " + fetched.url()
+                                + " differs from the config's (mode "
+                                + desired.mode().keyword() + ", " + desired.mx().size()
+                                + " mx patterns, max_age " + desired.maxAge() + "); serve the config's policy"));
             } else if (publishedId.isPresent() && !publishedId.get().equals(desired.id())) {
-                results.add(CheckResult.warning("mta-sts.id-stale", domain, "the policy served is the config's, but the"
-                        + " _mta-sts id is " + publishedId.get() + ", not " + desired.id() + "; publish the new id"
-                        + " (mxpolicy publish) so senders refresh cached policies"));
+                results.add(CheckResult.warning(
+                        "mta-sts.id-stale",
+                        domain,
+                        "the policy served is the config's, but the"
+                                + " _mta-sts id is " + publishedId.get() + ", not " + desired.id()
+                                + "; publish the new id"
+                                + " (mxpolicy publish) so senders refresh cached policies"));
             } else if (publishedId.isPresent()) {
-                results.add(CheckResult.ok("mta-sts.ok", domain, "policy id " + desired.id() + " published and served"
-                        + " (mode " + desired.mode().keyword() + ")"));
+                results.add(CheckResult.ok(
+                        "mta-sts.ok",
+                        domain,
+                        "policy id " + desired.id() + " published and served" + " (mode "
+                                + desired.mode().keyword() + ")"));
             }
         }
 
         List<String> uncovered = desired.uncovered(mxHosts);
         if (!uncovered.isEmpty() && desired.mode() != MtaStsMode.NONE) {
-            String message = "MX host(s) " + String.join(", ", uncovered) + " match no mx pattern of the MTA-STS policy;"
-                    + " senders " + (enforce ? "refuse to deliver to them" : "report failures for them");
-            results.add(enforce ? CheckResult.critical("mta-sts.mx-uncovered", domain, message)
-                    : CheckResult.warning("mta-sts.mx-uncovered", domain, message));
+            String message =
+                    "MX host(s) " + String.join(", ", uncovered) + " match no mx pattern of the MTA-STS policy;"
+                            + " senders " + (enforce ? "refuse to deliver to them" : "report failures for them");
+            results.add(
+                    enforce
+                            ? CheckResult.critical("mta-sts.mx-uncovered", domain, message)
+                            : CheckResult.warning("mta-sts.mx-uncovered", domain, message));
         }
         return new SafetyRules.PolicyState(domain, desired.bytes(), desired.id(), served, publishedId);
     }
@@ -167,8 +213,10 @@ final class DomainCheck {
         Name owner = Name.fromConstantString("_smtp._tls." + domain + ".");
         DnsAnswer txt = observers.dns().lookup(owner, Type.TXT);
         if (txt.security() == DnsAnswer.Security.FAILED) {
-            results.add(CheckResult.unknown("tlsrpt.lookup", domain, "cannot look up " + txt.question() + ": "
-                    + txt.problem().orElse("no answer")));
+            results.add(CheckResult.unknown(
+                    "tlsrpt.lookup",
+                    domain,
+                    "cannot look up " + txt.question() + ": " + txt.problem().orElse("no answer")));
             return;
         }
         List<String> policies = new ArrayList<>();
@@ -179,14 +227,21 @@ final class DomainCheck {
             }
         }
         if (policies.isEmpty()) {
-            results.add(CheckResult.warning("tlsrpt.missing", domain, "no v=TLSRPTv1 record at " + owner
-                    + "; nobody reports TLS failures to you (TR-03108-10-M)"));
+            results.add(CheckResult.warning(
+                    "tlsrpt.missing",
+                    domain,
+                    "no v=TLSRPTv1 record at " + owner + "; nobody reports TLS failures to you (TR-03108-10-M)"));
         } else if (policies.size() > 1) {
-            results.add(CheckResult.warning("tlsrpt.multiple", domain, policies.size() + " v=TLSRPTv1 records at " + owner
-                    + "; senders ignore them all (RFC 8460 section 3)"));
+            results.add(CheckResult.warning(
+                    "tlsrpt.multiple",
+                    domain,
+                    policies.size() + " v=TLSRPTv1 records at " + owner
+                            + "; senders ignore them all (RFC 8460 section 3)"));
         } else if (policies.get(0).toLowerCase(Locale.ROOT).contains("https:")) {
-            results.add(CheckResult.warning("tlsrpt.https", domain, owner + " asks for reports over https; TR-03108-10-M"
-                    + " wants mailto: only"));
+            results.add(CheckResult.warning(
+                    "tlsrpt.https",
+                    domain,
+                    owner + " asks for reports over https; TR-03108-10-M" + " wants mailto: only"));
         } else {
             results.add(CheckResult.ok("tlsrpt.ok", domain, "TLS-RPT: " + policies.get(0)));
         }

@@ -72,19 +72,29 @@ final class MxCheck {
 
         if (usable) {
             if (DaneVerification.match(published, disk.certificates(), host).isPresent()) {
-                results.add(CheckResult.ok("tlsa.disk-matched", host, "the certificate on disk (" + disk.source()
-                        + ") matches a published TLSA record"));
+                results.add(CheckResult.ok(
+                        "tlsa.disk-matched",
+                        host,
+                        "the certificate on disk (" + disk.source() + ") matches a published TLSA record"));
             } else {
-                results.add(CheckResult.critical("tlsa.disk-unmatched", host, "no published TLSA record at " + owner
-                        + " matches the certificate on disk (" + disk.source() + "); when the MTA loads it, DANE"
-                        + " senders will defer mail. Publish its records (mxpolicy publish) and wait two TTLs first"));
+                results.add(
+                        CheckResult.critical(
+                                "tlsa.disk-unmatched",
+                                host,
+                                "no published TLSA record at " + owner
+                                        + " matches the certificate on disk (" + disk.source()
+                                        + "); when the MTA loads it, DANE"
+                                        + " senders will defer mail. Publish its records (mxpolicy publish) and wait two TTLs first"));
             }
             for (SubjectPublicKey next : nextKeys) {
                 TlsaRecord expected = TlsaRecord.of(TlsaUsage.DANE_EE.value(), matchingOf(mx), next);
                 if (!published.contains(expected)) {
-                    results.add(CheckResult.warning("tlsa.next-key-unpublished", host, "the next key ("
-                            + next.description() + ") has no published TLSA record " + expected.presentation()
-                            + " at " + owner + "; a rollover to it would break DANE"));
+                    results.add(CheckResult.warning(
+                            "tlsa.next-key-unpublished",
+                            host,
+                            "the next key ("
+                                    + next.description() + ") has no published TLSA record " + expected.presentation()
+                                    + " at " + owner + "; a rollover to it would break DANE"));
                 }
             }
         }
@@ -103,26 +113,37 @@ final class MxCheck {
     private List<TlsaRecord> tlsaRecords(DnsAnswer answer, Name owner, String host, List<CheckResult> results) {
         switch (answer.security()) {
             case FAILED -> {
-                results.add(CheckResult.unknown("tlsa.lookup", host, "cannot look up " + owner + " TLSA: "
-                        + answer.problem().orElse("no answer")));
+                results.add(CheckResult.unknown(
+                        "tlsa.lookup",
+                        host,
+                        "cannot look up " + owner + " TLSA: " + answer.problem().orElse("no answer")));
                 return List.of();
             }
             case BOGUS -> {
-                results.add(CheckResult.critical("dnssec.bogus", host, owner + " TLSA does not validate: "
-                        + answer.problem().orElse("bogus") + "; senders treat the MX as unreachable"));
+                results.add(CheckResult.critical(
+                        "dnssec.bogus",
+                        host,
+                        owner + " TLSA does not validate: " + answer.problem().orElse("bogus")
+                                + "; senders treat the MX as unreachable"));
                 return List.of();
             }
             case INSECURE -> {
-                results.add(CheckResult.critical("tlsa.insecure", host, owner + " is not DNSSEC-signed (an insecure"
-                        + " delegation on the way), so senders ignore its TLSA records (RFC 7672 section 2.2)"));
+                results.add(
+                        CheckResult.critical(
+                                "tlsa.insecure",
+                                host,
+                                owner + " is not DNSSEC-signed (an insecure"
+                                        + " delegation on the way), so senders ignore its TLSA records (RFC 7672 section 2.2)"));
                 return List.of();
             }
-            default -> { }
+            default -> {}
         }
         if (!answer.hasRecords()) {
             String what = answer.rcode() == Rcode.NXDOMAIN ? "does not exist" : "has no TLSA records";
-            results.add(CheckResult.critical("tlsa.missing", host, owner + " " + what + "; DANE senders cannot"
-                    + " authenticate this MX (TR-03108-05-M)"));
+            results.add(CheckResult.critical(
+                    "tlsa.missing",
+                    host,
+                    owner + " " + what + "; DANE senders cannot" + " authenticate this MX (TR-03108-05-M)"));
             return List.of();
         }
         List<TlsaRecord> usable = new ArrayList<>();
@@ -130,15 +151,21 @@ final class MxCheck {
             Optional<TlsaRecord> record = r instanceof TLSARecord tlsa ? TlsaData.of(tlsa) : Optional.empty();
             Optional<String> refusal = record.flatMap(t -> TlsaUsage.refusalForSmtp(t.usage()));
             if (record.isEmpty() || refusal.isPresent()) {
-                results.add(CheckResult.warning("tlsa.unusable", host, "unusable record " + r.rdataToString() + " at "
-                        + owner + ": " + refusal.orElse("malformed fields or data length")));
+                results.add(CheckResult.warning(
+                        "tlsa.unusable",
+                        host,
+                        "unusable record " + r.rdataToString() + " at " + owner + ": "
+                                + refusal.orElse("malformed fields or data length")));
             } else {
                 usable.add(record.get());
             }
         }
         if (answer.records().size() > TLSA_RRSET_LIMIT) {
-            results.add(CheckResult.warning("tlsa.too-many", host, owner + " has " + answer.records().size()
-                    + " records (more than " + TLSA_RRSET_LIMIT + "); remove records of retired keys"));
+            results.add(CheckResult.warning(
+                    "tlsa.too-many",
+                    host,
+                    owner + " has " + answer.records().size() + " records (more than " + TLSA_RRSET_LIMIT
+                            + "); remove records of retired keys"));
         }
         return usable;
     }
@@ -149,12 +176,17 @@ final class MxCheck {
         for (int type : new int[] {Type.A, Type.AAAA}) {
             DnsAnswer answer = observers.dns().lookup(name, type);
             if (answer.security() == DnsAnswer.Security.FAILED) {
-                results.add(CheckResult.unknown("mx.address-lookup", mx.host(), "cannot look up " + answer.question()
-                        + ": " + answer.problem().orElse("no answer")));
+                results.add(CheckResult.unknown(
+                        "mx.address-lookup",
+                        mx.host(),
+                        "cannot look up " + answer.question() + ": "
+                                + answer.problem().orElse("no answer")));
                 continue;
             }
             for (Record r : answer.records()) {
-                InetAddress ip = r instanceof ARecord a ? a.getAddress() : r instanceof AAAARecord aaaa ? aaaa.getAddress() : null;
+                InetAddress ip = r instanceof ARecord a
+                        ? a.getAddress()
+                        : r instanceof AAAARecord aaaa ? aaaa.getAddress() : null;
                 if (ip != null) {
                     addresses.add(new InetSocketAddress(ip, mx.port()));
                 }
@@ -166,27 +198,43 @@ final class MxCheck {
         return addresses;
     }
 
-    private void probeResults(SmtpObservation seen, String subject, String host, CertificateChain disk,
-            List<TlsaRecord> published, Instant now, List<CheckResult> results, List<Expiry> expiries) {
+    private void probeResults(
+            SmtpObservation seen,
+            String subject,
+            String host,
+            CertificateChain disk,
+            List<TlsaRecord> published,
+            Instant now,
+            List<CheckResult> results,
+            List<Expiry> expiries) {
         if (seen.problem().isPresent() && !seen.tlsEstablished()) {
             if (seen.greeting().isPresent() && !seen.starttlsOffered()) {
-                results.add(CheckResult.critical("smtp.starttls", subject, "STARTTLS is not offered"
-                        + " (TR-03108-02-M); " + seen.problem().get()));
+                results.add(CheckResult.critical(
+                        "smtp.starttls",
+                        subject,
+                        "STARTTLS is not offered" + " (TR-03108-02-M); "
+                                + seen.problem().get()));
             } else if (seen.greeting().isEmpty()) {
-                results.add(CheckResult.critical("smtp.unreachable", subject, seen.problem().get()));
+                results.add(CheckResult.critical(
+                        "smtp.unreachable", subject, seen.problem().get()));
             } else {
-                results.add(CheckResult.critical("smtp.tls", subject, seen.problem().get()));
+                results.add(
+                        CheckResult.critical("smtp.tls", subject, seen.problem().get()));
             }
             return;
         }
         String protocol = seen.protocol().orElse("?");
         if (!protocol.equals("TLSv1.3") && !protocol.equals("TLSv1.2")) {
-            results.add(CheckResult.critical("smtp.tls-version", subject, "negotiated " + protocol
-                    + "; TLS 1.2 or 1.3 is required (TR-03108-03-M)"));
+            results.add(CheckResult.critical(
+                    "smtp.tls-version",
+                    subject,
+                    "negotiated " + protocol + "; TLS 1.2 or 1.3 is required (TR-03108-03-M)"));
         }
         if (!seen.forwardSecret()) {
-            results.add(CheckResult.critical("smtp.forward-secrecy", subject, "cipher suite "
-                    + seen.cipherSuite().orElse("?") + " has no forward secrecy (TR-03108-03-M)"));
+            results.add(CheckResult.critical(
+                    "smtp.forward-secrecy",
+                    subject,
+                    "cipher suite " + seen.cipherSuite().orElse("?") + " has no forward secrecy (TR-03108-03-M)"));
         }
         if (seen.chain().isEmpty()) {
             results.add(CheckResult.critical("smtp.no-certificate", subject, "the server sent no certificate"));
@@ -195,41 +243,58 @@ final class MxCheck {
         X509Certificate live = seen.chain().get(0);
         certificateExpiry(live, host, "live " + display(seen.address()), now, results, expiries);
         if (!Arrays.equals(encoded(live), encoded(disk.leaf()))) {
-            results.add(CheckResult.warning("cert.live-differs", subject, "the server presents a different certificate"
-                    + " (serial " + live.getSerialNumber().toString(16) + ") than " + disk.source() + " (serial "
-                    + disk.leaf().getSerialNumber().toString(16) + "); reload the MTA, or update the config"));
+            results.add(CheckResult.warning(
+                    "cert.live-differs",
+                    subject,
+                    "the server presents a different certificate"
+                            + " (serial " + live.getSerialNumber().toString(16) + ") than " + disk.source()
+                            + " (serial "
+                            + disk.leaf().getSerialNumber().toString(16) + "); reload the MTA, or update the config"));
         }
         if (!published.isEmpty()) {
             Optional<TlsaRecord> match = DaneVerification.match(published, seen.chain(), host);
             if (match.isPresent()) {
-                results.add(CheckResult.ok("dane.verified", subject, protocol + " " + seen.cipherSuite().orElse("")
-                        + ", certificate authenticated by TLSA " + match.get().presentation()));
+                results.add(CheckResult.ok(
+                        "dane.verified",
+                        subject,
+                        protocol + " " + seen.cipherSuite().orElse("") + ", certificate authenticated by TLSA "
+                                + match.get().presentation()));
             } else {
-                results.add(CheckResult.critical("dane.live-unmatched", subject, "no published TLSA record matches the"
-                        + " certificate the server presents (" + live.getSubjectX500Principal().getName() + ", serial "
-                        + live.getSerialNumber().toString(16) + "); DANE senders defer mail to this address"));
+                results.add(CheckResult.critical(
+                        "dane.live-unmatched",
+                        subject,
+                        "no published TLSA record matches the"
+                                + " certificate the server presents ("
+                                + live.getSubjectX500Principal().getName() + ", serial "
+                                + live.getSerialNumber().toString(16) + "); DANE senders defer mail to this address"));
             }
         }
     }
 
-    private void certificateExpiry(X509Certificate cert, String host, String source, Instant now,
-            List<CheckResult> results, List<Expiry> expiries) {
+    private void certificateExpiry(
+            X509Certificate cert,
+            String host,
+            String source,
+            Instant now,
+            List<CheckResult> results,
+            List<Expiry> expiries) {
         Instant notAfter = cert.getNotAfter().toInstant();
         expiries.add(new Expiry("certificate", host, source, notAfter));
         Duration left = Duration.between(now, notAfter);
-        String when = left.isNegative() ? "expired " + Durations.text(left.negated()) + " ago"
+        String when = left.isNegative()
+                ? "expired " + Durations.text(left.negated()) + " ago"
                 : "expires in " + Durations.text(left);
         if (left.compareTo(settings.certificateCritical()) < 0) {
-            results.add(CheckResult.critical("cert.expiry", host, "the certificate (" + source + ") " + when
-                    + " (" + notAfter + "); renew it"));
+            results.add(CheckResult.critical(
+                    "cert.expiry", host, "the certificate (" + source + ") " + when + " (" + notAfter + "); renew it"));
         } else if (left.compareTo(settings.certificateWarning()) < 0) {
-            results.add(CheckResult.warning("cert.expiry", host, "the certificate (" + source + ") " + when
-                    + " (" + notAfter + "); renew it"));
+            results.add(CheckResult.warning(
+                    "cert.expiry", host, "the certificate (" + source + ") " + when + " (" + notAfter + "); renew it"));
         }
     }
 
-    private void signatureExpiry(DnsAnswer answer, String rrset, Instant now, List<CheckResult> results,
-            List<Expiry> expiries) {
+    private void signatureExpiry(
+            DnsAnswer answer, String rrset, Instant now, List<CheckResult> results, List<Expiry> expiries) {
         Signatures.earliestExpiry(answer.signatures()).ifPresent(expires -> {
             expiries.add(new Expiry("signature", rrset, "validated lookup", expires));
             Signatures.expiryResult(rrset, expires, now, settings).ifPresent(results::add);
@@ -249,7 +314,9 @@ final class MxCheck {
     }
 
     static String display(InetSocketAddress address) {
-        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        String host = address.getAddress() == null
+                ? address.getHostString()
+                : address.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

@@ -17,7 +17,8 @@ final class Signatures {
 
     static Optional<CheckResult> expiryResult(String rrset, Instant expires, Instant now, CheckSettings settings) {
         Duration left = Duration.between(now, expires);
-        String when = left.isNegative() ? "expired " + Durations.text(left.negated()) + " ago"
+        String when = left.isNegative()
+                ? "expired " + Durations.text(left.negated()) + " ago"
                 : "expires in " + Durations.text(left);
         String message = "the signature of " + rrset + " " + when + " (" + expires + "); is the zone still being"
                 + " re-signed? (mxpolicy sign from a timer, or the DNS server's own signing)";

@@ -58,26 +58,44 @@ final class ZoneCheck {
         List<Expiry> expiries = new ArrayList<>();
         Instant now = clock.instant();
 
-        List<NameServer> servers = ZoneServers.of(desired.zone(), nameservers, observers.dns(), observers.authorities());
+        List<NameServer> servers =
+                ZoneServers.of(desired.zone(), nameservers, observers.dns(), observers.authorities());
         if (servers.isEmpty()) {
-            results.add(CheckResult.unknown("dns.no-servers", zone, "no authoritative server of " + zone + " is known:"
-                    + " its NS RRset did not resolve; list them under 'nameservers' of the zone"));
+            results.add(CheckResult.unknown(
+                    "dns.no-servers",
+                    zone,
+                    "no authoritative server of " + zone + " is known:"
+                            + " its NS RRset did not resolve; list them under 'nameservers' of the zone"));
             return new Outcome(results, expiries, null);
         }
         serials(zone, servers, results);
 
         DnsAnswer dnskey = observers.dns().lookup(apex, Type.DNSKEY);
         switch (dnskey.security()) {
-            case SECURE -> Signatures.earliestExpiry(dnskey.signatures()).ifPresent(expires -> {
-                expiries.add(new Expiry("signature", apex + " DNSKEY", "validated lookup", expires));
-                Signatures.expiryResult(apex + " DNSKEY", expires, now, settings).ifPresent(results::add);
-            });
-            case INSECURE -> results.add(CheckResult.critical("dnssec.insecure", zone, zone + " is not DNSSEC-signed"
-                    + " (or not from the trust anchor); its TLSA records are useless (TR-03108-05-M)"));
-            case BOGUS -> results.add(CheckResult.critical("dnssec.bogus", zone, "the DNSKEY set of " + zone
-                    + " does not validate: " + dnskey.problem().orElse("bogus")));
-            case FAILED -> results.add(CheckResult.unknown("dnssec.lookup", zone, "cannot look up the DNSKEY set of "
-                    + zone + ": " + dnskey.problem().orElse("no answer")));
+            case SECURE ->
+                Signatures.earliestExpiry(dnskey.signatures()).ifPresent(expires -> {
+                    expiries.add(new Expiry("signature", apex + " DNSKEY", "validated lookup", expires));
+                    Signatures.expiryResult(apex + " DNSKEY", expires, now, settings)
+                            .ifPresent(results::add);
+                });
+            case INSECURE ->
+                results.add(CheckResult.critical(
+                        "dnssec.insecure",
+                        zone,
+                        zone + " is not DNSSEC-signed"
+                                + " (or not from the trust anchor); its TLSA records are useless (TR-03108-05-M)"));
+            case BOGUS ->
+                results.add(CheckResult.critical(
+                        "dnssec.bogus",
+                        zone,
+                        "the DNSKEY set of " + zone + " does not validate: "
+                                + dnskey.problem().orElse("bogus")));
+            case FAILED ->
+                results.add(CheckResult.unknown(
+                        "dnssec.lookup",
+                        zone,
+                        "cannot look up the DNSKEY set of " + zone + ": "
+                                + dnskey.problem().orElse("no answer")));
         }
 
         Map<RrsetKey, List<Record>> observed = new TreeMap<>();
@@ -86,7 +104,8 @@ final class ZoneCheck {
         for (Map.Entry<RrsetKey, Future<List<ServerAnswer>>> entry : asked.entrySet()) {
             RrsetKey key = entry.getKey();
             List<ServerAnswer> answers = await(entry.getValue());
-            Optional<ServerAnswer> reference = answers.stream().filter(ServerAnswer::answered).findFirst();
+            Optional<ServerAnswer> reference =
+                    answers.stream().filter(ServerAnswer::answered).findFirst();
             if (reference.isEmpty()) {
                 continue;
             }
@@ -98,13 +117,17 @@ final class ZoneCheck {
                     behind.add(a.server().toString());
                 }
                 if (a.answered()) {
-                    Signatures.earliestExpiry(a.signatures()).ifPresent(expires ->
-                            expiries.add(new Expiry("signature", key.toString(), a.server().toString(), expires)));
+                    Signatures.earliestExpiry(a.signatures())
+                            .ifPresent(expires -> expiries.add(new Expiry(
+                                    "signature", key.toString(), a.server().toString(), expires)));
                 }
             }
             if (!behind.isEmpty()) {
-                results.add(CheckResult.warning("dns.servers-disagree", key.toString(), "servers " + String.join(", ", behind)
-                        + " serve other records than " + reference.get().server() + "; a zone transfer is pending or failing"));
+                results.add(CheckResult.warning(
+                        "dns.servers-disagree",
+                        key.toString(),
+                        "servers " + String.join(", ", behind) + " serve other records than "
+                                + reference.get().server() + "; a zone transfer is pending or failing"));
             }
         }
         return new Outcome(results, expiries, anyAnswered || desired.rrsets().isEmpty() ? observed : null);
@@ -116,8 +139,8 @@ final class ZoneCheck {
      */
     private Map<RrsetKey, Future<List<ServerAnswer>>> askEveryRrset(ZoneFragment desired, List<NameServer> servers) {
         Map<RrsetKey, Future<List<ServerAnswer>>> asked = new LinkedHashMap<>();
-        ExecutorService queries = Executors.newFixedThreadPool(Math.max(1, Math.min(QUERIES_IN_FLIGHT, desired.rrsets().size())),
-                r -> {
+        ExecutorService queries = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(QUERIES_IN_FLIGHT, desired.rrsets().size())), r -> {
                     Thread t = new Thread(r, "zone-check-query");
                     t.setDaemon(true);
                     return t;
@@ -149,15 +172,21 @@ final class ZoneCheck {
         Map<String, Long> serialByServer = new LinkedHashMap<>();
         for (ServerAnswer a : observers.authorities().soaSerials(servers, Name.fromConstantString(zone + "."))) {
             if (!a.answered()) {
-                results.add(CheckResult.warning("dns.server-unreachable", zone, a.server() + " does not answer for " + zone
-                        + ": " + a.problem().get()));
+                results.add(CheckResult.warning(
+                        "dns.server-unreachable",
+                        zone,
+                        a.server() + " does not answer for " + zone + ": "
+                                + a.problem().get()));
             } else {
                 a.soaSerial().ifPresent(serial -> serialByServer.put(a.server().toString(), serial));
             }
         }
         if (new TreeSet<>(serialByServer.values()).size() > 1) {
-            results.add(CheckResult.warning("dns.serial-mismatch", zone, "the servers of " + zone + " serve different SOA"
-                    + " serials: " + serialByServer + "; a zone transfer is pending or failing"));
+            results.add(CheckResult.warning(
+                    "dns.serial-mismatch",
+                    zone,
+                    "the servers of " + zone + " serve different SOA" + " serials: " + serialByServer
+                            + "; a zone transfer is pending or failing"));
         }
     }
 }

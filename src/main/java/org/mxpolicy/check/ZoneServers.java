@@ -21,8 +21,8 @@ public final class ZoneServers {
 
     private ZoneServers() {}
 
-    public static List<NameServer> of(Name zone, List<Nameserver> nameservers, DnsLookup dns,
-            AuthoritativeQuery authorities) {
+    public static List<NameServer> of(
+            Name zone, List<Nameserver> nameservers, DnsLookup dns, AuthoritativeQuery authorities) {
         return authorities.servers(zone, configured(nameservers, dns));
     }
 

@@ -58,51 +58,90 @@ import picocli.CommandLine.Spec;
         })
 final class CheckCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The provider config.")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "CONFIG",
+            description = "The provider config.")
     private Path config;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "text",
             description = "text (default), json or prometheus (node_exporter textfile collector).")
     private CheckOutput format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write the report to FILE (atomically, for collectors that read it any time) instead of stdout.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description =
+                    "Write the report to FILE (atomically, for collectors that read it any time) instead of stdout.")
     private Path output;
 
-    @Option(names = {"-q", "--quiet"}, description = "Leave out OK results.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Leave out OK results.")
     private boolean quiet;
 
-    @Option(names = "--connect", paramLabel = "HOST:PORT=ADDRESS:PORT",
+    @Option(
+            names = "--connect",
+            paramLabel = "HOST:PORT=ADDRESS:PORT",
             description = "Connect to ADDRESS:PORT when probing HOST:PORT (an MX on 25, a policy host on 443),"
                     + " keeping HOST for SNI and certificate checks; repeatable.")
     private List<String> connect = new ArrayList<>();
 
-    @Option(names = "--ca-file", paramLabel = "FILE",
+    @Option(
+            names = "--ca-file",
+            paramLabel = "FILE",
             description = "CA certificates (PEM) to trust for MTA-STS policy hosts instead of the JDK's trust store.")
     private Path caFile;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "Per DNS query, connection and protocol step (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "" + CheckSettings.DEFAULT_PARALLELISM,
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            defaultValue = "" + CheckSettings.DEFAULT_PARALLELISM,
             description = "Domains, hosts and zones checked at once (default: ${DEFAULT-VALUE}).")
     private int parallel;
 
-    @Option(names = "--cert-warning", paramLabel = "DURATION", defaultValue = "21d", converter = DurationConverter.class,
+    @Option(
+            names = "--cert-warning",
+            paramLabel = "DURATION",
+            defaultValue = "21d",
+            converter = DurationConverter.class,
             description = "WARNING when a certificate expires within this (default: ${DEFAULT-VALUE}).")
     private Duration certWarning;
 
-    @Option(names = "--cert-critical", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,
+    @Option(
+            names = "--cert-critical",
+            paramLabel = "DURATION",
+            defaultValue = "7d",
+            converter = DurationConverter.class,
             description = "CRITICAL when a certificate expires within this (default: ${DEFAULT-VALUE}).")
     private Duration certCritical;
 
-    @Option(names = "--rrsig-warning", paramLabel = "DURATION", defaultValue = "3d", converter = DurationConverter.class,
+    @Option(
+            names = "--rrsig-warning",
+            paramLabel = "DURATION",
+            defaultValue = "3d",
+            converter = DurationConverter.class,
             description = "WARNING when a signature of a published record or the DNSKEY set expires within this"
                     + " (default: ${DEFAULT-VALUE}).")
     private Duration rrsigWarning;
 
-    @Option(names = "--rrsig-critical", paramLabel = "DURATION", defaultValue = "1d", converter = DurationConverter.class,
+    @Option(
+            names = "--rrsig-critical",
+            paramLabel = "DURATION",
+            defaultValue = "1d",
+            converter = DurationConverter.class,
             description = "CRITICAL when such a signature expires within this (default: ${DEFAULT-VALUE}).")
     private Duration rrsigCritical;
 
@@ -158,8 +197,10 @@ final class CheckCommand implements Callable<Integer> {
             return HttpsPolicyFetch.withDefaultTrust(timeout, overrides);
         }
         byte[] bundle = InputFiles.read(caFile, CertificateChainReader.SIZE_LIMIT);
-        return HttpsPolicyFetch.trusting(HttpsPolicyFetch.readCaBundle(new java.io.ByteArrayInputStream(bundle),
-                caFile.toString()), timeout, overrides);
+        return HttpsPolicyFetch.trusting(
+                HttpsPolicyFetch.readCaBundle(new java.io.ByteArrayInputStream(bundle), caFile.toString()),
+                timeout,
+                overrides);
     }
 
     private String ehloName() {

@@ -19,7 +19,6 @@ import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.zone.RecordText;
 import org.mxpolicy.zone.RrsetChange;
 
-
 /** The three forms of a check report: text for people, JSON for scripts, Prometheus for monitoring. */
 enum CheckOutput {
     text {
@@ -30,9 +29,11 @@ enum CheckOutput {
                 if (quiet && r.status() == CheckStatus.OK) {
                     continue;
                 }
-                out.append(String.format(Locale.ROOT, "%-8s %s: %s [%s]%n", r.status().label(), r.subject(), r.message(), r.id()));
+                out.append(String.format(
+                        Locale.ROOT, "%-8s %s: %s [%s]%n", r.status().label(), r.subject(), r.message(), r.id()));
             }
-            List<String> plan = PlanText.lines(report.plans().stream().filter(p -> !p.isEmpty()).toList());
+            List<String> plan = PlanText.lines(
+                    report.plans().stream().filter(p -> !p.isEmpty()).toList());
             if (!plan.isEmpty()) {
                 out.append(System.lineSeparator()).append("Plan:").append(System.lineSeparator());
                 plan.forEach(line -> out.append(line).append(System.lineSeparator()));
@@ -85,50 +86,84 @@ enum CheckOutput {
         @Override
         String render(CheckReport report, boolean quiet) {
             StringBuilder out = new StringBuilder();
-            metric(out, "mxpolicy_check_status", "gauge",
+            metric(
+                    out,
+                    "mxpolicy_check_status",
+                    "gauge",
                     "Overall check status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
-            out.append("mxpolicy_check_status ").append(report.status().exitCode()).append('\n');
+            out.append("mxpolicy_check_status ")
+                    .append(report.status().exitCode())
+                    .append('\n');
             metric(out, "mxpolicy_check_results", "gauge", "Check results by status.");
             for (CheckStatus s : CheckStatus.values()) {
-                out.append("mxpolicy_check_results{status=\"").append(s.label().toLowerCase(Locale.ROOT)).append("\"} ")
-                        .append(report.count(s)).append('\n');
+                out.append("mxpolicy_check_results{status=\"")
+                        .append(s.label().toLowerCase(Locale.ROOT))
+                        .append("\"} ")
+                        .append(report.count(s))
+                        .append('\n');
             }
-            metric(out, "mxpolicy_check_subject_status", "gauge",
+            metric(
+                    out,
+                    "mxpolicy_check_subject_status",
+                    "gauge",
                     "Worst status per subject (domain, MX host, address, zone): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
             Map<String, CheckStatus> worst = new TreeMap<>();
             for (CheckResult r : report.results()) {
                 worst.merge(r.subject(), r.status(), CheckStatus::worse);
             }
             worst.forEach((subject, status) -> out.append("mxpolicy_check_subject_status{subject=\"")
-                    .append(escape(subject)).append("\"} ").append(status.exitCode()).append('\n'));
-            metric(out, "mxpolicy_certificate_expiry_timestamp_seconds", "gauge",
+                    .append(escape(subject))
+                    .append("\"} ")
+                    .append(status.exitCode())
+                    .append('\n'));
+            metric(
+                    out,
+                    "mxpolicy_certificate_expiry_timestamp_seconds",
+                    "gauge",
                     "When a certificate expires, per host and where it was seen (disk or live address).");
             for (Expiry e : report.expiries()) {
                 if (e.kind().equals("certificate")) {
-                    out.append("mxpolicy_certificate_expiry_timestamp_seconds{host=\"").append(escape(e.subject()))
-                            .append("\",source=\"").append(escape(e.source())).append("\"} ")
-                            .append(e.notAfter().getEpochSecond()).append('\n');
+                    out.append("mxpolicy_certificate_expiry_timestamp_seconds{host=\"")
+                            .append(escape(e.subject()))
+                            .append("\",source=\"")
+                            .append(escape(e.source()))
+                            .append("\"} ")
+                            .append(e.notAfter().getEpochSecond())
+                            .append('\n');
                 }
             }
-            metric(out, "mxpolicy_rrsig_expiry_timestamp_seconds", "gauge",
+            metric(
+                    out,
+                    "mxpolicy_rrsig_expiry_timestamp_seconds",
+                    "gauge",
                     "When the earliest RRSIG of an RRset expires, per RRset and server.");
             for (Expiry e : report.expiries()) {
                 if (e.kind().equals("signature")) {
-                    out.append("mxpolicy_rrsig_expiry_timestamp_seconds{rrset=\"").append(escape(e.subject()))
-                            .append("\",source=\"").append(escape(e.source())).append("\"} ")
-                            .append(e.notAfter().getEpochSecond()).append('\n');
+                    out.append("mxpolicy_rrsig_expiry_timestamp_seconds{rrset=\"")
+                            .append(escape(e.subject()))
+                            .append("\",source=\"")
+                            .append(escape(e.source()))
+                            .append("\"} ")
+                            .append(e.notAfter().getEpochSecond())
+                            .append('\n');
                 }
             }
             metric(out, "mxpolicy_plan_changes", "gauge", "RRset changes the plan would publish, per zone.");
             for (ZonePlan p : report.plans()) {
-                out.append("mxpolicy_plan_changes{zone=\"").append(escape(p.zone().toString())).append("\"} ")
-                        .append(p.changes().size()).append('\n');
+                out.append("mxpolicy_plan_changes{zone=\"")
+                        .append(escape(p.zone().toString()))
+                        .append("\"} ")
+                        .append(p.changes().size())
+                        .append('\n');
             }
             metric(out, "mxpolicy_check_last_run_timestamp_seconds", "gauge", "When this check started.");
-            out.append("mxpolicy_check_last_run_timestamp_seconds ").append(report.startedAt().getEpochSecond()).append('\n');
+            out.append("mxpolicy_check_last_run_timestamp_seconds ")
+                    .append(report.startedAt().getEpochSecond())
+                    .append('\n');
             metric(out, "mxpolicy_check_duration_seconds", "gauge", "How long this check took.");
             out.append("mxpolicy_check_duration_seconds ")
-                    .append(String.format(Locale.ROOT, "%.3f", report.took().toMillis() / 1000.0)).append('\n');
+                    .append(String.format(Locale.ROOT, "%.3f", report.took().toMillis() / 1000.0))
+                    .append('\n');
             return out.toString();
         }
     };
@@ -146,7 +181,8 @@ enum CheckOutput {
     static String summary(CheckReport report) {
         return "mxpolicy check: " + report.status().label() + " (" + report.count(CheckStatus.CRITICAL) + " critical, "
                 + report.count(CheckStatus.WARNING) + " warning, " + report.count(CheckStatus.UNKNOWN) + " unknown, "
-                + report.count(CheckStatus.OK) + " ok; " + String.format(Locale.ROOT, "%.1f", report.took().toMillis() / 1000.0)
+                + report.count(CheckStatus.OK) + " ok; "
+                + String.format(Locale.ROOT, "%.1f", report.took().toMillis() / 1000.0)
                 + " s)";
     }
 

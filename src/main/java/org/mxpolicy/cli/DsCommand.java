@@ -43,13 +43,19 @@ import picocli.CommandLine.Spec;
         })
 final class DsCommand implements Callable<Integer> {
 
-    @Option(names = {"-z", "--zone"}, required = true, paramLabel = "ZONE", description = "The zone.")
+    @Option(
+            names = {"-z", "--zone"},
+            required = true,
+            paramLabel = "ZONE",
+            description = "The zone.")
     private String zone;
 
     @Option(names = "-K", required = true, paramLabel = "DIR", description = "Directory with the zone's key files.")
     private Path dir;
 
-    @Option(names = "--ttl", paramLabel = "SECONDS",
+    @Option(
+            names = "--ttl",
+            paramLabel = "SECONDS",
             description = "TTL of the records (default: the TTL of each key's DNSKEY).")
     private Long ttl;
 
@@ -65,10 +71,15 @@ final class DsCommand implements Callable<Integer> {
         List<ZoneKey> keys = new KeyDirectory(dir).loadPublic(zoneName);
         List<ZoneKey> seps = DelegationSigner.secureEntryPoints(keys);
         if (seps.isEmpty()) {
-            throw new InvalidInputException("ds.no-ksk", SourcePosition.file(dir.toString()),
-                    (keys.isEmpty() ? "holds no key for " + zoneName : "holds no key with the SEP flag (257) for " + zoneName
-                            + ", only zone-signing keys")
-                            + "; make one with: mxpolicy keygen --zone " + zoneName + " -K " + KeyDirectory.shellQuote(dir.toString()));
+            throw new InvalidInputException(
+                    "ds.no-ksk",
+                    SourcePosition.file(dir.toString()),
+                    (keys.isEmpty()
+                                    ? "holds no key for " + zoneName
+                                    : "holds no key with the SEP flag (257) for " + zoneName
+                                            + ", only zone-signing keys")
+                            + "; make one with: mxpolicy keygen --zone " + zoneName + " -K "
+                            + KeyDirectory.shellQuote(dir.toString()));
         }
         var out = spec.commandLine().getOut();
         out.println("; DS for the parent zone of " + zoneName);

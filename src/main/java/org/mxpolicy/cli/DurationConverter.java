@@ -18,7 +18,8 @@ final class DurationConverter implements ITypeConverter<Duration> {
     public Duration convert(String value) {
         Matcher m = DURATION.matcher(value.strip().toLowerCase(java.util.Locale.ROOT));
         if (!m.matches()) {
-            throw new TypeConversionException("'" + value + "' is not a duration such as 14d, 12h, 30m or 3600 (seconds)");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a duration such as 14d, 12h, 30m or 3600 (seconds)");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -41,17 +41,30 @@ import picocli.CommandLine.Spec;
         })
 final class GenerateCommand implements Callable<Integer> {
 
-    enum Format { zone, nsupdate, json }
+    enum Format {
+        zone,
+        nsupdate,
+        json
+    }
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "Provider config (YAML).")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "CONFIG",
+            description = "Provider config (YAML).")
     private Path config;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "DIR",
             description = "Write one file per zone into DIR (DIR/<zone>.zone, or .nsupdate/.json) instead of stdout."
                     + " Files are replaced atomically and left untouched when unchanged.")
     private Path outputDir;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "zone",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "zone",
             description = "zone (RFC 1035 zone fragments, default), nsupdate (RFC 2136 script) or json.")
     private Format format;
 
@@ -82,8 +95,10 @@ final class GenerateCommand implements Callable<Integer> {
             files.put(outputDir.resolve(zone.zoneName() + "." + extension()), text.getBytes(StandardCharsets.UTF_8));
         }
         var outcomes = AtomicFiles.write(files, AtomicFiles.PUBLIC);
-        outcomes.forEach((path, outcome) -> spec.commandLine().getErr()
-                .println("mxpolicy: " + path + ": " + (outcome == AtomicFiles.Outcome.WRITTEN ? "written" : "unchanged")));
+        outcomes.forEach((path, outcome) -> spec.commandLine()
+                .getErr()
+                .println("mxpolicy: " + path + ": "
+                        + (outcome == AtomicFiles.Outcome.WRITTEN ? "written" : "unchanged")));
         return 0;
     }
 
@@ -94,8 +109,9 @@ final class GenerateCommand implements Callable<Integer> {
     /** The policies whose {@code _mta-sts} record lies in one of {@code zones}. */
     private static List<DomainPolicy> policiesIn(List<ZoneFragment> zones, DesiredState desired) {
         return desired.policies().stream()
-                .filter(p -> zones.stream().anyMatch(z -> z.records().stream()
-                        .anyMatch(r -> RecordText.owner(r).equals("_mta-sts." + p.domain() + "."))))
+                .filter(p -> zones.stream()
+                        .anyMatch(z -> z.records().stream()
+                                .anyMatch(r -> RecordText.owner(r).equals("_mta-sts." + p.domain() + "."))))
                 .toList();
     }
 

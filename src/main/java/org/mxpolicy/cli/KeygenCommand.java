@@ -53,13 +53,20 @@ final class KeygenCommand implements Callable<Integer> {
     /** Tries before giving up when new keys keep colliding with existing key tags (1 in 65536 each). */
     private static final int TRIES = 16;
 
-    @Option(names = {"-z", "--zone"}, required = true, paramLabel = "ZONE", description = "The zone the key is for.")
+    @Option(
+            names = {"-z", "--zone"},
+            required = true,
+            paramLabel = "ZONE",
+            description = "The zone the key is for.")
     private String zone;
 
     @Option(names = "-K", required = true, paramLabel = "DIR", description = "Directory for the key files; must exist.")
     private Path dir;
 
-    @Option(names = {"-a", "--algorithm"}, paramLabel = "ALGORITHM", defaultValue = "ECDSAP256SHA256",
+    @Option(
+            names = {"-a", "--algorithm"},
+            paramLabel = "ALGORITHM",
+            defaultValue = "ECDSAP256SHA256",
             description = "ECDSAP256SHA256 (13, default), ED25519 (15) or RSASHA256 (8); names or numbers.")
     private String algorithm;
 
@@ -70,16 +77,24 @@ final class KeygenCommand implements Callable<Integer> {
         @Option(names = "--ksk", required = true, description = "Make a key-signing key (flags 257) of a KSK/ZSK pair.")
         boolean ksk;
 
-        @Option(names = "--zsk", required = true, description = "Make a zone-signing key (flags 256) of a KSK/ZSK pair.")
+        @Option(
+                names = "--zsk",
+                required = true,
+                description = "Make a zone-signing key (flags 256) of a KSK/ZSK pair.")
         boolean zsk;
     }
 
-    @Option(names = {"-b", "--bits"}, paramLabel = "BITS",
+    @Option(
+            names = {"-b", "--bits"},
+            paramLabel = "BITS",
             description = "RSA modulus size, " + KeyGenerator.MIN_RSA_BITS + ".." + KeyGenerator.MAX_RSA_BITS
                     + " (default " + KeyGenerator.DEFAULT_RSA_BITS + "); RSASHA256 only.")
     private Integer bits;
 
-    @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "3600",
+    @Option(
+            names = "--ttl",
+            paramLabel = "SECONDS",
+            defaultValue = "3600",
             description = "TTL of the DNSKEY record (default: ${DEFAULT-VALUE}).")
     private long ttl;
 
@@ -104,7 +119,8 @@ final class KeygenCommand implements Callable<Integer> {
         DnssecAlgorithm alg = algorithm(algorithm);
         int rsaBits = rsaBits(alg);
         if (ttl < 0 || ttl > Integer.MAX_VALUE) {
-            throw new InvalidInputException("keygen.ttl", null, "--ttl must be 0.." + Integer.MAX_VALUE + ", not " + ttl);
+            throw new InvalidInputException(
+                    "keygen.ttl", null, "--ttl must be 0.." + Integer.MAX_VALUE + ", not " + ttl);
         }
         int flags = role != null && role.zsk ? ZoneKey.FLAGS_ZSK : ZoneKey.FLAGS_KSK;
         KeyDirectory keys = new KeyDirectory(dir);
@@ -119,12 +135,16 @@ final class KeygenCommand implements Callable<Integer> {
             var out = spec.commandLine().getOut();
             out.println(key.baseName());
             out.flush();
-            spec.commandLine().getErr().println("mxpolicy: wrote " + written + " and " + key.baseName() + ".private ("
-                    + role() + ", " + alg.mnemonic() + ", key tag " + key.keyTag() + ")");
+            spec.commandLine()
+                    .getErr()
+                    .println("mxpolicy: wrote " + written + " and " + key.baseName() + ".private (" + role() + ", "
+                            + alg.mnemonic() + ", key tag " + key.keyTag() + ")");
             return 0;
         }
-        throw new InvalidInputException("keygen.collision", null, "every new key collided with an existing key tag in "
-                + dir + "; remove unused keys");
+        throw new InvalidInputException(
+                "keygen.collision",
+                null,
+                "every new key collided with an existing key tag in " + dir + "; remove unused keys");
     }
 
     private String role() {
@@ -135,9 +155,14 @@ final class KeygenCommand implements Callable<Integer> {
     }
 
     static DnssecAlgorithm algorithm(String text) throws InvalidInputException {
-        return DnssecAlgorithm.parse(text).orElseThrow(() -> new InvalidInputException("keygen.algorithm", null,
-                "--algorithm " + text + " is not supported; use one of " + Arrays.stream(DnssecAlgorithm.values())
-                        .map(a -> a.mnemonic() + " (" + a.number() + ")").collect(Collectors.joining(", "))));
+        return DnssecAlgorithm.parse(text)
+                .orElseThrow(() -> new InvalidInputException(
+                        "keygen.algorithm",
+                        null,
+                        "--algorithm " + text + " is not supported; use one of "
+                                + Arrays.stream(DnssecAlgorithm.values())
+                                        .map(a -> a.mnemonic() + " (" + a.number() + ")")
+                                        .collect(Collectors.joining(", "))));
     }
 
     private int rsaBits(DnssecAlgorithm alg) throws InvalidInputException {
@@ -145,13 +170,20 @@ final class KeygenCommand implements Callable<Integer> {
             return KeyGenerator.DEFAULT_RSA_BITS;
         }
         if (alg != DnssecAlgorithm.RSASHA256) {
-            throw new InvalidInputException("keygen.bits", null, "--bits applies to RSASHA256 only; "
-                    + alg.mnemonic() + " keys have a fixed size");
+            throw new InvalidInputException(
+                    "keygen.bits",
+                    null,
+                    "--bits applies to RSASHA256 only; " + alg.mnemonic() + " keys have a fixed size");
         }
         if (bits < KeyGenerator.MIN_RSA_BITS || bits > KeyGenerator.MAX_RSA_BITS) {
-            throw new InvalidInputException("keygen.bits", null, "--bits must be " + KeyGenerator.MIN_RSA_BITS + ".."
-                    + KeyGenerator.MAX_RSA_BITS + ", not " + bits
-                    + (bits < KeyGenerator.MIN_RSA_BITS ? " (shorter RSA keys are no longer safe)" : " (RFC 3110 limit)"));
+            throw new InvalidInputException(
+                    "keygen.bits",
+                    null,
+                    "--bits must be " + KeyGenerator.MIN_RSA_BITS + ".."
+                            + KeyGenerator.MAX_RSA_BITS + ", not " + bits
+                            + (bits < KeyGenerator.MIN_RSA_BITS
+                                    ? " (shorter RSA keys are no longer safe)"
+                                    : " (RFC 3110 limit)"));
         }
         return bits;
     }

@@ -60,8 +60,8 @@ public final class Main {
     private static int usageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage()
-                + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see '"
+                + cmd.getCommandSpec().qualifiedName() + " --help')");
         return EXIT_BAD_INPUT;
     }
 

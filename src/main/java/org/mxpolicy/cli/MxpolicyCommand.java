@@ -15,7 +15,20 @@ import picocli.CommandLine.ScopeType;
             "DNS records and policies for secure mail transport (BSI TR-03108): DANE TLSA,",
             "MTA-STS, TLS-RPT and client SRV records from your certificates and one config file."
         },
-        subcommands = {TlsaCommand.class, GenerateCommand.class, PolicyCommand.class, KeygenCommand.class, DsCommand.class, SignCommand.class, VerifyCommand.class, ServeCommand.class, CheckCommand.class, PublishCommand.class, RolloverCommand.class, RenewHookCommand.class},
+        subcommands = {
+            TlsaCommand.class,
+            GenerateCommand.class,
+            PolicyCommand.class,
+            KeygenCommand.class,
+            DsCommand.class,
+            SignCommand.class,
+            VerifyCommand.class,
+            ServeCommand.class,
+            CheckCommand.class,
+            PublishCommand.class,
+            RolloverCommand.class,
+            RenewHookCommand.class
+        },
         footer = {
             "",
             "Exit codes: 0 success, 1 the work failed or found a problem, 2 bad usage or bad input.",
@@ -23,7 +36,9 @@ import picocli.CommandLine.ScopeType;
         })
 public final class MxpolicyCommand implements Runnable {
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
             description = "Print stack traces with errors (for bug reports).")
     private boolean verbose;
 

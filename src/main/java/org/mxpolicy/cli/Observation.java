@@ -52,12 +52,14 @@ final class Observation {
     private static TrustAnchors anchors(ConfigFile config, DnsSettings dns) throws InvalidInputException {
         List<org.xbill.DNS.Record> records = new ArrayList<>();
         if (!dns.trustAnchors().isEmpty()) {
-            records.addAll(TrustAnchors.of(dns.trustAnchors(), config.config().source()).records());
+            records.addAll(TrustAnchors.of(dns.trustAnchors(), config.config().source())
+                    .records());
         }
         if (dns.trustAnchorFile().isPresent()) {
             Path file = config.baseDir().resolve(dns.trustAnchorFile().get().path());
             String text = new String(InputFiles.read(file, TrustAnchors.SIZE_LIMIT), StandardCharsets.UTF_8);
-            records.addAll(TrustAnchors.read(new StringReader(text), file.toString()).records());
+            records.addAll(
+                    TrustAnchors.read(new StringReader(text), file.toString()).records());
         }
         return records.isEmpty() ? TrustAnchors.ianaRoot() : new TrustAnchors(records);
     }

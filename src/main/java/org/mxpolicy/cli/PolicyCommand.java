@@ -36,14 +36,23 @@ import picocli.CommandLine.Spec;
         })
 final class PolicyCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "Provider config (YAML).")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "CONFIG",
+            description = "Provider config (YAML).")
     private Path config;
 
-    @Option(names = {"-d", "--domain"}, paramLabel = "DOMAIN",
+    @Option(
+            names = {"-d", "--domain"},
+            paramLabel = "DOMAIN",
             description = "Mail domain; may be left out when only one domain has an MTA-STS policy.")
     private String domain;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the policy to FILE (atomically) instead of stdout.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Write the policy to FILE (atomically) instead of stdout.")
     private Path output;
 
     @Spec
@@ -77,14 +86,23 @@ final class PolicyCommand implements Callable<Integer> {
             if (policies.size() == 1) {
                 return policies.get(0);
             }
-            throw new InvalidInputException("policy.domain-needed", where, policies.isEmpty()
-                    ? "no domain has an mta_sts section"
-                    : "several domains have MTA-STS policies; choose one with --domain ("
-                            + String.join(", ", policies.stream().map(DomainPolicy::domain).toList()) + ")");
+            throw new InvalidInputException(
+                    "policy.domain-needed",
+                    where,
+                    policies.isEmpty()
+                            ? "no domain has an mta_sts section"
+                            : "several domains have MTA-STS policies; choose one with --domain ("
+                                    + String.join(
+                                            ", ",
+                                            policies.stream()
+                                                    .map(DomainPolicy::domain)
+                                                    .toList()) + ")");
         }
         String wanted = domain.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
-        return policies.stream().filter(p -> p.domain().equals(wanted)).findFirst()
-                .orElseThrow(() -> new InvalidInputException("policy.unknown-domain", where,
-                        "no MTA-STS policy for " + wanted + " in this config"));
+        return policies.stream()
+                .filter(p -> p.domain().equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new InvalidInputException(
+                        "policy.unknown-domain", where, "no MTA-STS policy for " + wanted + " in this config"));
     }
 }

@@ -63,7 +63,10 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--apply", description = "Apply the plan (without it, only print it).")
     private boolean apply;
 
-    @Option(names = {"-z", "--zone"}, paramLabel = "ZONE", description = "Only this zone; repeatable (default: all).")
+    @Option(
+            names = {"-z", "--zone"},
+            paramLabel = "ZONE",
+            description = "Only this zone; repeatable (default: all).")
     private List<String> onlyZones = new ArrayList<>();
 
     @Spec
@@ -89,7 +92,8 @@ final class PublishCommand implements Callable<Integer> {
         Map<ZoneFragment, ZonePlan> plans = publication.planner().plan(zones, Set.of());
         for (ZoneFragment zone : zones) {
             if (file.config().zones().get(zone.zoneName()).signing().isPresent()) {
-                out.println("zone " + zone.zone() + ": merged into its zone file and signed" + (apply ? "" : " with --apply"));
+                out.println("zone " + zone.zone() + ": merged into its zone file and signed"
+                        + (apply ? "" : " with --apply"));
             }
         }
         PlanText.lines(List.copyOf(plans.values())).forEach(out::println);

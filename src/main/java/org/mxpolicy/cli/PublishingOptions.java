@@ -1,13 +1,11 @@
 package org.mxpolicy.cli;
 
-import org.mxpolicy.finding.Finding;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.mxpolicy.config.ReferencedFiles;
 import org.mxpolicy.apply.DynamicUpdates;
 import org.mxpolicy.apply.MxAddresses;
 import org.mxpolicy.apply.Publication;
@@ -16,12 +14,14 @@ import org.mxpolicy.apply.ServerAddresses;
 import org.mxpolicy.apply.ZonePlanner;
 import org.mxpolicy.apply.ZoneSigning;
 import org.mxpolicy.apply.ZoneUpdater;
+import org.mxpolicy.config.ReferencedFiles;
 import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.Rfc2136Update;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.TsigKeys;
 import org.mxpolicy.files.ZoneFiles;
+import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.probe.ConnectOverrides;
 import org.mxpolicy.probe.StartTlsProbe;
@@ -32,19 +32,33 @@ import picocli.CommandLine.ParameterException;
 /** The options of the commands that publish ({@code publish}, {@code rollover}, {@code renew-hook}), and what they build. */
 final class PublishingOptions {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The provider config.")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "CONFIG",
+            description = "The provider config.")
     Path config;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "Per DNS query, update message and connection (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+    @Option(
+            names = "--wait",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
             description = "How long to wait for every authoritative server to serve the new data (default:"
                     + " ${DEFAULT-VALUE}; 0 to not wait).")
     Duration wait;
 
-    @Option(names = "--connect", paramLabel = "HOST:PORT=ADDRESS:PORT",
+    @Option(
+            names = "--connect",
+            paramLabel = "HOST:PORT=ADDRESS:PORT",
             description = "Connect to ADDRESS:PORT when probing the MX HOST:PORT for the certificate it presents;"
                     + " repeatable.")
     List<String> connect = new ArrayList<>();
@@ -60,7 +74,8 @@ final class PublishingOptions {
     Setup setup(CommandSpec spec, ConfigFile file, Clock clock, Consumer<String> log) throws InvalidInputException {
         // A missing or exposed TSIG key must stop the run before anything is planned, not only once an update is due.
         List<Finding> files = ReferencedFiles.forPublishing(file.config(), file.baseDir()).stream()
-                .filter(Finding::isError).toList();
+                .filter(Finding::isError)
+                .toList();
         if (!files.isEmpty()) {
             throw new InvalidInputException(files);
         }
@@ -73,13 +88,19 @@ final class PublishingOptions {
         DnsLookup dns = Observation.lookup(file, timeout, Duration.ZERO, clock);
         AuthoritativeQuery authorities = Observation.authorities(dns, timeout);
         MxAddresses addresses = new MxAddresses(dns, overrides);
-        DynamicUpdates updates = target -> new Rfc2136Update(ServerAddresses.resolve(target.server()),
-                TsigKeys.read(file.baseDir().resolve(target.key().path()), target.keyName()), timeout,
+        DynamicUpdates updates = target -> new Rfc2136Update(
+                ServerAddresses.resolve(target.server()),
+                TsigKeys.read(file.baseDir().resolve(target.key().path()), target.keyName()),
+                timeout,
                 Rfc2136Update.RetryPolicy.standard());
-        ZonePlanner planner = new ZonePlanner(file.config(), file::certificates, authorities, addresses,
+        ZonePlanner planner = new ZonePlanner(
+                file.config(),
+                file::certificates,
+                authorities,
+                addresses,
                 new StartTlsProbe(timeout, "localhost.localdomain"));
-        ZoneUpdater updater = new ZoneUpdater(file.config(), file.baseDir(), updates, new ZoneSigning(new ZoneFiles()),
-                timeout, clock, log);
+        ZoneUpdater updater = new ZoneUpdater(
+                file.config(), file.baseDir(), updates, new ZoneSigning(new ZoneFiles()), timeout, clock, log);
         ServedWait served = new ServedWait(file.config(), dns, authorities, clock);
         return new Setup(dns, authorities, addresses, new Publication(planner, updater, served));
     }

@@ -55,12 +55,18 @@ final class RenewHookCommand implements Callable<Integer> {
     @Mixin
     private PublishingOptions common;
 
-    @Option(names = "--mx", paramLabel = "HOST",
-            description = "The MX whose certificate was renewed (default: from certbot's RENEWED_LINEAGE/RENEWED_DOMAINS).")
+    @Option(
+            names = "--mx",
+            paramLabel = "HOST",
+            description =
+                    "The MX whose certificate was renewed (default: from certbot's RENEWED_LINEAGE/RENEWED_DOMAINS).")
     private List<String> hosts = new ArrayList<>();
 
-    @Option(names = "--lineage", paramLabel = "DIR",
-            description = "The certbot lineage's live directory (default: RENEWED_LINEAGE), for running the hook by hand.")
+    @Option(
+            names = "--lineage",
+            paramLabel = "DIR",
+            description =
+                    "The certbot lineage's live directory (default: RENEWED_LINEAGE), for running the hook by hand.")
     private Path lineageDir;
 
     @Spec
@@ -82,21 +88,25 @@ final class RenewHookCommand implements Callable<Integer> {
     public Integer call() throws MxpolicyException {
         RolloverRun run = RolloverCommand.open(common, spec, clock);
         PrintWriter err = spec.commandLine().getErr();
-        Optional<CertbotLineage> lineage = lineageDir != null ? Optional.of(CertbotLineage.read(lineageDir))
+        Optional<CertbotLineage> lineage = lineageDir != null
+                ? Optional.of(CertbotLineage.read(lineageDir))
                 : environment.containsKey(CertbotLineage.RENEWED_LINEAGE)
-                        ? Optional.of(CertbotLineage.fromEnvironment(environment)) : Optional.empty();
+                        ? Optional.of(CertbotLineage.fromEnvironment(environment))
+                        : Optional.empty();
         List<RenewalHook.Renewed> renewed = new ArrayList<>();
         for (MxHost mx : renewedHosts(run, lineage)) {
             Path cert = run.certificatePath(mx);
-            renewed.add(new RenewalHook.Renewed(mx, lineage.filter(l -> l.holds(cert)).map(CertificateHistory.class::cast)));
+            renewed.add(new RenewalHook.Renewed(
+                    mx, lineage.filter(l -> l.holds(cert)).map(CertificateHistory.class::cast)));
         }
         if (renewed.isEmpty()) {
             err.println("mxpolicy renew-hook: no configured MX uses the renewed certificate"
                     + lineage.map(l -> " (" + l.liveDir() + ")").orElse("") + "; nothing to do");
             return 0;
         }
-        RenewalHook.Result result = new RenewalHook(run, common.wait, clock,
-                line -> err.println("mxpolicy renew-hook: " + line)).renewed(renewed);
+        RenewalHook.Result result = new RenewalHook(
+                        run, common.wait, clock, line -> err.println("mxpolicy renew-hook: " + line))
+                .renewed(renewed);
         result.lines().forEach(spec.commandLine().getOut()::println);
         if (!result.problems().isEmpty()) {
             throw new VerificationFailedException("the renewal would break DANE", result.problems());
@@ -113,7 +123,8 @@ final class RenewHookCommand implements Callable<Integer> {
             return out;
         }
         List<String> domains = environment.containsKey(CertbotLineage.RENEWED_DOMAINS)
-                ? CertbotLineage.renewedDomains(environment) : List.of();
+                ? CertbotLineage.renewedDomains(environment)
+                : List.of();
         for (MxHost mx : run.mxHosts()) {
             if ((lineage.isPresent() && lineage.get().holds(run.certificatePath(mx))) || domains.contains(mx.host())) {
                 out.add(mx);

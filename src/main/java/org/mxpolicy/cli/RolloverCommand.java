@@ -34,7 +34,10 @@ import picocli.CommandLine.Spec;
             "old key's record goes once every address of the MX presents the new key. See docs/rollover.md."
         },
         subcommands = {
-            RolloverCommand.Prepare.class, RolloverCommand.Status.class, RolloverCommand.Run.class, RolloverCommand.Now.class
+            RolloverCommand.Prepare.class,
+            RolloverCommand.Status.class,
+            RolloverCommand.Run.class,
+            RolloverCommand.Now.class
         })
 final class RolloverCommand implements Runnable {
 
@@ -54,19 +57,34 @@ final class RolloverCommand implements Runnable {
         Findings.print(err, file.warnings());
         Consumer<String> log = line -> err.println("mxpolicy " + spec.qualifiedName() + ": " + line);
         PublishingOptions.Setup setup = options.setup(spec, file, clock, log);
-        return new RolloverRun(file.config(), file.baseDir(), file::certificates, file.rolloverStore(),
-                new KeyStaging(file.stateDir()), file::desiredState,
-                new RolloverRun.Observers(setup.dns(), setup.authorities(), setup.addresses(),
+        return new RolloverRun(
+                file.config(),
+                file.baseDir(),
+                file::certificates,
+                file.rolloverStore(),
+                new KeyStaging(file.stateDir()),
+                file::desiredState,
+                new RolloverRun.Observers(
+                        setup.dns(),
+                        setup.authorities(),
+                        setup.addresses(),
                         new StartTlsProbe(options.timeout, "localhost.localdomain")),
-                setup.publication(), options.timeout, clock, out::println, log);
+                setup.publication(),
+                options.timeout,
+                clock,
+                out::println,
+                log);
     }
 
     static MxHost mx(RolloverRun run, CommandSpec spec, String host) {
-        return run.mxHost(host).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "--mx " + host + " is not an MX host of the config"));
+        return run.mxHost(host)
+                .orElseThrow(() -> new ParameterException(
+                        spec.commandLine(), "--mx " + host + " is not an MX host of the config"));
     }
 
-    @Command(name = "prepare", mixinStandardHelpOptions = true,
+    @Command(
+            name = "prepare",
+            mixinStandardHelpOptions = true,
             description = {
                 "Stage the next key of an MX, with a certificate request, and publish its TLSA record.",
                 "The key is like the current one (or --key-type); next.csr names the MX names, for certbot --csr,",
@@ -80,8 +98,11 @@ final class RolloverCommand implements Runnable {
         @Option(names = "--mx", required = true, paramLabel = "HOST", description = "The MX host.")
         String host;
 
-        @Option(names = "--key-type", paramLabel = "TYPE",
-                description = "ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096 or ed25519 (default: like the current key).")
+        @Option(
+                names = "--key-type",
+                paramLabel = "TYPE",
+                description =
+                        "ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096 or ed25519 (default: like the current key).")
         String keyType;
 
         @Option(names = "--force", description = "Replace a staged next key that is not yet READY.")
@@ -99,7 +120,8 @@ final class RolloverCommand implements Runnable {
         @Override
         public Integer call() throws MxpolicyException {
             RolloverRun run = open(common, spec, clock);
-            Optional<KeyPairSpec> kind = keyType == null ? Optional.empty()
+            Optional<KeyPairSpec> kind = keyType == null
+                    ? Optional.empty()
                     : Optional.of(KeyPairSpec.parse(keyType, SourcePosition.file("--key-type")));
             RolloverState state = run.prepare(mx(run, spec, host), kind, force, common.wait);
             spec.commandLine().getOut().println(run.describe(state));
@@ -107,7 +129,9 @@ final class RolloverCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
             description = {
                 "Each MX's rollover phase and the time left before its next key may go live.",
                 "Observes whether the next key's record is served by every authoritative server and saves when it",
@@ -138,7 +162,9 @@ final class RolloverCommand implements Runnable {
         }
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
             description = {
                 "Advance every MX's rollover as far as it is safe (for a timer).",
                 "Records when next keys' records are served everywhere, and drops the record of a retiring key once",
@@ -169,7 +195,9 @@ final class RolloverCommand implements Runnable {
         }
     }
 
-    @Command(name = "now", mixinStandardHelpOptions = true,
+    @Command(
+            name = "now",
+            mixinStandardHelpOptions = true,
             description = {
                 "Emergency rollover: the current key is compromised, switch to the READY next key now.",
                 "The next key becomes current at once and the compromised key's record is removed. Install the",

@@ -66,26 +66,43 @@ final class ServeCommand implements Callable<Integer> {
     /** For file systems that report no changes: compare the files this often anyway. */
     static final Duration RECHECK = Duration.ofSeconds(60);
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "Provider config (YAML).")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "CONFIG",
+            description = "Provider config (YAML).")
     private Path config;
 
-    @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "[::]:443",
+    @Option(
+            names = "--listen",
+            paramLabel = "ADDR:PORT",
+            defaultValue = "[::]:443",
             converter = AddressConverter.class,
-            description = "Address of the HTTPS listener (default: ${DEFAULT-VALUE}; [::] takes IPv4 too on most systems).")
+            description =
+                    "Address of the HTTPS listener (default: ${DEFAULT-VALUE}; [::] takes IPv4 too on most systems).")
     private ListenAddress listen;
 
-    @Option(names = "--admin", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:8461",
+    @Option(
+            names = "--admin",
+            paramLabel = "ADDR:PORT",
+            defaultValue = "127.0.0.1:8461",
             converter = AddressConverter.class,
-            description = "Address of the plain-HTTP admin listener with /healthz and /metrics (default: ${DEFAULT-VALUE});"
-                    + " keep it on loopback.")
+            description =
+                    "Address of the plain-HTTP admin listener with /healthz and /metrics (default: ${DEFAULT-VALUE});"
+                            + " keep it on loopback.")
     private ListenAddress admin;
 
-    @Option(names = "--tls-profile", paramLabel = "PROFILE", converter = ProfileConverter.class,
+    @Option(
+            names = "--tls-profile",
+            paramLabel = "PROFILE",
+            converter = ProfileConverter.class,
             description = "bsi (default): what BSI TR-03116-4 allows (TLS 1.3 and 1.2, AES-GCM, NIST curves);"
                     + " modern: bsi plus X25519 and ChaCha20-Poly1305.")
     private TlsProfile.Choice tlsProfile;
 
-    @Option(names = "--no-watch", negatable = false,
+    @Option(
+            names = "--no-watch",
+            negatable = false,
             description = "Reload only on SIGHUP; do not watch the config, certificate and key files for changes.")
     private boolean noWatch;
 
@@ -115,21 +132,32 @@ final class ServeCommand implements Callable<Integer> {
             }
         };
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        TlsRuleSet edition = TlsRuleSet.inForceAt(today).orElseThrow(
-                () -> new ServerException("no edition of TR-03116-4 is known to be in force on " + today));
+        TlsRuleSet edition = TlsRuleSet.inForceAt(today)
+                .orElseThrow(() -> new ServerException("no edition of TR-03116-4 is known to be in force on " + today));
         TlsProfile profile = TlsProfile.of(profileChoice(), edition);
         PolicyService.Settings settings = new PolicyService.Settings(listen, admin, ServerLimits.DEFAULT, profile);
 
         // The watcher reports to the service, which tells the watcher what to watch.
         AtomicReference<PolicyService> service = new AtomicReference<>();
-        try (FileWatcher watcher = noWatch ? null : new FileWatcher(changed -> {
-                    messages.line("mxpolicy: changed: " + changed.stream().map(Path::toString)
-                            .collect(Collectors.joining(", ")) + "; reloading");
-                    service.get().reload();
-                }, QUIET_PERIOD, RECHECK, clock);
+        try (FileWatcher watcher = noWatch
+                        ? null
+                        : new FileWatcher(
+                                changed -> {
+                                    messages.line("mxpolicy: changed: "
+                                            + changed.stream()
+                                                    .map(Path::toString)
+                                                    .collect(Collectors.joining(", ")) + "; reloading");
+                                    service.get().reload();
+                                },
+                                QUIET_PERIOD,
+                                RECHECK,
+                                clock);
                 AccessLog accessLog = new AccessLog(err)) {
-            service.set(new PolicyService(new HttpsHostFiles(config, clock), Optional.ofNullable(watcher)
-                    .map(ServeCommand::fileChanges), messages, clock));
+            service.set(new PolicyService(
+                    new HttpsHostFiles(config, clock),
+                    Optional.ofNullable(watcher).map(ServeCommand::fileChanges),
+                    messages,
+                    clock));
             ServeSignals.install(service.get()::stop, service.get()::reload);
             service.get().run(settings, accessLog);
         }

@@ -54,52 +54,88 @@ import picocli.CommandLine.Spec;
         })
 final class SignCommand implements Callable<Integer> {
 
-    @Option(names = {"-z", "--zone"}, required = true, paramLabel = "ZONE", description = "The zone's apex.")
+    @Option(
+            names = {"-z", "--zone"},
+            required = true,
+            paramLabel = "ZONE",
+            description = "The zone's apex.")
     private String zone;
 
-    @Option(names = "-K", required = true, paramLabel = "DIR",
+    @Option(
+            names = "-K",
+            required = true,
+            paramLabel = "DIR",
             description = "Directory with the zone's key files (K<zone>+<alg>+<tag>.key/.private).")
     private Path keyDir;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "CONFIG",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "CONFIG",
             description = "Provider config: merge the records it owns for ZONE into the zone first.")
     private Path config;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "OUT",
             description = "The signed zone (default: ZONEFILE.signed); its signatures are reused when it exists.")
     private Path output;
 
-    @Option(names = "--nsec3",
+    @Option(
+            names = "--nsec3",
             description = "NSEC3 instead of NSEC (RFC 9276 parameters: no extra iterations, no salt, no opt-out).")
     private boolean nsec3;
 
-    @Option(names = "--serial", paramLabel = "FORMAT", defaultValue = "increment",
+    @Option(
+            names = "--serial",
+            paramLabel = "FORMAT",
+            defaultValue = "increment",
             description = "How the SOA serial advances: increment (default), unixtime or date (YYYYMMDDnn).")
     private String serialFormat;
 
-    @Option(names = "--validity", paramLabel = "DURATION", defaultValue = "14d", converter = DurationConverter.class,
+    @Option(
+            names = "--validity",
+            paramLabel = "DURATION",
+            defaultValue = "14d",
+            converter = DurationConverter.class,
             description = "Validity of new signatures (default: ${DEFAULT-VALUE}).")
     private Duration validity;
 
-    @Option(names = "--jitter", paramLabel = "DURATION", defaultValue = "1d", converter = DurationConverter.class,
+    @Option(
+            names = "--jitter",
+            paramLabel = "DURATION",
+            defaultValue = "1d",
+            converter = DurationConverter.class,
             description = "Up to this much is taken off each new signature's validity, by owner and type, so that"
                     + " expirations spread out (default: ${DEFAULT-VALUE}).")
     private Duration jitter;
 
-    @Option(names = "--refresh", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,
+    @Option(
+            names = "--refresh",
+            paramLabel = "DURATION",
+            defaultValue = "7d",
+            converter = DurationConverter.class,
             description = "Replace signatures with less than this left (default: ${DEFAULT-VALUE}).")
     private Duration refresh;
 
-    @Option(names = "--inception-offset", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
+    @Option(
+            names = "--inception-offset",
+            paramLabel = "DURATION",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
             description = "New signatures are valid from this long ago, for validators with slow clocks"
                     + " (default: ${DEFAULT-VALUE}).")
     private Duration inceptionOffset;
 
-    @Option(names = "--dnskey-ttl", paramLabel = "SECONDS",
+    @Option(
+            names = "--dnskey-ttl",
+            paramLabel = "SECONDS",
             description = "TTL of the DNSKEY set (default: the smallest TTL in the .key files).")
     private Long dnskeyTtl;
 
-    @Parameters(index = "0", paramLabel = "ZONEFILE", description = "The zone in master file format (unsigned or signed).")
+    @Parameters(
+            index = "0",
+            paramLabel = "ZONEFILE",
+            description = "The zone in master file format (unsigned or signed).")
     private Path zoneFile;
 
     @Spec
@@ -117,13 +153,17 @@ final class SignCommand implements Callable<Integer> {
         Instant now = clock.instant();
         Optional<ZoneFragment> owned = config == null ? Optional.empty() : Optional.of(ownedRecords(origin, now));
         if (spec.root().userObject() instanceof MxpolicyCommand root && root.verbose()) {
-            SignatureProvider.conscryptUnavailable().ifPresent(problem -> spec.commandLine().getErr().println(
-                    "mxpolicy: NOTE: Conscrypt (BoringSSL) does not load on this platform (" + problem + "); signing"
-                            + " and verifying with Bouncy Castle, which is slower"));
+            SignatureProvider.conscryptUnavailable()
+                    .ifPresent(problem -> spec.commandLine()
+                            .getErr()
+                            .println("mxpolicy: NOTE: Conscrypt (BoringSSL) does not load on this platform (" + problem
+                                    + "); signing" + " and verifying with Bouncy Castle, which is slower"));
         }
         Path out = output != null ? output : Path.of(zoneFile + ".signed");
-        ZoneSigning.Result result = new ZoneSigning(new ZoneFiles()).sign(new ZoneSigning.Request(origin, zoneFile, keyDir,
-                owned, String.valueOf(config), out, policy()), now);
+        ZoneSigning.Result result = new ZoneSigning(new ZoneFiles())
+                .sign(
+                        new ZoneSigning.Request(origin, zoneFile, keyDir, owned, String.valueOf(config), out, policy()),
+                        now);
         Findings.print(spec.commandLine().getErr(), result.warnings());
         result.notes().forEach(note -> spec.commandLine().getErr().println("mxpolicy: " + note));
         spec.commandLine().getErr().println("mxpolicy: " + out + ": " + result.describe());
@@ -131,11 +171,19 @@ final class SignCommand implements Callable<Integer> {
     }
 
     private SigningPolicy policy() throws InvalidInputException {
-        SerialFormat format = SerialFormat.parse(serialFormat).orElseThrow(() -> new InvalidInputException("sign.serial",
-                null, "--serial '" + serialFormat + "' is not one of increment, unixtime, date"));
+        SerialFormat format = SerialFormat.parse(serialFormat)
+                .orElseThrow(() -> new InvalidInputException(
+                        "sign.serial",
+                        null,
+                        "--serial '" + serialFormat + "' is not one of increment, unixtime, date"));
         try {
-            return new SigningPolicy(inceptionOffset, validity, jitter, refresh,
-                    nsec3 ? SigningPolicy.Denial.NSEC3 : SigningPolicy.Denial.NSEC, format,
+            return new SigningPolicy(
+                    inceptionOffset,
+                    validity,
+                    jitter,
+                    refresh,
+                    nsec3 ? SigningPolicy.Denial.NSEC3 : SigningPolicy.Denial.NSEC,
+                    format,
                     dnskeyTtl == null ? OptionalLong.empty() : OptionalLong.of(dnskeyTtl));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("sign.policy", null, e.getMessage());
@@ -147,9 +195,17 @@ final class SignCommand implements Callable<Integer> {
         ConfigFile file = ConfigFile.load(config);
         DesiredState desired = file.desiredState(now);
         Findings.print(spec.commandLine().getErr(), file.warnings(desired));
-        return desired.zones().stream().filter(z -> z.zone().equals(origin)).findFirst()
-                .orElseThrow(() -> new InvalidInputException("sign.zone-not-configured", SourcePosition.file(config.toString()),
+        return desired.zones().stream()
+                .filter(z -> z.zone().equals(origin))
+                .findFirst()
+                .orElseThrow(() -> new InvalidInputException(
+                        "sign.zone-not-configured",
+                        SourcePosition.file(config.toString()),
                         "zone " + origin + " is not under 'zones'; mxpolicy owns no records in it (configured: "
-                                + String.join(", ", desired.zones().stream().map(ZoneFragment::zoneName).toList()) + ")"));
+                                + String.join(
+                                        ", ",
+                                        desired.zones().stream()
+                                                .map(ZoneFragment::zoneName)
+                                                .toList()) + ")"));
     }
 }

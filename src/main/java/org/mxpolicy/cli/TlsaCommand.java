@@ -48,30 +48,53 @@ import picocli.CommandLine.Spec;
         })
 final class TlsaCommand implements Callable<Integer> {
 
-    @Option(names = "--cert", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--cert",
+            required = true,
+            paramLabel = "FILE",
             description = "Certificate chain, PEM (any order) or DER; '-' reads standard input.")
     private Path cert;
 
-    @Option(names = "--host", paramLabel = "HOST",
-            description = "MX host name; must be covered by the certificate. Default: the certificate's first DNS name.")
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            description =
+                    "MX host name; must be covered by the certificate. Default: the certificate's first DNS name.")
     private String host;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "25", description = "TCP port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "25",
+            description = "TCP port (default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = "--usage", paramLabel = "USAGE", defaultValue = "3",
+    @Option(
+            names = "--usage",
+            paramLabel = "USAGE",
+            defaultValue = "3",
             description = "3 (DANE-EE: the server key, default) or 2 (DANE-TA: the issuing CA).")
     private int usage;
 
-    @Option(names = "--selector", paramLabel = "SELECTOR", defaultValue = "1",
+    @Option(
+            names = "--selector",
+            paramLabel = "SELECTOR",
+            defaultValue = "1",
             description = "1 (public key, default) or 0 (whole certificate; breaks at every renewal).")
     private int selector;
 
-    @Option(names = "--matching", paramLabel = "TYPE", defaultValue = "1",
+    @Option(
+            names = "--matching",
+            paramLabel = "TYPE",
+            defaultValue = "1",
             description = "1 (SHA-256, default), 2 (SHA-512) or 0 (full data).")
     private int matching;
 
-    @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "600", description = "Record TTL (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ttl",
+            paramLabel = "SECONDS",
+            defaultValue = "600",
+            description = "Record TTL (default: ${DEFAULT-VALUE}).")
     private long ttl;
 
     @Spec
@@ -96,20 +119,24 @@ final class TlsaCommand implements Callable<Integer> {
             findings.add(Finding.warning("tlsa.selector-0", where, TlsaUsage.selectorWarning()));
         }
         if (findings.stream().anyMatch(Finding::isError)) {
-            throw new InvalidInputException(findings.stream().filter(Finding::isError).toList());
+            throw new InvalidInputException(
+                    findings.stream().filter(Finding::isError).toList());
         }
         Findings.print(spec.commandLine().getErr(), findings);
 
         List<X509Certificate> subjects = usage == TlsaUsage.DANE_EE.value() ? List.of(chain.leaf()) : chain.issuers();
         if (subjects.isEmpty()) {
-            throw new InvalidInputException("tlsa.no-issuer", where,
+            throw new InvalidInputException(
+                    "tlsa.no-issuer",
+                    where,
                     "holds only the server certificate; usage 2 needs the issuing CA certificate: give the full chain (fullchain.pem)");
         }
         Name owner = owner(name);
         var out = spec.commandLine().getOut();
         for (X509Certificate c : subjects) {
             TlsaRecord r = TlsaRecord.of(usage, selector, matching, c);
-            out.println(RecordText.line(new TLSARecord(owner, DClass.IN, ttl, r.usage(), r.selector(), r.matching(), r.data())));
+            out.println(RecordText.line(
+                    new TLSARecord(owner, DClass.IN, ttl, r.usage(), r.selector(), r.matching(), r.data())));
         }
         out.flush();
         return 0;
@@ -121,19 +148,23 @@ final class TlsaCommand implements Callable<Integer> {
             throw new InvalidInputException("tlsa.usage-refused", null, "--usage " + usage + ": " + refusal.get());
         }
         if (usage != TlsaUsage.DANE_EE.value() && usage != TlsaUsage.DANE_TA.value()) {
-            throw new InvalidInputException("tlsa.usage", null, "--usage must be 3 (DANE-EE) or 2 (DANE-TA), not " + usage);
+            throw new InvalidInputException(
+                    "tlsa.usage", null, "--usage must be 3 (DANE-EE) or 2 (DANE-TA), not " + usage);
         }
         if (selector != 0 && selector != 1) {
-            throw new InvalidInputException("tlsa.selector", null, "--selector must be 1 (public key) or 0 (certificate), not " + selector);
+            throw new InvalidInputException(
+                    "tlsa.selector", null, "--selector must be 1 (public key) or 0 (certificate), not " + selector);
         }
         if (matching < 0 || matching > 2) {
-            throw new InvalidInputException("tlsa.matching", null, "--matching must be 1 (SHA-256), 2 (SHA-512) or 0 (full), not " + matching);
+            throw new InvalidInputException(
+                    "tlsa.matching", null, "--matching must be 1 (SHA-256), 2 (SHA-512) or 0 (full), not " + matching);
         }
         if (port < 1 || port > 65535) {
             throw new InvalidInputException("tlsa.port", null, "--port must be 1..65535, not " + port);
         }
         if (ttl < 0 || ttl > Integer.MAX_VALUE) {
-            throw new InvalidInputException("tlsa.ttl", null, "--ttl must be 0.." + Integer.MAX_VALUE + " (RFC 2181 section 8), not " + ttl);
+            throw new InvalidInputException(
+                    "tlsa.ttl", null, "--ttl must be 0.." + Integer.MAX_VALUE + " (RFC 2181 section 8), not " + ttl);
         }
     }
 
@@ -141,9 +172,12 @@ final class TlsaCommand implements Callable<Integer> {
         if (host != null) {
             return host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
         }
-        List<String> names = HostNames.dnsNames(chain.leaf()).stream().filter(n -> !n.startsWith("*")).toList();
+        List<String> names = HostNames.dnsNames(chain.leaf()).stream()
+                .filter(n -> !n.startsWith("*"))
+                .toList();
         if (names.isEmpty()) {
-            throw new InvalidInputException("tlsa.host-needed", where, "the certificate names no single host; give --host");
+            throw new InvalidInputException(
+                    "tlsa.host-needed", where, "the certificate names no single host; give --host");
         }
         return names.get(0);
     }

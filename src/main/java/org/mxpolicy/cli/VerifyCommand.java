@@ -3,7 +3,6 @@ package org.mxpolicy.cli;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.mxpolicy.dnssec.ZoneVerifier;
 import org.mxpolicy.files.KeyDirectory;
@@ -13,7 +12,6 @@ import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.mxpolicy.zone.ZoneFileReader;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,10 +40,18 @@ import picocli.CommandLine.Spec;
         })
 final class VerifyCommand implements Callable<Integer> {
 
-    @Option(names = {"-z", "--zone"}, required = true, paramLabel = "ZONE", description = "The zone's apex.")
+    @Option(
+            names = {"-z", "--zone"},
+            required = true,
+            paramLabel = "ZONE",
+            description = "The zone's apex.")
     private String zone;
 
-    @Option(names = "--expiry-horizon", paramLabel = "DURATION", defaultValue = "3d", converter = DurationConverter.class,
+    @Option(
+            names = "--expiry-horizon",
+            paramLabel = "DURATION",
+            defaultValue = "3d",
+            converter = DurationConverter.class,
             description = "Report signatures that expire within this time (default: ${DEFAULT-VALUE}; 0 for none).")
     private Duration horizon;
 
@@ -74,13 +80,19 @@ final class VerifyCommand implements Callable<Integer> {
         if (result.fails(strict)) {
             long errors = result.findings().stream().filter(Finding::isError).count();
             long warnings = result.findings().size() - errors;
-            throw new VerificationFailedException(zoneFile + ": verification failed: " + count(errors, "error") + ", "
-                    + count(warnings, "warning"), result.findings());
+            throw new VerificationFailedException(
+                    zoneFile + ": verification failed: " + count(errors, "error") + ", " + count(warnings, "warning"),
+                    result.findings());
         }
         Findings.print(spec.commandLine().getErr(), result.findings());
-        spec.commandLine().getErr().println("mxpolicy: " + zoneFile + ": verified (" + result.denial().map(Object::toString).orElse("")
-                + ", " + result.rrsets() + " RRsets, " + result.signatures() + " signatures"
-                + result.earliestExpiration().map(e -> ", first expiry " + e).orElse("") + ")");
+        spec.commandLine()
+                .getErr()
+                .println("mxpolicy: " + zoneFile + ": verified ("
+                        + result.denial().map(Object::toString).orElse("")
+                        + ", " + result.rrsets() + " RRsets, " + result.signatures() + " signatures"
+                        + result.earliestExpiration()
+                                .map(e -> ", first expiry " + e)
+                                .orElse("") + ")");
         return 0;
     }
 

@@ -1,12 +1,12 @@
 package org.mxpolicy.config;
 
-import org.mxpolicy.record.ClientService;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.record.ClientService;
 
 /**
  * The mail client services of a domain, for RFC 6186 SRV records and for the client
@@ -19,8 +19,11 @@ import org.mxpolicy.finding.SourcePosition;
  * @param autodiscover certificate and key of {@code autodiscover.<domain>} (Outlook
  *     Autodiscover); absent: that host is not served
  */
-public record ClientServices(Map<ClientService, List<Endpoint>> services, Optional<ServerCertificate> autoconfig,
-        Optional<ServerCertificate> autodiscover, SourcePosition position) {
+public record ClientServices(
+        Map<ClientService, List<Endpoint>> services,
+        Optional<ServerCertificate> autoconfig,
+        Optional<ServerCertificate> autodiscover,
+        SourcePosition position) {
     public ClientServices {
         // in ClientService order, so every walk over the services is deterministic
         EnumMap<ClientService, List<Endpoint>> copy = new EnumMap<>(ClientService.class);

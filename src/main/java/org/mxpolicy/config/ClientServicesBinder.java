@@ -20,7 +20,8 @@ final class ClientServicesBinder extends SectionBinder {
     private static final String AUTOCONFIG = "autoconfig";
     private static final String AUTODISCOVER = "autodiscover";
     private static final List<String> CLIENT_SERVICES_KEYS = Stream.concat(
-            Arrays.stream(ClientService.values()).map(ClientService::configKey), Stream.of(AUTOCONFIG, AUTODISCOVER))
+                    Arrays.stream(ClientService.values()).map(ClientService::configKey),
+                    Stream.of(AUTOCONFIG, AUTODISCOVER))
             .toList();
     private static final List<String> SERVER_CERTIFICATE_KEYS = List.of("cert", "key");
     private static final String NONE = "none";
@@ -43,10 +44,10 @@ final class ClientServicesBinder extends SectionBinder {
                 services.put(service, endpoints(service, serviceEntry));
             }
         }
-        Optional<ServerCertificate> autoconfig = Optional.ofNullable(keys.get(AUTOCONFIG))
-                .map(e -> serverCertificate(e, "autoconfig.<domain>"));
-        Optional<ServerCertificate> autodiscover = Optional.ofNullable(keys.get(AUTODISCOVER))
-                .map(e -> serverCertificate(e, "autodiscover.<domain>"));
+        Optional<ServerCertificate> autoconfig =
+                Optional.ofNullable(keys.get(AUTOCONFIG)).map(e -> serverCertificate(e, "autoconfig.<domain>"));
+        Optional<ServerCertificate> autodiscover =
+                Optional.ofNullable(keys.get(AUTODISCOVER)).map(e -> serverCertificate(e, "autodiscover.<domain>"));
         return new ClientServices(services, autoconfig, autodiscover, entry.keyPosition());
     }
 
@@ -61,10 +62,14 @@ final class ClientServicesBinder extends SectionBinder {
             return null;
         }
         Keys keys = new Keys(map, entry.keyPosition(), where, SERVER_CERTIFICATE_KEYS);
-        YamlNode.Entry certEntry = keys.required("cert", Quoting.quote(entry.key()),
+        YamlNode.Entry certEntry = keys.required(
+                "cert",
+                Quoting.quote(entry.key()),
                 "give the certificate chain file for " + host + ", as in 'cert: /etc/letsencrypt/live/" + host
                         + "/fullchain.pem'");
-        YamlNode.Entry keyEntry = keys.required("key", Quoting.quote(entry.key()),
+        YamlNode.Entry keyEntry = keys.required(
+                "key",
+                Quoting.quote(entry.key()),
                 "give the private key file for " + host + ", as in 'key: /etc/letsencrypt/live/" + host
                         + "/privkey.pem'");
         FileReference cert = certEntry == null ? null : file(certEntry.value(), "'cert'");
@@ -78,24 +83,34 @@ final class ClientServicesBinder extends SectionBinder {
     private List<ClientServices.Endpoint> endpoints(ClientService service, YamlNode.Entry entry) {
         YamlNode value = entry.value();
         String expected = "'host:port', 'host', a list of those, or 'none'";
-        if (value instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.STRING && scalar.text().equals(NONE)) {
+        if (value instanceof YamlNode.Scalar scalar
+                && scalar.type() == YamlNode.ScalarType.STRING
+                && scalar.text().equals(NONE)) {
             return List.of();
         }
         if (value instanceof YamlNode.Sequence list && list.items().isEmpty()) {
-            error(EMPTY, entry.keyPosition(), Quoting.quote(entry.key()) + " is an empty list; write 'none' to publish the"
-                    + " service as not offered");
+            error(
+                    EMPTY,
+                    entry.keyPosition(),
+                    Quoting.quote(entry.key()) + " is an empty list; write 'none' to publish the"
+                            + " service as not offered");
             return List.of();
         }
         List<ClientServices.Endpoint> endpoints = new ArrayList<>();
         List<YamlNode> items = value instanceof YamlNode.Sequence list ? list.items() : List.of(value);
         for (YamlNode item : items) {
             if (!(item instanceof YamlNode.Scalar scalar) || scalar.type() == YamlNode.ScalarType.NULL) {
-                error(TYPE, item.position(), Quoting.quote(entry.key()) + " must be " + expected + ", found " + item.describe());
+                error(
+                        TYPE,
+                        item.position(),
+                        Quoting.quote(entry.key()) + " must be " + expected + ", found " + item.describe());
                 continue;
             }
             if (scalar.text().equals(NONE)) {
-                error(SERVICE_ENDPOINT, item.position(), "'none' cannot be combined with hosts; write 'none' alone"
-                        + " or leave it out");
+                error(
+                        SERVICE_ENDPOINT,
+                        item.position(),
+                        "'none' cannot be combined with hosts; write 'none' alone" + " or leave it out");
                 continue;
             }
             endpoint(service, scalar).ifPresent(endpoints::add);
@@ -106,8 +121,11 @@ final class ClientServicesBinder extends SectionBinder {
     private Optional<ClientServices.Endpoint> endpoint(ClientService service, YamlNode.Scalar scalar) {
         String text = scalar.text().strip();
         if (text.startsWith("[")) {
-            error(DNS_NAME, scalar.position(), Quoting.quote(text) + " is an IP address; SRV targets are host names"
-                    + " (RFC 2782), so give the host name");
+            error(
+                    DNS_NAME,
+                    scalar.position(),
+                    Quoting.quote(text) + " is an IP address; SRV targets are host names"
+                            + " (RFC 2782), so give the host name");
             return Optional.empty();
         }
         String host = text;
@@ -118,8 +136,11 @@ final class ClientServicesBinder extends SectionBinder {
             String digits = text.substring(colon + 1);
             long value = PORT_DIGITS.matcher(digits).matches() ? Long.parseLong(digits) : -1;
             if (value < 1 || value > MAX_PORT) {
-                error(PORT, scalar.position(), "port " + Quoting.quote(digits) + " of " + Quoting.quote(text) + " must be a number from 1 to "
-                        + MAX_PORT);
+                error(
+                        PORT,
+                        scalar.position(),
+                        "port " + Quoting.quote(digits) + " of " + Quoting.quote(text) + " must be a number from 1 to "
+                                + MAX_PORT);
                 return Optional.empty();
             }
             port = (int) value;

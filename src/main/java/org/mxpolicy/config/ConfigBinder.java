@@ -31,7 +31,8 @@ final class ConfigBinder extends SectionBinder {
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([smhd]?)");
     private static final List<String> SERVE_KEYS = List.of("tls_profile");
     private static final List<String> TLS_PROFILES = Arrays.stream(ServeSettings.TlsProfileChoice.values())
-            .map(ServeSettings.TlsProfileChoice::keyword).toList();
+            .map(ServeSettings.TlsProfileChoice::keyword)
+            .toList();
 
     private final String source;
 
@@ -43,8 +44,7 @@ final class ConfigBinder extends SectionBinder {
     /** The config, or null when the root is unusable (already reported). */
     ProviderConfig bind(YamlNode root) {
         if (root == null) {
-            error(EMPTY, SourcePosition.file(source),
-                    "the config is empty; it needs 'zones' and 'domains'");
+            error(EMPTY, SourcePosition.file(source), "the config is empty; it needs 'zones' and 'domains'");
             return null;
         }
         YamlNode.Mapping top = map(root, "the config", "a map with the keys 'zones' and 'domains'", false);
@@ -53,12 +53,13 @@ final class ConfigBinder extends SectionBinder {
         }
         Keys keys = new Keys(top, top.position(), "at the top level", TOP_KEYS);
         int before = errorCount();
-        YamlNode.Entry zonesEntry = keys.required("zones", "the config",
-                "list the DNS zones mxpolicy writes into, as in 'zones: { example.com: {} }'");
+        YamlNode.Entry zonesEntry = keys.required(
+                "zones", "the config", "list the DNS zones mxpolicy writes into, as in 'zones: { example.com: {} }'");
         Map<String, ZoneSettings> zones = new ZonesBinder(this).zones(zonesEntry);
         boolean zonesComplete = zonesEntry != null && errorCount() == before;
         DomainsBinder domainsBinder = new DomainsBinder(this);
-        List<MailDomain> domains = domainsBinder.domains(keys.required("domains", "the config", "list the mail domains"));
+        List<MailDomain> domains =
+                domainsBinder.domains(keys.required("domains", "the config", "list the mail domains"));
         DnsSettings dns = optional(keys.get("dns"), this::dns, DnsSettings.defaults());
         RolloverSettings rollover = optional(keys.get("rollover"), this::rollover, RolloverSettings.defaults());
         ServeSettings serve = optional(keys.get("serve"), this::serve, ServeSettings.defaults());
@@ -85,7 +86,8 @@ final class ConfigBinder extends SectionBinder {
                 anchors.add(item.text().strip());
             }
         }
-        FileReference anchorFile = optional(keys.get("trust_anchor_file"), e -> file(e.value(), "'trust_anchor_file'"), null);
+        FileReference anchorFile =
+                optional(keys.get("trust_anchor_file"), e -> file(e.value(), "'trust_anchor_file'"), null);
         return new DnsSettings(resolvers, anchors, Optional.ofNullable(anchorFile), entry.keyPosition());
     }
 
@@ -96,23 +98,30 @@ final class ConfigBinder extends SectionBinder {
         }
         Keys keys = new Keys(map, entry.keyPosition(), "under 'rollover'", ROLLOVER_KEYS);
         RolloverSettings defaults = RolloverSettings.defaults();
-        FileReference stateDir = optional(keys.get("state_dir"), e -> file(e.value(), "'state_dir'"), defaults.stateDir());
+        FileReference stateDir =
+                optional(keys.get("state_dir"), e -> file(e.value(), "'state_dir'"), defaults.stateDir());
         Duration margin = optional(keys.get("margin"), this::duration, defaults.margin());
-        RolloverSettings.UnknownKeyAction action = optional(keys.get("on_unknown_key"), e -> {
-            String text = string(e.value(), "'on_unknown_key'");
-            for (RolloverSettings.UnknownKeyAction a : RolloverSettings.UnknownKeyAction.values()) {
-                if (a.keyword().equals(text)) {
-                    return a;
-                }
-            }
-            if (text != null) {
-                error(TYPE, e.value().position(), "'on_unknown_key' must be restore, publish or refuse, found " + Quoting.quote(text));
-            }
-            return null;
-        }, defaults.onUnknownKey());
+        RolloverSettings.UnknownKeyAction action = optional(
+                keys.get("on_unknown_key"),
+                e -> {
+                    String text = string(e.value(), "'on_unknown_key'");
+                    for (RolloverSettings.UnknownKeyAction a : RolloverSettings.UnknownKeyAction.values()) {
+                        if (a.keyword().equals(text)) {
+                            return a;
+                        }
+                    }
+                    if (text != null) {
+                        error(
+                                TYPE,
+                                e.value().position(),
+                                "'on_unknown_key' must be restore, publish or refuse, found " + Quoting.quote(text));
+                    }
+                    return null;
+                },
+                defaults.onUnknownKey());
         String reload = optional(keys.get("mta_reload"), e -> string(e.value(), "'mta_reload'"), null);
-        return new RolloverSettings(stateDir, margin, action, Optional.ofNullable(reload).filter(r -> !r.isBlank()),
-                entry.keyPosition());
+        return new RolloverSettings(
+                stateDir, margin, action, Optional.ofNullable(reload).filter(r -> !r.isBlank()), entry.keyPosition());
     }
 
     /** Seconds as an integer, or a number with a unit: {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}. */
@@ -130,8 +139,11 @@ final class ConfigBinder extends SectionBinder {
                 };
             }
         }
-        error(TYPE, value.position(), Quoting.quote(entry.key()) + " must be a duration such as 3600, 90s, 30m, 1h or 2d, found "
-                + value.describe());
+        error(
+                TYPE,
+                value.position(),
+                Quoting.quote(entry.key()) + " must be a duration such as 3600, 90s, 30m, 1h or 2d, found "
+                        + value.describe());
         return null;
     }
 
@@ -141,7 +153,9 @@ final class ConfigBinder extends SectionBinder {
             return null;
         }
         Keys keys = new Keys(map, entry.keyPosition(), "under 'serve'", SERVE_KEYS);
-        ServeSettings.TlsProfileChoice profile = optional(keys.get("tls_profile"), this::tlsProfile,
+        ServeSettings.TlsProfileChoice profile = optional(
+                keys.get("tls_profile"),
+                this::tlsProfile,
                 ServeSettings.defaults().tlsProfile());
         return new ServeSettings(profile, entry.keyPosition());
     }
@@ -154,8 +168,11 @@ final class ConfigBinder extends SectionBinder {
             }
         }
         if (text != null) {
-            error(TLS_PROFILE, entry.value().position(), "'tls_profile' must be " + String.join(" or ", TLS_PROFILES)
-                    + ", found " + Quoting.quote(text) + didYouMean(text, TLS_PROFILES));
+            error(
+                    TLS_PROFILE,
+                    entry.value().position(),
+                    "'tls_profile' must be " + String.join(" or ", TLS_PROFILES) + ", found " + Quoting.quote(text)
+                            + didYouMean(text, TLS_PROFILES));
         }
         return null;
     }
@@ -173,15 +190,22 @@ final class ConfigBinder extends SectionBinder {
             domain.tlsRpt().ifPresent(t -> records.add("_smtp._tls"));
             domain.clientServices().ifPresent(c -> records.add("SRV"));
             if (!records.isEmpty() && config.zoneFor(domain.name()).isEmpty()) {
-                error(NO_ZONE, domain.position(), "domain " + Quoting.quote(domain.name()) + " is in none of the configured zones,"
-                        + " but its " + String.join(", ", records) + " records need one; add '" + domain.name()
-                        + "' (or the zone that contains it) under 'zones'");
+                error(
+                        NO_ZONE,
+                        domain.position(),
+                        "domain " + Quoting.quote(domain.name()) + " is in none of the configured zones,"
+                                + " but its " + String.join(", ", records) + " records need one; add '" + domain.name()
+                                + "' (or the zone that contains it) under 'zones'");
             }
             for (MxHost mx : domain.mx()) {
                 if (hostsSeen.add(mx.host()) && config.zoneFor(mx.host()).isEmpty()) {
-                    error(NO_ZONE, mx.position(), "mx host " + Quoting.quote(mx.host()) + " is in none of the configured zones, but its"
-                            + " TLSA records (_" + mx.port() + "._tcp." + mx.host() + ") need one; add the zone that"
-                            + " contains it, such as " + Quoting.quote(parent(mx.host())) + ", under 'zones'");
+                    error(
+                            NO_ZONE,
+                            mx.position(),
+                            "mx host " + Quoting.quote(mx.host()) + " is in none of the configured zones, but its"
+                                    + " TLSA records (_" + mx.port() + "._tcp." + mx.host()
+                                    + ") need one; add the zone that"
+                                    + " contains it, such as " + Quoting.quote(parent(mx.host())) + ", under 'zones'");
                 }
             }
         }

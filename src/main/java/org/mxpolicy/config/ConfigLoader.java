@@ -70,10 +70,11 @@ public final class ConfigLoader {
             ConfigBinder binder = new ConfigBinder(source);
             config = binder.bind(document.root().orElse(null));
             // a node the reader reported on (an unresolved alias) is not reported a second time
-            Set<SourcePosition> reported = document.findings().stream()
-                    .map(Finding::position)
-                    .collect(Collectors.toSet());
-            binder.findings().stream().filter(f -> !reported.contains(f.position())).forEach(findings::add);
+            Set<SourcePosition> reported =
+                    document.findings().stream().map(Finding::position).collect(Collectors.toSet());
+            binder.findings().stream()
+                    .filter(f -> !reported.contains(f.position()))
+                    .forEach(findings::add);
         }
         // an alias shares its node, so a problem inside it may have been reported once per use
         findings = new ArrayList<>(new LinkedHashSet<>(findings));

@@ -36,8 +36,10 @@ final class DnsNames {
         }
         String[] labels = value.split("\\.", -1);
         // RFC 3696 section 2: a top-level label is never all digits, so such a name is an address
-        return labels.length == 4 && ALL_DIGITS.matcher(labels[3]).matches()
-                && java.util.Arrays.stream(labels).allMatch(l -> ALL_DIGITS.matcher(l).matches());
+        return labels.length == 4
+                && ALL_DIGITS.matcher(labels[3]).matches()
+                && java.util.Arrays.stream(labels)
+                        .allMatch(l -> ALL_DIGITS.matcher(l).matches());
     }
 
     /**
@@ -63,10 +65,12 @@ final class DnsNames {
                 return Optional.of("it has an empty label (two dots in a row, or a leading dot)");
             }
             if (label.length() > MAX_LABEL_LENGTH) {
-                return Optional.of("label " + Quoting.quote(label) + " is longer than " + MAX_LABEL_LENGTH + " characters");
+                return Optional.of(
+                        "label " + Quoting.quote(label) + " is longer than " + MAX_LABEL_LENGTH + " characters");
             }
             if (!LDH_LABEL.matcher(label).matches()) {
-                return Optional.of("label " + Quoting.quote(label) + " may only hold letters, digits and inner hyphens");
+                return Optional.of(
+                        "label " + Quoting.quote(label) + " may only hold letters, digits and inner hyphens");
             }
         }
         if (ALL_DIGITS.matcher(labels[labels.length - 1]).matches()) {

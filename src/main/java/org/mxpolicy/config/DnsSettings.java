@@ -13,7 +13,9 @@ import org.mxpolicy.finding.SourcePosition;
  * @param trustAnchorFile a file of such records (for example unbound's or BIND's anchor file)
  */
 public record DnsSettings(
-        List<ServerAddress> resolvers, List<String> trustAnchors, Optional<FileReference> trustAnchorFile,
+        List<ServerAddress> resolvers,
+        List<String> trustAnchors,
+        Optional<FileReference> trustAnchorFile,
         SourcePosition position) {
 
     public DnsSettings {

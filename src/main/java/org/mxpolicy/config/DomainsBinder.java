@@ -24,6 +24,7 @@ final class DomainsBinder extends SectionBinder {
     private static final List<String> DOMAIN_KEYS = List.of("name", "mx", "mta_sts", "tls_rpt", "client_services");
     /** The longest owner-name prefix below a mail domain (the SRV owner of submissions). */
     private static final String LONGEST_DOMAIN_PREFIX = "_submissions._tcp.";
+
     private static final List<String> MX_KEYS = List.of("host", "port", "cert", "next_key", "tlsa");
     private static final List<String> TLSA_KEYS = List.of("ttl", "issuer", "extra_issuers", "selector", "matching");
     /** The longest owner-name prefix below an MX host (a TLSA owner with a five-digit port). */
@@ -58,8 +59,11 @@ final class DomainsBinder extends SectionBinder {
             }
             MailDomain first = byName.get(domain.name());
             if (first != null) {
-                error(DUPLICATE_DOMAIN, domain.position(), "domain " + Quoting.quote(domain.name()) + " is listed twice (first at line "
-                        + first.position().line() + "); merge the two entries");
+                error(
+                        DUPLICATE_DOMAIN,
+                        domain.position(),
+                        "domain " + Quoting.quote(domain.name()) + " is listed twice (first at line "
+                                + first.position().line() + "); merge the two entries");
                 continue;
             }
             byName.put(domain.name(), domain);
@@ -74,7 +78,8 @@ final class DomainsBinder extends SectionBinder {
             return null;
         }
         Keys keys = new Keys(map, map.position(), "under domain", DOMAIN_KEYS);
-        YamlNode.Entry nameEntry = keys.required("name", "the domain", "give the mail domain, as in 'name: example.com'");
+        YamlNode.Entry nameEntry =
+                keys.required("name", "the domain", "give the mail domain, as in 'name: example.com'");
         String name = nameEntry == null ? null : dnsName(nameEntry.value(), "domain name", 2, LONGEST_DOMAIN_PREFIX);
 
         List<MxHost> mx = new ArrayList<>();
@@ -93,21 +98,27 @@ final class DomainsBinder extends SectionBinder {
                 String key = host.host() + ":" + host.port();
                 MxHost first = seen.putIfAbsent(key, host);
                 if (first != null) {
-                    error(DUPLICATE_MX, host.position(), "mx host " + Quoting.quote(host.host()) + " is listed twice for this domain"
-                            + " (first at line " + first.position().line() + "); remove one of them");
+                    error(
+                            DUPLICATE_MX,
+                            host.position(),
+                            "mx host " + Quoting.quote(host.host()) + " is listed twice for this domain"
+                                    + " (first at line " + first.position().line() + "); remove one of them");
                     continue;
                 }
                 mx.add(host);
             }
         }
-        Optional<MtaStsSettings> mtaSts = Optional.ofNullable(keys.get("mta_sts")).map(new MtaStsBinder(this)::mtaSts);
-        Optional<TlsRptSettings> tlsRpt = Optional.ofNullable(keys.get("tls_rpt")).map(new TlsRptBinder(this)::tlsRpt);
-        Optional<ClientServices> services = Optional.ofNullable(keys.get("client_services"))
-                .map(new ClientServicesBinder(this)::clientServices);
+        Optional<MtaStsSettings> mtaSts =
+                Optional.ofNullable(keys.get("mta_sts")).map(new MtaStsBinder(this)::mtaSts);
+        Optional<TlsRptSettings> tlsRpt =
+                Optional.ofNullable(keys.get("tls_rpt")).map(new TlsRptBinder(this)::tlsRpt);
+        Optional<ClientServices> services =
+                Optional.ofNullable(keys.get("client_services")).map(new ClientServicesBinder(this)::clientServices);
         if (name == null) {
             return null;
         }
-        return new MailDomain(name, mx, mtaSts, tlsRpt, services, nameEntry.value().position());
+        return new MailDomain(
+                name, mx, mtaSts, tlsRpt, services, nameEntry.value().position());
     }
 
     private MxHost mxHost(YamlNode node) {
@@ -123,17 +134,20 @@ final class DomainsBinder extends SectionBinder {
         Keys keys = new Keys(map, map.position(), "under mx host", MX_KEYS);
         YamlNode.Entry hostEntry = keys.required("host", "the mx host", "give its name, as in 'host: mx1.example.com'");
         String host = hostEntry == null ? null : dnsName(hostEntry.value(), "host name", 2, LONGEST_HOST_PREFIX);
-        int port = optional(keys.get("port"), this::port, (long) MxHost.DEFAULT_PORT).intValue();
-        YamlNode.Entry certEntry = keys.required("cert", "the mx host",
+        int port = optional(keys.get("port"), this::port, (long) MxHost.DEFAULT_PORT)
+                .intValue();
+        YamlNode.Entry certEntry = keys.required(
+                "cert",
+                "the mx host",
                 "give the certificate chain file it presents, as in 'cert: /etc/letsencrypt/live/mx1.example.com/fullchain.pem'");
         FileReference cert = certEntry == null ? null : file(certEntry.value(), "'cert'");
         List<FileReference> nextKeys = Optional.ofNullable(keys.get("next_key"))
                 .map(e -> files(e.value(), "'next_key'"))
                 .orElse(List.of());
-        SourcePosition position = hostEntry == null ? map.position() : hostEntry.value().position();
-        TlsaSettings tlsa = Optional.ofNullable(keys.get("tlsa"))
-                .map(this::tlsa)
-                .orElse(TlsaSettings.defaults(position));
+        SourcePosition position =
+                hostEntry == null ? map.position() : hostEntry.value().position();
+        TlsaSettings tlsa =
+                Optional.ofNullable(keys.get("tlsa")).map(this::tlsa).orElse(TlsaSettings.defaults(position));
         if (host == null || cert == null) {
             return null;
         }
@@ -157,19 +171,26 @@ final class DomainsBinder extends SectionBinder {
         List<FileReference> extra = Optional.ofNullable(keys.get("extra_issuers"))
                 .map(e -> files(e.value(), "'extra_issuers'"))
                 .orElse(List.of());
-        int selector = optional(keys.get("selector"),
-                e -> choice(e, TLSA_SELECTOR, List.of(0L, 1L), "0 (full certificate) or 1 (public key)"),
-                (long) defaults.selector()).intValue();
-        int matching = optional(keys.get("matching"),
-                e -> choice(e, TLSA_MATCHING, List.of(0L, 1L, 2L), "0 (full data), 1 (SHA-256) or 2 (SHA-512)"),
-                (long) defaults.matching()).intValue();
+        int selector = optional(
+                        keys.get("selector"),
+                        e -> choice(e, TLSA_SELECTOR, List.of(0L, 1L), "0 (full certificate) or 1 (public key)"),
+                        (long) defaults.selector())
+                .intValue();
+        int matching = optional(
+                        keys.get("matching"),
+                        e -> choice(e, TLSA_MATCHING, List.of(0L, 1L, 2L), "0 (full data), 1 (SHA-256) or 2 (SHA-512)"),
+                        (long) defaults.matching())
+                .intValue();
         return new TlsaSettings(ttl, issuer, extra, selector, matching, entry.keyPosition());
     }
 
     private Long choice(YamlNode.Entry entry, String id, List<Long> allowed, String words) {
         Long value = integer(entry, id, Long.MIN_VALUE, Long.MAX_VALUE, words);
         if (value != null && !allowed.contains(value)) {
-            error(id, entry.value().position(), Quoting.quote(entry.key()) + " must be " + words + ", found " + Quoting.shorten(value.toString()));
+            error(
+                    id,
+                    entry.value().position(),
+                    Quoting.quote(entry.key()) + " must be " + words + ", found " + Quoting.shorten(value.toString()));
             return null;
         }
         return value;
@@ -205,10 +226,13 @@ final class DomainsBinder extends SectionBinder {
                     differences.add("tlsa");
                 }
                 if (!differences.isEmpty()) {
-                    error(MX_CONFLICT, mx.position(), "mx host " + Quoting.quote(mx.host()) + " differs in "
-                            + inWords(differences) + " from its entry under domain '" + firstDomain.get(key)
-                            + "' (line " + earlier.position().line() + "); a host has one set of TLSA records,"
-                            + " so give it the same cert, next_key and tlsa everywhere");
+                    error(
+                            MX_CONFLICT,
+                            mx.position(),
+                            "mx host " + Quoting.quote(mx.host()) + " differs in "
+                                    + inWords(differences) + " from its entry under domain '" + firstDomain.get(key)
+                                    + "' (line " + earlier.position().line() + "); a host has one set of TLSA records,"
+                                    + " so give it the same cert, next_key and tlsa everywhere");
                 }
             }
         }
@@ -222,8 +246,11 @@ final class DomainsBinder extends SectionBinder {
     }
 
     private static boolean sameTlsa(TlsaSettings a, TlsaSettings b) {
-        return a.ttl() == b.ttl() && a.issuer() == b.issuer() && a.selector() == b.selector()
-                && a.matching() == b.matching() && paths(a.extraIssuers()).equals(paths(b.extraIssuers()));
+        return a.ttl() == b.ttl()
+                && a.issuer() == b.issuer()
+                && a.selector() == b.selector()
+                && a.matching() == b.matching()
+                && paths(a.extraIssuers()).equals(paths(b.extraIssuers()));
     }
 
     private static List<String> paths(List<FileReference> files) {

@@ -23,7 +23,8 @@ final class MtaStsBinder extends SectionBinder {
     static final long SHORT_MAX_AGE = 86400L;
 
     private static final List<String> MTA_STS_KEYS = List.of("mode", "max_age", "mx", "cert", "key");
-    private static final List<String> MTA_STS_MODES = Arrays.stream(MtaStsMode.values()).map(MtaStsMode::keyword).toList();
+    private static final List<String> MTA_STS_MODES =
+            Arrays.stream(MtaStsMode.values()).map(MtaStsMode::keyword).toList();
 
     MtaStsBinder(SectionBinder config) {
         super(config);
@@ -36,14 +37,18 @@ final class MtaStsBinder extends SectionBinder {
         }
         Keys keys = new Keys(map, entry.keyPosition(), "under mta_sts", MTA_STS_KEYS);
         MtaStsMode mode = null;
-        YamlNode.Entry modeEntry = keys.required("mode", "mta_sts", "add 'mode: enforce', 'mode: testing' or 'mode: none'");
+        YamlNode.Entry modeEntry =
+                keys.required("mode", "mta_sts", "add 'mode: enforce', 'mode: testing' or 'mode: none'");
         if (modeEntry != null) {
             String text = string(modeEntry.value(), "'mode'");
             if (text != null && MtaStsMode.fromKeyword(text).isPresent()) {
                 mode = MtaStsMode.fromKeyword(text).get();
             } else if (text != null) {
-                error(MTA_STS_MODE, modeEntry.value().position(), "'mode' must be enforce, testing or none, found "
-                        + Quoting.quote(text) + didYouMean(text, MTA_STS_MODES));
+                error(
+                        MTA_STS_MODE,
+                        modeEntry.value().position(),
+                        "'mode' must be enforce, testing or none, found " + Quoting.quote(text)
+                                + didYouMean(text, MTA_STS_MODES));
             }
         }
         long maxAge = optional(keys.get("max_age"), this::maxAge, MtaStsSettings.DEFAULT_MAX_AGE);
@@ -60,11 +65,17 @@ final class MtaStsBinder extends SectionBinder {
         Optional<FileReference> cert = Optional.ofNullable(keys.get("cert")).map(e -> file(e.value(), "'cert'"));
         Optional<FileReference> key = Optional.ofNullable(keys.get("key")).map(e -> file(e.value(), "'key'"));
         if (keys.get("cert") != null && keys.get("key") == null) {
-            error(MTA_STS_KEY_PAIR, keys.get("cert").keyPosition(), "mta_sts has 'cert' but no 'key';"
-                    + " the policy server needs both, so add the private key file as 'key'");
+            error(
+                    MTA_STS_KEY_PAIR,
+                    keys.get("cert").keyPosition(),
+                    "mta_sts has 'cert' but no 'key';"
+                            + " the policy server needs both, so add the private key file as 'key'");
         } else if (keys.get("key") != null && keys.get("cert") == null) {
-            error(MTA_STS_KEY_PAIR, keys.get("key").keyPosition(), "mta_sts has 'key' but no 'cert';"
-                    + " the policy server needs both, so add the certificate chain file as 'cert'");
+            error(
+                    MTA_STS_KEY_PAIR,
+                    keys.get("key").keyPosition(),
+                    "mta_sts has 'key' but no 'cert';"
+                            + " the policy server needs both, so add the certificate chain file as 'cert'");
         }
         if (mode == null) {
             return null;
@@ -73,12 +84,15 @@ final class MtaStsBinder extends SectionBinder {
     }
 
     private Long maxAge(YamlNode.Entry entry) {
-        Long value = integer(entry, MTA_STS_MAX_AGE, 0, MAX_MAX_AGE,
-                "seconds from 0 to " + MAX_MAX_AGE + " (RFC 8461 section 3.2)");
+        Long value = integer(
+                entry, MTA_STS_MAX_AGE, 0, MAX_MAX_AGE, "seconds from 0 to " + MAX_MAX_AGE + " (RFC 8461 section 3.2)");
         if (value != null && value < SHORT_MAX_AGE) {
-            warning(MTA_STS_MAX_AGE_SHORT, entry.value().position(), "max_age " + value
-                    + " is less than a day; senders forget the policy that soon after they last fetched it,"
-                    + " and RFC 8461 section 3.2 recommends weeks, such as 604800");
+            warning(
+                    MTA_STS_MAX_AGE_SHORT,
+                    entry.value().position(),
+                    "max_age " + value
+                            + " is less than a day; senders forget the policy that soon after they last fetched it,"
+                            + " and RFC 8461 section 3.2 recommends weeks, such as 604800");
         }
         return value;
     }
@@ -88,7 +102,10 @@ final class MtaStsBinder extends SectionBinder {
         try {
             return Optional.of(new MtaStsSettings.Pattern(MxPattern.parse(text).toString(), position));
         } catch (IllegalArgumentException e) {
-            error(MTA_STS_MX_PATTERN, position, "mx pattern " + Quoting.quote(text) + " is not valid: " + e.getMessage());
+            error(
+                    MTA_STS_MX_PATTERN,
+                    position,
+                    "mx pattern " + Quoting.quote(text) + " is not valid: " + e.getMessage());
             return Optional.empty();
         }
     }

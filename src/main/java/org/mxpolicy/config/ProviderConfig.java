@@ -17,8 +17,12 @@ import java.util.Optional;
  * @param serve how {@code mxpolicy serve} runs its HTTPS endpoint; the defaults when the config has no {@code serve}
  */
 public record ProviderConfig(
-        String source, Map<String, ZoneSettings> zones, List<MailDomain> domains, DnsSettings dns,
-        RolloverSettings rollover, ServeSettings serve) {
+        String source,
+        Map<String, ZoneSettings> zones,
+        List<MailDomain> domains,
+        DnsSettings dns,
+        RolloverSettings rollover,
+        ServeSettings serve) {
     public ProviderConfig(String source, Map<String, ZoneSettings> zones, List<MailDomain> domains) {
         this(source, zones, domains, DnsSettings.defaults(), RolloverSettings.defaults(), ServeSettings.defaults());
     }

@@ -36,8 +36,11 @@ public final class ReferencedFiles {
     static final String FILE = "config.file";
     static final String SECRET = "config.secret-file";
 
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE);
 
     /** What a referenced file must be. */
     public enum Kind {
@@ -81,13 +84,17 @@ public final class ReferencedFiles {
     public static List<Finding> forPublishing(ProviderConfig config, Path baseDir, UserPrincipal user) {
         List<Finding> findings = new ArrayList<>();
         for (ZoneSettings zone : config.zones().values()) {
-            zone.update().ifPresent(u -> check(u.key(), Kind.SECRET, baseDir, user).ifPresent(findings::add));
+            zone.update()
+                    .ifPresent(u -> check(u.key(), Kind.SECRET, baseDir, user).ifPresent(findings::add));
             zone.signing().ifPresent(s -> {
                 check(s.zoneFile(), Kind.FILE, baseDir, user).ifPresent(findings::add);
                 check(s.keys(), Kind.DIRECTORY, baseDir, user).ifPresent(findings::add);
             });
         }
-        config.dns().trustAnchorFile().flatMap(f -> check(f, Kind.FILE, baseDir, user)).ifPresent(findings::add);
+        config.dns()
+                .trustAnchorFile()
+                .flatMap(f -> check(f, Kind.FILE, baseDir, user))
+                .ifPresent(findings::add);
         for (MailDomain domain : config.domains()) {
             for (MxHost mx : domain.mx()) {
                 check(mx.cert(), Kind.FILE, baseDir, user).ifPresent(findings::add);
@@ -148,16 +155,25 @@ public final class ReferencedFiles {
             return attributes.isDirectory() ? Optional.empty() : problem(FILE, file, path, "is not a directory");
         }
         if (!attributes.isRegularFile()) {
-            return problem(FILE, file, path, attributes.isDirectory() ? "is a directory, not a file" : "is not a regular file");
+            return problem(
+                    FILE,
+                    file,
+                    path,
+                    attributes.isDirectory() ? "is a directory, not a file" : "is not a regular file");
         }
         if (!Files.isReadable(path)) {
             return problem(FILE, file, path, "permission denied");
         }
         if (kind == Kind.SECRET) {
             if (user != null && !attributes.owner().equals(user)) {
-                return problem(SECRET, file, path, "holds a secret but is owned by " + attributes.owner().getName()
-                        + ", not by " + user.getName() + " (the user mxpolicy runs as), who could replace it; run: chown "
-                        + user.getName() + " " + shellQuote(path.toString()));
+                return problem(
+                        SECRET,
+                        file,
+                        path,
+                        "holds a secret but is owned by " + attributes.owner().getName()
+                                + ", not by " + user.getName()
+                                + " (the user mxpolicy runs as), who could replace it; run: chown "
+                                + user.getName() + " " + shellQuote(path.toString()));
             }
             Set<PosixFilePermission> loose = EnumSet.noneOf(PosixFilePermission.class);
             loose.addAll(attributes.permissions());
@@ -165,8 +181,12 @@ public final class ReferencedFiles {
             if (!loose.isEmpty()) {
                 boolean readable = loose.contains(PosixFilePermission.GROUP_READ)
                         || loose.contains(PosixFilePermission.OTHERS_READ);
-                return problem(SECRET, file, path, "holds a secret but is " + (readable ? "readable" : "writable")
-                        + " by group or others; run: chmod 600 " + shellQuote(path.toString()));
+                return problem(
+                        SECRET,
+                        file,
+                        path,
+                        "holds a secret but is " + (readable ? "readable" : "writable")
+                                + " by group or others; run: chmod 600 " + shellQuote(path.toString()));
             }
         }
         return Optional.empty();
@@ -182,7 +202,9 @@ public final class ReferencedFiles {
             return Optional.of(Files.getOwner(Path.of("/proc/self"), LinkOption.NOFOLLOW_LINKS));
         } catch (IOException | UnsupportedOperationException e) {
             try {
-                return Optional.of(Path.of("").getFileSystem().getUserPrincipalLookupService()
+                return Optional.of(Path.of("")
+                        .getFileSystem()
+                        .getUserPrincipalLookupService()
                         .lookupPrincipalByName(System.getProperty("user.name")));
             } catch (IOException | UnsupportedOperationException notFound) {
                 return Optional.empty();

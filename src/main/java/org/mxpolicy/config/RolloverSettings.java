@@ -15,7 +15,10 @@ import org.mxpolicy.finding.SourcePosition;
  *     when the certificate's key is published and aged; split on spaces, no shell
  */
 public record RolloverSettings(
-        FileReference stateDir, Duration margin, UnknownKeyAction onUnknownKey, Optional<String> mtaReload,
+        FileReference stateDir,
+        Duration margin,
+        UnknownKeyAction onUnknownKey,
+        Optional<String> mtaReload,
         SourcePosition position) {
 
     public static final String DEFAULT_STATE_DIR = "/var/lib/mxpolicy";
@@ -36,7 +39,11 @@ public record RolloverSettings(
     }
 
     public static RolloverSettings defaults() {
-        return new RolloverSettings(new FileReference(DEFAULT_STATE_DIR, null), DEFAULT_MARGIN, UnknownKeyAction.RESTORE,
-                Optional.empty(), null);
+        return new RolloverSettings(
+                new FileReference(DEFAULT_STATE_DIR, null),
+                DEFAULT_MARGIN,
+                UnknownKeyAction.RESTORE,
+                Optional.empty(),
+                null);
     }
 }

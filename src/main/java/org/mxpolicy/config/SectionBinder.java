@@ -37,6 +37,7 @@ abstract class SectionBinder {
 
     /** RFC 2181 section 8: a TTL is an unsigned 32-bit number with the top bit clear. */
     static final long MAX_TTL = 2147483647L;
+
     static final int MAX_PORT = 65535;
     static final Pattern PORT_DIGITS = Pattern.compile("[0-9]{1,5}");
     private static final String MERGE_KEY = "<<";
@@ -81,14 +82,23 @@ abstract class SectionBinder {
     final Long integer(YamlNode.Entry entry, String rangeId, long min, long max, String words) {
         YamlNode value = entry.value();
         if (!(value instanceof YamlNode.Scalar scalar) || scalar.type() != YamlNode.ScalarType.INTEGER) {
-            String hint = value instanceof YamlNode.Scalar s && s.type() == YamlNode.ScalarType.STRING
-                    && s.text().strip().matches("[0-9]+") ? "; remove the quotes" : "";
-            error(TYPE, value.position(), Quoting.quote(entry.key()) + " must be an integer, found " + value.describe() + hint);
+            String hint = value instanceof YamlNode.Scalar s
+                            && s.type() == YamlNode.ScalarType.STRING
+                            && s.text().strip().matches("[0-9]+")
+                    ? "; remove the quotes"
+                    : "";
+            error(
+                    TYPE,
+                    value.position(),
+                    Quoting.quote(entry.key()) + " must be an integer, found " + value.describe() + hint);
             return null;
         }
         BigInteger number = scalar.integer();
         if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
-            error(rangeId, value.position(), Quoting.quote(entry.key()) + " must be " + words + ", found " + Quoting.shorten(number.toString()));
+            error(
+                    rangeId,
+                    value.position(),
+                    Quoting.quote(entry.key()) + " must be " + words + ", found " + Quoting.shorten(number.toString()));
             return null;
         }
         return number.longValue();
@@ -99,7 +109,10 @@ abstract class SectionBinder {
         if (value instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.BOOLEAN) {
             return Boolean.parseBoolean(scalar.text());
         }
-        error(BOOLEAN, value.position(), Quoting.quote(entry.key()) + " must be true or false, found " + value.describe());
+        error(
+                BOOLEAN,
+                value.position(),
+                Quoting.quote(entry.key()) + " must be true or false, found " + value.describe());
         return null;
     }
 
@@ -197,8 +210,11 @@ abstract class SectionBinder {
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
             if (close < 0 || (close + 1 < text.length() && text.charAt(close + 1) != ':')) {
-                error(SERVER_ADDRESS, node.position(), Quoting.quote(text) + " is not " + what + " address; write an IPv6"
-                        + " address with a port as [2001:db8::1]:53");
+                error(
+                        SERVER_ADDRESS,
+                        node.position(),
+                        Quoting.quote(text) + " is not " + what + " address; write an IPv6"
+                                + " address with a port as [2001:db8::1]:53");
                 return null;
             }
             host = text.substring(1, close);
@@ -211,7 +227,11 @@ abstract class SectionBinder {
         if (portText != null) {
             long value = PORT_DIGITS.matcher(portText).matches() ? Long.parseLong(portText) : -1;
             if (value < 1 || value > MAX_PORT) {
-                error(PORT, node.position(), "port " + Quoting.quote(portText) + " of " + Quoting.quote(text) + " must be a number from 1 to " + MAX_PORT);
+                error(
+                        PORT,
+                        node.position(),
+                        "port " + Quoting.quote(portText) + " of " + Quoting.quote(text)
+                                + " must be a number from 1 to " + MAX_PORT);
                 return null;
             }
             port = (int) value;
@@ -227,8 +247,10 @@ abstract class SectionBinder {
             String name = DnsNames.normalise(host);
             Optional<String> problem = DnsNames.problem(name, 1);
             if (problem.isPresent()) {
-                error(SERVER_ADDRESS, node.position(), Quoting.quote(text) + " is neither an IP address nor a valid host name: "
-                        + problem.get());
+                error(
+                        SERVER_ADDRESS,
+                        node.position(),
+                        Quoting.quote(text) + " is neither an IP address nor a valid host name: " + problem.get());
                 return null;
             }
             host = name;
@@ -240,7 +262,8 @@ abstract class SectionBinder {
     private static String canonicalAddress(String literal) {
         int family = literal.contains(":") ? org.xbill.DNS.Address.IPv6 : org.xbill.DNS.Address.IPv4;
         try {
-            return MessageText.address(java.net.InetAddress.getByAddress(org.xbill.DNS.Address.toByteArray(literal, family)));
+            return MessageText.address(
+                    java.net.InetAddress.getByAddress(org.xbill.DNS.Address.toByteArray(literal, family)));
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException("an address of 4 or 16 bytes", e);
         }
@@ -322,19 +345,27 @@ abstract class SectionBinder {
     /** Reports an unknown key; returns the known key it was probably meant to be. */
     private Optional<String> unknownKey(YamlNode.Entry entry, String where, List<String> known) {
         if (entry.key().equals(MERGE_KEY)) {
-            error(UNKNOWN_KEY, entry.keyPosition(), "YAML merge keys ('<<') are not supported " + where
-                    + "; write the keys out");
+            error(
+                    UNKNOWN_KEY,
+                    entry.keyPosition(),
+                    "YAML merge keys ('<<') are not supported " + where + "; write the keys out");
             return Optional.empty();
         }
         Optional<String> meant = suggestion(entry.key(), known);
-        error(UNKNOWN_KEY, entry.keyPosition(), "unknown key " + Quoting.quote(entry.key()) + " " + where
-                + meant.map(s -> "; did you mean " + Quoting.quote(s) + "?").orElse("; known keys: " + String.join(", ", known)));
+        error(
+                UNKNOWN_KEY,
+                entry.keyPosition(),
+                "unknown key " + Quoting.quote(entry.key()) + " " + where
+                        + meant.map(s -> "; did you mean " + Quoting.quote(s) + "?")
+                                .orElse("; known keys: " + String.join(", ", known)));
         return meant;
     }
 
     /** "; did you mean 'x'?" for a value close to one of the allowed words, else nothing. */
     static String didYouMean(String word, Collection<String> known) {
-        return suggestion(word, known).map(s -> "; did you mean " + Quoting.quote(s) + "?").orElse("");
+        return suggestion(word, known)
+                .map(s -> "; did you mean " + Quoting.quote(s) + "?")
+                .orElse("");
     }
 
     /** The known word closest to a misspelt one, if it is close enough to be meant. */

@@ -34,8 +34,8 @@ final class TlsRptBinder extends SectionBinder {
         Keys keys = new Keys(map, entry.keyPosition(), "under tls_rpt", TLS_RPT_KEYS);
         // null when allow_https is present but invalid: https URIs are then neither allowed nor refused
         Boolean allowHttps = keys.get("allow_https") == null ? Boolean.FALSE : bool(keys.get("allow_https"));
-        YamlNode.Entry ruaEntry = keys.required("rua", "tls_rpt",
-                "give the address reports go to, as in 'rua: [\"mailto:tlsrpt@example.com\"]'");
+        YamlNode.Entry ruaEntry = keys.required(
+                "rua", "tls_rpt", "give the address reports go to, as in 'rua: [\"mailto:tlsrpt@example.com\"]'");
         if (ruaEntry == null) {
             return null;
         }
@@ -64,8 +64,11 @@ final class TlsRptBinder extends SectionBinder {
             return false;
         }
         if (URI_RESERVED.matcher(text).find()) {
-            error(TLSRPT_URI, position, "report URI " + Quoting.quote(text) + " contains ',', ';' or '!', which RFC 8460 section 3"
-                    + " requires percent-encoded (%2C, %3B, %21)");
+            error(
+                    TLSRPT_URI,
+                    position,
+                    "report URI " + Quoting.quote(text) + " contains ',', ';' or '!', which RFC 8460 section 3"
+                            + " requires percent-encoded (%2C, %3B, %21)");
             return false;
         }
         int colon = text.indexOf(':');
@@ -81,19 +84,28 @@ final class TlsRptBinder extends SectionBinder {
                 }
                 String rule = "TR-03108-10-M requires reports by e-mail (mailto:) only";
                 if (allowHttps) {
-                    warning(TLSRPT_HTTPS, position, "report URI " + Quoting.quote(text)
-                            + " asks for reports over HTTPS (accepted because of allow_https); " + rule);
+                    warning(
+                            TLSRPT_HTTPS,
+                            position,
+                            "report URI " + Quoting.quote(text)
+                                    + " asks for reports over HTTPS (accepted because of allow_https); " + rule);
                     return true;
                 }
-                error(TLSRPT_HTTPS, position, "report URI " + Quoting.quote(text) + " asks for reports over HTTPS; " + rule
-                        + ": use a mailto: address (or set 'allow_https: true' to publish it anyway)");
+                error(
+                        TLSRPT_HTTPS,
+                        position,
+                        "report URI " + Quoting.quote(text) + " asks for reports over HTTPS; " + rule
+                                + ": use a mailto: address (or set 'allow_https: true' to publish it anyway)");
                 return false;
             }
             default -> {
                 String hint = colon < 0 && text.contains("@") ? "; write " + Quoting.quote("mailto:" + text) : "";
-                error(TLSRPT_SCHEME, position, "report URI " + Quoting.quote(text) + " "
-                        + (colon < 0 ? "has no scheme" : "has the scheme " + Quoting.quote(scheme + ":"))
-                        + "; TLS-RPT takes mailto: URIs (RFC 8460 section 3, TR-03108-10-M)" + hint);
+                error(
+                        TLSRPT_SCHEME,
+                        position,
+                        "report URI " + Quoting.quote(text) + " "
+                                + (colon < 0 ? "has no scheme" : "has the scheme " + Quoting.quote(scheme + ":"))
+                                + "; TLS-RPT takes mailto: URIs (RFC 8460 section 3, TR-03108-10-M)" + hint);
                 return false;
             }
         }
@@ -107,14 +119,18 @@ final class TlsRptBinder extends SectionBinder {
         } else if (at <= 0 || at == address.length() - 1) {
             problem = "it needs an address of the form local@domain";
         } else if (!LOCAL_PART.matcher(address.substring(0, at)).matches()) {
-            problem = "the local part " + Quoting.quote(address.substring(0, at)) + " has characters that need percent-encoding";
+            problem = "the local part " + Quoting.quote(address.substring(0, at))
+                    + " has characters that need percent-encoding";
         } else {
             problem = DnsNames.problem(DnsNames.normalise(address.substring(at + 1)), 2)
                     .map(p -> "the domain " + Quoting.quote(address.substring(at + 1)) + " is not valid: " + p)
                     .orElse(null);
         }
         if (problem != null) {
-            error(TLSRPT_URI, position, "report URI " + Quoting.quote(text) + " is not a valid mailto: URI: " + problem);
+            error(
+                    TLSRPT_URI,
+                    position,
+                    "report URI " + Quoting.quote(text) + " is not a valid mailto: URI: " + problem);
             return false;
         }
         return true;

@@ -10,4 +10,5 @@ import org.mxpolicy.finding.SourcePosition;
  * @param key the TSIG key file, in BIND {@code key "name" { algorithm ...; secret "..."; };} syntax
  * @param keyName which key of that file, when it holds more than one
  */
-public record UpdateTarget(ServerAddress server, FileReference key, Optional<String> keyName, SourcePosition position) {}
+public record UpdateTarget(
+        ServerAddress server, FileReference key, Optional<String> keyName, SourcePosition position) {}

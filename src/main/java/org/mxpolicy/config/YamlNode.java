@@ -44,7 +44,13 @@ sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.
     }
 
     /** What YAML made of a scalar (the YAML 1.2 core schema, as Jackson resolves it). */
-    enum ScalarType { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
+    enum ScalarType {
+        STRING,
+        INTEGER,
+        FLOAT,
+        BOOLEAN,
+        NULL
+    }
 
     /**
      * A single value.

@@ -63,6 +63,7 @@ final class YamlTreeReader {
      * last: the parser's own message about a bad item names the item, not the bracket left open.
      */
     private final Deque<OpenBracket> openBrackets = new ArrayDeque<>();
+
     private final String text;
     private YAMLParser parser;
 
@@ -86,8 +87,11 @@ final class YamlTreeReader {
                 root = readNode(first);
                 JsonToken next = parser.nextToken();
                 if (next != null) {
-                    findings.add(Finding.error(DOCUMENTS, here(),
-                            "only one YAML document is allowed; remove the '---' line before this one and what follows"));
+                    findings.add(
+                            Finding.error(
+                                    DOCUMENTS,
+                                    here(),
+                                    "only one YAML document is allowed; remove the '---' line before this one and what follows"));
                 }
             }
         } catch (StreamReadException e) {
@@ -112,11 +116,13 @@ final class YamlTreeReader {
         return switch (token) {
             case START_OBJECT -> anchored(parser.getObjectId(), readMapping(position));
             case START_ARRAY -> anchored(parser.getObjectId(), readSequence(position));
-            case VALUE_STRING -> parser.isCurrentAlias()
-                    ? alias(parser.getText(), position)
-                    : scalar(YamlNode.ScalarType.STRING, position);
-            case VALUE_NUMBER_INT -> new YamlNode.Scalar(YamlNode.ScalarType.INTEGER, parser.getText(),
-                    parser.getBigIntegerValue(), position);
+            case VALUE_STRING ->
+                parser.isCurrentAlias()
+                        ? alias(parser.getText(), position)
+                        : scalar(YamlNode.ScalarType.STRING, position);
+            case VALUE_NUMBER_INT ->
+                new YamlNode.Scalar(
+                        YamlNode.ScalarType.INTEGER, parser.getText(), parser.getBigIntegerValue(), position);
             case VALUE_NUMBER_FLOAT -> scalar(YamlNode.ScalarType.FLOAT, position);
             case VALUE_TRUE, VALUE_FALSE -> scalar(YamlNode.ScalarType.BOOLEAN, position);
             case VALUE_NULL -> new YamlNode.Scalar(YamlNode.ScalarType.NULL, "", null, position);
@@ -143,8 +149,11 @@ final class YamlTreeReader {
             YamlNode value = readNode(parser.nextToken());
             YamlNode.Entry first = entries.get(key);
             if (first != null) {
-                findings.add(Finding.error(DUPLICATE_KEY, keyPosition, "duplicate key " + Quoting.quote(key) + " (first at line "
-                        + first.keyPosition().line() + "); remove one of them"));
+                findings.add(Finding.error(
+                        DUPLICATE_KEY,
+                        keyPosition,
+                        "duplicate key " + Quoting.quote(key) + " (first at line "
+                                + first.keyPosition().line() + "); remove one of them"));
             } else {
                 entries.put(key, new YamlNode.Entry(key, keyPosition, value));
             }
@@ -183,8 +192,11 @@ final class YamlTreeReader {
         if (target != null) {
             return target;
         }
-        findings.add(Finding.error(ALIAS, position, "alias " + Quoting.quote("*" + name) + " does not name an anchored map or list"
-                + " before it; aliases of single values are not supported, so write the value out"));
+        findings.add(Finding.error(
+                ALIAS,
+                position,
+                "alias " + Quoting.quote("*" + name) + " does not name an anchored map or list"
+                        + " before it; aliases of single values are not supported, so write the value out"));
         return new YamlNode.Scalar(YamlNode.ScalarType.NULL, "", null, position);
     }
 
@@ -216,7 +228,8 @@ final class YamlTreeReader {
         Mark contextMark = e.getContextMark();
         String problem = firstLine(e.getProblem());
         String context = e.getContext() == null ? "" : e.getContext();
-        SourcePosition position = problemMark != null ? mark(problemMark)
+        SourcePosition position = problemMark != null
+                ? mark(problemMark)
                 : contextMark != null ? mark(contextMark) : SourcePosition.file(source);
         String message;
         if (context.contains("scanning an alias") && contextMark != null) {
@@ -229,7 +242,8 @@ final class YamlTreeReader {
         } else if (context.contains("quoted scalar") && problem.contains("end of stream") && contextMark != null) {
             position = mark(contextMark);
             message = "quoted string is not closed";
-        } else if (context.startsWith("while parsing a flow") && contextMark != null
+        } else if (context.startsWith("while parsing a flow")
+                && contextMark != null
                 && (!context.contains("flow node") || !openBrackets.isEmpty())) {
             // "a flow node": the mark is the bad item's, and the bracket is the innermost one open
             boolean node = context.contains("flow node");
@@ -247,8 +261,8 @@ final class YamlTreeReader {
         } else {
             message = problem;
             if (!context.isEmpty() && contextMark != null) {
-                message += " (" + context + " started at line " + (contextMark.getLine() + 1)
-                        + ", column " + (contextMark.getColumn() + 1) + ")";
+                message += " (" + context + " started at line " + (contextMark.getLine() + 1) + ", column "
+                        + (contextMark.getColumn() + 1) + ")";
             }
         }
         return Finding.error(SYNTAX, position, "invalid YAML: " + Quoting.shortenQuoted(message));
@@ -264,7 +278,8 @@ final class YamlTreeReader {
         if (line.startsWith("Expected a field name")) {
             return "a map key must be a single value, not a list or a map";
         }
-        return Quoting.shortenQuoted(JAVA_NAMES.matcher(line).replaceAll("").replaceAll("\\s+", " ").strip());
+        return Quoting.shortenQuoted(
+                JAVA_NAMES.matcher(line).replaceAll("").replaceAll("\\s+", " ").strip());
     }
 
     private static String firstLine(String text) {

@@ -16,5 +16,9 @@ import org.mxpolicy.finding.SourcePosition;
  *     as {@code knotc zone-reload example.com}
  */
 public record ZoneFileSigning(
-        FileReference zoneFile, FileReference output, FileReference keys, boolean nsec3, Optional<String> reload,
+        FileReference zoneFile,
+        FileReference output,
+        FileReference keys,
+        boolean nsec3,
+        Optional<String> reload,
         SourcePosition position) {}

@@ -15,8 +15,12 @@ import org.mxpolicy.finding.SourcePosition;
  * @param signing the zone file {@code publish} merges into and signs, for zones mxpolicy signs
  */
 public record ZoneSettings(
-        String name, long ttl, List<ServerAddress> nameservers, Optional<UpdateTarget> update,
-        Optional<ZoneFileSigning> signing, SourcePosition position) {
+        String name,
+        long ttl,
+        List<ServerAddress> nameservers,
+        Optional<UpdateTarget> update,
+        Optional<ZoneFileSigning> signing,
+        SourcePosition position) {
 
     public static final long DEFAULT_TTL = 3600;
 

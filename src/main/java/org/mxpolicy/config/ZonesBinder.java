@@ -35,20 +35,27 @@ final class ZonesBinder extends SectionBinder {
             String name = DnsNames.normalise(zone.key());
             Optional<String> problem = DnsNames.problem(name, 1);
             if (problem.isPresent()) {
-                error(DNS_NAME, zone.keyPosition(), "zone " + Quoting.quote(zone.key()) + " is not a valid DNS name: " + problem.get());
+                error(
+                        DNS_NAME,
+                        zone.keyPosition(),
+                        "zone " + Quoting.quote(zone.key()) + " is not a valid DNS name: " + problem.get());
                 continue;
             }
             ZoneSettings first = zones.get(name);
             if (first != null) {
-                error(DUPLICATE_ZONE, zone.keyPosition(), "zone " + Quoting.quote(name) + " is listed twice (first at line "
-                        + first.position().line() + "); remove one of them");
+                error(
+                        DUPLICATE_ZONE,
+                        zone.keyPosition(),
+                        "zone " + Quoting.quote(name) + " is listed twice (first at line "
+                                + first.position().line() + "); remove one of them");
                 continue;
             }
             long ttl = ZoneSettings.DEFAULT_TTL;
             List<ServerAddress> nameservers = List.of();
             Optional<UpdateTarget> update = Optional.empty();
             Optional<ZoneFileSigning> signing = Optional.empty();
-            YamlNode.Mapping settings = map(zone.value(), "the settings of zone " + Quoting.quote(name), "a map such as { ttl: 3600 }", true);
+            YamlNode.Mapping settings = map(
+                    zone.value(), "the settings of zone " + Quoting.quote(name), "a map such as { ttl: 3600 }", true);
             if (settings != null) {
                 Keys keys = new Keys(settings, zone.keyPosition(), "under zone " + Quoting.quote(name), ZONE_KEYS);
                 ttl = optional(keys.get("ttl"), this::ttl, ttl);
@@ -56,8 +63,11 @@ final class ZonesBinder extends SectionBinder {
                 update = Optional.ofNullable(optional(keys.get("update"), e -> update(e, name), null));
                 signing = Optional.ofNullable(optional(keys.get("sign"), e -> signing(e, name), null));
                 if (update.isPresent() && signing.isPresent()) {
-                    error(PUBLISH_TWICE, keys.get("sign").keyPosition(), "zone " + Quoting.quote(name) + " has both 'update' and"
-                            + " 'sign'; a zone is either signed by its DNS server (update) or by mxpolicy (sign)");
+                    error(
+                            PUBLISH_TWICE,
+                            keys.get("sign").keyPosition(),
+                            "zone " + Quoting.quote(name) + " has both 'update' and"
+                                    + " 'sign'; a zone is either signed by its DNS server (update) or by mxpolicy (sign)");
                 }
             }
             zones.put(name, new ZoneSettings(name, ttl, nameservers, update, signing, zone.keyPosition()));
@@ -66,17 +76,24 @@ final class ZonesBinder extends SectionBinder {
     }
 
     private UpdateTarget update(YamlNode.Entry entry, String zone) {
-        YamlNode.Mapping map = map(entry.value(), "'update' of zone " + Quoting.quote(zone),
-                "a map such as { server: 192.0.2.53, key: example.com.tsig }", false);
+        YamlNode.Mapping map = map(
+                entry.value(),
+                "'update' of zone " + Quoting.quote(zone),
+                "a map such as { server: 192.0.2.53, key: example.com.tsig }",
+                false);
         if (map == null) {
             return null;
         }
         Keys keys = new Keys(map, entry.keyPosition(), "under 'update' of zone " + Quoting.quote(zone), UPDATE_KEYS);
         int before = errorCount();
-        YamlNode.Entry serverEntry = keys.required("server", "'update' of zone " + Quoting.quote(zone),
+        YamlNode.Entry serverEntry = keys.required(
+                "server",
+                "'update' of zone " + Quoting.quote(zone),
                 "give the primary server's address, as in 'server: 192.0.2.53'");
         ServerAddress server = serverEntry == null ? null : server(serverEntry.value(), "the primary server");
-        YamlNode.Entry keyEntry = keys.required("key", "'update' of zone " + Quoting.quote(zone),
+        YamlNode.Entry keyEntry = keys.required(
+                "key",
+                "'update' of zone " + Quoting.quote(zone),
                 "give the TSIG key file (BIND 'key { }' syntax, as written by tsig-keygen)");
         FileReference key = keyEntry == null ? null : file(keyEntry.value(), "'key'");
         String keyName = optional(keys.get("key_name"), e -> dnsName(e.value(), "TSIG key name", 1, ""), null);
@@ -87,8 +104,11 @@ final class ZonesBinder extends SectionBinder {
     }
 
     private ZoneFileSigning signing(YamlNode.Entry entry, String zone) {
-        YamlNode.Mapping map = map(entry.value(), "'sign' of zone " + Quoting.quote(zone),
-                "a map such as { zone_file: example.com.zone, output: example.com.zone.signed, keys: keys/ }", false);
+        YamlNode.Mapping map = map(
+                entry.value(),
+                "'sign' of zone " + Quoting.quote(zone),
+                "a map such as { zone_file: example.com.zone, output: example.com.zone.signed, keys: keys/ }",
+                false);
         if (map == null) {
             return null;
         }
@@ -101,8 +121,11 @@ final class ZonesBinder extends SectionBinder {
         boolean nsec3 = optional(keys.get("nsec3"), this::bool, false);
         String reload = optional(keys.get("reload"), e -> string(e.value(), "'reload'"), null);
         if (reload != null && reload.isBlank()) {
-            error(TYPE, keys.get("reload").value().position(), "'reload' is empty; give the command that makes the"
-                    + " DNS server load the signed zone, or leave the key out");
+            error(
+                    TYPE,
+                    keys.get("reload").value().position(),
+                    "'reload' is empty; give the command that makes the"
+                            + " DNS server load the signed zone, or leave the key out");
         }
         FileReference base = zoneFile == null ? null : file(zoneFile.value(), "'zone_file'");
         FileReference out = output == null ? null : file(output.value(), "'output'");

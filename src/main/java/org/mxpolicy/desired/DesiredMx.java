@@ -9,8 +9,8 @@ import org.xbill.DNS.Name;
  * An MX host as the config wants it: where it listens, the chain it should present (from disk),
  * the keys the config names for its next certificate, and the TLSA matching type of its records.
  */
-public record DesiredMx(String host, int port, CertificateChain chain, List<SubjectPublicKey> nextKeys,
-        int tlsaMatching) {
+public record DesiredMx(
+        String host, int port, CertificateChain chain, List<SubjectPublicKey> nextKeys, int tlsaMatching) {
 
     public DesiredMx {
         nextKeys = List.copyOf(nextKeys);

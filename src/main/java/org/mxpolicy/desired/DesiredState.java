@@ -21,8 +21,13 @@ import org.xbill.DNS.Name;
  * @param nameservers per zone name, the authoritative servers the config names (empty: its NS RRset's)
  * @param httpsReportOwners the {@code _smtp._tls} owners whose domain allows https report addresses
  */
-public record DesiredState(List<ZoneFragment> zones, List<DomainPolicy> policies, List<Finding> findings,
-        List<DesiredMx> mxHosts, List<DesiredDomain> domains, Map<String, List<Nameserver>> nameservers,
+public record DesiredState(
+        List<ZoneFragment> zones,
+        List<DomainPolicy> policies,
+        List<Finding> findings,
+        List<DesiredMx> mxHosts,
+        List<DesiredDomain> domains,
+        Map<String, List<Nameserver>> nameservers,
         Set<Name> httpsReportOwners) {
     public DesiredState {
         zones = List.copyOf(zones);

@@ -23,8 +23,8 @@ import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.record.ClientService;
-import org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint;
 import org.mxpolicy.record.ClientServiceRecords;
+import org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint;
 import org.mxpolicy.record.MtaStsPolicy;
 import org.mxpolicy.record.SrvTarget;
 import org.mxpolicy.record.TlsRptPolicy;
@@ -68,7 +68,8 @@ public final class DesiredStateBuilder {
      *     no longer names them: the key a rollover is retiring, until every address of the MX
      *     presents the new one (RFC 7671 section 8.1)
      */
-    public DesiredStateBuilder(CertificateSource certificates, Instant now, Map<String, List<SubjectPublicKey>> retainedKeys) {
+    public DesiredStateBuilder(
+            CertificateSource certificates, Instant now, Map<String, List<SubjectPublicKey>> retainedKeys) {
         this.certificates = certificates;
         this.now = now;
         this.retainedKeys = Map.copyOf(retainedKeys);
@@ -96,7 +97,9 @@ public final class DesiredStateBuilder {
         config.zones().forEach((name, zone) -> nameservers.put(name, Nameserver.of(zone.nameservers())));
 
         for (MailDomain domain : config.domains()) {
-            domains.add(new DesiredDomain(domain.name(), domain.mx().stream().map(MxHost::host).toList(),
+            domains.add(new DesiredDomain(
+                    domain.name(),
+                    domain.mx().stream().map(MxHost::host).toList(),
                     domain.tlsRpt().isPresent()));
             long ttl = zoneTtl(config, domain.name());
             domain.mtaSts().ifPresent(settings -> {
@@ -105,7 +108,8 @@ public final class DesiredStateBuilder {
                 records.add(txt("_mta-sts." + domain.name(), ttl, policy.txtValue()));
             });
             domain.tlsRpt().ifPresent(settings -> {
-                TlsRptPolicy policy = new TlsRptPolicy(settings.rua().stream().map(u -> u.value()).toList());
+                TlsRptPolicy policy = new TlsRptPolicy(
+                        settings.rua().stream().map(u -> u.value()).toList());
                 tlsRpt.computeIfAbsent(domain.name(), k -> new ArrayList<>()).add(policy);
                 // DANE failures are reported to the MX host's own TLS-RPT policy (RFC 8460 section 3).
                 for (MxHost mx : domain.mx()) {
@@ -114,13 +118,22 @@ public final class DesiredStateBuilder {
             });
             domain.clientServices().ifPresent(services -> srvRecords(domain.name(), ttl, services, records));
         }
-        tlsRpt.forEach((owner, list) ->
-                records.add(txt("_smtp._tls." + owner, zoneTtl(config, owner), TlsRptPolicy.union(list).txtValue())));
+        tlsRpt.forEach((owner, list) -> records.add(txt(
+                "_smtp._tls." + owner,
+                zoneTtl(config, owner),
+                TlsRptPolicy.union(list).txtValue())));
 
         if (findings.stream().anyMatch(Finding::isError)) {
-            throw new InvalidInputException(findings.stream().filter(Finding::isError).toList());
+            throw new InvalidInputException(
+                    findings.stream().filter(Finding::isError).toList());
         }
-        return new DesiredState(groupByZone(config, records), policies, findings, desiredMx, domains, nameservers,
+        return new DesiredState(
+                groupByZone(config, records),
+                policies,
+                findings,
+                desiredMx,
+                domains,
+                nameservers,
                 httpsReportOwners(config));
     }
 
@@ -151,14 +164,24 @@ public final class DesiredStateBuilder {
         if (chain.isEmpty()) {
             return List.of();
         }
-        desiredMx.add(new DesiredMx(mx.host(), mx.port(), chain.get(), configuredNextKeys, mx.tlsa().matching()));
+        desiredMx.add(new DesiredMx(
+                mx.host(), mx.port(), chain.get(), configuredNextKeys, mx.tlsa().matching()));
         findings.addAll(LeafChecks.check(chain.get(), mx.host(), now, mx.cert().position()));
         if (mx.tlsa().selector() == TlsaRecord.SELECTOR_FULL_CERTIFICATE) {
             findings.add(Finding.warning("tlsa.selector-0", mx.tlsa().position(), TlsaUsage.selectorWarning()));
         }
-        TlsaRecordSet set = TlsaRecordSet.forMx(mx.host(), mx.port(), chain.get(), nextKeys, extraIssuers,
-                mx.tlsa().issuer(), mx.tlsa().selector(), mx.tlsa().matching());
-        set.notes().forEach(note -> findings.add(Finding.warning("tlsa.next-key-unpublished", mx.tlsa().position(), note)));
+        TlsaRecordSet set = TlsaRecordSet.forMx(
+                mx.host(),
+                mx.port(),
+                chain.get(),
+                nextKeys,
+                extraIssuers,
+                mx.tlsa().issuer(),
+                mx.tlsa().selector(),
+                mx.tlsa().matching());
+        set.notes()
+                .forEach(note -> findings.add(
+                        Finding.warning("tlsa.next-key-unpublished", mx.tlsa().position(), note)));
         Name owner = name(set.owner());
         List<Record> out = new ArrayList<>();
         for (TlsaRecord r : set.records()) {
@@ -174,7 +197,9 @@ public final class DesiredStateBuilder {
                 : settings.mx().stream().map(MtaStsSettings.Pattern::value).toList();
         MtaStsPolicy policy = new MtaStsPolicy(settings.mode(), patterns, settings.maxAge());
         for (String host : policy.uncovered(hosts)) {
-            findings.add(Finding.warning("mta-sts.mx-not-covered", settings.position(),
+            findings.add(Finding.warning(
+                    "mta-sts.mx-not-covered",
+                    settings.position(),
                     "MX host " + host + " of " + domain.name() + " matches no mx pattern of its MTA-STS policy;"
                             + " senders enforcing the policy will refuse to deliver there (add it under mta_sts.mx)"));
         }
@@ -183,8 +208,12 @@ public final class DesiredStateBuilder {
 
     private void srvRecords(String domain, long ttl, ClientServices services, List<Record> records) {
         Map<ClientService, List<ServiceEndpoint>> endpoints = new LinkedHashMap<>();
-        services.services().forEach((service, list) -> endpoints.put(service,
-                list.stream().map(e -> new ServiceEndpoint(e.host(), e.port())).toList()));
+        services.services()
+                .forEach((service, list) -> endpoints.put(
+                        service,
+                        list.stream()
+                                .map(e -> new ServiceEndpoint(e.host(), e.port()))
+                                .toList()));
         for (ClientServiceRecords.ServiceRecords set : ClientServiceRecords.build(domain, endpoints)) {
             Name owner = name(set.owner());
             for (SrvTarget t : set.targets()) {
@@ -199,7 +228,8 @@ public final class DesiredStateBuilder {
         for (Record r : records) {
             String owner = r.getName().toString(true);
             String zone = config.zoneFor(owner)
-                    .orElseThrow(() -> new IllegalStateException("config loader let " + owner + " through outside every zone"));
+                    .orElseThrow(() ->
+                            new IllegalStateException("config loader let " + owner + " through outside every zone"));
             byZone.get(zone).add(r);
         }
         List<ZoneFragment> fragments = new ArrayList<>();
@@ -208,7 +238,10 @@ public final class DesiredStateBuilder {
     }
 
     private static long zoneTtl(ProviderConfig config, String owner) {
-        return config.zoneFor(owner).map(z -> config.zones().get(z)).map(ZoneSettings::ttl).orElse(ZoneSettings.DEFAULT_TTL);
+        return config.zoneFor(owner)
+                .map(z -> config.zones().get(z))
+                .map(ZoneSettings::ttl)
+                .orElse(ZoneSettings.DEFAULT_TTL);
     }
 
     /** A TXT record, its value split into strings of at most 255 octets (RFC 1035 section 3.3.14). */

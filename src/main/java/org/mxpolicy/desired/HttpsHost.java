@@ -28,8 +28,14 @@ import org.mxpolicy.record.MtaStsPolicy;
  * @param policy the policy served, for {@link Kind#POLICY}
  * @param clientSettings the domain's mail services, for the client configuration kinds
  */
-public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPolicy> policy,
-        Optional<MailClientSettings> clientSettings, FileReference cert, FileReference key) {
+public record HttpsHost(
+        Kind kind,
+        String domain,
+        String host,
+        Optional<MtaStsPolicy> policy,
+        Optional<MailClientSettings> clientSettings,
+        FileReference cert,
+        FileReference key) {
 
     /** What the host serves. */
     public enum Kind {
@@ -58,8 +64,8 @@ public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPo
         Objects.requireNonNull(cert, "cert");
         Objects.requireNonNull(key, "key");
         if (policy.isPresent() != (kind == Kind.POLICY) || clientSettings.isPresent() == (kind == Kind.POLICY)) {
-            throw new IllegalArgumentException(host + ": a policy host has a policy, a client configuration host"
-                    + " client settings");
+            throw new IllegalArgumentException(
+                    host + ": a policy host has a policy, a client configuration host" + " client settings");
         }
     }
 
@@ -74,41 +80,62 @@ public record HttpsHost(Kind kind, String domain, String host, Optional<MtaStsPo
     public static List<HttpsHost> of(ProviderConfig config, DesiredState desired, List<Finding> warnings) {
         List<HttpsHost> hosts = new ArrayList<>();
         for (MailDomain domain : config.domains()) {
-            domain.mtaSts().ifPresent(settings -> policyHost(domain, settings, desired, warnings).ifPresent(hosts::add));
+            domain.mtaSts()
+                    .ifPresent(settings ->
+                            policyHost(domain, settings, desired, warnings).ifPresent(hosts::add));
             if (domain.clientServices().isPresent()) {
                 ClientServices services = domain.clientServices().get();
                 MailClientSettings settings = MailClientSettings.of(domain.name(), endpoints(services));
-                services.autoconfig().ifPresent(files -> hosts.add(clientHost(Kind.AUTOCONFIG, domain, settings, files)));
-                services.autodiscover().ifPresent(files -> hosts.add(clientHost(Kind.AUTODISCOVER, domain, settings, files)));
+                services.autoconfig()
+                        .ifPresent(files -> hosts.add(clientHost(Kind.AUTOCONFIG, domain, settings, files)));
+                services.autodiscover()
+                        .ifPresent(files -> hosts.add(clientHost(Kind.AUTODISCOVER, domain, settings, files)));
             }
         }
         return List.copyOf(hosts);
     }
 
-    private static Optional<HttpsHost> policyHost(MailDomain domain, MtaStsSettings settings, DesiredState desired,
-            List<Finding> warnings) {
+    private static Optional<HttpsHost> policyHost(
+            MailDomain domain, MtaStsSettings settings, DesiredState desired, List<Finding> warnings) {
         DomainPolicy policy = desired.policy(domain.name())
                 .orElseThrow(() -> new IllegalStateException("no policy built for " + domain.name()));
         if (settings.cert().isEmpty() || settings.key().isEmpty()) {
-            warnings.add(Finding.warning("serve.no-cert", settings.position(), policy.policyHost()
-                    + " is not served: mta_sts has no cert and key for it"));
+            warnings.add(Finding.warning(
+                    "serve.no-cert",
+                    settings.position(),
+                    policy.policyHost() + " is not served: mta_sts has no cert and key for it"));
             return Optional.empty();
         }
-        return Optional.of(new HttpsHost(Kind.POLICY, domain.name(), policy.policyHost(), Optional.of(policy.policy()),
-                Optional.empty(), settings.cert().get(), settings.key().get()));
+        return Optional.of(new HttpsHost(
+                Kind.POLICY,
+                domain.name(),
+                policy.policyHost(),
+                Optional.of(policy.policy()),
+                Optional.empty(),
+                settings.cert().get(),
+                settings.key().get()));
     }
 
-    private static HttpsHost clientHost(Kind kind, MailDomain domain, MailClientSettings settings,
-            ServerCertificate files) {
-        return new HttpsHost(kind, domain.name(), kind.host(domain.name()), Optional.empty(), Optional.of(settings),
+    private static HttpsHost clientHost(
+            Kind kind, MailDomain domain, MailClientSettings settings, ServerCertificate files) {
+        return new HttpsHost(
+                kind,
+                domain.name(),
+                kind.host(domain.name()),
+                Optional.empty(),
+                Optional.of(settings),
                 files.cert(),
                 files.key());
     }
 
     private static Map<ClientService, List<ServiceEndpoint>> endpoints(ClientServices services) {
         Map<ClientService, List<ServiceEndpoint>> endpoints = new EnumMap<>(ClientService.class);
-        services.services().forEach((service, list) -> endpoints.put(service,
-                list.stream().map(e -> new ServiceEndpoint(e.host(), e.port())).toList()));
+        services.services()
+                .forEach((service, list) -> endpoints.put(
+                        service,
+                        list.stream()
+                                .map(e -> new ServiceEndpoint(e.host(), e.port()))
+                                .toList()));
         return endpoints;
     }
 }

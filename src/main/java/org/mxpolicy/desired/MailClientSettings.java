@@ -30,7 +30,9 @@ public record MailClientSettings(String domain, List<MailServer> incoming, List<
 
     /** The protocols of the client configuration formats. */
     public enum Protocol {
-        IMAP, POP3, SMTP
+        IMAP,
+        POP3,
+        SMTP
     }
 
     /**

@@ -31,7 +31,9 @@ record AnswerRrset(List<Record> records, List<RRSIGRecord> signatures) {
                     .toList();
             if (!records.isEmpty() || type == Type.CNAME) {
                 List<RRSIGRecord> signatures = answer.stream()
-                        .filter(r -> r instanceof RRSIGRecord sig && sig.getTypeCovered() == type && r.getName().equals(at))
+                        .filter(r -> r instanceof RRSIGRecord sig
+                                && sig.getTypeCovered() == type
+                                && r.getName().equals(at))
                         .map(RRSIGRecord.class::cast)
                         .toList();
                 return new AnswerRrset(records, signatures);

@@ -80,7 +80,8 @@ public final class AuthoritativeServers implements AuthoritativeQuery {
         for (Name host : hosts) {
             for (int type : new int[] {Type.A, Type.AAAA}) {
                 for (Record r : lookup.lookup(host, type).records()) {
-                    InetAddress address = r instanceof ARecord a ? a.getAddress()
+                    InetAddress address = r instanceof ARecord a
+                            ? a.getAddress()
                             : r instanceof AAAARecord aaaa ? aaaa.getAddress() : null;
                     if (address != null) {
                         servers.add(new NameServer(host.toString(), new InetSocketAddress(address, port)));
@@ -96,7 +97,8 @@ public final class AuthoritativeServers implements AuthoritativeQuery {
         List<ServerAnswer> answers = new ArrayList<>();
         for (int start = 0; start < servers.size(); start += MAX_IN_FLIGHT) {
             List<NameServer> batch = servers.subList(start, Math.min(servers.size(), start + MAX_IN_FLIGHT));
-            List<CompletableFuture<Message>> pending = batch.stream().map(s -> send(s, name, type)).toList();
+            List<CompletableFuture<Message>> pending =
+                    batch.stream().map(s -> send(s, name, type)).toList();
             for (int i = 0; i < batch.size(); i++) {
                 answers.add(answer(batch.get(i), name, type, pending.get(i)));
             }
@@ -154,6 +156,7 @@ public final class AuthoritativeServers implements AuthoritativeQuery {
     }
 
     private static ServerAnswer problem(NameServer server, String problem) {
-        return new ServerAnswer(server, Rcode.SERVFAIL, false, List.of(), List.of(), Optional.empty(), Optional.of(problem));
+        return new ServerAnswer(
+                server, Rcode.SERVFAIL, false, List.of(), List.of(), Optional.empty(), Optional.of(problem));
     }
 }

@@ -21,7 +21,12 @@ import org.xbill.DNS.Type;
  * @param problem why the lookup failed or is bogus, for messages; empty otherwise
  */
 public record DnsAnswer(
-        Name name, int type, int rcode, Security security, List<Record> records, List<RRSIGRecord> signatures,
+        Name name,
+        int type,
+        int rcode,
+        Security security,
+        List<Record> records,
+        List<RRSIGRecord> signatures,
         Optional<String> problem) {
 
     /** What validation made of an answer (RFC 4033 section 5). */

@@ -19,7 +19,8 @@ public record NameServer(String name, InetSocketAddress address) {
 
     @Override
     public String toString() {
-        String host = address.getAddress() == null ? address.getHostString() : MessageText.address(address.getAddress());
+        String host =
+                address.getAddress() == null ? address.getHostString() : MessageText.address(address.getAddress());
         String where = MessageText.address(address);
         return name.equals(host) ? where : name + " (" + where + ")";
     }

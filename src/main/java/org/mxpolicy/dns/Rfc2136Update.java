@@ -167,8 +167,10 @@ public final class Rfc2136Update implements DynamicUpdate {
             update.addRecord(Record.newRecord(change.owner(), change.type(), DClass.NONE, 0), Section.PREREQ);
         } else {
             for (Record observed : change.before()) {
-                update.addRecord(Record.newRecord(observed.getName(), observed.getType(), DClass.IN, 0,
-                        observed.rdataToWireCanonical()), Section.PREREQ);
+                update.addRecord(
+                        Record.newRecord(
+                                observed.getName(), observed.getType(), DClass.IN, 0, observed.rdataToWireCanonical()),
+                        Section.PREREQ);
             }
             update.addRecord(Record.newRecord(change.owner(), change.type(), DClass.ANY, 0), Section.UPDATE);
         }
@@ -179,8 +181,10 @@ public final class Rfc2136Update implements DynamicUpdate {
 
     private void send(Name zone, Batch batch, int index, int total) throws UpdateException {
         String what = "update of " + zone + " (" + describe(batch.changes()) + ") at " + primary
-                + (total > 1 ? ", message " + (index + 1) + " of " + total
-                        + (index > 0 ? " (the first " + index + " were applied)" : "") : "");
+                + (total > 1
+                        ? ", message " + (index + 1) + " of " + total
+                                + (index > 0 ? " (the first " + index + " were applied)" : "")
+                        : "");
         IOException lastError = null;
         int lastRcode = -1;
         for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
@@ -202,34 +206,47 @@ public final class Rfc2136Update implements DynamicUpdate {
             int rcode = response.getRcode();
             TSIGRecord tsig = response.getTSIG();
             if (tsig != null && tsig.getError() != Rcode.NOERROR) {
-                throw new UpdateException(Reason.NOT_AUTHORIZED, what + ": refused, TSIG error "
-                        + Rcode.TSIGstring(tsig.getError()) + " (" + Rcode.string(rcode) + "); check the key name, secret and"
-                        + " algorithm, and the clocks");
+                throw new UpdateException(
+                        Reason.NOT_AUTHORIZED,
+                        what + ": refused, TSIG error "
+                                + Rcode.TSIGstring(tsig.getError()) + " (" + Rcode.string(rcode)
+                                + "); check the key name, secret and"
+                                + " algorithm, and the clocks");
             }
             switch (rcode) {
                 case Rcode.NOERROR -> {
                     if (!response.isVerified()) {
-                        throw new UpdateException(Reason.NOT_AUTHORIZED, what + ": the response "
-                                + (tsig == null ? "is not signed" : "has a TSIG that does not verify")
-                                + " with the key; the update may have been applied by someone else");
+                        throw new UpdateException(
+                                Reason.NOT_AUTHORIZED,
+                                what + ": the response "
+                                        + (tsig == null ? "is not signed" : "has a TSIG that does not verify")
+                                        + " with the key; the update may have been applied by someone else");
                     }
                     return;
                 }
-                case Rcode.YXDOMAIN, Rcode.YXRRSET, Rcode.NXDOMAIN, Rcode.NXRRSET -> throw new UpdateException(
-                        Reason.CONCURRENT_CHANGE, what + ": prerequisite failed (" + Rcode.string(rcode)
-                                + "): the RRset changed since it was observed"
-                                + (attempt > 1 ? " (or an earlier attempt that got no answer was applied)" : "")
-                                + "; observe again and plan anew");
-                case Rcode.NOTAUTH, Rcode.REFUSED -> throw new UpdateException(Reason.NOT_AUTHORIZED, what + ": "
-                        + Rcode.string(rcode) + "; the server does not accept updates of " + zone + " with this key");
+                case Rcode.YXDOMAIN, Rcode.YXRRSET, Rcode.NXDOMAIN, Rcode.NXRRSET ->
+                    throw new UpdateException(
+                            Reason.CONCURRENT_CHANGE,
+                            what + ": prerequisite failed (" + Rcode.string(rcode)
+                                    + "): the RRset changed since it was observed"
+                                    + (attempt > 1 ? " (or an earlier attempt that got no answer was applied)" : "")
+                                    + "; observe again and plan anew");
+                case Rcode.NOTAUTH, Rcode.REFUSED ->
+                    throw new UpdateException(
+                            Reason.NOT_AUTHORIZED,
+                            what + ": " + Rcode.string(rcode) + "; the server does not accept updates of " + zone
+                                    + " with this key");
                 case Rcode.SERVFAIL -> lastRcode = rcode;
                 default -> throw new UpdateException(Reason.UNAVAILABLE, what + ": " + Rcode.string(rcode));
             }
         }
-        String last = lastRcode >= 0 ? Rcode.string(lastRcode)
+        String last = lastRcode >= 0
+                ? Rcode.string(lastRcode)
                 : lastError == null ? "no answer" : MessageText.problem(lastError);
-        throw new UpdateException(Reason.UNAVAILABLE, what + ": " + last + " after " + retry.attempts()
-                + (retry.attempts() == 1 ? " attempt" : " attempts"), lastError);
+        throw new UpdateException(
+                Reason.UNAVAILABLE,
+                what + ": " + last + " after " + retry.attempts() + (retry.attempts() == 1 ? " attempt" : " attempts"),
+                lastError);
     }
 
     private static String describe(List<RrsetChange> changes) {

@@ -18,8 +18,13 @@ import org.xbill.DNS.Record;
  * @param problem timeout, refused, not authoritative, network error; empty when the server answered
  */
 public record ServerAnswer(
-        NameServer server, int rcode, boolean authoritative, List<Record> records, List<RRSIGRecord> signatures,
-        Optional<Long> soaSerial, Optional<String> problem) {
+        NameServer server,
+        int rcode,
+        boolean authoritative,
+        List<Record> records,
+        List<RRSIGRecord> signatures,
+        Optional<Long> soaSerial,
+        Optional<String> problem) {
 
     public ServerAnswer {
         records = List.copyOf(records);

@@ -82,7 +82,8 @@ public record TrustAnchors(List<Record> records) {
                     continue;
                 }
                 SourcePosition at = SourcePosition.at(source, number, line.indexOf(text) + 1);
-                try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Name.root, 0)) {
+                try (Master master =
+                        new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Name.root, 0)) {
                     Record record = master.nextRecord();
                     if (record instanceof DSRecord || record instanceof DNSKEYRecord) {
                         if (record.getDClass() == DClass.IN) {
@@ -91,16 +92,19 @@ public record TrustAnchors(List<Record> records) {
                             problems.add(Finding.error("anchor.class", at, "a trust anchor must be of class IN"));
                         }
                     } else {
-                        problems.add(Finding.error("anchor.type", at,
-                                "a trust anchor is a DS or DNSKEY record, not '" + text + "'"));
+                        problems.add(Finding.error(
+                                "anchor.type", at, "a trust anchor is a DS or DNSKEY record, not '" + text + "'"));
                     }
                 } catch (IOException | IllegalArgumentException e) {
-                    problems.add(Finding.error("anchor.syntax", at, "not a DS or DNSKEY record: "
-                            + e.getMessage().replaceFirst("^.*?:\\d+: ", "")));
+                    problems.add(Finding.error(
+                            "anchor.syntax",
+                            at,
+                            "not a DS or DNSKEY record: " + e.getMessage().replaceFirst("^.*?:\\d+: ", "")));
                 }
             }
         } catch (IOException e) {
-            problems.add(Finding.error("anchor.unreadable", SourcePosition.file(source), "cannot read: " + e.getMessage()));
+            problems.add(
+                    Finding.error("anchor.unreadable", SourcePosition.file(source), "cannot read: " + e.getMessage()));
         }
         if (problems.isEmpty() && records.isEmpty()) {
             problems.add(Finding.error("anchor.none", SourcePosition.file(source), "holds no DS or DNSKEY record"));

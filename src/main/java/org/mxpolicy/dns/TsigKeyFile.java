@@ -1,6 +1,5 @@
 package org.mxpolicy.dns;
 
-import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -97,15 +96,19 @@ public final class TsigKeyFile {
     public static TsigKeyFile read(Reader in, String source) throws InvalidInputException {
         String text = SIZE_LIMIT.read(in, source);
         List<Finding> problems = new ArrayList<>();
-        List<RawKey> raw = looksLikeKnot(text) ? new KnotKeys(source, text, problems).parse()
+        List<RawKey> raw = looksLikeKnot(text)
+                ? new KnotKeys(source, text, problems).parse()
                 : new BindKeys(source, text, problems).parse();
         List<Key> keys = new ArrayList<>();
         for (RawKey key : raw) {
             toKey(key, source, problems).ifPresent(keys::add);
         }
         if (problems.isEmpty() && keys.isEmpty()) {
-            problems.add(Finding.error("tsig.no-key", SourcePosition.file(source),
-                    "holds no TSIG key; expected key \"name\" { algorithm hmac-sha256; secret \"...\"; }; as tsig-keygen writes it"));
+            problems.add(
+                    Finding.error(
+                            "tsig.no-key",
+                            SourcePosition.file(source),
+                            "holds no TSIG key; expected key \"name\" { algorithm hmac-sha256; secret \"...\"; }; as tsig-keygen writes it"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
@@ -124,11 +127,17 @@ public final class TsigKeyFile {
             if (keys.size() == 1) {
                 return keys.get(0);
             }
-            throw new InvalidInputException("tsig.key-name", SourcePosition.file(source),
+            throw new InvalidInputException(
+                    "tsig.key-name",
+                    SourcePosition.file(source),
                     "holds " + keys.size() + " keys (" + names + "); name the one to use");
         }
-        return keys.stream().filter(k -> k.name().equals(name.get())).findFirst()
-                .orElseThrow(() -> new InvalidInputException("tsig.key-name", SourcePosition.file(source),
+        return keys.stream()
+                .filter(k -> k.name().equals(name.get()))
+                .findFirst()
+                .orElseThrow(() -> new InvalidInputException(
+                        "tsig.key-name",
+                        SourcePosition.file(source),
                         "holds no key named " + name.get() + "; its keys: " + names));
     }
 
@@ -143,15 +152,21 @@ public final class TsigKeyFile {
         String algorithm = raw.algorithm == null ? DEFAULT_ALGORITHM : raw.algorithm.text.toLowerCase(Locale.ROOT);
         List<Finding> warnings = new ArrayList<>();
         if (!ALGORITHMS.containsKey(algorithm)) {
-            problems.add(error(raw.algorithm, source, "unsupported TSIG algorithm '" + shown(raw.algorithm.text) + "'; use one of "
-                    + String.join(", ", ALGORITHMS.keySet())));
+            problems.add(error(
+                    raw.algorithm,
+                    source,
+                    "unsupported TSIG algorithm '" + shown(raw.algorithm.text) + "'; use one of "
+                            + String.join(", ", ALGORITHMS.keySet())));
         } else if (algorithm.equals("hmac-sha1")) {
-            warnings.add(Finding.warning("tsig.weak-algorithm", position(raw.algorithm, source),
+            warnings.add(Finding.warning(
+                    "tsig.weak-algorithm",
+                    position(raw.algorithm, source),
                     "key " + shown(raw.name.text) + " uses hmac-sha1; RFC 8945 section 6 recommends hmac-sha256"));
         }
         byte[] secret = null;
         if (raw.secret == null) {
-            problems.add(Finding.error("tsig.syntax", position(raw.name, source), "key " + shown(raw.name.text) + " has no secret"));
+            problems.add(Finding.error(
+                    "tsig.syntax", position(raw.name, source), "key " + shown(raw.name.text) + " has no secret"));
         } else {
             try {
                 secret = Base64.getDecoder().decode(raw.secret.text.replaceAll("\\s", ""));
@@ -159,7 +174,10 @@ public final class TsigKeyFile {
                     problems.add(error(raw.secret, source, "the secret of key " + shown(raw.name.text) + " is empty"));
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(error(raw.secret, source, "the secret of key " + shown(raw.name.text) + " is not base64: " + e.getMessage()));
+                problems.add(error(
+                        raw.secret,
+                        source,
+                        "the secret of key " + shown(raw.name.text) + " is not base64: " + e.getMessage()));
             }
         }
         if (problems.size() > before) {
@@ -196,7 +214,14 @@ public final class TsigKeyFile {
 
     /** A piece of text and where it starts. */
     private record Token(Kind kind, String text, int line, int column) {
-        enum Kind { WORD, STRING, OPEN, CLOSE, SEMICOLON, END }
+        enum Kind {
+            WORD,
+            STRING,
+            OPEN,
+            CLOSE,
+            SEMICOLON,
+            END
+        }
     }
 
     private static final class RawKey {
@@ -235,7 +260,9 @@ public final class TsigKeyFile {
                     } else if (keyword.kind() == Token.Kind.WORD) {
                         skipStatement();
                     } else {
-                        throw new SyntaxError(keyword, "expected a statement such as key \"name\" { ... };, found " + describe(keyword));
+                        throw new SyntaxError(
+                                keyword,
+                                "expected a statement such as key \"name\" { ... };, found " + describe(keyword));
                     }
                 }
             } catch (SyntaxError e) {
@@ -258,14 +285,19 @@ public final class TsigKeyFile {
                 }
                 Token value = next();
                 if (value.kind() != Token.Kind.WORD && value.kind() != Token.Kind.STRING) {
-                    throw new SyntaxError(value, "expected a value after '" + shown(clause.text()) + "', found " + describe(value));
+                    throw new SyntaxError(
+                            value, "expected a value after '" + shown(clause.text()) + "', found " + describe(value));
                 }
                 expect(Token.Kind.SEMICOLON, "';' after " + shown(clause.text()) + " " + shown(value.text()));
                 switch (clause.text().toLowerCase(Locale.ROOT)) {
                     case "algorithm" -> key.algorithm = duplicate(key.algorithm, clause, value);
                     case "secret" -> key.secret = duplicate(key.secret, clause, value);
-                    default -> problems.add(error(clause, source, "unknown clause '" + shown(clause.text())
-                            + "' in key " + name.text() + "; a key has 'algorithm' and 'secret'"));
+                    default ->
+                        problems.add(error(
+                                clause,
+                                source,
+                                "unknown clause '" + shown(clause.text()) + "' in key " + name.text()
+                                        + "; a key has 'algorithm' and 'secret'"));
                 }
             }
             next();
@@ -294,7 +326,7 @@ public final class TsigKeyFile {
                         }
                     }
                     case END -> throw new SyntaxError(t, "statement not closed with ';' at the end of the file");
-                    default -> { }
+                    default -> {}
                 }
             }
         }
@@ -349,14 +381,16 @@ public final class TsigKeyFile {
                     StringBuilder sb = new StringBuilder();
                     while (index < text.length() && text.charAt(index) != '"') {
                         if (text.charAt(index) == '\n') {
-                            throw new SyntaxError(new Token(Token.Kind.STRING, "", startLine, startColumn),
+                            throw new SyntaxError(
+                                    new Token(Token.Kind.STRING, "", startLine, startColumn),
                                     "string not closed with '\"' on its line");
                         }
                         sb.append(text.charAt(index));
                         advance();
                     }
                     if (index >= text.length()) {
-                        throw new SyntaxError(new Token(Token.Kind.STRING, "", startLine, startColumn),
+                        throw new SyntaxError(
+                                new Token(Token.Kind.STRING, "", startLine, startColumn),
                                 "string not closed with '\"'");
                     }
                     advance();
@@ -364,8 +398,10 @@ public final class TsigKeyFile {
                 }
                 default -> {
                     StringBuilder sb = new StringBuilder();
-                    while (index < text.length() && "{};\"#".indexOf(text.charAt(index)) < 0
-                            && !Character.isWhitespace(text.charAt(index)) && !text.startsWith("//", index)
+                    while (index < text.length()
+                            && "{};\"#".indexOf(text.charAt(index)) < 0
+                            && !Character.isWhitespace(text.charAt(index))
+                            && !text.startsWith("//", index)
                             && !text.startsWith("/*", index)) {
                         sb.append(text.charAt(index));
                         advance();
@@ -439,7 +475,9 @@ public final class TsigKeyFile {
                 if (indent == 0) {
                     inKeySection = item.equals("key:");
                     if (!inKeySection) {
-                        problems.add(Finding.error("tsig.syntax", SourcePosition.at(source, i + 1, 1),
+                        problems.add(Finding.error(
+                                "tsig.syntax",
+                                SourcePosition.at(source, i + 1, 1),
                                 "expected only a 'key:' section, found '" + item + "'"));
                     }
                     continue;
@@ -455,7 +493,9 @@ public final class TsigKeyFile {
                 }
                 int colon = item.indexOf(':');
                 if (colon < 0) {
-                    problems.add(Finding.error("tsig.syntax", SourcePosition.at(source, i + 1, column),
+                    problems.add(Finding.error(
+                            "tsig.syntax",
+                            SourcePosition.at(source, i + 1, column),
                             "expected 'id:', 'algorithm:' or 'secret:', found '" + item + "'"));
                     continue;
                 }
@@ -465,7 +505,9 @@ public final class TsigKeyFile {
                 Token token = new Token(Token.Kind.WORD, value, i + 1, valueColumn);
                 if (startsItem) {
                     if (!field.equals("id")) {
-                        problems.add(Finding.error("tsig.syntax", SourcePosition.at(source, i + 1, column),
+                        problems.add(Finding.error(
+                                "tsig.syntax",
+                                SourcePosition.at(source, i + 1, column),
                                 "a key starts with '- id:', found '" + field + ":'"));
                         current = null;
                         continue;
@@ -480,8 +522,12 @@ public final class TsigKeyFile {
                 switch (field) {
                     case "algorithm" -> current.algorithm = token;
                     case "secret" -> current.secret = token;
-                    default -> problems.add(Finding.error("tsig.syntax", SourcePosition.at(source, i + 1, column),
-                            "unknown field '" + field + "' in key " + current.name.text() + "; a key has 'algorithm' and 'secret'"));
+                    default ->
+                        problems.add(Finding.error(
+                                "tsig.syntax",
+                                SourcePosition.at(source, i + 1, column),
+                                "unknown field '" + field + "' in key " + current.name.text()
+                                        + "; a key has 'algorithm' and 'secret'"));
                 }
             }
             return keys;

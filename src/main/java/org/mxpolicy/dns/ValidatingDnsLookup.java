@@ -52,17 +52,24 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
 public final class ValidatingDnsLookup implements DnsLookup {
 
     /** RFC 8914 codes that mean "no answer reached the validator", not "the answer is wrong". */
-    private static final List<Integer> UNREACHABLE = List.of(ExtendedErrorCodeOption.NO_REACHABLE_AUTHORITY,
-            ExtendedErrorCodeOption.NETWORK_ERROR);
+    private static final List<Integer> UNREACHABLE =
+            List.of(ExtendedErrorCodeOption.NO_REACHABLE_AUTHORITY, ExtendedErrorCodeOption.NETWORK_ERROR);
     /** RFC 8914 codes that mean DNSSEC validation failed. */
-    private static final List<Integer> VALIDATION_FAILED = List.of(ExtendedErrorCodeOption.DNSSEC_BOGUS,
-            ExtendedErrorCodeOption.SIGNATURE_EXPIRED, ExtendedErrorCodeOption.SIGNATURE_NOT_YET_VALID,
-            ExtendedErrorCodeOption.DNSKEY_MISSING, ExtendedErrorCodeOption.RRSIGS_MISSING,
-            ExtendedErrorCodeOption.NO_ZONE_KEY_BIT_SET, ExtendedErrorCodeOption.NSEC_MISSING,
-            ExtendedErrorCodeOption.DNSSEC_INDETERMINATE, ExtendedErrorCodeOption.UNSUPPORTED_DNSKEY_ALGORITHM,
-            ExtendedErrorCodeOption.UNSUPPORTED_DS_DIGEST_TYPE, ExtendedErrorCodeOption.SIGNATURE_EXPIRED_BEFORE_VALID);
+    private static final List<Integer> VALIDATION_FAILED = List.of(
+            ExtendedErrorCodeOption.DNSSEC_BOGUS,
+            ExtendedErrorCodeOption.SIGNATURE_EXPIRED,
+            ExtendedErrorCodeOption.SIGNATURE_NOT_YET_VALID,
+            ExtendedErrorCodeOption.DNSKEY_MISSING,
+            ExtendedErrorCodeOption.RRSIGS_MISSING,
+            ExtendedErrorCodeOption.NO_ZONE_KEY_BIT_SET,
+            ExtendedErrorCodeOption.NSEC_MISSING,
+            ExtendedErrorCodeOption.DNSSEC_INDETERMINATE,
+            ExtendedErrorCodeOption.UNSUPPORTED_DNSKEY_ALGORITHM,
+            ExtendedErrorCodeOption.UNSUPPORTED_DS_DIGEST_TYPE,
+            ExtendedErrorCodeOption.SIGNATURE_EXPIRED_BEFORE_VALID);
     /** The buffer size recommended by DNS Flag Day 2020, avoiding IP fragmentation. */
     static final int EDNS_BUFFER = 1232;
+
     private static final int MAX_CACHED = 10_000;
 
     private final ValidatingResolver resolver;
@@ -82,7 +89,8 @@ public final class ValidatingDnsLookup implements DnsLookup {
      * @param cacheFor how long an answer is kept (capped by its TTL); {@link Duration#ZERO} for none
      * @param clock the time signatures are checked against and the cache runs on
      */
-    public ValidatingDnsLookup(Resolver upstream, TrustAnchors anchors, Duration timeout, Duration cacheFor, Clock clock) {
+    public ValidatingDnsLookup(
+            Resolver upstream, TrustAnchors anchors, Duration timeout, Duration cacheFor, Clock clock) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
@@ -93,15 +101,16 @@ public final class ValidatingDnsLookup implements DnsLookup {
         resolver.setAddReasonToAdditional(true);
         resolver.setTimeout(timeout);
         try {
-            resolver.loadTrustAnchors(new ByteArrayInputStream(anchors.presentation().getBytes(StandardCharsets.US_ASCII)));
+            resolver.loadTrustAnchors(
+                    new ByteArrayInputStream(anchors.presentation().getBytes(StandardCharsets.US_ASCII)));
         } catch (IOException e) {
             throw new IllegalArgumentException("trust anchors not accepted by the validator: " + e.getMessage(), e);
         }
     }
 
     /** Through the recursive resolvers at {@code upstreams}, tried in order. */
-    public static ValidatingDnsLookup via(List<InetSocketAddress> upstreams, TrustAnchors anchors, Duration timeout,
-            Duration cacheFor, Clock clock) {
+    public static ValidatingDnsLookup via(
+            List<InetSocketAddress> upstreams, TrustAnchors anchors, Duration timeout, Duration cacheFor, Clock clock) {
         List<Resolver> resolvers = new ArrayList<>();
         for (InetSocketAddress address : upstreams) {
             SimpleResolver simple = new SimpleResolver(address);
@@ -127,8 +136,9 @@ public final class ValidatingDnsLookup implements DnsLookup {
         Question question = new Question(name, type);
         Instant now = clock.instant();
         CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
-        Cached entry = cache.compute(question, (q, old) ->
-                old != null && now.isBefore(old.until()) ? old : new Cached(mine, now.plus(cacheFor)));
+        Cached entry = cache.compute(
+                question,
+                (q, old) -> old != null && now.isBefore(old.until()) ? old : new Cached(mine, now.plus(cacheFor)));
         if (entry.answer() != mine) {
             return entry.answer().join();
         }
@@ -195,25 +205,44 @@ public final class ValidatingDnsLookup implements DnsLookup {
         Optional<String> problem = reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
         if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
             AnswerRrset rrset = AnswerRrset.of(response, name, type);
-            DnsAnswer.Security security = response.getHeader().getFlag(Flags.AD)
-                    ? DnsAnswer.Security.SECURE : DnsAnswer.Security.INSECURE;
-            return new DnsAnswer(name, type, rcode, security, rrset.records(), rrset.signatures(),
+            DnsAnswer.Security security =
+                    response.getHeader().getFlag(Flags.AD) ? DnsAnswer.Security.SECURE : DnsAnswer.Security.INSECURE;
+            return new DnsAnswer(
+                    name,
+                    type,
+                    rcode,
+                    security,
+                    rrset.records(),
+                    rrset.signatures(),
                     security == DnsAnswer.Security.SECURE ? Optional.empty() : problem);
         }
         boolean unreachable = ede.stream().anyMatch(UNREACHABLE::contains);
-        boolean bogus = !unreachable && rcode == Rcode.SERVFAIL
+        boolean bogus = !unreachable
+                && rcode == Rcode.SERVFAIL
                 && (ede.stream().anyMatch(VALIDATION_FAILED::contains) || hasValidatorReason(response));
         if (bogus) {
-            return new DnsAnswer(name, type, rcode, DnsAnswer.Security.BOGUS, List.of(), List.of(),
+            return new DnsAnswer(
+                    name,
+                    type,
+                    rcode,
+                    DnsAnswer.Security.BOGUS,
+                    List.of(),
+                    List.of(),
                     Optional.of(problem.orElse("validation failed")));
         }
-        return new DnsAnswer(name, type, rcode, DnsAnswer.Security.FAILED, List.of(), List.of(),
+        return new DnsAnswer(
+                name,
+                type,
+                rcode,
+                DnsAnswer.Security.FAILED,
+                List.of(),
+                List.of(),
                 Optional.of(Rcode.string(rcode) + problem.map(p -> ": " + p).orElse("")));
     }
 
     private static DnsAnswer failed(Name name, int type, String problem) {
-        return new DnsAnswer(name, type, Rcode.SERVFAIL, DnsAnswer.Security.FAILED, List.of(), List.of(),
-                Optional.of(problem));
+        return new DnsAnswer(
+                name, type, Rcode.SERVFAIL, DnsAnswer.Security.FAILED, List.of(), List.of(), Optional.of(problem));
     }
 
     private static boolean hasValidatorReason(Message response) {

@@ -23,8 +23,8 @@ public final class DelegationSigner {
     public static final int DIGEST_SHA256 = DNSSEC.Digest.SHA256;
 
     /** Keys in output order: by algorithm, then key tag. */
-    public static final Comparator<ZoneKey> KEY_ORDER = Comparator.comparingInt((ZoneKey k) -> k.algorithm().number())
-            .thenComparingInt(ZoneKey::keyTag);
+    public static final Comparator<ZoneKey> KEY_ORDER =
+            Comparator.comparingInt((ZoneKey k) -> k.algorithm().number()).thenComparingInt(ZoneKey::keyTag);
 
     private DelegationSigner() {}
 
@@ -45,8 +45,14 @@ public final class DelegationSigner {
     /** The CDNSKEY record (RFC 7344 section 3.2): the DNSKEY, published in the child zone. */
     public static CDNSKEYRecord cdnskey(ZoneKey key, long ttl) {
         DNSKEYRecord dnskey = key.dnskey();
-        return new CDNSKEYRecord(key.zone(), DClass.IN, ttl, dnskey.getFlags(), dnskey.getProtocol(),
-                dnskey.getAlgorithm(), dnskey.getKey());
+        return new CDNSKEYRecord(
+                key.zone(),
+                DClass.IN,
+                ttl,
+                dnskey.getFlags(),
+                dnskey.getProtocol(),
+                dnskey.getAlgorithm(),
+                dnskey.getKey());
     }
 
     /** The keys the parent's DS should point at: those with the SEP flag, in {@link #KEY_ORDER}. */

@@ -50,8 +50,8 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.TTL;
+import org.xbill.DNS.TextParseException;
 
 /**
  * DNSSEC key files in the format of BIND's {@code dnssec-keygen} (also written and read by
@@ -80,10 +80,18 @@ public final class KeyFiles {
      * Field names of BIND's {@code .private} key material for RSA, in file order (BIND's
      * {@code dst_parse.c}; the numbers of RFC 8017 section 3.2).
      */
-    private static final List<String> RSA_FIELDS = List.of("Modulus", "PublicExponent", "PrivateExponent",
-            "Prime1", "Prime2", "Exponent1", "Exponent2", "Coefficient");
+    private static final List<String> RSA_FIELDS = List.of(
+            "Modulus",
+            "PublicExponent",
+            "PrivateExponent",
+            "Prime1",
+            "Prime2",
+            "Exponent1",
+            "Exponent2",
+            "Coefficient");
     /** The field holding an ECDSA scalar or an EdDSA seed (RFC 6605 section 6, RFC 8080 section 6). */
     private static final String PRIVATE_KEY_FIELD = "PrivateKey";
+
     private static final String FORMAT_FIELD = "Private-key-format";
     /** Fields that mean the key material is held elsewhere (an HSM through PKCS#11 or an OpenSSL engine). */
     private static final List<String> EXTERNAL_KEY_FIELDS = List.of("Engine", "Label");
@@ -91,8 +99,8 @@ public final class KeyFiles {
     private static final Pattern FIELD = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*):[ \\t]*(.*)");
     private static final Pattern VERSION = Pattern.compile("v(\\d+)\\.(\\d+)");
     private static final Pattern ALGORITHM = Pattern.compile("(\\d+)(?:\\s*\\(([^)]*)\\))?");
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
     /** {@code ctime(3)}'s form, which BIND adds to the timestamps in {@code .key} comments. */
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -118,11 +126,15 @@ public final class KeyFiles {
     public static ZoneKey readPublicKey(Reader in, String source) throws InvalidInputException {
         List<LogicalRecord> records = logicalRecords(readLines(in, source), source);
         if (records.isEmpty()) {
-            throw new InvalidInputException("key.bad-format", SourcePosition.file(source),
+            throw new InvalidInputException(
+                    "key.bad-format",
+                    SourcePosition.file(source),
                     "holds no DNSKEY record; a .key file holds one line 'ZONE. [TTL] IN DNSKEY FLAGS 3 ALGORITHM KEY'");
         }
         if (records.size() > 1) {
-            throw new InvalidInputException("key.bad-format", SourcePosition.at(source, records.get(1).line(), 0),
+            throw new InvalidInputException(
+                    "key.bad-format",
+                    SourcePosition.at(source, records.get(1).line(), 0),
                     "holds more than one record; a .key file holds exactly one DNSKEY record");
         }
         DNSKEYRecord dnskey = parseDnskey(records.get(0), source);
@@ -133,8 +145,8 @@ public final class KeyFiles {
         try {
             publicKey = dnskey.getPublicKey();
         } catch (DNSSEC.DNSSECException e) {
-            throw new InvalidInputException("key.bad-format", where,
-                    "the public key is not a valid " + algorithm.mnemonic() + " key");
+            throw new InvalidInputException(
+                    "key.bad-format", where, "the public key is not a valid " + algorithm.mnemonic() + " key");
         }
         return new ZoneKey(dnskey.getName(), dnskey, algorithm, publicKey, Optional.empty());
     }
@@ -180,7 +192,9 @@ public final class KeyFiles {
         for (String external : EXTERNAL_KEY_FIELDS) {
             Field f = fields.get(external);
             if (f != null) {
-                throw new InvalidInputException("key.unsupported-storage", f.position(),
+                throw new InvalidInputException(
+                        "key.unsupported-storage",
+                        f.position(),
                         "names a key held in an HSM or OpenSSL engine (" + external
                                 + ":); mxpolicy signs with key material in the file only");
             }
@@ -188,9 +202,12 @@ public final class KeyFiles {
         Field algorithmField = require(fields, "Algorithm", source);
         DnssecAlgorithm algorithm = privateFileAlgorithm(algorithmField);
         if (algorithm != publicKey.algorithm()) {
-            throw new InvalidInputException("key.mismatch", algorithmField.position(),
+            throw new InvalidInputException(
+                    "key.mismatch",
+                    algorithmField.position(),
                     "is for algorithm " + algorithm.number() + " (" + algorithm.mnemonic() + "), but the DNSKEY of "
-                            + publicKey.baseName() + " is algorithm " + publicKey.algorithm().number() + " ("
+                            + publicKey.baseName() + " is algorithm "
+                            + publicKey.algorithm().number() + " ("
                             + publicKey.algorithm().mnemonic() + ")");
         }
         PrivateKey privateKey = switch (algorithm) {
@@ -198,7 +215,11 @@ public final class KeyFiles {
             case ECDSAP256SHA256 -> ecdsaPrivateKey(publicKey, fields, source);
             case ED25519 -> ed25519PrivateKey(publicKey, fields, source);
         };
-        return new ZoneKey(publicKey.zone(), publicKey.dnskey(), publicKey.algorithm(), publicKey.publicKey(),
+        return new ZoneKey(
+                publicKey.zone(),
+                publicKey.dnskey(),
+                publicKey.algorithm(),
+                publicKey.publicKey(),
                 Optional.of(privateKey));
     }
 
@@ -212,7 +233,8 @@ public final class KeyFiles {
         try (BufferedReader reader = new BufferedReader(in)) {
             return reader.lines().toList();
         } catch (IOException | UncheckedIOException e) {
-            throw new InvalidInputException("input.unreadable", SourcePosition.file(source), "cannot read: " + e.getMessage());
+            throw new InvalidInputException(
+                    "input.unreadable", SourcePosition.file(source), "cannot read: " + e.getMessage());
         }
     }
 
@@ -234,14 +256,19 @@ public final class KeyFiles {
             int comment = line.indexOf(';');
             String text = comment < 0 ? line : line.substring(0, comment);
             if (text.contains("\"")) {
-                throw new InvalidInputException("key.bad-format", SourcePosition.at(source, i + 1, text.indexOf('"') + 1),
+                throw new InvalidInputException(
+                        "key.bad-format",
+                        SourcePosition.at(source, i + 1, text.indexOf('"') + 1),
                         "has a quoted string; a DNSKEY record has none");
             }
             if (depth == 0 && text.strip().startsWith("$")) {
-                throw new InvalidInputException("key.bad-format", SourcePosition.at(source, i + 1, 1),
+                throw new InvalidInputException(
+                        "key.bad-format",
+                        SourcePosition.at(source, i + 1, 1),
                         "has a zone-file directive; a .key file holds only the DNSKEY record");
             }
-            for (String token : text.replace("(", " ( ").replace(")", " ) ").trim().split("\\s+", -1)) {
+            for (String token :
+                    text.replace("(", " ( ").replace(")", " ) ").trim().split("\\s+", -1)) {
                 if (token.isEmpty()) {
                     continue;
                 }
@@ -249,8 +276,8 @@ public final class KeyFiles {
                     depth++;
                 } else if (token.equals(")")) {
                     if (--depth < 0) {
-                        throw new InvalidInputException("key.bad-format", SourcePosition.at(source, i + 1, 0),
-                                "has a ')' without '('");
+                        throw new InvalidInputException(
+                                "key.bad-format", SourcePosition.at(source, i + 1, 0), "has a ')' without '('");
                     }
                 } else {
                     if (tokens.isEmpty()) {
@@ -265,8 +292,8 @@ public final class KeyFiles {
             }
         }
         if (depth > 0) {
-            throw new InvalidInputException("key.bad-format", SourcePosition.at(source, start, 0),
-                    "has a '(' that is never closed");
+            throw new InvalidInputException(
+                    "key.bad-format", SourcePosition.at(source, start, 0), "has a '(' that is never closed");
         }
         return records;
     }
@@ -302,24 +329,35 @@ public final class KeyFiles {
             throw new InvalidInputException("key.bad-format", where, "ends before the record type; expected 'DNSKEY'");
         }
         if (!t.get(i).equalsIgnoreCase("DNSKEY")) {
-            throw new InvalidInputException("key.bad-format", where, "is a " + t.get(i).toUpperCase(Locale.ROOT)
-                    + " record, not DNSKEY" + (t.get(i).equalsIgnoreCase("CH") || t.get(i).equalsIgnoreCase("HS")
-                            ? " (only class IN is supported)" : ""));
+            throw new InvalidInputException(
+                    "key.bad-format",
+                    where,
+                    "is a " + t.get(i).toUpperCase(Locale.ROOT)
+                            + " record, not DNSKEY"
+                            + (t.get(i).equalsIgnoreCase("CH") || t.get(i).equalsIgnoreCase("HS")
+                                    ? " (only class IN is supported)"
+                                    : ""));
         }
         List<String> rdata = t.subList(i + 1, t.size());
         if (rdata.size() < 4) {
-            throw new InvalidInputException("key.bad-format", where,
+            throw new InvalidInputException(
+                    "key.bad-format",
+                    where,
                     "DNSKEY needs flags, protocol, algorithm and the key (RFC 4034 section 2.2)");
         }
         int flags = uint(rdata.get(0), 0xffff, "flags", where);
         int protocol = uint(rdata.get(1), 0xff, "protocol", where);
         int algorithm = DNSSEC.Algorithm.value(rdata.get(2));
         if (algorithm < 0) {
-            throw new InvalidInputException("key.unsupported-algorithm", where,
+            throw new InvalidInputException(
+                    "key.unsupported-algorithm",
+                    where,
                     "algorithm '" + rdata.get(2) + "' is unknown; " + supportedList());
         }
         if (protocol != 3) {
-            throw new InvalidInputException("key.bad-format", where,
+            throw new InvalidInputException(
+                    "key.bad-format",
+                    where,
                     "has protocol " + protocol + "; DNSKEY protocol must be 3 (RFC 4034 section 2.1.2)");
         }
         byte[] key;
@@ -329,12 +367,16 @@ public final class KeyFiles {
             throw new InvalidInputException("key.bad-format", where, "the public key is not valid base64");
         }
         if (flags != ZoneKey.FLAGS_KSK && flags != ZoneKey.FLAGS_ZSK) {
-            throw new InvalidInputException("key.flags", where, "has DNSKEY flags " + flags
-                    + "; mxpolicy uses keys with flags 257 (key-signing or combined key) or 256 (zone-signing key)"
-                    + ((flags & 0x0080) != 0 ? "; this key is revoked (RFC 5011)" : "")
-                    + ((flags & ZoneKey.FLAG_ZONE) == 0 ? "; this is not a zone key" : ""));
+            throw new InvalidInputException(
+                    "key.flags",
+                    where,
+                    "has DNSKEY flags " + flags
+                            + "; mxpolicy uses keys with flags 257 (key-signing or combined key) or 256 (zone-signing key)"
+                            + ((flags & 0x0080) != 0 ? "; this key is revoked (RFC 5011)" : "")
+                            + ((flags & ZoneKey.FLAG_ZONE) == 0 ? "; this is not a zone key" : ""));
         }
-        return new DNSKEYRecord(owner.canonicalize(), DClass.IN, ttl < 0 ? DEFAULT_TTL : ttl, flags, protocol, algorithm, key);
+        return new DNSKEYRecord(
+                owner.canonicalize(), DClass.IN, ttl < 0 ? DEFAULT_TTL : ttl, flags, protocol, algorithm, key);
     }
 
     private static int uint(String token, int max, String what, SourcePosition where) throws InvalidInputException {
@@ -346,21 +388,27 @@ public final class KeyFiles {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidInputException("key.bad-format", where, "DNSKEY " + what + " '" + token + "' is not a number 0.." + max);
+        throw new InvalidInputException(
+                "key.bad-format", where, "DNSKEY " + what + " '" + token + "' is not a number 0.." + max);
     }
 
     private static DnssecAlgorithm supportedAlgorithm(int number, SourcePosition where) throws InvalidInputException {
         Optional<DnssecAlgorithm> algorithm = DnssecAlgorithm.byNumber(number);
         if (algorithm.isEmpty()) {
-            throw new InvalidInputException("key.unsupported-algorithm", where,
-                    "algorithm " + number + " (" + DNSSEC.Algorithm.string(number) + ") is not supported; " + supportedList());
+            throw new InvalidInputException(
+                    "key.unsupported-algorithm",
+                    where,
+                    "algorithm " + number + " (" + DNSSEC.Algorithm.string(number) + ") is not supported; "
+                            + supportedList());
         }
         return algorithm.get();
     }
 
     private static String supportedList() {
-        return "mxpolicy uses " + Arrays.stream(DnssecAlgorithm.values())
-                .map(a -> a.number() + " (" + a.mnemonic() + ")").collect(Collectors.joining(", "));
+        return "mxpolicy uses "
+                + Arrays.stream(DnssecAlgorithm.values())
+                        .map(a -> a.number() + " (" + a.mnemonic() + ")")
+                        .collect(Collectors.joining(", "));
     }
 
     /** The key field's length per algorithm: RFC 6605 section 4 (64 octets), RFC 8080 section 3 (32). */
@@ -370,8 +418,11 @@ public final class KeyFiles {
         switch (algorithm) {
             case ECDSAP256SHA256 -> {
                 if (key.length != P256_PUBLIC_BYTES) {
-                    throw new InvalidInputException("key.bad-format", where, "the ECDSA P-256 public key has "
-                            + key.length + " bytes; RFC 6605 section 4 makes it 64 (x and y)");
+                    throw new InvalidInputException(
+                            "key.bad-format",
+                            where,
+                            "the ECDSA P-256 public key has " + key.length
+                                    + " bytes; RFC 6605 section 4 makes it 64 (x and y)");
                 }
                 if (p256Point(key).isEmpty()) {
                     throw new InvalidInputException("key.bad-format", where, "the public key is not a point on P-256");
@@ -379,8 +430,10 @@ public final class KeyFiles {
             }
             case ED25519 -> {
                 if (key.length != ED25519_BYTES) {
-                    throw new InvalidInputException("key.bad-format", where, "the Ed25519 public key has "
-                            + key.length + " bytes; RFC 8080 section 3 makes it 32");
+                    throw new InvalidInputException(
+                            "key.bad-format",
+                            where,
+                            "the Ed25519 public key has " + key.length + " bytes; RFC 8080 section 3 makes it 32");
                 }
             }
             case RSASHA256 -> {
@@ -388,13 +441,16 @@ public final class KeyFiles {
                 try {
                     RSAPublicKey rsa = (RSAPublicKey) dnskey.getPublicKey();
                     if (rsa.getModulus().bitLength() < KeyGenerator.MIN_RSA_BITS) {
-                        throw new InvalidInputException("key.weak", where, "the RSA key has " + rsa.getModulus().bitLength()
-                                + " bits; mxpolicy uses RSA keys of " + KeyGenerator.MIN_RSA_BITS
-                                + " bits or more (make a new one with mxpolicy keygen)");
+                        throw new InvalidInputException(
+                                "key.weak",
+                                where,
+                                "the RSA key has " + rsa.getModulus().bitLength()
+                                        + " bits; mxpolicy uses RSA keys of " + KeyGenerator.MIN_RSA_BITS
+                                        + " bits or more (make a new one with mxpolicy keygen)");
                     }
                 } catch (DNSSEC.DNSSECException | ClassCastException | IllegalArgumentException e) {
-                    throw new InvalidInputException("key.bad-format", where,
-                            "the public key is not an RSA key in RFC 3110 form");
+                    throw new InvalidInputException(
+                            "key.bad-format", where, "the public key is not an RSA key in RFC 3110 form");
                 }
             }
         }
@@ -410,7 +466,9 @@ public final class KeyFiles {
                 continue;
             }
             if (!line.startsWith(FORMAT_FIELD + ":")) {
-                throw new InvalidInputException("key.bad-format", SourcePosition.at(source, i + 1, 0),
+                throw new InvalidInputException(
+                        "key.bad-format",
+                        SourcePosition.at(source, i + 1, 0),
                         "is not a DNSSEC private key file: it does not start with 'Private-key-format: v1.x'"
                                 + (line.startsWith("-----BEGIN") ? " (this is a PEM file)" : ""));
             }
@@ -422,7 +480,9 @@ public final class KeyFiles {
     private static void checkFormatVersion(Field format) throws InvalidInputException {
         Matcher m = VERSION.matcher(format.value());
         if (!m.matches() || !m.group(1).equals("1")) {
-            throw new InvalidInputException("key.bad-format", format.position(),
+            throw new InvalidInputException(
+                    "key.bad-format",
+                    format.position(),
                     "has private key format '" + format.value() + "'; mxpolicy reads v1.2 and v1.3 (BIND, ldns)");
         }
     }
@@ -430,7 +490,8 @@ public final class KeyFiles {
     private static Field require(Map<String, Field> fields, String name, String source) throws InvalidInputException {
         Field field = fields.get(name);
         if (field == null) {
-            throw new InvalidInputException("key.bad-format", SourcePosition.file(source), "has no '" + name + ":' line");
+            throw new InvalidInputException(
+                    "key.bad-format", SourcePosition.file(source), "has no '" + name + ":' line");
         }
         return field;
     }
@@ -438,7 +499,9 @@ public final class KeyFiles {
     private static DnssecAlgorithm privateFileAlgorithm(Field field) throws InvalidInputException {
         Matcher m = ALGORITHM.matcher(field.value());
         if (!m.matches()) {
-            throw new InvalidInputException("key.bad-format", field.position(),
+            throw new InvalidInputException(
+                    "key.bad-format",
+                    field.position(),
                     "Algorithm must be a number, e.g. 'Algorithm: 13 (ECDSAP256SHA256)'");
         }
         int number = Integer.parseInt(m.group(1));
@@ -453,7 +516,8 @@ public final class KeyFiles {
         for (String name : names) {
             Field field = fields.get(name);
             if (field == null) {
-                problems.add(Finding.error("key.bad-format", SourcePosition.file(source), "has no '" + name + ":' line"));
+                problems.add(
+                        Finding.error("key.bad-format", SourcePosition.file(source), "has no '" + name + ":' line"));
                 continue;
             }
             try {
@@ -475,8 +539,11 @@ public final class KeyFiles {
     }
 
     private static InvalidInputException mismatch(ZoneKey publicKey, SourcePosition where) {
-        return new InvalidInputException("key.mismatch", where, "the private key does not belong to the public key in "
-                + publicKey.baseName() + ".key (key tag " + publicKey.keyTag() + "); the two files are of different keys");
+        return new InvalidInputException(
+                "key.mismatch",
+                where,
+                "the private key does not belong to the public key in " + publicKey.baseName() + ".key (key tag "
+                        + publicKey.keyTag() + "); the two files are of different keys");
     }
 
     private static PrivateKey ecdsaPrivateKey(ZoneKey publicKey, Map<String, Field> fields, String source)
@@ -491,7 +558,8 @@ public final class KeyFiles {
                 throw new InvalidInputException("key.bad-format", where, "PrivateKey is not a P-256 private key");
             }
             ECPoint q = new FixedPointCombMultiplier().multiply(curve.getG(), d).normalize();
-            byte[] derived = concat(q.getAffineXCoord().getEncoded(), q.getAffineYCoord().getEncoded());
+            byte[] derived =
+                    concat(q.getAffineXCoord().getEncoded(), q.getAffineYCoord().getEncoded());
             if (!Arrays.equals(derived, publicKey.dnskey().getKey())) {
                 throw mismatch(publicKey, where);
             }
@@ -512,14 +580,18 @@ public final class KeyFiles {
         byte[] seed = decode(fields, List.of(PRIVATE_KEY_FIELD), source).get(PRIVATE_KEY_FIELD);
         try {
             if (seed.length != ED25519_BYTES) {
-                throw new InvalidInputException("key.bad-format", where,
+                throw new InvalidInputException(
+                        "key.bad-format",
+                        where,
                         "PrivateKey is not an Ed25519 private key (RFC 8080 section 6: 32 bytes)");
             }
-            byte[] derived = new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
+            byte[] derived =
+                    new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
             if (!Arrays.equals(derived, publicKey.dnskey().getKey())) {
                 throw mismatch(publicKey, where);
             }
-            return KeyFactory.getInstance("Ed25519").generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
+            return KeyFactory.getInstance("Ed25519")
+                    .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot make Ed25519 keys", e);
         } finally {
@@ -540,7 +612,10 @@ public final class KeyFiles {
         BigInteger p = v.get("Prime1");
         BigInteger q = v.get("Prime2");
         if (!n.equals(rsa.getModulus()) || !e.equals(rsa.getPublicExponent())) {
-            throw mismatch(publicKey, fields.get(n.equals(rsa.getModulus()) ? "PublicExponent" : "Modulus").position());
+            throw mismatch(
+                    publicKey,
+                    fields.get(n.equals(rsa.getModulus()) ? "PublicExponent" : "Modulus")
+                            .position());
         }
         // The CRT values sign; a file whose parts do not fit together would sign garbage.
         BigInteger one = BigInteger.ONE;
@@ -553,13 +628,16 @@ public final class KeyFiles {
                 && d.mod(qm1).equals(v.get("Exponent2"))
                 && q.multiply(v.get("Coefficient")).mod(p).equals(one);
         if (!consistent) {
-            throw new InvalidInputException("key.bad-format", fields.get("PrivateExponent").position(),
+            throw new InvalidInputException(
+                    "key.bad-format",
+                    fields.get("PrivateExponent").position(),
                     "the RSA private key's numbers do not fit together (Modulus, PrivateExponent, Prime1, Prime2,"
                             + " Exponent1, Exponent2, Coefficient); the file is damaged");
         }
         try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(n, e, d, p, q,
-                    v.get("Exponent1"), v.get("Exponent2"), v.get("Coefficient")));
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new RSAPrivateCrtKeySpec(
+                            n, e, d, p, q, v.get("Exponent1"), v.get("Exponent2"), v.get("Coefficient")));
         } catch (GeneralSecurityException ex) {
             throw new IllegalStateException("the JDK cannot make RSA keys", ex);
         }
@@ -568,8 +646,8 @@ public final class KeyFiles {
     /** The P-256 point of a 64-byte DNSKEY key field, if it is one. */
     static Optional<ECPoint> p256Point(byte[] xy) {
         try {
-            ECPoint point = CustomNamedCurves.getByName("secp256r1").getCurve()
-                    .decodePoint(concat(new byte[] {0x04}, xy));
+            ECPoint point =
+                    CustomNamedCurves.getByName("secp256r1").getCurve().decodePoint(concat(new byte[] {0x04}, xy));
             return point.isValid() && !point.isInfinity() ? Optional.of(point) : Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.empty();
@@ -597,8 +675,8 @@ public final class KeyFiles {
         out.write("; This is a " + (key.isKsk() ? "key-signing" : "zone-signing") + " key, keyid " + key.keyTag()
                 + ", for " + zone + "\n");
         for (String event : List.of("Created", "Publish", "Activate")) {
-            out.write("; " + event + ": " + timestamp(created) + " (" + CTIME.format(created.truncatedTo(ChronoUnit.SECONDS))
-                    + ")\n");
+            out.write("; " + event + ": " + timestamp(created) + " ("
+                    + CTIME.format(created.truncatedTo(ChronoUnit.SECONDS)) + ")\n");
         }
         out.write(zone + " " + dnskey.getTTL() + " IN DNSKEY " + dnskey.getFlags() + " " + dnskey.getProtocol() + " "
                 + dnskey.getAlgorithm() + " " + Base64.getEncoder().encodeToString(dnskey.getKey()) + "\n");
@@ -622,18 +700,29 @@ public final class KeyFiles {
         switch (algorithm) {
             case RSASHA256 -> {
                 RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) privateKey;
-                List<BigInteger> numbers = List.of(rsa.getModulus(), rsa.getPublicExponent(), rsa.getPrivateExponent(),
-                        rsa.getPrimeP(), rsa.getPrimeQ(), rsa.getPrimeExponentP(), rsa.getPrimeExponentQ(),
+                List<BigInteger> numbers = List.of(
+                        rsa.getModulus(),
+                        rsa.getPublicExponent(),
+                        rsa.getPrivateExponent(),
+                        rsa.getPrimeP(),
+                        rsa.getPrimeQ(),
+                        rsa.getPrimeExponentP(),
+                        rsa.getPrimeExponentQ(),
                         rsa.getCrtCoefficient());
                 for (int i = 0; i < RSA_FIELDS.size(); i++) {
                     out.write(RSA_FIELDS.get(i) + ": " + base64(unsigned(numbers.get(i), 0)) + "\n");
                 }
             }
-            case ECDSAP256SHA256 -> out.write(PRIVATE_KEY_FIELD + ": "
-                    + base64(unsigned(((ECPrivateKey) privateKey).getS(), P256_SCALAR_BYTES)) + "\n");
-            case ED25519 -> out.write(PRIVATE_KEY_FIELD + ": " + base64(((EdECPrivateKey) privateKey).getBytes()
-                    .orElseThrow(() -> new IllegalArgumentException(key.baseName() + ": the Ed25519 key has no seed")))
-                    + "\n");
+            case ECDSAP256SHA256 ->
+                out.write(PRIVATE_KEY_FIELD + ": "
+                        + base64(unsigned(((ECPrivateKey) privateKey).getS(), P256_SCALAR_BYTES)) + "\n");
+            case ED25519 ->
+                out.write(PRIVATE_KEY_FIELD + ": "
+                        + base64(((EdECPrivateKey) privateKey)
+                                .getBytes()
+                                .orElseThrow(() ->
+                                        new IllegalArgumentException(key.baseName() + ": the Ed25519 key has no seed")))
+                        + "\n");
         }
         for (String event : List.of("Created", "Publish", "Activate")) {
             out.write(event + ": " + timestamp(created) + "\n");

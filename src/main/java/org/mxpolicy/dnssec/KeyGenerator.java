@@ -66,7 +66,8 @@ public final class KeyGenerator {
             throw new IllegalArgumentException("flags " + flags + " are neither 257 nor 256");
         }
         if (algorithm == DnssecAlgorithm.RSASHA256 && (rsaBits < MIN_RSA_BITS || rsaBits > MAX_RSA_BITS)) {
-            throw new IllegalArgumentException("RSA size " + rsaBits + " is outside " + MIN_RSA_BITS + ".." + MAX_RSA_BITS);
+            throw new IllegalArgumentException(
+                    "RSA size " + rsaBits + " is outside " + MIN_RSA_BITS + ".." + MAX_RSA_BITS);
         }
         if (ttl < 0 || ttl > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("TTL " + ttl + " is outside 0.." + Integer.MAX_VALUE);
@@ -74,8 +75,8 @@ public final class KeyGenerator {
         KeyPair pair = keyPair(algorithm, rsaBits);
         Name owner = zone.canonicalize();
         try {
-            DNSKEYRecord dnskey = new DNSKEYRecord(owner, DClass.IN, ttl, flags, PROTOCOL, algorithm.number(),
-                    pair.getPublic());
+            DNSKEYRecord dnskey =
+                    new DNSKEYRecord(owner, DClass.IN, ttl, flags, PROTOCOL, algorithm.number(), pair.getPublic());
             return new ZoneKey(owner, dnskey, algorithm, pair.getPublic(), Optional.of(pair.getPrivate()));
         } catch (DNSSEC.DNSSECException e) {
             throw new IllegalStateException("dnsjava cannot encode a " + algorithm.mnemonic() + " public key", e);

@@ -17,7 +17,8 @@ final class Parallel {
     static void forEach(int count, int parallelism, String what, IntConsumer work) {
         ForkJoinPool pool = new ForkJoinPool(parallelism);
         try {
-            pool.submit(() -> IntStream.range(0, count).parallel().forEach(work)).get();
+            pool.submit(() -> IntStream.range(0, count).parallel().forEach(work))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while " + what, e);

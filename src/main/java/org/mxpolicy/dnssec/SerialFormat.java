@@ -22,6 +22,7 @@ public enum SerialFormat {
 
     /** Serial numbers are 32 bits wide (RFC 1035 section 3.3.13). */
     private static final long MODULUS = 1L << 32;
+
     private static final long HALF = 1L << 31;
 
     /** The next serial after {@code current} at time {@code now}. */
@@ -29,7 +30,8 @@ public enum SerialFormat {
         long incremented = (current + 1) % MODULUS;
         return switch (this) {
             case INCREMENT -> incremented;
-            case UNIXTIME -> newer(now.getEpochSecond() % MODULUS, current) ? now.getEpochSecond() % MODULUS : incremented;
+            case UNIXTIME ->
+                newer(now.getEpochSecond() % MODULUS, current) ? now.getEpochSecond() % MODULUS : incremented;
             case DATE -> {
                 LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
                 long serial = (day.getYear() * 10000L + day.getMonthValue() * 100L + day.getDayOfMonth()) * 100L;

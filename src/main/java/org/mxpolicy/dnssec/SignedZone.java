@@ -15,8 +15,8 @@ import org.xbill.DNS.Record;
  * @param signaturesMade RRSIGs made in this run
  * @param signaturesKept RRSIGs taken over from the previous signed zone
  */
-public record SignedZone(Name origin, List<Record> records, long serial, boolean unchanged, int signaturesMade,
-        int signaturesKept) {
+public record SignedZone(
+        Name origin, List<Record> records, long serial, boolean unchanged, int signaturesMade, int signaturesKept) {
 
     public SignedZone {
         records = List.copyOf(records);

@@ -47,7 +47,10 @@ final class SigningKey {
     /** One Conscrypt {@code Signature} per thread, or null when Bouncy Castle signs. */
     private final ThreadLocal<Signature> signature;
 
-    private SigningKey(ZoneKey key, SignatureProvider provider, AsymmetricKeyParameter privateKey,
+    private SigningKey(
+            ZoneKey key,
+            SignatureProvider provider,
+            AsymmetricKeyParameter privateKey,
             ThreadLocal<Signature> signature) {
         this.key = key;
         this.provider = provider;
@@ -62,8 +65,7 @@ final class SigningKey {
 
     /** @throws IllegalArgumentException when the key has no private key or the provider cannot use it */
     static SigningKey of(ZoneKey key, SignatureProvider provider) {
-        PrivateKey jca = key.privateKey()
-                .orElseThrow(() -> new IllegalArgumentException(key + " has no private key"));
+        PrivateKey jca = key.privateKey().orElseThrow(() -> new IllegalArgumentException(key + " has no private key"));
         if (provider == SignatureProvider.CONSCRYPT && key.algorithm() != DnssecAlgorithm.ED25519) {
             return conscrypt(key, jca);
         }

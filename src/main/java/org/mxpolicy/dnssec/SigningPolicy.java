@@ -24,8 +24,14 @@ import java.util.OptionalLong;
  * @param serialFormat how the SOA serial advances
  * @param dnskeyTtl TTL of the DNSKEY RRset; empty: the smallest TTL of the keys' DNSKEY records
  */
-public record SigningPolicy(Duration inceptionOffset, Duration validity, Duration jitter, Duration refresh,
-        Denial denial, SerialFormat serialFormat, OptionalLong dnskeyTtl) {
+public record SigningPolicy(
+        Duration inceptionOffset,
+        Duration validity,
+        Duration jitter,
+        Duration refresh,
+        Denial denial,
+        SerialFormat serialFormat,
+        OptionalLong dnskeyTtl) {
 
     /** The chain that proves which names and types do not exist. */
     public enum Denial {
@@ -57,14 +63,21 @@ public record SigningPolicy(Duration inceptionOffset, Duration validity, Duratio
                     + ") plus jitter (" + jitter + ")");
         }
         if (dnskeyTtl.isPresent() && (dnskeyTtl.getAsLong() < 0 || dnskeyTtl.getAsLong() > Integer.MAX_VALUE)) {
-            throw new IllegalArgumentException("DNSKEY TTL " + dnskeyTtl.getAsLong() + " is outside 0.." + Integer.MAX_VALUE);
+            throw new IllegalArgumentException(
+                    "DNSKEY TTL " + dnskeyTtl.getAsLong() + " is outside 0.." + Integer.MAX_VALUE);
         }
     }
 
     /** The defaults, with NSEC and the increment serial format. */
     public static SigningPolicy defaults() {
-        return new SigningPolicy(DEFAULT_INCEPTION_OFFSET, DEFAULT_VALIDITY, DEFAULT_JITTER, DEFAULT_REFRESH,
-                Denial.NSEC, SerialFormat.INCREMENT, OptionalLong.empty());
+        return new SigningPolicy(
+                DEFAULT_INCEPTION_OFFSET,
+                DEFAULT_VALIDITY,
+                DEFAULT_JITTER,
+                DEFAULT_REFRESH,
+                Denial.NSEC,
+                SerialFormat.INCREMENT,
+                OptionalLong.empty());
     }
 
     public SigningPolicy withDenial(Denial d) {

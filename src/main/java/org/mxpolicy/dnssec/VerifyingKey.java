@@ -64,8 +64,10 @@ final class VerifyingKey {
                         yield null;
                     }
                     // Checked with Bouncy Castle whichever provider verifies: one rule for a malformed key.
-                    ECPoint q = P256.getCurve().createPoint(new BigInteger(1, Arrays.copyOfRange(key, 0, 32)),
-                            new BigInteger(1, Arrays.copyOfRange(key, 32, 64)));
+                    ECPoint q = P256.getCurve()
+                            .createPoint(
+                                    new BigInteger(1, Arrays.copyOfRange(key, 0, 32)),
+                                    new BigInteger(1, Arrays.copyOfRange(key, 32, 64)));
                     if (!q.isValid()) {
                         yield null;
                     }
@@ -77,8 +79,10 @@ final class VerifyingKey {
                     }
                     yield new VerifyingKey(13, new ECPublicKeyParameters(q, P256), null);
                 }
-                case 15 -> key.length == Ed25519PublicKeyParameters.KEY_SIZE
-                        ? new VerifyingKey(15, new Ed25519PublicKeyParameters(key, 0), null) : null;
+                case 15 ->
+                    key.length == Ed25519PublicKeyParameters.KEY_SIZE
+                            ? new VerifyingKey(15, new Ed25519PublicKeyParameters(key, 0), null)
+                            : null;
                 case 8 -> rsa(key, provider);
                 default -> null;
             };
@@ -110,11 +114,12 @@ final class VerifyingKey {
     }
 
     /** @throws IllegalArgumentException when Conscrypt refuses the key */
-    private static VerifyingKey conscrypt(int algorithm, String keyAlgorithm, java.security.spec.KeySpec spec,
-            String signatureAlgorithm) {
+    private static VerifyingKey conscrypt(
+            int algorithm, String keyAlgorithm, java.security.spec.KeySpec spec, String signatureAlgorithm) {
         PublicKey key;
         try {
-            key = KeyFactory.getInstance(keyAlgorithm, SignatureProvider.conscrypt()).generatePublic(spec);
+            key = KeyFactory.getInstance(keyAlgorithm, SignatureProvider.conscrypt())
+                    .generatePublic(spec);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("public key refused by Conscrypt", e);
         }
@@ -143,7 +148,8 @@ final class VerifyingKey {
         switch (algorithm) {
             case 13 -> {
                 BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, SigningKey.P256_SIGNATURE_HALF));
-                BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, SigningKey.P256_SIGNATURE_HALF, signature.length));
+                BigInteger s = new BigInteger(
+                        1, Arrays.copyOfRange(signature, SigningKey.P256_SIGNATURE_HALF, signature.length));
                 ECDSASigner verifier = new ECDSASigner();
                 verifier.init(false, (ECPublicKeyParameters) publicKey);
                 return verifier.verifySignature(SigningKey.sha256(data), r, s);

@@ -17,7 +17,11 @@ import org.xbill.DNS.Name;
  * @param publicKey the public key as a JCA key
  * @param privateKey the private key, absent for a public-only key
  */
-public record ZoneKey(Name zone, DNSKEYRecord dnskey, DnssecAlgorithm algorithm, PublicKey publicKey,
+public record ZoneKey(
+        Name zone,
+        DNSKEYRecord dnskey,
+        DnssecAlgorithm algorithm,
+        PublicKey publicKey,
         Optional<PrivateKey> privateKey) {
 
     /** DNSKEY flags bit 7: a zone key (RFC 4034 section 2.1.1). */
@@ -59,7 +63,8 @@ public record ZoneKey(Name zone, DNSKEYRecord dnskey, DnssecAlgorithm algorithm,
      * {@code Kexample.com.+013+12345}.
      */
     public String baseName() {
-        return String.format("K%s+%03d+%05d", zone.toString().toLowerCase(java.util.Locale.ROOT), algorithm.number(), keyTag());
+        return String.format(
+                "K%s+%03d+%05d", zone.toString().toLowerCase(java.util.Locale.ROOT), algorithm.number(), keyTag());
     }
 
     @Override

@@ -137,7 +137,9 @@ public final class ZoneSigner {
         List<List<RRSIGRecord>> signatures = signAll(jobs, apex, at, prev, made, kept);
 
         OptionalLong prevSerial = prev.serial();
-        if (made.get() == 0 && prevSerial.isPresent() && !SerialFormat.newer(baseSoa.getSerial(), prevSerial.getAsLong())) {
+        if (made.get() == 0
+                && prevSerial.isPresent()
+                && !SerialFormat.newer(baseSoa.getSerial(), prevSerial.getAsLong())) {
             // Same serial as last time, if nothing else changed either. (A new signature always
             // differs from the previous zone's: its inception time is later.)
             SOARecord soa = withSerial(baseSoa, prevSerial.getAsLong());
@@ -147,11 +149,13 @@ public final class ZoneSigner {
             List<RRSIGRecord> soaSigs = signJob(soaJob, apex, at, prev, soaMade, soaKept);
             List<Record> out = assemble(structure, soa, chain, signatures, soaSigs);
             if (sameRecords(out, canonicalOrder(previous))) {
-                return new SignedZone(apex, out, soa.getSerial(), true, made.get() + soaMade.get(),
-                        kept.get() + soaKept.get());
+                return new SignedZone(
+                        apex, out, soa.getSerial(), true, made.get() + soaMade.get(), kept.get() + soaKept.get());
             }
         }
-        long base = prevSerial.isPresent() ? SerialFormat.max(baseSoa.getSerial(), prevSerial.getAsLong()) : baseSoa.getSerial();
+        long base = prevSerial.isPresent()
+                ? SerialFormat.max(baseSoa.getSerial(), prevSerial.getAsLong())
+                : baseSoa.getSerial();
         SOARecord soa = withSerial(baseSoa, policy.serialFormat().next(base, at));
         Job soaJob = new Job(apex, Type.SOA, List.of(soa), roles.signersOf(Type.SOA));
         List<RRSIGRecord> soaSigs = signJob(soaJob, apex, at, prev, made, kept);
@@ -166,7 +170,8 @@ public final class ZoneSigner {
     @SuppressWarnings("ReferenceEquality") // canonicalize() returns the same Name if lower case; equals ignores case
     private List<Record> unsignedData(Name apex, List<Record> zone, List<ZoneKey> keys, KeyRoles roles)
             throws InvalidInputException {
-        List<byte[]> ownKeys = keys.stream().map(k -> k.dnskey().rdataToWireCanonical()).toList();
+        List<byte[]> ownKeys =
+                keys.stream().map(k -> k.dnskey().rdataToWireCanonical()).toList();
         List<DNSKEYRecord> foreign = new ArrayList<>();
         List<Record> data = new ArrayList<>(zone.size() + keys.size() + 1);
         for (Record r : zone) {
@@ -175,7 +180,9 @@ public final class ZoneSigner {
                 continue;
             }
             // By type: CDNSKEY (RFC 7344) is a DNSKEYRecord to dnsjava, but zone data, not a key of the zone.
-            if (type == Type.DNSKEY && r instanceof DNSKEYRecord dnskey && r.getName().equals(apex)) {
+            if (type == Type.DNSKEY
+                    && r instanceof DNSKEYRecord dnskey
+                    && r.getName().equals(apex)) {
                 byte[] rdata = r.rdataToWireCanonical();
                 if (ownKeys.stream().noneMatch(k -> Arrays.equals(k, rdata))) {
                     foreign.add(dnskey);
@@ -188,16 +195,21 @@ public final class ZoneSigner {
         List<Finding> problems = new ArrayList<>();
         for (DNSKEYRecord k : foreign) {
             if (!roles.algorithms().contains(k.getAlgorithm())) {
-                problems.add(Finding.error("dnssec.foreign-key", null, "the zone has a DNSKEY (key tag " + k.getFootprint()
-                        + ", algorithm " + k.getAlgorithm() + ") that is not in the key directory, of an algorithm none of"
-                        + " its keys has; every algorithm in the DNSKEY set must sign the zone (RFC 4035 section 2.2):"
-                        + " remove the record from the zone file or add the key's files"));
+                problems.add(Finding.error(
+                        "dnssec.foreign-key",
+                        null,
+                        "the zone has a DNSKEY (key tag " + k.getFootprint()
+                                + ", algorithm " + k.getAlgorithm()
+                                + ") that is not in the key directory, of an algorithm none of"
+                                + " its keys has; every algorithm in the DNSKEY set must sign the zone (RFC 4035 section 2.2):"
+                                + " remove the record from the zone file or add the key's files"));
             }
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
-        long dnskeyTtl = policy.dnskeyTtl().orElse(keys.stream().mapToLong(k -> k.dnskey().getTTL()).min().orElseThrow());
+        long dnskeyTtl = policy.dnskeyTtl()
+                .orElse(keys.stream().mapToLong(k -> k.dnskey().getTTL()).min().orElseThrow());
         for (ZoneKey k : keys) {
             data.add(dnskey(apex, k.dnskey(), dnskeyTtl));
         }
@@ -219,9 +231,14 @@ public final class ZoneSigner {
     private static void checkStructure(ZoneStructure structure) throws InvalidInputException {
         List<Finding> problems = new ArrayList<>();
         for (ZoneStructure.Node node : structure.misplacedDs()) {
-            problems.add(Finding.error("dnssec.ds-not-at-delegation", null, "DS at " + node.name + ", which is "
-                    + (node.kind == ZoneStructure.Kind.APEX ? "the apex: the zone's own DS belongs in the parent zone"
-                            : "not a delegation point (no NS there): DS belongs next to the NS records of a child zone")));
+            problems.add(
+                    Finding.error(
+                            "dnssec.ds-not-at-delegation",
+                            null,
+                            "DS at " + node.name + ", which is "
+                                    + (node.kind == ZoneStructure.Kind.APEX
+                                            ? "the apex: the zone's own DS belongs in the parent zone"
+                                            : "not a delegation point (no NS there): DS belongs next to the NS records of a child zone")));
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
@@ -288,8 +305,16 @@ public final class ZoneSigner {
         for (int i = 0; i < hashed.size(); i++) {
             HashedName h = hashed.get(i);
             byte[] next = hashed.get((i + 1) % hashed.size()).hash();
-            out.add(new NSEC3Record(nsec3Owner(h.hash(), structure.origin()), DClass.IN, ttl, Nsec3Hasher.SHA1, 0,
-                    hasher.iterations(), hasher.salt(), next, h.node().nsec3Types()));
+            out.add(new NSEC3Record(
+                    nsec3Owner(h.hash(), structure.origin()),
+                    DClass.IN,
+                    ttl,
+                    Nsec3Hasher.SHA1,
+                    0,
+                    hasher.iterations(),
+                    hasher.salt(),
+                    next,
+                    h.node().nsec3Types()));
         }
         return out;
     }
@@ -303,8 +328,11 @@ public final class ZoneSigner {
         hashed.sort(Comparator.comparing(HashedName::hash, Arrays::compareUnsigned));
         for (int i = 1; i < hashed.size(); i++) {
             if (Arrays.equals(hashed.get(i - 1).hash(), hashed.get(i).hash())) {
-                throw new InvalidInputException(Finding.error("dnssec.nsec3-collision", null, "the NSEC3 hashes of "
-                        + hashed.get(i - 1).node().name + " and " + hashed.get(i).node().name + " are equal; sign with NSEC"));
+                throw new InvalidInputException(Finding.error(
+                        "dnssec.nsec3-collision",
+                        null,
+                        "the NSEC3 hashes of " + hashed.get(i - 1).node().name + " and "
+                                + hashed.get(i).node().name + " are equal; sign with NSEC"));
             }
         }
         return hashed;
@@ -319,21 +347,26 @@ public final class ZoneSigner {
         }
     }
 
-    private List<List<RRSIGRecord>> signAll(List<Job> jobs, Name apex, Instant at, PreviousZone prev, AtomicInteger made,
-            AtomicInteger kept) {
+    private List<List<RRSIGRecord>> signAll(
+            List<Job> jobs, Name apex, Instant at, PreviousZone prev, AtomicInteger made, AtomicInteger kept) {
         List<List<RRSIGRecord>> results = new ArrayList<>(Collections.nCopies(jobs.size(), null));
-        Parallel.forEach(jobs.size(), parallelism, "signing",
+        Parallel.forEach(
+                jobs.size(),
+                parallelism,
+                "signing",
                 i -> results.set(i, signJob(jobs.get(i), apex, at, prev, made, kept)));
         return results;
     }
 
-    private List<RRSIGRecord> signJob(Job job, Name apex, Instant at, PreviousZone prev, AtomicInteger made,
-            AtomicInteger kept) {
+    private List<RRSIGRecord> signJob(
+            Job job, Name apex, Instant at, PreviousZone prev, AtomicInteger made, AtomicInteger kept) {
         boolean unchanged = prev.sameRrset(job.owner(), job.type(), job.rrset());
         List<RRSIGRecord> out = new ArrayList<>(job.signers().size());
         RRset rrset = null;
         for (SigningKey key : job.signers()) {
-            RRSIGRecord old = unchanged ? prev.reusable(job.owner(), job.type(), job.ttl(), key.key(), apex, at, policy.refresh()) : null;
+            RRSIGRecord old = unchanged
+                    ? prev.reusable(job.owner(), job.type(), job.ttl(), key.key(), apex, at, policy.refresh())
+                    : null;
             if (old != null) {
                 out.add(old);
                 kept.incrementAndGet();
@@ -355,11 +388,31 @@ public final class ZoneSigner {
         ZoneKey k = key.key();
         Instant inception = at.minus(policy.inceptionOffset());
         Instant expiration = expiration(job.owner(), job.type(), at);
-        RRSIGRecord unsigned = new RRSIGRecord(job.owner(), DClass.IN, job.ttl(), job.type(), k.algorithm().number(),
-                job.ttl(), expiration, inception, k.keyTag(), apex, null);
+        RRSIGRecord unsigned = new RRSIGRecord(
+                job.owner(),
+                DClass.IN,
+                job.ttl(),
+                job.type(),
+                k.algorithm().number(),
+                job.ttl(),
+                expiration,
+                inception,
+                k.keyTag(),
+                apex,
+                null);
         byte[] signature = key.sign(DNSSEC.digestRRset(unsigned, rrset));
-        return new RRSIGRecord(job.owner(), DClass.IN, job.ttl(), job.type(), k.algorithm().number(), job.ttl(),
-                expiration, inception, k.keyTag(), apex, signature);
+        return new RRSIGRecord(
+                job.owner(),
+                DClass.IN,
+                job.ttl(),
+                job.type(),
+                k.algorithm().number(),
+                job.ttl(),
+                expiration,
+                inception,
+                k.keyTag(),
+                apex,
+                signature);
     }
 
     /** {@code at + validity - jitter}, the jitter fixed by owner and type (FNV-1a over their wire form). */
@@ -379,13 +432,26 @@ public final class ZoneSigner {
     }
 
     private static SOARecord withSerial(SOARecord soa, long serial) {
-        return new SOARecord(soa.getName(), DClass.IN, soa.getTTL(), soa.getHost(), soa.getAdmin(), serial,
-                soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum());
+        return new SOARecord(
+                soa.getName(),
+                DClass.IN,
+                soa.getTTL(),
+                soa.getHost(),
+                soa.getAdmin(),
+                serial,
+                soa.getRefresh(),
+                soa.getRetry(),
+                soa.getExpire(),
+                soa.getMinimum());
     }
 
     /** Every record of the signed zone, in canonical order. */
-    private static List<Record> assemble(ZoneStructure structure, SOARecord soa, List<Record> chain,
-            List<List<RRSIGRecord>> signatures, List<RRSIGRecord> soaSignatures) {
+    private static List<Record> assemble(
+            ZoneStructure structure,
+            SOARecord soa,
+            List<Record> chain,
+            List<List<RRSIGRecord>> signatures,
+            List<RRSIGRecord> soaSignatures) {
         // Grouped by owner in a hash map; the order comes from the structure, whose names are sorted
         // already, merged with the few owners that are not among them (NSEC3 hashes), sorted apart.
         Map<Name, List<Record>> byOwner = new HashMap<>(structure.nodes().size() * 2);
@@ -481,39 +547,57 @@ public final class ZoneSigner {
         static KeyRoles of(Name apex, List<ZoneKey> keys, SignatureProvider provider) throws InvalidInputException {
             List<Finding> problems = new ArrayList<>();
             if (keys.isEmpty()) {
-                throw new InvalidInputException(Finding.error("dnssec.no-keys", null, "no keys for zone " + apex
-                        + "; make one with: mxpolicy keygen --zone " + apex + " -K DIR"));
+                throw new InvalidInputException(Finding.error(
+                        "dnssec.no-keys",
+                        null,
+                        "no keys for zone " + apex + "; make one with: mxpolicy keygen --zone " + apex + " -K DIR"));
             }
             TreeMap<Integer, List<ZoneKey>> byAlgorithm = new TreeMap<>();
             for (ZoneKey k : keys) {
                 if (!k.zone().equals(apex)) {
-                    problems.add(Finding.error("dnssec.key-zone", null, k.baseName() + " is a key of " + k.zone() + ", not of " + apex));
+                    problems.add(Finding.error(
+                            "dnssec.key-zone", null, k.baseName() + " is a key of " + k.zone() + ", not of " + apex));
                 }
-                byAlgorithm.computeIfAbsent(k.algorithm().number(), a -> new ArrayList<>()).add(k);
+                byAlgorithm
+                        .computeIfAbsent(k.algorithm().number(), a -> new ArrayList<>())
+                        .add(k);
             }
             List<SigningKey> keySigners = new ArrayList<>();
             List<SigningKey> zoneSigners = new ArrayList<>();
             for (Map.Entry<Integer, List<ZoneKey>> e : byAlgorithm.entrySet()) {
-                List<ZoneKey> usable = e.getValue().stream().filter(k -> k.privateKey().isPresent())
-                        .sorted(DelegationSigner.KEY_ORDER).toList();
+                List<ZoneKey> usable = e.getValue().stream()
+                        .filter(k -> k.privateKey().isPresent())
+                        .sorted(DelegationSigner.KEY_ORDER)
+                        .toList();
                 List<ZoneKey> sep = usable.stream().filter(ZoneKey::isKsk).toList();
                 List<ZoneKey> zsk = usable.stream().filter(k -> !k.isKsk()).toList();
                 if (usable.isEmpty()) {
-                    problems.add(Finding.error("dnssec.no-private-key", null, "no private key for algorithm " + e.getKey()
-                            + " (" + e.getValue().get(0).algorithm().mnemonic() + "): every algorithm in the DNSKEY set must sign"
-                            + " the zone (RFC 4035 section 2.2); add the .private file or remove the .key files of that algorithm"));
+                    problems.add(
+                            Finding.error(
+                                    "dnssec.no-private-key",
+                                    null,
+                                    "no private key for algorithm " + e.getKey()
+                                            + " ("
+                                            + e.getValue().get(0).algorithm().mnemonic()
+                                            + "): every algorithm in the DNSKEY set must sign"
+                                            + " the zone (RFC 4035 section 2.2); add the .private file or remove the .key files of that algorithm"));
                     continue;
                 }
                 if (sep.isEmpty()) {
-                    problems.add(Finding.error("dnssec.no-ksk", null, "no key with the SEP flag (257, KSK or CSK) for algorithm "
-                            + e.getKey() + " to sign the DNSKEY set; make one with: mxpolicy keygen --ksk --zone " + apex));
+                    problems.add(Finding.error(
+                            "dnssec.no-ksk",
+                            null,
+                            "no key with the SEP flag (257, KSK or CSK) for algorithm " + e.getKey()
+                                    + " to sign the DNSKEY set; make one with: mxpolicy keygen --ksk --zone " + apex));
                     continue;
                 }
                 for (ZoneKey k : usable) {
                     SigningKey signing = SigningKey.of(k, provider);
                     if (!signing.matchesPublicKey()) {
-                        problems.add(Finding.error("dnssec.key-mismatch", null, k.baseName()
-                                + ": the private key does not belong to the DNSKEY"));
+                        problems.add(Finding.error(
+                                "dnssec.key-mismatch",
+                                null,
+                                k.baseName() + ": the private key does not belong to the DNSKEY"));
                         continue;
                     }
                     if (k.isKsk()) {
@@ -547,11 +631,15 @@ public final class ZoneSigner {
             for (Record r : records) {
                 Name name = r.getName().canonicalize();
                 if (r instanceof RRSIGRecord sig) {
-                    prev.signatures.computeIfAbsent(name, n -> new HashMap<>())
-                            .computeIfAbsent(sig.getTypeCovered(), t -> new ArrayList<>(2)).add(sig);
+                    prev.signatures
+                            .computeIfAbsent(name, n -> new HashMap<>())
+                            .computeIfAbsent(sig.getTypeCovered(), t -> new ArrayList<>(2))
+                            .add(sig);
                 } else {
-                    prev.data.computeIfAbsent(name, n -> new HashMap<>())
-                            .computeIfAbsent(r.getType(), t -> new ArrayList<>(1)).add(r);
+                    prev.data
+                            .computeIfAbsent(name, n -> new HashMap<>())
+                            .computeIfAbsent(r.getType(), t -> new ArrayList<>(1))
+                            .add(r);
                     if (r instanceof SOARecord soa && name.equals(apex)) {
                         prev.serial = OptionalLong.of(soa.getSerial());
                     }
@@ -568,17 +656,26 @@ public final class ZoneSigner {
         boolean sameRrset(Name owner, int type, List<Record> rrset) {
             Map<Integer, List<Record>> here = data.get(owner);
             List<Record> old = here == null ? null : here.get(type);
-            if (old == null || old.size() != rrset.size() || old.get(0).getTTL() != rrset.get(0).getTTL()) {
+            if (old == null
+                    || old.size() != rrset.size()
+                    || old.get(0).getTTL() != rrset.get(0).getTTL()) {
                 return false;
             }
             if (old.stream().anyMatch(r -> r.getTTL() != rrset.get(0).getTTL())) {
                 return false;
             }
             if (rrset.size() == 1) {
-                return Arrays.equals(old.get(0).rdataToWireCanonical(), rrset.get(0).rdataToWireCanonical());
+                return Arrays.equals(
+                        old.get(0).rdataToWireCanonical(), rrset.get(0).rdataToWireCanonical());
             }
-            List<byte[]> a = old.stream().map(Record::rdataToWireCanonical).sorted(Arrays::compareUnsigned).toList();
-            List<byte[]> b = rrset.stream().map(Record::rdataToWireCanonical).sorted(Arrays::compareUnsigned).toList();
+            List<byte[]> a = old.stream()
+                    .map(Record::rdataToWireCanonical)
+                    .sorted(Arrays::compareUnsigned)
+                    .toList();
+            List<byte[]> b = rrset.stream()
+                    .map(Record::rdataToWireCanonical)
+                    .sorted(Arrays::compareUnsigned)
+                    .toList();
             for (int i = 0; i < a.size(); i++) {
                 if (!Arrays.equals(a.get(i), b.get(i))) {
                     return false;
@@ -588,8 +685,10 @@ public final class ZoneSigner {
         }
 
         /** A previous signature of this RRset by {@code key} that is still good for more than {@code refresh}. */
-        @SuppressWarnings("ReferenceEquality") // canonicalize() returns the same Name if lower case; equals ignores case
-        RRSIGRecord reusable(Name owner, int type, long ttl, ZoneKey key, Name apex, Instant at, java.time.Duration refresh) {
+        @SuppressWarnings(
+                "ReferenceEquality") // canonicalize() returns the same Name if lower case; equals ignores case
+        RRSIGRecord reusable(
+                Name owner, int type, long ttl, ZoneKey key, Name apex, Instant at, java.time.Duration refresh) {
             Map<Integer, List<RRSIGRecord>> here = signatures.get(owner);
             List<RRSIGRecord> sigs = here == null ? null : here.get(type);
             if (sigs == null) {
@@ -597,12 +696,17 @@ public final class ZoneSigner {
             }
             int labels = owner.labels() - 1 - (owner.isWild() ? 1 : 0);
             for (RRSIGRecord sig : sigs) {
-                if (sig.getFootprint() == key.keyTag() && sig.getAlgorithm() == key.algorithm().number()
-                        && sig.getSigner().equals(apex) && sig.getOrigTTL() == ttl && sig.getTTL() == ttl
-                        && sig.getLabels() == labels && !sig.getTimeSigned().isAfter(at)
+                if (sig.getFootprint() == key.keyTag()
+                        && sig.getAlgorithm() == key.algorithm().number()
+                        && sig.getSigner().equals(apex)
+                        && sig.getOrigTTL() == ttl
+                        && sig.getTTL() == ttl
+                        && sig.getLabels() == labels
+                        && !sig.getTimeSigned().isAfter(at)
                         && sig.getExpire().isAfter(at.plus(refresh))) {
                     return sig.getName().equals(owner) && sig.getName().canonicalize() == sig.getName()
-                            ? sig : (RRSIGRecord) sig.withName(owner);
+                            ? sig
+                            : (RRSIGRecord) sig.withName(owner);
                 }
             }
             return null;

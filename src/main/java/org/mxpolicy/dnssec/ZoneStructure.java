@@ -32,7 +32,13 @@ import org.xbill.DNS.Type;
  */
 final class ZoneStructure {
 
-    enum Kind { APEX, AUTHORITATIVE, DELEGATION, EMPTY_NON_TERMINAL, NON_AUTHORITATIVE }
+    enum Kind {
+        APEX,
+        AUTHORITATIVE,
+        DELEGATION,
+        EMPTY_NON_TERMINAL,
+        NON_AUTHORITATIVE
+    }
 
     /** One owner name and its RRsets by type. */
     static final class Node {
@@ -126,7 +132,10 @@ final class ZoneStructure {
         TreeMap<Name, Node> nodes = new TreeMap<>();
         for (Record r : records) {
             Name name = r.getName().canonicalize();
-            nodes.computeIfAbsent(name, Node::new).rrsets.computeIfAbsent(r.getType(), t -> new ArrayList<>(1)).add(r);
+            nodes.computeIfAbsent(name, Node::new)
+                    .rrsets
+                    .computeIfAbsent(r.getType(), t -> new ArrayList<>(1))
+                    .add(r);
         }
         Set<Name> cuts = new HashSet<>();
         Set<Name> dnames = new HashSet<>();

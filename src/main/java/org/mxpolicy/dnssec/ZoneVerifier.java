@@ -85,8 +85,13 @@ public final class ZoneVerifier {
      *     {@link VerifiedSignatures} showed them to have verified over the same data with the same
      *     keys; the others were
      */
-    public record Result(List<Finding> findings, Optional<SigningPolicy.Denial> denial, int rrsets, int signatures,
-            Optional<Instant> earliestExpiration, int verifiedEarlier) {
+    public record Result(
+            List<Finding> findings,
+            Optional<SigningPolicy.Denial> denial,
+            int rrsets,
+            int signatures,
+            Optional<Instant> earliestExpiration,
+            int verifiedEarlier) {
 
         public Result {
             findings = List.copyOf(findings);
@@ -115,7 +120,11 @@ public final class ZoneVerifier {
      *
      * @param sepAlgorithms algorithms with a signature by a key with the SEP flag, valid or not
      */
-    private record UnitResult(List<Finding> findings, int signatures, Set<Integer> sepAlgorithms, Instant earliest,
+    private record UnitResult(
+            List<Finding> findings,
+            int signatures,
+            Set<Integer> sepAlgorithms,
+            Instant earliest,
             int verifiedEarlier) {}
 
     /**
@@ -168,24 +177,27 @@ public final class ZoneVerifier {
             runs.add(zone.size());
             Keys keys = new Keys(dnskeys, SignatureProvider.preferred());
             Map<ByteBuffer, byte[]> digests = new java.util.concurrent.ConcurrentHashMap<>(signatureCount * 4 / 3 + 1);
-            Parallel.forEach(runs.size() - 1, Runtime.getRuntime().availableProcessors(), "indexing signatures", run -> {
-                List<Record> here = zone.subList(runs.get(run), runs.get(run + 1));
-                for (Record r : here) {
-                    if (!(r instanceof RRSIGRecord sig)) {
-                        continue;
-                    }
-                    List<DNSKEYRecord> candidates = sig.getSigner().equals(apex) ? keys.find(sig) : List.of();
-                    RRset rrset = new RRset();
-                    for (Record d : here) {
-                        if (d.getType() == sig.getTypeCovered()) {
-                            rrset.addRR(d);
+            Parallel.forEach(
+                    runs.size() - 1, Runtime.getRuntime().availableProcessors(), "indexing signatures", run -> {
+                        List<Record> here = zone.subList(runs.get(run), runs.get(run + 1));
+                        for (Record r : here) {
+                            if (!(r instanceof RRSIGRecord sig)) {
+                                continue;
+                            }
+                            List<DNSKEYRecord> candidates = sig.getSigner().equals(apex) ? keys.find(sig) : List.of();
+                            RRset rrset = new RRset();
+                            for (Record d : here) {
+                                if (d.getType() == sig.getTypeCovered()) {
+                                    rrset.addRR(d);
+                                }
+                            }
+                            if (rrset.size() > 0 && !candidates.isEmpty()) {
+                                digests.put(
+                                        ByteBuffer.wrap(sig.getSignature()),
+                                        digest(candidates, DNSSEC.digestRRset(sig, rrset)));
+                            }
                         }
-                    }
-                    if (rrset.size() > 0 && !candidates.isEmpty()) {
-                        digests.put(ByteBuffer.wrap(sig.getSignature()), digest(candidates, DNSSEC.digestRRset(sig, rrset)));
-                    }
-                }
-            });
+                    });
             return new VerifiedSignatures(digests);
         }
 
@@ -197,7 +209,10 @@ public final class ZoneVerifier {
 
         private static byte[] digest(List<DNSKEYRecord> candidates, byte[] signed) {
             org.bouncycastle.crypto.digests.SHA256Digest digest = new org.bouncycastle.crypto.digests.SHA256Digest();
-            List<byte[]> keys = candidates.stream().map(Record::rdataToWireCanonical).sorted(Arrays::compareUnsigned).toList();
+            List<byte[]> keys = candidates.stream()
+                    .map(Record::rdataToWireCanonical)
+                    .sorted(Arrays::compareUnsigned)
+                    .toList();
             for (byte[] rdata : keys) {
                 digest.update((byte) (rdata.length >>> 8));
                 digest.update((byte) rdata.length);
@@ -230,7 +245,12 @@ public final class ZoneVerifier {
      * cryptographically again; every other check is made as {@link #verify(Name, List, Instant,
      * Duration, String)} makes it.
      */
-    public Result verify(Name origin, List<Record> records, Instant now, Duration horizon, String source,
+    public Result verify(
+            Name origin,
+            List<Record> records,
+            Instant now,
+            Duration horizon,
+            String source,
             VerifiedSignatures earlier) {
         Name apex = origin.canonicalize();
         SourcePosition where = SourcePosition.file(source);
@@ -241,8 +261,10 @@ public final class ZoneVerifier {
         for (Record r : records) {
             Name name = r.getName().canonicalize();
             if (r instanceof RRSIGRecord sig) {
-                signatures.computeIfAbsent(name, n -> new HashMap<>())
-                        .computeIfAbsent(sig.getTypeCovered(), t -> new ArrayList<>(2)).add(sig);
+                signatures
+                        .computeIfAbsent(name, n -> new HashMap<>())
+                        .computeIfAbsent(sig.getTypeCovered(), t -> new ArrayList<>(2))
+                        .add(sig);
             } else if (r instanceof NSECRecord nsec) {
                 nsecs.computeIfAbsent(name, n -> new ArrayList<>(1)).add(nsec);
             } else if (r instanceof NSEC3Record nsec3) {
@@ -259,10 +281,11 @@ public final class ZoneVerifier {
             return new Result(findings, Optional.empty(), 0, 0, Optional.empty(), 0);
         }
         List<DNSKEYRecord> dnskeys = apexNode.rrsets.getOrDefault(Type.DNSKEY, List.of()).stream()
-                .map(DNSKEYRecord.class::cast).toList();
+                .map(DNSKEYRecord.class::cast)
+                .toList();
         if (dnskeys.isEmpty()) {
-            findings.add(Finding.error("dnssec.no-dnskey", where, "no DNSKEY records at the apex " + apex
-                    + ": the zone is not signed"));
+            findings.add(Finding.error(
+                    "dnssec.no-dnskey", where, "no DNSKEY records at the apex " + apex + ": the zone is not signed"));
         }
         Keys keys = new Keys(dnskeys, provider);
 
@@ -286,7 +309,8 @@ public final class ZoneVerifier {
             findings.addAll(result.findings());
             signatureCount += result.signatures();
             verifiedEarlier += result.verifiedEarlier();
-            if (result.earliest() != null && (earliest == null || result.earliest().isBefore(earliest))) {
+            if (result.earliest() != null
+                    && (earliest == null || result.earliest().isBefore(earliest))) {
                 earliest = result.earliest();
             }
             if (units.get(i).type() == Type.DNSKEY && units.get(i).owner().equals(apex)) {
@@ -295,9 +319,13 @@ public final class ZoneVerifier {
         }
         for (int algorithm : keys.algorithms()) {
             if (!dnskeySepAlgorithms.contains(algorithm)) {
-                findings.add(Finding.error("dnssec.dnskey-not-self-signed", where, apex + " DNSKEY has no signature"
-                        + " by an algorithm " + algorithm + " key with the SEP flag (KSK or CSK); validators that start"
-                        + " from the DS in the parent cannot trust the zone's keys"));
+                findings.add(Finding.error(
+                        "dnssec.dnskey-not-self-signed",
+                        where,
+                        apex + " DNSKEY has no signature"
+                                + " by an algorithm " + algorithm
+                                + " key with the SEP flag (KSK or CSK); validators that start"
+                                + " from the DS in the parent cannot trust the zone's keys"));
             }
         }
         findings.addAll(strays(structure, signatures, units, where));
@@ -305,8 +333,8 @@ public final class ZoneVerifier {
         Optional<SigningPolicy.Denial> denial = Optional.empty();
         boolean nsec3 = !nsec3s.isEmpty() || apexNode.rrsets.containsKey(Type.NSEC3PARAM);
         if (nsec3 && !nsecs.isEmpty()) {
-            findings.add(Finding.error("dnssec.mixed-chain", where, "the zone has both NSEC and NSEC3 records; it needs one"
-                    + " chain"));
+            findings.add(Finding.error(
+                    "dnssec.mixed-chain", where, "the zone has both NSEC and NSEC3 records; it needs one" + " chain"));
         }
         SOARecord soa = (SOARecord) apexNode.rrsets.get(Type.SOA).get(0);
         long chainTtl = Math.min(soa.getMinimum(), soa.getTTL());
@@ -317,10 +345,14 @@ public final class ZoneVerifier {
             denial = Optional.of(SigningPolicy.Denial.NSEC);
             findings.addAll(checkNsec(structure, nsecs, chainTtl, where));
         } else {
-            findings.add(Finding.error("dnssec.no-chain", where, "no NSEC or NSEC3 records: nothing proves that a name or"
-                    + " type does not exist, and validators treat every negative answer as bogus"));
+            findings.add(Finding.error(
+                    "dnssec.no-chain",
+                    where,
+                    "no NSEC or NSEC3 records: nothing proves that a name or"
+                            + " type does not exist, and validators treat every negative answer as bogus"));
         }
-        return new Result(findings, denial, units.size(), signatureCount, Optional.ofNullable(earliest), verifiedEarlier);
+        return new Result(
+                findings, denial, units.size(), signatureCount, Optional.ofNullable(earliest), verifiedEarlier);
     }
 
     /** The DNSKEY set, by key tag and algorithm, with the public keys made ready once. */
@@ -334,7 +366,9 @@ public final class ZoneVerifier {
                 if ((k.getFlags() & ZoneKey.FLAG_ZONE) == 0 || k.getProtocol() != 3) {
                     continue;
                 }
-                byTagAndAlgorithm.computeIfAbsent(k.getFootprint() << 8 | k.getAlgorithm(), x -> new ArrayList<>(1)).add(k);
+                byTagAndAlgorithm
+                        .computeIfAbsent(k.getFootprint() << 8 | k.getAlgorithm(), x -> new ArrayList<>(1))
+                        .add(k);
                 verifying.put(k, VerifyingKey.of(k, provider));
                 algorithms.add(k.getAlgorithm());
             }
@@ -362,8 +396,15 @@ public final class ZoneVerifier {
         }
     }
 
-    private UnitResult[] verifyAll(List<Unit> units, Map<Name, Map<Integer, List<RRSIGRecord>>> signatures, Keys keys,
-            Name apex, Instant now, Duration horizon, SourcePosition where, VerifiedSignatures earlier) {
+    private UnitResult[] verifyAll(
+            List<Unit> units,
+            Map<Name, Map<Integer, List<RRSIGRecord>>> signatures,
+            Keys keys,
+            Name apex,
+            Instant now,
+            Duration horizon,
+            SourcePosition where,
+            VerifiedSignatures earlier) {
         UnitResult[] results = new UnitResult[units.size()];
         Parallel.forEach(units.size(), parallelism, "verifying", i -> {
             Unit unit = units.get(i);
@@ -374,8 +415,15 @@ public final class ZoneVerifier {
         return results;
     }
 
-    private static UnitResult verifyUnit(Unit unit, List<RRSIGRecord> sigs, Keys keys, Name apex, Instant now,
-            Duration horizon, SourcePosition where, VerifiedSignatures earlier) {
+    private static UnitResult verifyUnit(
+            Unit unit,
+            List<RRSIGRecord> sigs,
+            Keys keys,
+            Name apex,
+            Instant now,
+            Duration horizon,
+            SourcePosition where,
+            VerifiedSignatures earlier) {
         List<Finding> findings = new ArrayList<>();
         Set<Integer> present = new HashSet<>();
         Set<Integer> valid = new HashSet<>();
@@ -389,12 +437,14 @@ public final class ZoneVerifier {
         unit.rrset().forEach(rrset::addRR);
         for (RRSIGRecord sig : sigs) {
             present.add(sig.getAlgorithm());
-            java.util.function.Supplier<String> by = () -> what.get() + " RRSIG by key tag " + sig.getFootprint()
-                    + " (algorithm " + sig.getAlgorithm() + ")";
+            java.util.function.Supplier<String> by = () ->
+                    what.get() + " RRSIG by key tag " + sig.getFootprint() + " (algorithm " + sig.getAlgorithm() + ")";
             List<DNSKEYRecord> candidates = sig.getSigner().equals(apex) ? keys.find(sig) : List.of();
             if (candidates.isEmpty()) {
-                findings.add(Finding.error("dnssec.unknown-key", where, by.get() + " signed by " + sig.getSigner()
-                        + ": no such key in the DNSKEY set of " + apex));
+                findings.add(Finding.error(
+                        "dnssec.unknown-key",
+                        where,
+                        by.get() + " signed by " + sig.getSigner() + ": no such key in the DNSKEY set of " + apex));
                 continue;
             }
             if (candidates.stream().anyMatch(k -> (k.getFlags() & ZoneKey.FLAG_SEP) != 0)) {
@@ -402,18 +452,23 @@ public final class ZoneVerifier {
                 sepSigned.add(sig.getAlgorithm());
             }
             if (now.isAfter(sig.getExpire())) {
-                findings.add(Finding.error("dnssec.expired", where, by.get() + " expired at " + sig.getExpire()
-                        + "; re-sign the zone"));
+                findings.add(Finding.error(
+                        "dnssec.expired", where, by.get() + " expired at " + sig.getExpire() + "; re-sign the zone"));
                 continue;
             }
             if (now.isBefore(sig.getTimeSigned())) {
-                findings.add(Finding.error("dnssec.not-yet-valid", where, by.get() + " is valid only from "
-                        + sig.getTimeSigned() + "; check the signer's clock"));
+                findings.add(Finding.error(
+                        "dnssec.not-yet-valid",
+                        where,
+                        by.get() + " is valid only from " + sig.getTimeSigned() + "; check the signer's clock"));
                 continue;
             }
             if (sig.getLabels() != labels) {
-                findings.add(Finding.error("dnssec.bad-signature", where, by.get() + " has labels " + sig.getLabels()
-                        + ", but the owner name has " + labels + " (RFC 4034 section 3.1.3)"));
+                findings.add(Finding.error(
+                        "dnssec.bad-signature",
+                        where,
+                        by.get() + " has labels " + sig.getLabels() + ", but the owner name has " + labels
+                                + " (RFC 4034 section 3.1.3)"));
                 continue;
             }
             byte[] signed = DNSSEC.digestRRset(sig, rrset);
@@ -429,8 +484,10 @@ public final class ZoneVerifier {
                 }
             }
             if (!verifies) {
-                findings.add(Finding.error("dnssec.bad-signature", where, by.get() + " does not verify: the signature does not"
-                        + " match the records and the key"));
+                findings.add(Finding.error(
+                        "dnssec.bad-signature",
+                        where,
+                        by.get() + " does not verify: the signature does not" + " match the records and the key"));
                 continue;
             }
             valid.add(sig.getAlgorithm());
@@ -438,14 +495,22 @@ public final class ZoneVerifier {
                 earliest = sig.getExpire();
             }
             if (sig.getExpire().isBefore(now.plus(horizon))) {
-                findings.add(new Finding(Severity.WARNING, "dnssec.expiring", where, by.get() + " expires at " + sig.getExpire()
-                        + ", within " + horizonText(horizon) + "; re-sign the zone"));
+                findings.add(new Finding(
+                        Severity.WARNING,
+                        "dnssec.expiring",
+                        where,
+                        by.get() + " expires at " + sig.getExpire() + ", within " + horizonText(horizon)
+                                + "; re-sign the zone"));
             }
         }
         for (int algorithm : keys.algorithms()) {
             if (!valid.contains(algorithm) && !present.contains(algorithm)) {
-                findings.add(Finding.error("dnssec.missing-signature", where, what.get() + " has no signature by an algorithm "
-                        + algorithm + " key; every RRset needs one per algorithm in the DNSKEY set (RFC 4035 section 2.2)"));
+                findings.add(
+                        Finding.error(
+                                "dnssec.missing-signature",
+                                where,
+                                what.get() + " has no signature by an algorithm " + algorithm
+                                        + " key; every RRset needs one per algorithm in the DNSKEY set (RFC 4035 section 2.2)"));
             }
         }
         return new UnitResult(findings, sigs.size(), sepSigned, earliest, verifiedEarlier);
@@ -463,8 +528,11 @@ public final class ZoneVerifier {
     }
 
     /** Signatures over RRsets that must not be signed (glue, delegation NS) or that do not exist. */
-    private static List<Finding> strays(ZoneStructure structure, Map<Name, Map<Integer, List<RRSIGRecord>>> signatures,
-            List<Unit> units, SourcePosition where) {
+    private static List<Finding> strays(
+            ZoneStructure structure,
+            Map<Name, Map<Integer, List<RRSIGRecord>>> signatures,
+            List<Unit> units,
+            SourcePosition where) {
         Map<Name, Set<Integer>> expected = new HashMap<>(units.size() * 4 / 3 + 1);
         for (Unit u : units) {
             expected.computeIfAbsent(u.owner(), n -> new HashSet<>(2)).add(u.type());
@@ -484,18 +552,24 @@ public final class ZoneVerifier {
             ZoneStructure.Node node = structure.node(name);
             String what = name + " " + Type.string(type);
             if (node != null && node.rrsets.containsKey(type)) {
-                findings.add(Finding.error("dnssec.unexpected-signature", where, what + " is signed, but the zone is not"
-                        + " authoritative for it (delegation NS, glue or occluded data; RFC 4035 section 2.2)"));
+                findings.add(
+                        Finding.error(
+                                "dnssec.unexpected-signature",
+                                where,
+                                what + " is signed, but the zone is not"
+                                        + " authoritative for it (delegation NS, glue or occluded data; RFC 4035 section 2.2)"));
             } else {
-                findings.add(Finding.error("dnssec.orphan-signature", where, what + " RRSIG covers an RRset that is not in"
-                        + " the zone"));
+                findings.add(Finding.error(
+                        "dnssec.orphan-signature",
+                        where,
+                        what + " RRSIG covers an RRset that is not in" + " the zone"));
             }
         }));
         return findings;
     }
 
-    private static List<Finding> checkNsec(ZoneStructure structure, NavigableMap<Name, List<NSECRecord>> nsecs, long ttl,
-            SourcePosition where) {
+    private static List<Finding> checkNsec(
+            ZoneStructure structure, NavigableMap<Name, List<NSECRecord>> nsecs, long ttl, SourcePosition where) {
         List<Finding> findings = new ArrayList<>();
         List<ZoneStructure.Node> chain = structure.nsecChain();
         Set<Name> names = new HashSet<>();
@@ -504,35 +578,52 @@ public final class ZoneVerifier {
             names.add(node.name);
             List<NSECRecord> here = nsecs.get(node.name);
             if (here == null) {
-                findings.add(Finding.error("dnssec.nsec-missing", where, "no NSEC record at " + node.name
-                        + "; the NSEC chain must include every name of the zone (RFC 4034 section 4)"));
+                findings.add(Finding.error(
+                        "dnssec.nsec-missing",
+                        where,
+                        "no NSEC record at " + node.name
+                                + "; the NSEC chain must include every name of the zone (RFC 4034 section 4)"));
                 continue;
             }
             if (here.size() > 1) {
-                findings.add(Finding.error("dnssec.nsec-extra", where, here.size() + " NSEC records at " + node.name
-                        + "; a name has one"));
+                findings.add(Finding.error(
+                        "dnssec.nsec-extra",
+                        where,
+                        here.size() + " NSEC records at " + node.name + "; a name has one"));
             }
             NSECRecord nsec = here.get(0);
             Name next = chain.get((i + 1) % chain.size()).name;
             if (!nsec.getNext().equals(next)) {
-                findings.add(Finding.error("dnssec.nsec-gap", where, "the NSEC record at " + node.name + " points to "
-                        + nsec.getNext() + ", but the next name in the zone is " + next));
+                findings.add(Finding.error(
+                        "dnssec.nsec-gap",
+                        where,
+                        "the NSEC record at " + node.name + " points to " + nsec.getNext()
+                                + ", but the next name in the zone is " + next));
             }
             int[] expected = node.nsecTypes();
             int[] actual = sortedTypes(nsec.getTypes());
             if (!Arrays.equals(expected, actual)) {
-                findings.add(Finding.error("dnssec.nsec-bitmap", where, "the NSEC record at " + node.name + " lists "
-                        + ZoneStructure.typeList(actual) + ", but the name has " + ZoneStructure.typeList(expected)));
+                findings.add(Finding.error(
+                        "dnssec.nsec-bitmap",
+                        where,
+                        "the NSEC record at " + node.name + " lists " + ZoneStructure.typeList(actual)
+                                + ", but the name has " + ZoneStructure.typeList(expected)));
             }
             if (nsec.getTTL() != ttl) {
-                findings.add(Finding.warning("dnssec.chain-ttl", where, "the NSEC record at " + node.name + " has TTL "
-                        + nsec.getTTL() + "; RFC 9077 asks for the lesser of the SOA's TTL and MINIMUM, " + ttl));
+                findings.add(Finding.warning(
+                        "dnssec.chain-ttl",
+                        where,
+                        "the NSEC record at " + node.name + " has TTL " + nsec.getTTL()
+                                + "; RFC 9077 asks for the lesser of the SOA's TTL and MINIMUM, " + ttl));
             }
         }
         for (Name name : nsecs.keySet()) {
             if (!names.contains(name)) {
-                findings.add(Finding.error("dnssec.nsec-extra", where, "NSEC record at " + name + ", which is not a name"
-                        + " of the zone's chain (glue, occluded data or no data at all)"));
+                findings.add(Finding.error(
+                        "dnssec.nsec-extra",
+                        where,
+                        "NSEC record at " + name + ", which is not a name"
+                                + " of the zone's chain (glue, occluded data or no data at all)"));
             }
         }
         return findings;
@@ -541,7 +632,10 @@ public final class ZoneVerifier {
     /** The parameters that make NSEC3 records one chain: hash algorithm, iterations, salt (hex). */
     private record ChainParameters(int hash, int iterations, String salt) {
         static ChainParameters of(int hash, int iterations, byte[] salt) {
-            return new ChainParameters(hash, iterations, salt == null ? "" : java.util.HexFormat.of().formatHex(salt));
+            return new ChainParameters(
+                    hash,
+                    iterations,
+                    salt == null ? "" : java.util.HexFormat.of().formatHex(salt));
         }
 
         @Override
@@ -557,8 +651,8 @@ public final class ZoneVerifier {
      * the other chains, named by another NSEC3PARAM or by none (one being built or taken down), are
      * then warnings. With no complete chain, every problem is an error.
      */
-    private static List<Finding> checkNsec3(ZoneStructure structure, NavigableMap<Name, List<NSEC3Record>> nsec3s, long ttl,
-            SourcePosition where) {
+    private static List<Finding> checkNsec3(
+            ZoneStructure structure, NavigableMap<Name, List<NSEC3Record>> nsec3s, long ttl, SourcePosition where) {
         Name apex = structure.origin();
         java.util.LinkedHashSet<ChainParameters> announced = new java.util.LinkedHashSet<>();
         for (Record r : structure.apex().rrsets.getOrDefault(Type.NSEC3PARAM, List.of())) {
@@ -569,11 +663,18 @@ public final class ZoneVerifier {
         }
         if (announced.isEmpty()) {
             List<Finding> findings = new ArrayList<>();
-            findings.add(Finding.error("dnssec.nsec3param-missing", where, "no NSEC3PARAM record (hash 1, flags 0) at "
-                    + apex + "; authoritative servers need it to answer with the NSEC3 chain"));
+            findings.add(Finding.error(
+                    "dnssec.nsec3param-missing",
+                    where,
+                    "no NSEC3PARAM record (hash 1, flags 0) at " + apex
+                            + "; authoritative servers need it to answer with the NSEC3 chain"));
             if (!nsec3s.isEmpty()) {
                 NSEC3Record first = nsec3s.firstEntry().getValue().get(0);
-                findings.addAll(checkChain(structure, nsec3s, ttl, where,
+                findings.addAll(checkChain(
+                        structure,
+                        nsec3s,
+                        ttl,
+                        where,
                         ChainParameters.of(Nsec3Hasher.SHA1, first.getIterations(), first.getSalt())));
             }
             return findings;
@@ -581,8 +682,11 @@ public final class ZoneVerifier {
         Map<ChainParameters, TreeMap<Name, List<NSEC3Record>>> chains = new java.util.LinkedHashMap<>();
         for (Map.Entry<Name, List<NSEC3Record>> e : nsec3s.entrySet()) {
             for (NSEC3Record r : e.getValue()) {
-                chains.computeIfAbsent(ChainParameters.of(r.getHashAlgorithm(), r.getIterations(), r.getSalt()),
-                        k -> new TreeMap<>()).computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(r);
+                chains.computeIfAbsent(
+                                ChainParameters.of(r.getHashAlgorithm(), r.getIterations(), r.getSalt()),
+                                k -> new TreeMap<>())
+                        .computeIfAbsent(e.getKey(), k -> new ArrayList<>(1))
+                        .add(r);
             }
         }
         Map<ChainParameters, List<Finding>> results = new java.util.LinkedHashMap<>();
@@ -592,36 +696,59 @@ public final class ZoneVerifier {
         boolean complete = results.values().stream().anyMatch(f -> f.stream().noneMatch(Finding::isError));
         for (Map.Entry<ChainParameters, TreeMap<Name, List<NSEC3Record>>> e : chains.entrySet()) {
             if (!announced.contains(e.getKey())) {
-                results.put(e.getKey(), e.getKey().hash() == Nsec3Hasher.SHA1
-                        ? checkChain(structure, e.getValue(), ttl, where, e.getKey())
-                        : List.of(Finding.warning("dnssec.nsec3-params", where, e.getValue().size() + " NSEC3 records with"
-                                + " hash algorithm " + e.getKey().hash() + ", which is not SHA-1; not checked")));
+                results.put(
+                        e.getKey(),
+                        e.getKey().hash() == Nsec3Hasher.SHA1
+                                ? checkChain(structure, e.getValue(), ttl, where, e.getKey())
+                                : List.of(Finding.warning(
+                                        "dnssec.nsec3-params",
+                                        where,
+                                        e.getValue().size() + " NSEC3 records with" + " hash algorithm "
+                                                + e.getKey().hash() + ", which is not SHA-1; not checked")));
             }
         }
         boolean several = results.size() > 1;
         List<Finding> findings = new ArrayList<>();
         for (Map.Entry<ChainParameters, List<Finding>> e : results.entrySet()) {
-            boolean secondary = complete && !(announced.contains(e.getKey()) && e.getValue().stream().noneMatch(Finding::isError));
-            String prefix = !several ? "" : "NSEC3 chain (" + e.getKey()
-                    + (announced.contains(e.getKey()) ? "" : "; no NSEC3PARAM names it, so it is being built or removed") + "): ";
+            boolean secondary = complete
+                    && !(announced.contains(e.getKey()) && e.getValue().stream().noneMatch(Finding::isError));
+            String prefix = !several
+                    ? ""
+                    : "NSEC3 chain (" + e.getKey()
+                            + (announced.contains(e.getKey())
+                                    ? ""
+                                    : "; no NSEC3PARAM names it, so it is being built or removed")
+                            + "): ";
             for (Finding f : e.getValue()) {
-                findings.add(f.isError() && secondary ? Finding.warning(f.id(), f.position(), prefix + f.message())
-                        : prefix.isEmpty() ? f : new Finding(f.severity(), f.id(), f.position(), prefix + f.message()));
+                findings.add(
+                        f.isError() && secondary
+                                ? Finding.warning(f.id(), f.position(), prefix + f.message())
+                                : prefix.isEmpty()
+                                        ? f
+                                        : new Finding(f.severity(), f.id(), f.position(), prefix + f.message()));
             }
         }
         return findings;
     }
 
     /** One NSEC3 chain against the names of the zone (RFC 5155 section 7.1). */
-    private static List<Finding> checkChain(ZoneStructure structure, NavigableMap<Name, List<NSEC3Record>> nsec3s, long ttl,
-            SourcePosition where, ChainParameters chain) {
+    private static List<Finding> checkChain(
+            ZoneStructure structure,
+            NavigableMap<Name, List<NSEC3Record>> nsec3s,
+            long ttl,
+            SourcePosition where,
+            ChainParameters chain) {
         List<Finding> findings = new ArrayList<>();
         Name apex = structure.origin();
         int iterations = chain.iterations();
         byte[] salt = java.util.HexFormat.of().parseHex(chain.salt());
         if (iterations > 0) {
-            findings.add(Finding.warning("dnssec.nsec3-iterations", where, "NSEC3 with " + iterations
-                    + " extra iterations; RFC 9276 section 3.1 asks for 0, and validators may treat more as insecure"));
+            findings.add(
+                    Finding.warning(
+                            "dnssec.nsec3-iterations",
+                            where,
+                            "NSEC3 with " + iterations
+                                    + " extra iterations; RFC 9276 section 3.1 asks for 0, and validators may treat more as insecure"));
         }
         boolean optOut = nsec3s.values().stream().flatMap(List::stream).anyMatch(r -> (r.getFlags() & 1) != 0);
 
@@ -629,7 +756,9 @@ public final class ZoneVerifier {
         try {
             expected = ZoneSigner.hashChain(structure, new Nsec3Hasher(iterations, salt));
         } catch (InvalidInputException e) {
-            findings.addAll(e.findings().stream().map(f -> Finding.error(f.id(), where, f.message())).toList());
+            findings.addAll(e.findings().stream()
+                    .map(f -> Finding.error(f.id(), where, f.message()))
+                    .toList());
             return findings;
         }
         Map<String, ZoneStructure.Node> expectedByLabel = new HashMap<>();
@@ -641,23 +770,35 @@ public final class ZoneVerifier {
         TreeMap<String, NSEC3Record> actual = new TreeMap<>();
         for (Map.Entry<Name, List<NSEC3Record>> e : nsec3s.entrySet()) {
             Name owner = e.getKey();
-            String label = owner.labels() == apex.labels() + 1 && owner.subdomain(apex) ? owner.getLabelString(0) : null;
+            String label =
+                    owner.labels() == apex.labels() + 1 && owner.subdomain(apex) ? owner.getLabelString(0) : null;
             byte[] hash = label == null ? null : Nsec3Hasher.fromBase32hex(label);
             if (hash == null) {
-                findings.add(Finding.error("dnssec.nsec3-extra", where, "NSEC3 record at " + owner + ", which is not a"
-                        + " base32hex SHA-1 hash directly below " + apex));
+                findings.add(Finding.error(
+                        "dnssec.nsec3-extra",
+                        where,
+                        "NSEC3 record at " + owner + ", which is not a" + " base32hex SHA-1 hash directly below "
+                                + apex));
                 continue;
             }
             if (e.getValue().size() > 1) {
-                findings.add(Finding.error("dnssec.nsec3-extra", where, e.getValue().size() + " NSEC3 records at " + owner));
+                findings.add(
+                        Finding.error("dnssec.nsec3-extra", where, e.getValue().size() + " NSEC3 records at " + owner));
             }
             NSEC3Record r = e.getValue().get(0);
             byte[] rSalt = r.getSalt() == null ? new byte[0] : r.getSalt();
-            if (r.getHashAlgorithm() != Nsec3Hasher.SHA1 || r.getIterations() != iterations || !Arrays.equals(rSalt, salt)) {
-                findings.add(Finding.error("dnssec.nsec3-params", where, "the NSEC3 record at " + owner + " has hash "
-                        + r.getHashAlgorithm() + ", " + r.getIterations() + " iterations and salt "
-                        + (rSalt.length == 0 ? "-" : java.util.HexFormat.of().formatHex(rSalt))
-                        + ", unlike the zone's NSEC3PARAM"));
+            if (r.getHashAlgorithm() != Nsec3Hasher.SHA1
+                    || r.getIterations() != iterations
+                    || !Arrays.equals(rSalt, salt)) {
+                findings.add(Finding.error(
+                        "dnssec.nsec3-params",
+                        where,
+                        "the NSEC3 record at " + owner + " has hash "
+                                + r.getHashAlgorithm() + ", " + r.getIterations() + " iterations and salt "
+                                + (rSalt.length == 0
+                                        ? "-"
+                                        : java.util.HexFormat.of().formatHex(rSalt))
+                                + ", unlike the zone's NSEC3PARAM"));
             }
             actual.put(label.toLowerCase(java.util.Locale.ROOT), r);
         }
@@ -667,19 +808,27 @@ public final class ZoneVerifier {
             NSEC3Record r = actual.get(label);
             ZoneStructure.Node node = h.node();
             if (r == null) {
-                boolean optional = optOut && (node.insecureDelegation() || node.kind == ZoneStructure.Kind.EMPTY_NON_TERMINAL);
+                boolean optional =
+                        optOut && (node.insecureDelegation() || node.kind == ZoneStructure.Kind.EMPTY_NON_TERMINAL);
                 if (!optional) {
-                    findings.add(Finding.error("dnssec.nsec3-missing", where, "no NSEC3 record for " + node.name + " (at "
-                            + label + "." + apex + "); the chain must include every name (RFC 5155 section 7.1)"));
+                    findings.add(Finding.error(
+                            "dnssec.nsec3-missing",
+                            where,
+                            "no NSEC3 record for " + node.name + " (at " + label + "." + apex
+                                    + "); the chain must include every name (RFC 5155 section 7.1)"));
                 }
                 continue;
             }
             int[] expectedTypes = node.nsec3Types();
             int[] actualTypes = sortedTypes(r.getTypes());
             if (!Arrays.equals(expectedTypes, actualTypes)) {
-                findings.add(Finding.error("dnssec.nsec3-bitmap", where, "the NSEC3 record for " + node.name + " (at "
-                        + label + "." + apex + ") lists " + ZoneStructure.typeList(actualTypes) + ", but the name has "
-                        + ZoneStructure.typeList(expectedTypes)));
+                findings.add(Finding.error(
+                        "dnssec.nsec3-bitmap",
+                        where,
+                        "the NSEC3 record for " + node.name + " (at "
+                                + label + "." + apex + ") lists " + ZoneStructure.typeList(actualTypes)
+                                + ", but the name has "
+                                + ZoneStructure.typeList(expectedTypes)));
             }
         }
         List<String> labels = new ArrayList<>(actual.keySet());
@@ -687,18 +836,26 @@ public final class ZoneVerifier {
             String label = labels.get(i);
             NSEC3Record r = actual.get(label);
             if (!expectedByLabel.containsKey(label) && !optOut) {
-                findings.add(Finding.error("dnssec.nsec3-extra", where, "NSEC3 record at " + label + "." + apex
-                        + " matches no name of the zone"));
+                findings.add(Finding.error(
+                        "dnssec.nsec3-extra",
+                        where,
+                        "NSEC3 record at " + label + "." + apex + " matches no name of the zone"));
             }
             String next = labels.get((i + 1) % labels.size());
             String pointsTo = Nsec3Hasher.base32hex(r.getNext());
             if (!pointsTo.equals(next)) {
-                findings.add(Finding.error("dnssec.nsec3-gap", where, "the NSEC3 record at " + label + "." + apex
-                        + " points to " + pointsTo + ", but the next hash in the zone is " + next));
+                findings.add(Finding.error(
+                        "dnssec.nsec3-gap",
+                        where,
+                        "the NSEC3 record at " + label + "." + apex + " points to " + pointsTo
+                                + ", but the next hash in the zone is " + next));
             }
             if (r.getTTL() != ttl) {
-                findings.add(Finding.warning("dnssec.chain-ttl", where, "the NSEC3 record at " + label + "." + apex
-                        + " has TTL " + r.getTTL() + "; RFC 9077 asks for the lesser of the SOA's TTL and MINIMUM, " + ttl));
+                findings.add(Finding.warning(
+                        "dnssec.chain-ttl",
+                        where,
+                        "the NSEC3 record at " + label + "." + apex + " has TTL " + r.getTTL()
+                                + "; RFC 9077 asks for the lesser of the SOA's TTL and MINIMUM, " + ttl));
             }
         }
         return findings;

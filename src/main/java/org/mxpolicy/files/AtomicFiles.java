@@ -36,7 +36,10 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     /** Outcome per target: whether it changed. */
-    public enum Outcome { WRITTEN, UNCHANGED }
+    public enum Outcome {
+        WRITTEN,
+        UNCHANGED
+    }
 
     /** Failure to write output; exit code 1. */
     public static final class WriteFailedException extends MxpolicyException {
@@ -90,7 +93,8 @@ public final class AtomicFiles {
 
     private static boolean unchanged(Path target, byte[] content) {
         try {
-            return Files.isRegularFile(target) && Files.size(target) == content.length
+            return Files.isRegularFile(target)
+                    && Files.size(target) == content.length
                     && Arrays.equals(Files.readAllBytes(target), content);
         } catch (IOException e) {
             return false;
@@ -106,7 +110,8 @@ public final class AtomicFiles {
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
                     : new FileAttribute<?>[0];
             Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", attrs);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel =
+                    FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

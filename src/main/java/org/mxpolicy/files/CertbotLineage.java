@@ -64,7 +64,10 @@ public final class CertbotLineage implements CertificateHistory {
 
     /** The four files of a version. */
     public enum Kind {
-        CERT, CHAIN, FULLCHAIN, PRIVKEY;
+        CERT,
+        CHAIN,
+        FULLCHAIN,
+        PRIVKEY;
 
         /** {@code cert}, {@code chain}, {@code fullchain}, {@code privkey}: the stem of the file names. */
         public String stem() {
@@ -80,7 +83,8 @@ public final class CertbotLineage implements CertificateHistory {
     /** The order links are re-pointed in when restoring; see the class comment. */
     static final List<Kind> RESTORE_ORDER = List.of(Kind.CHAIN, Kind.PRIVKEY, Kind.FULLCHAIN, Kind.CERT);
 
-    private static final Pattern ARCHIVE_FILE = Pattern.compile("(cert|chain|fullchain|privkey)([1-9][0-9]{0,8})\\.pem");
+    private static final Pattern ARCHIVE_FILE =
+            Pattern.compile("(cert|chain|fullchain|privkey)([1-9][0-9]{0,8})\\.pem");
 
     /**
      * One version in the archive, complete when all four files exist.
@@ -129,7 +133,11 @@ public final class CertbotLineage implements CertificateHistory {
     private final Map<Kind, Integer> liveVersions;
     private final NavigableMap<Integer, Version> versions;
 
-    private CertbotLineage(Path live, Path archive, Map<Kind, Path> linkTargets, Map<Kind, Integer> liveVersions,
+    private CertbotLineage(
+            Path live,
+            Path archive,
+            Map<Kind, Path> linkTargets,
+            Map<Kind, Integer> liveVersions,
             NavigableMap<Integer, Version> versions) {
         this.live = live;
         this.archive = archive;
@@ -170,7 +178,9 @@ public final class CertbotLineage implements CertificateHistory {
     }
 
     private static InvalidInputException notSet(String variable) {
-        return new InvalidInputException("certbot.environment", SourcePosition.file("$" + variable),
+        return new InvalidInputException(
+                "certbot.environment",
+                SourcePosition.file("$" + variable),
                 "is not set: run this as certbot's deploy hook (certbot renew --deploy-hook ...), which sets it");
     }
 
@@ -183,8 +193,11 @@ public final class CertbotLineage implements CertificateHistory {
     public static CertbotLineage read(Path liveDir) throws InvalidInputException {
         Path live = liveDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(live)) {
-            throw new InvalidInputException("certbot.lineage", SourcePosition.file(liveDir.toString()),
-                    Files.exists(live) ? "is not a directory: give certbot's live directory (/etc/letsencrypt/live/NAME)"
+            throw new InvalidInputException(
+                    "certbot.lineage",
+                    SourcePosition.file(liveDir.toString()),
+                    Files.exists(live)
+                            ? "is not a directory: give certbot's live directory (/etc/letsencrypt/live/NAME)"
                             : "no such directory: give certbot's live directory (/etc/letsencrypt/live/NAME)");
         }
         Map<Kind, Path> targets = new EnumMap<>(Kind.class);
@@ -194,26 +207,36 @@ public final class CertbotLineage implements CertificateHistory {
             Path link = live.resolve(kind.liveName());
             SourcePosition where = SourcePosition.file(link.toString());
             if (!Files.isSymbolicLink(link)) {
-                throw new InvalidInputException("certbot.lineage", where, Files.exists(link, LinkOption.NOFOLLOW_LINKS)
-                        ? "is not a symbolic link: certbot keeps the live files as links into its archive; this"
-                                + " directory is not a certbot lineage"
-                        : "is missing: this directory is not a complete certbot lineage");
+                throw new InvalidInputException(
+                        "certbot.lineage",
+                        where,
+                        Files.exists(link, LinkOption.NOFOLLOW_LINKS)
+                                ? "is not a symbolic link: certbot keeps the live files as links into its archive; this"
+                                        + " directory is not a certbot lineage"
+                                : "is missing: this directory is not a complete certbot lineage");
             }
             Path target = readLink(link);
             Path resolved = live.resolve(target).normalize();
             Matcher m = ARCHIVE_FILE.matcher(String.valueOf(resolved.getFileName()));
             if (!m.matches() || !m.group(1).equals(kind.stem())) {
-                throw new InvalidInputException("certbot.lineage", where, "points at " + target + ", not at an archive file "
-                        + kind.stem() + "N.pem as certbot makes it");
+                throw new InvalidInputException(
+                        "certbot.lineage",
+                        where,
+                        "points at " + target + ", not at an archive file " + kind.stem()
+                                + "N.pem as certbot makes it");
             }
             if (!Files.isRegularFile(resolved)) {
-                throw new InvalidInputException("certbot.lineage", where, "points at " + target + ", which does not exist");
+                throw new InvalidInputException(
+                        "certbot.lineage", where, "points at " + target + ", which does not exist");
             }
             if (archive == null) {
                 archive = resolved.getParent();
             } else if (!archive.equals(resolved.getParent())) {
-                throw new InvalidInputException("certbot.lineage", where, "points into " + resolved.getParent()
-                        + ", but the other links into " + archive + ": certbot keeps one archive directory per lineage");
+                throw new InvalidInputException(
+                        "certbot.lineage",
+                        where,
+                        "points into " + resolved.getParent() + ", but the other links into " + archive
+                                + ": certbot keeps one archive directory per lineage");
             }
             targets.put(kind, target);
             liveVersions.put(kind, Integer.parseInt(m.group(2)));
@@ -225,8 +248,8 @@ public final class CertbotLineage implements CertificateHistory {
         try {
             return Files.readSymbolicLink(link);
         } catch (IOException e) {
-            throw new InvalidInputException("certbot.lineage", SourcePosition.file(link.toString()),
-                    "cannot read the link: " + e.getMessage());
+            throw new InvalidInputException(
+                    "certbot.lineage", SourcePosition.file(link.toString()), "cannot read the link: " + e.getMessage());
         }
     }
 
@@ -241,7 +264,9 @@ public final class CertbotLineage implements CertificateHistory {
                 }
             }
         } catch (IOException e) {
-            throw new InvalidInputException("certbot.lineage", SourcePosition.file(archive.toString()),
+            throw new InvalidInputException(
+                    "certbot.lineage",
+                    SourcePosition.file(archive.toString()),
                     "cannot list the archive directory: " + e.getMessage());
         }
         NavigableMap<Integer, Version> versions = new TreeMap<>();
@@ -265,8 +290,11 @@ public final class CertbotLineage implements CertificateHistory {
         Path cert = certificate.toAbsolutePath().normalize();
         Path live = this.live.toAbsolutePath().normalize();
         try {
-            return cert.startsWith(live) || (Files.exists(cert) && Files.exists(live) && cert.getParent() != null
-                    && Files.isSameFile(cert.getParent(), live));
+            return cert.startsWith(live)
+                    || (Files.exists(cert)
+                            && Files.exists(live)
+                            && cert.getParent() != null
+                            && Files.isSameFile(cert.getParent(), live));
         } catch (IOException e) {
             return false;
         }
@@ -322,23 +350,31 @@ public final class CertbotLineage implements CertificateHistory {
     public static SubjectPublicKey keyOf(Version version) throws InvalidInputException {
         Path cert = version.cert();
         if (cert == null) {
-            throw new InvalidInputException("certbot.lineage", SourcePosition.file(version.files().values().iterator()
-                    .next().getParent().toString()), "version " + version.number() + " has no cert" + version.number()
-                            + ".pem");
+            throw new InvalidInputException(
+                    "certbot.lineage",
+                    SourcePosition.file(version.files()
+                            .values()
+                            .iterator()
+                            .next()
+                            .getParent()
+                            .toString()),
+                    "version " + version.number() + " has no cert" + version.number() + ".pem");
         }
         try (InputStream in = Files.newInputStream(cert)) {
-            return SubjectPublicKey.of(CertificateChainReader.read(in, cert.toString()).leaf(),
-                    SourcePosition.file(cert.toString()));
+            return SubjectPublicKey.of(
+                    CertificateChainReader.read(in, cert.toString()).leaf(), SourcePosition.file(cert.toString()));
         } catch (IOException e) {
-            throw new InvalidInputException("input.unreadable", SourcePosition.file(cert.toString()),
-                    "cannot read it: " + e.getMessage());
+            throw new InvalidInputException(
+                    "input.unreadable", SourcePosition.file(cert.toString()), "cannot read it: " + e.getMessage());
         }
     }
 
     @Override
     public String restoreKey(SubjectPublicKey key) throws MxpolicyException {
         Optional<Version> good = newestWithKey(key);
-        return (good.isPresent() ? restore(good.get()) : restorePrevious()).name().toLowerCase(Locale.ROOT);
+        return (good.isPresent() ? restore(good.get()) : restorePrevious())
+                .name()
+                .toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -360,14 +396,22 @@ public final class CertbotLineage implements CertificateHistory {
      * @throws InvalidInputException when the archive has no complete version below the newest
      */
     public Outcome restorePrevious() throws InvalidInputException, WriteFailedException {
-        int newest = Math.max(Collections.max(liveVersions.values()), versions.entrySet().stream()
-                .filter(e -> e.getValue().complete()).mapToInt(Map.Entry::getKey).max().orElse(0));
+        int newest = Math.max(
+                Collections.max(liveVersions.values()),
+                versions.entrySet().stream()
+                        .filter(e -> e.getValue().complete())
+                        .mapToInt(Map.Entry::getKey)
+                        .max()
+                        .orElse(0));
         if (liveVersions.values().stream().allMatch(v -> v < newest)) {
             return Outcome.UNCHANGED;
         }
-        Version target = completeBelow(newest).orElseThrow(() -> new InvalidInputException("certbot.no-previous",
-                SourcePosition.file(archive.toString()), "holds no complete version before version " + newest
-                        + ", so there is no earlier certificate and key to put back"));
+        Version target = completeBelow(newest)
+                .orElseThrow(() -> new InvalidInputException(
+                        "certbot.no-previous",
+                        SourcePosition.file(archive.toString()),
+                        "holds no complete version before version " + newest
+                                + ", so there is no earlier certificate and key to put back"));
         return restore(target);
     }
 
@@ -378,7 +422,9 @@ public final class CertbotLineage implements CertificateHistory {
      */
     public Outcome restore(Version target) throws InvalidInputException, WriteFailedException {
         if (!target.complete() || !target.equals(versions.get(target.number()))) {
-            throw new InvalidInputException("certbot.lineage", SourcePosition.file(archive.toString()),
+            throw new InvalidInputException(
+                    "certbot.lineage",
+                    SourcePosition.file(archive.toString()),
                     "version " + target.number() + " is not complete in this archive: all four of cert, chain,"
                             + " fullchain and privkey" + target.number() + ".pem are needed");
         }
@@ -403,7 +449,8 @@ public final class CertbotLineage implements CertificateHistory {
     }
 
     private Optional<Version> completeBelow(int number) {
-        List<Version> below = new ArrayList<>(versions.headMap(number, false).descendingMap().values());
+        List<Version> below =
+                new ArrayList<>(versions.headMap(number, false).descendingMap().values());
         return below.stream().filter(Version::complete).findFirst();
     }
 

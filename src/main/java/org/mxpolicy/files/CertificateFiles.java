@@ -85,14 +85,15 @@ public final class CertificateFiles implements CertificateSource {
         } catch (InvalidInputException e) {
             // Report where the config names the file: that is the line to fix.
             Finding f = e.findings().get(0);
-            throw new InvalidInputException(new Finding(f.severity(), f.id(), file.position(),
-                    "cannot read " + path + ": " + f.message()));
+            throw new InvalidInputException(
+                    new Finding(f.severity(), f.id(), file.position(), "cannot read " + path + ": " + f.message()));
         }
     }
 
     private static InvalidInputException namedBy(InvalidInputException e, FileReference file) {
         List<Finding> findings = e.findings().stream()
-                .map(f -> new Finding(f.severity(), f.id(), f.position(), f.message() + " (named at " + file.position() + ")"))
+                .map(f -> new Finding(
+                        f.severity(), f.id(), f.position(), f.message() + " (named at " + file.position() + ")"))
                 .toList();
         return new InvalidInputException(findings);
     }

@@ -33,7 +33,8 @@ public record ConfigFile(ProviderConfig config, List<Finding> warnings, Path bas
         byte[] bytes = InputFiles.read(path, ConfigLoader.SIZE_LIMIT);
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(bytes))
@@ -84,7 +85,8 @@ public record ConfigFile(ProviderConfig config, List<Finding> warnings, Path bas
                 Optional<RolloverState> state = store.load(mx.host());
                 if (state.isPresent()) {
                     for (RolloverState.KeyEntry entry : state.get().keysToPublish()) {
-                        published.add(PublicKeyReader.read(new ByteArrayInputStream(entry.spki()),
+                        published.add(PublicKeyReader.read(
+                                new ByteArrayInputStream(entry.spki()),
                                 store.stateFile(mx.host()).toString()));
                     }
                 }

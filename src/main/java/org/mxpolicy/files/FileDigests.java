@@ -43,7 +43,9 @@ public record FileDigests(Map<Path, String> digests) {
                 changed.add(file);
             }
         });
-        earlier.digests.keySet().stream().filter(file -> !digests.containsKey(file)).forEach(changed::add);
+        earlier.digests.keySet().stream()
+                .filter(file -> !digests.containsKey(file))
+                .forEach(changed::add);
         return changed;
     }
 

@@ -43,6 +43,7 @@ public final class FileWatcher implements AutoCloseable {
     private final Map<Path, WatchKey> directories = new HashMap<>();
     /** The names in each watched directory whose events count. */
     private volatile Map<Path, Set<String>> relevant = Map.of();
+
     private final Thread thread;
     private FileDigests seen = FileDigests.of(Set.of());
 
@@ -118,7 +119,8 @@ public final class FileWatcher implements AutoCloseable {
         boolean concerns = false;
         for (WatchEvent<?> event : key.pollEvents()) {
             // OVERFLOW: events were lost, so any of ours may be among them
-            concerns |= event.kind() == StandardWatchEventKinds.OVERFLOW || names.contains(String.valueOf(event.context()));
+            concerns |=
+                    event.kind() == StandardWatchEventKinds.OVERFLOW || names.contains(String.valueOf(event.context()));
         }
         return concerns;
     }
@@ -161,8 +163,13 @@ public final class FileWatcher implements AutoCloseable {
         for (Path dir : wanted) {
             if (!directories.containsKey(dir) && Files.isDirectory(dir)) {
                 try {
-                    directories.put(dir, dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
-                            StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
+                    directories.put(
+                            dir,
+                            dir.register(
+                                    service,
+                                    StandardWatchEventKinds.ENTRY_CREATE,
+                                    StandardWatchEventKinds.ENTRY_DELETE,
+                                    StandardWatchEventKinds.ENTRY_MODIFY));
                 } catch (IOException e) {
                     // left to the periodic comparison
                 }
@@ -173,7 +180,8 @@ public final class FileWatcher implements AutoCloseable {
     private static void addParent(Map<Path, Set<String>> names, Path file) {
         Path parent = file.getParent();
         if (parent != null) {
-            names.computeIfAbsent(parent, dir -> new java.util.HashSet<>()).add(file.getFileName().toString());
+            names.computeIfAbsent(parent, dir -> new java.util.HashSet<>())
+                    .add(file.getFileName().toString());
         }
     }
 }

@@ -111,15 +111,15 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
             bytes = InputFiles.read(path, PrivateKeyReader.SIZE_LIMIT);
         } catch (InvalidInputException e) {
             Finding f = e.findings().get(0);
-            throw new InvalidInputException(new Finding(f.severity(), f.id(), file.position(),
-                    "cannot read " + path + ": " + f.message()));
+            throw new InvalidInputException(
+                    new Finding(f.severity(), f.id(), file.position(), "cannot read " + path + ": " + f.message()));
         }
         try {
             return PrivateKeyReader.read(new ByteArrayInputStream(bytes), path.toString());
         } catch (InvalidInputException e) {
             throw new InvalidInputException(e.findings().stream()
-                    .map(f -> new Finding(f.severity(), f.id(), f.position(), f.message() + " (named at "
-                            + file.position() + ")"))
+                    .map(f -> new Finding(
+                            f.severity(), f.id(), f.position(), f.message() + " (named at " + file.position() + ")"))
                     .toList());
         } finally {
             Arrays.fill(bytes, (byte) 0);

@@ -29,16 +29,19 @@ public final class InputFiles {
             return limit.read(stdin, "<stdin>");
         }
         if (Files.isDirectory(path)) {
-            throw new InvalidInputException("input.unreadable", SourcePosition.file(path.toString()), "is a directory, not a file");
+            throw new InvalidInputException(
+                    "input.unreadable", SourcePosition.file(path.toString()), "is a directory, not a file");
         }
         try (InputStream in = Files.newInputStream(path)) {
             return limit.read(in, path.toString());
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("input.unreadable", SourcePosition.file(path.toString()), "no such file");
         } catch (AccessDeniedException e) {
-            throw new InvalidInputException("input.unreadable", SourcePosition.file(path.toString()), "permission denied");
+            throw new InvalidInputException(
+                    "input.unreadable", SourcePosition.file(path.toString()), "permission denied");
         } catch (IOException e) {
-            throw new InvalidInputException("input.unreadable", SourcePosition.file(path.toString()), "cannot read: " + e.getMessage());
+            throw new InvalidInputException(
+                    "input.unreadable", SourcePosition.file(path.toString()), "cannot read: " + e.getMessage());
         }
     }
 }

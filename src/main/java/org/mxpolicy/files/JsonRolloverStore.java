@@ -48,20 +48,26 @@ public final class JsonRolloverStore implements RolloverStore {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             state = RolloverStateJson.read(in, source);
         } catch (IOException e) {
-            throw new InvalidInputException(RolloverStateJson.UNREADABLE, SourcePosition.file(source),
+            throw new InvalidInputException(
+                    RolloverStateJson.UNREADABLE,
+                    SourcePosition.file(source),
                     "cannot read the rollover state: " + RolloverStateJson.reason(e));
         }
         if (!state.host().equals(host)) {
-            throw new InvalidInputException(RolloverStateJson.INVALID, SourcePosition.file(source),
+            throw new InvalidInputException(
+                    RolloverStateJson.INVALID,
+                    SourcePosition.file(source),
                     "this rollover state is for " + state.host() + ", not " + host + "; move it to "
-                    + stateFile(state.host()));
+                            + stateFile(state.host()));
         }
         return Optional.of(state);
     }
 
     @Override
     public void save(RolloverState state) throws AtomicFiles.WriteFailedException {
-        AtomicFiles.write(stateFile(state.host()), RolloverStateJson.write(state).getBytes(StandardCharsets.UTF_8),
+        AtomicFiles.write(
+                stateFile(state.host()),
+                RolloverStateJson.write(state).getBytes(StandardCharsets.UTF_8),
                 AtomicFiles.PUBLIC);
     }
 }

@@ -38,8 +38,12 @@ public final class KeyDirectory {
 
     /** {@code K<zone>+<alg>+<tag>.key}; the zone ends with its dot ({@code K.+008+...} for the root). */
     private static final Pattern KEY_FILE = Pattern.compile("K(.+)\\+(\\d{3})\\+(\\d{5})\\.key");
-    private static final Set<PosixFilePermission> READABLE_BY_OTHERS = Set.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+
+    private static final Set<PosixFilePermission> READABLE_BY_OTHERS = Set.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_WRITE);
 
     private final Path dir;
 
@@ -88,12 +92,15 @@ public final class KeyDirectory {
     public List<Path> keyFiles(Name zone) throws InvalidInputException {
         requireDirectory();
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> zoneOf(p.getFileName().toString()).map(zone::equals).orElse(false))
+            return files.filter(p ->
+                            zoneOf(p.getFileName().toString()).map(zone::equals).orElse(false))
                     .filter(Files::isRegularFile)
                     .sorted()
                     .toList();
         } catch (IOException e) {
-            throw new InvalidInputException("key.directory", SourcePosition.file(dir.toString()),
+            throw new InvalidInputException(
+                    "key.directory",
+                    SourcePosition.file(dir.toString()),
                     "cannot list the key directory: " + e.getMessage());
         }
     }
@@ -116,8 +123,11 @@ public final class KeyDirectory {
         ZoneKey key = KeyFiles.readPublicKey(new StringReader(text), keyFile.toString());
         String expected = key.baseName() + ".key";
         if (!keyFile.getFileName().toString().toLowerCase(Locale.ROOT).equals(expected.toLowerCase(Locale.ROOT))) {
-            throw new InvalidInputException("key.file-name", SourcePosition.file(keyFile.toString()),
-                    "holds the key " + key.baseName() + " (zone, algorithm and key tag), which does not fit the file name;"
+            throw new InvalidInputException(
+                    "key.file-name",
+                    SourcePosition.file(keyFile.toString()),
+                    "holds the key " + key.baseName()
+                            + " (zone, algorithm and key tag), which does not fit the file name;"
                             + " rename the file to " + expected + " or replace it");
         }
         Path privateFile = privateFileOf(keyFile);
@@ -127,8 +137,8 @@ public final class KeyDirectory {
         checkPermissions(privateFile);
         byte[] bytes = InputFiles.read(privateFile, KeyFiles.SIZE_LIMIT);
         try {
-            return KeyFiles.readPrivateKey(key, new StringReader(new String(bytes, StandardCharsets.UTF_8)),
-                    privateFile.toString());
+            return KeyFiles.readPrivateKey(
+                    key, new StringReader(new String(bytes, StandardCharsets.UTF_8)), privateFile.toString());
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
@@ -147,17 +157,22 @@ public final class KeyDirectory {
         } catch (UnsupportedOperationException e) {
             return;
         } catch (NoSuchFileException e) {
-            throw new InvalidInputException("input.unreadable", SourcePosition.file(privateFile.toString()), "no such file");
+            throw new InvalidInputException(
+                    "input.unreadable", SourcePosition.file(privateFile.toString()), "no such file");
         } catch (IOException e) {
-            throw new InvalidInputException("input.unreadable", SourcePosition.file(privateFile.toString()),
+            throw new InvalidInputException(
+                    "input.unreadable",
+                    SourcePosition.file(privateFile.toString()),
                     "cannot read its permissions: " + e.getMessage());
         }
         if (permissions.stream().anyMatch(READABLE_BY_OTHERS::contains)) {
             boolean readable = permissions.contains(PosixFilePermission.GROUP_READ)
                     || permissions.contains(PosixFilePermission.OTHERS_READ);
-            throw new InvalidInputException("key.private-permissions", SourcePosition.file(privateFile.toString()),
-                    privateFile.getFileName() + " is " + (readable ? "readable" : "writable") + " by group or others; run: chmod 600 "
-                            + shellQuote(privateFile.toString()));
+            throw new InvalidInputException(
+                    "key.private-permissions",
+                    SourcePosition.file(privateFile.toString()),
+                    privateFile.getFileName() + " is " + (readable ? "readable" : "writable")
+                            + " by group or others; run: chmod 600 " + shellQuote(privateFile.toString()));
         }
     }
 
@@ -179,15 +194,19 @@ public final class KeyDirectory {
 
     private void requireDirectory() throws InvalidInputException {
         if (!Files.isDirectory(dir)) {
-            throw new InvalidInputException("key.directory", SourcePosition.file(dir.toString()),
-                    Files.exists(dir) ? "is not a directory" : "no such directory; create it first: mkdir -m 700 "
-                            + shellQuote(dir.toString()));
+            throw new InvalidInputException(
+                    "key.directory",
+                    SourcePosition.file(dir.toString()),
+                    Files.exists(dir)
+                            ? "is not a directory"
+                            : "no such directory; create it first: mkdir -m 700 " + shellQuote(dir.toString()));
         }
     }
 
     /** Whether a key with this base name has a file here already. */
     public boolean exists(ZoneKey key) {
-        return Files.exists(dir.resolve(key.baseName() + ".key")) || Files.exists(dir.resolve(key.baseName() + ".private"));
+        return Files.exists(dir.resolve(key.baseName() + ".key"))
+                || Files.exists(dir.resolve(key.baseName() + ".private"));
     }
 
     /**
@@ -203,9 +222,11 @@ public final class KeyDirectory {
         Path keyFile = dir.resolve(key.baseName() + ".key");
         Path privateFile = dir.resolve(key.baseName() + ".private");
         if (exists(key)) {
-            throw new InvalidInputException("key.exists", SourcePosition.file(keyFile.toString()),
-                    "a key with the same zone, algorithm and key tag (" + key.keyTag() + ") is already in "
-                            + dir + "; key files are never replaced");
+            throw new InvalidInputException(
+                    "key.exists",
+                    SourcePosition.file(keyFile.toString()),
+                    "a key with the same zone, algorithm and key tag (" + key.keyTag() + ") is already in " + dir
+                            + "; key files are never replaced");
         }
         byte[] secret = KeyFiles.privateKeyText(key, created).getBytes(StandardCharsets.US_ASCII);
         try {
@@ -214,7 +235,9 @@ public final class KeyDirectory {
             Arrays.fill(secret, (byte) 0);
         }
         try {
-            AtomicFiles.write(keyFile, KeyFiles.publicKeyText(key, created).getBytes(StandardCharsets.US_ASCII),
+            AtomicFiles.write(
+                    keyFile,
+                    KeyFiles.publicKeyText(key, created).getBytes(StandardCharsets.US_ASCII),
                     AtomicFiles.PUBLIC);
         } catch (MxpolicyException e) {
             try {

@@ -57,12 +57,16 @@ public final class KeyStaging implements NextKeyStaging {
     public static final String NEXT_CSR = "next.csr";
 
     /** A host name: the only directory names made below the state directory, so none is {@code ..}. */
-    private static final Pattern HOST = Pattern.compile(
-            "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS = Set.of(PosixFilePermission.GROUP_WRITE,
+    private static final Pattern HOST =
+            Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS =
+            Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+    private static final Set<PosixFilePermission> OPEN_TO_OTHERS = Set.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_WRITE);
-    private static final Set<PosixFilePermission> OPEN_TO_OTHERS = Set.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
     private static final Set<PosixFilePermission> HOST_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> KEYS_DIR = PosixFilePermissions.fromString("rwx------");
 
@@ -83,8 +87,8 @@ public final class KeyStaging implements NextKeyStaging {
      * @param csr the {@code next.csr} file
      * @param changed whether anything on disk changed
      */
-    public record Staged(SubjectPublicKey publicKey, SpkiDigest digest, Path keyFile, Path nextKey, Path csr,
-            boolean changed) {}
+    public record Staged(
+            SubjectPublicKey publicKey, SpkiDigest digest, Path keyFile, Path nextKey, Path csr, boolean changed) {}
 
     @Override
     public StagedKey stageNext(String host, KeyPair key, CertificateRequest request) throws MxpolicyException {
@@ -135,7 +139,9 @@ public final class KeyStaging implements NextKeyStaging {
         try {
             return Optional.of(link.resolveSibling(Files.readSymbolicLink(link)));
         } catch (IOException e) {
-            throw new InvalidInputException("rollover.unreadable", SourcePosition.file(link.toString()),
+            throw new InvalidInputException(
+                    "rollover.unreadable",
+                    SourcePosition.file(link.toString()),
                     "cannot read the link: " + e.getMessage());
         }
     }
@@ -147,7 +153,9 @@ public final class KeyStaging implements NextKeyStaging {
             name = name.substring(0, name.length() - 1);
         }
         if (name.length() > 253 || !HOST.matcher(name).matches()) {
-            throw new InvalidInputException("rollover.host", SourcePosition.file(stateDir.toString()),
+            throw new InvalidInputException(
+                    "rollover.host",
+                    SourcePosition.file(stateDir.toString()),
                     "'" + host + "' is not a host name; no rollover state is kept for it");
         }
         return stateDir.resolve(name);
@@ -158,8 +166,11 @@ public final class KeyStaging implements NextKeyStaging {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        if (existing == null || !existing.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            throw new InvalidInputException("rollover.not-posix", SourcePosition.file(stateDir.toString()),
+        if (existing == null
+                || !existing.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            throw new InvalidInputException(
+                    "rollover.not-posix",
+                    SourcePosition.file(stateDir.toString()),
                     "the file system has no POSIX permissions, so private keys cannot be kept readable only by"
                             + " their owner: choose a rollover.state_dir on a POSIX file system");
         }
@@ -169,8 +180,8 @@ public final class KeyStaging implements NextKeyStaging {
      * Makes a directory with the given mode if it is missing, and refuses one that group or others
      * may write to: they could replace a staged key or the link with their own.
      */
-    private static void directory(Path dir, Set<PosixFilePermission> mode) throws InvalidInputException,
-            WriteFailedException {
+    private static void directory(Path dir, Set<PosixFilePermission> mode)
+            throws InvalidInputException, WriteFailedException {
         try {
             if (!Files.exists(dir)) {
                 Files.createDirectories(dir.toAbsolutePath().getParent());
@@ -183,11 +194,15 @@ public final class KeyStaging implements NextKeyStaging {
                 }
             }
             if (!Files.isDirectory(dir)) {
-                throw new InvalidInputException("rollover.not-a-directory", SourcePosition.file(dir.toString()),
+                throw new InvalidInputException(
+                        "rollover.not-a-directory",
+                        SourcePosition.file(dir.toString()),
                         "is not a directory: move it away so mxpolicy can keep its rollover state there");
             }
             if (Files.getPosixFilePermissions(dir).stream().anyMatch(WRITABLE_BY_OTHERS::contains)) {
-                throw new InvalidInputException("rollover.directory-permissions", SourcePosition.file(dir.toString()),
+                throw new InvalidInputException(
+                        "rollover.directory-permissions",
+                        SourcePosition.file(dir.toString()),
                         "is writable by group or others, who could replace staged keys; run: chmod go-w "
                                 + KeyDirectory.shellQuote(dir.toString()));
             }
@@ -205,13 +220,16 @@ public final class KeyStaging implements NextKeyStaging {
         SourcePosition where = SourcePosition.file(keyFile.toString());
         if (Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)) {
-                throw new InvalidInputException("rollover.key-file", where,
-                        "is not a regular file: staged keys are plain files; move it away");
+                throw new InvalidInputException(
+                        "rollover.key-file", where, "is not a regular file: staged keys are plain files; move it away");
             }
             try {
-                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile, LinkOption.NOFOLLOW_LINKS);
+                Set<PosixFilePermission> permissions =
+                        Files.getPosixFilePermissions(keyFile, LinkOption.NOFOLLOW_LINKS);
                 if (permissions.stream().anyMatch(OPEN_TO_OTHERS::contains)) {
-                    throw new InvalidInputException("key.private-permissions", where,
+                    throw new InvalidInputException(
+                            "key.private-permissions",
+                            where,
                             "is readable or writable by group or others; run: chmod 600 "
                                     + KeyDirectory.shellQuote(keyFile.toString()));
                 }
@@ -219,8 +237,11 @@ public final class KeyStaging implements NextKeyStaging {
                 try {
                     SubjectPublicKey staged = PublicKeyReader.read(new ByteArrayInputStream(bytes), keyFile.toString());
                     if (!staged.equals(publicKey)) {
-                        throw new InvalidInputException("rollover.key-file", where, "holds another key than the one"
-                                + " its name stands for: move it away; mxpolicy never replaces a staged key");
+                        throw new InvalidInputException(
+                                "rollover.key-file",
+                                where,
+                                "holds another key than the one"
+                                        + " its name stands for: move it away; mxpolicy never replaces a staged key");
                     }
                 } finally {
                     Arrays.fill(bytes, (byte) 0);
@@ -250,7 +271,9 @@ public final class KeyStaging implements NextKeyStaging {
                 return false;
             }
             if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link)) {
-                throw new InvalidInputException("rollover.next-key", SourcePosition.file(link.toString()),
+                throw new InvalidInputException(
+                        "rollover.next-key",
+                        SourcePosition.file(link.toString()),
                         "is not a symbolic link: mxpolicy keeps " + NEXT_KEY + " as a link into " + KEYS
                                 + "/; move the file away");
             }

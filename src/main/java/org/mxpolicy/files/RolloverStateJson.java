@@ -25,10 +25,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.rollover.RolloverState;
 import org.mxpolicy.rollover.RolloverState.KeyEntry;
 import org.mxpolicy.rollover.RolloverState.NextKey;
 import org.mxpolicy.rollover.RolloverState.RetiringKey;
-import org.mxpolicy.rollover.RolloverState;
 
 /**
  * The file form of a {@link RolloverState}: JSON with {@code "format": 1}, fields in a fixed
@@ -101,13 +101,15 @@ public final class RolloverStateJson {
         try {
             in.transferTo(buffer);
         } catch (IOException e) {
-            throw new InvalidInputException(UNREADABLE, SourcePosition.file(source),
-                    "cannot read the rollover state: " + reason(e));
+            throw new InvalidInputException(
+                    UNREADABLE, SourcePosition.file(source), "cannot read the rollover state: " + reason(e));
         }
         String text = buffer.toString();
         if (text.isBlank()) {
-            throw invalid(SourcePosition.file(source), "the rollover state file is empty; restore it from a backup,"
-                    + " or remove it to start over from the current certificate");
+            throw invalid(
+                    SourcePosition.file(source),
+                    "the rollover state file is empty; restore it from a backup,"
+                            + " or remove it to start over from the current certificate");
         }
         Document document;
         try {
@@ -138,7 +140,9 @@ public final class RolloverStateJson {
     }
 
     private static InvalidInputException syntaxError(String source, JsonProcessingException e) {
-        return new InvalidInputException(SYNTAX, at(source, e.getLocation()),
+        return new InvalidInputException(
+                SYNTAX,
+                at(source, e.getLocation()),
                 "invalid JSON in the rollover state: " + firstLine(e.getOriginalMessage()));
     }
 
@@ -217,9 +221,13 @@ public final class RolloverStateJson {
         final RolloverState state;
 
         @JsonCreator
-        Document(@JsonProperty("format") Integer format, @JsonProperty("host") String host,
-                @JsonProperty("current") Entry current, @JsonProperty("next") Entry next,
-                @JsonProperty("retiring") Entry retiring, @JsonProperty("updated") String updated) {
+        Document(
+                @JsonProperty("format") Integer format,
+                @JsonProperty("host") String host,
+                @JsonProperty("current") Entry current,
+                @JsonProperty("next") Entry next,
+                @JsonProperty("retiring") Entry retiring,
+                @JsonProperty("updated") String updated) {
             if (required(format, "format") != FORMAT) {
                 throw new IllegalArgumentException("format " + format + " is not known to this version of mxpolicy,"
                         + " which reads format " + FORMAT + "; use the version that wrote it or a later one");
@@ -233,8 +241,8 @@ public final class RolloverStateJson {
             Optional<NextKey> nextKey = Optional.ofNullable(next).map(Entry::asNext);
             Optional<RetiringKey> retiringKey = Optional.ofNullable(retiring)
                     .map(r -> new RetiringKey(r.key, r.compromised != null && r.compromised));
-            state = new RolloverState(host, required(current, "current").key, nextKey, retiringKey,
-                    instant(updated, "updated"));
+            state = new RolloverState(
+                    host, required(current, "current").key, nextKey, retiringKey, instant(updated, "updated"));
         }
     }
 
@@ -247,13 +255,21 @@ public final class RolloverStateJson {
         final Boolean compromised;
 
         @JsonCreator
-        Entry(@JsonProperty("spki") byte[] spki, @JsonProperty("sha256") String sha256,
-                @JsonProperty("description") String description, @JsonProperty("since") String since,
-                @JsonProperty("served_since") String servedSince, @JsonProperty("ttl_window") Long ttlWindow,
+        Entry(
+                @JsonProperty("spki") byte[] spki,
+                @JsonProperty("sha256") String sha256,
+                @JsonProperty("description") String description,
+                @JsonProperty("since") String since,
+                @JsonProperty("served_since") String servedSince,
+                @JsonProperty("ttl_window") Long ttlWindow,
                 @JsonProperty("compromised") Boolean compromised) {
-            key = new KeyEntry(required(spki, "spki"), required(sha256, "sha256"),
-                    required(description, "description"), instant(since, "since"));
-            this.servedSince = servedSince == null ? Optional.empty() : Optional.of(instant(servedSince, "served_since"));
+            key = new KeyEntry(
+                    required(spki, "spki"),
+                    required(sha256, "sha256"),
+                    required(description, "description"),
+                    instant(since, "since"));
+            this.servedSince =
+                    servedSince == null ? Optional.empty() : Optional.of(instant(servedSince, "served_since"));
             if (ttlWindow != null && ttlWindow < 0) {
                 throw new IllegalArgumentException("\"ttl_window\" is negative: " + ttlWindow);
             }

@@ -19,6 +19,8 @@ public final class TsigKeys {
         KeyDirectory.checkPermissions(path);
         String text = new String(InputFiles.read(path, TsigKeyFile.SIZE_LIMIT), StandardCharsets.UTF_8);
         Optional<Name> name = keyName.map(n -> Name.fromConstantString(n + "."));
-        return TsigKeyFile.read(new StringReader(text), path.toString()).select(name).tsig();
+        return TsigKeyFile.read(new StringReader(text), path.toString())
+                .select(name)
+                .tsig();
     }
 }

@@ -11,7 +11,6 @@ import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.zone.ZoneFileReader;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 
 /** Zone files, key directories and signed zones on the local file system. */
 public final class ZoneFiles implements SigningFiles {
@@ -23,7 +22,8 @@ public final class ZoneFiles implements SigningFiles {
 
     /** The records of a zone file in master file format, with the reader's warnings (records dropped). */
     public static ZoneFileReader.Zone read(Path file, Name origin) throws InvalidInputException {
-        return ZoneFileReader.readZone(new ByteArrayInputStream(InputFiles.read(file, ZoneFileReader.SIZE_LIMIT)), file.toString(), origin);
+        return ZoneFileReader.readZone(
+                new ByteArrayInputStream(InputFiles.read(file, ZoneFileReader.SIZE_LIMIT)), file.toString(), origin);
     }
 
     @Override
@@ -33,7 +33,9 @@ public final class ZoneFiles implements SigningFiles {
 
     @Override
     public Optional<byte[]> previous(Path file) throws InvalidInputException {
-        return Files.isRegularFile(file) ? Optional.of(InputFiles.read(file, ZoneFileReader.SIZE_LIMIT)) : Optional.empty();
+        return Files.isRegularFile(file)
+                ? Optional.of(InputFiles.read(file, ZoneFileReader.SIZE_LIMIT))
+                : Optional.empty();
     }
 
     @Override

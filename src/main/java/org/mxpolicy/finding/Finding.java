@@ -10,8 +10,8 @@ import java.util.Objects;
 public record Finding(Severity severity, String id, SourcePosition position, String message) {
 
     /** Findings in file order, so a report reads top to bottom like the file. */
-    public static final Comparator<Finding> BY_POSITION = Comparator
-            .comparing((Finding f) -> f.position() == null ? "" : f.position().source())
+    public static final Comparator<Finding> BY_POSITION = Comparator.comparing(
+                    (Finding f) -> f.position() == null ? "" : f.position().source())
             .thenComparingInt(f -> f.position() == null ? 0 : f.position().line())
             .thenComparingInt(f -> f.position() == null ? 0 : f.position().column());
 

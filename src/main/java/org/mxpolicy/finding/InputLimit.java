@@ -44,8 +44,10 @@ public record InputLimit(String what, String id, int maxBytes) {
                 }
             }
         } catch (IOException e) {
-            throw new InvalidInputException(id.substring(0, id.indexOf('.') + 1) + "unreadable",
-                    SourcePosition.file(source), "cannot read: " + e.getMessage());
+            throw new InvalidInputException(
+                    id.substring(0, id.indexOf('.') + 1) + "unreadable",
+                    SourcePosition.file(source),
+                    "cannot read: " + e.getMessage());
         }
         return out.toByteArray();
     }
@@ -66,8 +68,10 @@ public record InputLimit(String what, String id, int maxBytes) {
                 }
             }
         } catch (IOException e) {
-            throw new InvalidInputException(id.substring(0, id.indexOf('.') + 1) + "unreadable",
-                    SourcePosition.file(source), "cannot read: " + e.getMessage());
+            throw new InvalidInputException(
+                    id.substring(0, id.indexOf('.') + 1) + "unreadable",
+                    SourcePosition.file(source),
+                    "cannot read: " + e.getMessage());
         }
         return text.toString();
     }
@@ -81,8 +85,10 @@ public record InputLimit(String what, String id, int maxBytes) {
 
     /** The finding for a file over the limit. */
     public InvalidInputException tooLarge(String source) {
-        return new InvalidInputException(id, SourcePosition.file(source), "larger than " + size()
-                + ", the limit for a " + what + "; is it the right file?");
+        return new InvalidInputException(
+                id,
+                SourcePosition.file(source),
+                "larger than " + size() + ", the limit for a " + what + "; is it the right file?");
     }
 
     /** The limit in words: {@code 1 MiB}, {@code 64 KiB}, or a number of bytes. */

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 public final class MessageText {
 
     /** A Java exception or error class name, as {@code Throwable.toString()} and some libraries write it. */
-    private static final Pattern EXCEPTION_CLASS = Pattern.compile(
-            "\\b(?:[a-z][\\w$]*\\.)+([A-Z][\\w$]*?)(?:Exception|Error)\\b(?::\\s*)?");
+    private static final Pattern EXCEPTION_CLASS =
+            Pattern.compile("\\b(?:[a-z][\\w$]*\\.)+([A-Z][\\w$]*?)(?:Exception|Error)\\b(?::\\s*)?");
 
     private MessageText() {}
 

@@ -24,7 +24,8 @@ public final class PlanText {
                 lines.add("zone " + zone + ": no changes");
                 continue;
             }
-            lines.add("zone " + zone + ": " + plan.changes().size() + " change(s)" + (plan.refused() ? ", REFUSED" : ""));
+            lines.add(
+                    "zone " + zone + ": " + plan.changes().size() + " change(s)" + (plan.refused() ? ", REFUSED" : ""));
             for (RrsetChange change : plan.changes()) {
                 lines.add("  " + change.kind() + " " + change.rrsetName());
                 Set<Record> after = new HashSet<>(change.after());

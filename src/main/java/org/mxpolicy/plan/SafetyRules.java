@@ -34,7 +34,11 @@ public final class SafetyRules {
     /** The MTA-STS state of one domain, as far as it is known. */
     @SuppressWarnings("ArrayRecordComponent") // read only; never compared as a whole
     public record PolicyState(
-            String domain, byte[] desiredBody, String desiredId, Optional<byte[]> servedBody, Optional<String> publishedId) {}
+            String domain,
+            byte[] desiredBody,
+            String desiredId,
+            Optional<byte[]> servedBody,
+            Optional<String> publishedId) {}
 
     private final Map<Name, List<List<X509Certificate>>> chainsInUse;
     private final List<PolicyState> policies;
@@ -46,7 +50,9 @@ public final class SafetyRules {
      * @param policies the MTA-STS state of the domains in the plan
      * @param httpsReportsAllowed {@code _smtp._tls} owner names whose domain allows https reports
      */
-    public SafetyRules(Map<Name, List<List<X509Certificate>>> chainsInUse, List<PolicyState> policies,
+    public SafetyRules(
+            Map<Name, List<List<X509Certificate>>> chainsInUse,
+            List<PolicyState> policies,
             Set<Name> httpsReportsAllowed) {
         this.chainsInUse = Map.copyOf(chainsInUse);
         this.policies = List.copyOf(policies);
@@ -58,7 +64,8 @@ public final class SafetyRules {
         for (RrsetChange change : changes) {
             if (change.type() == Type.TLSA) {
                 droppedLiveTlsa(change).ifPresent(refusals::add);
-            } else if (change.type() == Type.TXT && change.owner().getLabelString(0).equalsIgnoreCase("_smtp")
+            } else if (change.type() == Type.TXT
+                    && change.owner().getLabelString(0).equalsIgnoreCase("_smtp")
                     && !httpsReportsAllowed.contains(change.owner())) {
                 httpsReports(change).ifPresent(refusals::add);
             }
@@ -70,8 +77,11 @@ public final class SafetyRules {
     public List<String> unchangedPolicyIds() {
         List<String> domains = new ArrayList<>();
         for (PolicyState p : policies) {
-            boolean bodyChanges = p.servedBody().isPresent() && !java.util.Arrays.equals(p.servedBody().get(), p.desiredBody());
-            if (bodyChanges && p.publishedId().isPresent() && p.publishedId().get().equals(p.desiredId())) {
+            boolean bodyChanges = p.servedBody().isPresent()
+                    && !java.util.Arrays.equals(p.servedBody().get(), p.desiredBody());
+            if (bodyChanges
+                    && p.publishedId().isPresent()
+                    && p.publishedId().get().equals(p.desiredId())) {
                 domains.add(p.domain());
             }
         }
@@ -84,10 +94,16 @@ public final class SafetyRules {
         for (String domain : unchangedPolicyIds()) {
             Name owner = Name.fromConstantString("_mta-sts." + domain + ".");
             if (owner.subdomain(zone)) {
-                RrsetChange subject = changes.stream().filter(c -> c.owner().equals(owner)).findFirst().orElse(null);
-                refusals.add(new Refusal("plan.mta-sts-id-unchanged", subject, "the MTA-STS policy served for " + domain
-                        + " differs from the config's, but the _mta-sts id stays the same, so senders that cached the"
-                        + " old policy would not fetch the new one; change the id with the policy"));
+                RrsetChange subject = changes.stream()
+                        .filter(c -> c.owner().equals(owner))
+                        .findFirst()
+                        .orElse(null);
+                refusals.add(new Refusal(
+                        "plan.mta-sts-id-unchanged",
+                        subject,
+                        "the MTA-STS policy served for " + domain
+                                + " differs from the config's, but the _mta-sts id stays the same, so senders that cached the"
+                                + " old policy would not fetch the new one; change the id with the policy"));
             }
         }
         return refusals;
@@ -97,18 +113,25 @@ public final class SafetyRules {
         Set<Record> kept = new HashSet<>(change.after());
         List<List<X509Certificate>> chains = chainsInUse.getOrDefault(change.owner(), List.of());
         for (Record r : change.before()) {
-            if (kept.contains(r) || !(r instanceof TLSARecord tlsa) || TlsaData.of(tlsa).isEmpty()) {
+            if (kept.contains(r)
+                    || !(r instanceof TLSARecord tlsa)
+                    || TlsaData.of(tlsa).isEmpty()) {
                 continue;
             }
             TlsaRecord record = TlsaData.of(tlsa).get();
             for (List<X509Certificate> chain : chains) {
                 for (X509Certificate cert : chain) {
                     if (DaneVerification.matches(record, cert)) {
-                        return Optional.of(new Refusal("plan.drops-live-tlsa", change, "the plan removes "
-                                + change.owner() + " TLSA " + record.presentation() + ", which matches the certificate "
-                                + cert.getSubjectX500Principal().getName() + " still in use; DANE senders would defer"
-                                + " mail to this MX. Publish the new record, wait two TTLs, switch the certificate,"
-                                + " then remove the old one"));
+                        return Optional.of(new Refusal(
+                                "plan.drops-live-tlsa",
+                                change,
+                                "the plan removes "
+                                        + change.owner() + " TLSA " + record.presentation()
+                                        + ", which matches the certificate "
+                                        + cert.getSubjectX500Principal().getName()
+                                        + " still in use; DANE senders would defer"
+                                        + " mail to this MX. Publish the new record, wait two TTLs, switch the certificate,"
+                                        + " then remove the old one"));
                     }
                 }
             }
@@ -120,8 +143,11 @@ public final class SafetyRules {
         for (Record r : change.after()) {
             String text = String.join("", ((TXTRecord) r).getStrings());
             if (text.toLowerCase(java.util.Locale.ROOT).contains("https:")) {
-                return Optional.of(new Refusal("plan.tlsrpt-https", change, change.owner() + " would ask for TLS reports"
-                        + " over https; TR-03108-10-M allows only mailto: report addresses"));
+                return Optional.of(new Refusal(
+                        "plan.tlsrpt-https",
+                        change,
+                        change.owner() + " would ask for TLS reports"
+                                + " over https; TR-03108-10-M allows only mailto: report addresses"));
             }
         }
         return Optional.empty();

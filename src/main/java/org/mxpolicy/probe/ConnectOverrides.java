@@ -27,11 +27,14 @@ import org.mxpolicy.finding.MessageText;
 public final class ConnectOverrides {
 
     private static final ConnectOverrides NONE = new ConnectOverrides(Map.of());
-    private static final Pattern FORM = Pattern.compile("^([^:=\\s]+):(\\d{1,5})=(?:\\[([0-9A-Fa-f:.]+)]|([0-9.]+)):(\\d{1,5})$");
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
-    private static final String EXAMPLE = " (for example mx1.example.test:25=127.0.0.1:2525 or"
-            + " mta-sts.example.test:443=[::1]:8443)";
+    private static final Pattern FORM =
+            Pattern.compile("^([^:=\\s]+):(\\d{1,5})=(?:\\[([0-9A-Fa-f:.]+)]|([0-9.]+)):(\\d{1,5})$");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern HOST =
+            Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final String EXAMPLE =
+            " (for example mx1.example.test:25=127.0.0.1:2525 or" + " mta-sts.example.test:443=[::1]:8443)";
 
     private final Map<String, InetSocketAddress> targets;
 
@@ -140,8 +143,8 @@ public final class ConnectOverrides {
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder();
-        targets.forEach((key, target) -> out.append(out.isEmpty() ? "" : ", ").append(key).append('=')
-                .append(describe(target)));
+        targets.forEach((key, target) ->
+                out.append(out.isEmpty() ? "" : ", ").append(key).append('=').append(describe(target)));
         return "ConnectOverrides[" + out + "]";
     }
 }

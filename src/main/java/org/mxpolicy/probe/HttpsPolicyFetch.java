@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -64,6 +64,7 @@ public final class HttpsPolicyFetch implements PolicyFetch {
     public static final int MAX_BODY_BYTES = 64 * 1024;
     /** Status line and headers together. */
     static final int MAX_HEAD_BYTES = 16 * 1024;
+
     private static final int MAX_HEADERS = 100;
     private static final int PORT = 443;
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
@@ -87,7 +88,8 @@ public final class HttpsPolicyFetch implements PolicyFetch {
     }
 
     /** Trusting only {@code anchors}, for example a private CA or a test CA (see {@link #readCaBundle}). */
-    public static HttpsPolicyFetch trusting(List<X509Certificate> anchors, Duration timeout, ConnectOverrides overrides) {
+    public static HttpsPolicyFetch trusting(
+            List<X509Certificate> anchors, Duration timeout, ConnectOverrides overrides) {
         if (anchors.isEmpty()) {
             throw new IllegalArgumentException("no trust anchor given");
         }
@@ -113,19 +115,25 @@ public final class HttpsPolicyFetch implements PolicyFetch {
         try {
             byte[] bytes = in.readAllBytes();
             List<X509Certificate> certificates = new ArrayList<>();
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new java.io.ByteArrayInputStream(bytes))) {
+            for (var c : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new java.io.ByteArrayInputStream(bytes))) {
                 certificates.add((X509Certificate) c);
             }
             if (certificates.isEmpty()) {
-                throw new InvalidInputException("probe.ca-bundle", SourcePosition.file(source),
+                throw new InvalidInputException(
+                        "probe.ca-bundle",
+                        SourcePosition.file(source),
                         "holds no certificate; give CA certificates in PEM (-----BEGIN CERTIFICATE-----)");
             }
             return List.copyOf(certificates);
         } catch (CertificateException e) {
-            throw new InvalidInputException("probe.ca-bundle", SourcePosition.file(source),
+            throw new InvalidInputException(
+                    "probe.ca-bundle",
+                    SourcePosition.file(source),
                     "is not a bundle of PEM CA certificates: " + e.getMessage());
         } catch (IOException e) {
-            throw new InvalidInputException("probe.ca-bundle", SourcePosition.file(source), "cannot read: " + e.getMessage());
+            throw new InvalidInputException(
+                    "probe.ca-bundle", SourcePosition.file(source), "cannot read: " + e.getMessage());
         }
     }
 
@@ -185,7 +193,8 @@ public final class HttpsPolicyFetch implements PolicyFetch {
                 SSLSocket tls = handshake(socket);
                 OutputStream out = tls.getOutputStream();
                 out.write(("GET " + PATH + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: mxpolicy\r\n"
-                        + "Accept: text/plain\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                + "Accept: text/plain\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 return response(new BufferedInputStream(new DeadlineInputStream(tls, timeout)));
             } catch (SocketTimeoutException e) {
@@ -219,10 +228,12 @@ public final class HttpsPolicyFetch implements PolicyFetch {
                     return socket;
                 } catch (IOException e) {
                     closeQuietly(socket);
-                    String why = e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")
+                    String why = e instanceof ConnectException
+                                    && String.valueOf(e.getMessage()).contains("refused")
                             ? "connection refused"
-                            : e instanceof SocketTimeoutException ? "timed out after " + StartTlsProbe.seconds(timeout)
-                            : StartTlsProbe.printable(MessageText.problem(e));
+                            : e instanceof SocketTimeoutException
+                                    ? "timed out after " + StartTlsProbe.seconds(timeout)
+                                    : StartTlsProbe.printable(MessageText.problem(e));
                     failures.add(ConnectOverrides.describe(target) + ": " + why);
                 }
             }
@@ -233,7 +244,8 @@ public final class HttpsPolicyFetch implements PolicyFetch {
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, PORT, true);
             SSLParameters parameters = tls.getSSLParameters();
             List<String> supported = Arrays.asList(tls.getSupportedProtocols());
-            parameters.setProtocols(Arrays.stream(PROTOCOLS).filter(supported::contains).toArray(String[]::new));
+            parameters.setProtocols(
+                    Arrays.stream(PROTOCOLS).filter(supported::contains).toArray(String[]::new));
             parameters.setServerNames(List.of(new SNIHostName(host)));
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             tls.setSSLParameters(parameters);
@@ -292,7 +304,9 @@ public final class HttpsPolicyFetch implements PolicyFetch {
             }
             body = body(in, headers);
             List<String> problems = new ArrayList<>();
-            String mediaType = contentType.map(t -> t.split(";", 2)[0].strip().toLowerCase(Locale.ROOT)).orElse(null);
+            String mediaType = contentType
+                    .map(t -> t.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
+                    .orElse(null);
             if (mediaType == null) {
                 problems.add("no Content-Type; senders need text/plain (RFC 8461 section 3.2)");
             } else if (!mediaType.equals("text/plain")) {
@@ -301,9 +315,13 @@ public final class HttpsPolicyFetch implements PolicyFetch {
             MtaStsPolicyParser.Result parsed = MtaStsPolicyParser.parse(body, url.toString());
             List<Finding> errors = parsed.errors();
             if (!errors.isEmpty()) {
-                problems.add("the policy does not parse: " + errors.stream()
-                        .map(f -> (f.position().line() > 0 ? "line " + f.position().line() + ": " : "") + f.message())
-                        .collect(Collectors.joining("; ")));
+                problems.add("the policy does not parse: "
+                        + errors.stream()
+                                .map(f -> (f.position().line() > 0
+                                                ? "line " + f.position().line() + ": "
+                                                : "")
+                                        + f.message())
+                                .collect(Collectors.joining("; ")));
             }
             return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
         }
@@ -317,8 +335,10 @@ public final class HttpsPolicyFetch implements PolicyFetch {
                 int b;
                 while ((b = in.read()) != '\n') {
                     if (b < 0) {
-                        throw new Stop(lines.isEmpty() && line.size() == 0 ? "connection closed without a response"
-                                : "connection closed in the response headers");
+                        throw new Stop(
+                                lines.isEmpty() && line.size() == 0
+                                        ? "connection closed without a response"
+                                        : "connection closed in the response headers");
                     }
                     if (++total > MAX_HEAD_BYTES) {
                         throw new Stop("response headers longer than " + MAX_HEAD_BYTES / 1024 + " KiB");
@@ -348,7 +368,8 @@ public final class HttpsPolicyFetch implements PolicyFetch {
             for (String line : head.subList(1, head.size())) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
-                    headers.putIfAbsent(line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    headers.putIfAbsent(
+                            line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
                             line.substring(colon + 1).strip());
                 }
             }

@@ -36,8 +36,11 @@ public record PolicyObservation(
     /** Compares the bodies byte by byte; a record's own equals would compare the arrays' identity. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof PolicyObservation other && url.equals(other.url) && status.equals(other.status)
-                && contentType.equals(other.contentType) && Arrays.equals(body, other.body)
+        return o instanceof PolicyObservation other
+                && url.equals(other.url)
+                && status.equals(other.status)
+                && contentType.equals(other.contentType)
+                && Arrays.equals(body, other.body)
                 && problem.equals(other.problem);
     }
 

@@ -126,8 +126,8 @@ public final class StartTlsProbe implements SmtpProbe {
                 chain = trust.chain();
             }
             boolean forwardSecret = protocol.isPresent() && forwardSecret(protocol.get(), cipherSuite.orElse(""));
-            return new SmtpObservation(host, address, greeting, starttlsOffered, protocol, cipherSuite,
-                    forwardSecret, chain, problem);
+            return new SmtpObservation(
+                    host, address, greeting, starttlsOffered, protocol, cipherSuite, forwardSecret, chain, problem);
         }
 
         private void converse(Socket socket) throws Stop {
@@ -203,7 +203,8 @@ public final class StartTlsProbe implements SmtpProbe {
             }
             SSLParameters parameters = tls.getSSLParameters();
             List<String> supported = Arrays.asList(tls.getSupportedProtocols());
-            parameters.setProtocols(Arrays.stream(PROTOCOLS).filter(supported::contains).toArray(String[]::new));
+            parameters.setProtocols(
+                    Arrays.stream(PROTOCOLS).filter(supported::contains).toArray(String[]::new));
             parameters.setServerNames(sniName(host));
             // No endpoint identification: the MX certificate is judged against TLSA records later.
             parameters.setEndpointIdentificationAlgorithm(null);
@@ -344,7 +345,8 @@ public final class StartTlsProbe implements SmtpProbe {
 
     private static String refusedOr(ConnectException e) {
         String message = MessageText.problem(e);
-        return message.toLowerCase(Locale.ROOT).contains("refused") ? "connection refused"
+        return message.toLowerCase(Locale.ROOT).contains("refused")
+                ? "connection refused"
                 : "cannot connect: " + printable(message);
     }
 

@@ -51,7 +51,8 @@ public final class DaneVerification {
         if (record.selector() > TlsaRecord.SELECTOR_SPKI || record.matching() > TlsaRecord.MATCHING_SHA512) {
             return false;
         }
-        return TlsaRecord.of(record.usage(), record.selector(), record.matching(), cert).equals(record);
+        return TlsaRecord.of(record.usage(), record.selector(), record.matching(), cert)
+                .equals(record);
     }
 
     /** Each certificate up to index {@code anchor} is signed by the next one. */

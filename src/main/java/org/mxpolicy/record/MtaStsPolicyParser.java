@@ -40,6 +40,7 @@ public final class MtaStsPolicyParser {
 
     /** Extension names, {@code sts-policy-ext-name} of RFC 8461 section 3.2. */
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
+
     private static final Pattern MAX_AGE = Pattern.compile("[0-9]{1,10}");
     private static final String VERSION = "STSv1";
     private static final List<String> SINGLE_FIELDS = List.of("version", "mode", "max_age");
@@ -87,14 +88,20 @@ public final class MtaStsPolicyParser {
     public static Result parse(byte[] body, String source) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body))
                     .toString();
         } catch (CharacterCodingException e) {
-            return new Result(Optional.empty(), List.of(Finding.error("policy-text.encoding", SourcePosition.file(source),
-                    "is not UTF-8 text (RFC 8461 section 3.2)")), LineEnding.NONE);
+            return new Result(
+                    Optional.empty(),
+                    List.of(Finding.error(
+                            "policy-text.encoding",
+                            SourcePosition.file(source),
+                            "is not UTF-8 text (RFC 8461 section 3.2)")),
+                    LineEnding.NONE);
         }
         return parse(text, source);
     }
@@ -120,8 +127,10 @@ public final class MtaStsPolicyParser {
 
         Result read(String text) {
             if (text.isEmpty()) {
-                findings.add(Finding.error("policy-text.empty", SourcePosition.file(source), "is empty; a policy needs"
-                        + " version, mode, max_age and mx fields (RFC 8461 section 3.2)"));
+                findings.add(Finding.error(
+                        "policy-text.empty",
+                        SourcePosition.file(source),
+                        "is empty; a policy needs" + " version, mode, max_age and mx fields (RFC 8461 section 3.2)"));
                 return new Result(Optional.empty(), findings, LineEnding.NONE);
             }
             int crlf = 0;
@@ -131,7 +140,9 @@ public final class MtaStsPolicyParser {
             while (start < text.length()) {
                 lineNumber++;
                 if (syntaxErrors == SYNTAX_ERROR_LIMIT) {
-                    findings.add(Finding.error("policy-text.syntax", SourcePosition.at(source, lineNumber, 0),
+                    findings.add(Finding.error(
+                            "policy-text.syntax",
+                            SourcePosition.at(source, lineNumber, 0),
                             "not read further after " + SYNTAX_ERROR_LIMIT + " lines that are not fields"));
                     break;
                 }
@@ -152,12 +163,13 @@ public final class MtaStsPolicyParser {
                 }
                 line(line, lineNumber);
             }
-            LineEnding ending = crlf > 0 && lf > 0 ? LineEnding.MIXED
-                    : crlf > 0 ? LineEnding.CRLF
-                    : lf > 0 ? LineEnding.LF
-                    : LineEnding.NONE;
+            LineEnding ending = crlf > 0 && lf > 0
+                    ? LineEnding.MIXED
+                    : crlf > 0 ? LineEnding.CRLF : lf > 0 ? LineEnding.LF : LineEnding.NONE;
             if (ending == LineEnding.LF || ending == LineEnding.MIXED) {
-                findings.add(Finding.note("policy-text.line-ending", SourcePosition.file(source),
+                findings.add(Finding.note(
+                        "policy-text.line-ending",
+                        SourcePosition.file(source),
                         (ending == LineEnding.LF ? "lines end in LF" : "lines end in a mix of CRLF and LF")
                                 + "; RFC 8461 section 3.2 calls for CRLF, though its ABNF accepts LF"));
             }
@@ -165,7 +177,9 @@ public final class MtaStsPolicyParser {
             findings.sort(Finding.BY_POSITION);
             Optional<MtaStsPolicy> policy = Optional.empty();
             if (findings.stream().noneMatch(Finding::isError)) {
-                policy = Optional.of(new MtaStsPolicy(MtaStsMode.fromKeyword(single.get("mode")).orElseThrow(), mx,
+                policy = Optional.of(new MtaStsPolicy(
+                        MtaStsMode.fromKeyword(single.get("mode")).orElseThrow(),
+                        mx,
                         Long.parseLong(single.get("max_age"))));
             }
             return new Result(policy, findings, ending);
@@ -174,7 +188,9 @@ public final class MtaStsPolicyParser {
         private void line(String line, int number) {
             SourcePosition where = SourcePosition.at(source, number, 0);
             if (line.isEmpty()) {
-                findings.add(Finding.warning("policy-text.empty-line", where,
+                findings.add(Finding.warning(
+                        "policy-text.empty-line",
+                        where,
                         "empty line; the ABNF of RFC 8461 section 3.2 has no empty lines and a strict sender rejects"
                                 + " the policy"));
                 return;
@@ -183,23 +199,34 @@ public final class MtaStsPolicyParser {
             String name = colon < 0 ? line : line.substring(0, colon);
             if (colon < 0 || !FIELD_NAME.matcher(name).matches()) {
                 syntaxErrors++;
-                findings.add(Finding.error("policy-text.syntax", SourcePosition.at(source, number, 1),
+                findings.add(Finding.error(
+                        "policy-text.syntax",
+                        SourcePosition.at(source, number, 1),
                         "'" + printable(line) + "' is not a field 'name: value' (RFC 8461 section 3.2)"));
                 return;
             }
             String value = stripTrailingWhitespace(stripLeadingWhitespace(line.substring(colon + 1)));
-            SourcePosition valueAt = SourcePosition.at(source, number, line.length() - stripLeadingWhitespace(
-                    line.substring(colon + 1)).length() + 1);
+            SourcePosition valueAt = SourcePosition.at(
+                    source,
+                    number,
+                    line.length()
+                            - stripLeadingWhitespace(line.substring(colon + 1)).length()
+                            + 1);
             fieldCount++;
             if (name.equals("version") && fieldCount != 1 && !single.containsKey("version")) {
-                findings.add(Finding.warning("policy-text.version-not-first", where,
+                findings.add(Finding.warning(
+                        "policy-text.version-not-first",
+                        where,
                         "version is not the first field; senders accept that, but it is customary to start with it"));
             }
             if (SINGLE_FIELDS.contains(name)) {
                 if (single.containsKey(name)) {
-                    findings.add(Finding.warning("policy-text.duplicate", where, name + " appears again (first on line "
-                            + singleLine.get(name) + "); senders use the first and ignore this one"
-                            + " (RFC 8461 section 3.2)"));
+                    findings.add(Finding.warning(
+                            "policy-text.duplicate",
+                            where,
+                            name + " appears again (first on line "
+                                    + singleLine.get(name) + "); senders use the first and ignore this one"
+                                    + " (RFC 8461 section 3.2)"));
                     return;
                 }
                 single.put(name, value);
@@ -209,14 +236,20 @@ public final class MtaStsPolicyParser {
                 try {
                     mx.add(MxPattern.parse(value).toString());
                 } catch (IllegalArgumentException e) {
-                    findings.add(Finding.error("policy-text.mx", valueAt,
+                    findings.add(Finding.error(
+                            "policy-text.mx",
+                            valueAt,
                             "mx pattern '" + printable(value) + "' is not valid: " + e.getMessage()));
                 }
             } else {
                 String known = knownNameInOtherCase(name);
-                findings.add(Finding.note("policy-text.unknown-field", where, "field '" + name + "' is ignored"
-                        + (known == null ? " (unknown to RFC 8461)" : "; field names are case-sensitive, did you mean '"
-                                + known + "'?")));
+                findings.add(Finding.note(
+                        "policy-text.unknown-field",
+                        where,
+                        "field '" + name + "' is ignored"
+                                + (known == null
+                                        ? " (unknown to RFC 8461)"
+                                        : "; field names are case-sensitive, did you mean '" + known + "'?")));
             }
         }
 
@@ -224,23 +257,34 @@ public final class MtaStsPolicyParser {
             switch (name) {
                 case "version" -> {
                     if (!value.equals(VERSION)) {
-                        findings.add(Finding.error("policy-text.version", at,
+                        findings.add(Finding.error(
+                                "policy-text.version",
+                                at,
                                 "version '" + printable(value) + "' is not " + VERSION + " (RFC 8461 section 3.2)"));
                     }
                 }
                 case "mode" -> {
                     if (MtaStsMode.fromKeyword(value).isEmpty()) {
-                        findings.add(Finding.error("policy-text.mode", at, "mode '" + printable(value)
-                                + "' is not one of enforce, testing, none (lower case, RFC 8461 section 3.2)"));
+                        findings.add(Finding.error(
+                                "policy-text.mode",
+                                at,
+                                "mode '" + printable(value)
+                                        + "' is not one of enforce, testing, none (lower case, RFC 8461 section 3.2)"));
                     }
                 }
                 case "max_age" -> {
                     if (!MAX_AGE.matcher(value).matches()) {
-                        findings.add(Finding.error("policy-text.max-age", at, "max_age '" + printable(value)
-                                + "' is not 1 to 10 digits of seconds (RFC 8461 section 3.2)"));
+                        findings.add(Finding.error(
+                                "policy-text.max-age",
+                                at,
+                                "max_age '" + printable(value)
+                                        + "' is not 1 to 10 digits of seconds (RFC 8461 section 3.2)"));
                     } else if (Long.parseLong(value) > MtaStsPolicy.MAX_AGE_LIMIT) {
-                        findings.add(Finding.error("policy-text.max-age", at, "max_age " + value + " is above the limit of "
-                                + MtaStsPolicy.MAX_AGE_LIMIT + " seconds, one year (RFC 8461 section 3.2)"));
+                        findings.add(Finding.error(
+                                "policy-text.max-age",
+                                at,
+                                "max_age " + value + " is above the limit of " + MtaStsPolicy.MAX_AGE_LIMIT
+                                        + " seconds, one year (RFC 8461 section 3.2)"));
                     }
                 }
                 default -> throw new IllegalStateException(name);
@@ -255,13 +299,17 @@ public final class MtaStsPolicyParser {
             SourcePosition file = SourcePosition.file(source);
             for (String name : SINGLE_FIELDS) {
                 if (!single.containsKey(name)) {
-                    findings.add(Finding.error("policy-text.missing", file,
+                    findings.add(Finding.error(
+                            "policy-text.missing",
+                            file,
                             "has no " + name + " field, which RFC 8461 section 3.2 requires"));
                 }
             }
             boolean modeNone = "none".equals(single.get("mode"));
             if (mx.isEmpty() && !modeNone && findings.stream().noneMatch(f -> f.id().equals("policy-text.mx"))) {
-                findings.add(Finding.error("policy-text.missing", file,
+                findings.add(Finding.error(
+                        "policy-text.missing",
+                        file,
                         "has no mx field; RFC 8461 section 3.2 requires at least one unless the mode is none"));
             }
         }

@@ -22,7 +22,8 @@ public record TlsRptPolicy(List<String> rua) {
         for (String uri : rua) {
             String scheme = uri.substring(0, Math.max(0, uri.indexOf(':'))).toLowerCase(Locale.ROOT);
             if (!scheme.equals("mailto") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("rua '" + uri + "': only mailto: and https: are defined (RFC 8460 section 3)");
+                throw new IllegalArgumentException(
+                        "rua '" + uri + "': only mailto: and https: are defined (RFC 8460 section 3)");
             }
             unique.add(escape(uri));
         }

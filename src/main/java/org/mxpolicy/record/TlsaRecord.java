@@ -77,8 +77,8 @@ public record TlsaRecord(int usage, int selector, int matching, byte[] data) {
             default -> data.length;
         };
         if (data.length != expected) {
-            throw new IllegalArgumentException("TLSA matching type " + matching + " needs " + expected
-                    + " octets of data, not " + data.length);
+            throw new IllegalArgumentException(
+                    "TLSA matching type " + matching + " needs " + expected + " octets of data, not " + data.length);
         }
     }
 
@@ -114,8 +114,11 @@ public record TlsaRecord(int usage, int selector, int matching, byte[] data) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TlsaRecord other && usage == other.usage && selector == other.selector
-                && matching == other.matching && Arrays.equals(data, other.data);
+        return o instanceof TlsaRecord other
+                && usage == other.usage
+                && selector == other.selector
+                && matching == other.matching
+                && Arrays.equals(data, other.data);
     }
 
     @Override

@@ -25,8 +25,7 @@ import org.mxpolicy.cert.SubjectPublicKey;
 public record TlsaRecordSet(String owner, List<TlsaRecord> records, List<String> notes) {
 
     /** Canonical order, so that two runs write identical files. */
-    public static final Comparator<TlsaRecord> CANONICAL = Comparator
-            .comparingInt(TlsaRecord::usage)
+    public static final Comparator<TlsaRecord> CANONICAL = Comparator.comparingInt(TlsaRecord::usage)
             .thenComparingInt(TlsaRecord::selector)
             .thenComparingInt(TlsaRecord::matching)
             .thenComparing(TlsaRecord::data, Arrays::compareUnsigned);
@@ -49,8 +48,15 @@ public record TlsaRecordSet(String owner, List<TlsaRecord> records, List<String>
      * @param selector 0 or 1
      * @param matching 0, 1 or 2
      */
-    public static TlsaRecordSet forMx(String host, int port, CertificateChain chain, List<SubjectPublicKey> nextKeys,
-            List<X509Certificate> extraIssuers, boolean issuer, int selector, int matching) {
+    public static TlsaRecordSet forMx(
+            String host,
+            int port,
+            CertificateChain chain,
+            List<SubjectPublicKey> nextKeys,
+            List<X509Certificate> extraIssuers,
+            boolean issuer,
+            int selector,
+            int matching) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " outside 1..65535");
         }

@@ -45,7 +45,8 @@ public enum RenewalDecision {
     }
 
     /** A renewal of a host with a rollover state, from what {@link RolloverMachine#renewed} made of it. */
-    public static RenewalDecision of(RolloverMachine.Renewal renewal, UnknownKeyAction onUnknownKey, boolean restorable) {
+    public static RenewalDecision of(
+            RolloverMachine.Renewal renewal, UnknownKeyAction onUnknownKey, boolean restorable) {
         return switch (renewal) {
             case SAME_KEY -> PUBLISH_AND_RELOAD;
             case ROLLED -> ROLL_AND_RELOAD;

@@ -72,8 +72,10 @@ public final class RenewalHook {
             // No rollover was ever started for this MX: the key on disk is fine if its record is
             // already served everywhere; then it is the current key of a new state.
             RolloverState.KeyEntry key = RolloverState.KeyEntry.of(leafKey, clock.instant());
-            RenewalDecision decision = RenewalDecision.withoutState(run.servedRecord(mx, key).everywhere(),
-                    run.onUnknownKey(), host.history().isPresent());
+            RenewalDecision decision = RenewalDecision.withoutState(
+                    run.servedRecord(mx, key).everywhere(),
+                    run.onUnknownKey(),
+                    host.history().isPresent());
             if (decision != RenewalDecision.ADOPT) {
                 withoutState(decision, host, key, problems);
                 return false;
@@ -83,7 +85,8 @@ public final class RenewalHook {
         state = run.observePublication(mx, state);
         RolloverMachine.Step<RolloverMachine.Renewal> step = run.machine().renewed(state, leafKey.spki());
         log.accept(mx.host() + ": " + step.message());
-        RenewalDecision decision = RenewalDecision.of(step.outcome(), run.onUnknownKey(), host.history().isPresent());
+        RenewalDecision decision = RenewalDecision.of(
+                step.outcome(), run.onUnknownKey(), host.history().isPresent());
         switch (decision) {
             case PUBLISH_AND_RELOAD -> run.publish(mx, Set.of(), wait);
             case ROLL_AND_RELOAD -> {
@@ -100,7 +103,8 @@ public final class RenewalHook {
     }
 
     /** A renewed key without a rollover state whose record is not served everywhere. */
-    private void withoutState(RenewalDecision decision, Renewed host, RolloverState.KeyEntry key, List<Finding> problems)
+    private void withoutState(
+            RenewalDecision decision, Renewed host, RolloverState.KeyEntry key, List<Finding> problems)
             throws MxpolicyException {
         MxHost mx = host.mx();
         String what = "the renewed certificate's key " + key.label() + " has no TLSA record served by every"
@@ -112,23 +116,33 @@ public final class RenewalHook {
                 RolloverState.KeyEntry restored = RolloverState.KeyEntry.of(
                         SubjectPublicKey.of(run.diskChain(mx).leaf()), clock.instant());
                 boolean ok = run.servedRecord(mx, restored).everywhere();
-                problems.add(Finding.error(ok ? "renew.restored" : "renew.restore-failed", mx.cert().position(), what
-                        + (ok ? "; the previous certificate, whose record is published, is back in " + history.liveDir()
-                                : "; the previous certificate in " + history.liveDir() + " has no published record either")));
+                problems.add(Finding.error(
+                        ok ? "renew.restored" : "renew.restore-failed",
+                        mx.cert().position(),
+                        what
+                                + (ok
+                                        ? "; the previous certificate, whose record is published, is back in "
+                                                + history.liveDir()
+                                        : "; the previous certificate in " + history.liveDir()
+                                                + " has no published record either")));
                 if (ok) {
                     run.save(RolloverState.start(mx.host(), restored, clock.instant()));
                 }
             }
             case PUBLISH_WITHOUT_RELOAD -> {
                 run.publish(mx, Set.of(), wait);
-                problems.add(Finding.error("renew.published", mx.cert().position(), what + "; its record is published now."
-                        + " Reload the MTA after twice the TLSA TTL (" + mx.tlsa().ttl() + " s) has passed"));
+                problems.add(Finding.error(
+                        "renew.published",
+                        mx.cert().position(),
+                        what + "; its record is published now." + " Reload the MTA after twice the TLSA TTL ("
+                                + mx.tlsa().ttl() + " s) has passed"));
             }
             default -> problems.add(Finding.error("renew.refused", mx.cert().position(), what));
         }
     }
 
-    private void restore(Renewed host, RolloverState state, String what, List<Finding> problems) throws MxpolicyException {
+    private void restore(Renewed host, RolloverState state, String what, List<Finding> problems)
+            throws MxpolicyException {
         MxHost mx = host.mx();
         CertificateHistory history = host.history().orElseThrow();
         // the newest version with the key in service, not merely the one before: after an
@@ -136,28 +150,44 @@ public final class RenewalHook {
         String outcome = history.restoreKey(state.current().publicKey());
         byte[] restored = SubjectPublicKey.spkiOf(run.diskChain(mx).leaf());
         if (state.current().isKey(restored)) {
-            problems.add(Finding.error("renew.restored", mx.cert().position(), what + "; the previous certificate is"
-                    + " back in " + history.liveDir() + " (" + outcome + "). To change the key, stage one first:"
-                    + " mxpolicy rollover prepare --mx " + mx.host()));
+            problems.add(Finding.error(
+                    "renew.restored",
+                    mx.cert().position(),
+                    what + "; the previous certificate is"
+                            + " back in " + history.liveDir() + " (" + outcome
+                            + "). To change the key, stage one first:"
+                            + " mxpolicy rollover prepare --mx " + mx.host()));
         } else {
-            problems.add(Finding.error("renew.restore-failed", mx.cert().position(), what + "; restoring the previous"
-                    + " certificate did not bring back the current key " + state.current().label()
-                    + "; put a certificate for it in place before the MTA reloads"));
+            problems.add(Finding.error(
+                    "renew.restore-failed",
+                    mx.cert().position(),
+                    what + "; restoring the previous"
+                            + " certificate did not bring back the current key "
+                            + state.current().label()
+                            + "; put a certificate for it in place before the MTA reloads"));
         }
     }
 
     private void publishUnknownKey(MxHost mx, RolloverState state, String what, List<Finding> problems)
             throws MxpolicyException {
-        RolloverMachine.Step<RolloverMachine.Staging> staged = run.machine().stage(state, RolloverState.KeyEntry.of(
-                SubjectPublicKey.of(run.diskChain(mx).leaf()), clock.instant()), true);
+        RolloverMachine.Step<RolloverMachine.Staging> staged = run.machine()
+                .stage(
+                        state,
+                        RolloverState.KeyEntry.of(
+                                SubjectPublicKey.of(run.diskChain(mx).leaf()), clock.instant()),
+                        true);
         if (!staged.outcome().refused()) {
             state = run.save(staged.state());
             run.publish(mx, Set.of(), wait);
             state = run.observePublication(mx, state);
         }
-        problems.add(Finding.error("renew.published", mx.cert().position(), what + "; its record is published now ("
-                + run.describe(state) + "). Reload the MTA only after that: run this hook again (mxpolicy renew-hook"
-                + " --mx " + mx.host() + ") when 'mxpolicy rollover status' says READY"));
+        problems.add(Finding.error(
+                "renew.published",
+                mx.cert().position(),
+                what + "; its record is published now ("
+                        + run.describe(state)
+                        + "). Reload the MTA only after that: run this hook again (mxpolicy renew-hook"
+                        + " --mx " + mx.host() + ") when 'mxpolicy rollover status' says READY"));
     }
 
     private Optional<String> finishRetirement(MxHost mx) throws MxpolicyException {

@@ -49,7 +49,9 @@ public record RolloverGate(Instant servedSince, Duration ttlWindow, Duration mar
      * {@code open since 2026-03-01T14:00:00Z}.
      */
     public String describe(Instant now) {
-        return isOpen(now) ? "open since " + opensAt() : "opens at " + opensAt() + " (in " + roundedUp(timeLeft(now)) + ")";
+        return isOpen(now)
+                ? "open since " + opensAt()
+                : "opens at " + opensAt() + " (in " + roundedUp(timeLeft(now)) + ")";
     }
 
     /**

@@ -168,32 +168,49 @@ public final class RolloverMachine {
         Instant now = clock.instant();
         String host = state.host();
         if (key.sameKey(state.current())) {
-            return new Step<>(state, Staging.IS_CURRENT, key.label() + " is already the current key of " + host
-                    + "; stage a new key");
+            return new Step<>(
+                    state,
+                    Staging.IS_CURRENT,
+                    key.label() + " is already the current key of " + host + "; stage a new key");
         }
         if (state.retiring().isPresent() && key.sameKey(state.retiring().get().key())) {
-            return new Step<>(state, Staging.IS_RETIRING, key.label() + " is the previous key of " + host
-                    + ", being retired; stage a new key");
+            return new Step<>(
+                    state,
+                    Staging.IS_RETIRING,
+                    key.label() + " is the previous key of " + host + ", being retired; stage a new key");
         }
         String publish = "; publish its TLSA record and wait until every authoritative server serves it";
         if (state.next().isEmpty()) {
-            return new Step<>(withNext(state, NextKey.staged(key), now), Staging.STAGED,
+            return new Step<>(
+                    withNext(state, NextKey.staged(key), now),
+                    Staging.STAGED,
                     "staged " + key.label() + " as the next key of " + host + publish);
         }
         NextKey staged = state.next().get();
         if (staged.key().sameKey(key)) {
-            return new Step<>(state, Staging.ALREADY_STAGED, key.label() + " is already the next key of " + host
-                    + " (" + state.nextPhase(now, margin).text() + ")");
+            return new Step<>(
+                    state,
+                    Staging.ALREADY_STAGED,
+                    key.label() + " is already the next key of " + host + " ("
+                            + state.nextPhase(now, margin).text() + ")");
         }
         if (state.nextPhase(now, margin) == RolloverPhase.READY) {
-            return new Step<>(state, Staging.OTHER_READY, "the next key of " + host + ", " + staged.key().label()
-                    + ", is ready and is not replaced; renew the certificate with it first");
+            return new Step<>(
+                    state,
+                    Staging.OTHER_READY,
+                    "the next key of " + host + ", " + staged.key().label()
+                            + ", is ready and is not replaced; renew the certificate with it first");
         }
         if (!force) {
-            return new Step<>(state, Staging.OTHER_STAGED, staged.key().label() + " is already staged as the next key"
-                    + " of " + host + "; replace it with --force, which restarts the wait");
+            return new Step<>(
+                    state,
+                    Staging.OTHER_STAGED,
+                    staged.key().label() + " is already staged as the next key" + " of " + host
+                            + "; replace it with --force, which restarts the wait");
         }
-        return new Step<>(withNext(state, NextKey.staged(key), now), Staging.REPLACED,
+        return new Step<>(
+                withNext(state, NextKey.staged(key), now),
+                Staging.REPLACED,
                 "replaced the next key of " + host + ", " + staged.key().label() + ", with " + key.label() + publish);
     }
 
@@ -205,37 +222,52 @@ public final class RolloverMachine {
      *
      * @param ttlWindow the TTL window as observed now (see {@link NextKey#ttlWindow})
      */
-    public Step<Publication> observePublication(RolloverState state, boolean servedEverywhereAndValidated,
-            Duration ttlWindow) {
+    public Step<Publication> observePublication(
+            RolloverState state, boolean servedEverywhereAndValidated, Duration ttlWindow) {
         Objects.requireNonNull(ttlWindow, "ttlWindow");
         Instant now = clock.instant();
         if (state.next().isEmpty()) {
-            return new Step<>(state, Publication.NO_NEXT, "no next key is staged for " + state.host()
-                    + "; stage one with mxpolicy rollover prepare");
+            return new Step<>(
+                    state,
+                    Publication.NO_NEXT,
+                    "no next key is staged for " + state.host() + "; stage one with mxpolicy rollover prepare");
         }
         NextKey next = state.next().get();
         String label = next.key().label();
         if (!servedEverywhereAndValidated) {
             if (next.servedSince().isEmpty()) {
-                return new Step<>(state, Publication.NOT_YET_SERVED, "the record of " + label + " is not yet served by"
-                        + " every authoritative server of " + state.host() + "'s zone; publish it and check again");
+                return new Step<>(
+                        state,
+                        Publication.NOT_YET_SERVED,
+                        "the record of " + label + " is not yet served by" + " every authoritative server of "
+                                + state.host() + "'s zone; publish it and check again");
             }
-            return new Step<>(withNext(state, NextKey.staged(next.key()), now), Publication.WITHDRAWN,
-                    "the record of " + label + ", served since " + next.servedSince().get() + ", is no longer served"
-                    + " everywhere; publish it again, the wait starts over once it is back");
+            return new Step<>(
+                    withNext(state, NextKey.staged(next.key()), now),
+                    Publication.WITHDRAWN,
+                    "the record of " + label + ", served since "
+                            + next.servedSince().get() + ", is no longer served"
+                            + " everywhere; publish it again, the wait starts over once it is back");
         }
         if (next.servedSince().isEmpty()) {
             NextKey served = new NextKey(next.key(), Optional.of(now), ttlWindow);
-            return new Step<>(withNext(state, served, now), Publication.FIRST_SERVED, "the record of " + label
-                    + " is served everywhere; the gate " + served.gate(margin).orElseThrow().describe(now));
+            return new Step<>(
+                    withNext(state, served, now),
+                    Publication.FIRST_SERVED,
+                    "the record of " + label + " is served everywhere; the gate "
+                            + served.gate(margin).orElseThrow().describe(now));
         }
         NextKey kept = next;
         if (ttlWindow.compareTo(next.ttlWindow()) > 0) {
             kept = new NextKey(next.key(), next.servedSince(), ttlWindow);
         }
         RolloverState after = kept.equals(next) ? state : withNext(state, kept, now);
-        return new Step<>(after, Publication.STILL_SERVED, "the record of " + label + " is served everywhere since "
-                + next.servedSince().get() + "; the gate " + kept.gate(margin).orElseThrow().describe(now));
+        return new Step<>(
+                after,
+                Publication.STILL_SERVED,
+                "the record of " + label + " is served everywhere since "
+                        + next.servedSince().get() + "; the gate "
+                        + kept.gate(margin).orElseThrow().describe(now));
     }
 
     /**
@@ -253,34 +285,52 @@ public final class RolloverMachine {
         Instant now = clock.instant();
         String host = state.host();
         if (state.current().isKey(leafSpki)) {
-            return new Step<>(state, Renewal.SAME_KEY, "the renewed certificate of " + host + " keeps the current "
-                    + state.current().label() + "; the TLSA records stay as they are");
+            return new Step<>(
+                    state,
+                    Renewal.SAME_KEY,
+                    "the renewed certificate of " + host + " keeps the current "
+                            + state.current().label() + "; the TLSA records stay as they are");
         }
         Optional<NextKey> next = state.next().filter(n -> n.key().isKey(leafSpki));
         if (next.isEmpty()) {
-            return new Step<>(state, Renewal.UNKNOWN_KEY, "the renewed certificate of " + host + " has a key that is"
-                    + " neither the current " + state.current().label() + " nor a staged next key; no TLSA record"
-                    + " matches it. Renew with the current or the staged key (mxpolicy rollover prepare)");
+            return new Step<>(
+                    state,
+                    Renewal.UNKNOWN_KEY,
+                    "the renewed certificate of " + host + " has a key that is"
+                            + " neither the current " + state.current().label()
+                            + " nor a staged next key; no TLSA record"
+                            + " matches it. Renew with the current or the staged key (mxpolicy rollover prepare)");
         }
         KeyEntry key = next.get().key();
         Optional<RolloverGate> gate = next.get().gate(margin);
         if (gate.isEmpty() || !gate.get().isOpen(now)) {
-            String wait = gate.map(g -> "its record is served only since " + g.servedSince() + "; the gate "
-                    + g.describe(now)).orElse("its record is not yet served by every authoritative server");
-            return new Step<>(state, Renewal.NOT_AGED, "the renewed certificate of " + host + " has the next "
-                    + key.label() + ", but " + wait + ". Keep the previous certificate live until then");
+            String wait = gate.map(
+                            g -> "its record is served only since " + g.servedSince() + "; the gate " + g.describe(now))
+                    .orElse("its record is not yet served by every authoritative server");
+            return new Step<>(
+                    state,
+                    Renewal.NOT_AGED,
+                    "the renewed certificate of " + host + " has the next " + key.label() + ", but " + wait
+                            + ". Keep the previous certificate live until then");
         }
         if (state.retiring().isPresent() && !state.retiring().get().compromised()) {
-            return new Step<>(state, Renewal.PREVIOUS_STILL_LIVE, "the renewed certificate of " + host + " has the next "
-                    + key.label() + ", but the previous " + state.retiring().get().key().label() + " is still"
-                    + " retiring: some address may still present it, and switching again would drop its record."
-                    + " Make every address present the current key first");
+            return new Step<>(
+                    state,
+                    Renewal.PREVIOUS_STILL_LIVE,
+                    "the renewed certificate of " + host + " has the next "
+                            + key.label() + ", but the previous "
+                            + state.retiring().get().key().label() + " is still"
+                            + " retiring: some address may still present it, and switching again would drop its record."
+                            + " Make every address present the current key first");
         }
         KeyEntry newCurrent = new KeyEntry(key.spki(), key.sha256(), key.description(), now);
         RetiringKey retired = new RetiringKey(state.current(), false);
-        return new Step<>(state.with(newCurrent, Optional.empty(), Optional.of(retired), now), Renewal.ROLLED,
-                "rolled " + host + " to " + key.label() + "; the record of the previous " + state.current().label()
-                + " stays published until every address of the MX presents the new key. Reload the MTA");
+        return new Step<>(
+                state.with(newCurrent, Optional.empty(), Optional.of(retired), now),
+                Renewal.ROLLED,
+                "rolled " + host + " to " + key.label() + "; the record of the previous "
+                        + state.current().label()
+                        + " stays published until every address of the MX presents the new key. Reload the MTA");
     }
 
     /**
@@ -294,13 +344,19 @@ public final class RolloverMachine {
         }
         KeyEntry old = state.retiring().get().key();
         if (!everyAddressPresentsCurrent) {
-            return new Step<>(state, Live.STILL_RETIRING, "not every address of " + state.host() + " presents the current "
-                    + state.current().label() + " yet; the record of " + old.label() + " stays. Reload the MTA on"
-                    + " every address and check again");
+            return new Step<>(
+                    state,
+                    Live.STILL_RETIRING,
+                    "not every address of " + state.host() + " presents the current "
+                            + state.current().label() + " yet; the record of " + old.label()
+                            + " stays. Reload the MTA on"
+                            + " every address and check again");
         }
-        return new Step<>(state.with(state.current(), state.next(), Optional.empty(), now), Live.RETIRED,
-                "every address of " + state.host() + " presents " + state.current().label() + "; the record of "
-                + old.label() + " is no longer published");
+        return new Step<>(
+                state.with(state.current(), state.next(), Optional.empty(), now),
+                Live.RETIRED,
+                "every address of " + state.host() + " presents "
+                        + state.current().label() + "; the record of " + old.label() + " is no longer published");
     }
 
     /**
@@ -313,34 +369,52 @@ public final class RolloverMachine {
     public Step<Emergency> emergency(RolloverState state) {
         Instant now = clock.instant();
         String host = state.host();
-        if (state.next().isEmpty() && state.retiring().filter(RetiringKey::compromised).isPresent()) {
-            return new Step<>(state, Emergency.ALREADY_SWITCHED, host + " already switched to "
-                    + state.current().label() + " from the compromised " + state.retiring().get().key().label()
-                    + "; stage a new next key (mxpolicy rollover prepare)");
+        if (state.next().isEmpty()
+                && state.retiring().filter(RetiringKey::compromised).isPresent()) {
+            return new Step<>(
+                    state,
+                    Emergency.ALREADY_SWITCHED,
+                    host + " already switched to "
+                            + state.current().label() + " from the compromised "
+                            + state.retiring().get().key().label()
+                            + "; stage a new next key (mxpolicy rollover prepare)");
         }
         if (state.next().isEmpty()) {
-            return new Step<>(state, Emergency.NO_NEXT, "no next key staged for " + host + "; stage one"
-                    + " (mxpolicy rollover prepare), publish it and wait for its gate to open");
+            return new Step<>(
+                    state,
+                    Emergency.NO_NEXT,
+                    "no next key staged for " + host + "; stage one"
+                            + " (mxpolicy rollover prepare), publish it and wait for its gate to open");
         }
         NextKey next = state.next().get();
         Optional<RolloverGate> gate = next.gate(margin);
         if (gate.isEmpty()) {
-            return new Step<>(state, Emergency.NOT_PUBLISHED, "the record of the next " + next.key().label() + " of "
-                    + host + " is not yet served by every authoritative server; publish it and wait for its gate");
+            return new Step<>(
+                    state,
+                    Emergency.NOT_PUBLISHED,
+                    "the record of the next " + next.key().label() + " of " + host
+                            + " is not yet served by every authoritative server; publish it and wait for its gate");
         }
         if (!gate.get().isOpen(now)) {
-            return new Step<>(state, Emergency.NOT_AGED, "next key's record served only since "
-                    + gate.get().servedSince() + "; the gate " + gate.get().describe(now));
+            return new Step<>(
+                    state,
+                    Emergency.NOT_AGED,
+                    "next key's record served only since " + gate.get().servedSince() + "; the gate "
+                            + gate.get().describe(now));
         }
-        String dropped = state.retiring().filter(r -> !r.compromised())
-                .map(r -> " The record of the earlier " + r.key().label() + " is dropped as well.").orElse("");
+        String dropped = state.retiring()
+                .filter(r -> !r.compromised())
+                .map(r -> " The record of the earlier " + r.key().label() + " is dropped as well.")
+                .orElse("");
         KeyEntry key = next.key();
         KeyEntry newCurrent = new KeyEntry(key.spki(), key.sha256(), key.description(), now);
         RetiringKey compromised = new RetiringKey(state.current(), true);
-        return new Step<>(state.with(newCurrent, Optional.empty(), Optional.of(compromised), now), Emergency.SWITCHED,
+        return new Step<>(
+                state.with(newCurrent, Optional.empty(), Optional.of(compromised), now),
+                Emergency.SWITCHED,
                 "switched " + host + " to " + key.label() + " and dropped the record of the compromised "
-                + state.current().label() + "; install a certificate with the new key and reload the MTA now."
-                + dropped);
+                        + state.current().label() + "; install a certificate with the new key and reload the MTA now."
+                        + dropped);
     }
 
     private static RolloverState withNext(RolloverState state, NextKey next, Instant now) {

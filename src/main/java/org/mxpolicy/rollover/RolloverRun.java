@@ -90,9 +90,19 @@ public final class RolloverRun {
      * @param planLines where the plans are shown before they are applied
      * @param log where what each step did is reported as it happens
      */
-    public RolloverRun(ProviderConfig config, Path baseDir, Supplier<CertificateSource> certificates, RolloverStore store,
-            NextKeyStaging staging, DesiredSource desired, Observers observers, Publication publication, Duration timeout,
-            Clock clock, Consumer<String> planLines, Consumer<String> log) {
+    public RolloverRun(
+            ProviderConfig config,
+            Path baseDir,
+            Supplier<CertificateSource> certificates,
+            RolloverStore store,
+            NextKeyStaging staging,
+            DesiredSource desired,
+            Observers observers,
+            Publication publication,
+            Duration timeout,
+            Clock clock,
+            Consumer<String> planLines,
+            Consumer<String> log) {
         this.config = config;
         this.baseDir = baseDir;
         this.certificates = certificates;
@@ -150,13 +160,16 @@ public final class RolloverRun {
     }
 
     /** Makes a key like the current one (or as {@code spec} says) and its CSR, and stages it. */
-    public RolloverState stageNext(MxHost mx, RolloverState state, Optional<KeyPairSpec> spec, boolean force) throws MxpolicyException {
+    public RolloverState stageNext(MxHost mx, RolloverState state, Optional<KeyPairSpec> spec, boolean force)
+            throws MxpolicyException {
         CertificateChain disk = diskChain(mx);
         SubjectPublicKey current = SubjectPublicKey.of(disk.leaf());
-        KeyPairSpec kind = spec.isPresent() ? spec.get() : KeyPairSpec.like(current, mx.cert().position());
+        KeyPairSpec kind = spec.isPresent()
+                ? spec.get()
+                : KeyPairSpec.like(current, mx.cert().position());
         KeyPair key = new KeyPairMaker(new SecureRandom()).make(kind);
-        CertificateRequest request = CertificateRequest.create(key,
-                CertificateRequest.namesFor(mx.host(), disk.leaf()), mx.position());
+        CertificateRequest request =
+                CertificateRequest.create(key, CertificateRequest.namesFor(mx.host(), disk.leaf()), mx.position());
         RolloverMachine.Step<RolloverMachine.Staging> step =
                 machine.stage(state, RolloverState.KeyEntry.of(KeyPairMaker.publicKey(key), clock.instant()), force);
         if (step.outcome().refused()) {
@@ -196,8 +209,11 @@ public final class RolloverRun {
         boolean everywhere = true;
         long ttl = mx.tlsa().ttl();
         ZoneSettings zone = zone(mx);
-        List<NameServer> servers = ZoneServers.of(Name.fromConstantString(zone.name() + "."),
-                Nameserver.of(zone.nameservers()), observers.dns(), observers.authorities());
+        List<NameServer> servers = ZoneServers.of(
+                Name.fromConstantString(zone.name() + "."),
+                Nameserver.of(zone.nameservers()),
+                observers.dns(),
+                observers.authorities());
         if (servers.isEmpty()) {
             everywhere = false;
         }
@@ -228,7 +244,8 @@ public final class RolloverRun {
      * answer), the retiring key is saved back, so the next run tries again; a crash in between
      * leaves the record published, which is the safe side.
      */
-    public RolloverMachine.Step<RolloverMachine.Live> retire(MxHost mx, RolloverState state, Duration wait) throws MxpolicyException {
+    public RolloverMachine.Step<RolloverMachine.Live> retire(MxHost mx, RolloverState state, Duration wait)
+            throws MxpolicyException {
         RolloverMachine.Step<RolloverMachine.Live> step = observeLive(mx, state);
         if (step.outcome() != RolloverMachine.Live.RETIRED) {
             return step;
@@ -244,13 +261,15 @@ public final class RolloverRun {
     }
 
     /** Whether every address of the MX presents the current key (nothing saved). */
-    public RolloverMachine.Step<RolloverMachine.Live> observeLive(MxHost mx, RolloverState state) throws InvalidInputException {
+    public RolloverMachine.Step<RolloverMachine.Live> observeLive(MxHost mx, RolloverState state)
+            throws InvalidInputException {
         List<InetSocketAddress> addresses = observers.addresses().of(mx);
         boolean all = !addresses.isEmpty();
         for (InetSocketAddress address : addresses) {
             SmtpObservation seen = observers.smtp().probe(mx.host(), address);
             all &= !seen.chain().isEmpty()
-                    && state.current().isKey(SubjectPublicKey.spkiOf(seen.chain().get(0)));
+                    && state.current()
+                            .isKey(SubjectPublicKey.spkiOf(seen.chain().get(0)));
         }
         return machine.observeLive(state, all);
     }
@@ -268,7 +287,9 @@ public final class RolloverRun {
             return;
         }
         DesiredState wanted = desired.at(clock.instant());
-        ZoneFragment zone = wanted.zones().stream().filter(z -> z.zoneName().equals(settings.name())).findFirst()
+        ZoneFragment zone = wanted.zones().stream()
+                .filter(z -> z.zoneName().equals(settings.name()))
+                .findFirst()
                 .orElseThrow();
         publication.publish(List.of(zone), compromisedKeys, wait, planLines);
     }
@@ -280,8 +301,12 @@ public final class RolloverRun {
             log.accept("no 'rollover.mta_reload' configured; reload the MTA yourself now");
             return;
         }
-        ConfiguredCommand.run(command.get(), timeout.multipliedBy(3), "rollover.mta-reload",
-                config.rollover().position(), "the MTA reload");
+        ConfiguredCommand.run(
+                command.get(),
+                timeout.multipliedBy(3),
+                "rollover.mta-reload",
+                config.rollover().position(),
+                "the MTA reload");
         log.accept("ran '" + command.get() + "'");
     }
 
@@ -292,8 +317,8 @@ public final class RolloverRun {
         if (state.next().isEmpty() || force) {
             state = stageNext(mx, state, kind, force);
         } else {
-            log.accept(mx.host() + ": a next key is staged already (" + state.next().get().key().label()
-                    + "); --force replaces it");
+            log.accept(mx.host() + ": a next key is staged already ("
+                    + state.next().get().key().label() + "); --force replaces it");
         }
         publish(mx, Set.of(), wait);
         return observePublication(mx, state);
@@ -304,10 +329,11 @@ public final class RolloverRun {
         List<String> lines = new ArrayList<>();
         for (MxHost mx : hosts) {
             Optional<RolloverState> saved = saved(mx);
-            lines.add(saved.isEmpty()
-                    ? mx.host() + ": no rollover state yet; 'mxpolicy rollover prepare --mx " + mx.host()
-                            + "' stages a next key"
-                    : describe(observePublication(mx, saved.get())));
+            lines.add(
+                    saved.isEmpty()
+                            ? mx.host() + ": no rollover state yet; 'mxpolicy rollover prepare --mx " + mx.host()
+                                    + "' stages a next key"
+                            : describe(observePublication(mx, saved.get())));
         }
         return lines;
     }
@@ -349,20 +375,30 @@ public final class RolloverRun {
         RolloverState before = state;
         RolloverMachine.Step<RolloverMachine.Emergency> step = machine.emergency(state);
         if (step.outcome().refused()) {
-            throw new VerificationFailedException(mx.host() + ": emergency rollover refused",
+            throw new VerificationFailedException(
+                    mx.host() + ": emergency rollover refused",
                     List.of(Finding.error("rollover.emergency-refused", mx.position(), step.message())));
         }
         byte[] disk = SubjectPublicKey.spkiOf(diskChain(mx).leaf());
-        if (step.outcome() == RolloverMachine.Emergency.SWITCHED && !step.state().current().isKey(disk)) {
-            throw new VerificationFailedException(mx.host() + ": emergency rollover refused", List.of(Finding.error(
-                    "rollover.emergency-no-certificate", mx.cert().position(), "the certificate " + mx.cert().path()
-                            + " does not carry the next key " + before.next().get().key().label() + "; install a"
-                            + " certificate for it (request: next.csr in the MX's state directory) and run this again")));
+        if (step.outcome() == RolloverMachine.Emergency.SWITCHED
+                && !step.state().current().isKey(disk)) {
+            throw new VerificationFailedException(
+                    mx.host() + ": emergency rollover refused",
+                    List.of(
+                            Finding.error(
+                                    "rollover.emergency-no-certificate",
+                                    mx.cert().position(),
+                                    "the certificate " + mx.cert().path()
+                                            + " does not carry the next key "
+                                            + before.next().get().key().label() + "; install a"
+                                            + " certificate for it (request: next.csr in the MX's state directory) and run this again")));
         }
         state = save(step.state());
         log.accept(step.message());
-        Set<String> compromised = state.retiring().filter(RolloverState.RetiringKey::compromised)
-                .map(r -> Set.of(r.key().sha256())).orElse(Set.of());
+        Set<String> compromised = state.retiring()
+                .filter(RolloverState.RetiringKey::compromised)
+                .map(r -> Set.of(r.key().sha256()))
+                .orElse(Set.of());
         reloadMta();
         publish(mx, compromised, wait);
         if (state.next().isEmpty()) {
@@ -375,15 +411,23 @@ public final class RolloverRun {
 
     public String describe(RolloverState state) {
         Instant now = clock.instant();
-        StringBuilder text = new StringBuilder(state.host() + ": " + machine.phase(state).text()
-                + "; current key " + state.current().label());
+        StringBuilder text =
+                new StringBuilder(state.host() + ": " + machine.phase(state).text() + "; current key "
+                        + state.current().label());
         state.next().ifPresent(n -> {
             text.append("; next key ").append(n.key().label());
-            machine.gate(state).ifPresentOrElse(gate -> text.append(", ").append(gate.describe(now)),
-                    () -> text.append(", its record not yet served by every authoritative server"));
+            machine.gate(state)
+                    .ifPresentOrElse(
+                            gate -> text.append(", ").append(gate.describe(now)),
+                            () -> text.append(", its record not yet served by every authoritative server"));
         });
-        state.retiring().ifPresent(r -> text.append("; retiring ").append(r.key().label())
-                .append(r.compromised() ? " (compromised, record dropped)" : " (record kept until every address presents the current key)"));
+        state.retiring()
+                .ifPresent(r -> text.append("; retiring ")
+                        .append(r.key().label())
+                        .append(
+                                r.compromised()
+                                        ? " (compromised, record dropped)"
+                                        : " (record kept until every address presents the current key)"));
         return text.toString();
     }
 
@@ -399,7 +443,9 @@ public final class RolloverRun {
     private static boolean containsKey(List<Record> records, RolloverState.KeyEntry key) {
         for (Record r : records) {
             Optional<TlsaRecord> value = r instanceof TLSARecord tlsa ? TlsaData.of(tlsa) : Optional.empty();
-            if (value.isPresent() && value.get().usage() == 3 && value.get().selector() == TlsaRecord.SELECTOR_SPKI
+            if (value.isPresent()
+                    && value.get().usage() == 3
+                    && value.get().selector() == TlsaRecord.SELECTOR_SPKI
                     && TlsaRecord.of(3, value.get().matching(), key.publicKey()).equals(value.get())) {
                 return true;
             }
@@ -408,7 +454,7 @@ public final class RolloverRun {
     }
 
     private VerificationFailedException refusal(String id, MxHost mx, String message) {
-        return new VerificationFailedException(mx.host() + ": refused",
-                List.of(Finding.error(id, mx.position(), message)));
+        return new VerificationFailedException(
+                mx.host() + ": refused", List.of(Finding.error(id, mx.position(), message)));
     }
 }

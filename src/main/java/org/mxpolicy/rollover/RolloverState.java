@@ -54,8 +54,11 @@ public record RolloverState(
         if (retiring.isPresent() && retiring.get().key().sameKey(current)) {
             throw new IllegalArgumentException("the retiring key is the current key (" + current.shortId() + ")");
         }
-        if (next.isPresent() && retiring.isPresent() && next.get().key().sameKey(retiring.get().key())) {
-            throw new IllegalArgumentException("the next key is the retiring key (" + retiring.get().key().shortId() + ")");
+        if (next.isPresent()
+                && retiring.isPresent()
+                && next.get().key().sameKey(retiring.get().key())) {
+            throw new IllegalArgumentException(
+                    "the next key is the retiring key (" + retiring.get().key().shortId() + ")");
         }
     }
 
@@ -145,7 +148,8 @@ public record RolloverState(
             }
             String digest = sha256Hex(spki);
             if (!digest.equals(sha256)) {
-                throw new IllegalArgumentException("sha256 " + sha256 + " is not the digest of the key, which is " + digest);
+                throw new IllegalArgumentException(
+                        "sha256 " + sha256 + " is not the digest of the key, which is " + digest);
             }
         }
 
@@ -194,8 +198,11 @@ public record RolloverState(
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof KeyEntry other && Arrays.equals(spki, other.spki) && sha256.equals(other.sha256)
-                    && description.equals(other.description) && since.equals(other.since);
+            return o instanceof KeyEntry other
+                    && Arrays.equals(spki, other.spki)
+                    && sha256.equals(other.sha256)
+                    && description.equals(other.description)
+                    && since.equals(other.since);
         }
 
         @Override
@@ -210,7 +217,8 @@ public record RolloverState(
 
         private static String sha256Hex(byte[] data) {
             try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(data));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("every JDK has SHA-256", e);
             }

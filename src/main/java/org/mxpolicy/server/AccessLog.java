@@ -75,7 +75,8 @@ public final class AccessLog implements RequestLog.Writer, AutoCloseable {
             }
             long lost = dropped.get();
             if (lost > reported) {
-                out.println("mxpolicy: access log: " + (lost - reported) + " line(s) dropped, the log could not keep up");
+                out.println(
+                        "mxpolicy: access log: " + (lost - reported) + " line(s) dropped, the log could not keep up");
                 reported = lost;
             }
             if (taken == BATCH) {

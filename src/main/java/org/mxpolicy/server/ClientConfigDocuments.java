@@ -28,12 +28,20 @@ public final class ClientConfigDocuments {
     public static String autoconfig(MailClientSettings settings) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("domain", settings.domain());
-        model.put("incoming", servers(settings.incoming(), server -> Map.of(
-                "type", server.protocol().name().toLowerCase(Locale.ROOT),
-                "socketType", server.implicitTls() ? "SSL" : "STARTTLS")));
-        model.put("outgoing", servers(settings.outgoing(), server -> Map.of(
-                "type", "smtp",
-                "socketType", server.implicitTls() ? "SSL" : "STARTTLS")));
+        model.put(
+                "incoming",
+                servers(
+                        settings.incoming(),
+                        server -> Map.of(
+                                "type",
+                                server.protocol().name().toLowerCase(Locale.ROOT),
+                                "socketType",
+                                server.implicitTls() ? "SSL" : "STARTTLS")));
+        model.put(
+                "outgoing",
+                servers(
+                        settings.outgoing(),
+                        server -> Map.of("type", "smtp", "socketType", server.implicitTls() ? "SSL" : "STARTTLS")));
         return Templates.render("autoconfig.ftlx", model);
     }
 
@@ -53,14 +61,17 @@ public final class ClientConfigDocuments {
         all.addAll(settings.outgoing());
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("address", address);
-        model.put("protocols", servers(all, server -> Map.of(
-                "type", server.protocol().name(),
-                "encryption", server.implicitTls() ? "SSL" : "TLS")));
+        model.put(
+                "protocols",
+                servers(
+                        all,
+                        server -> Map.of(
+                                "type", server.protocol().name(), "encryption", server.implicitTls() ? "SSL" : "TLS")));
         return Templates.render("autodiscover.ftlx", model);
     }
 
-    private static List<Map<String, String>> servers(List<MailServer> servers,
-            java.util.function.Function<MailServer, Map<String, String>> extra) {
+    private static List<Map<String, String>> servers(
+            List<MailServer> servers, java.util.function.Function<MailServer, Map<String, String>> extra) {
         List<Map<String, String>> out = new ArrayList<>();
         for (MailServer server : servers) {
             Map<String, String> entry = new LinkedHashMap<>();

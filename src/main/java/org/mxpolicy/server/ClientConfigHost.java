@@ -20,8 +20,8 @@ public record ClientConfigHost(Kind kind, MailClientSettings settings, HostCerti
             throw new IllegalArgumentException(certificate.host() + ": a policy host is no client configuration host");
         }
         if (!certificate.host().equals(kind.host(settings.domain()))) {
-            throw new IllegalArgumentException("certificate entry " + certificate.host() + " is not "
-                    + kind.host(settings.domain()));
+            throw new IllegalArgumentException(
+                    "certificate entry " + certificate.host() + " is not " + kind.host(settings.domain()));
         }
     }
 

@@ -56,8 +56,11 @@ public final class ClientConfigRoutes {
             Map<String, MailClientSettings> autodiscover = new java.util.HashMap<>();
             for (ClientConfigHost host : hosts) {
                 switch (host.kind()) {
-                    case AUTOCONFIG -> autoconfig.put(host.host(),
-                            ClientConfigDocuments.autoconfig(host.settings()).getBytes(StandardCharsets.UTF_8));
+                    case AUTOCONFIG ->
+                        autoconfig.put(
+                                host.host(),
+                                ClientConfigDocuments.autoconfig(host.settings())
+                                        .getBytes(StandardCharsets.UTF_8));
                     case AUTODISCOVER -> autodiscover.put(host.host(), host.settings());
                     case POLICY -> throw new IllegalArgumentException(host.host() + " is a policy host");
                 }
@@ -91,7 +94,8 @@ public final class ClientConfigRoutes {
 
     private static void autoconfig(Context ctx, Content content) {
         PolicyRoutes.forHost(ctx, content.autoconfig())
-                .ifPresent(document -> ctx.status(200).contentType(AUTOCONFIG_CONTENT_TYPE).result(document));
+                .ifPresent(document ->
+                        ctx.status(200).contentType(AUTOCONFIG_CONTENT_TYPE).result(document));
     }
 
     private static void autodiscover(Context ctx, Content content) throws IOException {
@@ -106,8 +110,10 @@ public final class ClientConfigRoutes {
             PolicyRoutes.plain(ctx.status(400), "bad request: " + e.getMessage());
             return;
         }
-        ctx.status(200).contentType(AUTODISCOVER_CONTENT_TYPE)
-                .result(ClientConfigDocuments.autodiscover(settings.get(), address).getBytes(StandardCharsets.UTF_8));
+        ctx.status(200)
+                .contentType(AUTODISCOVER_CONTENT_TYPE)
+                .result(ClientConfigDocuments.autodiscover(settings.get(), address)
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     /**

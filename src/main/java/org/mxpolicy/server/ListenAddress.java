@@ -31,8 +31,8 @@ public record ListenAddress(String host, int port) {
     public static ListenAddress parse(String text) {
         Matcher m = FORM.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not ADDR:PORT (for example 0.0.0.0:443, [::]:443 or"
-                    + " 127.0.0.1:8461)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not ADDR:PORT (for example 0.0.0.0:443, [::]:443 or" + " 127.0.0.1:8461)");
         }
         int port = Integer.parseInt(m.group(3));
         if (port > 65535) {

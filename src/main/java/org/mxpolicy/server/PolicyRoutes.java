@@ -60,7 +60,8 @@ public final class PolicyRoutes {
         routes.error(404, ctx -> plain(ctx, NOT_FOUND));
         routes.error(405, ctx -> {
             String allow = ClientConfigRoutes.allowedMethods(ctx.path()).orElse("GET, HEAD");
-            plain(ctx, "method not allowed: only " + allow.replace(", ", " and ")).header("Allow", allow);
+            plain(ctx, "method not allowed: only " + allow.replace(", ", " and "))
+                    .header("Allow", allow);
         });
         routes.error(MISDIRECTED_REQUEST, ctx -> plain(ctx, MISDIRECTED));
         routes.error(500, ctx -> plain(ctx, "internal server error"));
@@ -74,7 +75,9 @@ public final class PolicyRoutes {
     }
 
     private static void servePolicy(Context ctx, Map<String, byte[]> policies) {
-        forHost(ctx, policies).ifPresent(policy -> ctx.status(200).contentType(POLICY_CONTENT_TYPE).result(policy));
+        forHost(ctx, policies)
+                .ifPresent(policy ->
+                        ctx.status(200).contentType(POLICY_CONTENT_TYPE).result(policy));
     }
 
     /**

@@ -54,12 +54,18 @@ public final class PolicyServer implements AutoCloseable {
     /** What the routes answer, switched as one on reload. */
     private record Routing(Map<String, byte[]> policies, ClientConfigRoutes.Content clientConfigs) {
         static Routing of(ServedHosts hosts) {
-            return new Routing(PolicyRoutes.policies(hosts.policies()), ClientConfigRoutes.Content.of(hosts.clientConfigs()));
+            return new Routing(
+                    PolicyRoutes.policies(hosts.policies()), ClientConfigRoutes.Content.of(hosts.clientConfigs()));
         }
     }
 
-    private PolicyServer(Javalin policy, Javalin admin, SslContextFactory.Server tls, AtomicReference<Routing> routing,
-            ServerMetrics metrics, ServedHosts current) {
+    private PolicyServer(
+            Javalin policy,
+            Javalin admin,
+            SslContextFactory.Server tls,
+            AtomicReference<Routing> routing,
+            ServerMetrics metrics,
+            ServedHosts current) {
         this.current = current;
         this.policy = policy;
         this.admin = admin;
@@ -69,8 +75,13 @@ public final class PolicyServer implements AutoCloseable {
     }
 
     /** Starts with the {@code bsi} profile; see {@link #start(ServedHosts, ListenAddress, ListenAddress, ServerLimits, RequestLog.Writer, TlsProfile)}. */
-    public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
-            ServerLimits limits, RequestLog.Writer accessLog) throws ServerException {
+    public static PolicyServer start(
+            ServedHosts hosts,
+            ListenAddress listen,
+            ListenAddress adminListen,
+            ServerLimits limits,
+            RequestLog.Writer accessLog)
+            throws ServerException {
         return start(hosts, listen, adminListen, limits, accessLog, ServerTls.defaultProfile());
     }
 
@@ -83,8 +94,14 @@ public final class PolicyServer implements AutoCloseable {
      * @param accessLog receives one line per request of the HTTPS listener
      * @throws ServerException when an address cannot be bound
      */
-    public static PolicyServer start(ServedHosts hosts, ListenAddress listen, ListenAddress adminListen,
-            ServerLimits limits, RequestLog.Writer accessLog, TlsProfile profile) throws ServerException {
+    public static PolicyServer start(
+            ServedHosts hosts,
+            ListenAddress listen,
+            ListenAddress adminListen,
+            ServerLimits limits,
+            RequestLog.Writer accessLog,
+            TlsProfile profile)
+            throws ServerException {
         if (hosts.isEmpty()) {
             throw new ServerException("no host to serve");
         }
@@ -101,8 +118,11 @@ public final class PolicyServer implements AutoCloseable {
                 server.addBean(log);
                 // Jetty calls the request log for every request, including those it refuses
                 // itself (400, 431), so the metrics count those too.
-                server.setRequestLog(new RequestLog.Collection(log, (request, response) -> metrics.count(
-                        PolicyRoutes.requestHost(request.getHeaders().get(HttpHeader.HOST)), response.getStatus())));
+                server.setRequestLog(new RequestLog.Collection(
+                        log,
+                        (request, response) -> metrics.count(
+                                PolicyRoutes.requestHost(request.getHeaders().get(HttpHeader.HOST)),
+                                response.getStatus())));
                 server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
                 server.addBean(timers);
                 // Javalin puts its servlet context inside this wrapper.
@@ -115,9 +135,14 @@ public final class PolicyServer implements AutoCloseable {
         Javalin admin = Javalin.create(config -> {
             common(config, limits, 8, "mxpolicy-admin");
             config.jetty.addConnector((server, http) -> plainConnector(server, http, adminListen, limits));
-            config.routes.get(HEALTH_PATH, ctx -> ctx.contentType("text/plain; charset=utf-8").result("ok\n"));
-            config.routes.get(METRICS_PATH, ctx -> ctx.contentType(ServerMetrics.CONTENT_TYPE).result(metrics.render()));
-            config.routes.error(404, ctx -> ctx.contentType("text/plain; charset=utf-8").result("not found\n"));
+            config.routes.get(
+                    HEALTH_PATH,
+                    ctx -> ctx.contentType("text/plain; charset=utf-8").result("ok\n"));
+            config.routes.get(
+                    METRICS_PATH,
+                    ctx -> ctx.contentType(ServerMetrics.CONTENT_TYPE).result(metrics.render()));
+            config.routes.error(
+                    404, ctx -> ctx.contentType("text/plain; charset=utf-8").result("not found\n"));
         });
         startOrFail(policy, "the policy listener on " + listen);
         try {
@@ -147,8 +172,8 @@ public final class PolicyServer implements AutoCloseable {
             ServerTls.reload(tls, hosts.certificates());
         } catch (Exception e) {
             restore(e);
-            throw new ServerException("cannot use the new certificates (" + e.getMessage()
-                    + "); still serving the previous ones", e);
+            throw new ServerException(
+                    "cannot use the new certificates (" + e.getMessage() + "); still serving the previous ones", e);
         }
         routing.set(Routing.of(hosts));
         metrics.certificates(hosts.certificates());
@@ -164,8 +189,10 @@ public final class PolicyServer implements AutoCloseable {
             ServerTls.reload(tls, current.certificates());
         } catch (Exception again) {
             failure.addSuppressed(again);
-            throw new ServerException("cannot use the new certificates (" + failure.getMessage()
-                    + ") nor the previous ones again: new TLS connections fail; restart the server", failure);
+            throw new ServerException(
+                    "cannot use the new certificates (" + failure.getMessage()
+                            + ") nor the previous ones again: new TLS connections fail; restart the server",
+                    failure);
         }
     }
 
@@ -253,8 +280,13 @@ public final class PolicyServer implements AutoCloseable {
         return http;
     }
 
-    private static Connector tlsConnector(Server server, HttpConfiguration base, SslContextFactory.Server tls,
-            RequestDeadline deadline, ListenAddress listen, ServerLimits limits) {
+    private static Connector tlsConnector(
+            Server server,
+            HttpConfiguration base,
+            SslContextFactory.Server tls,
+            RequestDeadline deadline,
+            ListenAddress listen,
+            ServerLimits limits) {
         HttpConfiguration http = httpConfiguration(base, limits);
         http.setSecureScheme("https");
         http.setSecurePort(listen.port());
@@ -262,17 +294,17 @@ public final class PolicyServer implements AutoCloseable {
         // Host against SNI is checked by PolicyRoutes, which answers 421 instead of Jetty's 400.
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
-        ServerConnector connector = new ServerConnector(server, ACCEPTORS, -1,
-                new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(
+                server, ACCEPTORS, -1, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
         connector.addBean(deadline);
         bind(connector, listen, limits);
         return connector;
     }
 
-    private static Connector plainConnector(Server server, HttpConfiguration base, ListenAddress listen,
-            ServerLimits limits) {
-        ServerConnector connector = new ServerConnector(server, ACCEPTORS, 1,
-                new HttpConnectionFactory(httpConfiguration(base, limits)));
+    private static Connector plainConnector(
+            Server server, HttpConfiguration base, ListenAddress listen, ServerLimits limits) {
+        ServerConnector connector =
+                new ServerConnector(server, ACCEPTORS, 1, new HttpConnectionFactory(httpConfiguration(base, limits)));
         bind(connector, listen, limits);
         return connector;
     }

@@ -79,7 +79,10 @@ public final class PolicyService {
     /** Where and how to listen. */
     public record Settings(ListenAddress listen, ListenAddress admin, ServerLimits limits, TlsProfile profile) {}
 
-    private enum Event { STOP, RELOAD }
+    private enum Event {
+        STOP,
+        RELOAD
+    }
 
     private final HostSource source;
     private final Optional<FileChanges> watcher;
@@ -119,8 +122,8 @@ public final class PolicyService {
         }
         // before the listeners start, which takes a while: a renewal meanwhile is not missed
         watcher.ifPresent(w -> w.watch(loaded.files()));
-        try (PolicyServer server = PolicyServer.start(serving, settings.listen(), settings.admin(), settings.limits(),
-                accessLog, settings.profile())) {
+        try (PolicyServer server = PolicyServer.start(
+                serving, settings.listen(), settings.admin(), settings.limits(), accessLog, settings.profile())) {
             watcher.ifPresent(FileChanges::start);
             out.line("mxpolicy: serving " + String.join(", ", serving.names()) + " on "
                     + new ListenAddress(settings.listen().host(), server.port()) + "; health check on http://"
@@ -170,8 +173,11 @@ public final class PolicyService {
     }
 
     /** The hosts sorted by their certificate checks: refused ones have errors and are not served at start. */
-    private record Selection(ServedHosts servable, List<PolicyHost> refusedPolicies,
-            List<ClientConfigHost> refusedClientConfigs, Set<Path> files) {}
+    private record Selection(
+            ServedHosts servable,
+            List<PolicyHost> refusedPolicies,
+            List<ClientConfigHost> refusedClientConfigs,
+            Set<Path> files) {}
 
     private Selection select(Loaded loaded, Instant now) {
         List<Finding> findings = new ArrayList<>(loaded.findings());
@@ -188,7 +194,8 @@ public final class PolicyService {
                 boolean ok = passes(checks(tls, ServerCertificateChecks.POLICY_CONSEQUENCE, now, where), findings);
                 (ok ? policies : refusedPolicies).add(policy);
             } else {
-                ClientConfigHost client = new ClientConfigHost(host.kind(), host.clientSettings().orElseThrow(), tls);
+                ClientConfigHost client =
+                        new ClientConfigHost(host.kind(), host.clientSettings().orElseThrow(), tls);
                 boolean ok = passes(checks(tls, ServerCertificateChecks.CLIENT_CONSEQUENCE, now, where), findings);
                 (ok ? clients : refusedClients).add(client);
             }
@@ -211,29 +218,31 @@ public final class PolicyService {
      * current certificate as long as that one still passes the checks.
      */
     private ServedHosts keepServing(Selection loaded, ServedHosts serving, Instant now) {
-        Map<String, HostCertificate> current = serving.certificates().stream()
-                .collect(Collectors.toMap(HostCertificate::host, c -> c));
+        Map<String, HostCertificate> current =
+                serving.certificates().stream().collect(Collectors.toMap(HostCertificate::host, c -> c));
         List<PolicyHost> policies = new ArrayList<>(loaded.servable().policies());
         for (PolicyHost refused : loaded.refusedPolicies()) {
-            previous(current, refused.host(), now).ifPresent(old ->
-                    policies.add(new PolicyHost(refused.host(), refused.policy(), old.chain(), old.key())));
+            previous(current, refused.host(), now)
+                    .ifPresent(old ->
+                            policies.add(new PolicyHost(refused.host(), refused.policy(), old.chain(), old.key())));
         }
         List<ClientConfigHost> clients = new ArrayList<>(loaded.servable().clientConfigs());
         for (ClientConfigHost refused : loaded.refusedClientConfigs()) {
-            previous(current, refused.host(), now).ifPresent(old ->
-                    clients.add(new ClientConfigHost(refused.kind(), refused.settings(), old)));
+            previous(current, refused.host(), now)
+                    .ifPresent(old -> clients.add(new ClientConfigHost(refused.kind(), refused.settings(), old)));
         }
         return new ServedHosts(policies, clients);
     }
 
     private Optional<HostCertificate> previous(Map<String, HostCertificate> current, String host, Instant now) {
         HostCertificate old = current.get(host);
-        if (old == null || checks(old, "", now, SourcePosition.file(old.chain().source()))
-                .stream().anyMatch(Finding::isError)) {
+        if (old == null
+                || checks(old, "", now, SourcePosition.file(old.chain().source())).stream()
+                        .anyMatch(Finding::isError)) {
             return Optional.empty();
         }
-        out.line("mxpolicy: " + host + " keeps its current certificate from " + old.chain().source()
-                + " until the new one can be served");
+        out.line("mxpolicy: " + host + " keeps its current certificate from "
+                + old.chain().source() + " until the new one can be served");
         return Optional.of(old);
     }
 }

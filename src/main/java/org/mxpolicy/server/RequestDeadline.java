@@ -64,9 +64,12 @@ final class RequestDeadline implements Connection.Listener {
     }
 
     private void restart(Connection connection) {
-        Scheduler.Task next = scheduler.schedule(() -> connection.getEndPoint().close(
-                new TimeoutException("no complete request within " + timeout.toSeconds() + " s")),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Scheduler.Task next = scheduler.schedule(
+                () -> connection
+                        .getEndPoint()
+                        .close(new TimeoutException("no complete request within " + timeout.toSeconds() + " s")),
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         Scheduler.Task previous = deadlines.put(connection, next);
         if (previous != null) {
             previous.cancel();

@@ -15,18 +15,26 @@ import java.time.Duration;
  * @param maxThreads request threads of the policy listener
  * @param stopTimeout how long shutdown waits for connections to finish
  */
-public record ServerLimits(int requestHeaderBytes, Duration idleTimeout, Duration requestTimeout, int maxConnections,
-        int maxThreads, Duration stopTimeout) {
+public record ServerLimits(
+        int requestHeaderBytes,
+        Duration idleTimeout,
+        Duration requestTimeout,
+        int maxConnections,
+        int maxThreads,
+        Duration stopTimeout) {
 
     /** 8 KiB of headers, 10 s idle, 20 s per request, 1000 connections, 32 threads, 5 s to stop. */
-    public static final ServerLimits DEFAULT = new ServerLimits(8 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(20),
-            1000, 32, Duration.ofSeconds(5));
+    public static final ServerLimits DEFAULT =
+            new ServerLimits(8 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(20), 1000, 32, Duration.ofSeconds(5));
 
     public ServerLimits {
         if (requestHeaderBytes < 1024) {
             throw new IllegalArgumentException("request header limit below 1 KiB");
         }
-        if (idleTimeout.isNegative() || idleTimeout.isZero() || requestTimeout.isNegative() || requestTimeout.isZero()
+        if (idleTimeout.isNegative()
+                || idleTimeout.isZero()
+                || requestTimeout.isNegative()
+                || requestTimeout.isZero()
                 || stopTimeout.isNegative()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }

@@ -24,6 +24,7 @@ public final class ServerMetrics {
 
     /** The content type of the text exposition format. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     static final String OTHER_HOST = "other";
 
     private volatile Set<String> hosts;
@@ -33,6 +34,7 @@ public final class ServerMetrics {
     private final LongAdder reloadsFailed = new LongAdder();
     /** 1 when the last reload took effect (or none was tried yet), 0 when it failed. */
     private volatile int lastReloadSucceeded = 1;
+
     private volatile long lastReloadSeconds;
 
     private record Key(String host, int status) {}
@@ -78,22 +80,35 @@ public final class ServerMetrics {
     /** The current values; series in a stable order (host, then status). */
     public String render() {
         StringBuilder out = new StringBuilder();
-        out.append("# HELP mxpolicy_http_requests_total Requests answered by the HTTPS listener, by host and status.\n");
+        out.append(
+                "# HELP mxpolicy_http_requests_total Requests answered by the HTTPS listener, by host and status.\n");
         out.append("# TYPE mxpolicy_http_requests_total counter\n");
         requests.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(Key::host).thenComparingInt(Key::status)))
-                .forEach(e -> out.append("mxpolicy_http_requests_total{host=\"").append(e.getKey().host())
-                        .append("\",status=\"").append(e.getKey().status()).append("\"} ")
-                        .append(e.getValue().sum()).append('\n'));
+                .forEach(e -> out.append("mxpolicy_http_requests_total{host=\"")
+                        .append(e.getKey().host())
+                        .append("\",status=\"")
+                        .append(e.getKey().status())
+                        .append("\"} ")
+                        .append(e.getValue().sum())
+                        .append('\n'));
         out.append("# HELP mxpolicy_certificate_not_after_seconds When each host's certificate expires,"
                 + " in seconds since the Unix epoch.\n");
         out.append("# TYPE mxpolicy_certificate_not_after_seconds gauge\n");
-        new TreeMap<>(expiry).forEach((host, seconds) -> out.append("mxpolicy_certificate_not_after_seconds{host=\"")
-                .append(host).append("\"} ").append(seconds).append('\n'));
+        new TreeMap<>(expiry)
+                .forEach((host, seconds) -> out.append("mxpolicy_certificate_not_after_seconds{host=\"")
+                        .append(host)
+                        .append("\"} ")
+                        .append(seconds)
+                        .append('\n'));
         out.append("# HELP mxpolicy_reloads_total Reloads of the config and certificates tried, by result.\n");
         out.append("# TYPE mxpolicy_reloads_total counter\n");
-        out.append("mxpolicy_reloads_total{result=\"failure\"} ").append(reloadsFailed.sum()).append('\n');
-        out.append("mxpolicy_reloads_total{result=\"success\"} ").append(reloadsSucceeded.sum()).append('\n');
+        out.append("mxpolicy_reloads_total{result=\"failure\"} ")
+                .append(reloadsFailed.sum())
+                .append('\n');
+        out.append("mxpolicy_reloads_total{result=\"success\"} ")
+                .append(reloadsSucceeded.sum())
+                .append('\n');
         out.append("# HELP mxpolicy_last_reload_success 1 when the last reload took effect or none was tried,"
                 + " 0 when it failed and the previous config is still served.\n");
         out.append("# TYPE mxpolicy_last_reload_success gauge\n");
@@ -101,7 +116,9 @@ public final class ServerMetrics {
         out.append("# HELP mxpolicy_last_reload_timestamp_seconds When the last reload was tried, in seconds since"
                 + " the Unix epoch; 0 before the first.\n");
         out.append("# TYPE mxpolicy_last_reload_timestamp_seconds gauge\n");
-        out.append("mxpolicy_last_reload_timestamp_seconds ").append(lastReloadSeconds).append('\n');
+        out.append("mxpolicy_last_reload_timestamp_seconds ")
+                .append(lastReloadSeconds)
+                .append('\n');
         return out.toString();
     }
 }

@@ -50,7 +50,8 @@ public final class ServerTls {
     public static SslContextFactory.Server forCertificates(List<HostCertificate> hosts, TlsProfile profile) {
         SslContextFactory.Server factory = new SslContextFactory.Server();
         factory.setIncludeProtocols(profile.protocols().toArray(String[]::new));
-        factory.setIncludeCipherSuites(profile.cipherSuites().stream().map(s -> "^" + s + "$").toArray(String[]::new));
+        factory.setIncludeCipherSuites(
+                profile.cipherSuites().stream().map(s -> "^" + s + "$").toArray(String[]::new));
         factory.setUseCipherSuitesOrder(true);
         factory.setRenegotiationAllowed(false);
         factory.setSniRequired(true);
@@ -89,7 +90,10 @@ public final class ServerTls {
                 if (store.containsAlias(host.host())) {
                     throw new IllegalArgumentException("host " + host.host() + " given twice");
                 }
-                store.setKeyEntry(host.host(), host.key(), password,
+                store.setKeyEntry(
+                        host.host(),
+                        host.key(),
+                        password,
                         host.chain().certificates().toArray(X509Certificate[]::new));
             }
             return store;
@@ -111,8 +115,12 @@ public final class ServerTls {
     private record ExactHostSelector(Set<String> hosts) implements SniX509ExtendedKeyManager.SniSelector {
 
         @Override
-        public String sniSelect(String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLSession session,
-                String sniHost, java.util.Collection<X509> certificates) {
+        public String sniSelect(
+                String keyType,
+                java.security.Principal[] issuers,
+                javax.net.ssl.SSLSession session,
+                String sniHost,
+                java.util.Collection<X509> certificates) {
             if (sniHost == null) {
                 return null;
             }

@@ -28,10 +28,19 @@ import java.util.Optional;
  * @param version the edition as the document names it, e.g. {@code Stand 2022}
  * @param published the edition's date; it applies from then until the next edition
  */
-public record TlsRuleSet(String edition, String title, String version, LocalDate published,
-        List<Rule> protocols, List<Rule> tls13CipherSuites, List<Rule> tls12CipherSuites,
-        List<Rule> tls13Groups, List<Rule> tls12Groups, List<Rule> signatureSchemes,
-        List<Rule> minKeyBits, List<Rule> certificateSignatureHashes) {
+public record TlsRuleSet(
+        String edition,
+        String title,
+        String version,
+        LocalDate published,
+        List<Rule> protocols,
+        List<Rule> tls13CipherSuites,
+        List<Rule> tls12CipherSuites,
+        List<Rule> tls13Groups,
+        List<Rule> tls12Groups,
+        List<Rule> signatureSchemes,
+        List<Rule> minKeyBits,
+        List<Rule> certificateSignatureHashes) {
 
     private static final String DIRECTORY = "/tls-profiles/";
 
@@ -91,11 +100,19 @@ public record TlsRuleSet(String edition, String title, String version, LocalDate
     /** Reads one edition's file. */
     public static TlsRuleSet read(Reader yaml) throws IOException {
         JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        return new TlsRuleSet(text(root, "edition"), text(root, "title"), text(root, "version"),
+        return new TlsRuleSet(
+                text(root, "edition"),
+                text(root, "title"),
+                text(root, "version"),
                 LocalDate.parse(text(root, "published")),
-                rules(root, "protocols"), rules(root, "tls13_cipher_suites"), rules(root, "tls12_cipher_suites"),
-                rules(root, "tls13_groups"), rules(root, "tls12_groups"), rules(root, "signature_schemes"),
-                rules(root, "min_key_bits"), rules(root, "certificate_signature_hashes"));
+                rules(root, "protocols"),
+                rules(root, "tls13_cipher_suites"),
+                rules(root, "tls12_cipher_suites"),
+                rules(root, "tls13_groups"),
+                rules(root, "tls12_groups"),
+                rules(root, "signature_schemes"),
+                rules(root, "min_key_bits"),
+                rules(root, "certificate_signature_hashes"));
     }
 
     /** Edition and version, e.g. {@code TR-03116-4 (Stand 2022, 2022-01-24)}. */
@@ -114,8 +131,13 @@ public record TlsRuleSet(String edition, String title, String version, LocalDate
     private static List<Rule> rules(JsonNode root, String field) {
         List<Rule> rules = new ArrayList<>();
         for (JsonNode entry : root.path(field)) {
-            rules.add(new Rule(text(entry, "name"), text(entry, "section"), entry.path("kind").asText(""),
-                    entry.path("bits").asInt(0), entry.path("tls").asText(""), entry.path("note").asText("")));
+            rules.add(new Rule(
+                    text(entry, "name"),
+                    text(entry, "section"),
+                    entry.path("kind").asText(""),
+                    entry.path("bits").asInt(0),
+                    entry.path("tls").asText(""),
+                    entry.path("note").asText("")));
         }
         return rules;
     }
@@ -123,7 +145,10 @@ public record TlsRuleSet(String edition, String title, String version, LocalDate
     private static List<String> resourceLines(String file) {
         try (InputStream in = resource(file);
                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            return reader.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+            return reader.lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + DIRECTORY + file, e);
         }

@@ -14,7 +14,11 @@ import org.xbill.DNS.Type;
  */
 public record RrsetChange(Name owner, int type, List<Record> before, List<Record> after) {
 
-    public enum Kind { CREATE, CHANGE, DELETE }
+    public enum Kind {
+        CREATE,
+        CHANGE,
+        DELETE
+    }
 
     public RrsetChange {
         Objects.requireNonNull(owner, "owner");

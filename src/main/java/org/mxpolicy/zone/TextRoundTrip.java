@@ -44,8 +44,10 @@ public final class TextRoundTrip {
         } catch (InvalidInputException e) {
             List<Finding> findings = new ArrayList<>();
             for (Finding f : e.findings()) {
-                findings.add(Finding.error("sign.read-back", f.position(), "the signed zone as written does not read back: "
-                        + f.message()));
+                findings.add(Finding.error(
+                        "sign.read-back",
+                        f.position(),
+                        "the signed zone as written does not read back: " + f.message()));
             }
             return findings;
         }
@@ -56,17 +58,22 @@ public final class TextRoundTrip {
             Record back = read.get(i);
             if (!same(written, back) && ++differing <= MAX_LISTED) {
                 // In RFC 3597 generic form, which does not depend on the presentation code under suspicion.
-                findings.add(Finding.error("sign.read-back", where, written.getName() + " " + Type.string(written.getType())
-                        + " " + generic(written) + " is written as '" + ZoneText.line(written) + "', which reads back as "
-                        + back.getName() + " " + Type.string(back.getType()) + " " + generic(back)));
+                findings.add(Finding.error(
+                        "sign.read-back",
+                        where,
+                        written.getName() + " " + Type.string(written.getType())
+                                + " " + generic(written) + " is written as '" + ZoneText.line(written)
+                                + "', which reads back as "
+                                + back.getName() + " " + Type.string(back.getType()) + " " + generic(back)));
             }
         }
         if (differing > MAX_LISTED) {
-            findings.add(Finding.error("sign.read-back", where, (differing - MAX_LISTED) + " more records read back differently"));
+            findings.add(Finding.error(
+                    "sign.read-back", where, (differing - MAX_LISTED) + " more records read back differently"));
         }
         if (records.size() != read.size()) {
-            findings.add(Finding.error("sign.read-back", where, records.size() + " records written, " + read.size()
-                    + " read back"));
+            findings.add(Finding.error(
+                    "sign.read-back", where, records.size() + " records written, " + read.size() + " read back"));
         }
         return findings;
     }
@@ -74,11 +81,14 @@ public final class TextRoundTrip {
     private static String generic(Record r) {
         byte[] wire = r.toWire(Section.ANSWER);
         byte[] rdata = Arrays.copyOfRange(wire, r.getName().length() + 10, wire.length);
-        return "\\# " + rdata.length + (rdata.length == 0 ? "" : " " + HexFormat.of().formatHex(rdata));
+        return "\\# " + rdata.length
+                + (rdata.length == 0 ? "" : " " + HexFormat.of().formatHex(rdata));
     }
 
     private static boolean same(Record a, Record b) {
-        if (!a.getName().equals(b.getName()) || a.getType() != b.getType() || a.getDClass() != b.getDClass()
+        if (!a.getName().equals(b.getName())
+                || a.getType() != b.getType()
+                || a.getDClass() != b.getDClass()
                 || a.getTTL() != b.getTTL()) {
             return false;
         }

@@ -16,8 +16,11 @@ public final class TlsaData {
      */
     public static Optional<TlsaRecord> of(TLSARecord record) {
         try {
-            return Optional.of(new TlsaRecord(record.getCertificateUsage(), record.getSelector(),
-                    record.getMatchingType(), record.getCertificateAssociationData()));
+            return Optional.of(new TlsaRecord(
+                    record.getCertificateUsage(),
+                    record.getSelector(),
+                    record.getMatchingType(),
+                    record.getCertificateAssociationData()));
         } catch (IllegalArgumentException unusable) {
             return Optional.empty();
         }

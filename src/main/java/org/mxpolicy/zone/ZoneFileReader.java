@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
@@ -69,7 +69,8 @@ public final class ZoneFileReader {
         return readZone(in, source, origin).records();
     }
 
-    static List<Record> read(InputStream in, String source, Name origin, InputLimit limit) throws InvalidInputException {
+    static List<Record> read(InputStream in, String source, Name origin, InputLimit limit)
+            throws InvalidInputException {
         return readZone(in, source, origin, limit).records();
     }
 
@@ -166,7 +167,8 @@ public final class ZoneFileReader {
     public static List<Record> readLines(byte[] bytes, int offset, String source, Name origin)
             throws InvalidInputException {
         SIZE_LIMIT.check(bytes.length, source);
-        int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 4, (bytes.length - offset) >> 18));
+        int parts =
+                Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 4, (bytes.length - offset) >> 18));
         int[] starts = new int[parts + 1];
         starts[0] = offset;
         for (int i = 1; i < parts; i++) {
@@ -183,7 +185,8 @@ public final class ZoneFileReader {
         Exception[] failures = new Exception[parts];
         IntStream.range(0, parts).parallel().forEach(i -> {
             List<Record> records = new ArrayList<>();
-            try (Master master = new Master(new ByteArrayInputStream(bytes, starts[i], starts[i + 1] - starts[i]), origin)) {
+            try (Master master =
+                    new Master(new ByteArrayInputStream(bytes, starts[i], starts[i + 1] - starts[i]), origin)) {
                 Record record;
                 while ((record = master.nextRecord()) != null) {
                     records.add(record);
@@ -200,7 +203,8 @@ public final class ZoneFileReader {
             }
             lineBefore += lineOf(bytes, starts[i], starts[i + 1]);
         }
-        List<Record> records = new ArrayList<>(IntStream.range(0, parts).map(i -> chunks[i].size()).sum());
+        List<Record> records = new ArrayList<>(
+                IntStream.range(0, parts).map(i -> chunks[i].size()).sum());
         for (List<Record> chunk : chunks) {
             records.addAll(chunk);
         }
@@ -244,8 +248,8 @@ public final class ZoneFileReader {
             return Optional.empty();
         }
         String file = includes.includedFile(m.group(1)).map(Path::toString).orElse(m.group(1));
-        return Optional.of(new InvalidInputException("zone.syntax",
-                SourcePosition.at(file, Integer.parseInt(m.group(2)), 0), shown(m.group(3))));
+        return Optional.of(new InvalidInputException(
+                "zone.syntax", SourcePosition.at(file, Integer.parseInt(m.group(2)), 0), shown(m.group(3))));
     }
 
     /** dnsjava's message, which quotes the bad token whole, cut so that a huge token makes one short line. */
@@ -263,41 +267,58 @@ public final class ZoneFileReader {
         int soaAtApex = 0;
         for (int i = 0; i < records.size(); i++) {
             Record r = records.get(i);
-            SourcePosition where = lines == null ? SourcePosition.file(source) : SourcePosition.at(source, lines.get(i), 0);
+            SourcePosition where =
+                    lines == null ? SourcePosition.file(source) : SourcePosition.at(source, lines.get(i), 0);
             if (!r.getName().subdomain(origin)) {
                 if (++outside <= MAX_LISTED) {
-                    warnings.add(Finding.warning("zone.outside", where, r.getName() + " " + Type.string(r.getType())
-                            + " is not in zone " + origin + "; ignored (remove it or check $ORIGIN)"));
+                    warnings.add(Finding.warning(
+                            "zone.outside",
+                            where,
+                            r.getName() + " " + Type.string(r.getType()) + " is not in zone " + origin
+                                    + "; ignored (remove it or check $ORIGIN)"));
                 }
                 continue;
             }
             inZone.add(r);
             if (r.getDClass() != DClass.IN) {
-                problems.add(Finding.error("zone.class", where, r.getName() + " " + Type.string(r.getType())
-                        + " is of class " + DClass.string(r.getDClass()) + "; only IN is supported"));
+                problems.add(Finding.error(
+                        "zone.class",
+                        where,
+                        r.getName() + " " + Type.string(r.getType()) + " is of class " + DClass.string(r.getDClass())
+                                + "; only IN is supported"));
             } else if (r.getType() == Type.SOA) {
                 if (r.getName().equals(origin)) {
                     soaAtApex++;
                 } else {
-                    problems.add(Finding.error("zone.soa", where, "SOA at " + r.getName()
-                            + ", which is not the apex " + origin));
+                    problems.add(Finding.error(
+                            "zone.soa", where, "SOA at " + r.getName() + ", which is not the apex " + origin));
                 }
-            } else if (r instanceof SVCBBase svcb && svcb.getSvcPriority() == 0 && !svcb.getSvcParamKeys().isEmpty()) {
-                warnings.add(Finding.warning("zone.svcb-alias-params", where, r.getName() + " " + Type.string(r.getType())
-                        + " is in AliasMode (priority 0) with SvcParams, which clients ignore (RFC 9460 section 2.4.2);"
-                        + " kept as written"));
+            } else if (r instanceof SVCBBase svcb
+                    && svcb.getSvcPriority() == 0
+                    && !svcb.getSvcParamKeys().isEmpty()) {
+                warnings.add(Finding.warning(
+                        "zone.svcb-alias-params",
+                        where,
+                        r.getName() + " " + Type.string(r.getType())
+                                + " is in AliasMode (priority 0) with SvcParams, which clients ignore (RFC 9460 section 2.4.2);"
+                                + " kept as written"));
             }
         }
         SourcePosition where = SourcePosition.file(source);
         if (outside > MAX_LISTED) {
-            warnings.add(Finding.warning("zone.outside", where, (outside - MAX_LISTED) + " more records are not in zone "
-                    + origin + "; ignored"));
+            warnings.add(Finding.warning(
+                    "zone.outside",
+                    where,
+                    (outside - MAX_LISTED) + " more records are not in zone " + origin + "; ignored"));
         }
         if (soaAtApex == 0) {
-            problems.add(Finding.error("zone.soa", where, "no SOA record at the apex " + origin
-                    + "; is this the zone file of " + origin + "?"));
+            problems.add(Finding.error(
+                    "zone.soa",
+                    where,
+                    "no SOA record at the apex " + origin + "; is this the zone file of " + origin + "?"));
         } else if (soaAtApex > 1) {
-            problems.add(Finding.error("zone.soa", where, soaAtApex + " SOA records at " + origin + "; a zone has exactly one"));
+            problems.add(Finding.error(
+                    "zone.soa", where, soaAtApex + " SOA records at " + origin + "; a zone has exactly one"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);

@@ -35,7 +35,9 @@ public final class ZoneFileRenderer {
         model.put("ownerWidth", ownerWidth);
         model.put("ttlWidth", ttlWidth);
         model.put("typeWidth", typeWidth);
-        model.put("records", fragment.records().stream().map(ZoneFileRenderer::recordModel).toList());
+        model.put(
+                "records",
+                fragment.records().stream().map(ZoneFileRenderer::recordModel).toList());
         return Templates.render("zone-fragment.ftl", model);
     }
 
@@ -53,7 +55,9 @@ public final class ZoneFileRenderer {
                 Map<String, Object> set = new LinkedHashMap<>();
                 set.put("owner", RecordText.owner(first));
                 set.put("type", RecordText.type(first));
-                set.put("records", rrset.stream().map(ZoneFileRenderer::recordModel).toList());
+                set.put(
+                        "records",
+                        rrset.stream().map(ZoneFileRenderer::recordModel).toList());
                 rrsets.add(set);
             }
             Map<String, Object> zone = new LinkedHashMap<>();

@@ -34,9 +34,11 @@ final class ZoneIncludes {
     private final InputLimit limit;
     /** The files being included, outermost first, as real paths and as named in messages. */
     private final List<Path> chain = new ArrayList<>();
+
     private final List<String> chainNames = new ArrayList<>();
     /** Included files by file name, which is all dnsjava's messages give; null when two share one. */
     private final Map<String, Path> byFileName = new HashMap<>();
+
     private long bytesRead;
 
     private ZoneIncludes(InputLimit limit) {
@@ -135,12 +137,16 @@ final class ZoneIncludes {
         if (loopStart >= 0) {
             List<String> loop = new ArrayList<>(chainNames.subList(loopStart, chainNames.size()));
             loop.add(path.toString());
-            throw error(at, "zone.include-loop", DIRECTIVE + " loop: " + String.join(" includes ", loop)
-                    + "; remove one of these $INCLUDE lines");
+            throw error(
+                    at,
+                    "zone.include-loop",
+                    DIRECTIVE + " loop: " + String.join(" includes ", loop) + "; remove one of these $INCLUDE lines");
         }
         if (!Files.isRegularFile(real)) {
-            throw error(at, "zone.include", DIRECTIVE + " " + path
-                    + ": not a regular file; a device, pipe or directory cannot be included");
+            throw error(
+                    at,
+                    "zone.include",
+                    DIRECTIVE + " " + path + ": not a regular file; a device, pipe or directory cannot be included");
         }
         byte[] bytes = read(real, path, at);
         String fileName = path.getFileName().toString();
@@ -165,8 +171,11 @@ final class ZoneIncludes {
             throw error(at, "zone.include", DIRECTIVE + " " + path + ": cannot read it");
         }
         if (bytes.length > room) {
-            throw error(at, limit.id(), DIRECTIVE + " " + path + ": the zone and the files it includes are larger than "
-                    + limit.size() + ", the limit for a " + limit.what());
+            throw error(
+                    at,
+                    limit.id(),
+                    DIRECTIVE + " " + path + ": the zone and the files it includes are larger than " + limit.size()
+                            + ", the limit for a " + limit.what());
         }
         bytesRead += bytes.length;
         return bytes;

@@ -28,6 +28,7 @@ public final class ZoneText {
      * comment (RFC 1035 section 5.1), so every reader of zone files skips it.
      */
     public static final String VERIFIED_HEADER = "; mxpolicy signed zone, verified; sha256=";
+
     private static final byte[] VERIFIED_HEADER_BYTES = VERIFIED_HEADER.getBytes(StandardCharsets.US_ASCII);
     private static final int SHA256_HEX = 64;
 
@@ -49,13 +50,15 @@ public final class ZoneText {
         for (Record r : records) {
             byte[] line = line(r).getBytes(StandardCharsets.UTF_8);
             if (length + line.length + 1 > buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.max(buffer.length + (buffer.length >> 1), length + line.length + 1));
+                buffer =
+                        Arrays.copyOf(buffer, Math.max(buffer.length + (buffer.length >> 1), length + line.length + 1));
             }
             System.arraycopy(line, 0, buffer, length, line.length);
             length += line.length;
             buffer[length++] = '\n';
         }
-        byte[] header = (VERIFIED_HEADER + HexFormat.of().formatHex(sha256(buffer, headerLength, length - headerLength)) + "\n")
+        byte[] header = (VERIFIED_HEADER + HexFormat.of().formatHex(sha256(buffer, headerLength, length - headerLength))
+                        + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(header, 0, buffer, 0, headerLength);
         return buffer.length == length ? buffer : Arrays.copyOf(buffer, length);
@@ -74,8 +77,10 @@ public final class ZoneText {
         byte[] text = renderVerified(records);
         List<Finding> differences = TextRoundTrip.differences(text, verifiedBody(text), records, origin, destination);
         if (!differences.isEmpty()) {
-            throw new VerificationFailedException(destination + ": not written: the signed zone's text does not read back"
-                    + " to the records signed (a bug in mxpolicy; please report it with the zone)", differences);
+            throw new VerificationFailedException(
+                    destination + ": not written: the signed zone's text does not read back"
+                            + " to the records signed (a bug in mxpolicy; please report it with the zone)",
+                    differences);
         }
         return text;
     }
@@ -87,8 +92,15 @@ public final class ZoneText {
      */
     public static int verifiedBody(byte[] file) {
         int headerLength = VERIFIED_HEADER_BYTES.length + SHA256_HEX + 1;
-        if (file.length < headerLength || file[headerLength - 1] != '\n'
-                || !Arrays.equals(file, 0, VERIFIED_HEADER_BYTES.length, VERIFIED_HEADER_BYTES, 0, VERIFIED_HEADER_BYTES.length)) {
+        if (file.length < headerLength
+                || file[headerLength - 1] != '\n'
+                || !Arrays.equals(
+                        file,
+                        0,
+                        VERIFIED_HEADER_BYTES.length,
+                        VERIFIED_HEADER_BYTES,
+                        0,
+                        VERIFIED_HEADER_BYTES.length)) {
             return -1;
         }
         String hex = new String(file, VERIFIED_HEADER_BYTES.length, SHA256_HEX, StandardCharsets.US_ASCII);
@@ -98,7 +110,9 @@ public final class ZoneText {
         } catch (IllegalArgumentException e) {
             return -1;
         }
-        return MessageDigest.isEqual(expected, sha256(file, headerLength, file.length - headerLength)) ? headerLength : -1;
+        return MessageDigest.isEqual(expected, sha256(file, headerLength, file.length - headerLength))
+                ? headerLength
+                : -1;
     }
 
     private static byte[] sha256(byte[] data, int offset, int length) {
@@ -128,10 +142,18 @@ public final class ZoneText {
                     + HexFormat.of().formatHex(ds.getDigest());
         }
         if (record instanceof NSEC3Record nsec3) {
-            StringBuilder sb = new StringBuilder(RecordText.owner(record)).append(' ').append(record.getTTL())
-                    .append(" IN NSEC3 ").append(nsec3.getHashAlgorithm()).append(' ').append(nsec3.getFlags()).append(' ')
-                    .append(nsec3.getIterations()).append(' ')
-                    .append(nsec3.getSalt() == null ? "-" : HexFormat.of().formatHex(nsec3.getSalt())).append(' ')
+            StringBuilder sb = new StringBuilder(RecordText.owner(record))
+                    .append(' ')
+                    .append(record.getTTL())
+                    .append(" IN NSEC3 ")
+                    .append(nsec3.getHashAlgorithm())
+                    .append(' ')
+                    .append(nsec3.getFlags())
+                    .append(' ')
+                    .append(nsec3.getIterations())
+                    .append(' ')
+                    .append(nsec3.getSalt() == null ? "-" : HexFormat.of().formatHex(nsec3.getSalt()))
+                    .append(' ')
                     .append(Nsec3Hasher.base32hex(nsec3.getNext()));
             for (int type : nsec3.getTypes()) {
                 sb.append(' ').append(Type.string(type));

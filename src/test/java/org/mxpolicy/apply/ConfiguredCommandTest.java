@@ -27,8 +27,8 @@ class ConfiguredCommandTest {
 
     @Test
     void aFailingCommandIsOneFindingWithItsOutput() {
-        assertThatThrownBy(() -> ConfiguredCommand.run("ls " + dir.resolve("missing"), Duration.ofSeconds(10), "x.reload", AT,
-                "the reload"))
+        assertThatThrownBy(() -> ConfiguredCommand.run(
+                        "ls " + dir.resolve("missing"), Duration.ofSeconds(10), "x.reload", AT, "the reload"))
                 .isInstanceOfSatisfying(VerificationFailedException.class, e -> {
                     assertThat(e.findings()).singleElement().satisfies(f -> {
                         assertThat(f.id()).isEqualTo("x.reload");
@@ -44,8 +44,12 @@ class ConfiguredCommandTest {
         Files.writeString(script, "#!/bin/sh\necho started\nexec sleep 600\n");
         script.toFile().setExecutable(true);
 
-        assertThatThrownBy(() -> ConfiguredCommand.run(script.toString(), Duration.ofMillis(500), "x.reload", AT, "the reload"))
-                .isInstanceOfSatisfying(VerificationFailedException.class, e -> assertThat(e.findings().get(0).message())
-                        .contains("did not end within").contains("started"));
+        assertThatThrownBy(() ->
+                        ConfiguredCommand.run(script.toString(), Duration.ofMillis(500), "x.reload", AT, "the reload"))
+                .isInstanceOfSatisfying(
+                        VerificationFailedException.class,
+                        e -> assertThat(e.findings().get(0).message())
+                                .contains("did not end within")
+                                .contains("started"));
     }
 }

@@ -57,8 +57,8 @@ class ZoneSigningTest {
 
         @Override
         public ZoneFileReader.Zone zone(Path file, Name origin) throws InvalidInputException {
-            return ZoneFileReader.readZone(new ByteArrayInputStream(TEXT.getBytes(StandardCharsets.UTF_8)), file.toString(),
-                    origin);
+            return ZoneFileReader.readZone(
+                    new ByteArrayInputStream(TEXT.getBytes(StandardCharsets.UTF_8)), file.toString(), origin);
         }
 
         @Override
@@ -96,13 +96,16 @@ class ZoneSigningTest {
     @Test
     void signsMergesTheOwnedRecordsAndWritesAZoneThatVerifies() throws Exception {
         MemoryFiles files = new MemoryFiles(List.of(csk()));
-        ZoneSigning.Result result = new ZoneSigning(files).sign(request(Optional.of(owned("_mta-sts.example.test."))), T0);
+        ZoneSigning.Result result =
+                new ZoneSigning(files).sign(request(Optional.of(owned("_mta-sts.example.test."))), T0);
 
         assertThat(result.written()).isTrue();
         assertThat(result.signed().signaturesMade()).isPositive();
         assertThat(result.describe()).startsWith("written (serial ");
-        List<Record> signed = ZoneFileReader.read(new ByteArrayInputStream(files.written.get(OUT)), OUT.toString(), ZONE);
-        assertThat(signed).anyMatch(r -> r.getType() == Type.TXT && r.getName().toString().equals("_mta-sts.example.test."));
+        List<Record> signed =
+                ZoneFileReader.read(new ByteArrayInputStream(files.written.get(OUT)), OUT.toString(), ZONE);
+        assertThat(signed)
+                .anyMatch(r -> r.getType() == Type.TXT && r.getName().toString().equals("_mta-sts.example.test."));
         ZoneVerifier.Result check = new ZoneVerifier().verify(ZONE, signed, T0, Duration.ZERO, OUT.toString());
         assertThat(check.findings()).noneMatch(Finding::isError);
     }
@@ -126,9 +129,11 @@ class ZoneSigningTest {
     void refusesOwnedRecordsBelowADelegationAndWritesNothing() throws Exception {
         MemoryFiles files = new MemoryFiles(List.of(csk()));
 
-        assertThatThrownBy(() -> new ZoneSigning(files).sign(request(Optional.of(owned("_25._tcp.mx.child.example.test."))), T0))
+        assertThatThrownBy(() ->
+                        new ZoneSigning(files).sign(request(Optional.of(owned("_25._tcp.mx.child.example.test."))), T0))
                 .isInstanceOf(InvalidInputException.class)
-                .satisfies(e -> assertThat(((InvalidInputException) e).findings()).singleElement()
+                .satisfies(e -> assertThat(((InvalidInputException) e).findings())
+                        .singleElement()
                         .satisfies(f -> {
                             assertThat(f.id()).isEqualTo("sign.below-delegation");
                             assertThat(f.message()).contains("provider.yaml", "child.example.test.");
@@ -142,7 +147,8 @@ class ZoneSigningTest {
 
         assertThatThrownBy(() -> new ZoneSigning(files).sign(request(Optional.empty()), T0))
                 .isInstanceOf(InvalidInputException.class)
-                .satisfies(e -> assertThat(((InvalidInputException) e).findings().get(0).message())
+                .satisfies(e -> assertThat(
+                                ((InvalidInputException) e).findings().get(0).message())
                         .contains("mxpolicy keygen --zone example.test."));
         assertThat(files.writes).isZero();
     }

@@ -29,8 +29,8 @@ import org.xbill.DNS.Type;
 class ZoneUpdaterTest {
 
     private static final Name ZONE = Name.fromConstantString("example.test.");
-    private static final Record POLICY = new TXTRecord(Name.fromConstantString("_mta-sts.example.test."), 1, 3600,
-            "v=STSv1; id=2");
+    private static final Record POLICY =
+            new TXTRecord(Name.fromConstantString("_mta-sts.example.test."), 1, 3600, "v=STSv1; id=2");
 
     private final List<String> log = new ArrayList<>();
     private final List<List<RrsetChange>> sent = new ArrayList<>();
@@ -48,8 +48,8 @@ class ZoneUpdaterTest {
     }
 
     private ZoneUpdater updater(DynamicUpdate primary) throws Exception {
-        return new ZoneUpdater(config(), Path.of("."), target -> primary, null, Duration.ofSeconds(1), Clock.systemUTC(),
-                log::add);
+        return new ZoneUpdater(
+                config(), Path.of("."), target -> primary, null, Duration.ofSeconds(1), Clock.systemUTC(), log::add);
     }
 
     private static Map<ZoneFragment, ZonePlan> plan(ZoneFragment zone, List<RrsetChange> changes) {
@@ -64,9 +64,10 @@ class ZoneUpdaterTest {
         List<RrsetChange> changes = List.of(new RrsetChange(POLICY.getName(), Type.TXT, List.of(), List.of(POLICY)));
 
         List<ZoneFragment> changed = updater((z, c) -> {
-            sent.add(c);
-            return 1;
-        }).apply(plan(zone, changes), List.of(zone));
+                    sent.add(c);
+                    return 1;
+                })
+                .apply(plan(zone, changes), List.of(zone));
 
         assertThat(changed).containsExactly(zone);
         assertThat(sent).containsExactly(changes);
@@ -78,9 +79,10 @@ class ZoneUpdaterTest {
         ZoneFragment zone = new ZoneFragment(ZONE, List.of(POLICY));
 
         List<ZoneFragment> changed = updater((z, c) -> {
-            sent.add(c);
-            return 1;
-        }).apply(plan(zone, List.of()), List.of(zone));
+                    sent.add(c);
+                    return 1;
+                })
+                .apply(plan(zone, List.of()), List.of(zone));
 
         assertThat(changed).isEmpty();
         assertThat(sent).isEmpty();
@@ -96,10 +98,12 @@ class ZoneUpdaterTest {
 
         assertThatThrownBy(() -> updater.apply(plan(zone, changes), List.of(zone)))
                 .isInstanceOf(VerificationFailedException.class)
-                .satisfies(e -> assertThat(((VerificationFailedException) e).findings()).singleElement().satisfies(f -> {
-                    assertThat(f.id()).isEqualTo("publish.concurrent-change");
-                    assertThat(f.message()).contains("YXRRSET", "run publish again to re-plan");
-                    assertThat(f.position().toString()).contains("provider.yaml");
-                }));
+                .satisfies(e -> assertThat(((VerificationFailedException) e).findings())
+                        .singleElement()
+                        .satisfies(f -> {
+                            assertThat(f.id()).isEqualTo("publish.concurrent-change");
+                            assertThat(f.message()).contains("YXRRSET", "run publish again to re-plan");
+                            assertThat(f.position().toString()).contains("provider.yaml");
+                        }));
     }
 }

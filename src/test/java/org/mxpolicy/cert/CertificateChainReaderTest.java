@@ -47,7 +47,9 @@ class CertificateChainReaderTest {
 
     @Test
     void readsCrlfLinesAndAByteOrderMark() throws Exception {
-        String text = "\uFEFF" + pem(List.of(ROOT.certificate(), LEAF, INTERMEDIATE.certificate())).replace("\n", "\r\n");
+        String text = "\uFEFF"
+                + pem(List.of(ROOT.certificate(), LEAF, INTERMEDIATE.certificate()))
+                        .replace("\n", "\r\n");
         byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
         assertThat(CertificateChainReader.read(stream(bytes), SOURCE).certificates())
@@ -72,9 +74,10 @@ class CertificateChainReaderTest {
 
         assertThat(f.id()).isEqualTo("cert.chain-broken");
         assertThat(f.position().line()).isEqualTo(impostorLine);
-        assertThat(f.message()).isEqualTo("CN=Test Intermediate (line " + impostorLine + ") is not an issuer in the"
-                + " chain of CN=mx.example.org (line 1): remove it, or give the certificates it belongs with in"
-                + " their own file");
+        assertThat(f.message())
+                .isEqualTo("CN=Test Intermediate (line " + impostorLine + ") is not an issuer in the"
+                        + " chain of CN=mx.example.org (line 1): remove it, or give the certificates it belongs with in"
+                        + " their own file");
     }
 
     @Test
@@ -96,8 +99,9 @@ class CertificateChainReaderTest {
         int keyLine = pem(LEAF).split("\n").length + 2;
         assertThat(f.id()).isEqualTo("cert.private-key-given");
         assertThat(f.position()).isEqualTo(SourcePosition.at(SOURCE, keyLine, 0));
-        assertThat(f.message()).isEqualTo("contains a private key, not a certificate:"
-                + " give the certificate chain (fullchain.pem), not the key");
+        assertThat(f.message())
+                .isEqualTo("contains a private key, not a certificate:"
+                        + " give the certificate chain (fullchain.pem), not the key");
         assertThat(f.format()).startsWith("fullchain.pem:" + keyLine + ": error: contains a private key");
     }
 
@@ -137,8 +141,9 @@ class CertificateChainReaderTest {
         int beginLine = pem(INTERMEDIATE.certificate()).split("\n").length + 1;
         assertThat(f.id()).isEqualTo("cert.truncated-pem");
         assertThat(f.position()).isEqualTo(SourcePosition.at(SOURCE, beginLine, 0));
-        assertThat(f.message()).isEqualTo("PEM block BEGIN CERTIFICATE has no END CERTIFICATE line:"
-                + " the file is cut off; copy it again");
+        assertThat(f.message())
+                .isEqualTo("PEM block BEGIN CERTIFICATE has no END CERTIFICATE line:"
+                        + " the file is cut off; copy it again");
     }
 
     @Test
@@ -172,8 +177,9 @@ class CertificateChainReaderTest {
 
         assertThat(f.id()).isEqualTo("cert.bad-pem");
         assertThat(f.position()).isEqualTo(SourcePosition.at(SOURCE, 4, 0));
-        assertThat(f.message()).isEqualTo("PEM block CERTIFICATE (BEGIN at line 1) has a character that is not"
-                + " base64 ('!'): the file is damaged; copy the block again");
+        assertThat(f.message())
+                .isEqualTo("PEM block CERTIFICATE (BEGIN at line 1) has a character that is not"
+                        + " base64 ('!'): the file is damaged; copy the block again");
     }
 
     @Test
@@ -210,21 +216,25 @@ class CertificateChainReaderTest {
         String text = pem("PRIVATE KEY", new byte[] {1}) + pem("CERTIFICATE", new byte[] {0x30, 0x00});
 
         assertThatThrownBy(() -> CertificateChainReader.read(stream(text), SOURCE))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.findings())
-                        .extracting(Finding::id)
-                        .containsExactly("cert.private-key-given", "cert.malformed"));
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class,
+                        e -> assertThat(e.findings())
+                                .extracting(Finding::id)
+                                .containsExactly("cert.private-key-given", "cert.malformed"));
     }
 
     @Test
     void unrelatedCertificatesDoNotFormOneChain() {
-        X509Certificate other = InMemoryPki.selfSigned(InMemoryPki.ec("secp256r1"), "other.example.org", false, "other.example.org");
+        X509Certificate other =
+                InMemoryPki.selfSigned(InMemoryPki.ec("secp256r1"), "other.example.org", false, "other.example.org");
 
         Finding f = failure(pem(LEAF) + pem(other), SOURCE);
 
         assertThat(f.id()).isEqualTo("cert.chain-broken");
         assertThat(f.position().line()).isEqualTo(1);
-        assertThat(f.message()).startsWith("the certificates do not form one chain: CN=mx.example.org (line 1),"
-                + " CN=other.example.org (line ")
+        assertThat(f.message())
+                .startsWith("the certificates do not form one chain: CN=mx.example.org (line 1),"
+                        + " CN=other.example.org (line ")
                 .contains("is an intermediate certificate missing");
     }
 
@@ -239,8 +249,9 @@ class CertificateChainReaderTest {
     void anIssuerOfAnotherChainIsLeftOver() {
         InMemoryPki.Issuer otherIntermediate = InMemoryPki.intermediateCa("Other Intermediate", ROOT);
         // leaf <- intermediate <- root, and another intermediate under the same root: two leaves.
-        Finding f = failure(pem(List.of(LEAF, INTERMEDIATE.certificate(), ROOT.certificate(),
-                otherIntermediate.certificate())), SOURCE);
+        Finding f = failure(
+                pem(List.of(LEAF, INTERMEDIATE.certificate(), ROOT.certificate(), otherIntermediate.certificate())),
+                SOURCE);
 
         assertThat(f.id()).isEqualTo("cert.chain-broken");
         assertThat(f.message()).contains("CN=Other Intermediate");
@@ -254,8 +265,9 @@ class CertificateChainReaderTest {
 
         assertThat(f.id()).isEqualTo("cert.unsupported-key");
         assertThat(f.position()).isEqualTo(SourcePosition.at(SOURCE, 2, 0));
-        assertThat(f.message()).isEqualTo("the certificate's key (CN=mx.example.org) is RSA with 1024 bits,"
-                + " too short to pin: use RSA with 2048 bits or more, or ECDSA P-256 or P-384");
+        assertThat(f.message())
+                .isEqualTo("the certificate's key (CN=mx.example.org) is RSA with 1024 bits,"
+                        + " too short to pin: use RSA with 2048 bits or more, or ECDSA P-256 or P-384");
     }
 
     private static Finding failure(String text, String source) {

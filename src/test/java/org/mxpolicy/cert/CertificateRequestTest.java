@@ -31,37 +31,46 @@ class CertificateRequestTest {
     private static List<String> dnsNames(PKCS10CertificationRequest csr) {
         var attributes = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest);
         assertThat(attributes).hasSize(1);
-        Extensions extensions = Extensions.getInstance(attributes[0].getAttrValues().getObjectAt(0));
+        Extensions extensions =
+                Extensions.getInstance(attributes[0].getAttrValues().getObjectAt(0));
         GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
-        return Arrays.stream(names.getNames()).map(n -> {
-            assertThat(n.getTagNo()).isEqualTo(GeneralName.dNSName);
-            return n.getName().toString();
-        }).toList();
+        return Arrays.stream(names.getNames())
+                .map(n -> {
+                    assertThat(n.getTagNo()).isEqualTo(GeneralName.dNSName);
+                    return n.getName().toString();
+                })
+                .toList();
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "ec-p256, 1.2.840.10045.4.3.2", "ec-p384, 1.2.840.10045.4.3.3", "rsa-2048, 1.2.840.113549.1.1.11",
+        "ec-p256, 1.2.840.10045.4.3.2",
+        "ec-p384, 1.2.840.10045.4.3.3",
+        "rsa-2048, 1.2.840.113549.1.1.11",
         "ed25519, 1.3.101.112",
     })
     void requestsEveryNameForTheNewKeyAndProvesPossession(String type, String signatureOid) throws Exception {
         KeyPair key = MAKER.make(KeyPairSpec.parse(type, null));
 
-        CertificateRequest request = CertificateRequest.create(key,
-                List.of("MX1.Example.ORG.", "mail.example.org", "mx1.example.org", "*.mx.example.org"), null);
+        CertificateRequest request = CertificateRequest.create(
+                key, List.of("MX1.Example.ORG.", "mail.example.org", "mx1.example.org", "*.mx.example.org"), null);
 
         PKCS10CertificationRequest csr = new PKCS10CertificationRequest(request.der());
         assertThat(csr.getSubject()).isEqualTo(new X500Name("CN=mx1.example.org"));
         assertThat(dnsNames(csr)).containsExactly("mx1.example.org", "mail.example.org", "*.mx.example.org");
         assertThat(request.names()).containsExactly("mx1.example.org", "mail.example.org", "*.mx.example.org");
-        assertThat(csr.getSubjectPublicKeyInfo().getEncoded()).isEqualTo(key.getPublic().getEncoded());
+        assertThat(csr.getSubjectPublicKeyInfo().getEncoded())
+                .isEqualTo(key.getPublic().getEncoded());
         assertThat(request.publicKey()).isEqualTo(KeyPairMaker.publicKey(key));
         assertThat(csr.getSignatureAlgorithm().getAlgorithm().getId()).isEqualTo(signatureOid);
-        assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(InMemoryPki.BC)
-                .build(new JcaPKCS10CertificationRequest(csr).getPublicKey()))).isTrue();
-        assertThat(new PKCS10CertificationRequest(
-                java.util.Base64.getMimeDecoder().decode(request.pem().replaceAll("-----[A-Z ]+-----", "")))
-                .getEncoded()).isEqualTo(request.der());
+        assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
+                        .setProvider(InMemoryPki.BC)
+                        .build(new JcaPKCS10CertificationRequest(csr).getPublicKey())))
+                .isTrue();
+        assertThat(new PKCS10CertificationRequest(java.util.Base64.getMimeDecoder()
+                                .decode(request.pem().replaceAll("-----[A-Z ]+-----", "")))
+                        .getEncoded())
+                .isEqualTo(request.der());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,14 +81,20 @@ class CertificateRequestTest {
 
         assertThat(CertificateRequest.create(key, names, null).der())
                 .isEqualTo(CertificateRequest.create(key, names, null).der());
-        assertThat(CertificateRequest.create(key, List.of("mx1.example.org"), null).der())
+        assertThat(CertificateRequest.create(key, List.of("mx1.example.org"), null)
+                        .der())
                 .isNotEqualTo(CertificateRequest.create(key, names, null).der());
     }
 
     @Test
     void theNamesAreTheHostThenTheFurtherNamesOfTheCurrentCertificate() {
-        var current = InMemoryPki.selfSigned(InMemoryPki.ec("secp256r1"), "mail.example.org", false,
-                "mail.example.org", "MX1.example.org", "*.example.org");
+        var current = InMemoryPki.selfSigned(
+                InMemoryPki.ec("secp256r1"),
+                "mail.example.org",
+                false,
+                "mail.example.org",
+                "MX1.example.org",
+                "*.example.org");
 
         assertThat(CertificateRequest.namesFor("mx1.example.org.", current))
                 .containsExactly("mx1.example.org", "mail.example.org", "*.example.org");
@@ -91,29 +106,40 @@ class CertificateRequestTest {
         KeyPair key = MAKER.make(KeyPairSpec.EC_P256);
         SourcePosition where = SourcePosition.at("mxpolicy.yaml", 12, 9);
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> CertificateRequest.create(
-                key, List.of("mx1.example.org", "exa mple.org", "-mx.example.org", "mx.*.example.org", "localhost"),
-                where));
+        InvalidInputException e = catchThrowableOfType(
+                InvalidInputException.class,
+                () -> CertificateRequest.create(
+                        key,
+                        List.of("mx1.example.org", "exa mple.org", "-mx.example.org", "mx.*.example.org", "localhost"),
+                        where));
 
         assertThat(e.findings()).singleElement().satisfies(f -> {
             assertThat(f.id()).isEqualTo("csr.name");
             assertThat(f.position()).isEqualTo(where);
-            assertThat(f.message()).contains("'exa mple.org'", "'-mx.example.org'", "'mx.*.example.org'", "'localhost'")
+            assertThat(f.message())
+                    .contains("'exa mple.org'", "'-mx.example.org'", "'mx.*.example.org'", "'localhost'")
                     .doesNotContain("'mx1.example.org'");
         });
-        assertThat(catchThrowableOfType(InvalidInputException.class,
-                () -> CertificateRequest.create(key, List.of(), where)).getMessage()).contains("at least one");
+        assertThat(catchThrowableOfType(
+                                InvalidInputException.class, () -> CertificateRequest.create(key, List.of(), where))
+                        .getMessage())
+                .contains("at least one");
     }
 
     @Test
     void saysWhichKeyButNeverShowsIt() throws Exception {
         KeyPair key = MAKER.make(KeyPairSpec.EC_P256);
         CertificateRequest request = CertificateRequest.create(key, List.of("mx1.example.org"), null);
-        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getPublic().getEncoded()));
+        String digest = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(key.getPublic().getEncoded()));
 
         assertThat(SpkiDigest.of(request.publicKey()).hex()).isEqualTo(digest);
         assertThat(SpkiDigest.of(request.publicKey()).stem()).isEqualTo(digest.substring(0, 16));
-        assertThat(request.toString()).contains("mx1.example.org", "ECDSA P-256", digest.substring(0, 16))
-                .doesNotContain(java.util.Base64.getEncoder().encodeToString(key.getPrivate().getEncoded()).substring(0, 20));
+        assertThat(request.toString())
+                .contains("mx1.example.org", "ECDSA P-256", digest.substring(0, 16))
+                .doesNotContain(java.util.Base64.getEncoder()
+                        .encodeToString(key.getPrivate().getEncoded())
+                        .substring(0, 20));
     }
 }

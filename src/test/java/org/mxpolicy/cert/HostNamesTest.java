@@ -38,12 +38,15 @@ class HostNamesTest {
 
     @Test
     void usesSubjectAltNames() {
-        X509Certificate cert = InMemoryPki.selfSigned(KEY, "ignored.example.org", false, "mx1.example.org", "*.mail.example.org");
+        X509Certificate cert =
+                InMemoryPki.selfSigned(KEY, "ignored.example.org", false, "mx1.example.org", "*.mail.example.org");
 
         assertThat(HostNames.dnsNames(cert)).containsExactly("mx1.example.org", "*.mail.example.org");
         assertThat(HostNames.covers(cert, "mx1.example.org")).isTrue();
         assertThat(HostNames.covers(cert, "in.mail.example.org")).isTrue();
-        assertThat(HostNames.covers(cert, "ignored.example.org")).as("CN is ignored when there is a dNSName").isFalse();
+        assertThat(HostNames.covers(cert, "ignored.example.org"))
+                .as("CN is ignored when there is a dNSName")
+                .isFalse();
         assertThat(HostNames.isWildcard(cert)).isTrue();
     }
 

@@ -69,14 +69,28 @@ public final class InMemoryPki {
 
     /** A self-signed CA or leaf, valid from 30 days before {@link #NOW} for a year. */
     public static X509Certificate selfSigned(KeyPair key, String cn, boolean ca, String... dnsNames) {
-        return certificate(key, cn, cn, key.getPrivate(), ca, NOW.minus(30, ChronoUnit.DAYS),
-                NOW.plus(365, ChronoUnit.DAYS), dnsNames);
+        return certificate(
+                key,
+                cn,
+                cn,
+                key.getPrivate(),
+                ca,
+                NOW.minus(30, ChronoUnit.DAYS),
+                NOW.plus(365, ChronoUnit.DAYS),
+                dnsNames);
     }
 
     /** A certificate issued by another, valid from 30 days before {@link #NOW} for a year. */
     public static X509Certificate issued(KeyPair key, String cn, Issuer issuer, boolean ca, String... dnsNames) {
-        return certificate(key, cn, issuer.cn(), issuer.key().getPrivate(), ca, NOW.minus(30, ChronoUnit.DAYS),
-                NOW.plus(365, ChronoUnit.DAYS), dnsNames);
+        return certificate(
+                key,
+                cn,
+                issuer.cn(),
+                issuer.key().getPrivate(),
+                ca,
+                NOW.minus(30, ChronoUnit.DAYS),
+                NOW.plus(365, ChronoUnit.DAYS),
+                dnsNames);
     }
 
     /** A CA: its key and name. */
@@ -92,12 +106,23 @@ public final class InMemoryPki {
         return new Issuer(key, cn, issued(key, cn, parent, true));
     }
 
-    public static X509Certificate certificate(KeyPair key, String subjectCn, String issuerCn, PrivateKey signer,
-            boolean ca, Instant notBefore, Instant notAfter, String... dnsNames) {
+    public static X509Certificate certificate(
+            KeyPair key,
+            String subjectCn,
+            String issuerCn,
+            PrivateKey signer,
+            boolean ca,
+            Instant notBefore,
+            Instant notAfter,
+            String... dnsNames) {
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    new X500Name("CN=" + issuerCn), BigInteger.valueOf(SERIAL.incrementAndGet()),
-                    Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + subjectCn), key.getPublic());
+                    new X500Name("CN=" + issuerCn),
+                    BigInteger.valueOf(SERIAL.incrementAndGet()),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    new X500Name("CN=" + subjectCn),
+                    key.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
             if (dnsNames.length > 0) {
                 GeneralName[] names = new GeneralName[dnsNames.length];
@@ -106,7 +131,9 @@ public final class InMemoryPki {
                 }
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
-            var contentSigner = new JcaContentSignerBuilder(signatureAlgorithm(signer)).setProvider(BC).build(signer);
+            var contentSigner = new JcaContentSignerBuilder(signatureAlgorithm(signer))
+                    .setProvider(BC)
+                    .build(signer);
             return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
         } catch (Exception e) {
             throw new AssertionError("cannot make test certificate", e);
@@ -114,7 +141,8 @@ public final class InMemoryPki {
     }
 
     public static String pem(String label, byte[] der) {
-        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + base64 + "\n-----END " + label + "-----\n";
     }
 

@@ -21,8 +21,13 @@ class KeyPairSpecTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "ec-p256, ECDSA P-256", "ec-p384, ECDSA P-384", "rsa-2048, RSA 2048", "rsa-3072, RSA 3072",
-        "rsa-4096, RSA 4096", "ed25519, Ed25519", "' EC-P256 ', ECDSA P-256",
+        "ec-p256, ECDSA P-256",
+        "ec-p384, ECDSA P-384",
+        "rsa-2048, RSA 2048",
+        "rsa-3072, RSA 3072",
+        "rsa-4096, RSA 4096",
+        "ed25519, Ed25519",
+        "' EC-P256 ', ECDSA P-256",
     })
     void parsesEveryOfferedName(String name, String description) throws Exception {
         KeyPairSpec spec = KeyPairSpec.parse(name, OPTION);
@@ -33,8 +38,8 @@ class KeyPairSpecTest {
 
     @Test
     void refusesAnUnknownNameListingTheKnownOnes() {
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> KeyPairSpec.parse("ec-p521", OPTION));
+        InvalidInputException e =
+                catchThrowableOfType(InvalidInputException.class, () -> KeyPairSpec.parse("ec-p521", OPTION));
 
         assertThat(e.findings()).singleElement().satisfies(f -> {
             assertThat(f.id()).isEqualTo("key.type");
@@ -53,11 +58,11 @@ class KeyPairSpecTest {
 
     @Test
     void keysOfKindsNotMadeAskForAnExplicitChoice() throws Exception {
-        for (KeyPair pair : new KeyPair[] {InMemoryPki.ec("brainpoolP256r1"), InMemoryPki.ec("secp521r1"),
-                InMemoryPki.ed448()}) {
+        for (KeyPair pair :
+                new KeyPair[] {InMemoryPki.ec("brainpoolP256r1"), InMemoryPki.ec("secp521r1"), InMemoryPki.ed448()}) {
             SubjectPublicKey current = keyOf(pair);
-            InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                    () -> KeyPairSpec.like(current, OPTION));
+            InvalidInputException e =
+                    catchThrowableOfType(InvalidInputException.class, () -> KeyPairSpec.like(current, OPTION));
 
             assertThat(e.findings()).singleElement().satisfies(f -> {
                 assertThat(f.id()).isEqualTo("key.type-unsupported");

@@ -20,21 +20,23 @@ class LeafChecksTest {
 
     @Test
     void aGoodCertificateHasNoFindings() {
-        assertThat(check(NOW.minus(10, ChronoUnit.DAYS), NOW.plus(80, ChronoUnit.DAYS), HOST)).isEmpty();
+        assertThat(check(NOW.minus(10, ChronoUnit.DAYS), NOW.plus(80, ChronoUnit.DAYS), HOST))
+                .isEmpty();
     }
 
     @Test
     void wrongHost() {
-        List<Finding> findings = check(NOW.minus(1, ChronoUnit.DAYS), NOW.plus(80, ChronoUnit.DAYS),
-                "www.example.org", "*.example.com");
+        List<Finding> findings =
+                check(NOW.minus(1, ChronoUnit.DAYS), NOW.plus(80, ChronoUnit.DAYS), "www.example.org", "*.example.com");
 
         assertThat(findings).singleElement().satisfies(f -> {
             assertThat(f.severity()).isEqualTo(Severity.ERROR);
             assertThat(f.id()).isEqualTo("cert.wrong-host");
             assertThat(f.position()).isEqualTo(WHERE);
-            assertThat(f.message()).isEqualTo("the certificate in fullchain.pem is not valid for mx.example.org:"
-                    + " it covers www.example.org, *.example.com; use the certificate of mx.example.org or add"
-                    + " mx.example.org to its subjectAltName");
+            assertThat(f.message())
+                    .isEqualTo("the certificate in fullchain.pem is not valid for mx.example.org:"
+                            + " it covers www.example.org, *.example.com; use the certificate of mx.example.org or add"
+                            + " mx.example.org to its subjectAltName");
         });
     }
 
@@ -48,21 +50,23 @@ class LeafChecksTest {
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
             assertThat(f.id()).isEqualTo("cert.expired");
             assertThat(f.position()).isEqualTo(WHERE);
-            assertThat(f.message()).startsWith("the certificate in fullchain.pem expired 3 days ago"
-                    + " (notAfter 2026-02-26T10:00:00Z)");
+            assertThat(f.message())
+                    .startsWith(
+                            "the certificate in fullchain.pem expired 3 days ago" + " (notAfter 2026-02-26T10:00:00Z)");
         });
     }
 
     @Test
     void notYetValid() {
-        List<Finding> findings = check(NOW.plus(1, ChronoUnit.DAYS).plus(1, ChronoUnit.HOURS),
-                NOW.plus(90, ChronoUnit.DAYS), HOST);
+        List<Finding> findings =
+                check(NOW.plus(1, ChronoUnit.DAYS).plus(1, ChronoUnit.HOURS), NOW.plus(90, ChronoUnit.DAYS), HOST);
 
         assertThat(findings).singleElement().satisfies(f -> {
             assertThat(f.id()).isEqualTo("cert.not-yet-valid");
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
-            assertThat(f.message()).startsWith("the certificate in fullchain.pem is not valid for another 1 day"
-                    + " (notBefore 2026-03-02T13:00:00Z)");
+            assertThat(f.message())
+                    .startsWith("the certificate in fullchain.pem is not valid for another 1 day"
+                            + " (notBefore 2026-03-02T13:00:00Z)");
         });
     }
 
@@ -73,10 +77,12 @@ class LeafChecksTest {
                 .satisfies(f -> {
                     assertThat(f.id()).isEqualTo("cert.expires-soon");
                     assertThat(f.severity()).isEqualTo(Severity.WARNING);
-                    assertThat(f.message()).startsWith("the certificate in fullchain.pem expires in 13 days"
-                            + " (notAfter 2026-03-14T12:00:00Z)");
+                    assertThat(f.message())
+                            .startsWith("the certificate in fullchain.pem expires in 13 days"
+                                    + " (notAfter 2026-03-14T12:00:00Z)");
                 });
-        assertThat(check(NOW.minus(80, ChronoUnit.DAYS), NOW.plus(14, ChronoUnit.DAYS), HOST)).isEmpty();
+        assertThat(check(NOW.minus(80, ChronoUnit.DAYS), NOW.plus(14, ChronoUnit.DAYS), HOST))
+                .isEmpty();
     }
 
     @Test

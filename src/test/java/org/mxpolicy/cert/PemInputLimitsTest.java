@@ -26,13 +26,15 @@ class PemInputLimitsTest {
 
     @Test
     void anEndlessCertificateFileEndsAtOneMebibyte() {
-        assertThat(refusal(in -> CertificateChainReader.read(in, "/dev/zero"))).isEqualTo(
-                "/dev/zero: error: larger than 1 MiB, the limit for a certificate file; is it the right file? [cert.size]");
+        assertThat(refusal(in -> CertificateChainReader.read(in, "/dev/zero")))
+                .isEqualTo(
+                        "/dev/zero: error: larger than 1 MiB, the limit for a certificate file; is it the right file? [cert.size]");
     }
 
     @Test
     void anEndlessKeyFileEndsAtOneMebibyte() {
-        String expected = "/dev/zero: error: larger than 1 MiB, the limit for a key file; is it the right file? [key.size]";
+        String expected =
+                "/dev/zero: error: larger than 1 MiB, the limit for a key file; is it the right file? [key.size]";
         assertThat(refusal(in -> PrivateKeyReader.read(in, "/dev/zero"))).isEqualTo(expected);
         assertThat(refusal(in -> PublicKeyReader.read(in, "/dev/zero"))).isEqualTo(expected);
     }
@@ -40,6 +42,8 @@ class PemInputLimitsTest {
     @Test
     void theLimitsAreThoseDocumented() {
         assertThat(CertificateChainReader.SIZE_LIMIT.maxBytes()).isEqualTo(1 << 20);
-        assertThat(PrivateKeyReader.SIZE_LIMIT).extracting(l -> l.maxBytes(), l -> l.id()).containsExactly(1 << 20, "key.size");
+        assertThat(PrivateKeyReader.SIZE_LIMIT)
+                .extracting(l -> l.maxBytes(), l -> l.id())
+                .containsExactly(1 << 20, "key.size");
     }
 }

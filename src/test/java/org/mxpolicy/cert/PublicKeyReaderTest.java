@@ -37,9 +37,12 @@ class PublicKeyReaderTest {
 
     @Test
     void describesTheKey() throws Exception {
-        assertThat(read(pem("PRIVATE KEY", RSA.getPrivate().getEncoded())).description()).isEqualTo("RSA 2048");
-        assertThat(read(pem("PRIVATE KEY", P256.getPrivate().getEncoded())).description()).isEqualTo("ECDSA P-256");
-        assertThat(read(pem("PRIVATE KEY", P384.getPrivate().getEncoded())).description()).isEqualTo("ECDSA P-384");
+        assertThat(read(pem("PRIVATE KEY", RSA.getPrivate().getEncoded())).description())
+                .isEqualTo("RSA 2048");
+        assertThat(read(pem("PRIVATE KEY", P256.getPrivate().getEncoded())).description())
+                .isEqualTo("ECDSA P-256");
+        assertThat(read(pem("PRIVATE KEY", P384.getPrivate().getEncoded())).description())
+                .isEqualTo("ECDSA P-384");
         SubjectPublicKey ed = read(pem("PRIVATE KEY", ED25519.getPrivate().getEncoded()));
         assertThat(ed.description()).isEqualTo("Ed25519");
         assertThat(ed.type()).isEqualTo(KeyType.ED25519);
@@ -47,8 +50,10 @@ class PublicKeyReaderTest {
 
     @Test
     void pkcs1RsaPrivateKey() throws Exception {
-        byte[] pkcs1 = PrivateKeyInfo.getInstance(RSA.getPrivate().getEncoded()).parsePrivateKey()
-                .toASN1Primitive().getEncoded(ASN1Encoding.DER);
+        byte[] pkcs1 = PrivateKeyInfo.getInstance(RSA.getPrivate().getEncoded())
+                .parsePrivateKey()
+                .toASN1Primitive()
+                .getEncoded(ASN1Encoding.DER);
 
         SubjectPublicKey read = read(pem("RSA PRIVATE KEY", pkcs1));
 
@@ -62,19 +67,30 @@ class PublicKeyReaderTest {
         for (KeyPair key : new KeyPair[] {P256, P384, InMemoryPki.ec("brainpoolP256r1")}) {
             PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getPrivate().getEncoded());
             ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
-            X962Parameters curve = X962Parameters.getInstance(info.getPrivateKeyAlgorithm().getParameters());
-            int orderBits = curve.isNamedCurve() ? org.bouncycastle.asn1.x9.ECNamedCurveTable
-                    .getByOID((org.bouncycastle.asn1.ASN1ObjectIdentifier) curve.getParameters()).getN().bitLength() : 0;
-            byte[] point = SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded()).getPublicKeyData().getBytes();
-            byte[] withPublic = new ECPrivateKey(orderBits, inner.getKey(), new DERBitString(point), curve.getParameters())
+            X962Parameters curve =
+                    X962Parameters.getInstance(info.getPrivateKeyAlgorithm().getParameters());
+            int orderBits = curve.isNamedCurve()
+                    ? org.bouncycastle.asn1.x9.ECNamedCurveTable.getByOID(
+                                    (org.bouncycastle.asn1.ASN1ObjectIdentifier) curve.getParameters())
+                            .getN()
+                            .bitLength()
+                    : 0;
+            byte[] point = SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded())
+                    .getPublicKeyData()
+                    .getBytes();
+            byte[] withPublic = new ECPrivateKey(
+                            orderBits, inner.getKey(), new DERBitString(point), curve.getParameters())
                     .getEncoded(ASN1Encoding.DER);
-            byte[] withoutPublic = new ECPrivateKey(orderBits, inner.getKey(), curve.getParameters())
-                    .getEncoded(ASN1Encoding.DER);
+            byte[] withoutPublic =
+                    new ECPrivateKey(orderBits, inner.getKey(), curve.getParameters()).getEncoded(ASN1Encoding.DER);
 
             // openssl ecparam -genkey writes the curve in a block of its own first.
-            String parameters = pem("EC PARAMETERS", curve.getParameters().toASN1Primitive().getEncoded());
-            assertThat(read(parameters + pem("EC PRIVATE KEY", withPublic)).spki()).isEqualTo(key.getPublic().getEncoded());
-            assertThat(read(pem("EC PRIVATE KEY", withoutPublic)).spki()).isEqualTo(key.getPublic().getEncoded());
+            String parameters =
+                    pem("EC PARAMETERS", curve.getParameters().toASN1Primitive().getEncoded());
+            assertThat(read(parameters + pem("EC PRIVATE KEY", withPublic)).spki())
+                    .isEqualTo(key.getPublic().getEncoded());
+            assertThat(read(pem("EC PRIVATE KEY", withoutPublic)).spki())
+                    .isEqualTo(key.getPublic().getEncoded());
         }
     }
 
@@ -82,34 +98,47 @@ class PublicKeyReaderTest {
     void publicKeyCertificateAndRequest() throws Exception {
         X509Certificate cert = InMemoryPki.selfSigned(P256, "mx.example.org", false, "mx.example.org");
         var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
-                new org.bouncycastle.asn1.x500.X500Name("CN=mx.example.org"), P256.getPublic())
+                        new org.bouncycastle.asn1.x500.X500Name("CN=mx.example.org"), P256.getPublic())
                 .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
-                        .setProvider(InMemoryPki.BC).build(P256.getPrivate()));
+                        .setProvider(InMemoryPki.BC)
+                        .build(P256.getPrivate()));
         byte[] expected = P256.getPublic().getEncoded();
 
         assertThat(read(pem("PUBLIC KEY", expected)).spki()).isEqualTo(expected);
         assertThat(read(pem(cert)).spki()).isEqualTo(expected);
-        assertThat(read(pem("CERTIFICATE REQUEST", request.getEncoded())).spki()).isEqualTo(expected);
-        assertThat(PublicKeyReader.read(stream(cert.getEncoded()), "cert.der").spki()).isEqualTo(expected);
+        assertThat(read(pem("CERTIFICATE REQUEST", request.getEncoded())).spki())
+                .isEqualTo(expected);
+        assertThat(PublicKeyReader.read(stream(cert.getEncoded()), "cert.der").spki())
+                .isEqualTo(expected);
         assertThat(PublicKeyReader.read(stream(expected), "key.der").spki()).isEqualTo(expected);
-        assertThat(PublicKeyReader.read(stream(P256.getPrivate().getEncoded()), "key.der").spki()).isEqualTo(expected);
+        assertThat(PublicKeyReader.read(stream(P256.getPrivate().getEncoded()), "key.der")
+                        .spki())
+                .isEqualTo(expected);
     }
 
     @Test
     void traditionalDerPrivateKeys() throws Exception {
-        byte[] pkcs1 = PrivateKeyInfo.getInstance(RSA.getPrivate().getEncoded()).parsePrivateKey()
-                .toASN1Primitive().getEncoded(ASN1Encoding.DER);
+        byte[] pkcs1 = PrivateKeyInfo.getInstance(RSA.getPrivate().getEncoded())
+                .parsePrivateKey()
+                .toASN1Primitive()
+                .getEncoded(ASN1Encoding.DER);
         PrivateKeyInfo ec = PrivateKeyInfo.getInstance(P256.getPrivate().getEncoded());
-        byte[] sec1 = new ECPrivateKey(256, ECPrivateKey.getInstance(ec.parsePrivateKey()).getKey(),
-                ec.getPrivateKeyAlgorithm().getParameters()).getEncoded(ASN1Encoding.DER);
+        byte[] sec1 = new ECPrivateKey(
+                        256,
+                        ECPrivateKey.getInstance(ec.parsePrivateKey()).getKey(),
+                        ec.getPrivateKeyAlgorithm().getParameters())
+                .getEncoded(ASN1Encoding.DER);
 
-        assertThat(PublicKeyReader.read(stream(pkcs1), "rsa.der").spki()).isEqualTo(RSA.getPublic().getEncoded());
-        assertThat(PublicKeyReader.read(stream(sec1), "ec.der").spki()).isEqualTo(P256.getPublic().getEncoded());
+        assertThat(PublicKeyReader.read(stream(pkcs1), "rsa.der").spki())
+                .isEqualTo(RSA.getPublic().getEncoded());
+        assertThat(PublicKeyReader.read(stream(sec1), "ec.der").spki())
+                .isEqualTo(P256.getPublic().getEncoded());
     }
 
     @Test
     void derOfAnotherKind() throws Exception {
-        byte[] der = new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.DERUTF8String("hello")).getEncoded();
+        byte[] der =
+                new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.DERUTF8String("hello")).getEncoded();
 
         try {
             PublicKeyReader.read(stream(der), "other.der");
@@ -127,7 +156,8 @@ class PublicKeyReaderTest {
         InMemoryPki.Issuer root = InMemoryPki.rootCa("Root");
         X509Certificate leaf = InMemoryPki.issued(P256, "mx.example.org", root, false, "mx.example.org");
 
-        assertThat(read(pem(root.certificate()) + pem(leaf)).spki()).isEqualTo(P256.getPublic().getEncoded());
+        assertThat(read(pem(root.certificate()) + pem(leaf)).spki())
+                .isEqualTo(P256.getPublic().getEncoded());
     }
 
     @Test
@@ -136,8 +166,9 @@ class PublicKeyReaderTest {
 
         assertThat(f.id()).isEqualTo("key.encrypted");
         assertThat(f.position()).isEqualTo(SourcePosition.at(SOURCE, 2, 0));
-        assertThat(f.message()).isEqualTo("the private key is encrypted: give the public key"
-                + " (openssl pkey -in KEY -pubout) or an unencrypted key");
+        assertThat(f.message())
+                .isEqualTo("the private key is encrypted: give the public key"
+                        + " (openssl pkey -in KEY -pubout) or an unencrypted key");
     }
 
     @Test
@@ -161,7 +192,8 @@ class PublicKeyReaderTest {
 
     @Test
     void twoKeysAreAmbiguous() {
-        Finding f = failure(pem("PUBLIC KEY", P256.getPublic().getEncoded()) + pem("PUBLIC KEY", RSA.getPublic().getEncoded()));
+        Finding f = failure(pem("PUBLIC KEY", P256.getPublic().getEncoded())
+                + pem("PUBLIC KEY", RSA.getPublic().getEncoded()));
 
         assertThat(f.id()).isEqualTo("key.ambiguous");
         assertThat(f.message()).endsWith("give one key per file");
@@ -195,24 +227,33 @@ class PublicKeyReaderTest {
 
     @Test
     void refusesWeakAndUnusualKeys() throws Exception {
-        assertThat(failure(pem("PUBLIC KEY", InMemoryPki.rsa(1024).getPublic().getEncoded())).message())
+        assertThat(failure(pem("PUBLIC KEY", InMemoryPki.rsa(1024).getPublic().getEncoded()))
+                        .message())
                 .startsWith("the key is RSA with 1024 bits, too short to pin");
-        assertThat(failure(pem("PRIVATE KEY", InMemoryPki.dsa().getPrivate().getEncoded())).message())
+        assertThat(failure(pem("PRIVATE KEY", InMemoryPki.dsa().getPrivate().getEncoded()))
+                        .message())
                 .startsWith("the key is a DSA key, which is not supported: use RSA (2048 bits or more)");
-        assertThat(failure(pem("PUBLIC KEY", InMemoryPki.dsa().getPublic().getEncoded())).id())
+        assertThat(failure(pem("PUBLIC KEY", InMemoryPki.dsa().getPublic().getEncoded()))
+                        .id())
                 .isEqualTo("cert.unsupported-key");
-        assertThat(failure(pem("PRIVATE KEY", InMemoryPki.ec("secp256k1").getPrivate().getEncoded())).message())
+        assertThat(failure(pem(
+                                "PRIVATE KEY",
+                                InMemoryPki.ec("secp256k1").getPrivate().getEncoded()))
+                        .message())
                 .isEqualTo("the key is ECDSA on curve secp256k1, which is not supported: use a key on P-256, P-384,"
                         + " P-521, brainpoolP256r1, brainpoolP384r1 or brainpoolP512r1");
     }
 
     @Test
     void refusesExplicitCurveParameters() throws Exception {
-        SubjectPublicKeyInfo named = SubjectPublicKeyInfo.getInstance(P256.getPublic().getEncoded());
+        SubjectPublicKeyInfo named =
+                SubjectPublicKeyInfo.getInstance(P256.getPublic().getEncoded());
         var explicit = new X962Parameters(org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("prime256v1"));
         byte[] spki = new SubjectPublicKeyInfo(
-                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(named.getAlgorithm().getAlgorithm(), explicit),
-                named.getPublicKeyData().getBytes()).getEncoded(ASN1Encoding.DER);
+                        new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                named.getAlgorithm().getAlgorithm(), explicit),
+                        named.getPublicKeyData().getBytes())
+                .getEncoded(ASN1Encoding.DER);
 
         Finding f = failure(pem("PUBLIC KEY", spki));
 
@@ -222,10 +263,19 @@ class PublicKeyReaderTest {
 
     @Test
     void acceptsBrainpoolAndEd448() throws Exception {
-        assertThat(read(pem("PUBLIC KEY", InMemoryPki.ec("brainpoolP384r1").getPublic().getEncoded())).description())
+        assertThat(read(pem(
+                                "PUBLIC KEY",
+                                InMemoryPki.ec("brainpoolP384r1").getPublic().getEncoded()))
+                        .description())
                 .isEqualTo("ECDSA brainpoolP384r1");
-        assertThat(read(pem("PUBLIC KEY", InMemoryPki.ec("secp521r1").getPublic().getEncoded())).bits()).isEqualTo(521);
-        assertThat(read(pem("PUBLIC KEY", InMemoryPki.ed448().getPublic().getEncoded())).type()).isEqualTo(KeyType.ED448);
+        assertThat(read(pem(
+                                "PUBLIC KEY",
+                                InMemoryPki.ec("secp521r1").getPublic().getEncoded()))
+                        .bits())
+                .isEqualTo(521);
+        assertThat(read(pem("PUBLIC KEY", InMemoryPki.ed448().getPublic().getEncoded()))
+                        .type())
+                .isEqualTo(KeyType.ED448);
     }
 
     @Test

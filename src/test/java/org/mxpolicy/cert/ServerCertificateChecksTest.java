@@ -25,8 +25,8 @@ class ServerCertificateChecksTest {
     }
 
     private static List<Finding> check(Presented host, Instant now, SourcePosition where) {
-        return ServerCertificateChecks.check(HOST, host.chain(), host.key(), ServerCertificateChecks.POLICY_CONSEQUENCE,
-                now, where);
+        return ServerCertificateChecks.check(
+                HOST, host.chain(), host.key(), ServerCertificateChecks.POLICY_CONSEQUENCE, now, where);
     }
 
     private static List<String> ids(List<Finding> findings) {
@@ -44,7 +44,9 @@ class ServerCertificateChecksTest {
     void aWildcardCertificateIsServedWithAWarning() {
         KeyPair key = InMemoryPki.ec("secp256r1");
         List<Finding> findings = check(
-                host(key, InMemoryPki.issued(key, "*.example.com", CA, false, "*.example.com")), InMemoryPki.NOW, WHERE);
+                host(key, InMemoryPki.issued(key, "*.example.com", CA, false, "*.example.com")),
+                InMemoryPki.NOW,
+                WHERE);
         assertThat(ids(findings)).containsExactly(Severity.WARNING + " serve.cert-wildcard");
         assertThat(findings.get(0).position()).isEqualTo(WHERE);
         assertThat(findings.get(0).message()).contains("TR-03108-08-R").contains(HOST);
@@ -54,7 +56,9 @@ class ServerCertificateChecksTest {
     void aCertificateForAnotherHostIsServedWithAWarningNamingWhatItCovers() {
         KeyPair key = InMemoryPki.rsa(2048);
         List<Finding> findings = check(
-                host(key, InMemoryPki.issued(key, "www.example.com", CA, false, "www.example.com")), InMemoryPki.NOW, WHERE);
+                host(key, InMemoryPki.issued(key, "www.example.com", CA, false, "www.example.com")),
+                InMemoryPki.NOW,
+                WHERE);
         assertThat(ids(findings)).containsExactly(Severity.WARNING + " serve.cert-wrong-host");
         assertThat(findings.get(0).message()).contains("www.example.com").contains("add " + HOST);
     }
@@ -62,8 +66,15 @@ class ServerCertificateChecksTest {
     @Test
     void anExpiredCertificateIsRefused() {
         KeyPair key = InMemoryPki.ec("secp256r1");
-        var leaf = InMemoryPki.certificate(key, HOST, CA.cn(), CA.key().getPrivate(), false,
-                InMemoryPki.NOW.minus(400, ChronoUnit.DAYS), InMemoryPki.NOW.minus(1, ChronoUnit.DAYS), HOST);
+        var leaf = InMemoryPki.certificate(
+                key,
+                HOST,
+                CA.cn(),
+                CA.key().getPrivate(),
+                false,
+                InMemoryPki.NOW.minus(400, ChronoUnit.DAYS),
+                InMemoryPki.NOW.minus(1, ChronoUnit.DAYS),
+                HOST);
         List<Finding> findings = check(host(key, leaf), InMemoryPki.NOW, WHERE);
         assertThat(ids(findings)).containsExactly(Severity.ERROR + " serve.cert-expired");
         assertThat(findings.get(0).message()).contains("is not served").contains("renew");
@@ -96,10 +107,19 @@ class ServerCertificateChecksTest {
     @Test
     void everyProblemIsReportedAtOnce() {
         KeyPair key = InMemoryPki.ec("secp256r1");
-        var leaf = InMemoryPki.certificate(key, "*.example.org", CA.cn(), CA.key().getPrivate(), false,
-                InMemoryPki.NOW.minus(400, ChronoUnit.DAYS), InMemoryPki.NOW.minus(1, ChronoUnit.DAYS), "*.example.org");
+        var leaf = InMemoryPki.certificate(
+                key,
+                "*.example.org",
+                CA.cn(),
+                CA.key().getPrivate(),
+                false,
+                InMemoryPki.NOW.minus(400, ChronoUnit.DAYS),
+                InMemoryPki.NOW.minus(1, ChronoUnit.DAYS),
+                "*.example.org");
         assertThat(ids(check(host(InMemoryPki.ec("secp256r1"), leaf), InMemoryPki.NOW, WHERE)))
-                .containsExactly(Severity.ERROR + " serve.cert-expired", Severity.ERROR + " serve.key-mismatch",
+                .containsExactly(
+                        Severity.ERROR + " serve.cert-expired",
+                        Severity.ERROR + " serve.key-mismatch",
                         Severity.WARNING + " serve.cert-wrong-host");
     }
 }

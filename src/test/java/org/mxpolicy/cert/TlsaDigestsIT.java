@@ -48,17 +48,84 @@ class TlsaDigestsIT {
         // The chain: root (P-384) -> intermediate (P-256) -> leaf (RSA).
         write("ca.ext", "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n");
         write("leaf.ext", "basicConstraints=critical,CA:false\nsubjectAltName=DNS:" + HOST + "\n");
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes",
-                "-keyout", path("root.key"), "-out", path("root.pem"), "-subj", "/CN=Interop Root", "-days", "30",
-                "-addext", "basicConstraints=critical,CA:true");
-        openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-keyout", path("int.key"), "-out", path("int.csr"), "-subj", "/CN=Interop Intermediate");
-        openssl("x509", "-req", "-in", path("int.csr"), "-CA", path("root.pem"), "-CAkey", path("root.key"),
-                "-set_serial", "2", "-days", "30", "-extfile", path("ca.ext"), "-out", path("int.pem"));
-        openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", path("leaf.key"), "-out", path("leaf.csr"),
-                "-subj", "/CN=" + HOST);
-        openssl("x509", "-req", "-in", path("leaf.csr"), "-CA", path("int.pem"), "-CAkey", path("int.key"),
-                "-set_serial", "3", "-days", "30", "-extfile", path("leaf.ext"), "-out", path("leaf.pem"));
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-384",
+                "-nodes",
+                "-keyout",
+                path("root.key"),
+                "-out",
+                path("root.pem"),
+                "-subj",
+                "/CN=Interop Root",
+                "-days",
+                "30",
+                "-addext",
+                "basicConstraints=critical,CA:true");
+        openssl(
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                path("int.key"),
+                "-out",
+                path("int.csr"),
+                "-subj",
+                "/CN=Interop Intermediate");
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                path("int.csr"),
+                "-CA",
+                path("root.pem"),
+                "-CAkey",
+                path("root.key"),
+                "-set_serial",
+                "2",
+                "-days",
+                "30",
+                "-extfile",
+                path("ca.ext"),
+                "-out",
+                path("int.pem"));
+        openssl(
+                "req",
+                "-new",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                path("leaf.key"),
+                "-out",
+                path("leaf.csr"),
+                "-subj",
+                "/CN=" + HOST);
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                path("leaf.csr"),
+                "-CA",
+                path("int.pem"),
+                "-CAkey",
+                path("int.key"),
+                "-set_serial",
+                "3",
+                "-days",
+                "30",
+                "-extfile",
+                path("leaf.ext"),
+                "-out",
+                path("leaf.pem"));
         write("fullchain.pem", read("leaf.pem") + read("int.pem") + read("root.pem"));
         write("shuffled.pem", read("int.pem") + read("root.pem") + read("leaf.pem"));
     }
@@ -84,25 +151,55 @@ class TlsaDigestsIT {
     })
     void matchesLdnsDane(String kind, int selector, int matching) throws Exception {
         ExternalTool ldnsDane = ExternalTool.require("ldns-dane");
-        String out = ldnsDane.run("-c", path(kind + ".pem"), "create", HOST, "25", "3",
-                String.valueOf(selector), String.valueOf(matching)).assertSuccess().stdout();
+        String out = ldnsDane.run(
+                        "-c",
+                        path(kind + ".pem"),
+                        "create",
+                        HOST,
+                        "25",
+                        "3",
+                        String.valueOf(selector),
+                        String.valueOf(matching))
+                .assertSuccess()
+                .stdout();
 
         assertThat(ownerOf(out)).isEqualTo("_25._tcp." + HOST + ".");
-        assertThat(rdataOf(out)).isEqualTo(TlsaRecord.of(3, selector, matching, leafOf(kind + ".pem")).presentation());
+        assertThat(rdataOf(out))
+                .isEqualTo(TlsaRecord.of(3, selector, matching, leafOf(kind + ".pem"))
+                        .presentation());
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({
-        "rsa, 1, 1", "p256, 1, 1", "p384, 1, 1", "ed25519, 1, 1",
-        "rsa, 1, 2", "p256, 1, 0", "p384, 0, 1",
+        "rsa, 1, 1",
+        "p256, 1, 1",
+        "p384, 1, 1",
+        "ed25519, 1, 1",
+        "rsa, 1, 2",
+        "p256, 1, 0",
+        "p384, 0, 1",
     })
     void matchesHashSlinger(String kind, int selector, int matching) throws Exception {
         ExternalTool tlsa = ExternalTool.require("tlsa");
-        String out = tlsa.run("--create", "--usage", "3", "--selector", String.valueOf(selector), "--mtype",
-                String.valueOf(matching), "--certificate", path(kind + ".pem"), "--port", "25", HOST)
-                .assertSuccess().stdout();
+        String out = tlsa.run(
+                        "--create",
+                        "--usage",
+                        "3",
+                        "--selector",
+                        String.valueOf(selector),
+                        "--mtype",
+                        String.valueOf(matching),
+                        "--certificate",
+                        path(kind + ".pem"),
+                        "--port",
+                        "25",
+                        HOST)
+                .assertSuccess()
+                .stdout();
 
-        assertThat(rdataOf(out)).isEqualTo(TlsaRecord.of(3, selector, matching, leafOf(kind + ".pem")).presentation());
+        assertThat(rdataOf(out))
+                .isEqualTo(TlsaRecord.of(3, selector, matching, leafOf(kind + ".pem"))
+                        .presentation());
     }
 
     @Test
@@ -114,23 +211,44 @@ class TlsaDigestsIT {
 
         assertThat(HostNames.covers(chain.leaf(), HOST)).isTrue();
         TlsaRecordSet set = TlsaRecordSet.forMx(HOST, 25, chain, List.of(), List.of(), true, 1, 1);
-        assertThat(set.records()).extracting(TlsaRecord::presentation)
+        assertThat(set.records())
+                .extracting(TlsaRecord::presentation)
                 .containsExactlyInAnyOrder("3 1 1 " + leaf, "2 1 1 " + intermediate, "2 1 1 " + root);
 
         if (ExternalTool.installed("ldns-dane")) {
             ExternalTool ldnsDane = ExternalTool.require("ldns-dane");
             // -o counts from the end of the chain: 0 is the root, 1 the intermediate.
             assertThat(rdataOf(ldnsDane.run("-c", path("fullchain.pem"), "-o", "1", "create", HOST, "25", "2", "1", "1")
-                    .assertSuccess().stdout())).isEqualTo("2 1 1 " + intermediate);
+                            .assertSuccess()
+                            .stdout()))
+                    .isEqualTo("2 1 1 " + intermediate);
             assertThat(rdataOf(ldnsDane.run("-c", path("fullchain.pem"), "-o", "0", "create", HOST, "25", "2", "1", "2")
-                    .assertSuccess().stdout())).isEqualTo(TlsaRecord.of(2, 1, 2, chain.issuers().get(1)).presentation());
+                            .assertSuccess()
+                            .stdout()))
+                    .isEqualTo(TlsaRecord.of(2, 1, 2, chain.issuers().get(1)).presentation());
             assertThat(rdataOf(ldnsDane.run("-c", path("fullchain.pem"), "create", HOST, "25", "3", "1", "1")
-                    .assertSuccess().stdout())).isEqualTo("3 1 1 " + leaf);
+                            .assertSuccess()
+                            .stdout()))
+                    .isEqualTo("3 1 1 " + leaf);
         }
         if (ExternalTool.installed("tlsa")) {
             // Given a chain, tlsa asks interactively which certificate to use; give it the CA alone.
-            assertThat(rdataOf(ExternalTool.require("tlsa").run("--create", "--usage", "2", "--selector", "1",
-                    "--mtype", "1", "--certificate", path("int.pem"), "--port", "25", HOST).assertSuccess().stdout()))
+            assertThat(rdataOf(ExternalTool.require("tlsa")
+                            .run(
+                                    "--create",
+                                    "--usage",
+                                    "2",
+                                    "--selector",
+                                    "1",
+                                    "--mtype",
+                                    "1",
+                                    "--certificate",
+                                    path("int.pem"),
+                                    "--port",
+                                    "25",
+                                    HOST)
+                            .assertSuccess()
+                            .stdout()))
                     .isEqualTo("2 1 1 " + intermediate);
         }
     }
@@ -200,7 +318,8 @@ class TlsaDigestsIT {
                 PublicKeyReader.read(stream(file), file);
                 throw new AssertionError(file + " was read");
             } catch (InvalidInputException e) {
-                assertThat(e.findings()).singleElement()
+                assertThat(e.findings())
+                        .singleElement()
                         .satisfies(f -> assertThat(f.id()).isEqualTo("cert.unsupported-key"));
             }
         }
@@ -211,8 +330,18 @@ class TlsaDigestsIT {
     private static void selfSigned(String name, String... newkey) {
         List<String> args = new ArrayList<>(List.of("req", "-x509", "-newkey"));
         args.addAll(List.of(newkey));
-        args.addAll(List.of("-nodes", "-keyout", path(name + ".key"), "-out", path(name + ".pem"), "-subj", "/CN=" + HOST,
-                "-days", "30", "-addext", "subjectAltName=DNS:" + HOST));
+        args.addAll(List.of(
+                "-nodes",
+                "-keyout",
+                path(name + ".key"),
+                "-out",
+                path(name + ".pem"),
+                "-subj",
+                "/CN=" + HOST,
+                "-days",
+                "30",
+                "-addext",
+                "subjectAltName=DNS:" + HOST));
         openssl(args.toArray(String[]::new));
     }
 
@@ -240,7 +369,10 @@ class TlsaDigestsIT {
 
     /** {@code openssl dgst -r} prints "hex *file". */
     private static String digest(String algorithm, String file) {
-        return openssl("dgst", algorithm, "-r", path(file)).strip().split("\\s+")[0].toLowerCase(Locale.ROOT);
+        return openssl("dgst", algorithm, "-r", path(file))
+                .strip()
+                .split("\\s+")[0]
+                .toLowerCase(Locale.ROOT);
     }
 
     private static String keyHex(String file) throws InvalidInputException {
@@ -264,7 +396,9 @@ class TlsaDigestsIT {
     }
 
     private static String tlsaLine(String output) {
-        return output.lines().filter(l -> l.matches(".*\\sTLSA\\s.*")).findFirst()
+        return output.lines()
+                .filter(l -> l.matches(".*\\sTLSA\\s.*"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no TLSA record in:\n" + output));
     }
 

@@ -58,7 +58,8 @@ class CheckPublishIT {
 
     @BeforeAll
     static void lab() throws Exception {
-        secret = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+        secret = Base64.getEncoder()
+                .encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         Files.writeString(dir.resolve("example.test.zone"), """
                 $ORIGIN example.test.
                 $TTL 300
@@ -76,7 +77,10 @@ class CheckPublishIT {
         writeServer("mx1", "mx1.example.test", CA);
         writeServer("mta-sts", "mta-sts.example.test", CA);
         writeServer("mx1-other", "mx1.example.test", OTHER_CA);
-        Files.writeString(dir.resolve("next.key"), InMemoryPki.pem("PUBLIC KEY", InMemoryPki.ec("secp256r1").getPublic().getEncoded()));
+        Files.writeString(
+                dir.resolve("next.key"),
+                InMemoryPki.pem(
+                        "PUBLIC KEY", InMemoryPki.ec("secp256r1").getPublic().getEncoded()));
         Files.writeString(dir.resolve("ca.pem"), InMemoryPki.pem(ROOT.certificate()));
         String ds = knot.ds(ZONE).get(0).toString();
         config("provider.yaml", "enforce", ds, "update.tsig");
@@ -84,7 +88,8 @@ class CheckPublishIT {
         config("served-testing.yaml", "testing", ds, "update.tsig");
 
         postfix = PostfixServer.builder("mx1.example.test")
-                .certificate(dir.resolve("mx1.key"), dir.resolve("mx1.pem")).start();
+                .certificate(dir.resolve("mx1.key"), dir.resolve("mx1.pem"))
+                .start();
     }
 
     @AfterAll
@@ -104,8 +109,11 @@ class CheckPublishIT {
         Cli.Run run = Cli.run("publish", "-c", path("provider.yaml"), "--connect", mxTarget());
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).contains("CREATE _25._tcp.mx1.example.test. TLSA", "CREATE _mta-sts.example.test. TXT",
-                "CREATE _smtp._tls.example.test. TXT");
+        assertThat(run.stdout())
+                .contains(
+                        "CREATE _25._tcp.mx1.example.test. TLSA",
+                        "CREATE _mta-sts.example.test. TXT",
+                        "CREATE _smtp._tls.example.test. TXT");
         assertThat(run.stderr()).contains("dry run");
         assertThat(served(TLSA_OWNER, Type.TLSA)).isEmpty();
     }
@@ -123,7 +131,8 @@ class CheckPublishIT {
     @Test
     @Order(3)
     void applyLandsTheRecordsAndWaitsUntilTheyValidate() throws Exception {
-        Cli.Run run = Cli.run("publish", "-c", path("provider.yaml"), "--apply", "--wait", "60s", "--connect", mxTarget());
+        Cli.Run run =
+                Cli.run("publish", "-c", path("provider.yaml"), "--apply", "--wait", "60s", "--connect", mxTarget());
 
         assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
         assertThat(run.stderr()).contains("served by every authoritative server and validated");
@@ -138,7 +147,9 @@ class CheckPublishIT {
         Cli.Run run = Cli.run("publish", "-c", path("provider.yaml"), "--connect", mxTarget());
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).contains("zone example.test.: no changes").doesNotContain("CREATE", "CHANGE", "DELETE");
+        assertThat(run.stdout())
+                .contains("zone example.test.: no changes")
+                .doesNotContain("CREATE", "CHANGE", "DELETE");
     }
 
     @Test
@@ -149,7 +160,8 @@ class CheckPublishIT {
         Cli.Run run = check("provider.yaml");
 
         assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
-        assertThat(run.stdout()).contains("dane.verified", "mta-sts.ok", "plan.in-sync", "tlsrpt.ok")
+        assertThat(run.stdout())
+                .contains("dane.verified", "mta-sts.ok", "plan.in-sync", "tlsrpt.ok")
                 .contains("mxpolicy check: OK");
     }
 
@@ -195,8 +207,10 @@ class CheckPublishIT {
         Path prom = dir.resolve("mxpolicy.prom");
         Cli.Run prometheus = check("provider.yaml", "--format", "prometheus", "-o", prom.toString());
         assertThat(prometheus.exitCode()).isZero();
-        assertThat(Files.readString(prom)).contains("mxpolicy_check_status 0\n")
-                .containsPattern("mxpolicy_certificate_expiry_timestamp_seconds\\{host=\"mx1.example.test\",source=\"live 127.0.0.1:[0-9]+\"\\} [0-9]+");
+        assertThat(Files.readString(prom))
+                .contains("mxpolicy_check_status 0\n")
+                .containsPattern(
+                        "mxpolicy_certificate_expiry_timestamp_seconds\\{host=\"mx1.example.test\",source=\"live 127.0.0.1:[0-9]+\"\\} [0-9]+");
     }
 
     @Test
@@ -216,9 +230,18 @@ class CheckPublishIT {
     @Test
     @Order(10)
     void noStarttlsIsCritical() throws Exception {
-        try (PostfixServer plain = PostfixServer.builder("mx1.example.test").starttls(false).start()) {
-            Cli.Run run = Cli.run("check", "-c", path("provider.yaml"), "--ca-file", path("ca.pem"), "--connect",
-                    "mx1.example.test:25=127.0.0.1:" + plain.port(), "--connect", "mta-sts.example.test:443=127.0.0.1:" + servePort);
+        try (PostfixServer plain =
+                PostfixServer.builder("mx1.example.test").starttls(false).start()) {
+            Cli.Run run = Cli.run(
+                    "check",
+                    "-c",
+                    path("provider.yaml"),
+                    "--ca-file",
+                    path("ca.pem"),
+                    "--connect",
+                    "mx1.example.test:25=127.0.0.1:" + plain.port(),
+                    "--connect",
+                    "mta-sts.example.test:443=127.0.0.1:" + servePort);
 
             assertThat(run.exitCode()).as(run.stdout()).isEqualTo(2);
             assertThat(run.stdout()).contains("[smtp.starttls]");
@@ -228,8 +251,16 @@ class CheckPublishIT {
     // ------------------------------------------------------------------ lab
 
     private static Cli.Run check(String config, String... more) {
-        List<String> args = new ArrayList<>(List.of("check", "-c", path(config), "--ca-file", path("ca.pem"),
-                "--connect", mxTarget(), "--connect", "mta-sts.example.test:443=127.0.0.1:" + servePort));
+        List<String> args = new ArrayList<>(List.of(
+                "check",
+                "-c",
+                path(config),
+                "--ca-file",
+                path("ca.pem"),
+                "--connect",
+                mxTarget(),
+                "--connect",
+                "mta-sts.example.test:443=127.0.0.1:" + servePort));
         args.addAll(List.of(more));
         if (!args.contains("--rrsig-warning")) {
             // the lab's Knot signs for two days only, so that expiry can be shown without waiting
@@ -248,7 +279,9 @@ class CheckPublishIT {
 
     private static List<Record> served(Name name, int type) throws IOException {
         Message response = knot.resolver().send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
-        return response.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type).toList();
+        return response.getSection(Section.ANSWER).stream()
+                .filter(r -> r.getType() == type)
+                .toList();
     }
 
     private static void tsigFile(String name, String key) throws IOException {
@@ -288,9 +321,18 @@ class CheckPublishIT {
         servePort = freePort();
         int admin = freePort();
         ExternalTool.require("curl");
-        serve = new ProcessBuilder(Path.of("bin/mxpolicy").toAbsolutePath().toString(), "serve", "-c", path(config),
-                "--listen", "127.0.0.1:" + servePort, "--admin", "127.0.0.1:" + admin)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("serve-" + servePort + ".log").toFile()).start();
+        serve = new ProcessBuilder(
+                        Path.of("bin/mxpolicy").toAbsolutePath().toString(),
+                        "serve",
+                        "-c",
+                        path(config),
+                        "--listen",
+                        "127.0.0.1:" + servePort,
+                        "--admin",
+                        "127.0.0.1:" + admin)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("serve-" + servePort + ".log").toFile())
+                .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", admin)) {
@@ -302,8 +344,8 @@ class CheckPublishIT {
                 Thread.sleep(100);
             }
         }
-        throw new AssertionError("mxpolicy serve did not start: "
-                + Files.readString(dir.resolve("serve-" + servePort + ".log")));
+        throw new AssertionError(
+                "mxpolicy serve did not start: " + Files.readString(dir.resolve("serve-" + servePort + ".log")));
     }
 
     private static void stopServe() throws InterruptedException {

@@ -63,6 +63,7 @@ class CheckRunnerTest {
     private static final InMemoryPki.Issuer CA = InMemoryPki.intermediateCa("Check CA", ROOT);
     /** Another CA: its certificates match none of the DANE-TA records published for {@link #CA}. */
     private static final InMemoryPki.Issuer OTHER_CA = InMemoryPki.intermediateCa("Other CA", ROOT);
+
     private static final Instant NOW = InMemoryPki.NOW;
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final String CONFIG = """
@@ -81,6 +82,7 @@ class CheckRunnerTest {
     private final Map<String, Object> files = new HashMap<>();
     /** The DNS as served: RRsets by owner and type; every answer is SECURE. */
     private final Map<String, List<Record>> dns = new ConcurrentHashMap<>();
+
     private final Map<String, Instant> signatureExpiry = new ConcurrentHashMap<>();
     private List<X509Certificate> liveChain;
     private boolean starttls = true;
@@ -131,9 +133,12 @@ class CheckRunnerTest {
     void aWorldThatMatchesTheConfigIsOk() throws Exception {
         CheckReport report = check();
 
-        assertThat(report.results()).filteredOn(r -> r.status() != CheckStatus.OK).isEmpty();
+        assertThat(report.results())
+                .filteredOn(r -> r.status() != CheckStatus.OK)
+                .isEmpty();
         assertThat(report.status()).isEqualTo(CheckStatus.OK);
-        assertThat(ids(report)).contains("dane.verified", "tlsa.disk-matched", "mta-sts.ok", "tlsrpt.ok", "plan.in-sync");
+        assertThat(ids(report))
+                .contains("dane.verified", "tlsa.disk-matched", "mta-sts.ok", "tlsrpt.ok", "plan.in-sync");
         assertThat(report.plans()).allMatch(ZonePlan::isEmpty);
     }
 
@@ -212,7 +217,9 @@ class CheckRunnerTest {
 
         ZonePlan plan = report.plans().get(0);
         assertThat(plan.refusals()).extracting(r -> r.id()).containsExactly("plan.drops-live-tlsa");
-        assertThat(ids(report)).contains("plan.drops-live-tlsa", "tlsa.disk-unmatched").doesNotContain("plan.pending");
+        assertThat(ids(report))
+                .contains("plan.drops-live-tlsa", "tlsa.disk-unmatched")
+                .doesNotContain("plan.pending");
     }
 
     @Test
@@ -236,8 +243,14 @@ class CheckRunnerTest {
         return (name, type) -> {
             List<Record> records = dns.getOrDefault(key(name.toString(), type), List.of());
             boolean nameExists = dns.keySet().stream().anyMatch(k -> k.startsWith(name.toString() + "/"));
-            return new DnsAnswer(name, type, nameExists || !records.isEmpty() ? Rcode.NOERROR : Rcode.NXDOMAIN,
-                    DnsAnswer.Security.SECURE, records, signatures(name, type, records), Optional.empty());
+            return new DnsAnswer(
+                    name,
+                    type,
+                    nameExists || !records.isEmpty() ? Rcode.NOERROR : Rcode.NXDOMAIN,
+                    DnsAnswer.Security.SECURE,
+                    records,
+                    signatures(name, type, records),
+                    Optional.empty());
         };
     }
 
@@ -246,8 +259,18 @@ class CheckRunnerTest {
         if (expires == null || records.isEmpty()) {
             return List.of();
         }
-        return List.of(new RRSIGRecord(name, DClass.IN, 3600, type, DNSSEC.Algorithm.ECDSAP256SHA256, 3600,
-                expires, NOW.minus(Duration.ofHours(1)), 12345, Name.fromConstantString("example.test."), new byte[64]));
+        return List.of(new RRSIGRecord(
+                name,
+                DClass.IN,
+                3600,
+                type,
+                DNSSEC.Algorithm.ECDSAP256SHA256,
+                3600,
+                expires,
+                NOW.minus(Duration.ofHours(1)),
+                12345,
+                Name.fromConstantString("example.test."),
+                new byte[64]));
     }
 
     private AuthoritativeQuery authorities() {
@@ -262,14 +285,14 @@ class CheckRunnerTest {
             @Override
             public List<ServerAnswer> askAll(List<NameServer> servers, Name name, int type) {
                 DnsAnswer a = lookup.lookup(name, type);
-                return List.of(new ServerAnswer(ns, a.rcode(), true, a.records(), a.signatures(), Optional.empty(),
-                        Optional.empty()));
+                return List.of(new ServerAnswer(
+                        ns, a.rcode(), true, a.records(), a.signatures(), Optional.empty(), Optional.empty()));
             }
 
             @Override
             public List<ServerAnswer> soaSerials(List<NameServer> servers, Name zone) {
-                return List.of(new ServerAnswer(ns, Rcode.NOERROR, true, List.of(), List.of(), Optional.of(1L),
-                        Optional.empty()));
+                return List.of(new ServerAnswer(
+                        ns, Rcode.NOERROR, true, List.of(), List.of(), Optional.of(1L), Optional.empty()));
             }
         };
     }
@@ -277,21 +300,49 @@ class CheckRunnerTest {
     private SmtpProbe probe() {
         return (host, address) -> {
             if (liveChain == null) {
-                return new SmtpObservation(host, address, Optional.empty(), false, Optional.empty(), Optional.empty(),
-                        false, List.of(), Optional.of("connection refused"));
+                return new SmtpObservation(
+                        host,
+                        address,
+                        Optional.empty(),
+                        false,
+                        Optional.empty(),
+                        Optional.empty(),
+                        false,
+                        List.of(),
+                        Optional.of("connection refused"));
             }
             if (!starttls) {
-                return new SmtpObservation(host, address, Optional.of("220 mx1.example.test ESMTP"), false,
-                        Optional.empty(), Optional.empty(), false, List.of(), Optional.of("STARTTLS not offered"));
+                return new SmtpObservation(
+                        host,
+                        address,
+                        Optional.of("220 mx1.example.test ESMTP"),
+                        false,
+                        Optional.empty(),
+                        Optional.empty(),
+                        false,
+                        List.of(),
+                        Optional.of("STARTTLS not offered"));
             }
-            return new SmtpObservation(host, address, Optional.of("220 mx1.example.test ESMTP"), true,
-                    Optional.of("TLSv1.3"), Optional.of("TLS_AES_256_GCM_SHA384"), true, liveChain, Optional.empty());
+            return new SmtpObservation(
+                    host,
+                    address,
+                    Optional.of("220 mx1.example.test ESMTP"),
+                    true,
+                    Optional.of("TLSv1.3"),
+                    Optional.of("TLS_AES_256_GCM_SHA384"),
+                    true,
+                    liveChain,
+                    Optional.empty());
         };
     }
 
     private PolicyFetch fetch() {
-        return domain -> new PolicyObservation(java.net.URI.create("https://mta-sts." + domain + "/.well-known/mta-sts.txt"),
-                Optional.of(200), Optional.of("text/plain"), servedPolicy, Optional.empty());
+        return domain -> new PolicyObservation(
+                java.net.URI.create("https://mta-sts." + domain + "/.well-known/mta-sts.txt"),
+                Optional.of(200),
+                Optional.of("text/plain"),
+                servedPolicy,
+                Optional.empty());
     }
 
     private void put(List<Record> rrset) {
@@ -319,7 +370,9 @@ class CheckRunnerTest {
     }
 
     private static CheckResult result(CheckReport report, String id) {
-        return report.results().stream().filter(r -> r.id().equals(id)).findFirst()
+        return report.results().stream()
+                .filter(r -> r.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + id + " in " + report.results()));
     }
 

@@ -56,6 +56,7 @@ class PosttlsFingerAgreementIT {
 
     /** Everything started for the lab, closed last first: the servers, then the namespace. */
     private static final LabResources started = new LabResources();
+
     private static NetworkNamespace lab;
     private static PostfixServer postfix;
     private static PosttlsFinger finger;
@@ -63,7 +64,8 @@ class PosttlsFingerAgreementIT {
     @BeforeAll
     static void lab() throws Exception {
         ExternalTool.require("openssl");
-        String secret = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+        String secret = Base64.getEncoder()
+                .encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         Path zoneFile = dir.resolve("example.test.zone");
         Files.writeString(zoneFile, """
                 $ORIGIN example.test.
@@ -84,11 +86,15 @@ class PosttlsFingerAgreementIT {
         String ds = knot.ds(ZONE).get(0).toString();
         // Only the address is asked here: a TLSA query before publish would leave unbound with a
         // cached "no such record" for the negative TTL.
-        open(UnboundResolver.in(lab).stubZone("example.test", knot.address(), knot.port()).trustAnchor(ds)
+        open(UnboundResolver.in(lab)
+                .stubZone("example.test", knot.address(), knot.port())
+                .trustAnchor(ds)
                 .start(dir, MX, "A"));
         lab.useResolver(UnboundResolver.ADDRESS);
-        postfix = open(PostfixServer.builder(MX).certificate(dir.resolve("mx1.key"), dir.resolve("mx1.pem"))
-                .in(lab, SMTP_PORT).start());
+        postfix = open(PostfixServer.builder(MX)
+                .certificate(dir.resolve("mx1.key"), dir.resolve("mx1.pem"))
+                .in(lab, SMTP_PORT)
+                .start());
 
         Files.writeString(dir.resolve("provider.yaml"), """
                 zones:
@@ -106,7 +112,9 @@ class PosttlsFingerAgreementIT {
                         cert: mx1.pem
                 """.formatted(KNOT_PORT, ds, MX));
         ExternalTool.Result publish = mxpolicy("publish", "-c", path("provider.yaml"), "--apply", "--wait", "30s");
-        assertThat(publish.exitCode()).as("publish --apply:%n%s%s", publish.stdout(), publish.stderr()).isZero();
+        assertThat(publish.exitCode())
+                .as("publish --apply:%n%s%s", publish.stdout(), publish.stderr())
+                .isZero();
         assertThat(publish.stdout()).contains("CREATE _25._tcp.mx1.example.test. TLSA");
     }
 
@@ -120,10 +128,16 @@ class PosttlsFingerAgreementIT {
         ExternalTool.Result check = check();
         String fingered = posttlsFinger();
 
-        assertThat(check.exitCode()).as("check:%n%s%s", check.stdout(), check.stderr()).isZero();
-        assertThat(check.stdout()).containsPattern(result("OK", "dane.verified")).contains("mxpolicy check: OK");
-        assertThat(fingered).as("posttls-finger").contains("Verified TLS connection established to " + MX
-                + "[127.0.0.1]:25").doesNotContain("verification failed");
+        assertThat(check.exitCode())
+                .as("check:%n%s%s", check.stdout(), check.stderr())
+                .isZero();
+        assertThat(check.stdout())
+                .containsPattern(result("OK", "dane.verified"))
+                .contains("mxpolicy check: OK");
+        assertThat(fingered)
+                .as("posttls-finger")
+                .contains("Verified TLS connection established to " + MX + "[127.0.0.1]:25")
+                .doesNotContain("verification failed");
     }
 
     @Test
@@ -135,10 +149,15 @@ class PosttlsFingerAgreementIT {
             ExternalTool.Result check = check();
             String fingered = posttlsFinger();
 
-            assertThat(check.exitCode()).as("check:%n%s%s", check.stdout(), check.stderr()).isEqualTo(2);
-            assertThat(check.stdout()).containsPattern(result("CRITICAL", "dane.live-unmatched"))
+            assertThat(check.exitCode())
+                    .as("check:%n%s%s", check.stdout(), check.stderr())
+                    .isEqualTo(2);
+            assertThat(check.stdout())
+                    .containsPattern(result("CRITICAL", "dane.live-unmatched"))
                     .doesNotContain("[dane.verified]");
-            assertThat(fingered).as("posttls-finger").contains("no matching DANE TLSA records")
+            assertThat(fingered)
+                    .as("posttls-finger")
+                    .contains("no matching DANE TLSA records")
                     .doesNotContain("Verified TLS connection");
         } finally {
             postfix.replaceCertificate(dir.resolve("mx1.key"), dir.resolve("mx1.pem"));
@@ -150,8 +169,10 @@ class PosttlsFingerAgreementIT {
 
     /** A line of check's text report about the probe of {@code mx1.example.test} at 127.0.0.1:25. */
     private static Pattern result(String severity, String id) {
-        return Pattern.compile("^" + severity + " +" + Pattern.quote(MX + " 127.0.0.1:" + SMTP_PORT + ": ") + ".*"
-                + Pattern.quote("[" + id + "]") + "$", Pattern.MULTILINE);
+        return Pattern.compile(
+                "^" + severity + " +" + Pattern.quote(MX + " 127.0.0.1:" + SMTP_PORT + ": ") + ".*"
+                        + Pattern.quote("[" + id + "]") + "$",
+                Pattern.MULTILINE);
     }
 
     private static <T extends AutoCloseable> T open(T resource) {
@@ -183,12 +204,25 @@ class PosttlsFingerAgreementIT {
      */
     private static void awaitPresentedIssuer(String issuer) throws InterruptedException {
         String openssl = ExternalTool.require("openssl").path();
-        BoundedPoll.await("a certificate issued by " + issuer + " on " + MX, CERTIFICATE_SWAP_LIMIT, () -> {
-            ExternalTool.Result seen = lab.run(openssl, "s_client", "-starttls", "smtp", "-connect",
-                    "127.0.0.1:" + SMTP_PORT, "-servername", MX);
-            String expected = "issuer=CN = " + issuer + "\n";
-            return seen.stdout().contains(expected) ? null : "openssl s_client printed:\n" + seen.stdout() + seen.stderr();
-        }, postfix::log);
+        BoundedPoll.await(
+                "a certificate issued by " + issuer + " on " + MX,
+                CERTIFICATE_SWAP_LIMIT,
+                () -> {
+                    ExternalTool.Result seen = lab.run(
+                            openssl,
+                            "s_client",
+                            "-starttls",
+                            "smtp",
+                            "-connect",
+                            "127.0.0.1:" + SMTP_PORT,
+                            "-servername",
+                            MX);
+                    String expected = "issuer=CN = " + issuer + "\n";
+                    return seen.stdout().contains(expected)
+                            ? null
+                            : "openssl s_client printed:\n" + seen.stdout() + seen.stderr();
+                },
+                postfix::log);
     }
 
     private static String path(String name) {

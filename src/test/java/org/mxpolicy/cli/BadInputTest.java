@@ -24,8 +24,13 @@ class BadInputTest {
 
     static Stream<String> cases() throws IOException {
         try (var files = Files.list(CORPUS)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                    .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted().toList().stream();
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml"))
+                    .map(n -> n.substring(0, n.length() - ".yaml".length()))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -39,21 +44,30 @@ class BadInputTest {
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(Integer.parseInt(expected.get(0)));
         assertThat(run.firstErrorLine()).isEqualTo(expected.get(1));
         assertThat(run.stdout()).as("nothing half-written to stdout").isEmpty();
-        assertThat(run.stderr()).as("no stack trace without --verbose").doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(run.stderr())
+                .as("no stack trace without --verbose")
+                .doesNotContain("\tat ")
+                .doesNotContain("Exception");
     }
 
     @Test
     void everyProblemOfAConfigIsReportedInOneRun() {
-        Cli.Run run = Cli.run("generate", "-c", CORPUS.resolve("three-problems.yaml").toString());
+        Cli.Run run =
+                Cli.run("generate", "-c", CORPUS.resolve("three-problems.yaml").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errorLines()).hasSizeGreaterThanOrEqualTo(3)
+        assertThat(run.errorLines())
+                .hasSizeGreaterThanOrEqualTo(3)
                 .allMatch(l -> l.startsWith(CORPUS.resolve("three-problems.yaml") + ":"));
     }
 
     @Test
     void verboseAddsTheStackTrace() {
-        Cli.Run run = Cli.run("generate", "--verbose", "-c", CORPUS.resolve("cert-garbage.yaml").toString());
+        Cli.Run run = Cli.run(
+                "generate",
+                "--verbose",
+                "-c",
+                CORPUS.resolve("cert-garbage.yaml").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("\tat ");
@@ -72,8 +86,9 @@ class BadInputTest {
         Cli.Run run = Cli.run("generate");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errorLines()).containsExactly(
-                "mxpolicy generate: Missing required option: '--config=CONFIG' (see 'mxpolicy generate --help')");
+        assertThat(run.errorLines())
+                .containsExactly(
+                        "mxpolicy generate: Missing required option: '--config=CONFIG' (see 'mxpolicy generate --help')");
     }
 
     @Test
@@ -87,13 +102,21 @@ class BadInputTest {
 
     /** An endless file ends in one line naming it and its limit, never in running out of memory. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"generate -c /dev/zero", "tlsa --cert /dev/zero",
-            "verify --zone example.com /dev/zero", "sign --zone example.com -K . /dev/zero"})
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "generate -c /dev/zero",
+                "tlsa --cert /dev/zero",
+                "verify --zone example.com /dev/zero",
+                "sign --zone example.com -K . /dev/zero"
+            })
     void anEndlessInputIsRefusedWithItsLimit(String command) {
         Cli.Run run = Cli.run(command.split(" "));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
-        assertThat(run.errorLines()).singleElement().asString().startsWith("/dev/zero: error: larger than ")
+        assertThat(run.errorLines())
+                .singleElement()
+                .asString()
+                .startsWith("/dev/zero: error: larger than ")
                 .contains(", the limit for a ");
     }
 }

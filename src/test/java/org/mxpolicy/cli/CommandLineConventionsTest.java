@@ -66,7 +66,8 @@ class CommandLineConventionsTest {
 
     @Test
     void tlsaForAHostTheCertificateDoesNotCoverIsRefused() {
-        Cli.Run run = Cli.run("tlsa", "--cert", "examples/certs/mx1.example.com/fullchain.pem", "--host", "mx2.example.com");
+        Cli.Run run =
+                Cli.run("tlsa", "--cert", "examples/certs/mx1.example.com/fullchain.pem", "--host", "mx2.example.com");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.firstErrorLine()).contains("not valid for mx2.example.com");

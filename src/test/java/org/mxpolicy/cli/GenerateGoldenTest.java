@@ -51,7 +51,8 @@ class GenerateGoldenTest {
 
     @Test
     void twoRunsGiveIdenticalBytes() {
-        assertThat(Cli.run("generate", "-c", CONFIG).stdout()).isEqualTo(Cli.run("generate", "-c", CONFIG).stdout());
+        assertThat(Cli.run("generate", "-c", CONFIG).stdout())
+                .isEqualTo(Cli.run("generate", "-c", CONFIG).stdout());
     }
 
     @Test
@@ -63,7 +64,8 @@ class GenerateGoldenTest {
             assertThat(files.map(p -> p.getFileName().toString()).sorted())
                     .containsExactly("example.com.zone", "example.net.zone");
         }
-        String joined = Files.readString(dir.resolve("example.com.zone")) + "\n" + Files.readString(dir.resolve("example.net.zone"));
+        String joined = Files.readString(dir.resolve("example.com.zone")) + "\n"
+                + Files.readString(dir.resolve("example.net.zone"));
         assertThat(joined).isEqualTo(Cli.run("generate", "-c", CONFIG).stdout());
         assertThat(Files.getPosixFilePermissions(dir.resolve("example.com.zone")))
                 .isEqualTo(AtomicFiles.PUBLIC);

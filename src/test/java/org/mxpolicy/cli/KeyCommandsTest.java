@@ -56,7 +56,8 @@ class KeyCommandsTest {
     void keygenMakesSplitKeysOfEachAlgorithm() throws Exception {
         for (String algorithm : List.of("ED25519", "8", "ecdsap256sha256")) {
             Cli.Run ksk = Cli.run("keygen", "--zone", "example.com.", "-K", dir.toString(), "-a", algorithm, "--ksk");
-            Cli.Run zsk = Cli.run("keygen", "--zone", "example.com.", "-K", dir.toString(), "--algorithm", algorithm, "--zsk");
+            Cli.Run zsk = Cli.run(
+                    "keygen", "--zone", "example.com.", "-K", dir.toString(), "--algorithm", algorithm, "--zsk");
             assertThat(ksk.exitCode()).as(ksk.stderr()).isZero();
             assertThat(zsk.exitCode()).as(zsk.stderr()).isZero();
         }
@@ -64,7 +65,11 @@ class KeyCommandsTest {
         List<ZoneKey> keys = new KeyDirectory(dir).load(ZONE);
 
         assertThat(keys).hasSize(6);
-        assertThat(keys).extracting(ZoneKey::flags).containsOnly(256, 257).filteredOn(f -> f == 256).hasSize(3);
+        assertThat(keys)
+                .extracting(ZoneKey::flags)
+                .containsOnly(256, 257)
+                .filteredOn(f -> f == 256)
+                .hasSize(3);
         for (ZoneKey key : keys) {
             KeyFixtures.assertSigns(key);
         }
@@ -73,11 +78,13 @@ class KeyCommandsTest {
     @Test
     void keygenRefusesBadOptionsWithOneLine() throws Exception {
         Cli.Run both = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "--ksk", "--zsk");
-        Cli.Run weak = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "-a", "RSASHA256", "--bits", "1024");
+        Cli.Run weak =
+                Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "-a", "RSASHA256", "--bits", "1024");
         Cli.Run bitsForEc = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "--bits", "3072");
         Cli.Run dsa = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "-a", "NSEC3DSA");
         Cli.Run zone = Cli.run("keygen", "--zone", "exa mple..com", "-K", dir.toString());
-        Cli.Run noDir = Cli.run("keygen", "--zone", "example.com", "-K", dir.resolve("missing").toString());
+        Cli.Run noDir = Cli.run(
+                "keygen", "--zone", "example.com", "-K", dir.resolve("missing").toString());
 
         for (Cli.Run run : List.of(both, weak, bitsForEc, dsa, zone, noDir)) {
             assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
@@ -95,14 +102,17 @@ class KeyCommandsTest {
 
     @Test
     void dsPrintsDsCdsAndCdnskeyForKeySigningKeysOnly() throws Exception {
-        String csk = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString()).stdout().strip();
+        String csk = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString())
+                .stdout()
+                .strip();
         Cli.run("keygen", "--zone", "example.com", "-K", dir.toString(), "--zsk");
         String tag = Integer.toString(Integer.parseInt(csk.substring(csk.length() - 5)));
 
         Cli.Run run = Cli.run("ds", "--zone", "EXAMPLE.com", "-K", dir.toString());
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        List<String> records = run.stdout().lines().filter(l -> !l.startsWith(";")).toList();
+        List<String> records =
+                run.stdout().lines().filter(l -> !l.startsWith(";")).toList();
         assertThat(records).hasSize(3);
         assertThat(records.get(0)).matches("example\\.com\\. 3600 IN DS " + tag + " 13 2 [0-9a-f]{64}");
         assertThat(records.get(1)).isEqualTo(records.get(0).replace(" IN DS ", " IN CDS "));
@@ -120,11 +130,13 @@ class KeyCommandsTest {
             Cli.Run run = Cli.run("ds", "--zone", zone, "-K", keys.toString(), "--ttl", "86400");
 
             assertThat(run.exitCode()).as(run.stderr()).isZero();
-            List<String> ds = run.stdout().lines().filter(l -> l.contains(" IN DS ")).toList();
+            List<String> ds =
+                    run.stdout().lines().filter(l -> l.contains(" IN DS ")).toList();
             assertThat(ds).hasSize(2).allSatisfy(l -> assertThat(l).startsWith(zone + ". 86400 IN DS "));
             for (String line : ds) {
                 String expected = line.replace(" 86400 IN ", " IN ").toLowerCase(Locale.ROOT);
-                assertThat(KeyFixtures.recordedDs(tool).stream().map(s -> s.toLowerCase(Locale.ROOT))).contains(expected);
+                assertThat(KeyFixtures.recordedDs(tool).stream().map(s -> s.toLowerCase(Locale.ROOT)))
+                        .contains(expected);
             }
         }
     }
@@ -137,8 +149,10 @@ class KeyCommandsTest {
         Cli.Run none = Cli.run("ds", "--zone", "example.net", "-K", dir.toString());
 
         assertThat(onlyZsk.exitCode()).isEqualTo(2);
-        assertThat(onlyZsk.firstErrorLine()).contains("only zone-signing keys")
-                .contains("mxpolicy keygen --zone example.com. -K '" + dir + "'").contains("[ds.no-ksk]");
+        assertThat(onlyZsk.firstErrorLine())
+                .contains("only zone-signing keys")
+                .contains("mxpolicy keygen --zone example.com. -K '" + dir + "'")
+                .contains("[ds.no-ksk]");
         assertThat(none.firstErrorLine()).contains("holds no key for example.net.");
     }
 }

@@ -38,9 +38,24 @@ class NextKeyOpensslIT {
     @BeforeAll
     static void certificateAuthority() {
         openssl = ExternalTool.require("openssl");
-        openssl.run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes",
-                "-keyout", dir.resolve("ca.key").toString(), "-out", dir.resolve("ca.pem").toString(),
-                "-subj", "/CN=Interop CA", "-days", "30", "-addext", "basicConstraints=critical,CA:true")
+        openssl.run(
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:P-384",
+                        "-nodes",
+                        "-keyout",
+                        dir.resolve("ca.key").toString(),
+                        "-out",
+                        dir.resolve("ca.pem").toString(),
+                        "-subj",
+                        "/CN=Interop CA",
+                        "-days",
+                        "30",
+                        "-addext",
+                        "basicConstraints=critical,CA:true")
                 .assertSuccess();
     }
 
@@ -54,26 +69,50 @@ class NextKeyOpensslIT {
     void opensslReadsTheStagedKeyAndRequest(String type, String signature, String keyText) throws Exception {
         Path stateDir = dir.resolve(type);
         var key = new KeyPairMaker(new SecureRandom()).make(KeyPairSpec.parse(type, null));
-        KeyStaging.Staged staged = new KeyStaging(stateDir).stage(HOST, key, CertificateRequest.create(key, NAMES, null));
+        KeyStaging.Staged staged =
+                new KeyStaging(stateDir).stage(HOST, key, CertificateRequest.create(key, NAMES, null));
         String nextKey = stateDir.resolve(HOST).resolve("next.key").toString();
         String csr = staged.csr().toString();
 
         Path keySpki = dir.resolve(type + "-key.der");
-        openssl.run("pkey", "-in", nextKey, "-pubout", "-outform", "DER", "-out", keySpki.toString()).assertSuccess();
+        openssl.run("pkey", "-in", nextKey, "-pubout", "-outform", "DER", "-out", keySpki.toString())
+                .assertSuccess();
         assertThat(Files.readAllBytes(keySpki)).isEqualTo(staged.publicKey().spki());
 
-        var verified = openssl.run("req", "-in", csr, "-verify", "-noout", "-text").assertSuccess();
+        var verified =
+                openssl.run("req", "-in", csr, "-verify", "-noout", "-text").assertSuccess();
         assertThat(verified.stdout() + verified.stderr()).contains("verify OK");
-        assertThat(verified.stdout()).contains("Subject: CN = " + HOST, signature, keyText,
-                "DNS:mx1.example.org, DNS:mail.example.org, DNS:*.mx.example.org");
+        assertThat(verified.stdout())
+                .contains(
+                        "Subject: CN = " + HOST,
+                        signature,
+                        keyText,
+                        "DNS:mx1.example.org, DNS:mail.example.org, DNS:*.mx.example.org");
 
-        String requestPublicKey = openssl.run("req", "-in", csr, "-pubkey", "-noout").assertSuccess().stdout();
+        String requestPublicKey = openssl.run("req", "-in", csr, "-pubkey", "-noout")
+                .assertSuccess()
+                .stdout();
         assertThat(opensslDigest(requestPublicKey)).isEqualTo(staged.digest().hex());
 
         Path issued = dir.resolve(type + "-issued.pem");
-        openssl.run("x509", "-req", "-in", csr, "-CA", dir.resolve("ca.pem").toString(), "-CAkey",
-                dir.resolve("ca.key").toString(), "-set_serial", "7", "-days", "30", "-copy_extensions", "copy",
-                "-out", issued.toString()).assertSuccess();
+        openssl.run(
+                        "x509",
+                        "-req",
+                        "-in",
+                        csr,
+                        "-CA",
+                        dir.resolve("ca.pem").toString(),
+                        "-CAkey",
+                        dir.resolve("ca.key").toString(),
+                        "-set_serial",
+                        "7",
+                        "-days",
+                        "30",
+                        "-copy_extensions",
+                        "copy",
+                        "-out",
+                        issued.toString())
+                .assertSuccess();
         try (var in = Files.newInputStream(issued)) {
             var leaf = CertificateChainReader.read(in, issued.toString()).leaf();
             assertThat(SubjectPublicKey.of(leaf)).isEqualTo(staged.publicKey());
@@ -85,8 +124,11 @@ class NextKeyOpensslIT {
     private static String opensslDigest(String publicKeyPem) throws Exception {
         Path pem = Files.writeString(Files.createTempFile(dir, "pub", ".pem"), publicKeyPem);
         Path der = pem.resolveSibling(pem.getFileName() + ".der");
-        openssl.run("pkey", "-pubin", "-in", pem.toString(), "-outform", "DER", "-out", der.toString()).assertSuccess();
-        String out = openssl.run("dgst", "-sha256", "-r", der.toString()).assertSuccess().stdout();
+        openssl.run("pkey", "-pubin", "-in", pem.toString(), "-outform", "DER", "-out", der.toString())
+                .assertSuccess();
+        String out = openssl.run("dgst", "-sha256", "-r", der.toString())
+                .assertSuccess()
+                .stdout();
         return out.substring(0, out.indexOf(' '));
     }
 }

@@ -30,9 +30,13 @@ class PublishSignedZoneTest {
                       keys: %s
                       reload: touch %s
                   example.net: { ttl: 3600 }
-                """.formatted(examples.resolve("zones/example.com.zone"), dir.resolve("example.com.signed"),
-                dir.resolve("keys"), dir.resolve("reloaded"));
-        String text = original.replaceFirst("(?s)zones:\\n  example.com: \\{ ttl: 3600 \\}\\n  example.net: \\{ ttl: 3600 \\}\\n", zones);
+                """.formatted(
+                        examples.resolve("zones/example.com.zone"),
+                        dir.resolve("example.com.signed"),
+                        dir.resolve("keys"),
+                        dir.resolve("reloaded"));
+        String text = original.replaceFirst(
+                "(?s)zones:\\n  example.com: \\{ ttl: 3600 \\}\\n  example.net: \\{ ttl: 3600 \\}\\n", zones);
         // the config names its certificates relative to itself
         try (var files = Files.walk(examples.resolve("certs"))) {
             for (Path source : files.toList()) {
@@ -53,7 +57,14 @@ class PublishSignedZoneTest {
     void applySignsTheMergedZoneAndReloadsOnlyWhenItChanged() throws Exception {
         Path config = config();
         Files.createDirectory(dir.resolve("keys"));
-        assertThat(Cli.run("keygen", "--zone", "example.com", "-K", dir.resolve("keys").toString()).exitCode()).isZero();
+        assertThat(Cli.run(
+                                "keygen",
+                                "--zone",
+                                "example.com",
+                                "-K",
+                                dir.resolve("keys").toString())
+                        .exitCode())
+                .isZero();
 
         Cli.Run dryRun = Cli.run("publish", "-c", config.toString(), "--zone", "example.com");
         assertThat(dryRun.exitCode()).as(dryRun.stderr()).isZero();
@@ -63,13 +74,19 @@ class PublishSignedZoneTest {
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         assertThat(first.stderr()).contains("signed and written", "ran 'touch");
         assertThat(dir.resolve("reloaded")).exists();
-        Cli.Run verify = Cli.run("verify", "--zone", "example.com", dir.resolve("example.com.signed").toString());
+        Cli.Run verify = Cli.run(
+                "verify",
+                "--zone",
+                "example.com",
+                dir.resolve("example.com.signed").toString());
         assertThat(verify.exitCode()).as(verify.stderr()).isZero();
         assertThat(Files.readString(dir.resolve("example.com.signed")))
-                .contains("_25._tcp.mx1.example.com.").contains("_mta-sts.example.com.");
+                .contains("_25._tcp.mx1.example.com.")
+                .contains("_mta-sts.example.com.");
 
         Files.delete(dir.resolve("reloaded"));
-        Cli.Run second = Cli.run("publish", "-c", config.toString(), "--zone", "example.com", "--apply", "--wait", "0s");
+        Cli.Run second =
+                Cli.run("publish", "-c", config.toString(), "--zone", "example.com", "--apply", "--wait", "0s");
         assertThat(second.exitCode()).as(second.stderr()).isZero();
         assertThat(second.stderr()).contains("unchanged").doesNotContain("ran 'touch");
         assertThat(dir.resolve("reloaded")).doesNotExist();
@@ -79,15 +96,19 @@ class PublishSignedZoneTest {
     @Test
     void aMissingOrExposedTsigKeyIsReportedAtTheConfigLineThatNamesIt() throws Exception {
         Path config = config();
-        String text = Files.readString(config).replace("  example.net: { ttl: 3600 }\n",
-                "  example.net:\n    update: { server: \"127.0.0.1:53\", key: update.tsig }\n");
+        String text = Files.readString(config)
+                .replace(
+                        "  example.net: { ttl: 3600 }\n",
+                        "  example.net:\n    update: { server: \"127.0.0.1:53\", key: update.tsig }\n");
         Files.writeString(config, text);
         Files.createDirectory(dir.resolve("keys"));
         int line = text.lines().toList().indexOf("    update: { server: \"127.0.0.1:53\", key: update.tsig }") + 1;
 
         Cli.Run missing = Cli.run("publish", "-c", config.toString());
         assertThat(missing.exitCode()).as(missing.stderr()).isEqualTo(2);
-        assertThat(missing.firstErrorLine()).startsWith(config + ":" + line + ":").contains("no such file")
+        assertThat(missing.firstErrorLine())
+                .startsWith(config + ":" + line + ":")
+                .contains("no such file")
                 .endsWith("[config.file]");
 
         Path key = dir.resolve("update.tsig");
@@ -95,6 +116,8 @@ class PublishSignedZoneTest {
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Cli.Run exposed = Cli.run("publish", "-c", config.toString());
         assertThat(exposed.exitCode()).as(exposed.stderr()).isEqualTo(2);
-        assertThat(exposed.firstErrorLine()).startsWith(config + ":" + line + ":").endsWith("[config.secret-file]");
+        assertThat(exposed.firstErrorLine())
+                .startsWith(config + ":" + line + ":")
+                .endsWith("[config.secret-file]");
     }
 }

@@ -39,8 +39,8 @@ import org.mxpolicy.testing.BoundedPoll;
 import org.mxpolicy.testing.CertbotLineageFixture;
 import org.mxpolicy.testing.ExternalTool;
 import org.mxpolicy.testing.KnotAuthority;
-import org.mxpolicy.testing.LabResources;
 import org.mxpolicy.testing.LabFiles;
+import org.mxpolicy.testing.LabResources;
 import org.mxpolicy.testing.Launcher;
 import org.mxpolicy.testing.NetworkNamespace;
 import org.mxpolicy.testing.PostfixServer;
@@ -84,6 +84,7 @@ class RolloverIT {
 
     /** Everything started for the lab, closed last first: the servers, then the namespace. */
     private static final LabResources started = new LabResources();
+
     private static NetworkNamespace lab;
     private static PostfixServer postfix;
     private static PosttlsFinger finger;
@@ -94,7 +95,8 @@ class RolloverIT {
     @BeforeAll
     static void lab() throws Exception {
         ExternalTool.require("openssl");
-        String secret = Base64.getEncoder().encodeToString("rollover-lab-tsig-secret-0123456".getBytes(StandardCharsets.US_ASCII));
+        String secret = Base64.getEncoder()
+                .encodeToString("rollover-lab-tsig-secret-0123456".getBytes(StandardCharsets.US_ASCII));
         Path zoneFile = dir.resolve("example.test.zone");
         Files.writeString(zoneFile, """
                 $ORIGIN example.test.
@@ -109,21 +111,28 @@ class RolloverIT {
 
         lab = started.open(NetworkNamespace.create("mxroll"));
         finger = PosttlsFinger.in(lab, dir);
-        KnotAuthority knot = started.open(KnotAuthority.signing(lab, dir, KNOT_PORT, ZONE, zoneFile, TSIG_NAME, secret));
+        KnotAuthority knot =
+                started.open(KnotAuthority.signing(lab, dir, KNOT_PORT, ZONE, zoneFile, TSIG_NAME, secret));
         String ds = knot.ds(ZONE).get(0).toString();
         // Only the address is asked here: unbound would otherwise cache the TLSA RRset's absence.
-        started.open(UnboundResolver.in(lab).stubZone("example.test", knot.address(), knot.port()).trustAnchor(ds)
+        started.open(UnboundResolver.in(lab)
+                .stubZone("example.test", knot.address(), knot.port())
+                .trustAnchor(ds)
                 .start(dir, MX, "A"));
         lab.useResolver(UnboundResolver.ADDRESS);
 
         lineage = CertbotLineageFixture.create(dir.resolve("letsencrypt"), MX);
         currentKey = InMemoryPki.ec("secp256r1");
         lineage.renew(currentKey, chain(currentKey));
-        postfix = started.open(PostfixServer.builder(MX).certificate(live("privkey"), live("fullchain")).in(lab, SMTP_PORT).start());
+        postfix = started.open(PostfixServer.builder(MX)
+                .certificate(live("privkey"), live("fullchain"))
+                .in(lab, SMTP_PORT)
+                .start());
         // mxpolicy runs the reload command inside the namespace; postfix reload signals the
         // master through its pid file, which works from any network namespace.
         Path reload = dir.resolve("reload-mta.sh");
-        Files.writeString(reload, "#!/bin/sh\nset -e\n" + postfix.reloadCommand(live("privkey"), live("fullchain")) + "\n");
+        Files.writeString(
+                reload, "#!/bin/sh\nset -e\n" + postfix.reloadCommand(live("privkey"), live("fullchain")) + "\n");
         Files.setPosixFilePermissions(reload, PosixFilePermissions.fromString("rwx------"));
 
         writeConfig("provider.yaml", ds, reload, "0s");
@@ -177,15 +186,20 @@ class RolloverIT {
         awaitPresentedKey(next.getPublic());
         // a new next key is staged and published; the first key's record goes once every
         // address presents the new key (at once, or by the timer's rollover run)
-        BoundedPoll.await("the old record to go", Duration.ofSeconds(60), () -> {
-            if (publishedKeys().contains(tlsa(currentKey.getPublic()))) {
-                ExternalTool.Result run = rollover("run");
-                return "still published; rollover run: " + run.stdout() + run.stderr();
-            }
-            return null;
-        }, () -> "");
+        BoundedPoll.await(
+                "the old record to go",
+                Duration.ofSeconds(60),
+                () -> {
+                    if (publishedKeys().contains(tlsa(currentKey.getPublic()))) {
+                        ExternalTool.Result run = rollover("run");
+                        return "still published; rollover run: " + run.stdout() + run.stderr();
+                    }
+                    return null;
+                },
+                () -> "");
         KeyPair following = stagedKey();
-        assertThat(following.getPublic().getEncoded()).isNotEqualTo(next.getPublic().getEncoded());
+        assertThat(following.getPublic().getEncoded())
+                .isNotEqualTo(next.getPublic().getEncoded());
         assertThat(publishedKeys()).containsExactlyInAnyOrder(tlsa(next.getPublic()), tlsa(following.getPublic()));
         assertDaneVerified();
         currentKey = next;
@@ -202,13 +216,18 @@ class RolloverIT {
         ExternalTool.Result hook = hook();
 
         assertThat(hook.exitCode()).as(hook.stdout() + hook.stderr()).isEqualTo(1);
-        assertThat(hook.stderr()).contains("[renew.restored]").contains("the MTA is not reloaded")
-                .doesNotContain("ran '").doesNotContain("Exception");
+        assertThat(hook.stderr())
+                .contains("[renew.restored]")
+                .contains("the MTA is not reloaded")
+                .doesNotContain("ran '")
+                .doesNotContain("Exception");
         assertThat(lineage.liveVersion("cert")).isEqualTo(before);
-        assertThat(publishedKeys()).containsExactlyInAnyOrderElementsOf(published)
+        assertThat(publishedKeys())
+                .containsExactlyInAnyOrderElementsOf(published)
                 .doesNotContain(tlsa(stranger.getPublic()));
         // the safe outcome: the MX still presents the certificate whose record is published
-        assertThat(postfix.presentedLeaf().getPublicKey().getEncoded()).isEqualTo(currentKey.getPublic().getEncoded());
+        assertThat(postfix.presentedLeaf().getPublicKey().getEncoded())
+                .isEqualTo(currentKey.getPublic().getEncoded());
         assertDaneVerified();
     }
 
@@ -225,24 +244,34 @@ class RolloverIT {
         // not READY yet (as an operator with a one-hour margin sees the key staged minutes ago):
         // refused, and nothing changes
         ExternalTool.Result aging = mxpolicy("rollover", "status", "-c", path("cautious.yaml"), "--mx", MX);
-        assertThat(aging.stdout()).as(aging.stdout() + aging.stderr())
+        assertThat(aging.stdout())
+                .as(aging.stdout() + aging.stderr())
                 .contains(MX + ": next key's record served, waiting for caches to expire");
-        ExternalTool.Result early = mxpolicy("rollover", "now", "-c", path("cautious.yaml"), "--mx", MX, "--wait", "30s");
+        ExternalTool.Result early =
+                mxpolicy("rollover", "now", "-c", path("cautious.yaml"), "--mx", MX, "--wait", "30s");
         assertThat(early.exitCode()).as(early.stdout() + early.stderr()).isEqualTo(1);
-        assertThat(early.stderr()).contains("[rollover.emergency-refused]").contains("the gate opens at")
-                .doesNotContain("ran '").doesNotContain("Exception");
+        assertThat(early.stderr())
+                .contains("[rollover.emergency-refused]")
+                .contains("the gate opens at")
+                .doesNotContain("ran '")
+                .doesNotContain("Exception");
         assertThat(Files.readAllBytes(stateFile)).isEqualTo(stateBefore);
         assertThat(publishedKeys()).containsExactlyInAnyOrderElementsOf(published);
         assertThat(lineage.liveVersion("cert")).isEqualTo(version);
-        assertThat(postfix.presentedLeaf().getPublicKey().getEncoded()).isEqualTo(compromised.getPublic().getEncoded());
+        assertThat(postfix.presentedLeaf().getPublicKey().getEncoded())
+                .isEqualTo(compromised.getPublic().getEncoded());
         assertDaneVerified();
 
         // READY, but the MX's certificate still has the compromised key: refused, nothing changes
         awaitReady();
         stateBefore = Files.readAllBytes(stateFile);
         ExternalTool.Result uninstalled = rollover("now", "--mx", MX);
-        assertThat(uninstalled.exitCode()).as(uninstalled.stdout() + uninstalled.stderr()).isEqualTo(1);
-        assertThat(uninstalled.stderr()).contains("[rollover.emergency-no-certificate]").doesNotContain("ran '")
+        assertThat(uninstalled.exitCode())
+                .as(uninstalled.stdout() + uninstalled.stderr())
+                .isEqualTo(1);
+        assertThat(uninstalled.stderr())
+                .contains("[rollover.emergency-no-certificate]")
+                .doesNotContain("ran '")
                 .doesNotContain("Exception");
         assertThat(Files.readAllBytes(stateFile)).isEqualTo(stateBefore);
         assertThat(publishedKeys()).containsExactlyInAnyOrderElementsOf(published);
@@ -252,12 +281,15 @@ class RolloverIT {
         ExternalTool.Result now = rollover("now", "--mx", MX);
 
         assertThat(now.exitCode()).as(now.stdout() + now.stderr()).isZero();
-        assertThat(now.stderr()).contains("ran '" + dir.resolve("reload-mta.sh") + "'").doesNotContain("Exception");
+        assertThat(now.stderr())
+                .contains("ran '" + dir.resolve("reload-mta.sh") + "'")
+                .doesNotContain("Exception");
         assertThat(now.stdout()).contains("(compromised, record dropped)").doesNotContain("previous key's record kept");
         assertThat(lineage.liveVersion("cert")).isEqualTo(switched);
         // gone when the command returns, without waiting for the switch to be seen live
         KeyPair following = stagedKey();
-        assertThat(publishedKeys()).containsExactlyInAnyOrder(tlsa(next.getPublic()), tlsa(following.getPublic()))
+        assertThat(publishedKeys())
+                .containsExactlyInAnyOrder(tlsa(next.getPublic()), tlsa(following.getPublic()))
                 .doesNotContain(tlsa(compromised.getPublic()));
         awaitPresentedKey(next.getPublic());
         assertDaneVerified();
@@ -278,7 +310,8 @@ class RolloverIT {
     }
 
     private static ExternalTool.Result hook() {
-        return mxpolicy("renew-hook", "-c", config(), "--lineage", lineage.live().toString(), "--wait", "30s");
+        return mxpolicy(
+                "renew-hook", "-c", config(), "--lineage", lineage.live().toString(), "--wait", "30s");
     }
 
     private static ExternalTool.Result rollover(String subcommand, String... args) {
@@ -288,11 +321,16 @@ class RolloverIT {
     }
 
     private static void awaitReady() throws InterruptedException {
-        BoundedPoll.await("the next key's gate to open", GATE_LIMIT, () -> {
-            ExternalTool.Result status = rollover("status", "--mx", MX);
-            return status.stdout().contains(MX + ": ready: a certificate with the next key may go live") ? null
-                    : status.stdout() + status.stderr();
-        }, () -> "");
+        BoundedPoll.await(
+                "the next key's gate to open",
+                GATE_LIMIT,
+                () -> {
+                    ExternalTool.Result status = rollover("status", "--mx", MX);
+                    return status.stdout().contains(MX + ": ready: a certificate with the next key may go live")
+                            ? null
+                            : status.stdout() + status.stderr();
+                },
+                () -> "");
     }
 
     /**
@@ -301,21 +339,38 @@ class RolloverIT {
      * are lowered below that; the lab's certificates are short-lived as well.
      */
     private static void assertDaneVerified() {
-        ExternalTool.Result check = mxpolicy("check", "-c", config(), "--rrsig-warning", "1h", "--rrsig-critical", "10m",
-                "--cert-warning", "1d", "--cert-critical", "1h");
-        assertThat(check.exitCode()).as("check:%n%s%s", check.stdout(), check.stderr()).isZero();
+        ExternalTool.Result check = mxpolicy(
+                "check",
+                "-c",
+                config(),
+                "--rrsig-warning",
+                "1h",
+                "--rrsig-critical",
+                "10m",
+                "--cert-warning",
+                "1d",
+                "--cert-critical",
+                "1h");
+        assertThat(check.exitCode())
+                .as("check:%n%s%s", check.stdout(), check.stderr())
+                .isZero();
         assertThat(check.stdout()).contains("[dane.verified]").contains("mxpolicy check: OK");
-        assertThat(finger.dane(MX, SMTP_PORT)).as("posttls-finger")
+        assertThat(finger.dane(MX, SMTP_PORT))
+                .as("posttls-finger")
                 .contains("Verified TLS connection established to " + MX + "[127.0.0.1]:" + SMTP_PORT)
                 .doesNotContain("verification failed");
     }
 
     /** Waits until new connections to the MX get a certificate with {@code key}. */
     private static void awaitPresentedKey(PublicKey key) throws InterruptedException {
-        BoundedPoll.await("the MX to present " + tlsa(key), CERTIFICATE_SWAP_LIMIT, () -> {
-            PublicKey seen = postfix.presentedLeaf().getPublicKey();
-            return Arrays.equals(seen.getEncoded(), key.getEncoded()) ? null : "it presents " + tlsa(seen);
-        }, postfix::log);
+        BoundedPoll.await(
+                "the MX to present " + tlsa(key),
+                CERTIFICATE_SWAP_LIMIT,
+                () -> {
+                    PublicKey seen = postfix.presentedLeaf().getPublicKey();
+                    return Arrays.equals(seen.getEncoded(), key.getEncoded()) ? null : "it presents " + tlsa(seen);
+                },
+                postfix::log);
     }
 
     /**
@@ -395,7 +450,8 @@ class RolloverIT {
         }
         String pem = Files.readString(host.resolve("next.key"));
         String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        PrivateKey privateKey = KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
         return new KeyPair(publicKey, privateKey);
     }
 }

@@ -32,10 +32,17 @@ class ServeCommandTest {
 
     @Test
     void aDomainWithoutCertAndKeyIsNotServedAndNothingLeftIsAnError(@TempDir Path dir) throws Exception {
-        Cli.Run run = Cli.run("serve", "-c", config(dir, "mode: enforce").toString(), "--listen", "127.0.0.1:0",
-                "--admin", "127.0.0.1:0");
+        Cli.Run run = Cli.run(
+                "serve",
+                "-c",
+                config(dir, "mode: enforce").toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--admin",
+                "127.0.0.1:0");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.stderr()).contains("warning: mta-sts.example.com is not served: mta_sts has no cert and key")
+        assertThat(run.stderr())
+                .contains("warning: mta-sts.example.com is not served: mta_sts has no cert and key")
                 .contains("[serve.no-cert]")
                 .contains("mxpolicy: no host can be served");
     }
@@ -48,8 +55,11 @@ class ServeCommandTest {
                 key: no-such-key.pem""".formatted(CERTS));
         Cli.Run run = Cli.run("serve", "-c", config.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.firstErrorLine()).startsWith(config + ":11:").contains("cannot read")
-                .contains("no-such-key.pem").contains("no such file");
+        assertThat(run.firstErrorLine())
+                .startsWith(config + ":11:")
+                .contains("cannot read")
+                .contains("no-such-key.pem")
+                .contains("no such file");
     }
 
     @Test
@@ -60,7 +70,9 @@ class ServeCommandTest {
                 key: %1$s/mta-sts.example.net/privkey.pem""".formatted(CERTS));
         Cli.Run run = Cli.run("serve", "-c", config.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.stderr()).contains(config + ":10:").contains("[serve.key-mismatch]")
+        assertThat(run.stderr())
+                .contains(config + ":10:")
+                .contains("[serve.key-mismatch]")
                 .contains("no host can be served");
     }
 
@@ -88,12 +100,16 @@ class ServeCommandTest {
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.firstErrorLine()).startsWith(file + ":15:").contains("no-such-key.pem");
 
-        Files.writeString(file, Files.readString(file).replace("no-such-key.pem",
-                CERTS + "/mta-sts.example.com/privkey.pem"));
+        Files.writeString(
+                file, Files.readString(file).replace("no-such-key.pem", CERTS + "/mta-sts.example.com/privkey.pem"));
         Cli.Run refused = Cli.run("serve", "-c", file.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
         assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(1);
-        assertThat(refused.stderr()).contains(file + ":11:").contains(file + ":14:").contains("[serve.key-mismatch]")
-                .contains("autoconfig.example.com is not served").contains("autodiscover.example.com is not served")
+        assertThat(refused.stderr())
+                .contains(file + ":11:")
+                .contains(file + ":14:")
+                .contains("[serve.key-mismatch]")
+                .contains("autoconfig.example.com is not served")
+                .contains("autodiscover.example.com is not served")
                 .contains("no host can be served");
     }
 

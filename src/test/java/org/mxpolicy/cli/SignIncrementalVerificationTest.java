@@ -35,7 +35,9 @@ class SignIncrementalVerificationTest {
     @BeforeEach
     void signOnce() throws Exception {
         keys = Files.createDirectory(dir.resolve("keys"));
-        assertThat(Cli.run("keygen", "--zone", "features.example", "-K", keys.toString()).exitCode()).isZero();
+        assertThat(Cli.run("keygen", "--zone", "features.example", "-K", keys.toString())
+                        .exitCode())
+                .isZero();
         zone = dir.resolve("features.example.zone");
         Files.copy(FEATURES, zone);
         out = dir.resolve("out.zone");
@@ -46,7 +48,8 @@ class SignIncrementalVerificationTest {
     }
 
     private Cli.Run sign() {
-        return Cli.run("sign", "--zone", "features.example", "-K", keys.toString(), "-o", out.toString(), zone.toString());
+        return Cli.run(
+                "sign", "--zone", "features.example", "-K", keys.toString(), "-o", out.toString(), zone.toString());
     }
 
     private static Matcher written(Cli.Run run) {
@@ -61,7 +64,9 @@ class SignIncrementalVerificationTest {
 
         assertThat(new String(file, StandardCharsets.UTF_8)).startsWith(ZoneText.VERIFIED_HEADER);
         assertThat(ZoneText.verifiedBody(file)).isPositive();
-        assertThat(Cli.run("verify", "--zone", "features.example", out.toString()).exitCode()).isZero();
+        assertThat(Cli.run("verify", "--zone", "features.example", out.toString())
+                        .exitCode())
+                .isZero();
     }
 
     @Test
@@ -102,9 +107,12 @@ class SignIncrementalVerificationTest {
         Cli.Run run = sign();
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stderr()).contains("changed since mxpolicy verified and wrote it")
+        assertThat(run.stderr())
+                .contains("changed since mxpolicy verified and wrote it")
                 .contains("signatures taken over from it do not verify; signing every RRset anew");
         assertThat(written(run).group(2)).isEqualTo("0");
-        assertThat(Cli.run("verify", "--zone", "features.example", out.toString()).exitCode()).isZero();
+        assertThat(Cli.run("verify", "--zone", "features.example", out.toString())
+                        .exitCode())
+                .isZero();
     }
 }

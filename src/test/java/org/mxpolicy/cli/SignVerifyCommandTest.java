@@ -29,13 +29,16 @@ class SignVerifyCommandTest {
     @BeforeEach
     void keysAndZone() throws Exception {
         keys = Files.createDirectory(dir.resolve("keys"));
-        assertThat(Cli.run("keygen", "--zone", "features.example", "-K", keys.toString()).exitCode()).isZero();
+        assertThat(Cli.run("keygen", "--zone", "features.example", "-K", keys.toString())
+                        .exitCode())
+                .isZero();
         zone = dir.resolve("features.example.zone");
         Files.copy(FEATURES, zone);
     }
 
     private Cli.Run sign(String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("sign", "--zone", "features.example", "-K", keys.toString()));
+        List<String> args =
+                new java.util.ArrayList<>(List.of("sign", "--zone", "features.example", "-K", keys.toString()));
         args.addAll(List.of(extra));
         args.add(zone.toString());
         return Cli.run(args.toArray(String[]::new));
@@ -56,8 +59,11 @@ class SignVerifyCommandTest {
         Path signed = Path.of(zone + ".signed");
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stderr()).contains(signed + ": written (serial 2026010102, NSEC, ").contains(" signatures made, 0 kept)");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(signed))).isEqualTo("rw-r--r--");
+        assertThat(run.stderr())
+                .contains(signed + ": written (serial 2026010102, NSEC, ")
+                .contains(" signatures made, 0 kept)");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(signed)))
+                .isEqualTo("rw-r--r--");
         Cli.Run verify = Cli.run("verify", "--zone", "features.example", signed.toString());
         assertThat(verify.exitCode()).as(verify.stderr()).isZero();
         assertThat(verify.stderr()).contains("verified (NSEC, ");
@@ -92,9 +98,11 @@ class SignVerifyCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errorLines()).hasSize(2);
-        assertThat(run.errorLines().get(0)).startsWith(out + ": error: mx2.features.example. AAAA RRSIG by key tag ")
+        assertThat(run.errorLines().get(0))
+                .startsWith(out + ": error: mx2.features.example. AAAA RRSIG by key tag ")
                 .endsWith("[dnssec.bad-signature]");
-        assertThat(run.errorLines().get(1)).isEqualTo("mxpolicy: " + out + ": verification failed: 1 error, 0 warnings");
+        assertThat(run.errorLines().get(1))
+                .isEqualTo("mxpolicy: " + out + ": verification failed: 1 error, 0 warnings");
     }
 
     /** Flips one bit in the middle of the signature, the last field of an RRSIG line. */
@@ -111,15 +119,19 @@ class SignVerifyCommandTest {
         Path out = dir.resolve("out.zone");
         sign("-o", out.toString());
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-        lines.replaceAll(l -> l.matches("\\S+ \\d+ IN NSEC .*") ? l.replaceFirst(" \\d+ IN NSEC ", " 86400 IN NSEC ") : l);
+        lines.replaceAll(
+                l -> l.matches("\\S+ \\d+ IN NSEC .*") ? l.replaceFirst(" \\d+ IN NSEC ", " 86400 IN NSEC ") : l);
         Files.write(out, lines, StandardCharsets.UTF_8);
 
         Cli.Run run = Cli.run("verify", "--zone", "features.example", out.toString());
         Cli.Run strict = Cli.run("verify", "--zone", "features.example", "--strict", out.toString());
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.errorLines()).anyMatch(l -> l.endsWith("[dnssec.chain-ttl]"))
-                .last().asString().contains(": verified (NSEC, ");
+        assertThat(run.errorLines())
+                .anyMatch(l -> l.endsWith("[dnssec.chain-ttl]"))
+                .last()
+                .asString()
+                .contains(": verified (NSEC, ");
         assertThat(strict.exitCode()).isEqualTo(1);
         assertThat(strict.errorLines()).last().asString().contains("verification failed: 0 errors, ");
     }
@@ -131,7 +143,8 @@ class SignVerifyCommandTest {
         Cli.Run run = Cli.run("verify", "--zone", "features.example", "--expiry-horizon", "15d", zone + ".signed");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errorLines()).allMatch(l -> l.endsWith("[dnssec.expiring]") || l.contains("verification failed: 0 errors"));
+        assertThat(run.errorLines())
+                .allMatch(l -> l.endsWith("[dnssec.expiring]") || l.contains("verification failed: 0 errors"));
     }
 
     @Test
@@ -140,38 +153,73 @@ class SignVerifyCommandTest {
         Path exampleKeys = Files.createDirectory(dir.resolve("example-keys"));
         Cli.run("keygen", "--zone", "example.com", "-K", exampleKeys.toString(), "--algorithm", "ED25519");
 
-        Cli.Run run = Cli.run("sign", "--zone", "example.com", "-K", exampleKeys.toString(), "-c", "examples/provider.yaml",
-                "-o", out.toString(), "examples/zones/example.com.zone");
+        Cli.Run run = Cli.run(
+                "sign",
+                "--zone",
+                "example.com",
+                "-K",
+                exampleKeys.toString(),
+                "-c",
+                "examples/provider.yaml",
+                "-o",
+                out.toString(),
+                "examples/zones/example.com.zone");
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         String text = Files.readString(out);
-        assertThat(text).contains("_25._tcp.mx1.example.com. 600 IN TLSA 3 1 1 ", "_25._tcp.mx1.example.com. 600 IN RRSIG TLSA 15 ",
-                "_mta-sts.example.com. 3600 IN TXT \"v=STSv1; id=", "_submissions._tcp.example.com. 3600 IN SRV 0 0 465 smtp.example.com.");
-        assertThat(Cli.run("verify", "--zone", "example.com", out.toString()).exitCode()).isZero();
+        assertThat(text)
+                .contains(
+                        "_25._tcp.mx1.example.com. 600 IN TLSA 3 1 1 ",
+                        "_25._tcp.mx1.example.com. 600 IN RRSIG TLSA 15 ",
+                        "_mta-sts.example.com. 3600 IN TXT \"v=STSv1; id=",
+                        "_submissions._tcp.example.com. 3600 IN SRV 0 0 465 smtp.example.com.");
+        assertThat(Cli.run("verify", "--zone", "example.com", out.toString()).exitCode())
+                .isZero();
     }
 
     @Test
     void aZoneTheConfigDoesNotNameIsBadInput() {
-        Cli.Run run = Cli.run("sign", "--zone", "features.example", "-K", keys.toString(), "-c", "examples/provider.yaml",
+        Cli.Run run = Cli.run(
+                "sign",
+                "--zone",
+                "features.example",
+                "-K",
+                keys.toString(),
+                "-c",
+                "examples/provider.yaml",
                 zone.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.firstErrorLine()).contains("zone features.example. is not under 'zones'").endsWith("[sign.zone-not-configured]");
+        assertThat(run.firstErrorLine())
+                .contains("zone features.example. is not under 'zones'")
+                .endsWith("[sign.zone-not-configured]");
     }
 
     @Test
     void configRecordsBelowADelegationOfTheZoneFileAreRefused() throws Exception {
         Path base = dir.resolve("example.com.zone");
-        Files.writeString(base, Files.readString(Path.of("examples/zones/example.com.zone")) + "mx2 IN NS ns.elsewhere.example.\n");
+        Files.writeString(
+                base,
+                Files.readString(Path.of("examples/zones/example.com.zone")) + "mx2 IN NS ns.elsewhere.example.\n");
         Path exampleKeys = Files.createDirectory(dir.resolve("example-keys"));
         Cli.run("keygen", "--zone", "example.com", "-K", exampleKeys.toString());
 
-        Cli.Run run = Cli.run("sign", "--zone", "example.com", "-K", exampleKeys.toString(), "-c", "examples/provider.yaml",
+        Cli.Run run = Cli.run(
+                "sign",
+                "--zone",
+                "example.com",
+                "-K",
+                exampleKeys.toString(),
+                "-c",
+                "examples/provider.yaml",
                 base.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errorLines()).anySatisfy(l -> assertThat(l).startsWith(base + ": error: _25._tcp.mx2.example.com. (from ")
-                .contains("is below the delegation mx2.example.com.").endsWith("[sign.below-delegation]"));
+        assertThat(run.errorLines())
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith(base + ": error: _25._tcp.mx2.example.com. (from ")
+                        .contains("is below the delegation mx2.example.com.")
+                        .endsWith("[sign.below-delegation]"));
     }
 
     @Test
@@ -189,8 +237,15 @@ class SignVerifyCommandTest {
     void badInputIsExitTwo() throws Exception {
         Path empty = Files.createDirectory(dir.resolve("empty"));
 
-        assertThat(Cli.run("verify", "--zone", "features.example", dir.resolve("missing").toString()).exitCode()).isEqualTo(2);
-        assertThat(Cli.run("sign", "--zone", "features.example", "-K", empty.toString(), zone.toString()).firstErrorLine())
+        assertThat(Cli.run(
+                                "verify",
+                                "--zone",
+                                "features.example",
+                                dir.resolve("missing").toString())
+                        .exitCode())
+                .isEqualTo(2);
+        assertThat(Cli.run("sign", "--zone", "features.example", "-K", empty.toString(), zone.toString())
+                        .firstErrorLine())
                 .contains("no key files of zone features.example.");
         assertThat(sign("--validity", "5d").firstErrorLine()).contains("must be longer than refresh");
         assertThat(sign("--validity", "two weeks").exitCode()).isEqualTo(2);

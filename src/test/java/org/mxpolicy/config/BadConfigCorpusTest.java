@@ -28,7 +28,8 @@ class BadConfigCorpusTest {
 
     static Stream<String> cases() throws IOException {
         try (Stream<Path> files = Files.list(CORPUS)) {
-            return files.map(p -> p.getFileName().toString())
+            return files
+                    .map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".yaml"))
                     .map(n -> n.substring(0, n.length() - ".yaml".length()))
                     .sorted()
@@ -47,29 +48,33 @@ class BadConfigCorpusTest {
             Files.writeString(expectedFile, first + "\n", StandardCharsets.UTF_8);
         }
 
-        assertThat(Files.readAllLines(expectedFile, StandardCharsets.UTF_8).get(0)).isEqualTo(first);
+        assertThat(Files.readAllLines(expectedFile, StandardCharsets.UTF_8).get(0))
+                .isEqualTo(first);
         assertThat(findings).as("sorted by position").isSortedAccordingTo(Finding.BY_POSITION);
-        assertThat(findings).extracting(Finding::format)
+        assertThat(findings)
+                .extracting(Finding::format)
                 .as("no exception text in messages")
                 .noneMatch(m -> m.contains("Exception") || m.contains("com.fasterxml") || m.contains("org.yaml"));
     }
 
     @Test
     void everyProblemOfAConfigIsReported() throws IOException {
-        assertThat(findingsOf("three-problems.yaml")).extracting(Finding::format).containsExactly(
-                "three-problems.yaml:8:9: error: unknown key 'tsla' under mx host; did you mean 'tlsa'? [config.unknown-key]",
-                "three-problems.yaml:11:12: error: mx pattern 'mx*.example.com' is not valid: a wildcard must be the"
-                        + " whole leftmost label and appear once, as in '*.example.net' (RFC 8461 section 4.1)"
-                        + " [mta-sts.mx-pattern]",
-                "three-problems.yaml:13:13: error: report URI 'https://reports.example.com/tlsrpt' asks for reports"
-                        + " over HTTPS; TR-03108-10-M requires reports by e-mail (mailto:) only: use a mailto: address"
-                        + " (or set 'allow_https: true' to publish it anyway) [tlsrpt.https-uri]");
+        assertThat(findingsOf("three-problems.yaml"))
+                .extracting(Finding::format)
+                .containsExactly(
+                        "three-problems.yaml:8:9: error: unknown key 'tsla' under mx host; did you mean 'tlsa'? [config.unknown-key]",
+                        "three-problems.yaml:11:12: error: mx pattern 'mx*.example.com' is not valid: a wildcard must be the"
+                                + " whole leftmost label and appear once, as in '*.example.net' (RFC 8461 section 4.1)"
+                                + " [mta-sts.mx-pattern]",
+                        "three-problems.yaml:13:13: error: report URI 'https://reports.example.com/tlsrpt' asks for reports"
+                                + " over HTTPS; TR-03108-10-M requires reports by e-mail (mailto:) only: use a mailto: address"
+                                + " (or set 'allow_https: true' to publish it anyway) [tlsrpt.https-uri]");
     }
 
     private static List<Finding> findingsOf(String file) throws IOException {
         try (Reader reader = Files.newBufferedReader(CORPUS.resolve(file), StandardCharsets.UTF_8)) {
-            InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                    () -> ConfigLoader.load(reader, file));
+            InvalidInputException e =
+                    catchThrowableOfType(InvalidInputException.class, () -> ConfigLoader.load(reader, file));
             assertThat(e).as("%s must be rejected", file).isNotNull();
             assertThat(e.findings()).anyMatch(Finding::isError);
             return e.findings();

@@ -30,15 +30,22 @@ class ClientServicesCertificatesTest {
     }
 
     private static ClientServices load(String clientServices) throws Exception {
-        return ConfigLoader.load(new StringReader(config(clientServices)), SOURCE).config().domains().get(0)
-                .clientServices().orElseThrow();
+        return ConfigLoader.load(new StringReader(config(clientServices)), SOURCE)
+                .config()
+                .domains()
+                .get(0)
+                .clientServices()
+                .orElseThrow();
     }
 
     private static List<String> errors(String clientServices) throws Exception {
         InvalidInputException e = catchThrowableOfType(
                 () -> ConfigLoader.load(new StringReader(config(clientServices)), SOURCE), InvalidInputException.class);
         assertThat(e).as("no error for:%n%s", clientServices).isNotNull();
-        return e.findings().stream().filter(Finding::isError).map(Finding::format).toList();
+        return e.findings().stream()
+                .filter(Finding::isError)
+                .map(Finding::format)
+                .toList();
     }
 
     @Test
@@ -49,10 +56,12 @@ class ClientServicesCertificatesTest {
                   key: live/autoconfig.example.com/privkey.pem
                 autodiscover: { cert: ad.pem, key: ad.key }
                 """);
-        assertThat(services.autoconfig()).hasValue(new ServerCertificate(
-                new FileReference("live/autoconfig.example.com/fullchain.pem", SourcePosition.at(SOURCE, 11, 15)),
-                new FileReference("live/autoconfig.example.com/privkey.pem", SourcePosition.at(SOURCE, 12, 14)),
-                SourcePosition.at(SOURCE, 10, 7)));
+        assertThat(services.autoconfig())
+                .hasValue(new ServerCertificate(
+                        new FileReference(
+                                "live/autoconfig.example.com/fullchain.pem", SourcePosition.at(SOURCE, 11, 15)),
+                        new FileReference("live/autoconfig.example.com/privkey.pem", SourcePosition.at(SOURCE, 12, 14)),
+                        SourcePosition.at(SOURCE, 10, 7)));
         assertThat(services.autodiscover().orElseThrow().key().path()).isEqualTo("ad.key");
     }
 
@@ -65,18 +74,28 @@ class ClientServicesCertificatesTest {
 
     @Test
     void certAndKeyAreBothRequired() throws Exception {
-        assertThat(errors("autoconfig: { cert: ac.pem }")).singleElement().asString()
-                .startsWith("p.yaml:10:7: error:").contains("'autoconfig' is missing the required key 'key'")
-                .contains("privkey.pem").contains("[config.missing-key]");
-        assertThat(errors("autodiscover: ad.pem")).singleElement().asString()
+        assertThat(errors("autoconfig: { cert: ac.pem }"))
+                .singleElement()
+                .asString()
+                .startsWith("p.yaml:10:7: error:")
+                .contains("'autoconfig' is missing the required key 'key'")
+                .contains("privkey.pem")
+                .contains("[config.missing-key]");
+        assertThat(errors("autodiscover: ad.pem"))
+                .singleElement()
+                .asString()
                 .contains("'autodiscover' must be a map with 'cert' and 'key'");
     }
 
     @Test
     void misspeltKeysGetASuggestionAndNoSecondFinding() throws Exception {
-        assertThat(errors("autoconfg: { cert: ac.pem, key: ac.key }")).singleElement().asString()
+        assertThat(errors("autoconfg: { cert: ac.pem, key: ac.key }"))
+                .singleElement()
+                .asString()
                 .contains("unknown key 'autoconfg' under client_services; did you mean 'autoconfig'?");
-        assertThat(errors("autodiscover: { cert: ad.pem, kye: ad.key }")).singleElement().asString()
+        assertThat(errors("autodiscover: { cert: ad.pem, kye: ad.key }"))
+                .singleElement()
+                .asString()
                 .startsWith("p.yaml:10:37:")
                 .contains("unknown key 'kye' under autodiscover; did you mean 'key'?");
     }

@@ -15,7 +15,8 @@ import org.mxpolicy.finding.InvalidInputException;
 class ConfigInputLimitsTest {
 
     private static InvalidInputException rejected(Reader reader) {
-        return assertTimeoutPreemptively(Duration.ofSeconds(3),
+        return assertTimeoutPreemptively(
+                Duration.ofSeconds(3),
                 () -> catchThrowableOfType(InvalidInputException.class, () -> ConfigLoader.load(reader, "big.yaml")));
     }
 
@@ -25,8 +26,10 @@ class ConfigInputLimitsTest {
 
         InvalidInputException e = rejected(new StringReader(config));
 
-        assertThat(e.findings()).extracting(Finding::format).containsExactly(
-                "big.yaml: error: larger than 1 MiB, the limit for a config file; is it the right file? [config.size]");
+        assertThat(e.findings())
+                .extracting(Finding::format)
+                .containsExactly(
+                        "big.yaml: error: larger than 1 MiB, the limit for a config file; is it the right file? [config.size]");
     }
 
     @Test
@@ -63,8 +66,11 @@ class ConfigInputLimitsTest {
 
         InvalidInputException e = rejected(new StringReader(config));
 
-        assertThat(e.findings()).isNotEmpty().allSatisfy(f -> assertThat(f.format()).hasSizeLessThan(400));
-        assertThat(e.findings()).extracting(Finding::message)
+        assertThat(e.findings())
+                .isNotEmpty()
+                .allSatisfy(f -> assertThat(f.format()).hasSizeLessThan(400));
+        assertThat(e.findings())
+                .extracting(Finding::message)
                 .anySatisfy(m -> assertThat(m).startsWith("unknown key '" + "k".repeat(80) + "...'"));
     }
 }

@@ -37,13 +37,17 @@ class ReferencedFilesTest {
     void files() throws Exception {
         me = ReferencedFiles.effectiveUser().orElseThrow();
         Files.writeString(dir.resolve("mx1.pem"), "-----BEGIN CERTIFICATE-----\n");
-        Path key = Files.writeString(dir.resolve("tsig.key"), "key \"k\" { algorithm hmac-sha256; secret \"c2VjcmV0\"; };\n");
+        Path key = Files.writeString(
+                dir.resolve("tsig.key"), "key \"k\" { algorithm hmac-sha256; secret \"c2VjcmV0\"; };\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     }
 
     private java.util.List<String> problems() throws Exception {
-        ProviderConfig config = ConfigLoader.load(new StringReader(CONFIG), "c.yaml").config();
-        return ReferencedFiles.check(config, dir, me).stream().map(Finding::format).toList();
+        ProviderConfig config =
+                ConfigLoader.load(new StringReader(CONFIG), "c.yaml").config();
+        return ReferencedFiles.check(config, dir, me).stream()
+                .map(Finding::format)
+                .toList();
     }
 
     @Test
@@ -56,28 +60,35 @@ class ReferencedFilesTest {
         Files.delete(dir.resolve("tsig.key"));
         Files.delete(dir.resolve("mx1.pem"));
 
-        assertThat(problems()).containsExactly(
-                "c.yaml:5:12: error: " + dir.resolve("tsig.key") + ": no such file [config.file]",
-                "c.yaml:10:15: error: " + dir.resolve("mx1.pem") + ": no such file [config.file]");
+        assertThat(problems())
+                .containsExactly(
+                        "c.yaml:5:12: error: " + dir.resolve("tsig.key") + ": no such file [config.file]",
+                        "c.yaml:10:15: error: " + dir.resolve("mx1.pem") + ": no such file [config.file]");
     }
 
     @Test
     void aKeyReadableByTheGroupIsRefused() throws Exception {
         Files.setPosixFilePermissions(dir.resolve("tsig.key"), PosixFilePermissions.fromString("rw-r-----"));
 
-        assertThat(problems()).containsExactly("c.yaml:5:12: error: " + dir.resolve("tsig.key")
-                + ": holds a secret but is readable by group or others; run: chmod 600 '" + dir.resolve("tsig.key")
-                + "' [config.secret-file]");
+        assertThat(problems())
+                .containsExactly("c.yaml:5:12: error: " + dir.resolve("tsig.key")
+                        + ": holds a secret but is readable by group or others; run: chmod 600 '"
+                        + dir.resolve("tsig.key")
+                        + "' [config.secret-file]");
     }
 
     @Test
     void aKeyOwnedByAnotherUserIsRefused() throws Exception {
-        UserPrincipal other = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        UserPrincipal other =
+                dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         Files.setOwner(dir.resolve("tsig.key"), other);
 
-        assertThat(problems()).singleElement().asString()
-                .startsWith("c.yaml:5:12: error: " + dir.resolve("tsig.key") + ": holds a secret but is owned by nobody, not by "
-                        + me.getName() + " (the user mxpolicy runs as)")
+        assertThat(problems())
+                .singleElement()
+                .asString()
+                .startsWith("c.yaml:5:12: error: " + dir.resolve("tsig.key")
+                        + ": holds a secret but is owned by nobody, not by " + me.getName()
+                        + " (the user mxpolicy runs as)")
                 .endsWith("[config.secret-file]");
     }
 
@@ -86,7 +97,8 @@ class ReferencedFilesTest {
         Files.delete(dir.resolve("tsig.key"));
         Files.createDirectory(dir.resolve("tsig.key"));
 
-        assertThat(problems()).containsExactly(
-                "c.yaml:5:12: error: " + dir.resolve("tsig.key") + ": is a directory, not a file [config.file]");
+        assertThat(problems())
+                .containsExactly("c.yaml:5:12: error: " + dir.resolve("tsig.key")
+                        + ": is a directory, not a file [config.file]");
     }
 }

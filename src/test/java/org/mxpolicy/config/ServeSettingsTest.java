@@ -27,7 +27,8 @@ class ServeSettingsTest {
 
         assertThat(serve.tlsProfile()).isEqualTo(TlsProfileChoice.MODERN);
         assertThat(serve.position()).isEqualTo(SourcePosition.at("test.yaml", 5, 1));
-        assertThat(load(DOMAINS + "serve: { tls_profile: bsi }\n").serve().tlsProfile()).isEqualTo(TlsProfileChoice.BSI);
+        assertThat(load(DOMAINS + "serve: { tls_profile: bsi }\n").serve().tlsProfile())
+                .isEqualTo(TlsProfileChoice.BSI);
     }
 
     @Test
@@ -40,27 +41,36 @@ class ServeSettingsTest {
 
     @Test
     void aBadValueIsAnErrorAtTheValueWithTheClosestProfile() {
-        assertThat(findings(DOMAINS + "serve:\n  tls_profile: BSI\n")).containsExactly(
-                "test.yaml:6:16: error: 'tls_profile' must be bsi or modern, found 'BSI'; did you mean 'bsi'?"
-                        + " [serve.tls-profile]");
-        assertThat(findings(DOMAINS + "serve:\n  tls_profile: compatible\n")).containsExactly(
-                "test.yaml:6:16: error: 'tls_profile' must be bsi or modern, found 'compatible' [serve.tls-profile]");
-        assertThat(findings(DOMAINS + "serve:\n  tls_profile: [bsi]\n")).singleElement()
-                .asString().startsWith("test.yaml:6:16: error: 'tls_profile' must be a single value").endsWith("[config.type]");
-        assertThat(findings(DOMAINS + "serve: bsi\n")).containsExactly(
-                "test.yaml:5:8: error: 'serve' must be a map such as { tls_profile: bsi }, found the string \"bsi\""
-                        + " [config.type]");
+        assertThat(findings(DOMAINS + "serve:\n  tls_profile: BSI\n"))
+                .containsExactly(
+                        "test.yaml:6:16: error: 'tls_profile' must be bsi or modern, found 'BSI'; did you mean 'bsi'?"
+                                + " [serve.tls-profile]");
+        assertThat(findings(DOMAINS + "serve:\n  tls_profile: compatible\n"))
+                .containsExactly(
+                        "test.yaml:6:16: error: 'tls_profile' must be bsi or modern, found 'compatible' [serve.tls-profile]");
+        assertThat(findings(DOMAINS + "serve:\n  tls_profile: [bsi]\n"))
+                .singleElement()
+                .asString()
+                .startsWith("test.yaml:6:16: error: 'tls_profile' must be a single value")
+                .endsWith("[config.type]");
+        assertThat(findings(DOMAINS + "serve: bsi\n"))
+                .containsExactly(
+                        "test.yaml:5:8: error: 'serve' must be a map such as { tls_profile: bsi }, found the string \"bsi\""
+                                + " [config.type]");
     }
 
     @Test
     void anUnknownKeyIsAnErrorWithTheKnownKeyItWasMeantToBe() {
-        assertThat(findings(DOMAINS + "serve:\n  tls-profile: modern\n")).containsExactly(
-                "test.yaml:6:3: error: unknown key 'tls-profile' under 'serve'; did you mean 'tls_profile'?"
-                        + " [config.unknown-key]");
-        assertThat(findings(DOMAINS + "serve:\n  engine: conscrypt\n")).containsExactly(
-                "test.yaml:6:3: error: unknown key 'engine' under 'serve'; known keys: tls_profile [config.unknown-key]");
-        assertThat(findings(DOMAINS + "serv:\n  tls_profile: modern\n")).containsExactly(
-                "test.yaml:5:1: error: unknown key 'serv' at the top level; did you mean 'serve'? [config.unknown-key]");
+        assertThat(findings(DOMAINS + "serve:\n  tls-profile: modern\n"))
+                .containsExactly(
+                        "test.yaml:6:3: error: unknown key 'tls-profile' under 'serve'; did you mean 'tls_profile'?"
+                                + " [config.unknown-key]");
+        assertThat(findings(DOMAINS + "serve:\n  engine: conscrypt\n"))
+                .containsExactly(
+                        "test.yaml:6:3: error: unknown key 'engine' under 'serve'; known keys: tls_profile [config.unknown-key]");
+        assertThat(findings(DOMAINS + "serv:\n  tls_profile: modern\n"))
+                .containsExactly(
+                        "test.yaml:5:1: error: unknown key 'serv' at the top level; did you mean 'serve'? [config.unknown-key]");
     }
 
     private static ProviderConfig load(String yaml) throws InvalidInputException {

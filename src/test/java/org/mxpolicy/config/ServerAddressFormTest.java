@@ -22,9 +22,11 @@ class ServerAddressFormTest {
                         cert: certs/mx1.pem
                 """;
 
-        ProviderConfig loaded = ConfigLoader.load(new StringReader(config), "c.yaml").config();
+        ProviderConfig loaded =
+                ConfigLoader.load(new StringReader(config), "c.yaml").config();
 
-        assertThat(loaded.dns().resolvers()).extracting(ServerAddress::toString)
+        assertThat(loaded.dns().resolvers())
+                .extracting(ServerAddress::toString)
                 .containsExactly("[2001:db8::35]:5353", "[2001:db8::36]:53", "192.0.2.53:53");
     }
 }

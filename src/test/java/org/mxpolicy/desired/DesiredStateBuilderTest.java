@@ -38,7 +38,8 @@ class DesiredStateBuilderTest {
             if (o instanceof CertificateChain chain) {
                 return chain;
             }
-            throw new InvalidInputException("cert.not-a-certificate", SourcePosition.file(file.path()), "not a certificate");
+            throw new InvalidInputException(
+                    "cert.not-a-certificate", SourcePosition.file(file.path()), "not a certificate");
         }
 
         @Override
@@ -93,8 +94,8 @@ class DesiredStateBuilderTest {
                 """);
 
         assertThat(state.zones()).extracting(ZoneFragment::zoneName).containsExactly("example.com", "mail.example.com");
-        assertThat(lines(state.zones().get(0))).containsExactly(
-                "_smtp._tls.example.com. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\"");
+        assertThat(lines(state.zones().get(0)))
+                .containsExactly("_smtp._tls.example.com. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\"");
         assertThat(lines(state.zones().get(1)))
                 .anyMatch(l -> l.startsWith("_25._tcp.mx.mail.example.com. 600 IN TLSA 3 1 1 "))
                 .anyMatch(l -> l.startsWith("_25._tcp.mx.mail.example.com. 600 IN TLSA 2 1 1 "))
@@ -118,15 +119,18 @@ class DesiredStateBuilderTest {
 
         List<String> com = lines(state.zones().get(0));
         assertThat(com.stream().filter(l -> l.contains(" TLSA 3 1 1 "))).hasSize(1);
-        assertThat(com).contains(
-                "_smtp._tls.mx.example.com. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:a@example.com,mailto:b@example.net\"");
+        assertThat(com)
+                .contains(
+                        "_smtp._tls.mx.example.com. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:a@example.com,mailto:b@example.net\"");
     }
 
     @Test
     void describesWhatACheckObserves() throws Exception {
         serverCertificate("mx.pem", "mx.example.com");
-        files.put("next.pem", SubjectPublicKey.of(InMemoryPki.issued(InMemoryPki.ec("secp256r1"), "mx.example.com", CA,
-                false, "mx.example.com")));
+        files.put(
+                "next.pem",
+                SubjectPublicKey.of(InMemoryPki.issued(
+                        InMemoryPki.ec("secp256r1"), "mx.example.com", CA, false, "mx.example.com")));
 
         DesiredState state = build("""
                 zones:
@@ -145,9 +149,12 @@ class DesiredStateBuilderTest {
             assertThat(mx.chain().leaf()).isEqualTo(((CertificateChain) files.get("mx.pem")).leaf());
             assertThat(mx.nextKeys()).containsExactly((SubjectPublicKey) files.get("next.pem"));
         });
-        assertThat(state.domains()).containsExactly(new DesiredDomain("example.com", List.of("mx.example.com"), true),
-                new DesiredDomain("example.net", List.of("mx.example.com"), false));
-        assertThat(state.nameservers()).containsEntry("example.com", List.of(new Nameserver("192.0.2.53", 53)))
+        assertThat(state.domains())
+                .containsExactly(
+                        new DesiredDomain("example.com", List.of("mx.example.com"), true),
+                        new DesiredDomain("example.net", List.of("mx.example.com"), false));
+        assertThat(state.nameservers())
+                .containsEntry("example.com", List.of(new Nameserver("192.0.2.53", 53)))
                 .containsEntry("example.net", List.of());
         assertThat(state.httpsReportOwners()).isEmpty();
     }
@@ -165,9 +172,11 @@ class DesiredStateBuilderTest {
                       - { host: mx2.example.com, cert: mx1.pem }
                       - { host: mx3.example.com, cert: missing.pem }
                 """))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.findings())
-                        .extracting(Finding::id)
-                        .containsExactlyInAnyOrder("input.unreadable", "cert.wrong-host", "input.unreadable"));
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class,
+                        e -> assertThat(e.findings())
+                                .extracting(Finding::id)
+                                .containsExactlyInAnyOrder("input.unreadable", "cert.wrong-host", "input.unreadable"));
     }
 
     @Test
@@ -188,8 +197,9 @@ class DesiredStateBuilderTest {
         assertThat(state.findings()).extracting(Finding::id).containsExactly("mta-sts.mx-not-covered");
         assertThat(state.findings().get(0).message()).contains("mx2.example.org");
         DomainPolicy policy = state.policy("example.com").orElseThrow();
-        assertThat(lines(state.zones().get(0))).contains(
-                "_mta-sts.example.com. 3600 IN TXT \"v=STSv1; id=" + policy.policy().id() + "\"");
+        assertThat(lines(state.zones().get(0)))
+                .contains("_mta-sts.example.com. 3600 IN TXT \"v=STSv1; id="
+                        + policy.policy().id() + "\"");
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mxpolicy.config.ConfigLoader;
 import org.mxpolicy.config.FileReference;
@@ -39,15 +39,23 @@ class HttpsHostTest {
 
     @Test
     void policyHostsServeThePoliciesOfTheDesiredStateAndClientHostsTheirDomainsSettings() throws Exception {
-        ProviderConfig config = ConfigLoader.load(new StringReader(YAML), "test.yaml").config();
+        ProviderConfig config =
+                ConfigLoader.load(new StringReader(YAML), "test.yaml").config();
         MtaStsPolicy policy = new MtaStsPolicy(MtaStsMode.ENFORCE, List.of("mx1.example.com"), 604800);
-        DesiredState desired = new DesiredState(List.of(), List.of(new DomainPolicy("example.com", policy),
-                new DomainPolicy("example.net", policy)), List.of(), List.of(), List.of(), Map.of(), Set.of());
+        DesiredState desired = new DesiredState(
+                List.of(),
+                List.of(new DomainPolicy("example.com", policy), new DomainPolicy("example.net", policy)),
+                List.of(),
+                List.of(),
+                List.of(),
+                Map.of(),
+                Set.of());
         List<Finding> warnings = new ArrayList<>();
 
         List<HttpsHost> hosts = HttpsHost.of(config, desired, warnings);
 
-        assertThat(hosts).extracting(HttpsHost::host)
+        assertThat(hosts)
+                .extracting(HttpsHost::host)
                 .containsExactly("mta-sts.example.com", "autoconfig.example.com", "autodiscover.example.com");
         assertThat(hosts.get(0).policy()).contains(policy);
         assertThat(hosts.get(0).cert().path()).isEqualTo("sts.pem");
@@ -60,9 +68,23 @@ class HttpsHostTest {
     @Test
     void aPolicyHostHasAPolicyAndAClientHostSettings() {
         FileReference file = new FileReference("x.pem", SourcePosition.file("test.yaml"));
-        assertThatThrownBy(() -> new HttpsHost(HttpsHost.Kind.POLICY, "example.com", "mta-sts.example.com",
-                Optional.empty(), Optional.empty(), file, file)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new HttpsHost(HttpsHost.Kind.AUTOCONFIG, "example.com", "autoconfig.example.com",
-                Optional.empty(), Optional.empty(), file, file)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HttpsHost(
+                        HttpsHost.Kind.POLICY,
+                        "example.com",
+                        "mta-sts.example.com",
+                        Optional.empty(),
+                        Optional.empty(),
+                        file,
+                        file))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HttpsHost(
+                        HttpsHost.Kind.AUTOCONFIG,
+                        "example.com",
+                        "autoconfig.example.com",
+                        Optional.empty(),
+                        Optional.empty(),
+                        file,
+                        file))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -15,6 +15,7 @@ class AddressTextTest {
 
         assertThat(new NameServer("ns1.example.com.", new InetSocketAddress(v6, 53)))
                 .hasToString("ns1.example.com. ([2001:db8::53]:53)");
-        assertThat(new NameServer("2001:db8::53", new InetSocketAddress(v6, 5353))).hasToString("[2001:db8::53]:5353");
+        assertThat(new NameServer("2001:db8::53", new InetSocketAddress(v6, 5353)))
+                .hasToString("[2001:db8::53]:5353");
     }
 }

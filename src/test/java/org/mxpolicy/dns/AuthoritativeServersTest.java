@@ -24,8 +24,8 @@ import org.xbill.DNS.Type;
 class AuthoritativeServersTest {
 
     private static final Name ZONE = Name.fromConstantString("lab.example.");
-    private static final NameServer NS1 = new NameServer("ns1.lab.example.",
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 53));
+    private static final NameServer NS1 =
+            new NameServer("ns1.lab.example.", new InetSocketAddress(InetAddress.getLoopbackAddress(), 53));
 
     private static Record record(String text) throws IOException {
         String[] f = text.split(" ", 3);
@@ -46,7 +46,8 @@ class AuthoritativeServersTest {
     void negativeAnswerCarriesTheSerialOfTheSoaInTheAuthoritySection() throws IOException {
         Name name = Name.fromString("nothing.lab.example.");
         Message m = response(name, Type.TLSA, Rcode.NXDOMAIN, true);
-        m.addRecord(record("lab.example. SOA ns1.lab.example. hostmaster.lab.example. 2025010203 3600 600 86400 300"),
+        m.addRecord(
+                record("lab.example. SOA ns1.lab.example. hostmaster.lab.example. 2025010203 3600 600 86400 300"),
                 Section.AUTHORITY);
 
         ServerAnswer answer = AuthoritativeServers.answer(NS1, name, Type.TLSA, m);
@@ -64,8 +65,10 @@ class AuthoritativeServersTest {
         notAuthoritative.addRecord(record("mx1.lab.example. A 192.0.2.25"), Section.ANSWER);
 
         ServerAnswer lame = AuthoritativeServers.answer(NS1, name, Type.A, notAuthoritative);
-        ServerAnswer refused = AuthoritativeServers.answer(NS1, name, Type.A, response(name, Type.A, Rcode.REFUSED, false));
-        ServerAnswer servfail = AuthoritativeServers.answer(NS1, name, Type.A, response(name, Type.A, Rcode.SERVFAIL, true));
+        ServerAnswer refused =
+                AuthoritativeServers.answer(NS1, name, Type.A, response(name, Type.A, Rcode.REFUSED, false));
+        ServerAnswer servfail =
+                AuthoritativeServers.answer(NS1, name, Type.A, response(name, Type.A, Rcode.SERVFAIL, true));
 
         assertThat(lame.problem()).contains("answered without the AA flag: not authoritative for mx1.lab.example.");
         assertThat(lame.records()).hasSize(1);
@@ -76,7 +79,8 @@ class AuthoritativeServersTest {
     @Test
     void serversAreEveryAddressOfEveryNsNameUnlessConfigured() throws IOException {
         Map<String, List<Record>> zone = Map.of(
-                "lab.example. NS", List.of(record("lab.example. NS ns2.lab.example."), record("lab.example. NS ns1.lab.example.")),
+                "lab.example. NS",
+                        List.of(record("lab.example. NS ns2.lab.example."), record("lab.example. NS ns1.lab.example.")),
                 "ns1.lab.example. A", List.of(record("ns1.lab.example. A 192.0.2.1")),
                 "ns1.lab.example. AAAA", List.of(record("ns1.lab.example. AAAA 2001:db8::1")),
                 "ns2.lab.example. A", List.of(record("ns2.lab.example. A 192.0.2.2")));
@@ -84,7 +88,13 @@ class AuthoritativeServersTest {
         DnsLookup lookup = (name, type) -> {
             String key = name + " " + Type.string(type);
             asked.add(key);
-            return new DnsAnswer(name, type, Rcode.NOERROR, Security.SECURE, zone.getOrDefault(key, List.of()), List.of(),
+            return new DnsAnswer(
+                    name,
+                    type,
+                    Rcode.NOERROR,
+                    Security.SECURE,
+                    zone.getOrDefault(key, List.of()),
+                    List.of(),
                     Optional.empty());
         };
         AuthoritativeServers servers = new AuthoritativeServers(lookup, Duration.ofSeconds(1));
@@ -93,18 +103,22 @@ class AuthoritativeServersTest {
         asked.clear();
         List<NameServer> configured = servers.servers(ZONE, List.of(NS1));
 
-        assertThat(found).extracting(NameServer::toString).containsExactly(
-                "ns1.lab.example. (192.0.2.1:53)", "ns1.lab.example. ([2001:db8::1]:53)",
-                "ns2.lab.example. (192.0.2.2:53)");
+        assertThat(found)
+                .extracting(NameServer::toString)
+                .containsExactly(
+                        "ns1.lab.example. (192.0.2.1:53)",
+                        "ns1.lab.example. ([2001:db8::1]:53)",
+                        "ns2.lab.example. (192.0.2.2:53)");
         assertThat(configured).containsExactly(NS1);
         assertThat(asked).isEmpty();
     }
 
     @Test
     void noServersWhenTheNsRrsetCannotBeFound() {
-        DnsLookup failing = (name, type) -> new DnsAnswer(name, type, Rcode.SERVFAIL, Security.FAILED, List.of(), List.of(),
-                Optional.of("no answer"));
+        DnsLookup failing = (name, type) -> new DnsAnswer(
+                name, type, Rcode.SERVFAIL, Security.FAILED, List.of(), List.of(), Optional.of("no answer"));
 
-        assertThat(new AuthoritativeServers(failing, Duration.ofSeconds(1)).servers(ZONE, List.of())).isEmpty();
+        assertThat(new AuthoritativeServers(failing, Duration.ofSeconds(1)).servers(ZONE, List.of()))
+                .isEmpty();
     }
 }

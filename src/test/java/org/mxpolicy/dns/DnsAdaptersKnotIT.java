@@ -73,8 +73,8 @@ class DnsAdaptersKnotIT {
 
     private static Rfc2136Update updater(String withSecret) {
         TSIG tsig = new TSIG(TSIG.HMAC_SHA256, KEY_NAME, Base64.getDecoder().decode(withSecret));
-        return new Rfc2136Update(knot.address(), tsig, TIMEOUT,
-                new Rfc2136Update.RetryPolicy(2, Duration.ofMillis(10), d -> { }));
+        return new Rfc2136Update(
+                knot.address(), tsig, TIMEOUT, new Rfc2136Update.RetryPolicy(2, Duration.ofMillis(10), d -> {}));
     }
 
     private static Record tlsa(String owner, String rdata) throws IOException {
@@ -87,9 +87,11 @@ class DnsAdaptersKnotIT {
 
         assertThat(answer.security()).as(answer.toString()).isEqualTo(Security.SECURE);
         assertThat(answer.rcode()).isEqualTo(Rcode.NOERROR);
-        assertThat(answer.records()).extracting(Record::rdataToString)
+        assertThat(answer.records())
+                .extracting(Record::rdataToString)
                 .containsExactly("3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6");
-        assertThat(answer.signatures()).isNotEmpty()
+        assertThat(answer.signatures())
+                .isNotEmpty()
                 .allSatisfy(sig -> assertThat(sig.getTypeCovered()).isEqualTo(Type.TLSA))
                 .allSatisfy(sig -> assertThat(sig.getAlgorithm()).isEqualTo(13));
         assertThat(answer.problem()).isEmpty();
@@ -100,7 +102,8 @@ class DnsAdaptersKnotIT {
         DnsAnswer answer = lookup().lookup(Name.fromString("www", ZONE), Type.A);
 
         assertThat(answer.security()).as(answer.toString()).isEqualTo(Security.SECURE);
-        assertThat(answer.records()).extracting(r -> r.getName().toString(), Record::rdataToString)
+        assertThat(answer.records())
+                .extracting(r -> r.getName().toString(), Record::rdataToString)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("mx1.lab.example.", "192.0.2.25"));
     }
 
@@ -122,10 +125,12 @@ class DnsAdaptersKnotIT {
 
     @Test
     void wrongAnchorForTheSignedZoneIsBogus() throws Exception {
-        TrustAnchors wrong = TrustAnchors.of(List.of(
-                "lab.example. IN DS 12345 13 2 0000000000000000000000000000000000000000000000000000000000000000"), "test");
-        ValidatingDnsLookup lookup = new ValidatingDnsLookup(knot.resolver(), wrong, TIMEOUT, Duration.ZERO,
-                Clock.systemUTC());
+        TrustAnchors wrong = TrustAnchors.of(
+                List.of(
+                        "lab.example. IN DS 12345 13 2 0000000000000000000000000000000000000000000000000000000000000000"),
+                "test");
+        ValidatingDnsLookup lookup =
+                new ValidatingDnsLookup(knot.resolver(), wrong, TIMEOUT, Duration.ZERO, Clock.systemUTC());
 
         DnsAnswer answer = lookup.lookup(Name.fromString("_25._tcp.mx1", ZONE), Type.TLSA);
 
@@ -137,8 +142,8 @@ class DnsAdaptersKnotIT {
     @Test
     void unsignedServingOfAnAnchoredZoneIsBogus() throws Exception {
         try (KnotServer unsigned = KnotServer.serve(work, ZONE, ZONE_FILE)) {
-            ValidatingDnsLookup lookup = new ValidatingDnsLookup(unsigned.resolver(), anchors, TIMEOUT, Duration.ZERO,
-                    Clock.systemUTC());
+            ValidatingDnsLookup lookup =
+                    new ValidatingDnsLookup(unsigned.resolver(), anchors, TIMEOUT, Duration.ZERO, Clock.systemUTC());
 
             DnsAnswer answer = lookup.lookup(Name.fromString("_25._tcp.mx1", ZONE), Type.TLSA);
 
@@ -151,8 +156,8 @@ class DnsAdaptersKnotIT {
     @Test
     void nothingListeningIsFailedNotAnException() throws Exception {
         InetSocketAddress silent = closedTcpPortAddress();
-        ValidatingDnsLookup lookup = ValidatingDnsLookup.via(List.of(silent), anchors, Duration.ofSeconds(1),
-                Duration.ZERO, Clock.systemUTC());
+        ValidatingDnsLookup lookup = ValidatingDnsLookup.via(
+                List.of(silent), anchors, Duration.ofSeconds(1), Duration.ZERO, Clock.systemUTC());
 
         DnsAnswer answer = lookup.lookup(Name.fromString("mx1", ZONE), Type.A);
 
@@ -168,7 +173,8 @@ class DnsAdaptersKnotIT {
         Rfc2136Update update = updater(secret);
         ValidatingDnsLookup lookup = lookup();
 
-        assertThat(update.apply(ZONE, List.of(new RrsetChange(owner, Type.TLSA, List.of(), List.of(a))))).isEqualTo(1);
+        assertThat(update.apply(ZONE, List.of(new RrsetChange(owner, Type.TLSA, List.of(), List.of(a)))))
+                .isEqualTo(1);
         DnsAnswer created = lookup.lookup(owner, Type.TLSA);
         assertThat(created.security()).as(created.toString()).isEqualTo(Security.SECURE);
         assertThat(created.records()).containsExactly(a);
@@ -203,17 +209,17 @@ class DnsAdaptersKnotIT {
                 .run(script.getBytes(StandardCharsets.US_ASCII), "-y", "hmac-sha256:" + KEY_NAME + ":" + secret)
                 .assertSuccess();
 
-        assertThatThrownBy(() -> update.apply(ZONE, List.of(new RrsetChange(owner, Type.TLSA, List.of(observed),
-                List.of(wanted)))))
+        assertThatThrownBy(() -> update.apply(
+                        ZONE, List.of(new RrsetChange(owner, Type.TLSA, List.of(observed), List.of(wanted)))))
                 .isInstanceOfSatisfying(UpdateException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.CONCURRENT_CHANGE);
                     assertThat(e.getMessage()).contains("lab.example.", owner + " TLSA", "NXRRSET");
                 });
         // The same for a create racing someone else's create.
-        assertThatThrownBy(() -> update.apply(ZONE, List.of(new RrsetChange(owner, Type.TLSA, List.of(),
-                List.of(wanted)))))
-                .isInstanceOfSatisfying(UpdateException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.CONCURRENT_CHANGE));
+        assertThatThrownBy(() ->
+                        update.apply(ZONE, List.of(new RrsetChange(owner, Type.TLSA, List.of(), List.of(wanted)))))
+                .isInstanceOfSatisfying(
+                        UpdateException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONCURRENT_CHANGE));
 
         DnsAnswer served = lookup().lookup(owner, Type.TLSA);
         assertThat(served.records()).containsExactly(tlsa("_25._tcp.mx-race", othersValue));
@@ -226,8 +232,10 @@ class DnsAdaptersKnotIT {
         new SecureRandom().nextBytes(other);
         Rfc2136Update update = updater(Base64.getEncoder().encodeToString(other));
 
-        assertThatThrownBy(() -> update.apply(ZONE, List.of(new RrsetChange(owner, Type.TLSA, List.of(),
-                List.of(tlsa("_25._tcp.mx-wrong-key", TLSA_A))))))
+        assertThatThrownBy(() -> update.apply(
+                        ZONE,
+                        List.of(new RrsetChange(
+                                owner, Type.TLSA, List.of(), List.of(tlsa("_25._tcp.mx-wrong-key", TLSA_A))))))
                 .isInstanceOfSatisfying(UpdateException.class, e -> {
                     assertThat(e.reason()).as(e.getMessage()).isEqualTo(Reason.NOT_AUTHORIZED);
                     assertThat(e.getMessage()).contains(owner + " TLSA", "127.0.0.1");
@@ -244,8 +252,8 @@ class DnsAdaptersKnotIT {
             NameServer wrongZone = new NameServer("signing-other-zone", knot.address());
             AuthoritativeServers servers = new AuthoritativeServers(lookup(), Duration.ofSeconds(2));
 
-            List<ServerAnswer> tlsa = servers.askAll(List.of(signing, plain), Name.fromString("_25._tcp.mx1", ZONE),
-                    Type.TLSA);
+            List<ServerAnswer> tlsa =
+                    servers.askAll(List.of(signing, plain), Name.fromString("_25._tcp.mx1", ZONE), Type.TLSA);
             List<ServerAnswer> serials = servers.soaSerials(List.of(signing, plain), ZONE);
             List<ServerAnswer> nodata = servers.askAll(List.of(signing), Name.fromString("mx1", ZONE), Type.TXT);
             List<ServerAnswer> refused = servers.askAll(List.of(wrongZone), Name.fromString("example.org."), Type.A);
@@ -259,7 +267,8 @@ class DnsAdaptersKnotIT {
             assertThat(tlsa.get(0).signatures()).isNotEmpty();
             assertThat(tlsa.get(1).signatures()).isEmpty();
             assertThat(serials.get(1).soaSerial()).contains(2024010101L);
-            assertThat(serials.get(0).soaSerial()).hasValueSatisfying(s -> assertThat(s).isGreaterThanOrEqualTo(2024010101L));
+            assertThat(serials.get(0).soaSerial())
+                    .hasValueSatisfying(s -> assertThat(s).isGreaterThanOrEqualTo(2024010101L));
             assertThat(nodata.get(0).records()).isEmpty();
             assertThat(nodata.get(0).soaSerial()).isEqualTo(serials.get(0).soaSerial());
             assertThat(refused.get(0).problem()).get().asString().contains("REFUSED");

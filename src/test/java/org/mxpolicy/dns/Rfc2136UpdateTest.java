@@ -30,17 +30,22 @@ class Rfc2136UpdateTest {
 
     private static final Name ZONE = Name.fromConstantString("lab.example.");
     private static final InetSocketAddress PRIMARY = new InetSocketAddress("192.0.2.53", 53);
-    private static final TSIG KEY = new TSIG(TSIG.HMAC_SHA256, Name.fromConstantString("update."),
+    private static final TSIG KEY = new TSIG(
+            TSIG.HMAC_SHA256,
+            Name.fromConstantString("update."),
             Base64.getDecoder().decode("67nZs1VMNtPGNrNtbn9oGZpxG1g7jI8+veUTe/jIB4k="));
-    private static final TSIG OTHER_KEY = new TSIG(TSIG.HMAC_SHA256, Name.fromConstantString("update."),
+    private static final TSIG OTHER_KEY = new TSIG(
+            TSIG.HMAC_SHA256,
+            Name.fromConstantString("update."),
             Base64.getDecoder().decode("HGBN5nNnFfy8rAeuE8IR22DyRm4y+G8XM9mGZCb0mgo="));
 
     private final List<Duration> sleeps = new ArrayList<>();
-    private final Rfc2136Update.RetryPolicy retry = new Rfc2136Update.RetryPolicy(3, Duration.ofMillis(200), sleeps::add);
+    private final Rfc2136Update.RetryPolicy retry =
+            new Rfc2136Update.RetryPolicy(3, Duration.ofMillis(200), sleeps::add);
 
     private static Record tlsa(String owner, String hexByte) throws IOException {
-        return Record.fromString(Name.fromString(owner, ZONE), Type.TLSA, DClass.IN, 300,
-                "3 1 1 " + hexByte.repeat(32), ZONE);
+        return Record.fromString(
+                Name.fromString(owner, ZONE), Type.TLSA, DClass.IN, 300, "3 1 1 " + hexByte.repeat(32), ZONE);
     }
 
     private static RrsetChange change(String owner, List<Record> before, List<Record> after) throws IOException {
@@ -54,7 +59,8 @@ class Rfc2136UpdateTest {
     @Test
     void createRequiresTheRrsetToBeAbsentAndAddsItsRecords() throws Exception {
         Record a = tlsa("_25._tcp.mx1", "aa");
-        List<Rfc2136Update.Batch> batches = updater(null).batches(ZONE, List.of(change("_25._tcp.mx1", List.of(), List.of(a))));
+        List<Rfc2136Update.Batch> batches =
+                updater(null).batches(ZONE, List.of(change("_25._tcp.mx1", List.of(), List.of(a))));
 
         Message m = batches.get(0).message();
         assertThat(m.getHeader().getOpcode()).isEqualTo(Opcode.UPDATE);
@@ -80,15 +86,16 @@ class Rfc2136UpdateTest {
         Record a2 = tlsa("_25._tcp.mx1", "a2");
         Record b = tlsa("_25._tcp.mx1", "bb");
 
-        Message m = updater(null).batches(ZONE, List.of(change("_25._tcp.mx1", List.of(a1, a2), List.of(b))))
-                .get(0).message();
+        Message m = updater(null)
+                .batches(ZONE, List.of(change("_25._tcp.mx1", List.of(a1, a2), List.of(b))))
+                .get(0)
+                .message();
 
         // RFC 2136 section 2.4.2: RRset exists (value dependent), class IN, TTL 0.
-        assertThat(m.getSection(Section.PREREQ)).containsExactly(a1, a2)
-                .allSatisfy(p -> {
-                    assertThat(p.getDClass()).isEqualTo(DClass.IN);
-                    assertThat(p.getTTL()).isZero();
-                });
+        assertThat(m.getSection(Section.PREREQ)).containsExactly(a1, a2).allSatisfy(p -> {
+            assertThat(p.getDClass()).isEqualTo(DClass.IN);
+            assertThat(p.getTTL()).isZero();
+        });
         List<Record> updates = m.getSection(Section.UPDATE);
         assertThat(updates).hasSize(2);
         // RFC 2136 section 2.5.2: delete an RRset, class ANY, TTL 0, no RDATA.
@@ -104,10 +111,14 @@ class Rfc2136UpdateTest {
     void deleteRequiresTheObservedRecordsAndOnlyDeletes() throws Exception {
         Record a = tlsa("_25._tcp.mx1", "aa");
 
-        Message m = updater(null).batches(ZONE, List.of(change("_25._tcp.mx1", List.of(a), List.of()))).get(0).message();
+        Message m = updater(null)
+                .batches(ZONE, List.of(change("_25._tcp.mx1", List.of(a), List.of())))
+                .get(0)
+                .message();
 
         assertThat(m.getSection(Section.PREREQ)).containsExactly(a);
-        assertThat(m.getSection(Section.UPDATE)).singleElement()
+        assertThat(m.getSection(Section.UPDATE))
+                .singleElement()
                 .satisfies(u -> assertThat(u.getDClass()).isEqualTo(DClass.ANY));
     }
 
@@ -115,7 +126,9 @@ class Rfc2136UpdateTest {
     void manyChangesAreSplitIntoMessagesUnderTheLimitKeepingEachChangeWhole() throws Exception {
         List<RrsetChange> changes = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            changes.add(change("_25._tcp.mx" + i, List.of(tlsa("_25._tcp.mx" + i, "aa")),
+            changes.add(change(
+                    "_25._tcp.mx" + i,
+                    List.of(tlsa("_25._tcp.mx" + i, "aa")),
                     List.of(tlsa("_25._tcp.mx" + i, "bb"), tlsa("_25._tcp.mx" + i, "cc"))));
         }
         int limit = 1500;
@@ -129,12 +142,15 @@ class Rfc2136UpdateTest {
             assertThat(batch.message().toWire().length).isLessThanOrEqualTo(limit);
             for (Record prereq : batch.message().getSection(Section.PREREQ)) {
                 // the change of this prerequisite travels in the same message
-                assertThat(batch.changes()).anySatisfy(c -> assertThat(c.owner()).isEqualTo(prereq.getName()));
+                assertThat(batch.changes())
+                        .anySatisfy(c -> assertThat(c.owner()).isEqualTo(prereq.getName()));
                 assertThat(batch.message().getSection(Section.UPDATE))
                         .anySatisfy(u -> assertThat(u.getName()).isEqualTo(prereq.getName()));
             }
-            assertThat(batch.message().getSection(Section.PREREQ)).hasSize(batch.changes().size());
-            assertThat(batch.message().getSection(Section.UPDATE)).hasSize(3 * batch.changes().size());
+            assertThat(batch.message().getSection(Section.PREREQ))
+                    .hasSize(batch.changes().size());
+            assertThat(batch.message().getSection(Section.UPDATE))
+                    .hasSize(3 * batch.changes().size());
         }
     }
 
@@ -142,7 +158,9 @@ class Rfc2136UpdateTest {
     void thousandsOfRecordsStayUnderSixtyFourKibibytesPerMessage() throws Exception {
         List<RrsetChange> changes = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
-            changes.add(change("_25._tcp.host-with-a-long-name-" + i, List.of(),
+            changes.add(change(
+                    "_25._tcp.host-with-a-long-name-" + i,
+                    List.of(),
                     List.of(tlsa("_25._tcp.host-with-a-long-name-" + i, "ab"))));
         }
 
@@ -162,9 +180,10 @@ class Rfc2136UpdateTest {
         FakePrimary primary = new FakePrimary(KEY, attempt -> attempt < 3 ? null : Rcode.NOERROR);
 
         int messages = updater(u -> {
-            sent.add(u);
-            return primary.answer(u);
-        }).apply(ZONE, List.of(change("_25._tcp.mx1", List.of(), List.of(tlsa("_25._tcp.mx1", "aa")))));
+                    sent.add(u);
+                    return primary.answer(u);
+                })
+                .apply(ZONE, List.of(change("_25._tcp.mx1", List.of(), List.of(tlsa("_25._tcp.mx1", "aa")))));
 
         assertThat(messages).isEqualTo(1);
         assertThat(sent).hasSize(3);
@@ -175,12 +194,15 @@ class Rfc2136UpdateTest {
     void serverFailureThatPersistsIsUnavailableAfterAllAttempts() throws Exception {
         FakePrimary primary = new FakePrimary(KEY, attempt -> Rcode.SERVFAIL);
 
-        UpdateException e = catchThrowableOfType(UpdateException.class, () -> updater(primary::answer)
-                .apply(ZONE, List.of(change("_25._tcp.mx1", List.of(), List.of(tlsa("_25._tcp.mx1", "aa"))))));
+        UpdateException e = catchThrowableOfType(
+                UpdateException.class,
+                () -> updater(primary::answer)
+                        .apply(ZONE, List.of(change("_25._tcp.mx1", List.of(), List.of(tlsa("_25._tcp.mx1", "aa"))))));
 
         assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
-        assertThat(e.getMessage()).isEqualTo("update of lab.example. (_25._tcp.mx1.lab.example. TLSA) at "
-                + PRIMARY + ": SERVFAIL after 3 attempts");
+        assertThat(e.getMessage())
+                .isEqualTo("update of lab.example. (_25._tcp.mx1.lab.example. TLSA) at " + PRIMARY
+                        + ": SERVFAIL after 3 attempts");
         assertThat(primary.attempts).isEqualTo(3);
     }
 
@@ -189,12 +211,19 @@ class Rfc2136UpdateTest {
         for (int rcode : new int[] {Rcode.NXRRSET, Rcode.YXRRSET, Rcode.NXDOMAIN, Rcode.YXDOMAIN}) {
             FakePrimary primary = new FakePrimary(KEY, attempt -> rcode);
 
-            UpdateException e = catchThrowableOfType(UpdateException.class, () -> updater(primary::answer)
-                    .apply(ZONE, List.of(change("_25._tcp.mx1", List.of(tlsa("_25._tcp.mx1", "aa")), List.of()))));
+            UpdateException e = catchThrowableOfType(
+                    UpdateException.class,
+                    () -> updater(primary::answer)
+                            .apply(
+                                    ZONE,
+                                    List.of(change("_25._tcp.mx1", List.of(tlsa("_25._tcp.mx1", "aa")), List.of()))));
 
             assertThat(e.reason()).isEqualTo(Reason.CONCURRENT_CHANGE);
-            assertThat(e.getMessage()).contains("lab.example.", "_25._tcp.mx1.lab.example. TLSA",
-                    "prerequisite failed (" + Rcode.string(rcode) + ")");
+            assertThat(e.getMessage())
+                    .contains(
+                            "lab.example.",
+                            "_25._tcp.mx1.lab.example. TLSA",
+                            "prerequisite failed (" + Rcode.string(rcode) + ")");
             assertThat(primary.attempts).isEqualTo(1);
         }
         assertThat(sleeps).isEmpty();
@@ -210,11 +239,17 @@ class Rfc2136UpdateTest {
                 new Case("BADKEY", FakePrimary.tsigError(Rcode.BADKEY), "TSIG error BADKEY"),
                 new Case("BADTIME", FakePrimary.tsigError(Rcode.BADTIME), "TSIG error BADTIME"),
                 new Case("unsigned answer", FakePrimary.unsigned(), "is not signed"),
-                new Case("answer signed with another key", new FakePrimary(OTHER_KEY, attempt -> Rcode.NOERROR),
+                new Case(
+                        "answer signed with another key",
+                        new FakePrimary(OTHER_KEY, attempt -> Rcode.NOERROR),
                         "does not verify"));
         for (Case c : cases) {
-            UpdateException e = catchThrowableOfType(UpdateException.class, () -> updater(c.primary()::answer)
-                    .apply(ZONE, List.of(change("_25._tcp.mx1", List.of(), List.of(tlsa("_25._tcp.mx1", "aa"))))));
+            UpdateException e = catchThrowableOfType(
+                    UpdateException.class,
+                    () -> updater(c.primary()::answer)
+                            .apply(
+                                    ZONE,
+                                    List.of(change("_25._tcp.mx1", List.of(), List.of(tlsa("_25._tcp.mx1", "aa"))))));
 
             assertThat(e).as(c.name()).isNotNull();
             assertThat(e.reason()).as(c.name()).isEqualTo(Reason.NOT_AUTHORIZED);
@@ -235,7 +270,8 @@ class Rfc2136UpdateTest {
         UpdateException e = catchThrowableOfType(UpdateException.class, () -> update.apply(ZONE, changes));
 
         assertThat(e.reason()).isEqualTo(Reason.CONCURRENT_CHANGE);
-        assertThat(e.getMessage()).contains("(_25._tcp.mx1.lab.example. TLSA)", "message 2 of 3 (the first 1 were applied)");
+        assertThat(e.getMessage())
+                .contains("(_25._tcp.mx1.lab.example. TLSA)", "message 2 of 3 (the first 1 were applied)");
     }
 
     /**

@@ -25,8 +25,10 @@ class TsigKeyFileLimitTest {
             }
         });
 
-        assertThat(e.findings()).extracting(Finding::format).containsExactly(
-                "/dev/zero: error: larger than 64 KiB, the limit for a TSIG key file; is it the right file? [tsig.size]");
+        assertThat(e.findings())
+                .extracting(Finding::format)
+                .containsExactly(
+                        "/dev/zero: error: larger than 64 KiB, the limit for a TSIG key file; is it the right file? [tsig.size]");
     }
 
     @Test

@@ -32,8 +32,8 @@ class TsigKeyFileTest {
     }
 
     private static InvalidInputException bad(String text) {
-        return catchThrowableOfType(InvalidInputException.class,
-                () -> TsigKeyFile.read(new StringReader(text), "bad.key"));
+        return catchThrowableOfType(
+                InvalidInputException.class, () -> TsigKeyFile.read(new StringReader(text), "bad.key"));
     }
 
     /**
@@ -47,7 +47,9 @@ class TsigKeyFileTest {
         byte[] wire = query.toWire(65535);
         Message received = new Message(wire);
         TSIG independent = new TSIG(algorithm, name, base64Secret);
-        assertThat(independent.verify(received, wire, null)).as("TSIG verification").isEqualTo(Rcode.NOERROR);
+        assertThat(independent.verify(received, wire, null))
+                .as("TSIG verification")
+                .isEqualTo(Rcode.NOERROR);
     }
 
     @Test
@@ -60,7 +62,10 @@ class TsigKeyFileTest {
         assertThat(key.algorithm()).isEqualTo("hmac-sha512");
         assertThat(key.warnings()).isEmpty();
         assertThat(key.position().toString()).isEqualTo("tsig-keygen.key:1:5");
-        assertSignsLike(key, "hmac-sha512", "update.lab.example.",
+        assertSignsLike(
+                key,
+                "hmac-sha512",
+                "update.lab.example.",
                 "FlNzYq7ELiSCedqNpiRDcNFkQfg5MWE6KuuhqFJKpVSPtOILP0DyyZ6C6HGAc9fZ6xuOdJJrYrERBBOU3GwQ4w==");
     }
 
@@ -102,14 +107,17 @@ class TsigKeyFileTest {
     void withSeveralKeysANameIsNeededAndMustExist() throws Exception {
         TsigKeyFile file = read("two-keys.conf");
 
-        InvalidInputException none = catchThrowableOfType(InvalidInputException.class, () -> file.select(Optional.empty()));
-        InvalidInputException unknown = catchThrowableOfType(InvalidInputException.class,
-                () -> file.select(Optional.of(Name.fromString("other."))));
+        InvalidInputException none =
+                catchThrowableOfType(InvalidInputException.class, () -> file.select(Optional.empty()));
+        InvalidInputException unknown = catchThrowableOfType(
+                InvalidInputException.class, () -> file.select(Optional.of(Name.fromString("other."))));
 
-        assertThat(none.getMessage()).isEqualTo(
-                "two-keys.conf: error: holds 2 keys (primary., legacy.); name the one to use [tsig.key-name]");
-        assertThat(unknown.getMessage()).isEqualTo(
-                "two-keys.conf: error: holds no key named other.; its keys: primary., legacy. [tsig.key-name]");
+        assertThat(none.getMessage())
+                .isEqualTo(
+                        "two-keys.conf: error: holds 2 keys (primary., legacy.); name the one to use [tsig.key-name]");
+        assertThat(unknown.getMessage())
+                .isEqualTo(
+                        "two-keys.conf: error: holds no key named other.; its keys: primary., legacy. [tsig.key-name]");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -131,7 +139,9 @@ class TsigKeyFileTest {
         InvalidInputException e = bad(text.replace("\\n", "\n"));
 
         assertThat(e).as(what).isNotNull();
-        assertThat(e.findings()).extracting(Finding::format).anySatisfy(f -> assertThat(f).startsWith(expected));
+        assertThat(e.findings())
+                .extracting(Finding::format)
+                .anySatisfy(f -> assertThat(f).startsWith(expected));
         assertThat(e.exitCode()).isEqualTo(2);
     }
 
@@ -142,8 +152,10 @@ class TsigKeyFileTest {
                 key "b" { secret "%%%"; };
                 """);
 
-        assertThat(e.findings()).extracting(Finding::format).satisfiesExactly(
-                a -> assertThat(a).startsWith("bad.key:1:21: error: unsupported TSIG algorithm 'hmac-md5'"),
-                b -> assertThat(b).startsWith("bad.key:2:18: error: the secret of key b is not base64"));
+        assertThat(e.findings())
+                .extracting(Finding::format)
+                .satisfiesExactly(
+                        a -> assertThat(a).startsWith("bad.key:1:21: error: unsupported TSIG algorithm 'hmac-md5'"),
+                        b -> assertThat(b).startsWith("bad.key:2:18: error: the secret of key b is not base64"));
     }
 }

@@ -56,19 +56,22 @@ class ValidatingDnsLookupTest {
     }
 
     private static void addReason(Message m, String reason) {
-        m.addRecord(new TXTRecord(Name.root, ValidatingResolver.VALIDATION_REASON_QCLASS, 0, reason), Section.ADDITIONAL);
+        m.addRecord(
+                new TXTRecord(Name.root, ValidatingResolver.VALIDATION_REASON_QCLASS, 0, reason), Section.ADDITIONAL);
     }
 
     private static void addEde(Message m, int code) {
-        m.addRecord(new OPTRecord(1232, 0, 0, 0, List.<EDNSOption>of(new ExtendedErrorCodeOption(code, "why"))),
+        m.addRecord(
+                new OPTRecord(1232, 0, 0, 0, List.<EDNSOption>of(new ExtendedErrorCodeOption(code, "why"))),
                 Section.ADDITIONAL);
     }
 
     @Test
     void authenticatedAnswerIsSecureWithItsSignaturesApart() throws IOException {
         Record tlsa = record("_25._tcp.mx1.lab.example. TLSA 3 1 1 " + "ab".repeat(32));
-        Record sig = record("_25._tcp.mx1.lab.example. RRSIG TLSA 13 5 300 20300101000000 20200101000000 12345 lab.example. "
-                + "AAAA");
+        Record sig =
+                record("_25._tcp.mx1.lab.example. RRSIG TLSA 13 5 300 20300101000000 20200101000000 12345 lab.example. "
+                        + "AAAA");
         DnsAnswer answer = ValidatingDnsLookup.answer(TLSA_OWNER, Type.TLSA, response(Rcode.NOERROR, true, tlsa, sig));
 
         assertThat(answer.security()).isEqualTo(Security.SECURE);
@@ -116,8 +119,11 @@ class ValidatingDnsLookupTest {
         addReason(unreachable, "failed to reach");
         Message refused = response(Rcode.REFUSED, false);
 
-        assertThat(ValidatingDnsLookup.answer(TLSA_OWNER, Type.TLSA, plain).security()).isEqualTo(Security.FAILED);
-        assertThat(ValidatingDnsLookup.answer(TLSA_OWNER, Type.TLSA, unreachable).security()).isEqualTo(Security.FAILED);
+        assertThat(ValidatingDnsLookup.answer(TLSA_OWNER, Type.TLSA, plain).security())
+                .isEqualTo(Security.FAILED);
+        assertThat(ValidatingDnsLookup.answer(TLSA_OWNER, Type.TLSA, unreachable)
+                        .security())
+                .isEqualTo(Security.FAILED);
         DnsAnswer refusedAnswer = ValidatingDnsLookup.answer(TLSA_OWNER, Type.TLSA, refused);
         assertThat(refusedAnswer.security()).isEqualTo(Security.FAILED);
         assertThat(refusedAnswer.problem()).contains("REFUSED");
@@ -132,7 +138,8 @@ class ValidatingDnsLookupTest {
         Record a = record("mx1.lab.example. A 192.0.2.25");
         Record unrelated = record("other.lab.example. A 192.0.2.99");
 
-        DnsAnswer answer = ValidatingDnsLookup.answer(www, Type.A, response(Rcode.NOERROR, true, cname1, cname2, unrelated, a));
+        DnsAnswer answer =
+                ValidatingDnsLookup.answer(www, Type.A, response(Rcode.NOERROR, true, cname1, cname2, unrelated, a));
         DnsAnswer cnameItself = ValidatingDnsLookup.answer(www, Type.CNAME, response(Rcode.NOERROR, true, cname1));
 
         assertThat(answer.records()).containsExactly(a);
@@ -153,7 +160,8 @@ class ValidatingDnsLookupTest {
             response.addRecord(question, Section.QUESTION);
             if (question.getType() == Type.A) {
                 try {
-                    response.addRecord(Record.fromString(question.getName(), Type.A, DClass.IN, 60, "192.0.2.1", Name.root),
+                    response.addRecord(
+                            Record.fromString(question.getName(), Type.A, DClass.IN, 60, "192.0.2.1", Name.root),
                             Section.ANSWER);
                 } catch (IOException e) {
                     throw new AssertionError(e);
@@ -205,10 +213,9 @@ class ValidatingDnsLookupTest {
     void cachedAnswersAreReusedForTheirTtlAndNoLonger() throws Exception {
         CountingUpstream upstream = new CountingUpstream();
         ManualClock clock = new ManualClock();
-        TrustAnchors anchors = TrustAnchors.of(List.of(
-                "lab.example. IN DS 12345 13 2 " + "00".repeat(32)), "test");
-        ValidatingDnsLookup lookup = new ValidatingDnsLookup(upstream, anchors, Duration.ofSeconds(2),
-                Duration.ofMinutes(5), clock);
+        TrustAnchors anchors = TrustAnchors.of(List.of("lab.example. IN DS 12345 13 2 " + "00".repeat(32)), "test");
+        ValidatingDnsLookup lookup =
+                new ValidatingDnsLookup(upstream, anchors, Duration.ofSeconds(2), Duration.ofMinutes(5), clock);
 
         DnsAnswer first = lookup.lookup(OTHER, Type.A);
         int afterFirst = upstream.questions.get();
@@ -220,15 +227,17 @@ class ValidatingDnsLookupTest {
         assertThat(first.records()).hasSize(1);
         assertThat(afterFirst).isPositive();
         assertThat(second).isEqualTo(first);
-        assertThat(upstream.questions.get()).as("asked again after the 60 s TTL only").isEqualTo(2 * afterFirst);
+        assertThat(upstream.questions.get())
+                .as("asked again after the 60 s TTL only")
+                .isEqualTo(2 * afterFirst);
     }
 
     @Test
     void withoutCacheEveryLookupAsks() throws Exception {
         CountingUpstream upstream = new CountingUpstream();
         TrustAnchors anchors = TrustAnchors.of(List.of("lab.example. IN DS 12345 13 2 " + "00".repeat(32)), "test");
-        ValidatingDnsLookup lookup = new ValidatingDnsLookup(upstream, anchors, Duration.ofSeconds(2), Duration.ZERO,
-                new ManualClock());
+        ValidatingDnsLookup lookup =
+                new ValidatingDnsLookup(upstream, anchors, Duration.ofSeconds(2), Duration.ZERO, new ManualClock());
 
         lookup.lookup(OTHER, Type.A);
         int afterFirst = upstream.questions.get();

@@ -32,6 +32,7 @@ class ConscryptLauncherIT {
 
     @TempDir
     Path dir;
+
     Path keys;
     Path zone;
 
@@ -42,14 +43,24 @@ class ConscryptLauncherIT {
         Files.writeString(zone, ZONE_TEXT);
         // ECDSA and RSA: the two algorithms Conscrypt signs.
         Launcher.run("keygen", "--zone", "example.test", "-K", keys.toString()).assertSuccess();
-        Launcher.run("keygen", "--algorithm", "RSASHA256", "--zone", "example.test", "-K", keys.toString()).assertSuccess();
+        Launcher.run("keygen", "--algorithm", "RSASHA256", "--zone", "example.test", "-K", keys.toString())
+                .assertSuccess();
     }
 
     /** {@code mxpolicy sign --verbose} through {@code env}, so the runtime and JVM options can be chosen. */
     private ExternalTool.Result sign(Path out, String... environment) {
         List<String> args = new ArrayList<>(List.of(environment));
-        args.addAll(List.of(Launcher.path(), "sign", "--verbose", "--zone", "example.test", "-K", keys.toString(),
-                "-o", out.toString(), zone.toString()));
+        args.addAll(List.of(
+                Launcher.path(),
+                "sign",
+                "--verbose",
+                "--zone",
+                "example.test",
+                "-K",
+                keys.toString(),
+                "-o",
+                out.toString(),
+                zone.toString()));
         return ExternalTool.require("env").run(args.toArray(String[]::new)).assertSuccess();
     }
 
@@ -89,12 +100,24 @@ class ConscryptLauncherIT {
 
         ExternalTool.Result verbose = sign(out, noLibrary);
         Files.delete(out);
-        List<String> quiet = new ArrayList<>(List.of(noLibrary, Launcher.path(), "sign", "--zone", "example.test", "-K",
-                keys.toString(), "-o", out.toString(), zone.toString()));
-        ExternalTool.Result plain = ExternalTool.require("env").run(quiet.toArray(String[]::new)).assertSuccess();
+        List<String> quiet = new ArrayList<>(List.of(
+                noLibrary,
+                Launcher.path(),
+                "sign",
+                "--zone",
+                "example.test",
+                "-K",
+                keys.toString(),
+                "-o",
+                out.toString(),
+                zone.toString()));
+        ExternalTool.Result plain =
+                ExternalTool.require("env").run(quiet.toArray(String[]::new)).assertSuccess();
 
-        assertThat(verbose.stderr()).contains("NOTE: Conscrypt (BoringSSL) does not load on this platform")
-                .contains("Bouncy Castle").contains("written");
+        assertThat(verbose.stderr())
+                .contains("NOTE: Conscrypt (BoringSSL) does not load on this platform")
+                .contains("Bouncy Castle")
+                .contains("written");
         assertThat(plain.stderr()).doesNotContain("NOTE").contains("written");
         assertLdnsAccepts(out);
     }

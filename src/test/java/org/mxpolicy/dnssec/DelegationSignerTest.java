@@ -27,8 +27,9 @@ class DelegationSignerTest {
 
         DSRecord ds = DelegationSigner.ds(key);
 
-        String line = key.zone() + " IN DS " + key.keyTag() + " " + key.algorithm().number() + " 2 "
-                + HexFormat.of().withUpperCase().formatHex(ds.getDigest());
+        String line =
+                key.zone() + " IN DS " + key.keyTag() + " " + key.algorithm().number() + " 2 "
+                        + HexFormat.of().withUpperCase().formatHex(ds.getDigest());
         assertThat(KeyFixtures.recordedDs(tool)).contains(line);
         assertThat(ds.getDigestID()).isEqualTo(2);
         assertThat(ds.getDigest()).hasSize(32);
@@ -48,7 +49,9 @@ class DelegationSignerTest {
         assertThat(cdnskey.getType()).isEqualTo(Type.CDNSKEY);
         assertThat(cdnskey.rdataToString()).isEqualTo(key.dnskey().rdataToString());
         assertThat(List.of(ds.getTTL(), cds.getTTL(), cdnskey.getTTL())).containsOnly(600L);
-        assertThat(List.<Record>of(ds, cds, cdnskey)).extracting(Record::getName).containsOnly(ZONE);
+        assertThat(List.<Record>of(ds, cds, cdnskey))
+                .extracting(Record::getName)
+                .containsOnly(ZONE);
     }
 
     @Test
@@ -59,7 +62,8 @@ class DelegationSignerTest {
 
         List<Record> records = DelegationSigner.delegationRecords(List.of(ed, zsk, ec), 3600);
 
-        assertThat(records).extracting(Record::getType)
+        assertThat(records)
+                .extracting(Record::getType)
                 .containsExactly(Type.DS, Type.DS, Type.CDS, Type.CDS, Type.CDNSKEY, Type.CDNSKEY);
         assertThat(((DSRecord) records.get(0)).getFootprint()).isEqualTo(ec.keyTag());
         assertThat(((DSRecord) records.get(1)).getFootprint()).isEqualTo(ed.keyTag());

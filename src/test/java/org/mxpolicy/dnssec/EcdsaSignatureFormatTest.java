@@ -39,8 +39,12 @@ class EcdsaSignatureFormatTest {
     @Test
     void edgeValues() throws Exception {
         BigInteger high = N.subtract(BigInteger.ONE);
-        for (BigInteger[] rs : new BigInteger[][] {{BigInteger.ONE, high}, {high, BigInteger.ONE},
-                {BigInteger.valueOf(0x80), BigInteger.valueOf(0x7f)}, {BigInteger.ZERO, BigInteger.ZERO}}) {
+        for (BigInteger[] rs : new BigInteger[][] {
+            {BigInteger.ONE, high},
+            {high, BigInteger.ONE},
+            {BigInteger.valueOf(0x80), BigInteger.valueOf(0x7f)},
+            {BigInteger.ZERO, BigInteger.ZERO}
+        }) {
             assertThat(EcdsaSignatureFormat.toDer(plain(rs[0], rs[1]))).isEqualTo(der(rs[0], rs[1]));
             assertThat(EcdsaSignatureFormat.toPlain(der(rs[0], rs[1]), 32)).isEqualTo(plain(rs[0], rs[1]));
         }
@@ -50,13 +54,17 @@ class EcdsaSignatureFormatTest {
     void refusesWhatIsNotADerSignatureWithValuesThatFit() {
         HexFormat hex = HexFormat.of();
         assertThatThrownBy(() -> EcdsaSignatureFormat.toPlain(hex.parseHex("3006020101020101ff"), 32))
-                .as("trailing byte").isInstanceOf(IllegalArgumentException.class);
+                .as("trailing byte")
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EcdsaSignatureFormat.toPlain(hex.parseHex("3106020101020101"), 32))
-                .as("not a SEQUENCE").isInstanceOf(IllegalArgumentException.class);
+                .as("not a SEQUENCE")
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EcdsaSignatureFormat.toPlain(hex.parseHex("3006020181020101"), 32))
-                .as("negative r").isInstanceOf(IllegalArgumentException.class);
+                .as("negative r")
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EcdsaSignatureFormat.toPlain(hex.parseHex("3006020101020201"), 32))
-                .as("s longer than the SEQUENCE").isInstanceOf(IllegalArgumentException.class);
+                .as("s longer than the SEQUENCE")
+                .isInstanceOf(IllegalArgumentException.class);
         byte[] tooLong = new byte[2 + 2 + 33 + 3];
         tooLong[0] = 0x30;
         tooLong[1] = (byte) (tooLong.length - 2);
@@ -67,6 +75,7 @@ class EcdsaSignatureFormatTest {
         tooLong[38] = 1;
         tooLong[39] = 1;
         assertThatThrownBy(() -> EcdsaSignatureFormat.toPlain(tooLong, 32))
-                .as("r of 33 significant bytes").isInstanceOf(IllegalArgumentException.class);
+                .as("r of 33 significant bytes")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

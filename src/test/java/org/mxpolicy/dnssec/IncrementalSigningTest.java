@@ -27,7 +27,10 @@ class IncrementalSigningTest {
 
     private SignedZone sign(List<Record> zone, Clock clock, List<Record> previous) throws Exception {
         SignedZone signed = signer.sign(FEATURES, zone, KEYS, clock.instant(), previous);
-        assertThat(new ZoneVerifier(2).verify(FEATURES, signed.records(), clock.instant(), Duration.ZERO, "z").findings()).isEmpty();
+        assertThat(new ZoneVerifier(2)
+                        .verify(FEATURES, signed.records(), clock.instant(), Duration.ZERO, "z")
+                        .findings())
+                .isEmpty();
         return signed;
     }
 
@@ -40,7 +43,9 @@ class IncrementalSigningTest {
         Map<String, String> out = new HashMap<>();
         for (Record r : zone.records()) {
             if (r instanceof RRSIGRecord s) {
-                out.put(s.getName() + " " + Type.string(s.getTypeCovered()) + " " + s.getFootprint(), s.rdataToString());
+                out.put(
+                        s.getName() + " " + Type.string(s.getTypeCovered()) + " " + s.getFootprint(),
+                        s.rdataToString());
             }
         }
         return out;
@@ -74,7 +79,8 @@ class IncrementalSigningTest {
     void aChangedRrsetIsSignedAnewAndTheOthersKeepTheirSignatureBytes() throws Exception {
         SignedZone first = sign(SigningFixtures.featuresZone(), at(Duration.ZERO), List.of());
 
-        SignedZone second = sign(withChangedAddress(SigningFixtures.featuresZone()), at(Duration.ofDays(1)), first.records());
+        SignedZone second =
+                sign(withChangedAddress(SigningFixtures.featuresZone()), at(Duration.ofDays(1)), first.records());
 
         Map<String, String> before = signatures(first);
         Map<String, String> after = signatures(second);
@@ -82,11 +88,15 @@ class IncrementalSigningTest {
         int ksk = KEYS.get(0).keyTag();
         assertThat(second.unchanged()).isFalse();
         assertThat(second.serial()).isEqualTo(first.serial() + 1);
-        assertThat(after.get("mx1.features.example. A " + zsk)).isNotEqualTo(before.get("mx1.features.example. A " + zsk));
+        assertThat(after.get("mx1.features.example. A " + zsk))
+                .isNotEqualTo(before.get("mx1.features.example. A " + zsk));
         assertThat(after.get("features.example. SOA " + zsk)).isNotEqualTo(before.get("features.example. SOA " + zsk));
-        assertThat(after.get("mx2.features.example. AAAA " + zsk)).isEqualTo(before.get("mx2.features.example. AAAA " + zsk));
-        assertThat(after.get("features.example. DNSKEY " + ksk)).isEqualTo(before.get("features.example. DNSKEY " + ksk));
-        assertThat(after.get("mx1.features.example. NSEC " + zsk)).isEqualTo(before.get("mx1.features.example. NSEC " + zsk));
+        assertThat(after.get("mx2.features.example. AAAA " + zsk))
+                .isEqualTo(before.get("mx2.features.example. AAAA " + zsk));
+        assertThat(after.get("features.example. DNSKEY " + ksk))
+                .isEqualTo(before.get("features.example. DNSKEY " + ksk));
+        assertThat(after.get("mx1.features.example. NSEC " + zsk))
+                .isEqualTo(before.get("mx1.features.example. NSEC " + zsk));
         assertThat(second.signaturesMade()).isEqualTo(2);
         assertThat(second.signaturesKept()).isEqualTo(before.size() - 2);
     }
@@ -111,7 +121,9 @@ class IncrementalSigningTest {
                 boolean kept = s.rdataToString().equals(before.get(key));
                 boolean made = s.getTimeSigned().isAfter(T0);
                 assertThat(kept).as("%s is either kept or made now", key).isNotEqualTo(made);
-                assertThat(s.getExpire()).as("%s has more than the refresh window left", key).isAfter(now.plus(Duration.ofDays(7)));
+                assertThat(s.getExpire())
+                        .as("%s has more than the refresh window left", key)
+                        .isAfter(now.plus(Duration.ofDays(7)));
             }
         }
         assertThat(all.signaturesKept()).isZero();
@@ -123,13 +135,17 @@ class IncrementalSigningTest {
         SignedZone first = sign(SigningFixtures.featuresZone(), at(Duration.ZERO), List.of());
         List<ZoneKey> csk = List.of(SigningFixtures.csk(DnssecAlgorithm.ED25519));
 
-        SignedZone second = signer.sign(FEATURES, SigningFixtures.featuresZone(), csk, T0.plus(Duration.ofDays(1)), first.records());
+        SignedZone second = signer.sign(
+                FEATURES, SigningFixtures.featuresZone(), csk, T0.plus(Duration.ofDays(1)), first.records());
 
         assertThat(second.signaturesKept()).isZero();
-        assertThat(second.records()).filteredOn(r -> r instanceof RRSIGRecord)
+        assertThat(second.records())
+                .filteredOn(r -> r instanceof RRSIGRecord)
                 .allMatch(r -> ((RRSIGRecord) r).getFootprint() == csk.get(0).keyTag());
-        assertThat(new ZoneVerifier(2).verify(FEATURES, second.records(), T0.plus(Duration.ofDays(1)), Duration.ZERO, "z")
-                .findings()).isEmpty();
+        assertThat(new ZoneVerifier(2)
+                        .verify(FEATURES, second.records(), T0.plus(Duration.ofDays(1)), Duration.ZERO, "z")
+                        .findings())
+                .isEmpty();
     }
 
     @Test
@@ -138,8 +154,17 @@ class IncrementalSigningTest {
         List<Record> bumped = new ArrayList<>();
         for (Record r : SigningFixtures.featuresZone()) {
             if (r instanceof org.xbill.DNS.SOARecord soa) {
-                bumped.add(new org.xbill.DNS.SOARecord(soa.getName(), DClass.IN, soa.getTTL(), soa.getHost(), soa.getAdmin(),
-                        2027010100L, soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum()));
+                bumped.add(new org.xbill.DNS.SOARecord(
+                        soa.getName(),
+                        DClass.IN,
+                        soa.getTTL(),
+                        soa.getHost(),
+                        soa.getAdmin(),
+                        2027010100L,
+                        soa.getRefresh(),
+                        soa.getRetry(),
+                        soa.getExpire(),
+                        soa.getMinimum()));
             } else {
                 bumped.add(r);
             }

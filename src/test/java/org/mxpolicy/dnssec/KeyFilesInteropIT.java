@@ -50,7 +50,8 @@ class KeyFilesInteropIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("toolsAndAlgorithms")
-    void keysOfBindAndLdnsLoadWithTheirPublicKeyAndGiveTheirDs(String tool, DnssecAlgorithm algorithm) throws Exception {
+    void keysOfBindAndLdnsLoadWithTheirPublicKeyAndGiveTheirDs(String tool, DnssecAlgorithm algorithm)
+            throws Exception {
         String base = toolKey(tool, algorithm);
         Path keyFile = dir.resolve(base + ".key");
 
@@ -65,7 +66,9 @@ class KeyFilesInteropIT {
         KeyFixtures.assertSigns(keys.get(0));
 
         var ds = Launcher.run("ds", "--zone", ZONE, "-K", dir.toString()).assertSuccess();
-        var reference = ExternalTool.require("dnssec-dsfromkey").run("-2", keyFile.toString()).assertSuccess();
+        var reference = ExternalTool.require("dnssec-dsfromkey")
+                .run("-2", keyFile.toString())
+                .assertSuccess();
         assertThat(dsRdata(ds.stdout())).isNotEmpty().isEqualTo(dsRdata(reference.stdout()));
     }
 
@@ -95,7 +98,9 @@ class KeyFilesInteropIT {
         String base = mxpolicyKeygen();
 
         // dnssec-settime -p all reads both files and prints the key's timing metadata
-        var settime = ExternalTool.require("dnssec-settime").run("-K", dir.toString(), "-p", "all", base).assertSuccess();
+        var settime = ExternalTool.require("dnssec-settime")
+                .run("-K", dir.toString(), "-p", "all", base)
+                .assertSuccess();
 
         assertThat(settime.stdout()).contains("Created:").contains("Publish:").contains("Activate:");
     }
@@ -112,13 +117,19 @@ class KeyFilesInteropIT {
         if (tool.equals("dnssec-keygen")) {
             args.addAll(0, List.of("-q", "-K", dir.toString(), "-f", "KSK"));
             args.add(ZONE);
-            out = ExternalTool.require(tool).run(args.toArray(String[]::new)).assertSuccess().stdout();
+            out = ExternalTool.require(tool)
+                    .run(args.toArray(String[]::new))
+                    .assertSuccess()
+                    .stdout();
         } else {
             ExternalTool.require(tool);
             // ldns-keygen writes into the working directory
             args.addAll(0, List.of("-c", "cd \"$1\" && shift && exec ldns-keygen \"$@\"", "sh", dir.toString(), "-k"));
             args.add(ZONE);
-            out = ExternalTool.require("sh").run(args.toArray(String[]::new)).assertSuccess().stdout();
+            out = ExternalTool.require("sh")
+                    .run(args.toArray(String[]::new))
+                    .assertSuccess()
+                    .stdout();
         }
         return out.strip();
     }
@@ -126,7 +137,10 @@ class KeyFilesInteropIT {
     private String mxpolicyKeygen(String... options) {
         List<String> args = new ArrayList<>(List.of("keygen", "--zone", ZONE, "-K", dir.toString()));
         args.addAll(List.of(options));
-        String base = Launcher.run(args.toArray(String[]::new)).assertSuccess().stdout().strip();
+        String base = Launcher.run(args.toArray(String[]::new))
+                .assertSuccess()
+                .stdout()
+                .strip();
         assertThat(base).startsWith("K" + ZONE + ".+");
         return base;
     }
@@ -135,8 +149,8 @@ class KeyFilesInteropIT {
         Path zone = Files.writeString(dir.resolve("zone.db"), ZONE_TEXT);
         Path signed = dir.resolve("signed.bind");
         // -d: the dsset file goes to dir, not the working directory
-        List<String> sign = new ArrayList<>(List.of("-S", "-K", dir.toString(), "-d", dir.toString(), "-o", ZONE, "-f",
-                signed.toString()));
+        List<String> sign = new ArrayList<>(
+                List.of("-S", "-K", dir.toString(), "-d", dir.toString(), "-o", ZONE, "-f", signed.toString()));
         List<String> verify = new ArrayList<>(List.of("-o", ZONE, signed.toString()));
         if (combinedKey) {
             // a CSK: the KSK-flagged key signs every RRset
@@ -146,7 +160,9 @@ class KeyFilesInteropIT {
         sign.add(zone.toString());
         ExternalTool.require("dnssec-signzone").run(sign.toArray(String[]::new)).assertSuccess();
         ExternalTool.require("dnssec-verify").run(verify.toArray(String[]::new)).assertSuccess();
-        ExternalTool.require("kzonecheck").run("-o", ZONE, "-d", "on", signed.toString()).assertSuccess();
+        ExternalTool.require("kzonecheck")
+                .run("-o", ZONE, "-d", "on", signed.toString())
+                .assertSuccess();
         assertThat(Files.readString(signed)).contains("RRSIG\tTLSA");
     }
 
@@ -157,7 +173,9 @@ class KeyFilesInteropIT {
         bases.forEach(b -> sign.add(dir.resolve(b).toString()));
         ExternalTool.require("ldns-signzone").run(sign.toArray(String[]::new)).assertSuccess();
         ExternalTool.require("ldns-verify-zone").run(signed.toString()).assertSuccess();
-        ExternalTool.require("kzonecheck").run("-o", ZONE, "-d", "on", signed.toString()).assertSuccess();
+        ExternalTool.require("kzonecheck")
+                .run("-o", ZONE, "-d", "on", signed.toString())
+                .assertSuccess();
         // ldns makes a DNSKEY from the private key when it cannot read the .key file; ours must be the one used
         String text = Files.readString(signed);
         for (String base : bases) {
@@ -170,7 +188,9 @@ class KeyFilesInteropIT {
         var ds = Launcher.run("ds", "--zone", ZONE, "-K", dir.toString()).assertSuccess();
         List<String> reference = new ArrayList<>();
         for (String base : kskBases) {
-            var out = ExternalTool.require("dnssec-dsfromkey").run("-2", dir.resolve(base + ".key").toString()).assertSuccess();
+            var out = ExternalTool.require("dnssec-dsfromkey")
+                    .run("-2", dir.resolve(base + ".key").toString())
+                    .assertSuccess();
             reference.addAll(dsRdata(out.stdout()));
         }
         assertThat(dsRdata(ds.stdout())).containsExactlyInAnyOrderElementsOf(reference);
@@ -178,17 +198,25 @@ class KeyFilesInteropIT {
 
     /** The key field of the DNSKEY line of a .key file, read without mxpolicy's parser. */
     private static byte[] publicKeyField(String keyFile) {
-        String line = keyFile.lines().map(l -> l.contains(";") ? l.substring(0, l.indexOf(';')) : l)
-                .filter(l -> l.contains("DNSKEY")).findFirst().orElseThrow();
-        String[] tokens = line.substring(line.indexOf("DNSKEY") + "DNSKEY".length()).trim().split("\\s+");
+        String line = keyFile.lines()
+                .map(l -> l.contains(";") ? l.substring(0, l.indexOf(';')) : l)
+                .filter(l -> l.contains("DNSKEY"))
+                .findFirst()
+                .orElseThrow();
+        String[] tokens = line.substring(line.indexOf("DNSKEY") + "DNSKEY".length())
+                .trim()
+                .split("\\s+");
         return Base64.getDecoder().decode(String.join("", List.of(tokens).subList(3, tokens.length)));
     }
 
     /** "tag alg digesttype digest" of each DS line, lower case. */
     private static List<String> dsRdata(String text) {
-        return text.lines().filter(l -> !l.startsWith(";")).map(l -> l.split("\\s+"))
+        return text.lines()
+                .filter(l -> !l.startsWith(";"))
+                .map(l -> l.split("\\s+"))
                 .filter(t -> List.of(t).contains("DS"))
-                .map(t -> String.join(" ", List.of(t).subList(List.of(t).indexOf("DS") + 1, t.length)).toLowerCase(Locale.ROOT))
+                .map(t -> String.join(" ", List.of(t).subList(List.of(t).indexOf("DS") + 1, t.length))
+                        .toLowerCase(Locale.ROOT))
                 .toList();
     }
 }

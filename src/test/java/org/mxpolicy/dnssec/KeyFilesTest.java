@@ -49,7 +49,8 @@ class KeyFilesTest {
         ZoneKey ksk = KeyFixtures.seededGenerator(2).generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK);
         ZoneKey zsk = KeyFixtures.seededGenerator(2).generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_ZSK);
 
-        List<String> lines = KeyFiles.publicKeyText(ksk, KeyFixtures.CREATED).lines().toList();
+        List<String> lines =
+                KeyFiles.publicKeyText(ksk, KeyFixtures.CREATED).lines().toList();
 
         assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).isEqualTo("; This is a key-signing key, keyid " + ksk.keyTag() + ", for example.com.");
@@ -65,26 +66,42 @@ class KeyFilesTest {
     void privateFileIsVersion13WithTiming() throws Exception {
         ZoneKey key = KeyFixtures.seededGenerator(3).generate(ZONE, DnssecAlgorithm.ED25519, ZoneKey.FLAGS_KSK);
 
-        List<String> lines = KeyFiles.privateKeyText(key, KeyFixtures.CREATED).lines().toList();
+        List<String> lines =
+                KeyFiles.privateKeyText(key, KeyFixtures.CREATED).lines().toList();
 
         assertThat(lines).hasSize(6);
         assertThat(lines.get(0)).isEqualTo("Private-key-format: v1.3");
         assertThat(lines.get(1)).isEqualTo("Algorithm: 15 (ED25519)");
-        assertThat(Base64.getDecoder().decode(lines.get(2).substring("PrivateKey: ".length()))).hasSize(32);
-        assertThat(lines.subList(3, 6)).containsExactly("Created: 20260301123456", "Publish: 20260301123456",
-                "Activate: 20260301123456");
+        assertThat(Base64.getDecoder().decode(lines.get(2).substring("PrivateKey: ".length())))
+                .hasSize(32);
+        assertThat(lines.subList(3, 6))
+                .containsExactly("Created: 20260301123456", "Publish: 20260301123456", "Activate: 20260301123456");
     }
 
     @Test
     void rsaPrivateFileHasTheEightNumbersInBindsOrder() throws Exception {
         ZoneKey key = KeyFixtures.seededGenerator(4).generate(ZONE, DnssecAlgorithm.RSASHA256, ZoneKey.FLAGS_KSK);
 
-        List<String> names = KeyFiles.privateKeyText(key, KeyFixtures.CREATED).lines()
-                .map(l -> l.substring(0, l.indexOf(':'))).toList();
+        List<String> names = KeyFiles.privateKeyText(key, KeyFixtures.CREATED)
+                .lines()
+                .map(l -> l.substring(0, l.indexOf(':')))
+                .toList();
 
-        assertThat(names).containsExactly("Private-key-format", "Algorithm", "Modulus", "PublicExponent",
-                "PrivateExponent", "Prime1", "Prime2", "Exponent1", "Exponent2", "Coefficient", "Created", "Publish",
-                "Activate");
+        assertThat(names)
+                .containsExactly(
+                        "Private-key-format",
+                        "Algorithm",
+                        "Modulus",
+                        "PublicExponent",
+                        "PrivateExponent",
+                        "Prime1",
+                        "Prime2",
+                        "Exponent1",
+                        "Exponent2",
+                        "Coefficient",
+                        "Created",
+                        "Publish",
+                        "Activate");
     }
 
     @Test
@@ -96,7 +113,10 @@ class KeyFilesTest {
             key = generator.generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK);
         } while (((ECPrivateKey) key.privateKey().orElseThrow()).getS().bitLength() > 248);
         String written = KeyFiles.privateKeyText(key, KeyFixtures.CREATED);
-        String field = written.lines().filter(l -> l.startsWith("PrivateKey: ")).findFirst().orElseThrow();
+        String field = written.lines()
+                .filter(l -> l.startsWith("PrivateKey: "))
+                .findFirst()
+                .orElseThrow();
         byte[] padded = Base64.getDecoder().decode(field.substring("PrivateKey: ".length()));
         assertThat(padded).hasSize(32);
         assertThat(padded[0]).isZero();
@@ -127,16 +147,22 @@ class KeyFilesTest {
         ZoneKey again = readBack(key);
 
         assertThat(again.dnskey().getKey()).isEqualTo(key.dnskey().getKey());
-        assertThat(again.privateKey().orElseThrow().getEncoded()).isEqualTo(key.privateKey().orElseThrow().getEncoded());
+        assertThat(again.privateKey().orElseThrow().getEncoded())
+                .isEqualTo(key.privateKey().orElseThrow().getEncoded());
     }
 
     @Test
     void bindTimingAndUnknownFieldsAreIgnored() throws Exception {
-        String fixture = "bind/" + KeyFixtures.baseNames("bind").stream().filter(b -> b.contains("+013+")).findFirst().orElseThrow();
+        String fixture = "bind/"
+                + KeyFixtures.baseNames("bind").stream()
+                        .filter(b -> b.contains("+013+"))
+                        .findFirst()
+                        .orElseThrow();
         String extra = KeyFixtures.text(fixture + ".private") + "Inactive: 20300101000000\nDelete: 20300201000000\n"
                 + "SyncPublish: 20260101000000\nSomethingNew: yes\n";
 
-        ZoneKey key = KeyFiles.readPrivateKey(publicOnly(KeyFixtures.read(fixture)), new StringReader(extra), "k.private");
+        ZoneKey key =
+                KeyFiles.readPrivateKey(publicOnly(KeyFixtures.read(fixture)), new StringReader(extra), "k.private");
 
         KeyFixtures.assertSigns(key);
     }
@@ -159,13 +185,20 @@ class KeyFilesTest {
     @Test
     void ttlAndClassMayComeInEitherOrder() throws Exception {
         ZoneKey key = KeyFixtures.seededGenerator(7).generate(ZONE, DnssecAlgorithm.ED25519, ZoneKey.FLAGS_KSK);
-        String rdata = " DNSKEY 257 3 15 " + Base64.getEncoder().encodeToString(key.dnskey().getKey()) + "\n";
+        String rdata = " DNSKEY 257 3 15 "
+                + Base64.getEncoder().encodeToString(key.dnskey().getKey()) + "\n";
 
-        assertThat(KeyFiles.readPublicKey(new StringReader("example.com. 600 IN" + rdata), "a.key").dnskey().getTTL())
+        assertThat(KeyFiles.readPublicKey(new StringReader("example.com. 600 IN" + rdata), "a.key")
+                        .dnskey()
+                        .getTTL())
                 .isEqualTo(600);
-        assertThat(KeyFiles.readPublicKey(new StringReader("example.com. IN 1h" + rdata), "b.key").dnskey().getTTL())
+        assertThat(KeyFiles.readPublicKey(new StringReader("example.com. IN 1h" + rdata), "b.key")
+                        .dnskey()
+                        .getTTL())
                 .isEqualTo(3600);
-        assertThat(KeyFiles.readPublicKey(new StringReader("example.com." + rdata), "c.key").dnskey().getTTL())
+        assertThat(KeyFiles.readPublicKey(new StringReader("example.com." + rdata), "c.key")
+                        .dnskey()
+                        .getTTL())
                 .isEqualTo(3600);
     }
 
@@ -174,7 +207,8 @@ class KeyFilesTest {
     @Test
     void privateKeyOfAnotherKeyIsAMismatch() throws Exception {
         ZoneKey one = KeyFixtures.seededGenerator(8).generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK);
-        ZoneKey other = KeyFixtures.seededGenerator(9).generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK);
+        ZoneKey other =
+                KeyFixtures.seededGenerator(9).generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK);
         String otherPrivate = KeyFiles.privateKeyText(other, KeyFixtures.CREATED);
 
         Finding f = error(() -> KeyFiles.readPrivateKey(publicOnly(one), new StringReader(otherPrivate), "k.private"));
@@ -218,21 +252,24 @@ class KeyFilesTest {
     @Test
     void unsupportedAlgorithmsAreRefusedNamingTheSupportedOnes() {
         String rsasha1 = "example.com. IN DNSKEY 257 3 5 AwEAAaZCFW4zbpGk/qnWuH7SlFLbEs+Nh1Q+d6uWqZBttfWmR1aG8QaQ\n";
-        String ecdsa384 = "; header\nexample.com. IN DNSKEY 257 3 14 " + Base64.getEncoder().encodeToString(new byte[96]) + "\n";
+        String ecdsa384 = "; header\nexample.com. IN DNSKEY 257 3 14 "
+                + Base64.getEncoder().encodeToString(new byte[96]) + "\n";
 
         Finding sha1 = error(() -> KeyFiles.readPublicKey(new StringReader(rsasha1), "old.key"));
         Finding p384 = error(() -> KeyFiles.readPublicKey(new StringReader(ecdsa384), "p384.key"));
 
         assertThat(sha1.id()).isEqualTo("key.unsupported-algorithm");
-        assertThat(sha1.format()).isEqualTo("old.key:1: error: algorithm 5 (RSASHA1) is not supported; mxpolicy uses"
-                + " 8 (RSASHA256), 13 (ECDSAP256SHA256), 15 (ED25519) [key.unsupported-algorithm]");
+        assertThat(sha1.format())
+                .isEqualTo("old.key:1: error: algorithm 5 (RSASHA1) is not supported; mxpolicy uses"
+                        + " 8 (RSASHA256), 13 (ECDSAP256SHA256), 15 (ED25519) [key.unsupported-algorithm]");
         assertThat(p384.position()).isEqualTo(SourcePosition.at("p384.key", 2, 0));
         assertThat(p384.message()).contains("14 (ECDSAP384SHA384)");
     }
 
     @Test
     void unsupportedAlgorithmInThePrivateFileIsRefused() throws Exception {
-        ZoneKey key = KeyFixtures.seededGenerator(13).generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK);
+        ZoneKey key =
+                KeyFixtures.seededGenerator(13).generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK);
         String text = "Private-key-format: v1.3\nAlgorithm: 14 (ECDSAP384SHA384)\nPrivateKey: AAAA\n";
 
         Finding f = error(() -> KeyFiles.readPrivateKey(publicOnly(key), new StringReader(text), "k.private"));
@@ -243,16 +280,19 @@ class KeyFilesTest {
 
     @Test
     void badPrivateLinesAreReportedAtTheirLinesAllAtOnceWithoutQuotingThem() throws Exception {
-        ZoneKey key = KeyFixtures.seededGenerator(14).generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK);
+        ZoneKey key =
+                KeyFixtures.seededGenerator(14).generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK);
         String good = KeyFiles.privateKeyText(key, KeyFixtures.CREATED);
         List<String> lines = new java.util.ArrayList<>(good.lines().toList());
         lines.add(3, "secretsecretsecret");
         lines.add("Publish: again");
         String text = String.join("\n", lines) + "\n";
 
-        InvalidInputException e = thrown(() -> KeyFiles.readPrivateKey(publicOnly(key), new StringReader(text), "k.private"));
+        InvalidInputException e =
+                thrown(() -> KeyFiles.readPrivateKey(publicOnly(key), new StringReader(text), "k.private"));
 
-        assertThat(e.findings()).extracting(Finding::position)
+        assertThat(e.findings())
+                .extracting(Finding::position)
                 .containsExactly(SourcePosition.at("k.private", 4, 0), SourcePosition.at("k.private", 8, 0));
         assertThat(e.findings()).allSatisfy(f -> assertThat(f.id()).isEqualTo("key.bad-format"));
         assertThat(e.findings().get(0).message()).doesNotContain("secret");
@@ -262,22 +302,30 @@ class KeyFilesTest {
     @Test
     void badBase64IsReportedAtItsLine() throws Exception {
         ZoneKey key = KeyFixtures.seededGenerator(15).generate(ZONE, DnssecAlgorithm.RSASHA256, ZoneKey.FLAGS_KSK);
-        String text = KeyFiles.privateKeyText(key, KeyFixtures.CREATED).replaceFirst("(?m)^(Prime2: )(.*)$", "$1@@@$2")
+        String text = KeyFiles.privateKeyText(key, KeyFixtures.CREATED)
+                .replaceFirst("(?m)^(Prime2: )(.*)$", "$1@@@$2")
                 .replaceFirst("(?m)^Coefficient: .*\\n", "");
 
-        InvalidInputException e = thrown(() -> KeyFiles.readPrivateKey(publicOnly(key), new StringReader(text), "k.private"));
+        InvalidInputException e =
+                thrown(() -> KeyFiles.readPrivateKey(publicOnly(key), new StringReader(text), "k.private"));
 
-        assertThat(e.findings()).extracting(Finding::format).containsExactly(
-                "k.private:7: error: Prime2 is not valid base64 [key.bad-format]",
-                "k.private: error: has no 'Coefficient:' line [key.bad-format]");
+        assertThat(e.findings())
+                .extracting(Finding::format)
+                .containsExactly(
+                        "k.private:7: error: Prime2 is not valid base64 [key.bad-format]",
+                        "k.private: error: has no 'Coefficient:' line [key.bad-format]");
     }
 
     @Test
     void damagedRsaKeyIsRefusedWithoutItsNumbers() throws Exception {
         ZoneKey key = KeyFixtures.seededGenerator(16).generate(ZONE, DnssecAlgorithm.RSASHA256, ZoneKey.FLAGS_KSK);
         String good = KeyFiles.privateKeyText(key, KeyFixtures.CREATED);
-        String exponent1 = good.lines().filter(l -> l.startsWith("Exponent1: ")).findFirst().orElseThrow();
-        String damaged = good.replace(exponent1, "Exponent1: " + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
+        String exponent1 = good.lines()
+                .filter(l -> l.startsWith("Exponent1: "))
+                .findFirst()
+                .orElseThrow();
+        String damaged =
+                good.replace(exponent1, "Exponent1: " + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
 
         Finding f = error(() -> KeyFiles.readPrivateKey(publicOnly(key), new StringReader(damaged), "k.private"));
 
@@ -290,12 +338,16 @@ class KeyFilesTest {
     void notAPrivateKeyFile() throws Exception {
         ZoneKey key = KeyFixtures.seededGenerator(17).generate(ZONE, DnssecAlgorithm.ED25519, ZoneKey.FLAGS_KSK);
 
-        Finding pem = error(() -> KeyFiles.readPrivateKey(publicOnly(key),
-                new StringReader("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n"), "k.pem"));
-        Finding v2 = error(() -> KeyFiles.readPrivateKey(publicOnly(key),
-                new StringReader("Private-key-format: v2.0\nAlgorithm: 15\n"), "k.private"));
-        Finding hsm = error(() -> KeyFiles.readPrivateKey(publicOnly(key),
-                new StringReader("Private-key-format: v1.3\nAlgorithm: 15 (ED25519)\nLabel: pkcs11:object=k\n"), "k.private"));
+        Finding pem = error(() -> KeyFiles.readPrivateKey(
+                publicOnly(key),
+                new StringReader("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n"),
+                "k.pem"));
+        Finding v2 = error(() -> KeyFiles.readPrivateKey(
+                publicOnly(key), new StringReader("Private-key-format: v2.0\nAlgorithm: 15\n"), "k.private"));
+        Finding hsm = error(() -> KeyFiles.readPrivateKey(
+                publicOnly(key),
+                new StringReader("Private-key-format: v1.3\nAlgorithm: 15 (ED25519)\nLabel: pkcs11:object=k\n"),
+                "k.private"));
 
         assertThat(pem.id()).isEqualTo("key.bad-format");
         assertThat(pem.position()).isEqualTo(SourcePosition.at("k.pem", 1, 0));
@@ -309,35 +361,53 @@ class KeyFilesTest {
     void badKeyFilesAreReportedAtTheirLines() {
         String valid = "example.com. IN DNSKEY 256 3 15 " + Base64.getEncoder().encodeToString(new byte[32]) + "\n";
 
-        assertThat(error(() -> KeyFiles.readPublicKey(new StringReader("; only a comment\n"), "e.key")).format())
+        assertThat(error(() -> KeyFiles.readPublicKey(new StringReader("; only a comment\n"), "e.key"))
+                        .format())
                 .startsWith("e.key: error: holds no DNSKEY record");
-        assertThat(error(() -> KeyFiles.readPublicKey(new StringReader(valid + "\n" + valid), "two.key")).position())
+        assertThat(error(() -> KeyFiles.readPublicKey(new StringReader(valid + "\n" + valid), "two.key"))
+                        .position())
                 .isEqualTo(SourcePosition.at("two.key", 3, 0));
-        assertThat(error(() -> KeyFiles.readPublicKey(new StringReader("\n\nexample.com. IN DNSKEY 256 3 15 !!!\n"), "b.key"))
-                .format()).isEqualTo("b.key:3: error: the public key is not valid base64 [key.bad-format]");
+        assertThat(error(() -> KeyFiles.readPublicKey(
+                                new StringReader("\n\nexample.com. IN DNSKEY 256 3 15 !!!\n"), "b.key"))
+                        .format())
+                .isEqualTo("b.key:3: error: the public key is not valid base64 [key.bad-format]");
         assertThat(error(() -> KeyFiles.readPublicKey(new StringReader("example.com. IN DS 1 15 2 00\n"), "ds.key"))
-                .message()).isEqualTo("is a DS record, not DNSKEY");
-        assertThat(error(() -> KeyFiles.readPublicKey(new StringReader("example.com. IN DNSKEY 256 2 15 AAAA\n"), "p.key"))
-                .message()).contains("protocol must be 3");
+                        .message())
+                .isEqualTo("is a DS record, not DNSKEY");
+        assertThat(error(() -> KeyFiles.readPublicKey(
+                                new StringReader("example.com. IN DNSKEY 256 2 15 AAAA\n"), "p.key"))
+                        .message())
+                .contains("protocol must be 3");
         assertThat(error(() -> KeyFiles.readPublicKey(new StringReader("$INCLUDE /etc/shadow\n" + valid), "i.key"))
-                .position()).isEqualTo(SourcePosition.at("i.key", 1, 1));
-        assertThat(error(() -> KeyFiles.readPublicKey(new StringReader("example.com. IN DNSKEY ( 256 3 15\n AAAA\n"), "o.key"))
-                .message()).contains("never closed");
+                        .position())
+                .isEqualTo(SourcePosition.at("i.key", 1, 1));
+        assertThat(error(() -> KeyFiles.readPublicKey(
+                                new StringReader("example.com. IN DNSKEY ( 256 3 15\n AAAA\n"), "o.key"))
+                        .message())
+                .contains("never closed");
         assertThat(error(() -> KeyFiles.readPublicKey(new StringReader(valid.replace(" 256 ", " 385 ")), "r.key"))
-                .message()).contains("revoked");
-        assertThat(error(() -> KeyFiles.readPublicKey(new StringReader(
-                "example.com. IN DNSKEY 257 3 13 " + Base64.getEncoder().encodeToString(new byte[64]) + "\n"), "c.key"))
-                .message()).isEqualTo("the public key is not a point on P-256");
-        assertThat(error(() -> KeyFiles.readPublicKey(new StringReader(
-                "example.com. IN DNSKEY 257 3 15 " + Base64.getEncoder().encodeToString(new byte[31]) + "\n"), "s.key"))
-                .message()).contains("RFC 8080");
+                        .message())
+                .contains("revoked");
+        assertThat(error(() -> KeyFiles.readPublicKey(
+                                new StringReader("example.com. IN DNSKEY 257 3 13 "
+                                        + Base64.getEncoder().encodeToString(new byte[64]) + "\n"),
+                                "c.key"))
+                        .message())
+                .isEqualTo("the public key is not a point on P-256");
+        assertThat(error(() -> KeyFiles.readPublicKey(
+                                new StringReader("example.com. IN DNSKEY 257 3 15 "
+                                        + Base64.getEncoder().encodeToString(new byte[31]) + "\n"),
+                                "s.key"))
+                        .message())
+                .contains("RFC 8080");
     }
 
     @Test
     void rsaKeysShorterThan2048BitsAreRefused() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(1024);
-        DNSKEYRecord weak = new DNSKEYRecord(ZONE, DClass.IN, 3600, 257, 3, 8, g.generateKeyPair().getPublic());
+        DNSKEYRecord weak = new DNSKEYRecord(
+                ZONE, DClass.IN, 3600, 257, 3, 8, g.generateKeyPair().getPublic());
 
         Finding f = error(() -> KeyFiles.readPublicKey(new StringReader(weak.toString() + "\n"), "weak.key"));
 
@@ -361,8 +431,11 @@ class KeyFilesTest {
     // ---- helpers
 
     private static ZoneKey readBack(ZoneKey key) throws InvalidInputException {
-        return KeyFiles.read(new StringReader(KeyFiles.publicKeyText(key, KeyFixtures.CREATED)), "k.key",
-                new StringReader(KeyFiles.privateKeyText(key, KeyFixtures.CREATED)), "k.private");
+        return KeyFiles.read(
+                new StringReader(KeyFiles.publicKeyText(key, KeyFixtures.CREATED)),
+                "k.key",
+                new StringReader(KeyFiles.privateKeyText(key, KeyFixtures.CREATED)),
+                "k.private");
     }
 
     private static ZoneKey publicOnly(ZoneKey key) {
@@ -371,9 +444,16 @@ class KeyFilesTest {
 
     /** The base64 values of the key material lines of a .private text. */
     private static List<String> secretValues(String privateText) {
-        return privateText.lines().filter(l -> !l.startsWith("Private-key-format") && !l.startsWith("Algorithm")
-                && !l.startsWith("Modulus") && !l.startsWith("PublicExponent") && !l.matches("(Created|Publish|Activate):.*"))
-                .map(l -> l.substring(l.indexOf(':') + 2)).map(v -> v.substring(0, Math.min(12, v.length()))).toList();
+        return privateText
+                .lines()
+                .filter(l -> !l.startsWith("Private-key-format")
+                        && !l.startsWith("Algorithm")
+                        && !l.startsWith("Modulus")
+                        && !l.startsWith("PublicExponent")
+                        && !l.matches("(Created|Publish|Activate):.*"))
+                .map(l -> l.substring(l.indexOf(':') + 2))
+                .map(v -> v.substring(0, Math.min(12, v.length())))
+                .toList();
     }
 
     private static void assertNoSecret(Finding f, String privateText) {

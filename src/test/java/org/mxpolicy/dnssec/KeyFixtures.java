@@ -35,8 +35,11 @@ public final class KeyFixtures {
     /** Base names ({@code K<zone>+<alg>+<tag>}) of the fixtures made by {@code tool} ("bind" or "ldns"). */
     public static List<String> baseNames(String tool) {
         try (Stream<Path> files = Files.list(ROOT.resolve(tool))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".key"))
-                    .map(n -> n.substring(0, n.length() - 4)).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".key"))
+                    .map(n -> n.substring(0, n.length() - 4))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,8 +60,11 @@ public final class KeyFixtures {
 
     /** Reads a fixture pair ("bind/Kexample.com.+013+11564"). */
     public static ZoneKey read(String toolAndBase) throws InvalidInputException {
-        return KeyFiles.read(new StringReader(text(toolAndBase + ".key")), toolAndBase + ".key",
-                new StringReader(text(toolAndBase + ".private")), toolAndBase + ".private");
+        return KeyFiles.read(
+                new StringReader(text(toolAndBase + ".key")),
+                toolAndBase + ".key",
+                new StringReader(text(toolAndBase + ".private")),
+                toolAndBase + ".private");
     }
 
     /** The DS lines dnssec-dsfromkey -2 printed for the fixtures of {@code tool}, upper case as it prints them. */
@@ -69,11 +75,14 @@ public final class KeyFixtures {
     /** Copies the fixtures of {@code tool} into {@code dir}, with the .private files 0600 as the tools make them. */
     public static void copyTo(String tool, Path dir) throws IOException {
         try (Stream<Path> files = Files.list(ROOT.resolve(tool))) {
-            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("K")).toList()) {
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("K"))
+                    .toList()) {
                 Path target = dir.resolve(p.getFileName().toString());
                 Files.copy(p, target);
-                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(
-                        target.toString().endsWith(".private") ? "rw-------" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        target,
+                        PosixFilePermissions.fromString(
+                                target.toString().endsWith(".private") ? "rw-------" : "rw-r--r--"));
             }
         }
     }

@@ -40,8 +40,10 @@ class KeyGeneratorTest {
 
         // RFC 6605 section 4: the 64-octet field is Q's x then y, each 32 octets, big-endian.
         assertThat(field).hasSize(64);
-        assertThat(new BigInteger(1, Arrays.copyOfRange(field, 0, 32))).isEqualTo(ec.getW().getAffineX());
-        assertThat(new BigInteger(1, Arrays.copyOfRange(field, 32, 64))).isEqualTo(ec.getW().getAffineY());
+        assertThat(new BigInteger(1, Arrays.copyOfRange(field, 0, 32)))
+                .isEqualTo(ec.getW().getAffineX());
+        assertThat(new BigInteger(1, Arrays.copyOfRange(field, 32, 64)))
+                .isEqualTo(ec.getW().getAffineY());
         assertThat(key.flags()).isEqualTo(256);
     }
 
@@ -51,7 +53,9 @@ class KeyGeneratorTest {
         byte[] spki = key.publicKey().getEncoded();
 
         // RFC 8080 section 3: the 32-octet public key; the JDK's SubjectPublicKeyInfo ends with it.
-        assertThat(key.dnskey().getKey()).hasSize(32).isEqualTo(Arrays.copyOfRange(spki, spki.length - 32, spki.length));
+        assertThat(key.dnskey().getKey())
+                .hasSize(32)
+                .isEqualTo(Arrays.copyOfRange(spki, spki.length - 32, spki.length));
     }
 
     @Test
@@ -63,14 +67,16 @@ class KeyGeneratorTest {
 
         // RFC 3110 section 2: exponent length (1 octet), exponent, modulus.
         assertThat(Arrays.copyOfRange(field, 0, 4)).containsExactly(3, 1, 0, 1);
-        assertThat(new BigInteger(1, Arrays.copyOfRange(field, 4, field.length))).isEqualTo(rsa.getModulus());
+        assertThat(new BigInteger(1, Arrays.copyOfRange(field, 4, field.length)))
+                .isEqualTo(rsa.getModulus());
         assertThat(rsa.getModulus().bitLength()).isEqualTo(2048);
         assertThat(rsa.getPublicExponent()).isEqualTo(BigInteger.valueOf(65537));
     }
 
     @Test
     void rsaSizeAndTtlAreTaken() throws Exception {
-        ZoneKey key = KeyFixtures.seededGenerator(5).generate(ZONE, DnssecAlgorithm.RSASHA256, ZoneKey.FLAGS_ZSK, 3072, 86400);
+        ZoneKey key = KeyFixtures.seededGenerator(5)
+                .generate(ZONE, DnssecAlgorithm.RSASHA256, ZoneKey.FLAGS_ZSK, 3072, 86400);
 
         assertThat(((RSAPublicKey) key.publicKey()).getModulus().bitLength()).isEqualTo(3072);
         assertThat(key.dnskey().getTTL()).isEqualTo(86400);

@@ -31,12 +31,20 @@ class Nsec3HasherTest {
         byte[] digest = hasher.hash(Name.fromConstantString(name + "."));
 
         assertThat(Nsec3Hasher.base32hex(digest)).isEqualTo(hash);
-        assertThat(Nsec3Hasher.fromBase32hex(hash.toUpperCase(java.util.Locale.ROOT))).isEqualTo(digest);
+        assertThat(Nsec3Hasher.fromBase32hex(hash.toUpperCase(java.util.Locale.ROOT)))
+                .isEqualTo(digest);
     }
 
     @ParameterizedTest
-    @CsvSource({"'', ''", "66, co", "666f, cpng", "666f6f, cpnmu", "666f6f62, cpnmuog", "666f6f6261, cpnmuoj1",
-        "666f6f626172, cpnmuoj1e8"})
+    @CsvSource({
+        "'', ''",
+        "66, co",
+        "666f, cpng",
+        "666f6f, cpnmu",
+        "666f6f62, cpnmuog",
+        "666f6f6261, cpnmuoj1",
+        "666f6f626172, cpnmuoj1e8"
+    })
     void base32hexIsRfc4648SectionSevenWithoutPadding(String hex, String expected) {
         assertThat(Nsec3Hasher.base32hex(HexFormat.of().parseHex(hex))).isEqualTo(expected);
     }

@@ -54,7 +54,10 @@ class ServedZoneValidationIT {
     private static final String TLSA_OWNER = "_25._tcp.mx1.example.com.";
 
     /** Who signs the zone. */
-    enum Signer { MXPOLICY, LDNS_SIGNZONE }
+    enum Signer {
+        MXPOLICY,
+        LDNS_SIGNZONE
+    }
 
     /**
      * How the zone is signed: by whom, with which algorithm, with one combined signing key or a
@@ -72,7 +75,11 @@ class ServedZoneValidationIT {
     record SignedZone(Path file, List<DSRecord> anchors) {}
 
     /** The question and the kind of answer a validating resolver must authenticate. */
-    enum Expect { ANSWER, NXDOMAIN, NODATA }
+    enum Expect {
+        ANSWER,
+        NXDOMAIN,
+        NODATA
+    }
 
     record Question(String name, int type, Expect expect) {}
 
@@ -112,19 +119,27 @@ class ServedZoneValidationIT {
             SoftAssertions softly = new SoftAssertions();
             for (Question q : QUESTIONS) {
                 Answer answer = stub.ask(q.name(), q.type());
-                softly.assertThat(answer.authenticated()).as("AD flag of %s", answer.describe()).isTrue();
-                softly.assertThat(answer.reasons()).as("validation failures of %s", answer.describe()).isEmpty();
+                softly.assertThat(answer.authenticated())
+                        .as("AD flag of %s", answer.describe())
+                        .isTrue();
+                softly.assertThat(answer.reasons())
+                        .as("validation failures of %s", answer.describe())
+                        .isEmpty();
                 switch (q.expect()) {
                     case ANSWER -> {
                         softly.assertThat(answer.rcode()).as(answer.describe()).isEqualTo(Rcode.NOERROR);
-                        softly.assertThat(rdata(answer.records(q.type()))).as("records of %s", answer.describe())
+                        softly.assertThat(rdata(answer.records(q.type())))
+                                .as("records of %s", answer.describe())
                                 .isNotEmpty()
                                 .isEqualTo(rdata(unsignedRecords(q.name(), q.type())));
                     }
-                    case NXDOMAIN -> softly.assertThat(answer.rcode()).as(answer.describe()).isEqualTo(Rcode.NXDOMAIN);
+                    case NXDOMAIN ->
+                        softly.assertThat(answer.rcode()).as(answer.describe()).isEqualTo(Rcode.NXDOMAIN);
                     case NODATA -> {
                         softly.assertThat(answer.rcode()).as(answer.describe()).isEqualTo(Rcode.NOERROR);
-                        softly.assertThat(answer.records(q.type())).as(answer.describe()).isEmpty();
+                        softly.assertThat(answer.records(q.type()))
+                                .as(answer.describe())
+                                .isEmpty();
                     }
                 }
             }
@@ -136,7 +151,9 @@ class ServedZoneValidationIT {
     @MethodSource("setups")
     void aWrongTrustAnchorAuthenticatesNothing(Setup setup) throws Exception {
         SignedZone zone = signed(setup);
-        List<DSRecord> wrong = zone.anchors().stream().map(ServedZoneValidationIT::withFlippedDigest).toList();
+        List<DSRecord> wrong = zone.anchors().stream()
+                .map(ServedZoneValidationIT::withFlippedDigest)
+                .toList();
         try (KnotServer knot = KnotServer.serve(dir, ORIGIN, zone.file())) {
             assertNothingAuthenticated(new ValidatingStub(knot.resolver(), wrong), QUESTIONS);
         }
@@ -146,9 +163,10 @@ class ServedZoneValidationIT {
     @MethodSource("setups")
     void aFlippedByteInTheKeySetSignatureAuthenticatesNothing(Setup setup) throws Exception {
         SignedZone zone = signed(setup);
-        Set<Integer> anchorTags = zone.anchors().stream().map(DSRecord::getFootprint).collect(Collectors.toSet());
-        Path broken = withFlippedSignatures(zone.file(),
-                sig -> sig.getTypeCovered() == Type.DNSKEY && anchorTags.contains(sig.getFootprint()));
+        Set<Integer> anchorTags =
+                zone.anchors().stream().map(DSRecord::getFootprint).collect(Collectors.toSet());
+        Path broken = withFlippedSignatures(
+                zone.file(), sig -> sig.getTypeCovered() == Type.DNSKEY && anchorTags.contains(sig.getFootprint()));
         try (KnotServer knot = KnotServer.serve(dir, ORIGIN, broken)) {
             assertNothingAuthenticated(new ValidatingStub(knot.resolver(), zone.anchors()), QUESTIONS);
         }
@@ -159,13 +177,16 @@ class ServedZoneValidationIT {
     void aFlippedByteInTheTlsaSignatureFailsThatAnswerOnly(Setup setup) throws Exception {
         SignedZone zone = signed(setup);
         Name tlsaOwner = Name.fromString(TLSA_OWNER);
-        Path broken = withFlippedSignatures(zone.file(),
+        Path broken = withFlippedSignatures(
+                zone.file(),
                 sig -> sig.getTypeCovered() == Type.TLSA && sig.getName().equals(tlsaOwner));
         try (KnotServer knot = KnotServer.serve(dir, ORIGIN, broken)) {
             ValidatingStub stub = new ValidatingStub(knot.resolver(), zone.anchors());
             assertNothingAuthenticated(stub, List.of(QUESTIONS.get(0)));
             Answer mx = stub.ask("example.com.", Type.MX);
-            assertThat(mx.authenticated()).as("the untouched MX RRset still validates: %s", mx.describe()).isTrue();
+            assertThat(mx.authenticated())
+                    .as("the untouched MX RRset still validates: %s", mx.describe())
+                    .isTrue();
         }
     }
 
@@ -173,7 +194,9 @@ class ServedZoneValidationIT {
         SoftAssertions softly = new SoftAssertions();
         for (Question q : questions) {
             Answer answer = stub.ask(q.name(), q.type());
-            softly.assertThat(answer.authenticated()).as("AD flag of %s", answer.describe()).isFalse();
+            softly.assertThat(answer.authenticated())
+                    .as("AD flag of %s", answer.describe())
+                    .isFalse();
             softly.assertThat(answer.rcode()).as(answer.describe()).isEqualTo(Rcode.SERVFAIL);
         }
         softly.assertAll();
@@ -197,22 +220,27 @@ class ServedZoneValidationIT {
     /** Keys from {@code mxpolicy keygen}, the zone from {@code mxpolicy sign -c}, the DS from {@code mxpolicy ds}. */
     private static SignedZone signWithMxpolicy(Path work, Setup setup) throws IOException {
         Path keys = Files.createDirectories(work.resolve("keys"));
-        List<String> keygen = List.of("keygen", "--zone", ZONE, "-K", keys.toString(), "--algorithm", setup.algorithm());
+        List<String> keygen =
+                List.of("keygen", "--zone", ZONE, "-K", keys.toString(), "--algorithm", setup.algorithm());
         if (setup.splitKeys()) {
-            Launcher.run(Stream.concat(keygen.stream(), Stream.of("--ksk")).toArray(String[]::new)).assertSuccess();
-            Launcher.run(Stream.concat(keygen.stream(), Stream.of("--zsk")).toArray(String[]::new)).assertSuccess();
+            Launcher.run(Stream.concat(keygen.stream(), Stream.of("--ksk")).toArray(String[]::new))
+                    .assertSuccess();
+            Launcher.run(Stream.concat(keygen.stream(), Stream.of("--zsk")).toArray(String[]::new))
+                    .assertSuccess();
         } else {
             Launcher.run(keygen.toArray(String[]::new)).assertSuccess();
         }
         Path signedFile = work.resolve(ZONE + ".signed");
-        List<String> args = new ArrayList<>(List.of("sign", "-c", CONFIG.toString(), "--zone", ZONE,
-                "-K", keys.toString(), "-o", signedFile.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "sign", "-c", CONFIG.toString(), "--zone", ZONE, "-K", keys.toString(), "-o", signedFile.toString()));
         if (setup.nsec3()) {
             args.add("--nsec3");
         }
         args.add(BASE_ZONE.toString());
         Launcher.run(args.toArray(String[]::new)).assertSuccess();
-        String ds = Launcher.run("ds", "--zone", ZONE, "-K", keys.toString()).assertSuccess().stdout();
+        String ds = Launcher.run("ds", "--zone", ZONE, "-K", keys.toString())
+                .assertSuccess()
+                .stdout();
         return new SignedZone(signedFile, dsRecords(ds));
     }
 
@@ -226,10 +254,15 @@ class ServedZoneValidationIT {
         ExternalTool signzone = ExternalTool.require("ldns-signzone");
         Path keys = Files.createDirectories(work.resolve("keys"));
         String base = keygen.run("-q", "-K", keys.toString(), "-a", setup.algorithm(), "-f", "KSK", ZONE)
-                .assertSuccess().stdout().trim();
+                .assertSuccess()
+                .stdout()
+                .trim();
         Path unsigned = work.resolve(ZONE + ".zone");
-        Files.writeString(unsigned, Files.readString(BASE_ZONE, StandardCharsets.UTF_8) + "\n"
-                + Files.readString(generatedFragment(), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        Files.writeString(
+                unsigned,
+                Files.readString(BASE_ZONE, StandardCharsets.UTF_8) + "\n"
+                        + Files.readString(generatedFragment(), StandardCharsets.UTF_8),
+                StandardCharsets.UTF_8);
         Path signedFile = work.resolve(ZONE + ".signed");
         List<String> args = new ArrayList<>(List.of("-o", ZONE, "-f", signedFile.toString()));
         if (setup.nsec3()) {
@@ -238,7 +271,10 @@ class ServedZoneValidationIT {
         args.add(unsigned.toString());
         args.add(keys.resolve(base).toString());
         signzone.run(args.toArray(String[]::new)).assertSuccess();
-        String ds = dsFromKey.run("-2", keys.resolve(base + ".key").toString()).assertSuccess().stdout();
+        String ds = dsFromKey
+                .run("-2", keys.resolve(base + ".key").toString())
+                .assertSuccess()
+                .stdout();
         return new SignedZone(signedFile, dsRecords(ds));
     }
 
@@ -248,7 +284,8 @@ class ServedZoneValidationIT {
     private static synchronized Path generatedFragment() throws IOException {
         if (fragment == null) {
             Path out = Files.createTempDirectory(shared, "fragments");
-            Launcher.run("generate", "-c", CONFIG.toString(), "-o", out.toString()).assertSuccess();
+            Launcher.run("generate", "-c", CONFIG.toString(), "-o", out.toString())
+                    .assertSuccess();
             fragment = out.resolve(ZONE + ".zone");
         }
         return fragment;
@@ -257,9 +294,11 @@ class ServedZoneValidationIT {
     /** The records of one RRset in the base zone and {@code mxpolicy generate}'s fragment. */
     private static List<Record> unsignedRecords(String owner, int type) throws IOException {
         Name name = Name.fromString(owner);
-        return Stream.concat(readZone(Files.readAllBytes(BASE_ZONE)).stream(),
+        return Stream.concat(
+                        readZone(Files.readAllBytes(BASE_ZONE)).stream(),
                         readZone(Files.readAllBytes(generatedFragment())).stream())
-                .filter(r -> r.getName().equals(name) && r.getType() == type).toList();
+                .filter(r -> r.getName().equals(name) && r.getType() == type)
+                .toList();
     }
 
     // ---- records ---------------------------------------------------------------------------
@@ -267,14 +306,17 @@ class ServedZoneValidationIT {
     /** The DS records (not CDS) in presentation text such as {@code mxpolicy ds} prints. */
     static List<DSRecord> dsRecords(String text) throws IOException {
         List<DSRecord> ds = readZone(text.getBytes(StandardCharsets.UTF_8)).stream()
-                .filter(r -> r.getType() == Type.DS).map(DSRecord.class::cast).toList();
+                .filter(r -> r.getType() == Type.DS)
+                .map(DSRecord.class::cast)
+                .toList();
         assertThat(ds).as("DS records in:\n%s", text).isNotEmpty();
         return ds;
     }
 
     private static List<Record> readZone(byte[] text) throws IOException {
         List<Record> records = new ArrayList<>();
-        try (InputStream in = new ByteArrayInputStream(text); Master master = new Master(in, ORIGIN, 3600)) {
+        try (InputStream in = new ByteArrayInputStream(text);
+                Master master = new Master(in, ORIGIN, 3600)) {
             for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
                 records.add(r);
             }
@@ -289,8 +331,14 @@ class ServedZoneValidationIT {
     private static DSRecord withFlippedDigest(DSRecord ds) {
         byte[] digest = ds.getDigest().clone();
         digest[digest.length - 1] ^= 0x01;
-        return new DSRecord(ds.getName(), ds.getDClass(), ds.getTTL(), ds.getFootprint(), ds.getAlgorithm(),
-                ds.getDigestID(), digest);
+        return new DSRecord(
+                ds.getName(),
+                ds.getDClass(),
+                ds.getTTL(),
+                ds.getFootprint(),
+                ds.getAlgorithm(),
+                ds.getDigestID(),
+                digest);
     }
 
     /** A copy of the signed zone with one byte flipped in every signature {@code which} selects. */
@@ -301,9 +349,18 @@ class ServedZoneValidationIT {
             if (r instanceof RRSIGRecord sig && which.test(sig)) {
                 byte[] signature = sig.getSignature().clone();
                 signature[signature.length / 2] ^= (byte) 0xff;
-                r = new RRSIGRecord(sig.getName(), sig.getDClass(), sig.getTTL(), sig.getTypeCovered(),
-                        sig.getAlgorithm(), sig.getOrigTTL(), sig.getExpire(), sig.getTimeSigned(), sig.getFootprint(),
-                        sig.getSigner(), signature);
+                r = new RRSIGRecord(
+                        sig.getName(),
+                        sig.getDClass(),
+                        sig.getTTL(),
+                        sig.getTypeCovered(),
+                        sig.getAlgorithm(),
+                        sig.getOrigTTL(),
+                        sig.getExpire(),
+                        sig.getTimeSigned(),
+                        sig.getFootprint(),
+                        sig.getSigner(),
+                        signature);
                 flipped++;
             }
             lines.add(r.toString());

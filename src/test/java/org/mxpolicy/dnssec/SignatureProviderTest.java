@@ -16,11 +16,14 @@ import org.mxpolicy.testing.ConscryptPlatform;
 /** Conscrypt and Bouncy Castle make signatures the other accepts, for every algorithm mxpolicy signs with. */
 class SignatureProviderTest {
 
-    private static final byte[] DATA = "RRSIG RDATA and the RRset in canonical form".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA =
+            "RRSIG RDATA and the RRset in canonical form".getBytes(StandardCharsets.US_ASCII);
 
     static Stream<Arguments> algorithmsAndProviders() {
-        return Stream.of(DnssecAlgorithm.values()).flatMap(a -> Stream.of(SignatureProvider.values())
-                .flatMap(signer -> Stream.of(SignatureProvider.values()).map(verifier -> Arguments.of(a, signer, verifier))));
+        return Stream.of(DnssecAlgorithm.values())
+                .flatMap(a -> Stream.of(SignatureProvider.values())
+                        .flatMap(signer -> Stream.of(SignatureProvider.values())
+                                .map(verifier -> Arguments.of(a, signer, verifier))));
     }
 
     private static ZoneKey key(DnssecAlgorithm algorithm) {
@@ -37,8 +40,8 @@ class SignatureProviderTest {
 
     @ParameterizedTest(name = "{0} signed with {1}, verified with {2}")
     @MethodSource("algorithmsAndProviders")
-    void aSignatureOfOneProviderVerifiesWithTheOtherAndAFlippedBitDoesNot(DnssecAlgorithm algorithm,
-            SignatureProvider signer, SignatureProvider verifier) {
+    void aSignatureOfOneProviderVerifiesWithTheOtherAndAFlippedBitDoesNot(
+            DnssecAlgorithm algorithm, SignatureProvider signer, SignatureProvider verifier) {
         ZoneKey key = key(algorithm);
         byte[] signature = SigningKey.of(key, signer).sign(DATA);
         VerifyingKey verifying = VerifyingKey.of(key.dnskey(), verifier);
@@ -50,9 +53,13 @@ class SignatureProviderTest {
         byte[] otherData = DATA.clone();
         otherData[0] ^= 0x20;
         assertThat(verifying.verify(otherData, signature)).isFalse();
-        assertThat(verifying.verify(DATA, Arrays.copyOf(signature, signature.length - 1))).as("one byte short").isFalse();
+        assertThat(verifying.verify(DATA, Arrays.copyOf(signature, signature.length - 1)))
+                .as("one byte short")
+                .isFalse();
         assertThat(verifying.verify(DATA, new byte[0])).as("empty").isFalse();
-        assertThat(verifying.verify(DATA, signature)).as("still usable after refusing").isTrue();
+        assertThat(verifying.verify(DATA, signature))
+                .as("still usable after refusing")
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -79,7 +86,9 @@ class SignatureProviderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DnssecAlgorithm.class, names = {"ECDSAP256SHA256", "RSASHA256"})
+    @EnumSource(
+            value = DnssecAlgorithm.class,
+            names = {"ECDSAP256SHA256", "RSASHA256"})
     void oneKeySignsAndVerifiesFromManyThreadsAtOnce(DnssecAlgorithm algorithm) throws Exception {
         ZoneKey key = key(algorithm);
         SigningKey signing = SigningKey.of(key, SignatureProvider.CONSCRYPT);
@@ -100,9 +109,11 @@ class SignatureProviderTest {
 
     @Test
     void ed25519IsSignedWithBouncyCastleWhicheverProviderIsAskedFor() {
-        assertThat(SigningKey.of(key(DnssecAlgorithm.ED25519), SignatureProvider.CONSCRYPT).provider())
+        assertThat(SigningKey.of(key(DnssecAlgorithm.ED25519), SignatureProvider.CONSCRYPT)
+                        .provider())
                 .isEqualTo(SignatureProvider.BOUNCY_CASTLE);
-        assertThat(SigningKey.of(key(DnssecAlgorithm.ECDSAP256SHA256), SignatureProvider.CONSCRYPT).provider())
+        assertThat(SigningKey.of(key(DnssecAlgorithm.ECDSAP256SHA256), SignatureProvider.CONSCRYPT)
+                        .provider())
                 .isEqualTo(SignatureProvider.CONSCRYPT);
     }
 }

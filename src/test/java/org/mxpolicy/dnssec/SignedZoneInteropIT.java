@@ -31,7 +31,10 @@ class SignedZoneInteropIT {
     private static final String ZONE = "features.example";
     private static final Path FEATURES = Path.of("src/test/resources/zones/features.example.zone");
 
-    enum Keys { CSK, KSK_AND_ZSK }
+    enum Keys {
+        CSK,
+        KSK_AND_ZSK
+    }
 
     @TempDir
     Path dir;
@@ -50,8 +53,8 @@ class SignedZoneInteropIT {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("combinations")
-    void signedZonePassesLdnsBindAndKnotAndOneFlippedByteFailsThemAll(String denial, DnssecAlgorithm algorithm, Keys keys)
-            throws Exception {
+    void signedZonePassesLdnsBindAndKnotAndOneFlippedByteFailsThemAll(
+            String denial, DnssecAlgorithm algorithm, Keys keys) throws Exception {
         requireVerifiers();
         Path keyDir = keyDirectory();
         if (keys == Keys.CSK) {
@@ -61,7 +64,8 @@ class SignedZoneInteropIT {
             keygen(keyDir, algorithm, "--zsk");
         }
         Path signed = dir.resolve("features.example.signed");
-        List<String> args = new ArrayList<>(List.of("sign", "--zone", ZONE, "-K", keyDir.toString(), "-o", signed.toString()));
+        List<String> args =
+                new ArrayList<>(List.of("sign", "--zone", ZONE, "-K", keyDir.toString(), "-o", signed.toString()));
         if (denial.equals("NSEC3")) {
             args.add("--nsec3");
         }
@@ -79,11 +83,21 @@ class SignedZoneInteropIT {
         requireVerifiers();
         ExternalTool keygen = ExternalTool.require("dnssec-keygen");
         Path keyDir = keyDirectory();
-        keygen.run("-q", "-K", keyDir.toString(), "-a", "ECDSAP256SHA256", "-f", "KSK", ZONE).assertSuccess();
+        keygen.run("-q", "-K", keyDir.toString(), "-a", "ECDSAP256SHA256", "-f", "KSK", ZONE)
+                .assertSuccess();
         keygen.run("-q", "-K", keyDir.toString(), "-a", "ECDSAP256SHA256", ZONE).assertSuccess();
         Path signed = dir.resolve("features.example.signed");
 
-        Launcher.run("sign", "--zone", ZONE, "-K", keyDir.toString(), "--nsec3", "-o", signed.toString(), FEATURES.toString())
+        Launcher.run(
+                        "sign",
+                        "--zone",
+                        ZONE,
+                        "-K",
+                        keyDir.toString(),
+                        "--nsec3",
+                        "-o",
+                        signed.toString(),
+                        FEATURES.toString())
                 .assertSuccess();
 
         assertVerifiersAccept(signed, false);
@@ -96,15 +110,31 @@ class SignedZoneInteropIT {
         Launcher.run("keygen", "--zone", "example.com", "-K", keyDir.toString()).assertSuccess();
         Path signed = dir.resolve("example.com.signed");
 
-        ExternalTool.Result run = Launcher.run("sign", "-c", "examples/provider.yaml", "--zone", "example.com", "-K",
-                keyDir.toString(), "examples/zones/example.com.zone", "-o", signed.toString()).assertSuccess();
+        ExternalTool.Result run = Launcher.run(
+                        "sign",
+                        "-c",
+                        "examples/provider.yaml",
+                        "--zone",
+                        "example.com",
+                        "-K",
+                        keyDir.toString(),
+                        "examples/zones/example.com.zone",
+                        "-o",
+                        signed.toString())
+                .assertSuccess();
 
         assertThat(run.stderr()).contains(signed + ": written");
-        assertThat(Files.readString(signed)).contains("_25._tcp.mx1.example.com. 600 IN TLSA 3 1 1 ",
-                "_25._tcp.mx1.example.com. 600 IN RRSIG TLSA 13 5 600 ");
+        assertThat(Files.readString(signed))
+                .contains(
+                        "_25._tcp.mx1.example.com. 600 IN TLSA 3 1 1 ",
+                        "_25._tcp.mx1.example.com. 600 IN RRSIG TLSA 13 5 600 ");
         ExternalTool.require("ldns-verify-zone").run(signed.toString()).assertSuccess();
-        ExternalTool.require("dnssec-verify").run("-z", "-o", "example.com", signed.toString()).assertSuccess();
-        ExternalTool.require("kzonecheck").run("-o", "example.com", "-d", "on", signed.toString()).assertSuccess();
+        ExternalTool.require("dnssec-verify")
+                .run("-z", "-o", "example.com", signed.toString())
+                .assertSuccess();
+        ExternalTool.require("kzonecheck")
+                .run("-o", "example.com", "-d", "on", signed.toString())
+                .assertSuccess();
     }
 
     @Test
@@ -116,14 +146,19 @@ class SignedZoneInteropIT {
         Path zone = dir.resolve("features.example.zone");
         Files.copy(FEATURES, zone);
         Path signed = dir.resolve("features.example.signed");
-        Launcher.run("sign", "--zone", ZONE, "-K", keyDir.toString(), "-o", signed.toString(), zone.toString()).assertSuccess();
-        Files.writeString(zone, Files.readString(zone).replace("192.0.2.25", "192.0.2.125")
-                + "new IN TXT \"a name added after the first signing\"\n");
+        Launcher.run("sign", "--zone", ZONE, "-K", keyDir.toString(), "-o", signed.toString(), zone.toString())
+                .assertSuccess();
+        Files.writeString(
+                zone,
+                Files.readString(zone).replace("192.0.2.25", "192.0.2.125")
+                        + "new IN TXT \"a name added after the first signing\"\n");
 
-        ExternalTool.Result run = Launcher.run("sign", "--zone", ZONE, "-K", keyDir.toString(), "-o", signed.toString(),
-                zone.toString()).assertSuccess();
+        ExternalTool.Result run = Launcher.run(
+                        "sign", "--zone", ZONE, "-K", keyDir.toString(), "-o", signed.toString(), zone.toString())
+                .assertSuccess();
 
-        assertThat(run.stderr()).containsPattern("written \\(serial 2026010103, NSEC, \\d+ signatures made, \\d+ kept\\)");
+        assertThat(run.stderr())
+                .containsPattern("written \\(serial 2026010103, NSEC, \\d+ signatures made, \\d+ kept\\)");
         assertThat(run.stderr()).doesNotContain(", 0 kept");
         assertVerifiersAccept(signed, false);
     }
@@ -141,12 +176,25 @@ class SignedZoneInteropIT {
                 """);
         Path signed = dir.resolve("root.signed");
 
-        Launcher.run("sign", "--zone", ".", "-K", keyDir.toString(), "--nsec3", "-o", signed.toString(), root.toString())
+        Launcher.run(
+                        "sign",
+                        "--zone",
+                        ".",
+                        "-K",
+                        keyDir.toString(),
+                        "--nsec3",
+                        "-o",
+                        signed.toString(),
+                        root.toString())
                 .assertSuccess();
 
         ExternalTool.require("ldns-verify-zone").run(signed.toString()).assertSuccess();
-        ExternalTool.require("dnssec-verify").run("-z", "-o", ".", signed.toString()).assertSuccess();
-        ExternalTool.require("kzonecheck").run("-o", ".", "-d", "on", signed.toString()).assertSuccess();
+        ExternalTool.require("dnssec-verify")
+                .run("-z", "-o", ".", signed.toString())
+                .assertSuccess();
+        ExternalTool.require("kzonecheck")
+                .run("-o", ".", "-d", "on", signed.toString())
+                .assertSuccess();
         Launcher.run("verify", "--zone", ".", signed.toString()).assertSuccess();
     }
 
@@ -163,8 +211,8 @@ class SignedZoneInteropIT {
     }
 
     private static void keygen(Path keyDir, DnssecAlgorithm algorithm, String... role) {
-        List<String> args = new ArrayList<>(List.of("keygen", "--zone", ZONE, "-K", keyDir.toString(), "--algorithm",
-                algorithm.mnemonic()));
+        List<String> args = new ArrayList<>(
+                List.of("keygen", "--zone", ZONE, "-K", keyDir.toString(), "--algorithm", algorithm.mnemonic()));
         args.addAll(List.of(role));
         Launcher.run(args.toArray(String[]::new)).assertSuccess();
     }
@@ -188,7 +236,9 @@ class SignedZoneInteropIT {
 
     private static void assertVerifiersReject(Path zone, boolean cskOnly) {
         for (ExternalTool.Result result : verifiers(zone, cskOnly)) {
-            assertThat(result.exitCode()).as("%s must reject a flipped signature byte", result.command()).isNotZero();
+            assertThat(result.exitCode())
+                    .as("%s must reject a flipped signature byte", result.command())
+                    .isNotZero();
         }
         ExternalTool.Result ours = Launcher.run("verify", "--zone", ZONE, zone.toString());
         assertThat(ours.exitCode()).isEqualTo(1);

@@ -38,7 +38,8 @@ final class SigningFixtures {
 
     static List<Record> parse(Name origin, String text) {
         try {
-            return ZoneFileReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "test.zone", origin);
+            return ZoneFileReader.read(
+                    new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "test.zone", origin);
         } catch (InvalidInputException e) {
             throw new AssertionError(e.findings().toString(), e);
         }

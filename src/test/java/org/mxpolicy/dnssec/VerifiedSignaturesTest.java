@@ -27,7 +27,8 @@ class VerifiedSignaturesTest {
         List<Record> out = new ArrayList<>();
         for (Record r : zone) {
             if (r.getName().toString().equals("mx1.features.example.") && r.getType() == Type.A) {
-                out.add(new ARecord(r.getName(), DClass.IN, r.getTTL(), new byte[] {(byte) 192, 0, 2, (byte) lastOctet}));
+                out.add(new ARecord(
+                        r.getName(), DClass.IN, r.getTTL(), new byte[] {(byte) 192, 0, 2, (byte) lastOctet}));
             } else {
                 out.add(r);
             }
@@ -41,8 +42,8 @@ class VerifiedSignaturesTest {
         ZoneVerifier.VerifiedSignatures earlier = ZoneVerifier.VerifiedSignatures.of(FEATURES, first.records());
         Instant later = T0.plus(Duration.ofDays(1));
 
-        SignedZone second = signer.sign(FEATURES, withMx1Address(SigningFixtures.featuresZone(), 125), KEYS, later,
-                first.records());
+        SignedZone second = signer.sign(
+                FEATURES, withMx1Address(SigningFixtures.featuresZone(), 125), KEYS, later, first.records());
         ZoneVerifier.Result result = verifier.verify(FEATURES, second.records(), later, Duration.ZERO, "z", earlier);
 
         assertThat(result.findings()).isEmpty();
@@ -80,7 +81,8 @@ class VerifiedSignaturesTest {
     void aSignatureRememberedWithOtherKeysIsCheckedAgain() throws Exception {
         SignedZone first = signer.sign(FEATURES, SigningFixtures.featuresZone(), KEYS, T0, List.of());
         // Remembered against a DNSKEY set in which the keys had other public keys: nothing matches.
-        List<ZoneKey> others = List.of(SigningFixtures.key(FEATURES, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK, 7),
+        List<ZoneKey> others = List.of(
+                SigningFixtures.key(FEATURES, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_KSK, 7),
                 SigningFixtures.key(FEATURES, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_ZSK, 8));
         List<Record> withOtherKeys = new ArrayList<>();
         for (Record r : first.records()) {

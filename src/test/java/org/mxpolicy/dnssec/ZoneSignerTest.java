@@ -32,7 +32,9 @@ class ZoneSignerTest {
     }
 
     private static List<Finding> verify(SignedZone zone) {
-        return new ZoneVerifier(2).verify(zone.origin(), zone.records(), T0, Duration.ZERO, "signed.zone").findings();
+        return new ZoneVerifier(2)
+                .verify(zone.origin(), zone.records(), T0, Duration.ZERO, "signed.zone")
+                .findings();
     }
 
     @Test
@@ -40,28 +42,31 @@ class ZoneSignerTest {
         SignedZone zone = sign(NSEC, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)));
 
         List<String> chain = SigningFixtures.ofType(zone.records(), Type.NSEC).stream()
-                .map(r -> r.getName() + " -> " + ((NSECRecord) r).getNext() + " " + r.rdataToString().replaceFirst("^\\S+ ", ""))
+                .map(r -> r.getName() + " -> " + ((NSECRecord) r).getNext() + " "
+                        + r.rdataToString().replaceFirst("^\\S+ ", ""))
                 .toList();
 
         // Not in the chain: glue (ns.secure, ns.insecure), data below a delegation
         // (deep.below.insecure), empty non-terminals (case, ent, c.ent, b.c.ent, _tcp.mx1, wild).
-        assertThat(chain).containsExactly(
-                "features.example. -> \\032space.features.example. NS SOA MX RRSIG NSEC DNSKEY",
-                "\\032space.features.example. -> a\\.b.features.example. TXT RRSIG NSEC",
-                "a\\.b.features.example. -> alias.features.example. TXT RRSIG NSEC",
-                "alias.features.example. -> upper.case.features.example. DNAME RRSIG NSEC",
-                "upper.case.features.example. -> a.b.c.ent.features.example. TXT RRSIG NSEC",
-                "a.b.c.ent.features.example. -> insecure.features.example. A RRSIG NSEC",
-                "insecure.features.example. -> mx1.features.example. NS RRSIG NSEC",
-                "mx1.features.example. -> _25._tcp.mx1.features.example. A RRSIG NSEC",
-                "_25._tcp.mx1.features.example. -> mx2.features.example. RRSIG NSEC TLSA",
-                "mx2.features.example. -> ns1.features.example. A AAAA RRSIG NSEC",
-                "ns1.features.example. -> ns2.features.example. A RRSIG NSEC",
-                "ns2.features.example. -> secure.features.example. A RRSIG NSEC",
-                "secure.features.example. -> *.wild.features.example. NS DS RRSIG NSEC",
-                "*.wild.features.example. -> features.example. TXT RRSIG NSEC");
-        assertThat(zone.records()).filteredOn(r -> r.getType() == Type.NSEC).allMatch(r -> r.getTTL() == 300,
-                "NSEC TTL = min(SOA TTL 3600, SOA MINIMUM 300), RFC 9077");
+        assertThat(chain)
+                .containsExactly(
+                        "features.example. -> \\032space.features.example. NS SOA MX RRSIG NSEC DNSKEY",
+                        "\\032space.features.example. -> a\\.b.features.example. TXT RRSIG NSEC",
+                        "a\\.b.features.example. -> alias.features.example. TXT RRSIG NSEC",
+                        "alias.features.example. -> upper.case.features.example. DNAME RRSIG NSEC",
+                        "upper.case.features.example. -> a.b.c.ent.features.example. TXT RRSIG NSEC",
+                        "a.b.c.ent.features.example. -> insecure.features.example. A RRSIG NSEC",
+                        "insecure.features.example. -> mx1.features.example. NS RRSIG NSEC",
+                        "mx1.features.example. -> _25._tcp.mx1.features.example. A RRSIG NSEC",
+                        "_25._tcp.mx1.features.example. -> mx2.features.example. RRSIG NSEC TLSA",
+                        "mx2.features.example. -> ns1.features.example. A AAAA RRSIG NSEC",
+                        "ns1.features.example. -> ns2.features.example. A RRSIG NSEC",
+                        "ns2.features.example. -> secure.features.example. A RRSIG NSEC",
+                        "secure.features.example. -> *.wild.features.example. NS DS RRSIG NSEC",
+                        "*.wild.features.example. -> features.example. TXT RRSIG NSEC");
+        assertThat(zone.records())
+                .filteredOn(r -> r.getType() == Type.NSEC)
+                .allMatch(r -> r.getTTL() == 300, "NSEC TTL = min(SOA TTL 3600, SOA MINIMUM 300), RFC 9077");
     }
 
     @Test
@@ -70,16 +75,29 @@ class ZoneSignerTest {
 
         List<String> signed = SigningFixtures.signedRrsets(zone.records());
 
-        assertThat(signed).contains("features.example. DNSKEY", "features.example. SOA", "secure.features.example. DS",
-                "*.wild.features.example. TXT", "mx2.features.example. AAAA", "alias.features.example. DNAME",
-                "insecure.features.example. NSEC");
-        assertThat(signed).doesNotContain("secure.features.example. NS", "insecure.features.example. NS",
-                "ns.secure.features.example. A", "ns.insecure.features.example. A", "ns.insecure.features.example. AAAA",
-                "deep.below.insecure.features.example. TXT");
+        assertThat(signed)
+                .contains(
+                        "features.example. DNSKEY",
+                        "features.example. SOA",
+                        "secure.features.example. DS",
+                        "*.wild.features.example. TXT",
+                        "mx2.features.example. AAAA",
+                        "alias.features.example. DNAME",
+                        "insecure.features.example. NSEC");
+        assertThat(signed)
+                .doesNotContain(
+                        "secure.features.example. NS",
+                        "insecure.features.example. NS",
+                        "ns.secure.features.example. A",
+                        "ns.insecure.features.example. A",
+                        "ns.insecure.features.example. AAAA",
+                        "deep.below.insecure.features.example. TXT");
         assertThat(signed).doesNotHaveDuplicates();
         // glue and occluded data stay in the zone
-        assertThat(SigningFixtures.text(zone.records())).contains("ns.insecure.features.example. 3600 IN A 192.0.2.98",
-                "deep.below.insecure.features.example. 3600 IN TXT");
+        assertThat(SigningFixtures.text(zone.records()))
+                .contains(
+                        "ns.insecure.features.example. 3600 IN A 192.0.2.98",
+                        "deep.below.insecure.features.example. 3600 IN TXT");
         assertThat(verify(zone)).isEmpty();
     }
 
@@ -89,9 +107,11 @@ class ZoneSignerTest {
 
         String text = SigningFixtures.text(zone.records());
 
-        assertThat(text).contains("mx2.features.example. 3600 IN A 192.0.2.26\n", "upper.case.features.example. 3600 IN TXT")
+        assertThat(text)
+                .contains("mx2.features.example. 3600 IN A 192.0.2.26\n", "upper.case.features.example. 3600 IN TXT")
                 .doesNotContain("MX2", "Mx2", "UPPER");
-        assertThat(SigningFixtures.ofType(zone.records(), Type.NSEC)).filteredOn(r -> r.getName().toString().equals("mx2.features.example."))
+        assertThat(SigningFixtures.ofType(zone.records(), Type.NSEC))
+                .filteredOn(r -> r.getName().toString().equals("mx2.features.example."))
                 .hasSize(1);
     }
 
@@ -100,7 +120,11 @@ class ZoneSignerTest {
         SignedZone zone = sign(NSEC, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)));
 
         RRSIGRecord sig = (RRSIGRecord) zone.records().stream()
-                .filter(r -> r instanceof RRSIGRecord s && s.getTypeCovered() == Type.TXT && r.getName().isWild()).findFirst().orElseThrow();
+                .filter(r -> r instanceof RRSIGRecord s
+                        && s.getTypeCovered() == Type.TXT
+                        && r.getName().isWild())
+                .findFirst()
+                .orElseThrow();
 
         assertThat(sig.getLabels()).isEqualTo(3); // wild.features.example
     }
@@ -110,8 +134,10 @@ class ZoneSignerTest {
         List<ZoneKey> keys = SigningFixtures.kskAndZsk(DnssecAlgorithm.ECDSAP256SHA256);
         SignedZone zone = sign(NSEC, keys);
 
-        var byCovered = SigningFixtures.ofType(zone.records(), Type.RRSIG).stream().map(RRSIGRecord.class::cast)
-                .collect(Collectors.groupingBy(s -> s.getTypeCovered() == Type.DNSKEY,
+        var byCovered = SigningFixtures.ofType(zone.records(), Type.RRSIG).stream()
+                .map(RRSIGRecord.class::cast)
+                .collect(Collectors.groupingBy(
+                        s -> s.getTypeCovered() == Type.DNSKEY,
                         Collectors.mapping(RRSIGRecord::getFootprint, Collectors.toSet())));
 
         assertThat(byCovered.get(true)).containsExactly(keys.get(0).keyTag());
@@ -132,7 +158,8 @@ class ZoneSignerTest {
         SignedZone zone = sign(NSEC3, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)));
         Nsec3Hasher hasher = Nsec3Hasher.recommended();
 
-        var byOwner = SigningFixtures.ofType(zone.records(), Type.NSEC3).stream().map(NSEC3Record.class::cast)
+        var byOwner = SigningFixtures.ofType(zone.records(), Type.NSEC3).stream()
+                .map(NSEC3Record.class::cast)
                 .collect(Collectors.toMap(r -> r.getName().getLabelString(0), r -> r));
 
         assertThat(byOwner).hasSize(20);
@@ -144,7 +171,9 @@ class ZoneSignerTest {
         assertThat(types(byOwner, hasher, "*.wild.features.example.")).isEqualTo("TXT RRSIG");
         assertThat(types(byOwner, hasher, "insecure.features.example.")).isEqualTo("NS");
         assertThat(types(byOwner, hasher, "secure.features.example.")).isEqualTo("NS DS RRSIG");
-        assertThat(byOwner).doesNotContainKey(Nsec3Hasher.base32hex(hasher.hash(Name.fromConstantString("ns.insecure.features.example."))));
+        assertThat(byOwner)
+                .doesNotContainKey(
+                        Nsec3Hasher.base32hex(hasher.hash(Name.fromConstantString("ns.insecure.features.example."))));
         assertThat(byOwner.values()).allSatisfy(r -> {
             assertThat(r.getFlags()).as("no opt-out").isZero();
             assertThat(r.getIterations()).isZero();
@@ -165,8 +194,11 @@ class ZoneSignerTest {
     void nsec3NextHashesCloseTheChainInHashOrder() throws Exception {
         SignedZone zone = sign(NSEC3, List.of(SigningFixtures.csk(DnssecAlgorithm.ED25519)));
 
-        List<NSEC3Record> chain = SigningFixtures.ofType(zone.records(), Type.NSEC3).stream().map(NSEC3Record.class::cast)
-                .sorted((a, b) -> a.getName().getLabelString(0).compareTo(b.getName().getLabelString(0))).toList();
+        List<NSEC3Record> chain = SigningFixtures.ofType(zone.records(), Type.NSEC3).stream()
+                .map(NSEC3Record.class::cast)
+                .sorted((a, b) ->
+                        a.getName().getLabelString(0).compareTo(b.getName().getLabelString(0)))
+                .toList();
 
         for (int i = 0; i < chain.size(); i++) {
             assertThat(Nsec3Hasher.base32hex(chain.get(i).getNext()))
@@ -178,13 +210,17 @@ class ZoneSignerTest {
     void signaturesStartAnHourBackAndEndWithinTheJitterBeforeFourteenDays() throws Exception {
         SignedZone zone = sign(NSEC, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)));
 
-        List<RRSIGRecord> sigs = SigningFixtures.ofType(zone.records(), Type.RRSIG).stream().map(RRSIGRecord.class::cast).toList();
+        List<RRSIGRecord> sigs = SigningFixtures.ofType(zone.records(), Type.RRSIG).stream()
+                .map(RRSIGRecord.class::cast)
+                .toList();
 
         assertThat(sigs).allSatisfy(s -> {
             assertThat(s.getTimeSigned()).isEqualTo(T0.minus(Duration.ofHours(1)));
             assertThat(s.getExpire()).isBetween(T0.plus(Duration.ofDays(13)), T0.plus(Duration.ofDays(14)));
         });
-        assertThat(sigs.stream().map(RRSIGRecord::getExpire).distinct().count()).as("jitter spreads expirations").isGreaterThan(10);
+        assertThat(sigs.stream().map(RRSIGRecord::getExpire).distinct().count())
+                .as("jitter spreads expirations")
+                .isGreaterThan(10);
     }
 
     @Test
@@ -192,9 +228,11 @@ class ZoneSignerTest {
         List<ZoneKey> keys = List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256));
 
         String first = SigningFixtures.text(new ZoneSigner(NSEC3, 2, SignatureProvider.BOUNCY_CASTLE)
-                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records());
+                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of())
+                .records());
         String second = SigningFixtures.text(new ZoneSigner(NSEC3, 1, SignatureProvider.BOUNCY_CASTLE)
-                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records());
+                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of())
+                .records());
 
         assertThat(second).isEqualTo(first);
     }
@@ -206,9 +244,11 @@ class ZoneSignerTest {
         List<ZoneKey> keys = List.of(SigningFixtures.csk(algorithm));
 
         List<Record> first = new ZoneSigner(NSEC3, 2, SignatureProvider.CONSCRYPT)
-                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records();
+                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of())
+                .records();
         List<Record> second = new ZoneSigner(NSEC3, 1, SignatureProvider.CONSCRYPT)
-                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records();
+                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of())
+                .records();
 
         assertThat(withoutSignatureBytes(second)).isEqualTo(withoutSignatureBytes(first));
         List<byte[]> a = signatureBytes(first);
@@ -225,15 +265,21 @@ class ZoneSignerTest {
 
     /** The zone's text with each RRSIG's signature field left out. */
     private static String withoutSignatureBytes(List<Record> records) {
-        return records.stream().map(r -> r instanceof RRSIGRecord sig
-                ? sig.getName() + " " + sig.getTTL() + " RRSIG " + Type.string(sig.getTypeCovered()) + " " + sig.getAlgorithm()
-                        + " " + sig.getLabels() + " " + sig.getOrigTTL() + " " + sig.getExpire() + " " + sig.getTimeSigned()
-                        + " " + sig.getFootprint() + " " + sig.getSigner()
-                : r.toString()).collect(Collectors.joining("\n"));
+        return records.stream()
+                .map(r -> r instanceof RRSIGRecord sig
+                        ? sig.getName() + " " + sig.getTTL() + " RRSIG " + Type.string(sig.getTypeCovered()) + " "
+                                + sig.getAlgorithm()
+                                + " " + sig.getLabels() + " " + sig.getOrigTTL() + " " + sig.getExpire() + " "
+                                + sig.getTimeSigned()
+                                + " " + sig.getFootprint() + " " + sig.getSigner()
+                        : r.toString())
+                .collect(Collectors.joining("\n"));
     }
 
     private static List<byte[]> signatureBytes(List<Record> records) {
-        return SigningFixtures.ofType(records, Type.RRSIG).stream().map(r -> ((RRSIGRecord) r).getSignature()).toList();
+        return SigningFixtures.ofType(records, Type.RRSIG).stream()
+                .map(r -> ((RRSIGRecord) r).getSignature())
+                .toList();
     }
 
     @ParameterizedTest
@@ -241,11 +287,15 @@ class ZoneSignerTest {
     void aZoneSignedWithEitherProviderVerifiesWithTheOther(DnssecAlgorithm algorithm) throws Exception {
         List<ZoneKey> keys = SigningFixtures.kskAndZsk(algorithm);
         for (SignatureProvider signer : SignatureProvider.values()) {
-            SignedZone zone = new ZoneSigner(NSEC, 2, signer).sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of());
+            SignedZone zone =
+                    new ZoneSigner(NSEC, 2, signer).sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of());
             for (SignatureProvider verifier : SignatureProvider.values()) {
-                ZoneVerifier.Result result = new ZoneVerifier(2, verifier).verify(FEATURES, zone.records(), T0, Duration.ZERO, "z");
+                ZoneVerifier.Result result =
+                        new ZoneVerifier(2, verifier).verify(FEATURES, zone.records(), T0, Duration.ZERO, "z");
 
-                assertThat(result.findings()).as("signed with %s, verified with %s", signer, verifier).isEmpty();
+                assertThat(result.findings())
+                        .as("signed with %s, verified with %s", signer, verifier)
+                        .isEmpty();
                 assertThat(result.signatures()).isEqualTo(zone.signaturesMade());
             }
         }
@@ -255,7 +305,8 @@ class ZoneSignerTest {
     void serialIsBumpedAndTheSoaKeepsItsOtherFields() throws Exception {
         SignedZone zone = sign(NSEC, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)));
 
-        SOARecord soa = (SOARecord) SigningFixtures.ofType(zone.records(), Type.SOA).get(0);
+        SOARecord soa =
+                (SOARecord) SigningFixtures.ofType(zone.records(), Type.SOA).get(0);
 
         assertThat(soa.getSerial()).isEqualTo(2026010102L);
         assertThat(zone.serial()).isEqualTo(2026010102L);
@@ -282,10 +333,13 @@ class ZoneSignerTest {
         List<Record> zone = new java.util.ArrayList<>(SigningFixtures.featuresZone());
         zone.add(other.dnskey());
 
-        SignedZone signed = new ZoneSigner(NSEC, 2).sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)), T0, List.of());
+        SignedZone signed = new ZoneSigner(NSEC, 2)
+                .sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)), T0, List.of());
 
-        assertThat(SigningFixtures.ofType(signed.records(), Type.DNSKEY)).map(r -> ((DNSKEYRecord) r).getFootprint())
-                .contains(other.keyTag()).hasSize(2);
+        assertThat(SigningFixtures.ofType(signed.records(), Type.DNSKEY))
+                .map(r -> ((DNSKEYRecord) r).getFootprint())
+                .contains(other.keyTag())
+                .hasSize(2);
         assertThat(verify(signed)).isEmpty();
     }
 
@@ -293,14 +347,17 @@ class ZoneSignerTest {
     void keysThatCannotSignTheZoneAreRefusedWithEveryReason() {
         ZoneKey zskOnly = SigningFixtures.key(FEATURES, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_ZSK, 4);
         ZoneKey ed = SigningFixtures.csk(DnssecAlgorithm.ED25519);
-        ZoneKey publicOnly = new ZoneKey(ed.zone(), ed.dnskey(), ed.algorithm(), ed.publicKey(), java.util.Optional.empty());
+        ZoneKey publicOnly =
+                new ZoneKey(ed.zone(), ed.dnskey(), ed.algorithm(), ed.publicKey(), java.util.Optional.empty());
 
         assertThatThrownBy(() -> sign(NSEC, List.of(zskOnly, publicOnly)))
                 .isInstanceOf(InvalidInputException.class)
-                .satisfies(e -> assertThat(((InvalidInputException) e).findings()).extracting(Finding::id)
+                .satisfies(e -> assertThat(((InvalidInputException) e).findings())
+                        .extracting(Finding::id)
                         .containsExactly("dnssec.no-ksk", "dnssec.no-private-key"));
         assertThatThrownBy(() -> sign(NSEC, List.of()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("no keys");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("no keys");
     }
 
     @Test
@@ -312,8 +369,10 @@ class ZoneSignerTest {
                 nochild 3600 IN DS 60485 13 2 d4b7d520e7bb5f0f67674a0cceb1e3e0614b93c4f9e99b8383f6a1e4469da50a
                 """);
 
-        assertThatThrownBy(() -> new ZoneSigner(NSEC, 1).sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ED25519)), T0, List.of()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("dnssec.ds-not-at-delegation");
+        assertThatThrownBy(() -> new ZoneSigner(NSEC, 1)
+                        .sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ED25519)), T0, List.of()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("dnssec.ds-not-at-delegation");
     }
 
     @Test
@@ -326,11 +385,14 @@ class ZoneSignerTest {
                 x.alias 3600 IN A 192.0.2.7
                 """);
 
-        SignedZone signed = new ZoneSigner(NSEC, 1).sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ED25519)), T0, List.of());
+        SignedZone signed = new ZoneSigner(NSEC, 1)
+                .sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ED25519)), T0, List.of());
 
-        assertThat(SigningFixtures.signedRrsets(signed.records())).contains("alias.features.example. DNAME")
+        assertThat(SigningFixtures.signedRrsets(signed.records()))
+                .contains("alias.features.example. DNAME")
                 .doesNotContain("x.alias.features.example. A");
-        assertThat(SigningFixtures.ofType(signed.records(), Type.NSEC)).extracting(r -> r.getName().toString())
+        assertThat(SigningFixtures.ofType(signed.records(), Type.NSEC))
+                .extracting(r -> r.getName().toString())
                 .doesNotContain("x.alias.features.example.");
         assertThat(verify(signed)).isEmpty();
     }
@@ -365,9 +427,13 @@ class ZoneSignerTest {
         zone.add(Record.fromString(FEATURES, Type.CDS, org.xbill.DNS.DClass.IN, 3600, "0 0 0 00", FEATURES));
 
         List<Record> signed = new ZoneSigner(SigningPolicy.defaults(), 1)
-                .sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)), T0, List.of()).records();
+                .sign(FEATURES, zone, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)), T0, List.of())
+                .records();
 
         assertThat(SigningFixtures.signedRrsets(signed)).contains("features.example. CDNSKEY", "features.example. CDS");
-        assertThat(new ZoneVerifier(1).verify(FEATURES, signed, T0, Duration.ZERO, "z").findings()).isEmpty();
+        assertThat(new ZoneVerifier(1)
+                        .verify(FEATURES, signed, T0, Duration.ZERO, "z")
+                        .findings())
+                .isEmpty();
     }
 }

@@ -23,7 +23,8 @@ class ZoneVerifierTest {
 
     private static List<Record> signed(SigningPolicy.Denial denial, List<ZoneKey> keys) throws Exception {
         return new ZoneSigner(SigningPolicy.defaults().withDenial(denial), 2)
-                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of()).records();
+                .sign(FEATURES, SigningFixtures.featuresZone(), keys, T0, List.of())
+                .records();
     }
 
     private static List<Record> nsecZone() throws Exception {
@@ -35,11 +36,14 @@ class ZoneVerifierTest {
     }
 
     private static List<Finding> verify(List<Record> zone, Instant now, Duration horizon) {
-        return new ZoneVerifier(2).verify(FEATURES, zone, now, horizon, "signed.zone").findings();
+        return new ZoneVerifier(2)
+                .verify(FEATURES, zone, now, horizon, "signed.zone")
+                .findings();
     }
 
     /** The zone with the first record matching {@code which} replaced (or removed, for null). */
-    private static List<Record> edit(List<Record> zone, java.util.function.Predicate<Record> which, UnaryOperator<Record> how) {
+    private static List<Record> edit(
+            List<Record> zone, java.util.function.Predicate<Record> which, UnaryOperator<Record> how) {
         List<Record> out = new ArrayList<>();
         boolean done = false;
         for (Record r : zone) {
@@ -58,19 +62,32 @@ class ZoneVerifierTest {
     }
 
     private static boolean sigOf(Record r, String owner, int type) {
-        return r instanceof RRSIGRecord s && s.getTypeCovered() == type && r.getName().toString().equals(owner);
+        return r instanceof RRSIGRecord s
+                && s.getTypeCovered() == type
+                && r.getName().toString().equals(owner);
     }
 
     private static RRSIGRecord corrupt(RRSIGRecord s) {
         byte[] signature = s.getSignature().clone();
         signature[signature.length / 2] ^= 0x01;
-        return new RRSIGRecord(s.getName(), s.getDClass(), s.getTTL(), s.getTypeCovered(), s.getAlgorithm(), s.getOrigTTL(),
-                s.getExpire(), s.getTimeSigned(), s.getFootprint(), s.getSigner(), signature);
+        return new RRSIGRecord(
+                s.getName(),
+                s.getDClass(),
+                s.getTTL(),
+                s.getTypeCovered(),
+                s.getAlgorithm(),
+                s.getOrigTTL(),
+                s.getExpire(),
+                s.getTimeSigned(),
+                s.getFootprint(),
+                s.getSigner(),
+                signature);
     }
 
     @Test
     void aZoneTheSignerMadeHasNoFindings() throws Exception {
-        ZoneVerifier.Result result = new ZoneVerifier(2).verify(FEATURES, nsecZone(), T0, Duration.ofDays(3), "signed.zone");
+        ZoneVerifier.Result result =
+                new ZoneVerifier(2).verify(FEATURES, nsecZone(), T0, Duration.ofDays(3), "signed.zone");
 
         assertThat(result.findings()).isEmpty();
         assertThat(result.denial()).contains(SigningPolicy.Denial.NSEC);
@@ -79,46 +96,65 @@ class ZoneVerifierTest {
 
     @Test
     void oneCorruptedSignatureIsReportedWithItsRrset() throws Exception {
-        List<Record> zone = edit(nsecZone(), r -> sigOf(r, "_25._tcp.mx1.features.example.", Type.TLSA),
-                r -> corrupt((RRSIGRecord) r));
+        List<Record> zone = edit(
+                nsecZone(), r -> sigOf(r, "_25._tcp.mx1.features.example.", Type.TLSA), r -> corrupt((RRSIGRecord) r));
 
         List<Finding> findings = verify(zone);
 
         assertThat(findings).singleElement().satisfies(f -> {
             assertThat(f.id()).isEqualTo("dnssec.bad-signature");
-            assertThat(f.format()).startsWith("signed.zone: error: _25._tcp.mx1.features.example. TLSA RRSIG by key tag");
+            assertThat(f.format())
+                    .startsWith("signed.zone: error: _25._tcp.mx1.features.example. TLSA RRSIG by key tag");
         });
     }
 
     @Test
     void aMissingNsecRecordIsReported() throws Exception {
-        List<Record> zone = edit(nsecZone(), r -> r instanceof NSECRecord && r.getName().toString().equals("mx2.features.example."),
+        List<Record> zone = edit(
+                nsecZone(),
+                r -> r instanceof NSECRecord && r.getName().toString().equals("mx2.features.example."),
                 r -> null);
 
         List<Finding> findings = verify(zone);
 
         assertThat(findings).extracting(Finding::id).contains("dnssec.nsec-missing", "dnssec.orphan-signature");
-        assertThat(findings).filteredOn(f -> f.id().equals("dnssec.nsec-missing")).singleElement()
+        assertThat(findings)
+                .filteredOn(f -> f.id().equals("dnssec.nsec-missing"))
+                .singleElement()
                 .satisfies(f -> assertThat(f.message()).contains("mx2.features.example."));
     }
 
     @Test
     void aWrongTypeBitmapIsReported() throws Exception {
-        List<Record> zone = edit(nsecZone(), r -> r instanceof NSECRecord && r.getName().toString().equals("mx2.features.example."),
-                r -> new NSECRecord(r.getName(), DClass.IN, r.getTTL(), ((NSECRecord) r).getNext(),
-                        new int[] {Type.A, Type.RRSIG, Type.NSEC}));
+        List<Record> zone = edit(
+                nsecZone(),
+                r -> r instanceof NSECRecord && r.getName().toString().equals("mx2.features.example."),
+                r -> new NSECRecord(r.getName(), DClass.IN, r.getTTL(), ((NSECRecord) r).getNext(), new int[] {
+                    Type.A, Type.RRSIG, Type.NSEC
+                }));
 
         List<Finding> findings = verify(zone);
 
-        assertThat(findings).extracting(Finding::id).containsExactlyInAnyOrder("dnssec.nsec-bitmap", "dnssec.bad-signature");
-        assertThat(findings).filteredOn(f -> f.id().equals("dnssec.nsec-bitmap")).singleElement()
-                .satisfies(f -> assertThat(f.message()).contains("lists A RRSIG NSEC, but the name has A AAAA RRSIG NSEC"));
+        assertThat(findings)
+                .extracting(Finding::id)
+                .containsExactlyInAnyOrder("dnssec.nsec-bitmap", "dnssec.bad-signature");
+        assertThat(findings)
+                .filteredOn(f -> f.id().equals("dnssec.nsec-bitmap"))
+                .singleElement()
+                .satisfies(f ->
+                        assertThat(f.message()).contains("lists A RRSIG NSEC, but the name has A AAAA RRSIG NSEC"));
     }
 
     @Test
     void aBrokenNextPointerIsAGap() throws Exception {
-        List<Record> zone = edit(nsecZone(), r -> r instanceof NSECRecord && r.getName().toString().equals("mx2.features.example."),
-                r -> new NSECRecord(r.getName(), DClass.IN, r.getTTL(), org.xbill.DNS.Name.fromConstantString("secure.features.example."),
+        List<Record> zone = edit(
+                nsecZone(),
+                r -> r instanceof NSECRecord && r.getName().toString().equals("mx2.features.example."),
+                r -> new NSECRecord(
+                        r.getName(),
+                        DClass.IN,
+                        r.getTTL(),
+                        org.xbill.DNS.Name.fromConstantString("secure.features.example."),
                         ((NSECRecord) r).getTypes()));
 
         assertThat(verify(zone)).extracting(Finding::id).contains("dnssec.nsec-gap");
@@ -132,7 +168,8 @@ class ZoneVerifierTest {
         List<Finding> soon = verify(zone, T0.plus(Duration.ofDays(10)), Duration.ofDays(7));
 
         assertThat(later).isNotEmpty().allSatisfy(f -> assertThat(f.id()).isIn("dnssec.expired"));
-        assertThat(later).hasSize((int) zone.stream().filter(r -> r instanceof RRSIGRecord).count());
+        assertThat(later).hasSize((int)
+                zone.stream().filter(r -> r instanceof RRSIGRecord).count());
         assertThat(soon).isNotEmpty().allSatisfy(f -> {
             assertThat(f.id()).isEqualTo("dnssec.expiring");
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
@@ -141,7 +178,8 @@ class ZoneVerifierTest {
 
     @Test
     void signaturesFromTheFutureAreNotYetValid() throws Exception {
-        assertThat(verify(nsecZone(), T0.minus(Duration.ofDays(1)), Duration.ZERO)).isNotEmpty()
+        assertThat(verify(nsecZone(), T0.minus(Duration.ofDays(1)), Duration.ZERO))
+                .isNotEmpty()
                 .allSatisfy(f -> assertThat(f.id()).isEqualTo("dnssec.not-yet-valid"));
     }
 
@@ -149,15 +187,36 @@ class ZoneVerifierTest {
     void aDnskeySetSignedOnlyByTheZskIsNotSelfSigned() throws Exception {
         List<ZoneKey> keys = SigningFixtures.kskAndZsk(DnssecAlgorithm.ED25519);
         List<Record> zone = signed(SigningPolicy.Denial.NSEC, keys);
-        RRSIGRecord kskSig = (RRSIGRecord) zone.stream().filter(r -> sigOf(r, "features.example.", Type.DNSKEY)).findFirst().orElseThrow();
+        RRSIGRecord kskSig = (RRSIGRecord) zone.stream()
+                .filter(r -> sigOf(r, "features.example.", Type.DNSKEY))
+                .findFirst()
+                .orElseThrow();
         // Re-sign the DNSKEY set with the ZSK alone.
-        List<Record> zskSigned = new ZoneSigner(SigningPolicy.defaults(), 1).sign(FEATURES, SigningFixtures.featuresZone(),
-                List.of(SigningFixtures.key(FEATURES, DnssecAlgorithm.ED25519, ZoneKey.FLAGS_KSK, 3)), T0, List.of()).records();
+        List<Record> zskSigned = new ZoneSigner(SigningPolicy.defaults(), 1)
+                .sign(
+                        FEATURES,
+                        SigningFixtures.featuresZone(),
+                        List.of(SigningFixtures.key(FEATURES, DnssecAlgorithm.ED25519, ZoneKey.FLAGS_KSK, 3)),
+                        T0,
+                        List.of())
+                .records();
         assertThat(kskSig).isNotNull();
-        RRSIGRecord byZsk = (RRSIGRecord) zskSigned.stream().filter(r -> sigOf(r, "features.example.", Type.DNSKEY)).findFirst().orElseThrow();
+        RRSIGRecord byZsk = (RRSIGRecord) zskSigned.stream()
+                .filter(r -> sigOf(r, "features.example.", Type.DNSKEY))
+                .findFirst()
+                .orElseThrow();
         // The signature bytes verify with the ZSK (same key material, flags 256 in this zone)...
-        RRSIGRecord swapped = new RRSIGRecord(byZsk.getName(), DClass.IN, byZsk.getTTL(), Type.DNSKEY, byZsk.getAlgorithm(),
-                byZsk.getOrigTTL(), byZsk.getExpire(), byZsk.getTimeSigned(), keys.get(1).keyTag(), byZsk.getSigner(),
+        RRSIGRecord swapped = new RRSIGRecord(
+                byZsk.getName(),
+                DClass.IN,
+                byZsk.getTTL(),
+                Type.DNSKEY,
+                byZsk.getAlgorithm(),
+                byZsk.getOrigTTL(),
+                byZsk.getExpire(),
+                byZsk.getTimeSigned(),
+                keys.get(1).keyTag(),
+                byZsk.getSigner(),
                 new byte[64]);
         List<Record> edited = edit(zone, r -> sigOf(r, "features.example.", Type.DNSKEY), r -> swapped);
 
@@ -179,10 +238,22 @@ class ZoneVerifierTest {
     @Test
     void signedGlueIsReported() throws Exception {
         List<Record> zone = new ArrayList<>(nsecZone());
-        RRSIGRecord template = (RRSIGRecord) zone.stream().filter(r -> sigOf(r, "mx2.features.example.", Type.A)).findFirst().orElseThrow();
-        zone.add(new RRSIGRecord(org.xbill.DNS.Name.fromConstantString("ns.insecure.features.example."), DClass.IN, 3600,
-                Type.A, template.getAlgorithm(), 3600, template.getExpire(), template.getTimeSigned(), template.getFootprint(),
-                template.getSigner(), template.getSignature()));
+        RRSIGRecord template = (RRSIGRecord) zone.stream()
+                .filter(r -> sigOf(r, "mx2.features.example.", Type.A))
+                .findFirst()
+                .orElseThrow();
+        zone.add(new RRSIGRecord(
+                org.xbill.DNS.Name.fromConstantString("ns.insecure.features.example."),
+                DClass.IN,
+                3600,
+                Type.A,
+                template.getAlgorithm(),
+                3600,
+                template.getExpire(),
+                template.getTimeSigned(),
+                template.getFootprint(),
+                template.getSigner(),
+                template.getSignature()));
 
         assertThat(verify(zone)).extracting(Finding::id).containsExactly("dnssec.unexpected-signature");
     }
@@ -196,13 +267,23 @@ class ZoneVerifierTest {
 
     @Test
     void nsec3ChainProblemsAreReported() throws Exception {
-        List<Record> zone = signed(SigningPolicy.Denial.NSEC3, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)));
-        String entOwner = Nsec3Hasher.base32hex(Nsec3Hasher.recommended().hash(org.xbill.DNS.Name.fromConstantString("ent.features.example.")));
+        List<Record> zone =
+                signed(SigningPolicy.Denial.NSEC3, List.of(SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256)));
+        String entOwner = Nsec3Hasher.base32hex(
+                Nsec3Hasher.recommended().hash(org.xbill.DNS.Name.fromConstantString("ent.features.example.")));
 
-        List<Record> missing = edit(zone, r -> r instanceof NSEC3Record && r.getName().getLabelString(0).equals(entOwner), r -> null);
-        List<Record> bitmap = edit(zone, r -> r instanceof NSEC3Record && r.getName().getLabelString(0).equals(entOwner),
-                r -> { NSEC3Record n = (NSEC3Record) r;
-                    return new NSEC3Record(n.getName(), DClass.IN, n.getTTL(), 1, 0, 0, null, n.getNext(), new int[] {Type.A}); });
+        List<Record> missing = edit(
+                zone,
+                r -> r instanceof NSEC3Record && r.getName().getLabelString(0).equals(entOwner),
+                r -> null);
+        List<Record> bitmap = edit(
+                zone,
+                r -> r instanceof NSEC3Record && r.getName().getLabelString(0).equals(entOwner),
+                r -> {
+                    NSEC3Record n = (NSEC3Record) r;
+                    return new NSEC3Record(
+                            n.getName(), DClass.IN, n.getTTL(), 1, 0, 0, null, n.getNext(), new int[] {Type.A});
+                });
 
         assertThat(verify(zone)).isEmpty();
         assertThat(verify(missing)).extracting(Finding::id).contains("dnssec.nsec3-missing", "dnssec.nsec3-gap");
@@ -210,21 +291,29 @@ class ZoneVerifierTest {
     }
 
     /** The zone signed with NSEC3, plus a second chain with a salt, signed, and its NSEC3PARAM if {@code announced}. */
-    private static List<Record> withSecondChain(boolean announced, java.util.function.Predicate<Record> drop) throws Exception {
+    private static List<Record> withSecondChain(boolean announced, java.util.function.Predicate<Record> drop)
+            throws Exception {
         ZoneKey key = SigningFixtures.csk(DnssecAlgorithm.ECDSAP256SHA256);
         List<Record> zone = signed(SigningPolicy.Denial.NSEC3, List.of(key));
         byte[] salt = {(byte) 0xab, (byte) 0xcd};
-        org.xbill.DNS.SOARecord soa = (org.xbill.DNS.SOARecord) SigningFixtures.ofType(zone, Type.SOA).get(0);
+        org.xbill.DNS.SOARecord soa =
+                (org.xbill.DNS.SOARecord) SigningFixtures.ofType(zone, Type.SOA).get(0);
         long ttl = Math.min(soa.getMinimum(), soa.getTTL());
         Instant inception = T0.minus(Duration.ofHours(1));
         Instant expiration = T0.plus(Duration.ofDays(14));
         List<Record> out = new ArrayList<>(zone);
-        List<Record> data = zone.stream().filter(r -> r.getType() != Type.RRSIG && r.getType() != Type.NSEC3).toList();
+        List<Record> data = zone.stream()
+                .filter(r -> r.getType() != Type.RRSIG && r.getType() != Type.NSEC3)
+                .toList();
         for (Record r : ZoneSigner.nsec3Chain(ZoneStructure.of(FEATURES, data), ttl, new Nsec3Hasher(0, salt))) {
             if (!drop.test(r)) {
                 out.add(r);
-                out.add(org.xbill.DNS.DNSSEC.sign(new org.xbill.DNS.RRset(r), key.dnskey(), key.privateKey().orElseThrow(),
-                        inception, expiration));
+                out.add(org.xbill.DNS.DNSSEC.sign(
+                        new org.xbill.DNS.RRset(r),
+                        key.dnskey(),
+                        key.privateKey().orElseThrow(),
+                        inception,
+                        expiration));
             }
         }
         if (announced) {
@@ -234,7 +323,8 @@ class ZoneVerifierTest {
             out.add(second);
             org.xbill.DNS.RRset params = new org.xbill.DNS.RRset(param);
             params.addRR(second);
-            out.add(org.xbill.DNS.DNSSEC.sign(params, key.dnskey(), key.privateKey().orElseThrow(), inception, expiration));
+            out.add(org.xbill.DNS.DNSSEC.sign(
+                    params, key.dnskey(), key.privateKey().orElseThrow(), inception, expiration));
         }
         return out;
     }
@@ -250,7 +340,8 @@ class ZoneVerifierTest {
     void anIncompleteSecondChainIsAWarningWhileTheOtherIsComplete() throws Exception {
         String entOwner = Nsec3Hasher.base32hex(new Nsec3Hasher(0, new byte[] {(byte) 0xab, (byte) 0xcd})
                 .hash(org.xbill.DNS.Name.fromConstantString("ent.features.example.")));
-        List<Finding> findings = verify(withSecondChain(true, r -> r.getName().getLabelString(0).equals(entOwner)));
+        List<Finding> findings =
+                verify(withSecondChain(true, r -> r.getName().getLabelString(0).equals(entOwner)));
 
         assertThat(findings).isNotEmpty().allMatch(f -> f.severity() == Severity.WARNING);
         assertThat(findings).extracting(Finding::id).contains("dnssec.nsec3-missing");
@@ -259,8 +350,8 @@ class ZoneVerifierTest {
 
     @Test
     void withNoCompleteChainEveryProblemIsAnError() throws Exception {
-        List<Record> zone = edit(withSecondChain(true, r -> false),
-                r -> r instanceof NSEC3Record n && n.getSalt() == null, r -> null);
+        List<Record> zone = edit(
+                withSecondChain(true, r -> false), r -> r instanceof NSEC3Record n && n.getSalt() == null, r -> null);
 
         assertThat(verify(zone)).extracting(Finding::id).contains("dnssec.nsec3-missing");
         assertThat(verify(zone)).filteredOn(Finding::isError).isNotEmpty();

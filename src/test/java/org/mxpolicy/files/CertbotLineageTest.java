@@ -60,7 +60,8 @@ class CertbotLineageTest {
     private void assertAllLiveAt(int version) {
         for (String kind : CertbotLineageFixture.KINDS) {
             assertThat(fixture.liveVersion(kind)).as(kind).isEqualTo(version);
-            assertThat(fixture.linkTarget(kind)).as(kind)
+            assertThat(fixture.linkTarget(kind))
+                    .as(kind)
                     .isEqualTo(Path.of("..", "..", "archive", NAME, kind + version + ".pem"));
         }
     }
@@ -112,7 +113,8 @@ class CertbotLineageTest {
 
         assertThat(lineage.holds(fixture.live().resolve("fullchain.pem"))).isTrue();
         assertThat(lineage.holds(linkedDir.resolve("fullchain.pem"))).isTrue();
-        assertThat(lineage.holds(fixture.live().getParent().resolve("other/fullchain.pem"))).isFalse();
+        assertThat(lineage.holds(fixture.live().getParent().resolve("other/fullchain.pem")))
+                .isFalse();
     }
 
     @Test
@@ -136,7 +138,10 @@ class CertbotLineageTest {
 
         CertbotLineage lineage = CertbotLineage.read(fixture.live());
 
-        assertThat(lineage.previous()).get().extracting(CertbotLineage.Version::number).isEqualTo(1);
+        assertThat(lineage.previous())
+                .get()
+                .extracting(CertbotLineage.Version::number)
+                .isEqualTo(1);
         lineage.restorePrevious();
         assertAllLiveAt(1);
     }
@@ -156,7 +161,9 @@ class CertbotLineageTest {
             }
             Map<Kind, Integer> live = CertbotLineage.read(fixture.live()).liveVersions();
             if (live.get(Kind.CERT) == 1 || live.get(Kind.FULLCHAIN) == 1) {
-                assertThat(live.get(Kind.PRIVKEY)).as("privkey after %d renames", done).isEqualTo(1);
+                assertThat(live.get(Kind.PRIVKEY))
+                        .as("privkey after %d renames", done)
+                        .isEqualTo(1);
             }
             if (live.get(Kind.CERT) == 1) {
                 assertThat(live.values()).as("all after %d renames", done).containsOnly(1);
@@ -195,7 +202,10 @@ class CertbotLineageTest {
         CertbotLineage lineage = CertbotLineage.read(fixture.live());
         CertbotLineage.Version inService = lineage.newestWithKey(publicKey(0)).orElseThrow();
 
-        assertThat(lineage.previous()).get().extracting(CertbotLineage.Version::number).isEqualTo(2);
+        assertThat(lineage.previous())
+                .get()
+                .extracting(CertbotLineage.Version::number)
+                .isEqualTo(2);
         assertThat(inService.number()).isEqualTo(1);
         assertThat(lineage.restore(inService)).isEqualTo(CertbotLineage.Outcome.RESTORED);
         assertAllLiveAt(1);
@@ -209,7 +219,8 @@ class CertbotLineageTest {
     void aLineageWithOneVersionHasNothingToRestore() throws Exception {
         renew(0);
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+        InvalidInputException e = catchThrowableOfType(
+                InvalidInputException.class,
                 () -> CertbotLineage.read(fixture.live()).restorePrevious());
 
         assertThat(e.findings().get(0).id()).isEqualTo("certbot.no-previous");
@@ -249,18 +260,24 @@ class CertbotLineageTest {
     void readsWhatCertbotPassesToDeployHooks() throws Exception {
         renew(0);
         Map<String, String> environment = Map.of(
-                "RENEWED_LINEAGE", fixture.live().toString(),
-                "RENEWED_DOMAINS", " mx1.example.org  Mail.Example.org mx1.example.org. *.example.org ");
+                "RENEWED_LINEAGE",
+                fixture.live().toString(),
+                "RENEWED_DOMAINS",
+                " mx1.example.org  Mail.Example.org mx1.example.org. *.example.org ");
 
         assertThat(CertbotLineage.fromEnvironment(environment).liveDir()).isEqualTo(fixture.live());
         assertThat(CertbotLineage.renewedDomains(environment))
                 .containsExactly("mx1.example.org", "mail.example.org", "*.example.org");
 
-        InvalidInputException missing = catchThrowableOfType(InvalidInputException.class,
-                () -> CertbotLineage.renewedDomains(Map.of()));
-        assertThat(missing.getMessage()).startsWith("$RENEWED_DOMAINS: error: is not set").contains("--deploy-hook");
-        assertThat(catchThrowableOfType(InvalidInputException.class,
-                () -> CertbotLineage.fromEnvironment(Map.of("RENEWED_LINEAGE", " "))).getMessage())
+        InvalidInputException missing =
+                catchThrowableOfType(InvalidInputException.class, () -> CertbotLineage.renewedDomains(Map.of()));
+        assertThat(missing.getMessage())
+                .startsWith("$RENEWED_DOMAINS: error: is not set")
+                .contains("--deploy-hook");
+        assertThat(catchThrowableOfType(
+                                InvalidInputException.class,
+                                () -> CertbotLineage.fromEnvironment(Map.of("RENEWED_LINEAGE", " ")))
+                        .getMessage())
                 .startsWith("$RENEWED_LINEAGE:");
     }
 }

@@ -43,13 +43,14 @@ class FileWatcherTest {
         Path live = Files.createDirectories(dir.resolve("live/host"));
         Files.writeString(archive.resolve("fullchain1.pem"), "cert 1");
         Files.writeString(archive.resolve("privkey1.pem"), "key 1");
-        Path cert = Files.createSymbolicLink(live.resolve("fullchain.pem"), Path.of("../../archive/host/fullchain1.pem"));
+        Path cert =
+                Files.createSymbolicLink(live.resolve("fullchain.pem"), Path.of("../../archive/host/fullchain1.pem"));
         Path key = Files.createSymbolicLink(live.resolve("privkey.pem"), Path.of("../../archive/host/privkey1.pem"));
         Path config = Files.writeString(dir.resolve("provider.yaml"), "config");
 
         BlockingQueue<Set<Path>> reports = new LinkedBlockingQueue<>();
-        try (FileWatcher watcher = new FileWatcher(reports::add, Duration.ofMillis(300), Duration.ofHours(1),
-                Clock.systemUTC())) {
+        try (FileWatcher watcher =
+                new FileWatcher(reports::add, Duration.ofMillis(300), Duration.ofHours(1), Clock.systemUTC())) {
             watcher.watch(List.of(config, cert, key));
             watcher.start();
 
@@ -59,7 +60,9 @@ class FileWatcherTest {
             swapLink(key, Path.of("../../archive/host/privkey2.pem"));
 
             Set<Path> changed = reports.poll(BOUND_SECONDS, TimeUnit.SECONDS);
-            assertThat(changed).as("no change reported within %d s", BOUND_SECONDS).isNotNull();
+            assertThat(changed)
+                    .as("no change reported within %d s", BOUND_SECONDS)
+                    .isNotNull();
             // both swaps may land in one burst or in two; together they name exactly the two links
             Set<Path> all = new java.util.TreeSet<>(changed);
             if (all.size() < 2) {
@@ -103,13 +106,14 @@ class FileWatcherTest {
                 throw new IllegalStateException(e);
             }
         });
-        try (FileWatcher watcher = new FileWatcher(reports::add, Duration.ofMillis(300), Duration.ofHours(1),
-                Clock.systemUTC())) {
+        try (FileWatcher watcher =
+                new FileWatcher(reports::add, Duration.ofMillis(300), Duration.ofHours(1), Clock.systemUTC())) {
             watcher.watch(List.of(config));
             watcher.start();
             logger.start();
             Files.writeString(config, "config, edited");
-            assertThat(reports.poll(BOUND_SECONDS, TimeUnit.SECONDS)).as("report while the log keeps growing")
+            assertThat(reports.poll(BOUND_SECONDS, TimeUnit.SECONDS))
+                    .as("report while the log keeps growing")
                     .containsExactly(config.toAbsolutePath());
         } finally {
             logging.set(false);
@@ -121,8 +125,8 @@ class FileWatcherTest {
     void aFileThatIsNotThereYetIsReportedWhenItAppears(@TempDir Path dir) throws Exception {
         Path later = dir.resolve("privkey.pem");
         BlockingQueue<Set<Path>> reports = new LinkedBlockingQueue<>();
-        try (FileWatcher watcher = new FileWatcher(reports::add, Duration.ofMillis(100), Duration.ofHours(1),
-                Clock.systemUTC())) {
+        try (FileWatcher watcher =
+                new FileWatcher(reports::add, Duration.ofMillis(100), Duration.ofHours(1), Clock.systemUTC())) {
             watcher.watch(List.of(later));
             watcher.start();
             Files.writeString(later, "key", StandardCharsets.US_ASCII);

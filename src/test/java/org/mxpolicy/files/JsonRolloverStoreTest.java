@@ -34,7 +34,8 @@ class JsonRolloverStoreTest {
         Path file = stateDir.resolve("mx1.example.com/state.json");
         assertThat(store.stateFile(HOST)).isEqualTo(file);
         assertThat(Files.readString(file)).isEqualTo(RolloverStateJson.write(state));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r--r--");
         assertThat(new JsonRolloverStore(stateDir).load(HOST)).contains(state);
         assertThat(AtomicFiles.leftovers(file.getParent())).isEmpty();
     }
@@ -70,7 +71,8 @@ class JsonRolloverStoreTest {
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> store.load(HOST));
 
-        assertThat(e.getMessage()).startsWith(store.stateFile(HOST) + ": error: cannot read the rollover state")
+        assertThat(e.getMessage())
+                .startsWith(store.stateFile(HOST) + ": error: cannot read the rollover state")
                 .endsWith("[rollover.state-unreadable]");
     }
 
@@ -80,7 +82,8 @@ class JsonRolloverStoreTest {
         Files.createDirectories(store.hostDir(HOST));
         Files.write(store.stateFile(HOST), new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'});
 
-        assertThat(catchThrowableOfType(InvalidInputException.class, () -> store.load(HOST)).getMessage())
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> store.load(HOST))
+                        .getMessage())
                 .contains("not UTF-8 text");
     }
 
@@ -92,7 +95,8 @@ class JsonRolloverStoreTest {
         Files.createDirectories(other.getParent());
         Files.copy(store.stateFile(HOST), other);
 
-        assertThat(catchThrowableOfType(InvalidInputException.class, () -> store.load("mx2.example.com")).getMessage())
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> store.load("mx2.example.com"))
+                        .getMessage())
                 .contains("this rollover state is for mx1.example.com, not mx2.example.com");
         assertThat(Files.readString(other, StandardCharsets.UTF_8)).contains("\"host\": \"mx1.example.com\"");
     }

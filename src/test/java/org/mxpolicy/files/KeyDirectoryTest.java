@@ -32,8 +32,11 @@ class KeyDirectoryTest {
         List<ZoneKey> com = new KeyDirectory(dir).load(COM);
         List<ZoneKey> org = new KeyDirectory(dir).load(ORG);
 
-        assertThat(com).extracting(ZoneKey::baseName).containsExactlyElementsOf(KeyFixtures.baseNames("bind").stream()
-                .sorted((a, b) -> a.substring(13).compareTo(b.substring(13))).toList());
+        assertThat(com)
+                .extracting(ZoneKey::baseName)
+                .containsExactlyElementsOf(KeyFixtures.baseNames("bind").stream()
+                        .sorted((a, b) -> a.substring(13).compareTo(b.substring(13)))
+                        .toList());
         assertThat(org).hasSize(3).allSatisfy(k -> assertThat(k.zone()).isEqualTo(ORG));
         for (ZoneKey key : com) {
             assertThat(key.privateKey()).isPresent();
@@ -45,8 +48,10 @@ class KeyDirectoryTest {
     void zoneNamesMatchWhateverTheirCase() throws Exception {
         KeyFixtures.copyTo("bind", dir);
 
-        assertThat(new KeyDirectory(dir).load(Name.fromConstantString("EXAMPLE.Com."))).hasSize(3);
-        assertThat(new KeyDirectory(dir).load(Name.fromConstantString("other.example."))).isEmpty();
+        assertThat(new KeyDirectory(dir).load(Name.fromConstantString("EXAMPLE.Com.")))
+                .hasSize(3);
+        assertThat(new KeyDirectory(dir).load(Name.fromConstantString("other.example.")))
+                .isEmpty();
         assertThat(new KeyDirectory(dir).load(Name.fromConstantString("com."))).isEmpty();
     }
 
@@ -58,7 +63,9 @@ class KeyDirectoryTest {
 
         List<ZoneKey> keys = new KeyDirectory(dir).load(COM);
 
-        assertThat(keys).filteredOn(k -> k.baseName().equals(base)).singleElement()
+        assertThat(keys)
+                .filteredOn(k -> k.baseName().equals(base))
+                .singleElement()
                 .satisfies(k -> assertThat(k.privateKey()).isEmpty());
         assertThat(keys).filteredOn(k -> k.privateKey().isPresent()).hasSize(2);
     }
@@ -72,13 +79,15 @@ class KeyDirectoryTest {
         Files.setPosixFilePermissions(groupReadable, PosixFilePermissions.fromString("rw-r-----"));
         Files.setPosixFilePermissions(worldReadable, PosixFilePermissions.fromString("rw-r--r--"));
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> new KeyDirectory(dir).load(COM));
+        InvalidInputException e =
+                catchThrowableOfType(InvalidInputException.class, () -> new KeyDirectory(dir).load(COM));
 
         assertThat(e.findings()).hasSize(2);
         Finding first = e.findings().get(0);
         assertThat(first.id()).isEqualTo("key.private-permissions");
-        assertThat(first.message()).isEqualTo(bases.get(0) + ".private is readable by group or others; run: chmod 600 '"
-                + groupReadable + "'");
+        assertThat(first.message())
+                .isEqualTo(bases.get(0) + ".private is readable by group or others; run: chmod 600 '" + groupReadable
+                        + "'");
         assertThat(e.exitCode()).isEqualTo(2);
         // the public keys are still usable: ds reads no private file
         assertThat(new KeyDirectory(dir).loadPublic(COM)).hasSize(3);
@@ -90,7 +99,8 @@ class KeyDirectoryTest {
         Path p = dir.resolve(KeyFixtures.baseNames("bind").get(0) + ".private");
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw--w----"));
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> new KeyDirectory(dir).load(COM));
+        InvalidInputException e =
+                catchThrowableOfType(InvalidInputException.class, () -> new KeyDirectory(dir).load(COM));
 
         assertThat(e.findings().get(0).message()).contains("writable by group or others; run: chmod 600");
     }
@@ -108,13 +118,18 @@ class KeyDirectoryTest {
         Path written = keys.write(key, KeyFixtures.CREATED);
 
         assertThat(written).isEqualTo(dir.resolve(key.baseName() + ".key"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written))).isEqualTo("rw-r--r--");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key.baseName() + ".private"))))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
+                .isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dir.resolve(key.baseName() + ".private"))))
                 .isEqualTo("rw-------");
         assertThat(AtomicFiles.leftovers(dir)).isEmpty();
-        assertThat(keys.load(COM)).singleElement().satisfies(k -> assertThat(k.dnskey()).isEqualTo(key.dnskey()));
+        assertThat(keys.load(COM))
+                .singleElement()
+                .satisfies(k -> assertThat(k.dnskey()).isEqualTo(key.dnskey()));
 
-        InvalidInputException again = catchThrowableOfType(InvalidInputException.class, () -> keys.write(key, KeyFixtures.CREATED));
+        InvalidInputException again =
+                catchThrowableOfType(InvalidInputException.class, () -> keys.write(key, KeyFixtures.CREATED));
         assertThat(again.findings().get(0).id()).isEqualTo("key.exists");
     }
 
@@ -124,7 +139,8 @@ class KeyDirectoryTest {
         String base = KeyFixtures.baseNames("bind").get(0);
         Files.move(dir.resolve(base + ".key"), dir.resolve("Kexample.com.+013+00001.key"));
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> new KeyDirectory(dir).loadPublic(COM));
+        InvalidInputException e =
+                catchThrowableOfType(InvalidInputException.class, () -> new KeyDirectory(dir).loadPublic(COM));
 
         assertThat(e.findings()).singleElement().satisfies(f -> {
             assertThat(f.id()).isEqualTo("key.file-name");
@@ -137,15 +153,16 @@ class KeyDirectoryTest {
         Files.writeString(dir.resolve("Kexample.com.+013+00001.key"), "garbage\n");
         Files.writeString(dir.resolve("Kexample.com.+015+00002.key"), "example.com. IN DNSKEY 257 3 15 !!\n");
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> new KeyDirectory(dir).load(COM));
+        InvalidInputException e =
+                catchThrowableOfType(InvalidInputException.class, () -> new KeyDirectory(dir).load(COM));
 
         assertThat(e.findings()).hasSize(2);
     }
 
     @Test
     void aMissingDirectorySaysHowToMakeIt() {
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> new KeyDirectory(dir.resolve("nope")).load(COM));
+        InvalidInputException e = catchThrowableOfType(
+                InvalidInputException.class, () -> new KeyDirectory(dir.resolve("nope")).load(COM));
 
         assertThat(e.findings().get(0).message()).contains("no such directory").contains("mkdir -m 700");
     }

@@ -88,10 +88,11 @@ class KeyStagingTest {
 
         Path csr = hostDir.resolve("next.csr");
         assertThat(mode(csr)).isEqualTo("rw-r--r--");
-        assertThat(csrIn(csr).getSubjectPublicKeyInfo().getEncoded()).isEqualTo(first.getPublic().getEncoded());
+        assertThat(csrIn(csr).getSubjectPublicKeyInfo().getEncoded())
+                .isEqualTo(first.getPublic().getEncoded());
         try (var files = Files.list(hostDir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("keys", "next.key",
-                    "next.csr");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("keys", "next.key", "next.csr");
         }
     }
 
@@ -122,7 +123,8 @@ class KeyStagingTest {
         assertThat(staged.changed()).isTrue();
         assertThat(old.keyFile()).exists();
         assertThat(new KeyStaging(stateDir).nextKeyFile(HOST)).contains(staged.keyFile());
-        assertThat(csrIn(staged.csr()).getSubjectPublicKeyInfo().getEncoded()).isEqualTo(second.getPublic().getEncoded());
+        assertThat(csrIn(staged.csr()).getSubjectPublicKeyInfo().getEncoded())
+                .isEqualTo(second.getPublic().getEncoded());
         try (var files = Files.list(stateDir.resolve(HOST))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
@@ -140,7 +142,8 @@ class KeyStagingTest {
 
         assertThat(staged.changed()).isTrue();
         assertThat(new KeyStaging(stateDir).nextKeyFile(HOST)).contains(keyFile);
-        assertThat(csrIn(staged.csr()).getSubjectPublicKeyInfo().getEncoded()).isEqualTo(second.getPublic().getEncoded());
+        assertThat(csrIn(staged.csr()).getSubjectPublicKeyInfo().getEncoded())
+                .isEqualTo(second.getPublic().getEncoded());
     }
 
     @Test
@@ -160,8 +163,12 @@ class KeyStagingTest {
         Files.setPosixFilePermissions(hostDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectory(hostDir.resolve("keys"));
         Files.setPosixFilePermissions(hostDir.resolve("keys"), PosixFilePermissions.fromString("rwx----w-"));
-        assertThat(catchThrowableOfType(InvalidInputException.class, () -> stage(first)).findings().get(0).position()
-                .source()).isEqualTo(hostDir.resolve("keys").toString());
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> stage(first))
+                        .findings()
+                        .get(0)
+                        .position()
+                        .source())
+                .isEqualTo(hostDir.resolve("keys").toString());
     }
 
     @Test
@@ -211,8 +218,12 @@ class KeyStagingTest {
         KeyStaging staging = new KeyStaging(stateDir);
 
         for (String host : List.of("..", "../etc", "mx1/example", "", "mx_1.example.org")) {
-            assertThat(catchThrowableOfType(InvalidInputException.class, () -> staging.hostDir(host)).findings().get(0)
-                    .id()).as(host).isEqualTo("rollover.host");
+            assertThat(catchThrowableOfType(InvalidInputException.class, () -> staging.hostDir(host))
+                            .findings()
+                            .get(0)
+                            .id())
+                    .as(host)
+                    .isEqualTo("rollover.host");
         }
         assertThat(staging.hostDir("MX1.Example.org.")).isEqualTo(stateDir.resolve(HOST));
         assertThat(staging.nextKeyFile(HOST)).isEmpty();
@@ -222,7 +233,8 @@ class KeyStagingTest {
     void aRequestForAnotherKeyIsABug() throws Exception {
         CertificateRequest other = CertificateRequest.create(second, NAMES, null);
 
-        assertThat(catchThrowableOfType(IllegalArgumentException.class,
-                () -> new KeyStaging(stateDir).stage(HOST, first, other))).hasMessageContaining("another key");
+        assertThat(catchThrowableOfType(
+                        IllegalArgumentException.class, () -> new KeyStaging(stateDir).stage(HOST, first, other)))
+                .hasMessageContaining("another key");
     }
 }

@@ -24,7 +24,9 @@ class QuietPeriodTest {
         quiet.changed(T0.plusMillis(300)); // the key, right after the certificate
         quiet.changed(T0.plusMillis(900));
 
-        assertThat(quiet.due(T0.plusMillis(1000))).as("1 s after the first change, 0.1 s after the last").isFalse();
+        assertThat(quiet.due(T0.plusMillis(1000)))
+                .as("1 s after the first change, 0.1 s after the last")
+                .isFalse();
         assertThat(quiet.remaining(T0.plusMillis(1000))).hasValue(Duration.ofMillis(900));
         assertThat(quiet.due(T0.plusMillis(1900))).isTrue();
         assertThat(quiet.due(T0.plusMillis(1901))).as("once per burst").isFalse();

@@ -13,10 +13,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.mxpolicy.cert.PublicKeyReader;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.rollover.RolloverState;
 import org.mxpolicy.rollover.RolloverState.KeyEntry;
 import org.mxpolicy.rollover.RolloverState.NextKey;
 import org.mxpolicy.rollover.RolloverState.RetiringKey;
-import org.mxpolicy.rollover.RolloverState;
 import org.mxpolicy.testing.GoldenFiles;
 
 class RolloverStateJsonTest {
@@ -35,9 +35,12 @@ class RolloverStateJsonTest {
         KeyEntry current = exampleKey("mx1.example.com/cert.pem", "2026-01-01T00:00:00Z");
         KeyEntry next = exampleKey("mx1.example.com/next.key", "2026-02-27T09:00:00Z");
         KeyEntry retiring = exampleKey("mx2.example.com/cert.pem", "2025-10-01T00:00:00Z");
-        return new RolloverState(HOST, current,
+        return new RolloverState(
+                HOST,
+                current,
                 Optional.of(new NextKey(next, Optional.of(Instant.parse("2026-02-28T10:15:00Z")), Duration.ofHours(1))),
-                Optional.of(new RetiringKey(retiring, false)), Instant.parse("2026-03-01T12:00:00Z"));
+                Optional.of(new RetiringKey(retiring, false)),
+                Instant.parse("2026-03-01T12:00:00Z"));
     }
 
     private static RolloverState read(String json) throws InvalidInputException {
@@ -56,16 +59,27 @@ class RolloverStateJsonTest {
     @Test
     void everyShapeOfStateReadsBackEqual() throws Exception {
         RolloverState full = representative();
-        RolloverState staged = new RolloverState(HOST, full.current(), Optional.of(NextKey.staged(full.next().get().key())),
-                Optional.empty(), full.updated());
-        RolloverState compromised = new RolloverState(HOST, full.current(), Optional.empty(),
-                Optional.of(new RetiringKey(full.retiring().get().key(), true)), full.updated());
-        RolloverState fractional = RolloverState.start(HOST, full.current(), Instant.parse("2026-03-01T12:00:00.123456789Z"));
+        RolloverState staged = new RolloverState(
+                HOST,
+                full.current(),
+                Optional.of(NextKey.staged(full.next().get().key())),
+                Optional.empty(),
+                full.updated());
+        RolloverState compromised = new RolloverState(
+                HOST,
+                full.current(),
+                Optional.empty(),
+                Optional.of(new RetiringKey(full.retiring().get().key(), true)),
+                full.updated());
+        RolloverState fractional =
+                RolloverState.start(HOST, full.current(), Instant.parse("2026-03-01T12:00:00.123456789Z"));
 
         for (RolloverState state : new RolloverState[] {full, staged, compromised, fractional}) {
             assertThat(read(RolloverStateJson.write(state))).isEqualTo(state);
         }
-        assertThat(RolloverStateJson.write(staged)).doesNotContain("served_since").doesNotContain("ttl_window")
+        assertThat(RolloverStateJson.write(staged))
+                .doesNotContain("served_since")
+                .doesNotContain("ttl_window")
                 .doesNotContain("retiring");
     }
 
@@ -80,8 +94,8 @@ class RolloverStateJsonTest {
 
     @Test
     void aSyntaxErrorNamesTheFileLineAndColumn() throws Exception {
-        String truncated = RolloverStateJson.write(representative()).lines().limit(5)
-                .reduce("", (a, b) -> a + b + "\n");
+        String truncated =
+                RolloverStateJson.write(representative()).lines().limit(5).reduce("", (a, b) -> a + b + "\n");
 
         InvalidInputException e = failure(truncated);
 
@@ -106,7 +120,8 @@ class RolloverStateJsonTest {
     @Test
     void aDigestThatIsNotTheKeysIsDamage() throws Exception {
         RolloverState state = representative();
-        String json = RolloverStateJson.write(state).replace(state.current().sha256(), state.next().get().key().sha256());
+        String json = RolloverStateJson.write(state)
+                .replace(state.current().sha256(), state.next().get().key().sha256());
 
         InvalidInputException e = failure(json);
 
@@ -114,8 +129,9 @@ class RolloverStateJsonTest {
             assertThat(f.id()).isEqualTo("rollover.state-invalid");
             // reported at the end of the "current" object, lines 4 to 9
             assertThat(f.position().line()).isEqualTo(9);
-            assertThat(f.message()).contains("\"current\": sha256 " + state.next().get().key().sha256()
-                    + " is not the digest of the key");
+            assertThat(f.message())
+                    .contains("\"current\": sha256 " + state.next().get().key().sha256()
+                            + " is not the digest of the key");
         });
     }
 
@@ -123,15 +139,20 @@ class RolloverStateJsonTest {
     void missingAndMalformedFieldsAreNamed() throws Exception {
         String json = RolloverStateJson.write(representative());
 
-        assertThat(failure(json.replace("\"description\": \"ECDSA P-256\",", "")).getMessage())
+        assertThat(failure(json.replace("\"description\": \"ECDSA P-256\",", ""))
+                        .getMessage())
                 .contains("\"current\": missing \"description\"");
-        assertThat(failure(json.replace("\"updated\": \"2026-03-01T12:00:00Z\"", "\"updated\": \"yesterday\"")).getMessage())
+        assertThat(failure(json.replace("\"updated\": \"2026-03-01T12:00:00Z\"", "\"updated\": \"yesterday\""))
+                        .getMessage())
                 .contains("\"updated\" is not an ISO-8601 UTC time such as 2026-03-01T12:00:00Z: \"yesterday\"");
-        assertThat(failure(json.replace("\"ttl_window\": 3600", "\"ttl_window\": -1")).getMessage())
+        assertThat(failure(json.replace("\"ttl_window\": 3600", "\"ttl_window\": -1"))
+                        .getMessage())
                 .contains("\"next\": \"ttl_window\" is negative: -1");
-        assertThat(failure(json.replace("\"compromised\": false", "\"compromised\": \"no\"")).getMessage())
+        assertThat(failure(json.replace("\"compromised\": false", "\"compromised\": \"no\""))
+                        .getMessage())
                 .contains("\"retiring.compromised\": expected true or false");
-        assertThat(failure(json.replace("\"host\": \"mx1.example.com\"", "\"host\": \"../mx1\"")).getMessage())
+        assertThat(failure(json.replace("\"host\": \"mx1.example.com\"", "\"host\": \"../mx1\""))
+                        .getMessage())
                 .contains("\"host\": not a host name");
     }
 
@@ -145,8 +166,10 @@ class RolloverStateJsonTest {
 
     @Test
     void emptyNullAndNonObjectFilesAreInvalid() {
-        assertThat(failure("").getMessage()).isEqualTo("state.json: error: the rollover state file is empty; restore"
-                + " it from a backup, or remove it to start over from the current certificate [rollover.state-invalid]");
+        assertThat(failure("").getMessage())
+                .isEqualTo(
+                        "state.json: error: the rollover state file is empty; restore"
+                                + " it from a backup, or remove it to start over from the current certificate [rollover.state-invalid]");
         assertThat(failure("null").getMessage()).contains("null instead of an object");
         assertThat(failure("[1]").getMessage()).startsWith("state.json:1:1: error: invalid rollover state");
         assertThat(failure("{} {}").exitCode()).isEqualTo(2);

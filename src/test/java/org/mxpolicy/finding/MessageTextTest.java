@@ -41,7 +41,8 @@ class MessageTextTest {
     @Test
     void failuresAreWordsNotClassNames() {
         assertThat(MessageText.problem(new PortUnreachableException())).isEqualTo("port unreachable");
-        assertThat(MessageText.problem(new IOException("no answer from 192.0.2.53 (java.net.PortUnreachableException)")))
+        assertThat(MessageText.problem(
+                        new IOException("no answer from 192.0.2.53 (java.net.PortUnreachableException)")))
                 .isEqualTo("no answer from 192.0.2.53 (port unreachable)");
         assertThat(MessageText.problem(new IOException(new SocketTimeoutException("Read timed out"))))
                 .isEqualTo("socket timeout: Read timed out");
@@ -50,6 +51,7 @@ class MessageTextTest {
 
     @Test
     void timesAreToTheSecond() {
-        assertThat(MessageText.instant(Instant.parse("2026-12-07T17:39:06.123456789Z"))).isEqualTo("2026-12-07T17:39:06Z");
+        assertThat(MessageText.instant(Instant.parse("2026-12-07T17:39:06.123456789Z")))
+                .isEqualTo("2026-12-07T17:39:06Z");
     }
 }

@@ -26,12 +26,14 @@ class PlannerTest {
     void identicalRrsetsPlanNothing() {
         List<Record> rrset = List.of(txt(MTA_STS, 300, "v=STSv1; id=1"));
 
-        assertThat(Planner.plan(List.of(rrset), Map.of(new RrsetKey(MTA_STS, Type.TXT), rrset))).isEmpty();
+        assertThat(Planner.plan(List.of(rrset), Map.of(new RrsetKey(MTA_STS, Type.TXT), rrset)))
+                .isEmpty();
     }
 
     @Test
     void aDifferentTtlAloneIsAChange() {
-        List<RrsetChange> plan = Planner.plan(List.of(List.of(txt(MTA_STS, 300, "v=STSv1; id=1"))),
+        List<RrsetChange> plan = Planner.plan(
+                List.of(List.of(txt(MTA_STS, 300, "v=STSv1; id=1"))),
                 Map.of(new RrsetKey(MTA_STS, Type.TXT), List.of(txt(MTA_STS, 3600, "v=STSv1; id=1"))));
 
         assertThat(plan).singleElement().satisfies(c -> assertThat(c.kind()).isEqualTo(RrsetChange.Kind.CHANGE));
@@ -39,20 +41,30 @@ class PlannerTest {
 
     @Test
     void absentIsCreateAndOwnedButUndesiredIsDelete() {
-        List<RrsetChange> plan = Planner.plan(List.of(List.of(txt(MTA_STS, 300, "v=STSv1; id=2"))), Map.of(
-                new RrsetKey(MTA_STS, Type.TXT), List.of(),
-                new RrsetKey(TLS_RPT, Type.TXT), List.of(txt(TLS_RPT, 300, "v=TLSRPTv1; rua=mailto:a@example.test"))));
+        List<RrsetChange> plan = Planner.plan(
+                List.of(List.of(txt(MTA_STS, 300, "v=STSv1; id=2"))),
+                Map.of(
+                        new RrsetKey(MTA_STS, Type.TXT), List.of(),
+                        new RrsetKey(TLS_RPT, Type.TXT),
+                                List.of(txt(TLS_RPT, 300, "v=TLSRPTv1; rua=mailto:a@example.test"))));
 
-        assertThat(plan).extracting(RrsetChange::kind).containsExactly(RrsetChange.Kind.CREATE, RrsetChange.Kind.DELETE);
+        assertThat(plan)
+                .extracting(RrsetChange::kind)
+                .containsExactly(RrsetChange.Kind.CREATE, RrsetChange.Kind.DELETE);
     }
 
     @Test
     void tlsReportsOverHttpsAreRefusedUnlessAllowed() {
-        RrsetChange change = new RrsetChange(TLS_RPT, Type.TXT, List.of(),
+        RrsetChange change = new RrsetChange(
+                TLS_RPT,
+                Type.TXT,
+                List.of(),
                 List.of(txt(TLS_RPT, 300, "v=TLSRPTv1; rua=https://reports.example.test/tlsrpt")));
 
         assertThat(new SafetyRules(Map.of(), List.of(), Set.of()).check(List.of(change)))
-                .extracting(Refusal::id).containsExactly("plan.tlsrpt-https");
-        assertThat(new SafetyRules(Map.of(), List.of(), Set.of(TLS_RPT)).check(List.of(change))).isEmpty();
+                .extracting(Refusal::id)
+                .containsExactly("plan.tlsrpt-https");
+        assertThat(new SafetyRules(Map.of(), List.of(), Set.of(TLS_RPT)).check(List.of(change)))
+                .isEmpty();
     }
 }

@@ -27,8 +27,8 @@ class ConnectOverridesTest {
 
     @Test
     void anOverriddenHostAndPortGoesToTheGivenAddress() {
-        ConnectOverrides overrides = ConnectOverrides.parse(List.of("mx1.example.test:25=127.0.0.1:2525",
-                "mta-sts.example.test:443=127.0.0.2:8443"));
+        ConnectOverrides overrides = ConnectOverrides.parse(
+                List.of("mx1.example.test:25=127.0.0.1:2525", "mta-sts.example.test:443=127.0.0.2:8443"));
 
         assertThat(overrides.target("mx1.example.test", 25, FROM_DNS))
                 .isEqualTo(new InetSocketAddress(address(127, 0, 0, 1), 2525));
@@ -42,7 +42,8 @@ class ConnectOverridesTest {
 
         assertThat(overrides.target("mx2.example.test", 25, FROM_DNS)).isSameAs(FROM_DNS);
         assertThat(overrides.target("mx1.example.test", 465, FROM_DNS)).isSameAs(FROM_DNS);
-        assertThat(ConnectOverrides.none().target("mx1.example.test", 25, FROM_DNS)).isSameAs(FROM_DNS);
+        assertThat(ConnectOverrides.none().target("mx1.example.test", 25, FROM_DNS))
+                .isSameAs(FROM_DNS);
         assertThat(ConnectOverrides.none().isEmpty()).isTrue();
     }
 
@@ -56,16 +57,16 @@ class ConnectOverridesTest {
 
     @Test
     void ipv6TargetsAreWrittenInBrackets() {
-        ConnectOverrides overrides = ConnectOverrides.parse(List.of("mx1.example.test:25=[::1]:2525",
-                "mx2.example.test:25=[2001:db8::25]:25"));
+        ConnectOverrides overrides = ConnectOverrides.parse(
+                List.of("mx1.example.test:25=[::1]:2525", "mx2.example.test:25=[2001:db8::25]:25"));
 
         assertThat(overrides.lookup("mx1.example.test", 25))
                 .contains(new InetSocketAddress(address(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), 2525));
         assertThat(overrides.lookup("mx2.example.test", 25).orElseThrow().getAddress())
                 .isEqualTo(address(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x25));
         assertThat(overrides.toString())
-                .isEqualTo("ConnectOverrides[mx1.example.test:25=[::1]:2525,"
-                        + " mx2.example.test:25=[2001:db8::25]:25]");
+                .isEqualTo(
+                        "ConnectOverrides[mx1.example.test:25=[::1]:2525," + " mx2.example.test:25=[2001:db8::25]:25]");
     }
 
     @Test
@@ -99,8 +100,8 @@ class ConnectOverridesTest {
 
     @Test
     void twoTargetsForTheSameHostAndPortAreRefused() {
-        assertThatThrownBy(() -> ConnectOverrides.parse(List.of("mx1.example.test:25=127.0.0.1:2525",
-                "MX1.example.test:25=127.0.0.2:2525")))
+        assertThatThrownBy(() -> ConnectOverrides.parse(
+                        List.of("mx1.example.test:25=127.0.0.1:2525", "MX1.example.test:25=127.0.0.2:2525")))
                 .hasMessage("'MX1.example.test:25=127.0.0.2:2525': mx1.example.test:25 is already sent to"
                         + " 127.0.0.1:2525; give one target per HOST:PORT");
     }
@@ -108,7 +109,8 @@ class ConnectOverridesTest {
     @Test
     void equalOverridesAreEqualValues() {
         assertThat(ConnectOverrides.parse(List.of("a.example.test:25=127.0.0.1:25", "b.example.test:25=127.0.0.2:25")))
-                .isEqualTo(ConnectOverrides.parse(List.of("b.example.test:25=127.0.0.2:25", "a.example.test:25=127.0.0.1:25")))
+                .isEqualTo(ConnectOverrides.parse(
+                        List.of("b.example.test:25=127.0.0.2:25", "a.example.test:25=127.0.0.1:25")))
                 .isNotEqualTo(ConnectOverrides.none());
         assertThat(ConnectOverrides.parse(List.of())).isSameAs(ConnectOverrides.none());
     }

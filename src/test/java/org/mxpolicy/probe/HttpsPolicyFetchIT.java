@@ -42,13 +42,20 @@ class HttpsPolicyFetchIT {
         Launcher.run("--version").assertSuccess();
         int port = freePort();
         log = Files.createTempFile("mxpolicy-serve", ".log");
-        server = new ProcessBuilder(Path.of("bin/mxpolicy").toAbsolutePath().toString(), "serve",
-                "-c", "examples/provider.yaml", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + freePort())
+        server = new ProcessBuilder(
+                        Path.of("bin/mxpolicy").toAbsolutePath().toString(),
+                        "serve",
+                        "-c",
+                        "examples/provider.yaml",
+                        "--listen",
+                        "127.0.0.1:" + port,
+                        "--admin",
+                        "127.0.0.1:" + freePort())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        toServer = ConnectOverrides.parse(List.of("mta-sts.example.com:443=127.0.0.1:" + port,
-                "mta-sts.example.net:443=127.0.0.1:" + port));
+        toServer = ConnectOverrides.parse(
+                List.of("mta-sts.example.com:443=127.0.0.1:" + port, "mta-sts.example.net:443=127.0.0.1:" + port));
         awaitServing();
     }
 
@@ -77,7 +84,9 @@ class HttpsPolicyFetchIT {
 
     /** The policy file of a domain as {@code mxpolicy policy} prints it from the same config. */
     private static byte[] configuredPolicy(String domain) {
-        return Launcher.run("policy", "-c", "examples/provider.yaml", "-d", domain).assertSuccess().stdout()
+        return Launcher.run("policy", "-c", "examples/provider.yaml", "-d", domain)
+                .assertSuccess()
+                .stdout()
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -104,22 +113,27 @@ class HttpsPolicyFetchIT {
 
     @Test
     void aSenderTrustingAnotherCaRefusesThePolicy() throws Exception {
-        HttpsPolicyFetch fetch = HttpsPolicyFetch.trusting(List.of(InMemoryPki.rootCa("Unrelated CA").certificate()),
-                Duration.ofSeconds(10), toServer);
+        HttpsPolicyFetch fetch = HttpsPolicyFetch.trusting(
+                List.of(InMemoryPki.rootCa("Unrelated CA").certificate()), Duration.ofSeconds(10), toServer);
 
         PolicyObservation seen = fetch.fetch("example.com");
 
         assertThat(seen.accepted()).isFalse();
-        assertThat(seen.problem()).get().asString()
+        assertThat(seen.problem())
+                .get()
+                .asString()
                 .startsWith("certificate of mta-sts.example.com does not chain to a trusted CA: ");
         assertThat(seen.status()).isEmpty();
     }
 
     @Test
     void theJavaDefaultTrustStoreDoesNotTrustTheTestCa() {
-        PolicyObservation seen = HttpsPolicyFetch.withDefaultTrust(Duration.ofSeconds(10), toServer).fetch("example.com");
+        PolicyObservation seen = HttpsPolicyFetch.withDefaultTrust(Duration.ofSeconds(10), toServer)
+                .fetch("example.com");
 
-        assertThat(seen.problem()).get().asString()
+        assertThat(seen.problem())
+                .get()
+                .asString()
                 .startsWith("certificate of mta-sts.example.com does not chain to a trusted CA: ");
     }
 
@@ -137,8 +151,8 @@ class HttpsPolicyFetchIT {
             }
             Thread.sleep(200);
         }
-        fail("mxpolicy serve did not answer within " + STARTUP_LIMIT.toSeconds() + " s (" + last.problem().orElse("")
-                + "); its log:\n" + serveLog());
+        fail("mxpolicy serve did not answer within " + STARTUP_LIMIT.toSeconds() + " s ("
+                + last.problem().orElse("") + "); its log:\n" + serveLog());
     }
 
     private static String serveLog() {

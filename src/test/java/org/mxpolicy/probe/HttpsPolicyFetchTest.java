@@ -66,7 +66,8 @@ class HttpsPolicyFetchTest {
         server.setHttpsConfigurator(new HttpsConfigurator(context));
         server.createContext(HttpsPolicyFetch.PATH, handler);
         server.start();
-        return ConnectOverrides.parse(List.of(HOST + ":443=127.0.0.1:" + server.getAddress().getPort()));
+        return ConnectOverrides.parse(
+                List.of(HOST + ":443=127.0.0.1:" + server.getAddress().getPort()));
     }
 
     private ConnectOverrides serve(HttpHandler handler) throws Exception {
@@ -87,7 +88,8 @@ class HttpsPolicyFetchTest {
     }
 
     private static PolicyObservation fetch(ConnectOverrides overrides) {
-        return HttpsPolicyFetch.trusting(List.of(CA.certificate()), Duration.ofSeconds(10), overrides).fetch(DOMAIN);
+        return HttpsPolicyFetch.trusting(List.of(CA.certificate()), Duration.ofSeconds(10), overrides)
+                .fetch(DOMAIN);
     }
 
     @Test
@@ -139,8 +141,9 @@ class HttpsPolicyFetchTest {
         PolicyObservation seen = fetch(overrides);
 
         assertThat(seen.status()).contains(301);
-        assertThat(seen.problem()).contains("redirect (301) to https://www.example.test/mta-sts.txt; senders do not"
-                + " follow redirects (RFC 8461 section 3.3)");
+        assertThat(seen.problem())
+                .contains("redirect (301) to https://www.example.test/mta-sts.txt; senders do not"
+                        + " follow redirects (RFC 8461 section 3.3)");
         assertThat(requests[0]).isEqualTo(1);
     }
 
@@ -159,12 +162,14 @@ class HttpsPolicyFetchTest {
     void aMissingContentTypeIsAProblem() throws Exception {
         ConnectOverrides overrides = serve(respond(200, null, POLICY.bytes(), false));
 
-        assertThat(fetch(overrides).problem()).contains("no Content-Type; senders need text/plain (RFC 8461 section 3.2)");
+        assertThat(fetch(overrides).problem())
+                .contains("no Content-Type; senders need text/plain (RFC 8461 section 3.2)");
     }
 
     @Test
     void aStatusOtherThan200IsAProblem() throws Exception {
-        ConnectOverrides overrides = serve(respond(404, "text/plain", "not found\n".getBytes(StandardCharsets.US_ASCII), false));
+        ConnectOverrides overrides =
+                serve(respond(404, "text/plain", "not found\n".getBytes(StandardCharsets.US_ASCII), false));
 
         PolicyObservation seen = fetch(overrides);
 
@@ -180,8 +185,9 @@ class HttpsPolicyFetchTest {
 
         PolicyObservation seen = fetch(overrides);
 
-        assertThat(seen.problem()).contains("the policy does not parse: line 2: mode 'strict' is not one of enforce,"
-                + " testing, none (lower case, RFC 8461 section 3.2)");
+        assertThat(seen.problem())
+                .contains("the policy does not parse: line 2: mode 'strict' is not one of enforce,"
+                        + " testing, none (lower case, RFC 8461 section 3.2)");
         assertThat(seen.body()).isEqualTo(broken);
     }
 
@@ -212,10 +218,13 @@ class HttpsPolicyFetchTest {
         ConnectOverrides overrides = serve(respond(200, "text/plain", POLICY.bytes(), false));
         InMemoryPki.Issuer otherCa = InMemoryPki.rootCa("Another CA");
 
-        PolicyObservation seen = HttpsPolicyFetch.trusting(List.of(otherCa.certificate()), Duration.ofSeconds(10), overrides)
+        PolicyObservation seen = HttpsPolicyFetch.trusting(
+                        List.of(otherCa.certificate()), Duration.ofSeconds(10), overrides)
                 .fetch(DOMAIN);
 
-        assertThat(seen.problem()).get().asString()
+        assertThat(seen.problem())
+                .get()
+                .asString()
                 .startsWith("certificate of mta-sts.example.test does not chain to a trusted CA: ");
     }
 
@@ -257,7 +266,8 @@ class HttpsPolicyFetchTest {
     @Test
     void aCaBundleIsReadWithTextBetweenCertificates() throws Exception {
         InMemoryPki.Issuer other = InMemoryPki.rootCa("Second CA");
-        String bundle = "# first\n" + InMemoryPki.pem(CA.certificate()) + "# second\n" + InMemoryPki.pem(other.certificate());
+        String bundle =
+                "# first\n" + InMemoryPki.pem(CA.certificate()) + "# second\n" + InMemoryPki.pem(other.certificate());
 
         assertThat(HttpsPolicyFetch.readCaBundle(InMemoryPki.stream(bundle), "ca.pem"))
                 .containsExactly(CA.certificate(), other.certificate());

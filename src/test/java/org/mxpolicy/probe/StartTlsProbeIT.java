@@ -43,7 +43,8 @@ class StartTlsProbeIT {
 
     @Test
     void withStarttlsTheProbeSeesTheConfiguredChainOverForwardSecretTls12OrNewer() throws Exception {
-        try (PostfixServer postfix = PostfixServer.builder(MX1).certificate(key(MX1), fullchain(MX1)).start()) {
+        try (PostfixServer postfix =
+                PostfixServer.builder(MX1).certificate(key(MX1), fullchain(MX1)).start()) {
             SmtpObservation seen = probe.probe(MX1, postfix.address());
 
             assertThat(seen.problem()).as(postfix.log()).isEmpty();
@@ -91,10 +92,14 @@ class StartTlsProbeIT {
         X509Certificate renewed = InMemoryPki.issued(renewedKey, MX1, ca, false, MX1);
         Path newKey = dir.resolve("privkey.pem");
         Path newChain = dir.resolve("fullchain.pem");
-        Files.writeString(newKey, InMemoryPki.pem("PRIVATE KEY", renewedKey.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(
+                newKey,
+                InMemoryPki.pem("PRIVATE KEY", renewedKey.getPrivate().getEncoded()),
+                StandardCharsets.US_ASCII);
         Files.writeString(newChain, InMemoryPki.pem(List.of(renewed, ca.certificate())), StandardCharsets.US_ASCII);
 
-        try (PostfixServer postfix = PostfixServer.builder(MX1).certificate(key(MX1), fullchain(MX1)).start()) {
+        try (PostfixServer postfix =
+                PostfixServer.builder(MX1).certificate(key(MX1), fullchain(MX1)).start()) {
             assertThat(probe.probe(MX1, postfix.address()).chain()).containsExactlyElementsOf(chainIn(fullchain(MX1)));
 
             postfix.replaceCertificate(newKey, newChain);
@@ -106,15 +111,20 @@ class StartTlsProbeIT {
                 seen = probe.probe(MX1, postfix.address());
             }
             assertThat(seen.problem()).as(postfix.log()).isEmpty();
-            assertThat(seen.chain()).as("the chain %s s after the reload", RELOAD_LIMIT.toSeconds())
+            assertThat(seen.chain())
+                    .as("the chain %s s after the reload", RELOAD_LIMIT.toSeconds())
                     .containsExactly(renewed, ca.certificate());
         }
     }
 
     @Test
     void twoPostfixInstancesRunSideBySideEachWithItsOwnCertificate() throws Exception {
-        try (PostfixServer one = PostfixServer.builder(MX1).certificate(key(MX1), fullchain(MX1)).start();
-                PostfixServer two = PostfixServer.builder(MX2).certificate(key(MX2), fullchain(MX2)).start()) {
+        try (PostfixServer one = PostfixServer.builder(MX1)
+                        .certificate(key(MX1), fullchain(MX1))
+                        .start();
+                PostfixServer two = PostfixServer.builder(MX2)
+                        .certificate(key(MX2), fullchain(MX2))
+                        .start()) {
             assertThat(one.port()).isNotEqualTo(two.port());
 
             SmtpObservation first = probe.probe(MX1, one.address());
@@ -134,10 +144,12 @@ class StartTlsProbeIT {
         X509Certificate leaf = InMemoryPki.issued(rsa, MX1, ca, false, MX1);
         Path key = dir.resolve("rsa.key");
         Path chain = dir.resolve("rsa.pem");
-        Files.writeString(key, InMemoryPki.pem("PRIVATE KEY", rsa.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(
+                key, InMemoryPki.pem("PRIVATE KEY", rsa.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         Files.writeString(chain, InMemoryPki.pem(List.of(leaf, ca.certificate())), StandardCharsets.US_ASCII);
 
-        try (PostfixServer postfix = PostfixServer.builder(MX1).certificate(key, chain)
+        try (PostfixServer postfix = PostfixServer.builder(MX1)
+                .certificate(key, chain)
                 .set("smtpd_tls_protocols", "!SSLv2, !SSLv3, !TLSv1, !TLSv1.1, !TLSv1.3")
                 .set("smtpd_tls_ciphers", "high")
                 .set("tls_high_cipherlist", "kRSA+AESGCM")
@@ -154,7 +166,8 @@ class StartTlsProbeIT {
 
     @Test
     void aServerWithOnlyTls11IsAHandshakeFailureThatSaysWhy() throws Exception {
-        try (PostfixServer postfix = PostfixServer.builder(MX1).certificate(key(MX1), fullchain(MX1))
+        try (PostfixServer postfix = PostfixServer.builder(MX1)
+                .certificate(key(MX1), fullchain(MX1))
                 .set("smtpd_tls_protocols", "!SSLv2, !SSLv3, !TLSv1.2, !TLSv1.3")
                 .set("smtpd_tls_ciphers", "medium")
                 .set("tls_medium_cipherlist", "DEFAULT:@SECLEVEL=0")
@@ -163,7 +176,9 @@ class StartTlsProbeIT {
 
             assertThat(seen.starttlsOffered()).isTrue();
             assertThat(seen.tlsEstablished()).isFalse();
-            assertThat(seen.problem()).get().asString()
+            assertThat(seen.problem())
+                    .get()
+                    .asString()
                     .startsWith("TLS handshake failed: ")
                     .endsWith("(this probe offers TLS 1.2 and 1.3 only; does the server offer only older versions?)");
         }

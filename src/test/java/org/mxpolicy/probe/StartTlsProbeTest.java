@@ -21,7 +21,8 @@ class StartTlsProbeTest {
 
     @Test
     void withoutStarttlsInTheEhloResponseTheProbeSaysSoAndQuits() throws Exception {
-        try (ScriptedSmtpPeer peer = new ScriptedSmtpPeer("220 mx1.example.test ESMTP\r\n",
+        try (ScriptedSmtpPeer peer = new ScriptedSmtpPeer(
+                "220 mx1.example.test ESMTP\r\n",
                 "250-mx1.example.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250 8BITMIME\r\n")) {
             SmtpObservation seen = PROBE.probe(HOST, peer.address());
 
@@ -36,8 +37,10 @@ class StartTlsProbeTest {
 
     @Test
     void aMultiLineGreetingIsReadToItsEndBeforeEhlo() throws Exception {
-        try (ScriptedSmtpPeer peer = new ScriptedSmtpPeer("220-mx1.example.test ESMTP\r\n220-more text\r\n220 ready\r\n",
-                "250-mx1.example.test\r\n250 STARTTLS\r\n", "454 4.7.0 TLS not available due to local problem\r\n")) {
+        try (ScriptedSmtpPeer peer = new ScriptedSmtpPeer(
+                "220-mx1.example.test ESMTP\r\n220-more text\r\n220 ready\r\n",
+                "250-mx1.example.test\r\n250 STARTTLS\r\n",
+                "454 4.7.0 TLS not available due to local problem\r\n")) {
             SmtpObservation seen = PROBE.probe(HOST, peer.address());
 
             assertThat(seen.greeting()).contains("220-mx1.example.test ESMTP");
@@ -49,7 +52,8 @@ class StartTlsProbeTest {
 
     @Test
     void starttlsIsFoundWhateverItsCaseAndNotInsideOtherKeywords() throws Exception {
-        try (ScriptedSmtpPeer peer = new ScriptedSmtpPeer("220 mx\r\n", "250-mx\r\n250-XSTARTTLS\r\n250 NOSTARTTLS\r\n")) {
+        try (ScriptedSmtpPeer peer =
+                new ScriptedSmtpPeer("220 mx\r\n", "250-mx\r\n250-XSTARTTLS\r\n250 NOSTARTTLS\r\n")) {
             assertThat(PROBE.probe(HOST, peer.address()).starttlsOffered()).isFalse();
         }
         try (ScriptedSmtpPeer peer = new ScriptedSmtpPeer("220 mx\r\n", "250-mx\r\n250 starttls\r\n", "502 no\r\n")) {
@@ -108,7 +112,8 @@ class StartTlsProbeTest {
     @Test
     void aServerThatNeverEndsItsReplyIsCutOff() throws Exception {
         try (ScriptedSmtpPeer peer = new ScriptedSmtpPeer("220 mx\r\n", "250-mx\r\n".repeat(500))) {
-            assertThat(PROBE.probe(HOST, peer.address()).problem()).contains("more than 100 lines in the EHLO response");
+            assertThat(PROBE.probe(HOST, peer.address()).problem())
+                    .contains("more than 100 lines in the EHLO response");
         }
     }
 
@@ -152,10 +157,14 @@ class StartTlsProbeTest {
 
     @Test
     void forwardSecrecyIsAlwaysSoInTls13AndOnlyWithEphemeralKeyExchangeIn12() {
-        assertThat(StartTlsProbe.forwardSecret("TLSv1.3", "TLS_AES_128_GCM_SHA256")).isTrue();
-        assertThat(StartTlsProbe.forwardSecret("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")).isTrue();
-        assertThat(StartTlsProbe.forwardSecret("TLSv1.2", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")).isTrue();
-        assertThat(StartTlsProbe.forwardSecret("TLSv1.2", "TLS_RSA_WITH_AES_128_GCM_SHA256")).isFalse();
+        assertThat(StartTlsProbe.forwardSecret("TLSv1.3", "TLS_AES_128_GCM_SHA256"))
+                .isTrue();
+        assertThat(StartTlsProbe.forwardSecret("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
+                .isTrue();
+        assertThat(StartTlsProbe.forwardSecret("TLSv1.2", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"))
+                .isTrue();
+        assertThat(StartTlsProbe.forwardSecret("TLSv1.2", "TLS_RSA_WITH_AES_128_GCM_SHA256"))
+                .isFalse();
     }
 
     @Test

@@ -60,8 +60,9 @@ class MtaStsPolicyParserTest {
 
         assertThat(result.policy()).isPresent();
         assertThat(result.lineEnding()).isEqualTo(LineEnding.LF);
-        assertThat(formatted(result)).containsExactly(SOURCE + ": note: lines end in LF; RFC 8461 section 3.2 calls for"
-                + " CRLF, though its ABNF accepts LF [policy-text.line-ending]");
+        assertThat(formatted(result))
+                .containsExactly(SOURCE + ": note: lines end in LF; RFC 8461 section 3.2 calls for"
+                        + " CRLF, though its ABNF accepts LF [policy-text.line-ending]");
     }
 
     @Test
@@ -87,8 +88,9 @@ class MtaStsPolicyParserTest {
                 + "max_age: 86400\r\n");
 
         assertThat(result.policy()).isPresent();
-        assertThat(formatted(result)).containsExactly(
-                SOURCE + ":3: note: field 'x-extension' is ignored (unknown to RFC 8461) [policy-text.unknown-field]");
+        assertThat(formatted(result))
+                .containsExactly(SOURCE
+                        + ":3: note: field 'x-extension' is ignored (unknown to RFC 8461) [policy-text.unknown-field]");
     }
 
     @Test
@@ -98,11 +100,14 @@ class MtaStsPolicyParserTest {
 
         assertThat(result.policy().orElseThrow().mode()).isEqualTo(MtaStsMode.TESTING);
         assertThat(result.policy().orElseThrow().maxAge()).isEqualTo(86400);
-        assertThat(formatted(result)).containsExactly(
-                SOURCE + ":3: warning: mode appears again (first on line 2); senders use the first and ignore this one"
-                        + " (RFC 8461 section 3.2) [policy-text.duplicate]",
-                SOURCE + ":6: warning: max_age appears again (first on line 5); senders use the first and ignore this"
-                        + " one (RFC 8461 section 3.2) [policy-text.duplicate]");
+        assertThat(formatted(result))
+                .containsExactly(
+                        SOURCE
+                                + ":3: warning: mode appears again (first on line 2); senders use the first and ignore this one"
+                                + " (RFC 8461 section 3.2) [policy-text.duplicate]",
+                        SOURCE
+                                + ":6: warning: max_age appears again (first on line 5); senders use the first and ignore this"
+                                + " one (RFC 8461 section 3.2) [policy-text.duplicate]");
     }
 
     @Test
@@ -118,11 +123,15 @@ class MtaStsPolicyParserTest {
         Result result = parse("mode: enforce\r\n");
 
         assertThat(result.policy()).isEmpty();
-        assertThat(formatted(result)).containsExactlyInAnyOrder(
-                SOURCE + ": error: has no version field, which RFC 8461 section 3.2 requires [policy-text.missing]",
-                SOURCE + ": error: has no max_age field, which RFC 8461 section 3.2 requires [policy-text.missing]",
-                SOURCE + ": error: has no mx field; RFC 8461 section 3.2 requires at least one unless the mode is none"
-                        + " [policy-text.missing]");
+        assertThat(formatted(result))
+                .containsExactlyInAnyOrder(
+                        SOURCE
+                                + ": error: has no version field, which RFC 8461 section 3.2 requires [policy-text.missing]",
+                        SOURCE
+                                + ": error: has no max_age field, which RFC 8461 section 3.2 requires [policy-text.missing]",
+                        SOURCE
+                                + ": error: has no mx field; RFC 8461 section 3.2 requires at least one unless the mode is none"
+                                + " [policy-text.missing]");
     }
 
     @Test
@@ -130,23 +139,33 @@ class MtaStsPolicyParserTest {
         Result result = parse("version: STSv2\r\nmode: Enforce\r\nmx: 192.0.2.1\r\nmax_age: 31557601\r\n");
 
         assertThat(result.policy()).isEmpty();
-        assertThat(formatted(result)).containsExactly(
-                SOURCE + ":1:10: error: version 'STSv2' is not STSv1 (RFC 8461 section 3.2) [policy-text.version]",
-                SOURCE + ":2:7: error: mode 'Enforce' is not one of enforce, testing, none (lower case, RFC 8461"
-                        + " section 3.2) [policy-text.mode]",
-                SOURCE + ":3:5: error: mx pattern '192.0.2.1' is not valid: it is an IP address; policies name MX hosts"
-                        + " (RFC 8461 section 4.1) [policy-text.mx]",
-                SOURCE + ":4:10: error: max_age 31557601 is above the limit of 31557600 seconds, one year (RFC 8461"
-                        + " section 3.2) [policy-text.max-age]");
+        assertThat(formatted(result))
+                .containsExactly(
+                        SOURCE
+                                + ":1:10: error: version 'STSv2' is not STSv1 (RFC 8461 section 3.2) [policy-text.version]",
+                        SOURCE
+                                + ":2:7: error: mode 'Enforce' is not one of enforce, testing, none (lower case, RFC 8461"
+                                + " section 3.2) [policy-text.mode]",
+                        SOURCE
+                                + ":3:5: error: mx pattern '192.0.2.1' is not valid: it is an IP address; policies name MX hosts"
+                                + " (RFC 8461 section 4.1) [policy-text.mx]",
+                        SOURCE
+                                + ":4:10: error: max_age 31557601 is above the limit of 31557600 seconds, one year (RFC 8461"
+                                + " section 3.2) [policy-text.max-age]");
     }
 
     @Test
     void maxAgeAtTheLimitIsAcceptedAndNonDigitsAreNot() {
-        assertThat(parse("version: STSv1\r\nmode: none\r\nmax_age: 31557600\r\n").policy()).isPresent();
+        assertThat(parse("version: STSv1\r\nmode: none\r\nmax_age: 31557600\r\n")
+                        .policy())
+                .isPresent();
         assertThat(parse("version: STSv1\r\nmode: none\r\nmax_age: -1\r\n").errors())
-                .extracting(Finding::id).containsExactly("policy-text.max-age");
-        assertThat(parse("version: STSv1\r\nmode: none\r\nmax_age: 12345678901\r\n").errors())
-                .extracting(Finding::id).containsExactly("policy-text.max-age");
+                .extracting(Finding::id)
+                .containsExactly("policy-text.max-age");
+        assertThat(parse("version: STSv1\r\nmode: none\r\nmax_age: 12345678901\r\n")
+                        .errors())
+                .extracting(Finding::id)
+                .containsExactly("policy-text.max-age");
     }
 
     @Test
@@ -154,10 +173,12 @@ class MtaStsPolicyParserTest {
         Result result = parse("version: STSv1\r\nMode: enforce\r\nmx: mx1.example.com\r\nmax_age: 86400\r\n");
 
         assertThat(result.policy()).isEmpty();
-        assertThat(formatted(result)).contains(SOURCE + ":2: note: field 'Mode' is ignored; field names are"
-                + " case-sensitive, did you mean 'mode'? [policy-text.unknown-field]");
-        assertThat(result.errors()).extracting(Finding::message).containsExactly(
-                "has no mode field, which RFC 8461 section 3.2 requires");
+        assertThat(formatted(result))
+                .contains(SOURCE + ":2: note: field 'Mode' is ignored; field names are"
+                        + " case-sensitive, did you mean 'mode'? [policy-text.unknown-field]");
+        assertThat(result.errors())
+                .extracting(Finding::message)
+                .containsExactly("has no mode field, which RFC 8461 section 3.2 requires");
     }
 
     @Test
@@ -174,11 +195,13 @@ class MtaStsPolicyParserTest {
                 + "max_age: 86400\r\n");
 
         assertThat(result.policy()).isEmpty();
-        assertThat(formatted(result)).containsExactly(
-                SOURCE + ":2: warning: empty line; the ABNF of RFC 8461 section 3.2 has no empty lines and a strict"
-                        + " sender rejects the policy [policy-text.empty-line]",
-                SOURCE + ":3:1: error: 'mode enforce' is not a field 'name: value' (RFC 8461 section 3.2)"
-                        + " [policy-text.syntax]");
+        assertThat(formatted(result))
+                .containsExactly(
+                        SOURCE
+                                + ":2: warning: empty line; the ABNF of RFC 8461 section 3.2 has no empty lines and a strict"
+                                + " sender rejects the policy [policy-text.empty-line]",
+                        SOURCE + ":3:1: error: 'mode enforce' is not a field 'name: value' (RFC 8461 section 3.2)"
+                                + " [policy-text.syntax]");
     }
 
     @Test
@@ -196,17 +219,20 @@ class MtaStsPolicyParserTest {
     void controlCharactersInValuesAreShownEscaped() {
         Result result = parse("version: STSv1\r\nmode: enforce\u001b[2J\r\nmx: mx1.example.com\r\nmax_age: 86400\r\n");
 
-        assertThat(result.errors()).extracting(Finding::message)
+        assertThat(result.errors())
+                .extracting(Finding::message)
                 .containsExactly("mode 'enforce\\x1b[2J' is not one of enforce, testing, none (lower case, RFC 8461"
                         + " section 3.2)");
     }
 
     @Test
     void emptyAndNonUtf8BodiesAreErrors() {
-        assertThat(formatted(parse(""))).containsExactly(SOURCE + ": error: is empty; a policy needs version, mode,"
-                + " max_age and mx fields (RFC 8461 section 3.2) [policy-text.empty]");
+        assertThat(formatted(parse("")))
+                .containsExactly(SOURCE + ": error: is empty; a policy needs version, mode,"
+                        + " max_age and mx fields (RFC 8461 section 3.2) [policy-text.empty]");
         Result latin1 = MtaStsPolicyParser.parse(new byte[] {'m', 'x', ':', ' ', (byte) 0xe9}, SOURCE);
-        assertThat(formatted(latin1)).containsExactly(SOURCE + ": error: is not UTF-8 text (RFC 8461 section 3.2)"
-                + " [policy-text.encoding]");
+        assertThat(formatted(latin1))
+                .containsExactly(
+                        SOURCE + ": error: is not UTF-8 text (RFC 8461 section 3.2)" + " [policy-text.encoding]");
     }
 }

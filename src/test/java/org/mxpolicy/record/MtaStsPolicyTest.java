@@ -10,17 +10,20 @@ class MtaStsPolicyTest {
 
     @Test
     void textFollowsRfc8461WithCrlfAndSortedMxLines() {
-        MtaStsPolicy policy = new MtaStsPolicy(MtaStsMode.ENFORCE, List.of("MX2.example.com.", "mx1.example.com"), 604800);
+        MtaStsPolicy policy =
+                new MtaStsPolicy(MtaStsMode.ENFORCE, List.of("MX2.example.com.", "mx1.example.com"), 604800);
 
-        assertThat(policy.text()).isEqualTo(
-                "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.com\r\nmx: mx2.example.com\r\nmax_age: 604800\r\n");
+        assertThat(policy.text())
+                .isEqualTo(
+                        "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.com\r\nmx: mx2.example.com\r\nmax_age: 604800\r\n");
         assertThat(policy.text()).doesNotContain("\n\n").doesNotContainPattern("[^\r]\n");
     }
 
     @Test
     void idIsStableForTheSamePolicyWrittenDifferently() {
         MtaStsPolicy a = new MtaStsPolicy(MtaStsMode.ENFORCE, List.of("mx1.example.com", "mx2.example.com"), 86400);
-        MtaStsPolicy b = new MtaStsPolicy(MtaStsMode.ENFORCE, List.of("MX2.EXAMPLE.COM", "mx1.example.com.", "mx1.example.com"), 86400);
+        MtaStsPolicy b = new MtaStsPolicy(
+                MtaStsMode.ENFORCE, List.of("MX2.EXAMPLE.COM", "mx1.example.com.", "mx1.example.com"), 86400);
 
         assertThat(a.id()).isEqualTo(b.id());
         assertThat(a.txtValue()).isEqualTo("v=STSv1; id=" + a.id());
@@ -49,7 +52,8 @@ class MtaStsPolicyTest {
     @Test
     void maxAgeOutsideTheRfcRangeIsRefused() {
         assertThatThrownBy(() -> new MtaStsPolicy(MtaStsMode.ENFORCE, List.of("mx.example.com"), 31557601))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("31557600");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("31557600");
         assertThatThrownBy(() -> new MtaStsPolicy(MtaStsMode.ENFORCE, List.of("mx.example.com"), -1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -57,7 +61,8 @@ class MtaStsPolicyTest {
     @Test
     void enforcingPolicyNeedsAnMxPattern() {
         assertThatThrownBy(() -> new MtaStsPolicy(MtaStsMode.ENFORCE, List.of(), 86400))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mx pattern");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mx pattern");
     }
 
     @Test

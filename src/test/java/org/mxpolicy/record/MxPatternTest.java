@@ -23,8 +23,19 @@ class MxPatternTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"192.0.2.1", "2001:db8::1", "[192.0.2.1]", "mx*.example.com", "*.*.example.com",
-        "example.*.com", "localhost", "mx_1.example.com", "-mx.example.com", ""})
+    @ValueSource(
+            strings = {
+                "192.0.2.1",
+                "2001:db8::1",
+                "[192.0.2.1]",
+                "mx*.example.com",
+                "*.*.example.com",
+                "example.*.com",
+                "localhost",
+                "mx_1.example.com",
+                "-mx.example.com",
+                ""
+            })
     void invalidPatternsAreRefused(String pattern) {
         assertThatThrownBy(() -> MxPattern.parse(pattern)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -33,7 +33,8 @@ class TlsRptPolicyTest {
 
     @Test
     void unknownSchemesAndEmptyPoliciesAreRefused() {
-        assertThatThrownBy(() -> new TlsRptPolicy(List.of("ftp://example.com/"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TlsRptPolicy(List.of("ftp://example.com/")))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new TlsRptPolicy(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }

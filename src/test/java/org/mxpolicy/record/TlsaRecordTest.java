@@ -10,8 +10,8 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.cert.InMemoryPki;
+import org.mxpolicy.cert.SubjectPublicKey;
 
 class TlsaRecordTest {
 
@@ -31,10 +31,13 @@ class TlsaRecordTest {
         byte[] spki = KEY.getPublic().getEncoded();
         byte[] der = CERT.getEncoded();
 
-        assertThat(TlsaRecord.of(3, 1, 1, CERT).data()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(spki));
-        assertThat(TlsaRecord.of(3, 1, 2, CERT).data()).isEqualTo(MessageDigest.getInstance("SHA-512").digest(spki));
+        assertThat(TlsaRecord.of(3, 1, 1, CERT).data())
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(spki));
+        assertThat(TlsaRecord.of(3, 1, 2, CERT).data())
+                .isEqualTo(MessageDigest.getInstance("SHA-512").digest(spki));
         assertThat(TlsaRecord.of(3, 1, 0, CERT).data()).isEqualTo(spki);
-        assertThat(TlsaRecord.of(2, 0, 1, CERT).data()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(der));
+        assertThat(TlsaRecord.of(2, 0, 1, CERT).data())
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(der));
         assertThat(TlsaRecord.of(3, 0, 0, CERT).data()).isEqualTo(der);
     }
 
@@ -53,7 +56,8 @@ class TlsaRecordTest {
         data[0] = 1;
         record.data()[1] = 1;
 
-        assertThat(record).isEqualTo(new TlsaRecord(3, 1, 1, new byte[32]))
+        assertThat(record)
+                .isEqualTo(new TlsaRecord(3, 1, 1, new byte[32]))
                 .hasSameHashCodeAs(new TlsaRecord(3, 1, 1, new byte[32]))
                 .isNotEqualTo(new TlsaRecord(2, 1, 1, new byte[32]));
         assertThat(record.data()).isEqualTo(new byte[32]);

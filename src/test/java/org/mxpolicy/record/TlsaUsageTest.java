@@ -8,12 +8,15 @@ class TlsaUsageTest {
 
     @Test
     void smtpRefusesPkixUsages() {
-        assertThat(TlsaUsage.refusalForSmtp(0)).hasValueSatisfying(why -> assertThat(why)
-                .contains("PKIX-TA")
-                .contains("SMTP clients do not use PKIX-TA/PKIX-EE")
-                .endsWith("publish usage 3 (DANE-EE) and/or 2 (DANE-TA) instead"));
-        assertThat(TlsaUsage.refusalForSmtp(1)).hasValueSatisfying(why -> assertThat(why).contains("PKIX-EE"));
-        assertThat(TlsaUsage.refusalForSmtp(4)).hasValueSatisfying(why -> assertThat(why).contains("not assigned"));
+        assertThat(TlsaUsage.refusalForSmtp(0))
+                .hasValueSatisfying(why -> assertThat(why)
+                        .contains("PKIX-TA")
+                        .contains("SMTP clients do not use PKIX-TA/PKIX-EE")
+                        .endsWith("publish usage 3 (DANE-EE) and/or 2 (DANE-TA) instead"));
+        assertThat(TlsaUsage.refusalForSmtp(1))
+                .hasValueSatisfying(why -> assertThat(why).contains("PKIX-EE"));
+        assertThat(TlsaUsage.refusalForSmtp(4))
+                .hasValueSatisfying(why -> assertThat(why).contains("not assigned"));
         assertThat(TlsaUsage.refusalForSmtp(2)).isEmpty();
         assertThat(TlsaUsage.refusalForSmtp(3)).isEmpty();
     }
@@ -27,7 +30,8 @@ class TlsaUsageTest {
 
     @Test
     void selectorWarning() {
-        assertThat(TlsaUsage.selectorWarning()).isEqualTo("selector 0 ties the record to the whole certificate,"
-                + " so every renewal breaks it even when the key is kept; use selector 1");
+        assertThat(TlsaUsage.selectorWarning())
+                .isEqualTo("selector 0 ties the record to the whole certificate,"
+                        + " so every renewal breaks it even when the key is kept; use selector 1");
     }
 }

@@ -19,15 +19,18 @@ class RenewalDecisionTest {
 
     @Test
     void withoutStateAnUnservedKeyFollowsTheConfiguredAction() {
-        assertThat(RenewalDecision.withoutState(false, UnknownKeyAction.RESTORE, true)).isEqualTo(RenewalDecision.RESTORE);
+        assertThat(RenewalDecision.withoutState(false, UnknownKeyAction.RESTORE, true))
+                .isEqualTo(RenewalDecision.RESTORE);
         assertThat(RenewalDecision.withoutState(false, UnknownKeyAction.PUBLISH, true))
                 .isEqualTo(RenewalDecision.PUBLISH_WITHOUT_RELOAD);
-        assertThat(RenewalDecision.withoutState(false, UnknownKeyAction.REFUSE, true)).isEqualTo(RenewalDecision.REFUSE);
+        assertThat(RenewalDecision.withoutState(false, UnknownKeyAction.REFUSE, true))
+                .isEqualTo(RenewalDecision.REFUSE);
     }
 
     @Test
     void restoreNeedsAnArchiveToRestoreFrom() {
-        assertThat(RenewalDecision.withoutState(false, UnknownKeyAction.RESTORE, false)).isEqualTo(RenewalDecision.REFUSE);
+        assertThat(RenewalDecision.withoutState(false, UnknownKeyAction.RESTORE, false))
+                .isEqualTo(RenewalDecision.REFUSE);
         assertThat(RenewalDecision.of(Renewal.UNKNOWN_KEY, UnknownKeyAction.RESTORE, false))
                 .isEqualTo(RenewalDecision.REFUSE);
     }
@@ -43,17 +46,21 @@ class RenewalDecisionTest {
 
     @Test
     void anUnknownKeyIsRestoredPublishedOrRefused() {
-        assertThat(RenewalDecision.of(Renewal.UNKNOWN_KEY, UnknownKeyAction.RESTORE, true)).isEqualTo(RenewalDecision.RESTORE);
+        assertThat(RenewalDecision.of(Renewal.UNKNOWN_KEY, UnknownKeyAction.RESTORE, true))
+                .isEqualTo(RenewalDecision.RESTORE);
         assertThat(RenewalDecision.of(Renewal.UNKNOWN_KEY, UnknownKeyAction.PUBLISH, true))
                 .isEqualTo(RenewalDecision.PUBLISH_WITHOUT_RELOAD);
-        assertThat(RenewalDecision.of(Renewal.UNKNOWN_KEY, UnknownKeyAction.REFUSE, true)).isEqualTo(RenewalDecision.REFUSE);
+        assertThat(RenewalDecision.of(Renewal.UNKNOWN_KEY, UnknownKeyAction.REFUSE, true))
+                .isEqualTo(RenewalDecision.REFUSE);
     }
 
     @Test
     void aNextKeyTooEarlyIsNeverPublishedAsIfUnknown() {
         for (Renewal early : new Renewal[] {Renewal.NOT_AGED, Renewal.PREVIOUS_STILL_LIVE}) {
-            assertThat(RenewalDecision.of(early, UnknownKeyAction.PUBLISH, true)).isEqualTo(RenewalDecision.REFUSE);
-            assertThat(RenewalDecision.of(early, UnknownKeyAction.RESTORE, true)).isEqualTo(RenewalDecision.RESTORE);
+            assertThat(RenewalDecision.of(early, UnknownKeyAction.PUBLISH, true))
+                    .isEqualTo(RenewalDecision.REFUSE);
+            assertThat(RenewalDecision.of(early, UnknownKeyAction.RESTORE, true))
+                    .isEqualTo(RenewalDecision.RESTORE);
             assertThat(RenewalDecision.of(early, UnknownKeyAction.REFUSE, true)).isEqualTo(RenewalDecision.REFUSE);
         }
     }

@@ -54,8 +54,8 @@ class RolloverCrashTest {
     Path tmp;
 
     private static KeyEntry key(Instant since) {
-        return KeyEntry.of(new SubjectPublicKey(InMemoryPki.ec("secp256r1").getPublic().getEncoded(), KeyType.ECDSA, 256),
-                since);
+        return KeyEntry.of(
+                new SubjectPublicKey(InMemoryPki.ec("secp256r1").getPublic().getEncoded(), KeyType.ECDSA, 256), since);
     }
 
     /**
@@ -88,8 +88,10 @@ class RolloverCrashTest {
         }
 
         void publish() {
-            world = new World(state.keysToPublish().stream().map(KeyEntry::sha256).collect(Collectors.toSet()),
-                    world.installed(), world.presented());
+            world = new World(
+                    state.keysToPublish().stream().map(KeyEntry::sha256).collect(Collectors.toSet()),
+                    world.installed(),
+                    world.presented());
         }
 
         void reloadMta() {
@@ -115,21 +117,27 @@ class RolloverCrashTest {
         return new Step(name, action);
     }
 
-    private static final Step LOAD = step("load", r -> r.state = r.store.load(HOST).orElseThrow());
+    private static final Step LOAD =
+            step("load", r -> r.state = r.store.load(HOST).orElseThrow());
     private static final Step SAVE = step("save", r -> r.store.save(r.state));
     private static final Step PUBLISH = step("publish", Run::publish);
     private static final Step RELOAD = step("reload the MTA", Run::reloadMta);
 
     /** {@code rollover prepare} and the publication that follows it. */
-    private static final List<Step> PREPARE = List.of(LOAD,
+    private static final List<Step> PREPARE = List.of(
+            LOAD,
             step("stage", r -> {
                 var s = r.machine.stage(r.state, K2, false);
                 r.outcomes.put("stage", s.outcome());
                 r.state = s.state();
             }),
-            SAVE, PUBLISH,
+            SAVE,
+            PUBLISH,
             step("observe publication", r -> {
-                boolean served = r.state.next().map(n -> r.world.served().contains(n.key().sha256())).orElse(false);
+                boolean served = r.state
+                        .next()
+                        .map(n -> r.world.served().contains(n.key().sha256()))
+                        .orElse(false);
                 var s = r.machine.observePublication(r.state, served, TTL_WINDOW);
                 r.outcomes.put("publication", s.outcome());
                 r.state = s.state();
@@ -143,13 +151,19 @@ class RolloverCrashTest {
     });
 
     /** The renewal hook, after the certificate was renewed with the installed key. */
-    private static final List<Step> RENEW_HOOK = List.of(LOAD,
+    private static final List<Step> RENEW_HOOK = List.of(
+            LOAD,
             step("renewed", r -> {
                 var s = r.machine.renewed(r.state, KEYS.get(r.world.installed()).spki());
                 r.outcomes.put("renewed", s.outcome());
                 r.state = s.state();
             }),
-            SAVE, PUBLISH, RELOAD, OBSERVE_LIVE, SAVE, PUBLISH);
+            SAVE,
+            PUBLISH,
+            RELOAD,
+            OBSERVE_LIVE,
+            SAVE,
+            PUBLISH);
 
     /**
      * {@code rollover now --emergency}: the certificate with the next key goes live before the
@@ -157,13 +171,16 @@ class RolloverCrashTest {
      * compromised key stays in the state until {@link #CHECK_LIVE} sees every address switched,
      * which is what lets a second run know the switch is done.
      */
-    private static final List<Step> EMERGENCY = List.of(LOAD,
+    private static final List<Step> EMERGENCY = List.of(
+            LOAD,
             step("emergency", r -> {
                 var s = r.machine.emergency(r.state);
                 r.outcomes.put("emergency", s.outcome());
                 r.state = s.state();
             }),
-            SAVE, RELOAD, PUBLISH);
+            SAVE,
+            RELOAD,
+            PUBLISH);
 
     /** A later look at the addresses (status, the next renewal): the retiring key goes. */
     private static final List<Step> CHECK_LIVE = List.of(LOAD, OBSERVE_LIVE, SAVE, PUBLISH);
@@ -205,9 +222,14 @@ class RolloverCrashTest {
         List<String> crashes = new ArrayList<>();
         for (int k = 0; k <= command.size(); k++) {
             Ending crashed = run(name + k, saved, world, command, at, k);
-            assertThat(crashed.state()).as("state after a crash after %d steps", k).isEqualTo(expected.state());
-            assertThat(crashed.world()).as("world after a crash after %d steps", k).isEqualTo(expected.world());
-            assertThat(crashed.outcomes().values()).as("outcomes after a crash after %d steps", k)
+            assertThat(crashed.state())
+                    .as("state after a crash after %d steps", k)
+                    .isEqualTo(expected.state());
+            assertThat(crashed.world())
+                    .as("world after a crash after %d steps", k)
+                    .isEqualTo(expected.world());
+            assertThat(crashed.outcomes().values())
+                    .as("outcomes after a crash after %d steps", k)
                     .noneMatch(RolloverMachine.Outcome::refused);
             crashes.add(k == 0 ? "start" : command.get(k - 1).name());
         }
@@ -222,7 +244,9 @@ class RolloverCrashTest {
     void prepareSurvivesACrashBetweenAnyTwoSteps() throws Exception {
         Ending end = assertCrashSafe("prepare", START, BEFORE, PREPARE, T0);
 
-        assertThat(end.outcomes()).containsEntry("stage", Staging.STAGED).containsEntry("publication", Publication.FIRST_SERVED);
+        assertThat(end.outcomes())
+                .containsEntry("stage", Staging.STAGED)
+                .containsEntry("publication", Publication.FIRST_SERVED);
         assertThat(end.state().next().orElseThrow().servedSince()).contains(T0);
         assertThat(end.state().phase(T0, MARGIN)).isEqualTo(RolloverPhase.NEXT_AGING);
         assertThat(end.world().served()).containsExactlyInAnyOrder(K1.sha256(), K2.sha256());
@@ -231,7 +255,8 @@ class RolloverCrashTest {
     @Test
     void theRenewalHookSurvivesACrashBetweenAnyTwoSteps() throws Exception {
         Ending prepared = run("prepared", START, BEFORE, PREPARE, T0, -1);
-        World renewed = new World(prepared.world().served(), K2.sha256(), prepared.world().presented());
+        World renewed = new World(
+                prepared.world().served(), K2.sha256(), prepared.world().presented());
 
         Ending end = assertCrashSafe("renew", prepared.state(), renewed, RENEW_HOOK, GATE_OPEN);
 
@@ -240,13 +265,15 @@ class RolloverCrashTest {
         assertThat(end.state().current().since()).isEqualTo(GATE_OPEN);
         assertThat(end.state().next()).isEmpty();
         assertThat(end.state().retiring()).isEmpty();
-        assertThat(end.world()).isEqualTo(new World(Set.of(K2.sha256()), K2.sha256(), List.of(K2.sha256(), K2.sha256())));
+        assertThat(end.world())
+                .isEqualTo(new World(Set.of(K2.sha256()), K2.sha256(), List.of(K2.sha256(), K2.sha256())));
     }
 
     @Test
     void theEmergencySwitchSurvivesACrashBetweenAnyTwoSteps() throws Exception {
         Ending prepared = run("prepared", START, BEFORE, PREPARE, T0, -1);
-        World issued = new World(prepared.world().served(), K2.sha256(), prepared.world().presented());
+        World issued = new World(
+                prepared.world().served(), K2.sha256(), prepared.world().presented());
 
         Ending end = assertCrashSafe("emergency", prepared.state(), issued, EMERGENCY, GATE_OPEN);
 
@@ -263,7 +290,8 @@ class RolloverCrashTest {
     @Test
     void aRenewalBeforeTheGateOpensLeavesStateAndRecordsAlone() throws Exception {
         Ending prepared = run("prepared", START, BEFORE, PREPARE, T0, -1);
-        World renewed = new World(prepared.world().served(), K2.sha256(), prepared.world().presented());
+        World renewed = new World(
+                prepared.world().served(), K2.sha256(), prepared.world().presented());
 
         Ending end = run("early", prepared.state(), renewed, RENEW_HOOK.subList(0, 4), GATE_OPEN.minusSeconds(1), -1);
 

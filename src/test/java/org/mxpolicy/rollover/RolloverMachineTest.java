@@ -41,8 +41,8 @@ class RolloverMachineTest {
     private static final KeyEntry OLD = key(T0.minus(Duration.ofDays(180)));
 
     private static KeyEntry key(Instant since) {
-        return KeyEntry.of(new SubjectPublicKey(InMemoryPki.ec("secp256r1").getPublic().getEncoded(), KeyType.ECDSA, 256),
-                since);
+        return KeyEntry.of(
+                new SubjectPublicKey(InMemoryPki.ec("secp256r1").getPublic().getEncoded(), KeyType.ECDSA, 256), since);
     }
 
     private static RolloverMachine at(Instant now) {
@@ -54,16 +54,18 @@ class RolloverMachineTest {
     }
 
     private static final RolloverState NO_NEXT = RolloverState.start(HOST, A, T0.minus(Duration.ofDays(90)));
-    private static final RolloverState UNPUBLISHED = at(T0).stage(NO_NEXT, B, false).state();
+    private static final RolloverState UNPUBLISHED =
+            at(T0).stage(NO_NEXT, B, false).state();
     // Served at 12:00 with a one-hour TTL window and a one-hour margin: the gate opens at 15:00.
-    private static final RolloverState AGING = at(T0).observePublication(UNPUBLISHED, true, HOUR).state();
+    private static final RolloverState AGING =
+            at(T0).observePublication(UNPUBLISHED, true, HOUR).state();
     private static final Instant OPENS = Instant.parse("2026-03-01T15:00:00Z");
-    private static final RolloverState RETIRING = new RolloverState(HOST, A, Optional.empty(),
-            Optional.of(new RetiringKey(OLD, false)), T0);
-    private static final RolloverState RETIRING_AND_AGING = new RolloverState(HOST, A, AGING.next(),
-            Optional.of(new RetiringKey(OLD, false)), T0);
-    private static final RolloverState AFTER_EMERGENCY = new RolloverState(HOST, A, Optional.empty(),
-            Optional.of(new RetiringKey(OLD, true)), T0);
+    private static final RolloverState RETIRING =
+            new RolloverState(HOST, A, Optional.empty(), Optional.of(new RetiringKey(OLD, false)), T0);
+    private static final RolloverState RETIRING_AND_AGING =
+            new RolloverState(HOST, A, AGING.next(), Optional.of(new RetiringKey(OLD, false)), T0);
+    private static final RolloverState AFTER_EMERGENCY =
+            new RolloverState(HOST, A, Optional.empty(), Optional.of(new RetiringKey(OLD, true)), T0);
 
     // phases
 
@@ -88,8 +90,8 @@ class RolloverMachineTest {
     void aCompromisedKeyIsNotRetiringSinceItsRecordIsGoneAlready() {
         // RETIRING says the previous key's record stays until every address presents the new
         // key; after an emergency it went at once, so the next key's own phase is what is left.
-        RolloverState compromisedAndAging = new RolloverState(HOST, A, AGING.next(),
-                Optional.of(new RetiringKey(OLD, true)), T0);
+        RolloverState compromisedAndAging =
+                new RolloverState(HOST, A, AGING.next(), Optional.of(new RetiringKey(OLD, true)), T0);
 
         assertThat(at(T0).phase(AFTER_EMERGENCY)).isEqualTo(RolloverPhase.NO_NEXT);
         assertThat(at(T0).phase(compromisedAndAging)).isEqualTo(RolloverPhase.NEXT_AGING);
@@ -136,7 +138,9 @@ class RolloverMachineTest {
         assertThat(step.state().next()).contains(NextKey.staged(B));
         assertThat(step.state().current()).isEqualTo(A);
         assertThat(step.state().updated()).isEqualTo(T0);
-        assertThat(step.message()).contains("staged ECDSA P-256 key " + B.shortId()).contains("publish its TLSA record");
+        assertThat(step.message())
+                .contains("staged ECDSA P-256 key " + B.shortId())
+                .contains("publish its TLSA record");
     }
 
     @Test
@@ -248,7 +252,8 @@ class RolloverMachineTest {
         assertThat(aging.outcome()).isEqualTo(Renewal.NOT_AGED);
         assertThat(aging.outcome().refused()).isTrue();
         assertThat(aging.state()).isSameAs(AGING);
-        assertThat(aging.message()).contains("served only since 2026-03-01T12:00:00Z")
+        assertThat(aging.message())
+                .contains("served only since 2026-03-01T12:00:00Z")
                 .contains("opens at 2026-03-01T15:00:00Z (in 1s)");
 
         Step<Renewal> unpublished = at(OPENS).renewed(UNPUBLISHED, B.spki());
@@ -272,7 +277,8 @@ class RolloverMachineTest {
         assertThat(step.state()).isSameAs(RETIRING_AND_AGING);
 
         // A compromised retiring key's record is gone already: nothing more to lose.
-        RolloverState compromised = new RolloverState(HOST, A, AGING.next(), Optional.of(new RetiringKey(OLD, true)), T0);
+        RolloverState compromised =
+                new RolloverState(HOST, A, AGING.next(), Optional.of(new RetiringKey(OLD, true)), T0);
         assertThat(at(OPENS).renewed(compromised, B.spki()).outcome()).isEqualTo(Renewal.ROLLED);
     }
 
@@ -307,8 +313,9 @@ class RolloverMachineTest {
         assertThat(aging.outcome()).isEqualTo(Emergency.NOT_AGED);
         assertThat(aging.outcome().refused()).isTrue();
         assertThat(aging.state()).isSameAs(AGING);
-        assertThat(aging.message()).isEqualTo("next key's record served only since 2026-03-01T12:00:00Z;"
-                + " the gate opens at 2026-03-01T15:00:00Z (in 2h)");
+        assertThat(aging.message())
+                .isEqualTo("next key's record served only since 2026-03-01T12:00:00Z;"
+                        + " the gate opens at 2026-03-01T15:00:00Z (in 2h)");
     }
 
     @Test
@@ -336,10 +343,20 @@ class RolloverMachineTest {
     // idempotency: every step applied to its own result changes nothing more
 
     static Stream<Arguments> stepsAndStates() {
-        List<RolloverState> states = List.of(NO_NEXT, UNPUBLISHED, AGING, RETIRING, RETIRING_AND_AGING, AFTER_EMERGENCY);
+        List<RolloverState> states =
+                List.of(NO_NEXT, UNPUBLISHED, AGING, RETIRING, RETIRING_AND_AGING, AFTER_EMERGENCY);
         List<Arguments> cases = new java.util.ArrayList<>();
-        String[] names = {"stage", "stage --force", "published", "withdrawn", "renewed next", "renewed current",
-            "live", "not live", "emergency"};
+        String[] names = {
+            "stage",
+            "stage --force",
+            "published",
+            "withdrawn",
+            "renewed next",
+            "renewed current",
+            "live",
+            "not live",
+            "emergency"
+        };
         List<BiFunction<RolloverMachine, RolloverState, Step<?>>> steps = List.of(
                 (m, s) -> m.stage(s, C, false),
                 (m, s) -> m.stage(s, C, true),
@@ -362,22 +379,26 @@ class RolloverMachineTest {
 
     @ParameterizedTest(name = "{0} on state {index}")
     @MethodSource("stepsAndStates")
-    void applyingAStepTwiceIsApplyingItOnce(String name, BiFunction<RolloverMachine, RolloverState, Step<?>> step,
-            RolloverState state, Instant now) {
+    void applyingAStepTwiceIsApplyingItOnce(
+            String name, BiFunction<RolloverMachine, RolloverState, Step<?>> step, RolloverState state, Instant now) {
         RolloverMachine machine = at(now);
         Step<?> once = step.apply(machine, state);
         Step<?> twice = step.apply(machine, once.state());
 
         assertThat(twice.state()).isEqualTo(once.state());
-        assertThat(twice.outcome().refused()).as(twice.message()).isEqualTo(once.outcome().refused());
+        assertThat(twice.outcome().refused())
+                .as(twice.message())
+                .isEqualTo(once.outcome().refused());
     }
 
     // validation
 
     @Test
     void theStateRejectsAHostThatIsNoSafeDirectoryName() {
-        for (String host : List.of("", "..", "../etc", "mx1/evil", "MX1.example.test", "mx1.example.test.", "-mx.test")) {
-            assertThatThrownBy(() -> RolloverState.start(host, A, T0)).as(host)
+        for (String host :
+                List.of("", "..", "../etc", "mx1/evil", "MX1.example.test", "mx1.example.test.", "-mx.test")) {
+            assertThatThrownBy(() -> RolloverState.start(host, A, T0))
+                    .as(host)
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(RolloverState.start("mx-1.example.test", A, T0).host()).isEqualTo("mx-1.example.test");
@@ -388,10 +409,12 @@ class RolloverMachineTest {
         KeyEntry aAgain = new KeyEntry(A.spki(), A.sha256(), A.description(), T0);
         assertThatThrownBy(() -> new RolloverState(HOST, A, Optional.of(NextKey.staged(aAgain)), Optional.empty(), T0))
                 .hasMessageContaining("next key is the current key");
-        assertThatThrownBy(() -> new RolloverState(HOST, A, Optional.empty(), Optional.of(new RetiringKey(aAgain, true)), T0))
+        assertThatThrownBy(() ->
+                        new RolloverState(HOST, A, Optional.empty(), Optional.of(new RetiringKey(aAgain, true)), T0))
                 .hasMessageContaining("retiring key is the current key");
-        assertThatThrownBy(() -> new RolloverState(HOST, A, Optional.of(NextKey.staged(OLD)),
-                Optional.of(new RetiringKey(OLD, false)), T0)).hasMessageContaining("next key is the retiring key");
+        assertThatThrownBy(() -> new RolloverState(
+                        HOST, A, Optional.of(NextKey.staged(OLD)), Optional.of(new RetiringKey(OLD, false)), T0))
+                .hasMessageContaining("next key is the retiring key");
     }
 
     @Test

@@ -35,8 +35,11 @@ class AccessLogTest {
         for (int t = 0; t < 4; t++) {
             String prefix = "thread " + t + " ";
             List<String> own = lines.stream().filter(l -> l.startsWith(prefix)).toList();
-            assertThat(own).as("each thread's lines stay in order").isEqualTo(
-                    java.util.stream.IntStream.range(0, 1000).mapToObj(i -> prefix + "request " + i).toList());
+            assertThat(own)
+                    .as("each thread's lines stay in order")
+                    .isEqualTo(java.util.stream.IntStream.range(0, 1000)
+                            .mapToObj(i -> prefix + "request " + i)
+                            .toList());
         }
     }
 
@@ -51,8 +54,9 @@ class AccessLogTest {
             while (!text.toString().contains("one request") && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertThat(text.toString()).as("written and flushed while the log stays open").isEqualTo(
-                    "one request" + System.lineSeparator());
+            assertThat(text.toString())
+                    .as("written and flushed while the log stays open")
+                    .isEqualTo("one request" + System.lineSeparator());
         }
     }
 
@@ -85,7 +89,9 @@ class AccessLogTest {
             release.countDown();
         }
         assertThat(dropped).isEqualTo(10L);
-        assertThat(text.toString()).contains("line(s) dropped, the log could not keep up")
-                .contains("line " + (AccessLog.QUEUE_LINES - 1)).doesNotContain("line " + AccessLog.QUEUE_LINES);
+        assertThat(text.toString())
+                .contains("line(s) dropped, the log could not keep up")
+                .contains("line " + (AccessLog.QUEUE_LINES - 1))
+                .doesNotContain("line " + AccessLog.QUEUE_LINES);
     }
 }

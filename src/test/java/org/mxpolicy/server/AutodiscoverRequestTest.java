@@ -36,16 +36,26 @@ class AutodiscoverRequestTest {
     @Test
     void anAddressOfAnotherDomainIsRefused() {
         assertThatThrownBy(() -> address(OUTLOOK.formatted("j.doe@example.net")))
-                .isInstanceOf(AutodiscoverRequest.BadRequest.class).hasMessageContaining("not in example.com");
+                .isInstanceOf(AutodiscoverRequest.BadRequest.class)
+                .hasMessageContaining("not in example.com");
         assertThatThrownBy(() -> address(OUTLOOK.formatted("j.doe@sub.example.com")))
                 .isInstanceOf(AutodiscoverRequest.BadRequest.class);
     }
 
     @Test
     void malformedAddressesAreRefused() {
-        for (String bad : new String[] {"", "example.com", "@example.com", "a b@example.com", "a..b@example.com",
-                "\"quoted\"@example.com", "x".repeat(65) + "@example.com", "a@b@example.com"}) {
-            assertThatThrownBy(() -> address(OUTLOOK.formatted(bad))).as(bad)
+        for (String bad : new String[] {
+            "",
+            "example.com",
+            "@example.com",
+            "a b@example.com",
+            "a..b@example.com",
+            "\"quoted\"@example.com",
+            "x".repeat(65) + "@example.com",
+            "a@b@example.com"
+        }) {
+            assertThatThrownBy(() -> address(OUTLOOK.formatted(bad)))
+                    .as(bad)
                     .isInstanceOf(AutodiscoverRequest.BadRequest.class);
         }
     }
@@ -55,12 +65,14 @@ class AutodiscoverRequestTest {
         assertThatThrownBy(() -> address("<Autodiscover><Request><EMailAddress>a@example.com</Request>"))
                 .hasMessageContaining("not well-formed");
         assertThatThrownBy(() -> address("not xml at all")).hasMessageContaining("not well-formed");
-        assertThatThrownBy(() -> address("<Other><Request><EMailAddress>a@example.com</EMailAddress></Request></Other>"))
+        assertThatThrownBy(
+                        () -> address("<Other><Request><EMailAddress>a@example.com</EMailAddress></Request></Other>"))
                 .hasMessageContaining("root element");
         assertThatThrownBy(() -> address("<Autodiscover><Request/></Autodiscover>"))
                 .hasMessageContaining("no Request/EMailAddress");
-        assertThatThrownBy(() -> address(
-                "<Autodiscover><Request><EMailAddress>a@<b/>example.com</EMailAddress></Request></Autodiscover>"))
+        assertThatThrownBy(
+                        () -> address(
+                                "<Autodiscover><Request><EMailAddress>a@<b/>example.com</EMailAddress></Request></Autodiscover>"))
                 .isInstanceOf(AutodiscoverRequest.BadRequest.class);
     }
 

@@ -42,8 +42,12 @@ class ClientConfigServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = PolicyServer.start(ExampleHosts.served(), new ListenAddress("127.0.0.1", 0),
-                new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> {});
+        server = PolicyServer.start(
+                ExampleHosts.served(),
+                new ListenAddress("127.0.0.1", 0),
+                new ListenAddress("127.0.0.1", 0),
+                ServerLimits.DEFAULT,
+                line -> {});
     }
 
     @AfterAll
@@ -67,8 +71,10 @@ class ClientConfigServerTest {
 
     private static TlsClient.Response post(String sni, String host, String path, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return client().send(sni, "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: text/xml\r\n"
-                + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n" + body);
+        return client().send(
+                        sni,
+                        "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: text/xml\r\n"
+                                + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n" + body);
     }
 
     @Test
@@ -90,8 +96,12 @@ class ClientConfigServerTest {
             // The Autodiscover route now waits for the rest of each body; policy requests are
             // answered on the threads that read them, other routes on the pool: neither waits.
             for (int i = 0; i < 10; i++) {
-                assertThat(client().request("GET", POLICY_HOST, PolicyRoutes.POLICY_PATH).status()).isEqualTo(200);
-                assertThat(client().request("GET", AUTOCONFIG, ClientConfigRoutes.AUTOCONFIG_PATH).status()).isEqualTo(200);
+                assertThat(client().request("GET", POLICY_HOST, PolicyRoutes.POLICY_PATH)
+                                .status())
+                        .isEqualTo(200);
+                assertThat(client().request("GET", AUTOCONFIG, ClientConfigRoutes.AUTOCONFIG_PATH)
+                                .status())
+                        .isEqualTo(200);
             }
             for (SSLSocket socket : slow) {
                 socket.getOutputStream().write(body, 10, body.length - 10);
@@ -109,8 +119,9 @@ class ClientConfigServerTest {
 
     @Test
     void autoconfigServesTheDocumentWithItsOwnCertificate() throws Exception {
-        for (String path : new String[] {ClientConfigRoutes.AUTOCONFIG_PATH,
-                ClientConfigRoutes.AUTOCONFIG_PATH + "?emailaddress=j.doe%40example.com"}) {
+        for (String path : new String[] {
+            ClientConfigRoutes.AUTOCONFIG_PATH, ClientConfigRoutes.AUTOCONFIG_PATH + "?emailaddress=j.doe%40example.com"
+        }) {
             TlsClient.Response response = client().request("GET", AUTOCONFIG, path);
             assertThat(response.status()).as(path).isEqualTo(200);
             assertThat(response.text()).isEqualTo(golden("serve/autoconfig-example.com.xml"));
@@ -136,15 +147,20 @@ class ClientConfigServerTest {
     @Test
     void aMalformedOrOversizedAutodiscoverRequestGets400() throws Exception {
         String path = ClientConfigRoutes.AUTODISCOVER_PATH;
-        assertThat(post(AUTODISCOVER, AUTODISCOVER, path, "<Autodiscover><Request>").status()).isEqualTo(400);
+        assertThat(post(AUTODISCOVER, AUTODISCOVER, path, "<Autodiscover><Request>")
+                        .status())
+                .isEqualTo(400);
         assertThat(post(AUTODISCOVER, AUTODISCOVER, path, REQUEST.replace("example.com</EMail", "example.net</EMail"))
-                .status()).isEqualTo(400);
+                        .status())
+                .isEqualTo(400);
         String big = REQUEST + "<!--" + "x".repeat(AutodiscoverRequest.MAX_BYTES) + "-->";
         assertThat(post(AUTODISCOVER, AUTODISCOVER, path, big).status()).isEqualTo(400);
         // chunked, so the size is known only while reading
-        TlsClient.Response chunked = client().send(AUTODISCOVER, "POST " + path + " HTTP/1.1\r\nHost: " + AUTODISCOVER
-                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                + Integer.toHexString(big.length()) + "\r\n" + big + "\r\n0\r\n\r\n");
+        TlsClient.Response chunked = client().send(
+                        AUTODISCOVER,
+                        "POST " + path + " HTTP/1.1\r\nHost: " + AUTODISCOVER
+                                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                                + Integer.toHexString(big.length()) + "\r\n" + big + "\r\n0\r\n\r\n");
         assertThat(chunked.status()).isEqualTo(400);
     }
 
@@ -160,30 +176,46 @@ class ClientConfigServerTest {
 
     @Test
     void eachPathAnswersOnlyOnItsOwnHosts() throws Exception {
-        assertThat(client().request("GET", POLICY_HOST, ClientConfigRoutes.AUTOCONFIG_PATH).status()).isEqualTo(404);
-        assertThat(client().request("GET", AUTODISCOVER, ClientConfigRoutes.AUTOCONFIG_PATH).status()).isEqualTo(404);
-        assertThat(client().request("GET", AUTOCONFIG, PolicyRoutes.POLICY_PATH).status()).isEqualTo(404);
-        assertThat(post(AUTOCONFIG, AUTOCONFIG, ClientConfigRoutes.AUTODISCOVER_PATH, REQUEST).status()).isEqualTo(404);
+        assertThat(client().request("GET", POLICY_HOST, ClientConfigRoutes.AUTOCONFIG_PATH)
+                        .status())
+                .isEqualTo(404);
+        assertThat(client().request("GET", AUTODISCOVER, ClientConfigRoutes.AUTOCONFIG_PATH)
+                        .status())
+                .isEqualTo(404);
+        assertThat(client().request("GET", AUTOCONFIG, PolicyRoutes.POLICY_PATH).status())
+                .isEqualTo(404);
+        assertThat(post(AUTOCONFIG, AUTOCONFIG, ClientConfigRoutes.AUTODISCOVER_PATH, REQUEST)
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
     void aHostOtherThanTheTlsServerNameIsMisdirected() throws Exception {
-        TlsClient.Response autoconfigOnPolicyConnection = client().send(POLICY_HOST, "GET "
-                + ClientConfigRoutes.AUTOCONFIG_PATH + " HTTP/1.1\r\nHost: " + AUTOCONFIG + "\r\nConnection: close\r\n\r\n");
+        TlsClient.Response autoconfigOnPolicyConnection = client().send(
+                        POLICY_HOST,
+                        "GET " + ClientConfigRoutes.AUTOCONFIG_PATH + " HTTP/1.1\r\nHost: " + AUTOCONFIG
+                                + "\r\nConnection: close\r\n\r\n");
         assertThat(autoconfigOnPolicyConnection.status()).isEqualTo(421);
-        assertThat(post(AUTOCONFIG, AUTODISCOVER, ClientConfigRoutes.AUTODISCOVER_PATH, REQUEST).status()).isEqualTo(421);
+        assertThat(post(AUTOCONFIG, AUTODISCOVER, ClientConfigRoutes.AUTODISCOVER_PATH, REQUEST)
+                        .status())
+                .isEqualTo(421);
     }
 
     @Test
     void metricsCountTheNewHostsAndShowTheirCertificates() throws Exception {
         client().request("GET", AUTOCONFIG, ClientConfigRoutes.AUTOCONFIG_PATH);
         post(AUTODISCOVER, AUTODISCOVER, ClientConfigRoutes.AUTODISCOVER_PATH, "<broken");
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.adminPort() + PolicyServer.METRICS_PATH)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + server.adminPort() + PolicyServer.METRICS_PATH))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         assertThat(metrics)
                 .containsPattern("mxpolicy_http_requests_total\\{host=\"autoconfig.example.com\",status=\"200\"} [1-9]")
-                .containsPattern("mxpolicy_http_requests_total\\{host=\"autodiscover.example.com\",status=\"400\"} [1-9]")
+                .containsPattern(
+                        "mxpolicy_http_requests_total\\{host=\"autodiscover.example.com\",status=\"400\"} [1-9]")
                 .contains("mxpolicy_certificate_not_after_seconds{host=\"autoconfig.example.com\"}")
                 .contains("mxpolicy_certificate_not_after_seconds{host=\"autodiscover.example.com\"}")
                 .contains("mxpolicy_certificate_not_after_seconds{host=\"mta-sts.example.net\"}");

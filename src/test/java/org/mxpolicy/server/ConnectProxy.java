@@ -53,14 +53,17 @@ final class ConnectProxy implements AutoCloseable {
     }
 
     private void tunnel(Socket client) {
-        try (client; Socket upstream = new Socket("127.0.0.1", targetPort)) {
+        try (client;
+                Socket upstream = new Socket("127.0.0.1", targetPort)) {
             String head = readHead(client.getInputStream());
             if (!head.startsWith("CONNECT ")) {
-                client.getOutputStream().write("HTTP/1.1 405 Method Not Allowed\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream()
+                        .write("HTTP/1.1 405 Method Not Allowed\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             tunnels.incrementAndGet();
-            client.getOutputStream().write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream()
+                    .write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             client.getOutputStream().flush();
             Thread back = new Thread(() -> pump(upstream, client), "connect-proxy-back");
             back.setDaemon(true);

@@ -51,7 +51,10 @@ final class ExampleHosts {
             }
             var settings = domain.mtaSts().get();
             var policy = desired.policy(domain.name()).orElseThrow();
-            hosts.add(new PolicyHost(policy.policyHost(), policy.policy(), new ExampleCertificates().chain(settings.cert().get()),
+            hosts.add(new PolicyHost(
+                    policy.policyHost(),
+                    policy.policy(),
+                    new ExampleCertificates().chain(settings.cert().get()),
                     key(settings.key().get())));
         }
         return hosts;
@@ -60,11 +63,18 @@ final class ExampleHosts {
     /** The mail client settings of example.com, from its client_services. */
     static MailClientSettings clientSettings() throws Exception {
         MailDomain domain = load().config().domains().get(0);
-        var endpoints = new java.util.EnumMap<org.mxpolicy.record.ClientService,
-                List<org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint>>(org.mxpolicy.record.ClientService.class);
-        domain.clientServices().orElseThrow().services().forEach((service, list) -> endpoints.put(service,
-                list.stream().map(e -> new org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint(e.host(), e.port()))
-                        .toList()));
+        var endpoints = new java.util.EnumMap<
+                org.mxpolicy.record.ClientService, List<org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint>>(
+                org.mxpolicy.record.ClientService.class);
+        domain.clientServices()
+                .orElseThrow()
+                .services()
+                .forEach((service, list) -> endpoints.put(
+                        service,
+                        list.stream()
+                                .map(e -> new org.mxpolicy.record.ClientServiceRecords.ServiceEndpoint(
+                                        e.host(), e.port()))
+                                .toList()));
         return MailClientSettings.of(domain.name(), endpoints);
     }
 
@@ -78,10 +88,15 @@ final class ExampleHosts {
         MailClientSettings settings = clientSettings();
         List<ClientConfigHost> clients = new ArrayList<>();
         for (var kind : List.of(HttpsHost.Kind.AUTOCONFIG, HttpsHost.Kind.AUTODISCOVER)) {
-            var files = (kind == HttpsHost.Kind.AUTOCONFIG ? services.autoconfig() : services.autodiscover())
-                    .orElseThrow();
-            clients.add(new ClientConfigHost(kind, settings, new HostCertificate(kind.host(domain.name()),
-                    new ExampleCertificates().chain(files.cert()), key(files.key()))));
+            var files =
+                    (kind == HttpsHost.Kind.AUTOCONFIG ? services.autoconfig() : services.autodiscover()).orElseThrow();
+            clients.add(new ClientConfigHost(
+                    kind,
+                    settings,
+                    new HostCertificate(
+                            kind.host(domain.name()),
+                            new ExampleCertificates().chain(files.cert()),
+                            key(files.key()))));
         }
         return new ServedHosts(hosts(), clients);
     }
@@ -104,8 +119,8 @@ final class ExampleHosts {
 
     private static ConfigLoader.Result load() throws IOException, InvalidInputException {
         Path config = EXAMPLES.resolve("provider.yaml");
-        return ConfigLoader.load(new StringReader(java.nio.file.Files.readString(config, StandardCharsets.UTF_8)),
-                config.toString());
+        return ConfigLoader.load(
+                new StringReader(java.nio.file.Files.readString(config, StandardCharsets.UTF_8)), config.toString());
     }
 
     private static PrivateKey key(FileReference file) throws IOException, InvalidInputException {

@@ -23,10 +23,10 @@ class ListenAddressTest {
 
     @Test
     void rejectsWhatIsNotAddrPort() {
-        for (String bad : new String[] {"443", "::1:443", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "[::1]",
-                ":443", "127.0.0.1:http"}) {
-            assertThatThrownBy(() -> ListenAddress.parse(bad)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class);
+        for (String bad : new String[] {
+            "443", "::1:443", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "[::1]", ":443", "127.0.0.1:http"
+        }) {
+            assertThatThrownBy(() -> ListenAddress.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> ListenAddress.parse("443")).hasMessageContaining("is not ADDR:PORT");
     }

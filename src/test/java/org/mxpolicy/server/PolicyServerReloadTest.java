@@ -21,13 +21,20 @@ class PolicyServerReloadTest {
     @Test
     void reloadAddsHostsAndReplacesPoliciesOnTheSameListener() throws Exception {
         List<PolicyHost> example = ExampleHosts.hosts();
-        PolicyHost com = example.stream().filter(h -> h.host().equals(COM)).findFirst().orElseThrow();
-        PolicyHost net = example.stream().filter(h -> h.host().equals(NET)).findFirst().orElseThrow();
+        PolicyHost com =
+                example.stream().filter(h -> h.host().equals(COM)).findFirst().orElseThrow();
+        PolicyHost net =
+                example.stream().filter(h -> h.host().equals(NET)).findFirst().orElseThrow();
         SSLContext trust = ExampleHosts.clientTrustingTestCa();
-        try (PolicyServer server = PolicyServer.start(ServedHosts.of(List.of(com)), new ListenAddress("127.0.0.1", 0),
-                new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> {})) {
+        try (PolicyServer server = PolicyServer.start(
+                ServedHosts.of(List.of(com)),
+                new ListenAddress("127.0.0.1", 0),
+                new ListenAddress("127.0.0.1", 0),
+                ServerLimits.DEFAULT,
+                line -> {})) {
             TlsClient client = new TlsClient(trust, server.port());
-            assertThat(client.request("GET", COM, PATH).body()).isEqualTo(com.policy().bytes());
+            assertThat(client.request("GET", COM, PATH).body())
+                    .isEqualTo(com.policy().bytes());
             assertThatThrownBy(() -> client.request("GET", NET, PATH)).isInstanceOf(IOException.class);
 
             MtaStsPolicy changed = new MtaStsPolicy(MtaStsMode.TESTING, List.of("mx9.example.com"), 86400);
@@ -45,9 +52,14 @@ class PolicyServerReloadTest {
     @Test
     void aReloadWithoutHostsIsRefusedAndTheOldHostsStay() throws Exception {
         List<PolicyHost> hosts = ExampleHosts.hosts();
-        try (PolicyServer server = PolicyServer.start(ServedHosts.of(hosts), new ListenAddress("127.0.0.1", 0),
-                new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> {})) {
-            assertThatThrownBy(() -> server.reload(ServedHosts.of(List.of()))).isInstanceOf(ServerException.class)
+        try (PolicyServer server = PolicyServer.start(
+                ServedHosts.of(hosts),
+                new ListenAddress("127.0.0.1", 0),
+                new ListenAddress("127.0.0.1", 0),
+                ServerLimits.DEFAULT,
+                line -> {})) {
+            assertThatThrownBy(() -> server.reload(ServedHosts.of(List.of())))
+                    .isInstanceOf(ServerException.class)
                     .hasMessageContaining("still serving the previous ones");
             TlsClient client = new TlsClient(ExampleHosts.clientTrustingTestCa(), server.port());
             assertThat(client.request("GET", NET, PATH).status()).isEqualTo(200);

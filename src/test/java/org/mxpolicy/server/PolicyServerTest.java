@@ -42,8 +42,12 @@ class PolicyServerTest {
     static void start() throws Exception {
         desired = ExampleHosts.desired();
         trustingTestCa = ExampleHosts.clientTrustingTestCa();
-        server = PolicyServer.start(ServedHosts.of(ExampleHosts.hosts()), new ListenAddress("127.0.0.1", 0),
-                new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, accessLog::add);
+        server = PolicyServer.start(
+                ServedHosts.of(ExampleHosts.hosts()),
+                new ListenAddress("127.0.0.1", 0),
+                new ListenAddress("127.0.0.1", 0),
+                ServerLimits.DEFAULT,
+                accessLog::add);
     }
 
     @AfterAll
@@ -90,8 +94,10 @@ class PolicyServerTest {
 
     @Test
     void eachHostGetsItsOwnCertificateBySni() throws IOException {
-        assertThat(HostNames.dnsNames(client().request("GET", COM, PATH).certificate())).containsExactly(COM);
-        assertThat(HostNames.dnsNames(client().request("GET", NET, PATH).certificate())).containsExactly(NET);
+        assertThat(HostNames.dnsNames(client().request("GET", COM, PATH).certificate()))
+                .containsExactly(COM);
+        assertThat(HostNames.dnsNames(client().request("GET", NET, PATH).certificate()))
+                .containsExactly(NET);
     }
 
     @Test
@@ -99,15 +105,21 @@ class PolicyServerTest {
         // An address sends no SNI, so no policy host's certificate is chosen: the handshake fails
         // rather than presenting a certificate for some other name.
         HttpClient http = HttpClient.newBuilder().sslContext(trustingTestCa).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + PATH)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + PATH))
+                .build();
         assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()))
                 .isInstanceOf(IOException.class);
     }
 
     @Test
     void unknownPathIs404AndNeverARedirect() throws IOException {
-        for (String path : List.of("/", "/.well-known/", "/.well-known/mta-sts.txt/", "/mta-sts.txt",
-                "/.well-known/MTA-STS.TXT", "/.well-known/mta-sts.txt.bak")) {
+        for (String path : List.of(
+                "/",
+                "/.well-known/",
+                "/.well-known/mta-sts.txt/",
+                "/mta-sts.txt",
+                "/.well-known/MTA-STS.TXT",
+                "/.well-known/mta-sts.txt.bak")) {
             TlsClient.Response response = client().request("GET", COM, path);
             assertThat(response.status()).as(path).isIn(404);
             assertThat(response.header("Location")).as(path).isNull();
@@ -117,8 +129,10 @@ class PolicyServerTest {
     @Test
     void otherMethodsAre405() throws IOException {
         for (String method : List.of("POST", "PUT", "DELETE", "OPTIONS", "PATCH")) {
-            TlsClient.Response response = client().send(COM, method + " " + PATH
-                    + " HTTP/1.1\r\nHost: " + COM + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            TlsClient.Response response = client().send(
+                            COM,
+                            method + " " + PATH + " HTTP/1.1\r\nHost: " + COM
+                                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             assertThat(response.status()).as(method).isEqualTo(405);
             assertThat(response.header("Allow")).as(method).isEqualTo("GET, HEAD");
         }
@@ -133,32 +147,40 @@ class PolicyServerTest {
 
     @Test
     void unknownHostHeaderIs404() throws IOException {
-        TlsClient.Response response = client().send(COM,
-                "GET " + PATH + " HTTP/1.1\r\nHost: mta-sts.example.org\r\nConnection: close\r\n\r\n");
+        TlsClient.Response response = client().send(
+                        COM, "GET " + PATH + " HTTP/1.1\r\nHost: mta-sts.example.org\r\nConnection: close\r\n\r\n");
         assertThat(response.status()).isEqualTo(404);
     }
 
     @Test
     void hostHeaderForAnotherPolicyHostThanSniIs421() throws IOException {
-        TlsClient.Response response = client().send(COM,
-                "GET " + PATH + " HTTP/1.1\r\nHost: " + NET + "\r\nConnection: close\r\n\r\n");
+        TlsClient.Response response =
+                client().send(COM, "GET " + PATH + " HTTP/1.1\r\nHost: " + NET + "\r\nConnection: close\r\n\r\n");
         assertThat(response.status()).isEqualTo(421);
         assertThat(response.body()).isNotEqualTo(policyOf("example.net"));
     }
 
     @Test
     void hostHeaderWithPortUpperCaseAndTrailingDotStillMatches() throws IOException {
-        TlsClient.Response response = client().send(COM, "GET " + PATH + " HTTP/1.1\r\nHost: MTA-STS.Example.COM.:"
-                + server.port() + "\r\nConnection: close\r\n\r\n");
+        TlsClient.Response response = client().send(
+                        COM,
+                        "GET " + PATH + " HTTP/1.1\r\nHost: MTA-STS.Example.COM.:" + server.port()
+                                + "\r\nConnection: close\r\n\r\n");
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(policyOf("example.com"));
     }
 
     @Test
     void pathTraversalNeverServesAnythingElse() throws IOException {
-        for (String path : List.of("/.well-known/../.well-known/mta-sts.txt", "/.well-known/%2e%2e/.well-known/mta-sts.txt",
-                "/%2e%2e/%2e%2e/etc/passwd", "/../../etc/passwd", "/.well-known/..%2fmta-sts.txt",
-                "/.well-known%2fmta-sts.txt", "/.well-known/mta-sts.txt%00", "/.well-known//mta-sts.txt")) {
+        for (String path : List.of(
+                "/.well-known/../.well-known/mta-sts.txt",
+                "/.well-known/%2e%2e/.well-known/mta-sts.txt",
+                "/%2e%2e/%2e%2e/etc/passwd",
+                "/../../etc/passwd",
+                "/.well-known/..%2fmta-sts.txt",
+                "/.well-known%2fmta-sts.txt",
+                "/.well-known/mta-sts.txt%00",
+                "/.well-known//mta-sts.txt")) {
             TlsClient.Response response = client().request("GET", COM, path);
             if (response.status() == 200) {
                 assertThat(response.body()).as(path).isEqualTo(policyOf("example.com"));
@@ -191,8 +213,10 @@ class PolicyServerTest {
         String huge = "x".repeat(ServerLimits.DEFAULT.requestHeaderBytes() + 1);
         TlsClient.Response response;
         try {
-            response = client().send(COM,
-                    "GET " + PATH + " HTTP/1.1\r\nHost: " + COM + "\r\nX-Filler: " + huge + "\r\nConnection: close\r\n\r\n");
+            response = client().send(
+                            COM,
+                            "GET " + PATH + " HTTP/1.1\r\nHost: " + COM + "\r\nX-Filler: " + huge
+                                    + "\r\nConnection: close\r\n\r\n");
         } catch (IOException closed) {
             return; // closing the connection is an acceptable refusal
         }
@@ -217,10 +241,13 @@ class PolicyServerTest {
 
     @Test
     void tls12WithOnlyCbcSuitesFailsTheHandshake() {
-        assertThatThrownBy(() -> client()
-                .offering(List.of("TLSv1.2"), List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-                        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"))
-                .request("GET", COM, PATH))
+        assertThatThrownBy(() -> client().offering(
+                                List.of("TLSv1.2"),
+                                List.of(
+                                        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+                                        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+                                        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"))
+                        .request("GET", COM, PATH))
                 .isInstanceOf(SSLHandshakeException.class);
     }
 
@@ -234,8 +261,9 @@ class PolicyServerTest {
     @Test
     void adminListenerAnswersHealthz() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.adminPort() + PolicyServer.HEALTH_PATH)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + PolicyServer.HEALTH_PATH))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("ok\n");
@@ -243,20 +271,26 @@ class PolicyServerTest {
 
     @Test
     void adminListenerServesMetricsWithCertificateExpiry() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.adminPort() + PolicyServer.METRICS_PATH)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + server.adminPort() + PolicyServer.METRICS_PATH))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type.replace(" ", "")).startsWith("text/plain;version=0.0.4"));
-        assertThat(response.body()).contains("mxpolicy_certificate_not_after_seconds{host=\"" + COM + "\"} ")
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type.replace(" ", "")).startsWith("text/plain;version=0.0.4"));
+        assertThat(response.body())
+                .contains("mxpolicy_certificate_not_after_seconds{host=\"" + COM + "\"} ")
                 .contains("# TYPE mxpolicy_http_requests_total counter");
     }
 
     @Test
     void adminPathsAreNotOnThePolicyListener() throws IOException {
-        assertThat(client().request("GET", COM, PolicyServer.HEALTH_PATH).status()).isEqualTo(404);
-        assertThat(client().request("GET", COM, PolicyServer.METRICS_PATH).status()).isEqualTo(404);
+        assertThat(client().request("GET", COM, PolicyServer.HEALTH_PATH).status())
+                .isEqualTo(404);
+        assertThat(client().request("GET", COM, PolicyServer.METRICS_PATH).status())
+                .isEqualTo(404);
     }
 
     @Test

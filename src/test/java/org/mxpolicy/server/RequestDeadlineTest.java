@@ -25,8 +25,12 @@ class RequestDeadlineTest {
     private static final Duration DEADLINE = Duration.ofSeconds(2);
 
     private static PolicyServer start() throws Exception {
-        return PolicyServer.start(ServedHosts.of(ExampleHosts.hosts()), new ListenAddress("127.0.0.1", 0),
-                new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT.withRequestTimeout(DEADLINE), line -> {});
+        return PolicyServer.start(
+                ServedHosts.of(ExampleHosts.hosts()),
+                new ListenAddress("127.0.0.1", 0),
+                new ListenAddress("127.0.0.1", 0),
+                ServerLimits.DEFAULT.withRequestTimeout(DEADLINE),
+                line -> {});
     }
 
     @Test
@@ -63,7 +67,8 @@ class RequestDeadlineTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(closed).as("connection closed by the server").isTrue();
-        assertThat(took).as("closed before the whole request was trickled in (%s)", took)
+        assertThat(took)
+                .as("closed before the whole request was trickled in (%s)", took)
                 .isLessThan(Duration.ofMillis(100L * (request.length() - 2)));
         // Others are served all along and after.
         assertThat(client.request("GET", COM, PATH).status()).isEqualTo(200);
@@ -78,7 +83,8 @@ class RequestDeadlineTest {
             long started = System.nanoTime();
             int answered = 0;
             while (Duration.ofNanos(System.nanoTime() - started).compareTo(DEADLINE.multipliedBy(2)) < 0) {
-                out.write(("GET " + PATH + " HTTP/1.1\r\nHost: " + COM + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(("GET " + PATH + " HTTP/1.1\r\nHost: " + COM + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 assertThat(readResponseStatus(in)).isEqualTo(200);
                 answered++;
@@ -104,7 +110,8 @@ class RequestDeadlineTest {
         int length = 0;
         for (String line : text.split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring("content-length:".length()).trim());
+                length = Integer.parseInt(
+                        line.substring("content-length:".length()).trim());
             }
         }
         if (in.readNBytes(length).length != length) {

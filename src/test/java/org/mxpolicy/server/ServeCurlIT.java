@@ -32,43 +32,85 @@ class ServeCurlIT {
         try (ServeProcess server = ServeProcess.start(Path.of("examples/provider.yaml"), dir.resolve("serve.log"))) {
             int port = server.port;
             String url = "https://" + HOST + ":" + port + PATH;
-            List<String> common = List.of("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
-                    "--resolve", HOST + ":" + port + ":127.0.0.1");
+            List<String> common = List.of(
+                    "-sS",
+                    "--max-time",
+                    "20",
+                    "--cacert",
+                    "examples/certs/ca/root.pem",
+                    "--resolve",
+                    HOST + ":" + port + ":127.0.0.1");
 
             Path fetched = dir.resolve("fetched.txt");
             curl.run(args(common, "-o", fetched.toString(), url)).assertSuccess();
             assertThat(Files.readAllBytes(fetched)).isEqualTo(Files.readAllBytes(expected));
 
             Path fetched12 = dir.resolve("fetched12.txt");
-            curl.run(args(common, "--tlsv1.2", "--tls-max", "1.2", "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256",
-                    "-o", fetched12.toString(), url)).assertSuccess();
+            curl.run(args(
+                            common,
+                            "--tlsv1.2",
+                            "--tls-max",
+                            "1.2",
+                            "--ciphers",
+                            "ECDHE-ECDSA-AES128-GCM-SHA256",
+                            "-o",
+                            fetched12.toString(),
+                            url))
+                    .assertSuccess();
             assertThat(Files.readAllBytes(fetched12)).isEqualTo(Files.readAllBytes(expected));
 
-            ExternalTool.Result cbc = curl.run(args(common, "--tlsv1.2", "--tls-max", "1.2", "--ciphers",
+            ExternalTool.Result cbc = curl.run(args(
+                    common,
+                    "--tlsv1.2",
+                    "--tls-max",
+                    "1.2",
+                    "--ciphers",
                     "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256",
-                    "-o", dir.resolve("cbc.txt").toString(), url));
-            assertThat(cbc.exitCode()).as("curl with CBC suites only: %s", cbc.stderr()).isNotZero();
+                    "-o",
+                    dir.resolve("cbc.txt").toString(),
+                    url));
+            assertThat(cbc.exitCode())
+                    .as("curl with CBC suites only: %s", cbc.stderr())
+                    .isNotZero();
 
-            ExternalTool.Result post = curl.run(args(common, "-X", "POST", "-o", "/dev/null", "-w", "%{http_code}", url));
+            ExternalTool.Result post =
+                    curl.run(args(common, "-X", "POST", "-o", "/dev/null", "-w", "%{http_code}", url));
             assertThat(post.stdout()).as(post.stderr()).isEqualTo("405");
 
-            ExternalTool.Result head = curl.run(args(common, "-I", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
-                    url));
+            ExternalTool.Result head =
+                    curl.run(args(common, "-I", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", url));
             assertThat(head.stdout().strip()).isEqualTo("200");
 
             String autoconfig = "autoconfig.example.com";
-            ExternalTool.Result thunderbird = curl.run("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
-                    "--resolve", autoconfig + ":" + port + ":127.0.0.1",
+            ExternalTool.Result thunderbird = curl.run(
+                    "-sS",
+                    "--max-time",
+                    "20",
+                    "--cacert",
+                    "examples/certs/ca/root.pem",
+                    "--resolve",
+                    autoconfig + ":" + port + ":127.0.0.1",
                     "https://" + autoconfig + ":" + port + "/mail/config-v1.1.xml?emailaddress=j.doe%40example.com");
-            assertThat(thunderbird.stdout()).as(thunderbird.stderr())
+            assertThat(thunderbird.stdout())
+                    .as(thunderbird.stderr())
                     .isEqualTo(Files.readString(GoldenFiles.ROOT.resolve("serve/autoconfig-example.com.xml")));
             String autodiscover = "autodiscover.example.com";
-            ExternalTool.Result outlook = curl.run("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
-                    "--resolve", autodiscover + ":" + port + ":127.0.0.1", "-H", "Content-Type: text/xml",
-                    "--data-binary", "<Autodiscover><Request><EMailAddress>j.doe+lists@example.com</EMailAddress>"
+            ExternalTool.Result outlook = curl.run(
+                    "-sS",
+                    "--max-time",
+                    "20",
+                    "--cacert",
+                    "examples/certs/ca/root.pem",
+                    "--resolve",
+                    autodiscover + ":" + port + ":127.0.0.1",
+                    "-H",
+                    "Content-Type: text/xml",
+                    "--data-binary",
+                    "<Autodiscover><Request><EMailAddress>j.doe+lists@example.com</EMailAddress>"
                             + "</Request></Autodiscover>",
                     "https://" + autodiscover + ":" + port + "/autodiscover/autodiscover.xml");
-            assertThat(outlook.stdout()).as(outlook.stderr())
+            assertThat(outlook.stdout())
+                    .as(outlook.stderr())
                     .isEqualTo(Files.readString(GoldenFiles.ROOT.resolve("serve/autodiscover-example.com.xml")));
 
             assertThat(server.stop()).as(server.log()).isZero();
@@ -90,12 +132,24 @@ class ServeCurlIT {
         try (ServeProcess server = ServeProcess.start(config, dir.resolve("serve.log"), "--no-watch")) {
             int port = server.port;
             String net = "mta-sts.example.net";
-            String[] fetchNet = args(List.of("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
-                    "--resolve", net + ":" + port + ":127.0.0.1"), "https://" + net + ":" + port + PATH);
-            assertThat(curl.run(fetchNet).exitCode()).as("%s is not served before the reload", net).isNotZero();
+            String[] fetchNet = args(
+                    List.of(
+                            "-sS",
+                            "--max-time",
+                            "20",
+                            "--cacert",
+                            "examples/certs/ca/root.pem",
+                            "--resolve",
+                            net + ":" + port + ":127.0.0.1"),
+                    "https://" + net + ":" + port + PATH);
+            assertThat(curl.run(fetchNet).exitCode())
+                    .as("%s is not served before the reload", net)
+                    .isNotZero();
 
             Files.writeString(config, reloadConfig(certs, true), StandardCharsets.UTF_8);
-            ExternalTool.require("kill").run("-HUP", String.valueOf(server.process.pid())).assertSuccess();
+            ExternalTool.require("kill")
+                    .run("-HUP", String.valueOf(server.process.pid()))
+                    .assertSuccess();
 
             long deadline = System.nanoTime() + ServeProcess.STARTUP_LIMIT.toNanos();
             ExternalTool.Result fetched = curl.run(fetchNet);
@@ -103,7 +157,9 @@ class ServeCurlIT {
                 Thread.sleep(200);
                 fetched = curl.run(fetchNet);
             }
-            assertThat(fetched.exitCode()).as("after SIGHUP: %s; log:%n%s", fetched.stderr(), server.log()).isZero();
+            assertThat(fetched.exitCode())
+                    .as("after SIGHUP: %s; log:%n%s", fetched.stderr(), server.log())
+                    .isZero();
             assertThat(fetched.stdout()).contains("mode: testing\r\n");
             assertThat(server.log()).contains("mxpolicy: reloaded");
             assertThat(server.stop()).isZero();
@@ -132,13 +188,24 @@ class ServeCurlIT {
     void theConfigsTlsProfileDecidesWhetherX25519IsOffered(@TempDir Path dir) throws Exception {
         ExternalTool curl = ExternalTool.require("curl");
         Path config = dir.resolve("modern.yaml");
-        Files.writeString(config, Files.readString(Path.of("examples/provider.yaml")) + "serve:\n  tls_profile: modern\n");
+        Files.writeString(
+                config, Files.readString(Path.of("examples/provider.yaml")) + "serve:\n  tls_profile: modern\n");
         Files.createSymbolicLink(dir.resolve("certs"), Path.of("examples/certs").toAbsolutePath());
 
         for (Path served : List.of(config, Path.of("examples/provider.yaml"))) {
             try (ServeProcess server = ServeProcess.start(served, dir.resolve(served.getFileName() + ".log"))) {
-                ExternalTool.Result x25519 = curl.run("-sS", "--max-time", "20", "--cacert", "examples/certs/ca/root.pem",
-                        "--resolve", HOST + ":" + server.port + ":127.0.0.1", "--curves", "X25519", "-o", "/dev/null",
+                ExternalTool.Result x25519 = curl.run(
+                        "-sS",
+                        "--max-time",
+                        "20",
+                        "--cacert",
+                        "examples/certs/ca/root.pem",
+                        "--resolve",
+                        HOST + ":" + server.port + ":127.0.0.1",
+                        "--curves",
+                        "X25519",
+                        "-o",
+                        "/dev/null",
                         "https://" + HOST + ":" + server.port + PATH);
                 server.stop();
                 if (served == config) {

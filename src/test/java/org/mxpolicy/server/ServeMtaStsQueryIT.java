@@ -39,8 +39,7 @@ class ServeMtaStsQueryIT {
     private static final Pattern RESULT = Pattern.compile("^\\(<STSFetchResult\\.(\\w+): \\d+>", Pattern.MULTILINE);
 
     @Test
-    void senderFetchesAndAcceptsThePolicyOnlyWithAValidCertificateForThePolicyHost(@TempDir Path dir)
-            throws Exception {
+    void senderFetchesAndAcceptsThePolicyOnlyWithAValidCertificateForThePolicyHost(@TempDir Path dir) throws Exception {
         ExternalTool query = ExternalTool.require("mta-sts-query");
         Path certs = Path.of("examples/certs").toAbsolutePath();
         Path rootCa = certs.resolve("ca/root.pem");
@@ -48,7 +47,8 @@ class ServeMtaStsQueryIT {
         Files.writeString(config, config(certs), StandardCharsets.UTF_8);
 
         Path generated = dir.resolve("zones");
-        Launcher.run("generate", "-c", config.toString(), "-o", generated.toString()).assertSuccess();
+        Launcher.run("generate", "-c", config.toString(), "-o", generated.toString())
+                .assertSuccess();
         Map<String, Path> zones = Map.of(
                 "example.com", zoneFile(dir, "example.com", generated),
                 "example.net", zoneFile(dir, "example.net", generated));
@@ -60,9 +60,18 @@ class ServeMtaStsQueryIT {
                         .stubZone("example.com", knot.address(), knot.port())
                         .stubZone("example.net", knot.address(), knot.port())
                         .start(dir, "_mta-sts.example.com", "TXT");
-                BackgroundProcess serve = lab.start("mxpolicy serve", dir.resolve("serve.log"), Map.of(),
-                        Path.of("bin/mxpolicy").toAbsolutePath().toString(), "serve", "-c", config.toString(),
-                        "--listen", "127.0.0.1:443", "--admin", "127.0.0.1:8461")) {
+                BackgroundProcess serve = lab.start(
+                        "mxpolicy serve",
+                        dir.resolve("serve.log"),
+                        Map.of(),
+                        Path.of("bin/mxpolicy").toAbsolutePath().toString(),
+                        "serve",
+                        "-c",
+                        config.toString(),
+                        "--listen",
+                        "127.0.0.1:443",
+                        "--admin",
+                        "127.0.0.1:8461")) {
             lab.useResolver(UnboundResolver.ADDRESS);
             lab.awaitTcpListener(443, serve, STARTUP_LIMIT);
             List<String> trustTestCa = List.of("SSL_CERT_FILE=" + rootCa);
@@ -76,7 +85,8 @@ class ServeMtaStsQueryIT {
                     .contains("'mode': 'enforce'")
                     .contains("'max_age': 604800")
                     .contains("'mx': ['mx1.example.com', 'mx2.example.com']");
-            assertThat(serve.log()).contains("\"GET /.well-known/mta-sts.txt HTTP/1.1\" 200")
+            assertThat(serve.log())
+                    .contains("\"GET /.well-known/mta-sts.txt HTTP/1.1\" 200")
                     .contains("\"mta-sts.example.com\"");
             long fetchesBefore = policyFetches(serve.log());
 
@@ -103,8 +113,8 @@ class ServeMtaStsQueryIT {
     }
 
     /** mta-sts-query in the lab, with {@code environment} (VAR=value) set; it prints its result on stdout. */
-    private static ExternalTool.Result run(NetworkNamespace lab, ExternalTool query, List<String> environment,
-            String... args) {
+    private static ExternalTool.Result run(
+            NetworkNamespace lab, ExternalTool query, List<String> environment, String... args) {
         String[] command = new String[2 + environment.size() + args.length];
         command[0] = "env";
         for (int i = 0; i < environment.size(); i++) {
@@ -113,25 +123,32 @@ class ServeMtaStsQueryIT {
         command[1 + environment.size()] = query.path();
         System.arraycopy(args, 0, command, 2 + environment.size(), args.length);
         ExternalTool.Result result = lab.run(command);
-        assertThat(result.exitCode()).as("%s%n%s", Arrays.toString(command), result.stderr()).isZero();
+        assertThat(result.exitCode())
+                .as("%s%n%s", Arrays.toString(command), result.stderr())
+                .isZero();
         return result;
     }
 
     private static String result(ExternalTool.Result query) {
         Matcher matcher = RESULT.matcher(query.stdout());
-        assertThat(matcher.find()).as("mta-sts-query printed: %s%n%s", query.stdout(), query.stderr()).isTrue();
+        assertThat(matcher.find())
+                .as("mta-sts-query printed: %s%n%s", query.stdout(), query.stderr())
+                .isTrue();
         return matcher.group(1);
     }
 
     private static long policyFetches(String log) {
-        return log.lines().filter(line -> line.contains("\"GET /.well-known/mta-sts.txt ")).count();
+        return log.lines()
+                .filter(line -> line.contains("\"GET /.well-known/mta-sts.txt "))
+                .count();
     }
 
     /** The id of the domain's _mta-sts TXT record in the generated zone fragment. */
     private static String txtId(Path generated, String domain) throws Exception {
         String fragment = Files.readString(generated.resolve(domain + ".zone"), StandardCharsets.UTF_8);
-        Matcher id = Pattern.compile("^_mta-sts\\." + Pattern.quote(domain) + "\\.\\s.*\"v=STSv1; id=(\\w+)\"$",
-                Pattern.MULTILINE).matcher(fragment);
+        Matcher id = Pattern.compile(
+                        "^_mta-sts\\." + Pattern.quote(domain) + "\\.\\s.*\"v=STSv1; id=(\\w+)\"$", Pattern.MULTILINE)
+                .matcher(fragment);
         assertThat(id.find()).as(fragment).isTrue();
         return id.group(1);
     }
@@ -147,7 +164,9 @@ class ServeMtaStsQueryIT {
                 mta-sts  IN A   127.0.0.1
                 """.formatted(zone);
         Path file = dir.resolve(zone + ".zone");
-        Files.writeString(file, head + Files.readString(generated.resolve(zone + ".zone"), StandardCharsets.UTF_8),
+        Files.writeString(
+                file,
+                head + Files.readString(generated.resolve(zone + ".zone"), StandardCharsets.UTF_8),
                 StandardCharsets.UTF_8);
         return file;
     }

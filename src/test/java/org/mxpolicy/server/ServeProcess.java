@@ -42,13 +42,20 @@ final class ServeProcess implements AutoCloseable {
     /** Starts the server with {@code config} (and more options) and waits until its health check answers. */
     static ServeProcess start(Path config, Path log, String... options) throws IOException, InterruptedException {
         if (!Files.isRegularFile(Path.of("target/mxpolicy.jar"))) {
-            throw new AssertionError("target/mxpolicy.jar is missing: interop tests run after 'package' (./mvnw verify)");
+            throw new AssertionError(
+                    "target/mxpolicy.jar is missing: interop tests run after 'package' (./mvnw verify)");
         }
         int port = freePort();
         int adminPort = freePort();
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                Path.of("bin/mxpolicy").toAbsolutePath().toString(), "serve", "-c", config.toString(),
-                "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + adminPort));
+                Path.of("bin/mxpolicy").toAbsolutePath().toString(),
+                "serve",
+                "-c",
+                config.toString(),
+                "--listen",
+                "127.0.0.1:" + port,
+                "--admin",
+                "127.0.0.1:" + adminPort));
         command.addAll(java.util.List.of(options));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -70,9 +77,12 @@ final class ServeProcess implements AutoCloseable {
 
     /** The admin listener's /metrics. */
     String metrics() throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + adminPort + PolicyServer.METRICS_PATH)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + PolicyServer.METRICS_PATH))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** Sends SIGTERM and waits for the exit; returns the exit code. */
@@ -96,9 +106,11 @@ final class ServeProcess implements AutoCloseable {
     }
 
     private void awaitHealthy() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/healthz"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {

@@ -70,7 +70,8 @@ class ServeReloadOnChangeIT {
                       mx: [mx1.example.com]
                       cert: live/%2$s/fullchain.pem
                       key: live/%2$s/privkey.pem
-                """.formatted(Path.of("examples/certs/mx1.example.com/fullchain.pem").toAbsolutePath(), HOST));
+                """.formatted(
+                        Path.of("examples/certs/mx1.example.com/fullchain.pem").toAbsolutePath(), HOST));
 
         try (ServeProcess server = ServeProcess.start(config, dir.resolve("serve.log"));
                 ConnectProxy proxy = new ConnectProxy(server.port)) {
@@ -79,7 +80,9 @@ class ServeReloadOnChangeIT {
             Clients clients = new Clients(curl, caFile, url, server.port, trust, proxy);
             clients.start();
             try {
-                await("both clients were served", () -> clients.jdkServed.get() >= 3 && clients.curlServed.get() >= 3,
+                await(
+                        "both clients were served",
+                        () -> clients.jdkServed.get() >= 3 && clients.curlServed.get() >= 3,
                         server);
                 assertThat(clients.curlSerial.get()).isEqualTo(first);
                 assertThat(clients.jdkSerial.get()).isEqualTo(first);
@@ -91,22 +94,28 @@ class ServeReloadOnChangeIT {
 
                 await("curl sees the new certificate", () -> second.equals(clients.curlSerial.get()), server);
                 int servedAfterSwap = clients.jdkServed.get() + clients.curlServed.get();
-                await("more requests after the reload", () -> clients.jdkServed.get() + clients.curlServed.get()
-                        >= servedAfterSwap + 6, server);
+                await(
+                        "more requests after the reload",
+                        () -> clients.jdkServed.get() + clients.curlServed.get() >= servedAfterSwap + 6,
+                        server);
                 assertThat(server.log()).contains("mxpolicy: reloaded");
-                assertThat(server.metrics()).containsPattern("mxpolicy_reloads_total\\{result=\"success\"} [1-9]")
+                assertThat(server.metrics())
+                        .containsPattern("mxpolicy_reloads_total\\{result=\"success\"} [1-9]")
                         .contains("mxpolicy_reloads_total{result=\"failure\"} 0")
                         .contains("mxpolicy_last_reload_success 1");
                 assertThat(serialSeenByNewJdkClient(url, trust, proxy)).isEqualTo(second);
 
                 // a corrupt renewal: reported, and the last good certificate stays in service
-                Files.writeString(archive.resolve("fullchain3.pem"),
+                Files.writeString(
+                        archive.resolve("fullchain3.pem"),
                         "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
                 swapLink(cert, relative(archive, "fullchain3.pem"));
                 await("the failed reload is reported", () -> logOf(server).contains("reload failed"), server);
                 assertThat(server.log().lines().filter(l -> l.contains("error:") && l.contains("fullchain.pem")))
-                        .as(server.log()).hasSize(1);
-                assertThat(server.metrics()).contains("mxpolicy_reloads_total{result=\"failure\"} 1")
+                        .as(server.log())
+                        .hasSize(1);
+                assertThat(server.metrics())
+                        .contains("mxpolicy_reloads_total{result=\"failure\"} 1")
                         .contains("mxpolicy_last_reload_success 0");
                 int servedAfterCorruption = clients.curlServed.get();
                 await("curl is still served", () -> clients.curlServed.get() >= servedAfterCorruption + 3, server);
@@ -118,7 +127,8 @@ class ServeReloadOnChangeIT {
 
             assertThat(clients.failures).as("failed requests").isEmpty();
             assertThat(proxy.tunnels() - freshConnections)
-                    .as("connections of the kept-alive JDK client: none was dropped").isEqualTo(1);
+                    .as("connections of the kept-alive JDK client: none was dropped")
+                    .isEqualTo(1);
             assertThat(server.stop()).isZero();
         }
     }
@@ -135,41 +145,65 @@ class ServeReloadOnChangeIT {
         private final Thread curlLoop;
 
         Clients(ExternalTool curl, Path caFile, String url, int port, SSLContext trust, ConnectProxy proxy) {
-            HttpClient http = HttpClient.newBuilder().sslContext(trust).proxy(ProxySelector.of(proxy.address()))
-                    .connectTimeout(Duration.ofSeconds(10)).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build();
-            jdk = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() != 200 || !response.body().startsWith("version: STSv1")) {
-                            failures.add("JDK: status " + response.statusCode() + ": " + response.body());
-                        } else {
-                            jdkSerial.set(((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0])
-                                    .getSerialNumber());
-                            jdkServed.incrementAndGet();
+            HttpClient http = HttpClient.newBuilder()
+                    .sslContext(trust)
+                    .proxy(ProxySelector.of(proxy.address()))
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(20))
+                    .build();
+            jdk = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            try {
+                                HttpResponse<String> response =
+                                        http.send(request, HttpResponse.BodyHandlers.ofString());
+                                if (response.statusCode() != 200
+                                        || !response.body().startsWith("version: STSv1")) {
+                                    failures.add("JDK: status " + response.statusCode() + ": " + response.body());
+                                } else {
+                                    jdkSerial.set(((X509Certificate) response.sslSession()
+                                                    .orElseThrow()
+                                                    .getPeerCertificates()[0])
+                                            .getSerialNumber());
+                                    jdkServed.incrementAndGet();
+                                }
+                            } catch (Exception e) {
+                                failures.add("JDK: " + e);
+                            }
+                            pause();
                         }
-                    } catch (Exception e) {
-                        failures.add("JDK: " + e);
-                    }
-                    pause();
-                }
-            }, "jdk-client");
-            List<String> args = List.of("-sS", "--max-time", "20", "--cacert", caFile.toString(),
-                    "--resolve", HOST + ":" + port + ":127.0.0.1", "-o", "/dev/null",
-                    "-w", "%{http_code}\\n%{certs}", url);
-            curlLoop = new Thread(() -> {
-                while (running.get()) {
-                    ExternalTool.Result result = curl.run(args.toArray(String[]::new));
-                    if (result.exitCode() != 0 || !result.stdout().startsWith("200")) {
-                        failures.add("curl: exit " + result.exitCode() + ": " + result.stdout() + result.stderr());
-                    } else {
-                        curlSerial.set(leafSerial(result.stdout()));
-                        curlServed.incrementAndGet();
-                    }
-                    pause();
-                }
-            }, "curl-client");
+                    },
+                    "jdk-client");
+            List<String> args = List.of(
+                    "-sS",
+                    "--max-time",
+                    "20",
+                    "--cacert",
+                    caFile.toString(),
+                    "--resolve",
+                    HOST + ":" + port + ":127.0.0.1",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}\\n%{certs}",
+                    url);
+            curlLoop = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            ExternalTool.Result result = curl.run(args.toArray(String[]::new));
+                            if (result.exitCode() != 0 || !result.stdout().startsWith("200")) {
+                                failures.add(
+                                        "curl: exit " + result.exitCode() + ": " + result.stdout() + result.stderr());
+                            } else {
+                                curlSerial.set(leafSerial(result.stdout()));
+                                curlServed.incrementAndGet();
+                            }
+                            pause();
+                        }
+                    },
+                    "curl-client");
         }
 
         /** Leaves the two cores some room for the server; how long does not matter. */
@@ -195,7 +229,8 @@ class ServeReloadOnChangeIT {
 
     /** The serial of the first certificate in curl's {@code %{certs}} output (the leaf). */
     private static BigInteger leafSerial(String curlOutput) {
-        Matcher serial = Pattern.compile("(?m)^Serial Number:\\s*([0-9A-Fa-f:]+)").matcher(curlOutput);
+        Matcher serial =
+                Pattern.compile("(?m)^Serial Number:\\s*([0-9A-Fa-f:]+)").matcher(curlOutput);
         if (!serial.find()) {
             throw new AssertionError("no serial number in curl's certificate output:\n" + curlOutput);
         }
@@ -204,9 +239,12 @@ class ServeReloadOnChangeIT {
 
     /** A fresh client, so a new connection and handshake: the serial the server presents now. */
     private BigInteger serialSeenByNewJdkClient(String url, SSLContext trust, ConnectProxy proxy) throws Exception {
-        HttpClient fresh = HttpClient.newBuilder().sslContext(trust).proxy(ProxySelector.of(proxy.address())).build();
-        HttpResponse<String> response = fresh.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpClient fresh = HttpClient.newBuilder()
+                .sslContext(trust)
+                .proxy(ProxySelector.of(proxy.address()))
+                .build();
+        HttpResponse<String> response =
+                fresh.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         freshConnections++;
         return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber();
@@ -219,10 +257,18 @@ class ServeReloadOnChangeIT {
     private static BigInteger issue(InMemoryPki.Issuer ca, Path archive, int n) throws Exception {
         KeyPair key = InMemoryPki.ec("secp256r1");
         Instant now = Instant.now();
-        X509Certificate leaf = InMemoryPki.certificate(key, HOST, ca.cn(), ca.key().getPrivate(), false,
-                now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS), HOST);
+        X509Certificate leaf = InMemoryPki.certificate(
+                key,
+                HOST,
+                ca.cn(),
+                ca.key().getPrivate(),
+                false,
+                now.minus(1, ChronoUnit.DAYS),
+                now.plus(30, ChronoUnit.DAYS),
+                HOST);
         Files.writeString(archive.resolve("fullchain" + n + ".pem"), InMemoryPki.pem(List.of(leaf, ca.certificate())));
-        Files.writeString(archive.resolve("privkey" + n + ".pem"),
+        Files.writeString(
+                archive.resolve("privkey" + n + ".pem"),
                 InMemoryPki.pem("PRIVATE KEY", key.getPrivate().getEncoded()));
         return leaf.getSerialNumber();
     }
@@ -262,8 +308,8 @@ class ServeReloadOnChangeIT {
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + BOUND.toSeconds() + " s: " + what + "; server log:\n"
-                        + server.log());
+                throw new AssertionError(
+                        "not within " + BOUND.toSeconds() + " s: " + what + "; server log:\n" + server.log());
             }
             Thread.sleep(100);
         }

@@ -52,14 +52,14 @@ class ServeTestsslIT {
             "cipher_x1301", "cipher_x1302", // TLS_AES_128_GCM, TLS_AES_256_GCM
             "cipher_xc02b", "cipher_xc02c"); // ECDHE_ECDSA with AES_128_GCM, AES_256_GCM
     /** {@code modern}: the same and ChaCha20-Poly1305 on both versions. */
-    private static final Set<String> MODERN_SUITES = Set.of(
-            "cipher_x1301", "cipher_x1302", "cipher_x1303", "cipher_xc02b", "cipher_xc02c", "cipher_xcca9");
+    private static final Set<String> MODERN_SUITES =
+            Set.of("cipher_x1301", "cipher_x1302", "cipher_x1303", "cipher_xc02b", "cipher_xc02c", "cipher_xcca9");
     /** The groups of {@code bsi} in testssl.sh's (OpenSSL's) names: secp256r1 and secp384r1. */
     private static final Set<String> BSI_GROUPS = Set.of("prime256v1", "secp384r1");
 
     /** RFC names of suites with ephemeral key exchange and AEAD encryption. */
-    private static final Pattern FORWARD_SECRET_AEAD = Pattern.compile(
-            "TLS_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256"
+    private static final Pattern FORWARD_SECRET_AEAD =
+            Pattern.compile("TLS_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256"
                     + "|ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256))");
 
     /**
@@ -95,11 +95,34 @@ class ServeTestsslIT {
         long started = System.nanoTime();
         // --ip pins the address, so HOST is sent as SNI without being resolvable; --sneaky and
         // --fast shorten the run without dropping any of the checks asserted on.
-        ExternalTool.Result result = ExternalTool.require("testssl").run(SCAN_LIMIT, null, "--quiet", "--color", "0",
-                "--warnings", "off", "--sneaky", "--fast", "-p", "-s", "-f", "-P", "-e", "-R", "-C", "-B",
-                "--ip", "127.0.0.1", "--add-ca", ExampleHosts.ROOT_CA.toAbsolutePath().toString(),
-                "--jsonfile", json.toString(), HOST + ":" + serve.port);
-        System.out.println("testssl.sh scan took " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
+        ExternalTool.Result result = ExternalTool.require("testssl")
+                .run(
+                        SCAN_LIMIT,
+                        null,
+                        "--quiet",
+                        "--color",
+                        "0",
+                        "--warnings",
+                        "off",
+                        "--sneaky",
+                        "--fast",
+                        "-p",
+                        "-s",
+                        "-f",
+                        "-P",
+                        "-e",
+                        "-R",
+                        "-C",
+                        "-B",
+                        "--ip",
+                        "127.0.0.1",
+                        "--add-ca",
+                        ExampleHosts.ROOT_CA.toAbsolutePath().toString(),
+                        "--jsonfile",
+                        json.toString(),
+                        HOST + ":" + serve.port);
+        System.out.println("testssl.sh scan took "
+                + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
         result.assertSuccess();
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         for (JsonNode finding : new ObjectMapper().readTree(json.toFile())) {
@@ -129,8 +152,13 @@ class ServeTestsslIT {
     void exactlyTheSuitesOfTheBsiProfileAreOfferedAllWithForwardSecrecyAndAead() {
         assertThat(suites(findings)).isEqualTo(new TreeSet<>(BSI_SUITES));
 
-        for (String list : List.of("cipherlist_NULL", "cipherlist_aNULL", "cipherlist_EXPORT", "cipherlist_LOW",
-                "cipherlist_3DES_IDEA", "cipherlist_AVERAGE")) {
+        for (String list : List.of(
+                "cipherlist_NULL",
+                "cipherlist_aNULL",
+                "cipherlist_EXPORT",
+                "cipherlist_LOW",
+                "cipherlist_3DES_IDEA",
+                "cipherlist_AVERAGE")) {
             assertThat(finding(list)).as(list).isEqualTo("not offered");
         }
         String forwardSecrecy = findings.containsKey("FS") ? "FS" : "PFS";
@@ -145,9 +173,15 @@ class ServeTestsslIT {
     void exactlyTheGroupsOfTheBsiProfileAreOffered() {
         String curves = findings.containsKey("FS_ECDHE_curves") ? "FS_ECDHE_curves" : "PFS_ECDHE_curves";
         assertThat(Set.of(finding(curves).split(" "))).isEqualTo(BSI_GROUPS);
-        assertThat(tls13With(server, "X25519").exitCode()).as("TLS 1.3 with X25519 only").isNotZero();
-        assertThat(tls13With(server, "P-521").exitCode()).as("TLS 1.3 with P-521 only").isNotZero();
-        assertThat(tls13With(server, "P-384").exitCode()).as("TLS 1.3 with P-384 only").isZero();
+        assertThat(tls13With(server, "X25519").exitCode())
+                .as("TLS 1.3 with X25519 only")
+                .isNotZero();
+        assertThat(tls13With(server, "P-521").exitCode())
+                .as("TLS 1.3 with P-521 only")
+                .isNotZero();
+        assertThat(tls13With(server, "P-384").exitCode())
+                .as("TLS 1.3 with P-384 only")
+                .isZero();
     }
 
     /** {@code --tls-profile modern}: the {@code bsi} suites and groups plus ChaCha20-Poly1305 and X25519. */
@@ -159,8 +193,12 @@ class ServeTestsslIT {
             String curves = scanned.containsKey("FS_ECDHE_curves") ? "FS_ECDHE_curves" : "PFS_ECDHE_curves";
             Set<String> groups = new TreeSet<>(BSI_GROUPS);
             groups.add("X25519");
-            assertThat(new TreeSet<>(List.of(scanned.get(curves).path("finding").asText().split(" ")))).isEqualTo(groups);
-            assertThat(tls13With(modern, "X25519").exitCode()).as("TLS 1.3 with X25519 only").isZero();
+            assertThat(new TreeSet<>(
+                            List.of(scanned.get(curves).path("finding").asText().split(" "))))
+                    .isEqualTo(groups);
+            assertThat(tls13With(modern, "X25519").exitCode())
+                    .as("TLS 1.3 with X25519 only")
+                    .isZero();
         }
     }
 
@@ -180,16 +218,29 @@ class ServeTestsslIT {
 
     /** A TLS 1.3 handshake of openssl s_client that offers only {@code group}. */
     private static ExternalTool.Result tls13With(ServeProcess serve, String group) {
-        return ExternalTool.require("openssl").run("s_client", "-connect", "127.0.0.1:" + serve.port,
-                "-servername", HOST, "-CAfile", ExampleHosts.ROOT_CA.toString(), "-verify_return_error", "-brief",
-                "-tls1_3", "-groups", group);
+        return ExternalTool.require("openssl")
+                .run(
+                        "s_client",
+                        "-connect",
+                        "127.0.0.1:" + serve.port,
+                        "-servername",
+                        HOST,
+                        "-CAfile",
+                        ExampleHosts.ROOT_CA.toString(),
+                        "-verify_return_error",
+                        "-brief",
+                        "-tls1_3",
+                        "-groups",
+                        group);
     }
 
     /** Ids cipher_order, cipherorder_TLSv1_2, cipherorder_TLSv1_3. */
     @Test
     void theServerChoosesTheSuiteAndPrefersAes256Gcm() {
         assertThat(finding("cipher_order")).isEqualTo("server");
-        assertThat(finding("cipherorder_TLSv1_2")).startsWith("ECDHE-ECDSA-AES256-GCM-SHA384").doesNotContain("CBC")
+        assertThat(finding("cipherorder_TLSv1_2"))
+                .startsWith("ECDHE-ECDSA-AES256-GCM-SHA384")
+                .doesNotContain("CBC")
                 .doesNotContainPattern("-SHA(\\s|$)");
         assertThat(finding("cipherorder_TLSv1_3")).startsWith("TLS_AES_256_GCM_SHA384");
     }
@@ -203,7 +254,8 @@ class ServeTestsslIT {
         List<String> above = new ArrayList<>();
         findings.forEach((id, finding) -> {
             String severity = finding.path("severity").asText();
-            boolean fine = severity.equals("OK") || severity.equals("INFO")
+            boolean fine = severity.equals("OK")
+                    || severity.equals("INFO")
                     || (severity.equals("WARN") && LOCAL_LIMITS.contains(id));
             if (!fine) {
                 above.add(id + " " + severity + ": " + finding.path("finding").asText());
@@ -219,8 +271,17 @@ class ServeTestsslIT {
      */
     @Test
     void clientInitiatedRenegotiationEndsTheConnection() throws Exception {
-        Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + server.port,
-                "-servername", HOST, "-tls1_2", "-CAfile", ExampleHosts.ROOT_CA.toString(), "-msg")
+        Process client = new ProcessBuilder(
+                        "openssl",
+                        "s_client",
+                        "-connect",
+                        "127.0.0.1:" + server.port,
+                        "-servername",
+                        HOST,
+                        "-tls1_2",
+                        "-CAfile",
+                        ExampleHosts.ROOT_CA.toString(),
+                        "-msg")
                 .redirectErrorStream(true)
                 .start();
         CompletableFuture<String> output = drain(client.getInputStream());
@@ -233,11 +294,18 @@ class ServeTestsslIT {
             client.getOutputStream().close();
             client.waitFor(10, TimeUnit.SECONDS);
             String transcript = output.get(10, TimeUnit.SECONDS);
-            assertThat(ended).as("the connection was still open %s s after asking to renegotiate:%n%s",
-                    RENEGOTIATION_LIMIT.toSeconds(), transcript).isTrue();
+            assertThat(ended)
+                    .as(
+                            "the connection was still open %s s after asking to renegotiate:%n%s",
+                            RENEGOTIATION_LIMIT.toSeconds(), transcript)
+                    .isTrue();
             assertThat(transcript).contains("Secure Renegotiation IS supported").contains("RENEGOTIATING");
-            assertThat(Pattern.compile(", ServerHello$", Pattern.MULTILINE).matcher(transcript).results().count())
-                    .as(transcript).isEqualTo(1);
+            assertThat(Pattern.compile(", ServerHello$", Pattern.MULTILINE)
+                            .matcher(transcript)
+                            .results()
+                            .count())
+                    .as(transcript)
+                    .isEqualTo(1);
         } finally {
             client.destroyForcibly();
         }

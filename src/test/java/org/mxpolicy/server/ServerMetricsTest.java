@@ -17,7 +17,12 @@ class ServerMetricsTest {
         metrics.count(Optional.of("mta-sts.example.com"), 404);
         metrics.count(Optional.of("attacker-chosen.example"), 404);
         metrics.count(Optional.empty(), 400);
-        String leafNotAfter = String.valueOf(ExampleHosts.hosts().get(0).chain().leaf().getNotAfter().toInstant()
+        String leafNotAfter = String.valueOf(ExampleHosts.hosts()
+                .get(0)
+                .chain()
+                .leaf()
+                .getNotAfter()
+                .toInstant()
                 .getEpochSecond());
 
         assertThat(metrics.render()).isEqualTo("""
@@ -42,8 +47,15 @@ class ServerMetricsTest {
                 # HELP mxpolicy_last_reload_timestamp_seconds When the last reload was tried, in seconds since the Unix epoch; 0 before the first.
                 # TYPE mxpolicy_last_reload_timestamp_seconds gauge
                 mxpolicy_last_reload_timestamp_seconds 0
-                """.formatted(leafNotAfter, String.valueOf(ExampleHosts.hosts().get(1).chain().leaf().getNotAfter()
-                .toInstant().getEpochSecond())));
+                """.formatted(
+                        leafNotAfter,
+                        String.valueOf(ExampleHosts.hosts()
+                                .get(1)
+                                .chain()
+                                .leaf()
+                                .getNotAfter()
+                                .toInstant()
+                                .getEpochSecond())));
     }
 
     @Test

@@ -23,8 +23,12 @@ class ServerTlsOpensslIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = PolicyServer.start(ServedHosts.of(ExampleHosts.hosts()), new ListenAddress("127.0.0.1", 0),
-                new ListenAddress("127.0.0.1", 0), ServerLimits.DEFAULT, line -> {});
+        server = PolicyServer.start(
+                ServedHosts.of(ExampleHosts.hosts()),
+                new ListenAddress("127.0.0.1", 0),
+                new ListenAddress("127.0.0.1", 0),
+                ServerLimits.DEFAULT,
+                line -> {});
     }
 
     @AfterAll
@@ -36,8 +40,14 @@ class ServerTlsOpensslIT {
 
     /** {@code openssl s_client} against the server with SNI {@code sni} and the test CA. */
     private static ExternalTool.Result handshake(String sni, String... options) {
-        List<String> args = new ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + server.port(),
-                "-CAfile", ExampleHosts.ROOT_CA.toString(), "-verify_return_error", "-brief"));
+        List<String> args = new ArrayList<>(List.of(
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + server.port(),
+                "-CAfile",
+                ExampleHosts.ROOT_CA.toString(),
+                "-verify_return_error",
+                "-brief"));
         if (sni != null) {
             args.addAll(List.of("-servername", sni));
         } else {
@@ -54,7 +64,9 @@ class ServerTlsOpensslIT {
         assertThat(tls13.stderr()).contains("Protocol version: TLSv1.3").contains("Verification: OK");
         ExternalTool.Result tls12 = handshake(HOST, "-tls1_2");
         assertThat(tls12.exitCode()).as(tls12.stderr()).isZero();
-        assertThat(tls12.stderr()).contains("Protocol version: TLSv1.2").containsPattern("Ciphersuite: ECDHE-\\S+-GCM-");
+        assertThat(tls12.stderr())
+                .contains("Protocol version: TLSv1.2")
+                .containsPattern("Ciphersuite: ECDHE-\\S+-GCM-");
     }
 
     @Test
@@ -67,8 +79,11 @@ class ServerTlsOpensslIT {
 
     @Test
     void tls12WithoutForwardSecrecyOrWithCbcOrChaCha20IsRefused() {
-        for (String ciphers : List.of("AES128-GCM-SHA256:AES256-GCM-SHA384", "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384",
-                "DHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305")) {
+        for (String ciphers : List.of(
+                "AES128-GCM-SHA256:AES256-GCM-SHA384",
+                "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384",
+                "DHE-RSA-AES128-GCM-SHA256",
+                "ECDHE-ECDSA-CHACHA20-POLY1305")) {
             ExternalTool.Result result = handshake(HOST, "-tls1_2", "-cipher", ciphers);
             assertThat(result.exitCode()).as(ciphers + ": " + result.stderr()).isNotZero();
         }
@@ -85,13 +100,25 @@ class ServerTlsOpensslIT {
         byte[] request = ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         ExternalTool openssl = ExternalTool.require("openssl");
-        List<String> connect = List.of("s_client", "-connect", "127.0.0.1:" + server.port(), "-servername", HOST,
-                "-CAfile", ExampleHosts.ROOT_CA.toString(), "-verify_return_error", "-tls1_3", "-ign_eof");
+        List<String> connect = List.of(
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + server.port(),
+                "-servername",
+                HOST,
+                "-CAfile",
+                ExampleHosts.ROOT_CA.toString(),
+                "-verify_return_error",
+                "-tls1_3",
+                "-ign_eof");
         ExternalTool.Result first = openssl.run(request, concat(connect, "-sess_out", session.toString()));
         assertThat(first.stdout()).as(first.stderr()).contains("New, TLSv1.3").contains("HTTP/1.1 200");
         assertThat(session).as("the client kept the server's session ticket").isNotEmptyFile();
         ExternalTool.Result second = openssl.run(request, concat(connect, "-sess_in", session.toString()));
-        assertThat(second.stdout()).as(second.stderr()).contains("Reused, TLSv1.3").contains("HTTP/1.1 200");
+        assertThat(second.stdout())
+                .as(second.stderr())
+                .contains("Reused, TLSv1.3")
+                .contains("HTTP/1.1 200");
     }
 
     private static String[] concat(List<String> first, String... more) {

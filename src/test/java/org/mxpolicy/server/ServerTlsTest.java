@@ -35,7 +35,8 @@ class ServerTlsTest {
         SslContextFactory.Server factory = ServerTls.forCertificates(certificates(), modern);
         factory.start();
         try {
-            assertThat(Arrays.asList(factory.getSelectedCipherSuites())).containsExactlyElementsOf(modern.cipherSuites())
+            assertThat(Arrays.asList(factory.getSelectedCipherSuites()))
+                    .containsExactlyElementsOf(modern.cipherSuites())
                     .contains("TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
         } finally {
             factory.stop();

@@ -71,8 +71,8 @@ final class TlsClient {
         Socket plain = new Socket();
         plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         plain.setSoTimeout(10_000);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory()
-                .createSocket(plain, sniHost == null ? "127.0.0.1" : sniHost, port, true);
+        SSLSocket socket = (SSLSocket)
+                context.getSocketFactory().createSocket(plain, sniHost == null ? "127.0.0.1" : sniHost, port, true);
         try {
             SSLParameters parameters = socket.getSSLParameters();
             if (sniHost != null) {
@@ -99,7 +99,11 @@ final class TlsClient {
     static Response read(SSLSocket socket) throws IOException {
         X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
         byte[] all = readAll(socket.getInputStream());
-        return Response.parse(all, leaf, socket.getSession().getProtocol(), socket.getSession().getCipherSuite());
+        return Response.parse(
+                all,
+                leaf,
+                socket.getSession().getProtocol(),
+                socket.getSession().getCipherSuite());
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
@@ -119,8 +123,13 @@ final class TlsClient {
     }
 
     /** One HTTP response: status, headers (names lower case), body, and the TLS session facts. */
-    record Response(int status, Map<String, String> headers, byte[] body, X509Certificate certificate,
-            String protocol, String cipherSuite) {
+    record Response(
+            int status,
+            Map<String, String> headers,
+            byte[] body,
+            X509Certificate certificate,
+            String protocol,
+            String cipherSuite) {
 
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -141,7 +150,9 @@ final class TlsClient {
             Map<String, String> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+                headers.put(
+                        lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).strip());
             }
             byte[] body = Arrays.copyOfRange(all, end + 4, all.length);
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -154,7 +165,8 @@ final class TlsClient {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int pos = 0;
             while (pos < chunked.length) {
-                int lineEnd = indexOf(Arrays.copyOfRange(chunked, pos, chunked.length), "\r\n".getBytes(StandardCharsets.US_ASCII));
+                int lineEnd = indexOf(
+                        Arrays.copyOfRange(chunked, pos, chunked.length), "\r\n".getBytes(StandardCharsets.US_ASCII));
                 String sizeText = new String(chunked, pos, lineEnd, StandardCharsets.US_ASCII).split(";")[0].strip();
                 int size = Integer.parseInt(sizeText, 16);
                 pos += lineEnd + 2;

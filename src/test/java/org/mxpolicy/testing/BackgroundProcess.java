@@ -37,9 +37,10 @@ public final class BackgroundProcess implements AutoCloseable {
      * @param label names the program in messages
      * @param environment added to the test JVM's environment
      */
-    public static BackgroundProcess start(String label, List<String> command, Map<String, String> environment,
-            Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    public static BackgroundProcess start(String label, List<String> command, Map<String, String> environment, Path log)
+            throws IOException {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         return new BackgroundProcess(label, builder.start(), log);
     }
@@ -77,8 +78,8 @@ public final class BackgroundProcess implements AutoCloseable {
     public int terminate(Duration limit) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError(label + " did not stop within " + limit.toSeconds() + " s of SIGTERM; its log:\n"
-                    + log());
+            throw new AssertionError(
+                    label + " did not stop within " + limit.toSeconds() + " s of SIGTERM; its log:\n" + log());
         }
         return process.exitValue();
     }

@@ -21,8 +21,9 @@ public final class BoundedPoll {
      * @param check returns null when ready, otherwise what is still wrong; exceptions count as a
      *     problem, except {@link AssertionError}s, which end the wait at once
      */
-    public static void await(String what, Duration limit, Callable<String> check,
-            java.util.function.Supplier<String> context) throws InterruptedException {
+    public static void await(
+            String what, Duration limit, Callable<String> check, java.util.function.Supplier<String> context)
+            throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         String problem = "not checked";
         while (true) {
@@ -37,8 +38,8 @@ public final class BoundedPoll {
                 return;
             }
             if (System.nanoTime() >= deadline) {
-                throw new AssertionError(what + " within " + limit.toSeconds() + " s failed (" + problem + ")\n"
-                        + context.get());
+                throw new AssertionError(
+                        what + " within " + limit.toSeconds() + " s failed (" + problem + ")\n" + context.get());
             }
             Thread.sleep(INTERVAL.toMillis());
         }

@@ -79,9 +79,10 @@ public final class CertbotLineageFixture {
             Files.writeString(file("chain", version), InMemoryPki.pem(issuers), StandardCharsets.US_ASCII);
             Files.writeString(file("fullchain", version), InMemoryPki.pem(chain), StandardCharsets.US_ASCII);
             Path privkey = file("privkey", version);
-            Files.createFile(privkey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(privkey, InMemoryPki.pem("PRIVATE KEY", key.getPrivate().getEncoded()),
-                    StandardCharsets.US_ASCII);
+            Files.createFile(
+                    privkey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(
+                    privkey, InMemoryPki.pem("PRIVATE KEY", key.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,7 +115,9 @@ public final class CertbotLineageFixture {
     /** The version a live link points at. */
     public int liveVersion(String kind) {
         try {
-            Matcher m = VERSIONED.matcher(Files.readSymbolicLink(live.resolve(kind + ".pem")).getFileName().toString());
+            Matcher m = VERSIONED.matcher(Files.readSymbolicLink(live.resolve(kind + ".pem"))
+                    .getFileName()
+                    .toString());
             if (!m.matches()) {
                 throw new IllegalStateException("live " + kind + ".pem points at no versioned file");
             }

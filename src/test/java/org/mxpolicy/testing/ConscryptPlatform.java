@@ -21,8 +21,10 @@ public final class ConscryptPlatform {
      * glibc 2.34 or newer: there Conscrypt's native library must load.
      */
     public static void assumeNativeLibraryShipped() {
-        assumeTrue(SHIPPED, "the jar ships Conscrypt's native library for Linux on x86-64 (glibc 2.35) and "
-                + "arm64 (glibc 2.34), macOS on x86-64 and arm64, and Windows on x86-64; the tests check it on Linux");
+        assumeTrue(
+                SHIPPED,
+                "the jar ships Conscrypt's native library for Linux on x86-64 (glibc 2.35) and "
+                        + "arm64 (glibc 2.34), macOS on x86-64 and arm64, and Windows on x86-64; the tests check it on Linux");
     }
 
     /** Whether Conscrypt's native library must load here (see {@link #assumeNativeLibraryShipped()}). */
@@ -49,7 +51,9 @@ public final class ConscryptPlatform {
     /** The minor version of glibc 2.x ({@code getconf GNU_LIBC_VERSION}), or -1 (musl, no getconf). */
     private static int glibcMinor() {
         try {
-            Process getconf = new ProcessBuilder("getconf", "GNU_LIBC_VERSION").redirectErrorStream(true).start();
+            Process getconf = new ProcessBuilder("getconf", "GNU_LIBC_VERSION")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             Matcher version = Pattern.compile("glibc 2\\.(\\d+)").matcher(out);
             return getconf.waitFor() == 0 && version.find() ? Integer.parseInt(version.group(1)) : -1;

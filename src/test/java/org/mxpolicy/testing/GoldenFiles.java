@@ -26,7 +26,9 @@ public final class GoldenFiles {
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, actual, StandardCharsets.UTF_8);
             }
-            assertThat(file).as("golden file %s (refresh with -Dgolden.update=true)", file).exists();
+            assertThat(file)
+                    .as("golden file %s (refresh with -Dgolden.update=true)", file)
+                    .exists();
             String expected = Files.readString(file, StandardCharsets.UTF_8);
             assertThat(actual).as("output differs from golden file %s", file).isEqualTo(expected);
         } catch (IOException e) {

@@ -38,15 +38,16 @@ public final class KnotAuthority implements AutoCloseable {
      * Starts knotd in {@code namespace} on {@code address@port} for {@code zones} (zone name to
      * zone file) and returns once every zone answers its SOA query.
      */
-    public static KnotAuthority start(NetworkNamespace namespace, Path workDir, String address, int port,
-            Map<String, Path> zones) throws IOException, InterruptedException {
+    public static KnotAuthority start(
+            NetworkNamespace namespace, Path workDir, String address, int port, Map<String, Path> zones)
+            throws IOException, InterruptedException {
         ExternalTool knotd = ExternalTool.require("knotd");
         Path dir = Files.createTempDirectory(workDir, "knot");
         Path conf = dir.resolve("knot.conf");
         Files.writeString(conf, config(dir, address, port, zones), StandardCharsets.UTF_8);
         ExternalTool.require("knotc").run("-c", conf.toString(), "conf-check").assertSuccess();
-        BackgroundProcess process = namespace.start("knotd", dir.resolve("knotd.log"), Map.of(), knotd.path(), "-c",
-                conf.toString());
+        BackgroundProcess process =
+                namespace.start("knotd", dir.resolve("knotd.log"), Map.of(), knotd.path(), "-c", conf.toString());
         KnotAuthority authority = new KnotAuthority(process, address, port, conf);
         try {
             for (String zone : zones.keySet()) {
@@ -66,19 +67,26 @@ public final class KnotAuthority implements AutoCloseable {
      * key {@code tsigKeyName} (hmac-sha256, {@code secret} in base64). {@code zoneFile} is copied,
      * never written. Returns once the signed DNSKEY RRset is served.
      */
-    public static KnotAuthority signing(NetworkNamespace namespace, Path workDir, int port, Name zone, Path zoneFile,
-            Name tsigKeyName, String secret) throws IOException, InterruptedException {
+    public static KnotAuthority signing(
+            NetworkNamespace namespace,
+            Path workDir,
+            int port,
+            Name zone,
+            Path zoneFile,
+            Name tsigKeyName,
+            String secret)
+            throws IOException, InterruptedException {
         ExternalTool knotd = ExternalTool.require("knotd");
         ExternalTool.require("keymgr");
         Path dir = Files.createTempDirectory(workDir, "knot-signing");
         Path copy = dir.resolve(zone.toString(true) + ".zone");
         Files.copy(zoneFile, copy);
         Path conf = dir.resolve("knot.conf");
-        Files.writeString(conf, KnotServer.signingConfig(dir, port, zone, copy, tsigKeyName, secret),
-                StandardCharsets.UTF_8);
+        Files.writeString(
+                conf, KnotServer.signingConfig(dir, port, zone, copy, tsigKeyName, secret), StandardCharsets.UTF_8);
         ExternalTool.require("knotc").run("-c", conf.toString(), "conf-check").assertSuccess();
-        BackgroundProcess process = namespace.start("knotd", dir.resolve("knotd.log"), Map.of(), knotd.path(), "-c",
-                conf.toString());
+        BackgroundProcess process =
+                namespace.start("knotd", dir.resolve("knotd.log"), Map.of(), knotd.path(), "-c", conf.toString());
         KnotAuthority authority = new KnotAuthority(process, "127.0.0.1", port, conf);
         try {
             namespace.awaitDnsAnswer(authority.address, port, zone.toString(), "DNSKEY", process, STARTUP_LIMIT);

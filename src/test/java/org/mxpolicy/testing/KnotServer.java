@@ -110,15 +110,16 @@ public final class KnotServer implements AutoCloseable {
 
     /** The DS records {@code keymgr} prints for {@code zone} of the Knot configured by {@code conf}. */
     static List<DSRecord> ds(Path conf, Name zone) {
-        ExternalTool.Result result = ExternalTool.require("keymgr").run("-c", conf.toString(), zone.toString(), "ds")
+        ExternalTool.Result result = ExternalTool.require("keymgr")
+                .run("-c", conf.toString(), zone.toString(), "ds")
                 .assertSuccess();
         List<DSRecord> records = new ArrayList<>();
         for (String line : result.stdout().split("\n")) {
             String[] fields = line.strip().split("\\s+", 3);
             if (fields.length == 3 && fields[1].equals("DS")) {
                 try {
-                    records.add((DSRecord) Record.fromString(Name.fromString(fields[0], Name.root), Type.DS, DClass.IN,
-                            3600, fields[2], Name.root));
+                    records.add((DSRecord) Record.fromString(
+                            Name.fromString(fields[0], Name.root), Type.DS, DClass.IN, 3600, fields[2], Name.root));
                 } catch (IOException e) {
                     throw new AssertionError("keymgr printed a DS that does not parse: " + line, e);
                 }
@@ -252,7 +253,8 @@ public final class KnotServer implements AutoCloseable {
             }
             try {
                 Message response = resolver.send(query);
-                if (response.getRcode() == Rcode.NOERROR && !response.getSection(Section.ANSWER).isEmpty()) {
+                if (response.getRcode() == Rcode.NOERROR
+                        && !response.getSection(Section.ANSWER).isEmpty()) {
                     return;
                 }
                 lastProblem = "answer " + Rcode.string(response.getRcode()) + " without " + Type.string(type);
@@ -261,8 +263,8 @@ public final class KnotServer implements AutoCloseable {
             }
             sleep(Duration.ofMillis(100));
         }
-        fail("knotd did not serve " + zone + " on 127.0.0.1@" + port + " within " + STARTUP_LIMIT.toSeconds()
-                + " s (" + lastProblem + "); its log:\n" + log());
+        fail("knotd did not serve " + zone + " on 127.0.0.1@" + port + " within " + STARTUP_LIMIT.toSeconds() + " s ("
+                + lastProblem + "); its log:\n" + log());
     }
 
     /** A port free for both UDP and TCP on the loopback address at the time of asking. */

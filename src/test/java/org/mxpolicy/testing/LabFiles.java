@@ -24,8 +24,10 @@ public final class LabFiles {
      * {@code secret} (base64) and hmac-sha256.
      */
     public static Path tsigKey(Path file, Name keyName, String secret) throws IOException {
-        Files.writeString(file, "key \"" + keyName.toString(true) + "\" {\n\talgorithm hmac-sha256;\n\tsecret \"" + secret
-                + "\";\n};\n");
+        Files.writeString(
+                file,
+                "key \"" + keyName.toString(true) + "\" {\n\talgorithm hmac-sha256;\n\tsecret \"" + secret
+                        + "\";\n};\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
     }
@@ -40,7 +42,8 @@ public final class LabFiles {
         X509Certificate leaf = InMemoryPki.issued(key, host, ca, false, host);
         Files.writeString(dir.resolve(base + ".pem"), InMemoryPki.pem(List.of(leaf, ca.certificate())));
         Path keyFile = dir.resolve(base + ".key");
-        Files.writeString(keyFile, InMemoryPki.pem("PRIVATE KEY", key.getPrivate().getEncoded()));
+        Files.writeString(
+                keyFile, InMemoryPki.pem("PRIVATE KEY", key.getPrivate().getEncoded()));
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
     }
 }

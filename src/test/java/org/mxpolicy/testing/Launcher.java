@@ -33,7 +33,8 @@ public final class Launcher {
      */
     public static String path() {
         if (!Files.isRegularFile(Path.of("target/mxpolicy.jar"))) {
-            throw new AssertionError("target/mxpolicy.jar is missing: interop tests run after 'package' (./mvnw verify)");
+            throw new AssertionError(
+                    "target/mxpolicy.jar is missing: interop tests run after 'package' (./mvnw verify)");
         }
         return Path.of("bin/mxpolicy").toAbsolutePath().toString();
     }

@@ -114,35 +114,50 @@ public final class NetworkNamespace implements AutoCloseable {
      * from iproute2, like {@code ip}), failing early with the server's log when it has exited.
      */
     public void awaitTcpListener(int port, BackgroundProcess server, Duration limit) throws InterruptedException {
-        BoundedPoll.await("a TCP listener on port " + port + " in netns " + name, limit, () -> {
-            server.assertRunning();
-            ExternalTool.Result listening = run("ss", "-Hltn", "sport = :" + port);
-            return listening.exitCode() == 0 && !listening.stdout().isBlank() ? null : "nothing listens";
-        }, server::log);
+        BoundedPoll.await(
+                "a TCP listener on port " + port + " in netns " + name,
+                limit,
+                () -> {
+                    server.assertRunning();
+                    ExternalTool.Result listening = run("ss", "-Hltn", "sport = :" + port);
+                    return listening.exitCode() == 0 && !listening.stdout().isBlank() ? null : "nothing listens";
+                },
+                server::log);
     }
 
     /**
      * Waits until the name server at {@code server} port {@code port} in the namespace answers
      * {@code name}/{@code type} with NOERROR and at least one answer record (asked with kdig).
      */
-    public void awaitDnsAnswer(String server, int port, String name, String type, BackgroundProcess process,
-            Duration limit) throws InterruptedException {
+    public void awaitDnsAnswer(
+            String server, int port, String name, String type, BackgroundProcess process, Duration limit)
+            throws InterruptedException {
         ExternalTool.require("kdig");
-        BoundedPoll.await(name + " " + type + " answered by " + server + "@" + port + " in netns " + this.name, limit,
+        BoundedPoll.await(
+                name + " " + type + " answered by " + server + "@" + port + " in netns " + this.name,
+                limit,
                 () -> {
                     process.assertRunning();
                     String answer = dig(server, port, name, type);
                     Matcher count = ANSWER_COUNT.matcher(answer);
-                    boolean answered = answer.contains("status: NOERROR") && count.find()
-                            && Integer.parseInt(count.group(1)) > 0;
+                    boolean answered =
+                            answer.contains("status: NOERROR") && count.find() && Integer.parseInt(count.group(1)) > 0;
                     return answered ? null : "last answer:\n" + answer;
-                }, process::log);
+                },
+                process::log);
     }
 
     /** kdig's full output for one query in the namespace (a short timeout, one try). */
     public String dig(String server, int port, String name, String type) {
-        ExternalTool.Result result = run(ExternalTool.require("kdig").path(), "@" + server, "-p", String.valueOf(port),
-                "+time=1", "+retry=0", name, type);
+        ExternalTool.Result result = run(
+                ExternalTool.require("kdig").path(),
+                "@" + server,
+                "-p",
+                String.valueOf(port),
+                "+time=1",
+                "+retry=0",
+                name,
+                type);
         return result.stdout() + result.stderr();
     }
 

@@ -75,6 +75,7 @@ public final class PostfixServer implements AutoCloseable {
     private final int port;
     /** Where Postfix runs, or null for the machine's own network. */
     private final NetworkNamespace namespace;
+
     private final Thread shutdownHook;
 
     private PostfixServer(Path dir, Process process, int port, NetworkNamespace namespace) {
@@ -166,7 +167,9 @@ public final class PostfixServer implements AutoCloseable {
         }
         int port = options.namespace == null ? freeLoopbackPort() : options.namespacePort;
         Files.writeString(conf.resolve("main.cf"), mainCf(dir, options), StandardCharsets.UTF_8);
-        Files.writeString(conf.resolve("master.cf"), "127.0.0.1:" + port + " inet n - n - - smtpd\n" + MASTER_SERVICES,
+        Files.writeString(
+                conf.resolve("master.cf"),
+                "127.0.0.1:" + port + " inet n - n - - smtpd\n" + MASTER_SERVICES,
                 StandardCharsets.UTF_8);
         postfix(dir, "check").assertSuccess();
         Path log = dir.resolve("postfix.log");
@@ -210,7 +213,8 @@ public final class PostfixServer implements AutoCloseable {
         }
         main.putAll(options.settings);
         StringBuilder text = new StringBuilder();
-        main.forEach((name, value) -> text.append(name).append(" = ").append(value).append('\n'));
+        main.forEach(
+                (name, value) -> text.append(name).append(" = ").append(value).append('\n'));
         return text.toString();
     }
 
@@ -263,7 +267,8 @@ public final class PostfixServer implements AutoCloseable {
         }
         Matcher pem = PEM_CERTIFICATE.matcher(seen.stdout());
         if (!pem.find()) {
-            throw new IllegalStateException("openssl s_client showed no certificate:\n" + seen.stdout() + seen.stderr());
+            throw new IllegalStateException(
+                    "openssl s_client showed no certificate:\n" + seen.stdout() + seen.stderr());
         }
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
@@ -333,7 +338,8 @@ public final class PostfixServer implements AutoCloseable {
             try (Socket socket = new Socket()) {
                 socket.connect(address(), 1000);
                 socket.setSoTimeout(2000);
-                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
                 String line = in.readLine();
                 if (line != null && line.startsWith("220 ")) {
                     OutputStream out = socket.getOutputStream();
@@ -347,8 +353,8 @@ public final class PostfixServer implements AutoCloseable {
             }
             sleep(Duration.ofMillis(100));
         }
-        fail("postfix did not greet on 127.0.0.1:" + port + " within " + STARTUP_LIMIT.toSeconds() + " s (" + lastProblem
-                + "); its log:\n" + log());
+        fail("postfix did not greet on 127.0.0.1:" + port + " within " + STARTUP_LIMIT.toSeconds() + " s ("
+                + lastProblem + "); its log:\n" + log());
     }
 
     /**
@@ -360,13 +366,19 @@ public final class PostfixServer implements AutoCloseable {
         String timeout = ExternalTool.require("timeout").path();
         String greet = "exec 3<>/dev/tcp/127.0.0.1/" + port + " && head -n 1 <&3 && printf 'QUIT\\r\\n' >&3";
         try {
-            BoundedPoll.await("a greeting on 127.0.0.1:" + port + " in netns " + namespace.name(), STARTUP_LIMIT, () -> {
-                if (!process.isAlive()) {
-                    fail("postfix exited with " + process.exitValue() + " before greeting; its log:\n" + log());
-                }
-                ExternalTool.Result greeting = namespace.run(timeout, "5", bash, "-c", greet);
-                return greeting.stdout().startsWith("220 ") ? null : "greeting " + greeting.stdout() + greeting.stderr();
-            }, this::log);
+            BoundedPoll.await(
+                    "a greeting on 127.0.0.1:" + port + " in netns " + namespace.name(),
+                    STARTUP_LIMIT,
+                    () -> {
+                        if (!process.isAlive()) {
+                            fail("postfix exited with " + process.exitValue() + " before greeting; its log:\n" + log());
+                        }
+                        ExternalTool.Result greeting = namespace.run(timeout, "5", bash, "-c", greet);
+                        return greeting.stdout().startsWith("220 ")
+                                ? null
+                                : "greeting " + greeting.stdout() + greeting.stderr();
+                    },
+                    this::log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted waiting for postfix", e);
@@ -377,10 +389,15 @@ public final class PostfixServer implements AutoCloseable {
         Path keyCopy = conf.resolve("key.pem.new");
         Files.copy(key, keyCopy, StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(keyCopy, PosixFilePermissions.fromString("rw-------"));
-        Files.move(keyCopy, conf.resolve("key.pem"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                keyCopy, conf.resolve("key.pem"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Path chainCopy = conf.resolve("chain.pem.new");
         Files.copy(chain, chainCopy, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(chainCopy, conf.resolve("chain.pem"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                chainCopy,
+                conf.resolve("chain.pem"),
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static ExternalTool.Result postfix(Path dir, String command) {

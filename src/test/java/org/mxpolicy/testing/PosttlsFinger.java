@@ -44,8 +44,16 @@ public final class PosttlsFinger {
      * @return its standard output and error together
      */
     public String dane(String host, int port) {
-        ExternalTool.Result result = namespace.run("env", "MAIL_CONFIG=" + configDir, program.path(), "-c", "-l", "dane",
-                "-L", "summary", "[" + host + "]:" + port);
+        ExternalTool.Result result = namespace.run(
+                "env",
+                "MAIL_CONFIG=" + configDir,
+                program.path(),
+                "-c",
+                "-l",
+                "dane",
+                "-L",
+                "summary",
+                "[" + host + "]:" + port);
         return result.stdout() + result.stderr();
     }
 }

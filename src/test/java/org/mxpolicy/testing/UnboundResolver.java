@@ -80,8 +80,8 @@ public final class UnboundResolver implements AutoCloseable {
             Path conf = dir.resolve("unbound.conf");
             Files.writeString(conf, config(dir), StandardCharsets.UTF_8);
             ExternalTool.require("unbound-checkconf").run(conf.toString()).assertSuccess();
-            BackgroundProcess process = namespace.start("unbound", dir.resolve("unbound.log"), Map.of(),
-                    unbound.path(), "-d", "-c", conf.toString());
+            BackgroundProcess process = namespace.start(
+                    "unbound", dir.resolve("unbound.log"), Map.of(), unbound.path(), "-d", "-c", conf.toString());
             UnboundResolver resolver = new UnboundResolver(process);
             try {
                 namespace.awaitDnsAnswer(ADDRESS, PORT, probeName, probeType, process, STARTUP_LIMIT);

@@ -48,8 +48,12 @@ public final class ValidatingStub {
     public Answer ask(String name, int type) throws IOException {
         Name qname = Name.fromString(name, Name.root);
         Message response = resolver.send(Message.newQuery(Record.newRecord(qname, type, DClass.IN)));
-        return new Answer(qname + " " + Type.string(type), response.getRcode(),
-                response.getHeader().getFlag(Flags.AD), response.getSection(Section.ANSWER), reasons(response),
+        return new Answer(
+                qname + " " + Type.string(type),
+                response.getRcode(),
+                response.getHeader().getFlag(Flags.AD),
+                response.getSection(Section.ANSWER),
+                reasons(response),
                 response.toString());
     }
 
@@ -68,7 +72,12 @@ public final class ValidatingStub {
      * @param reasons why validation failed, from the validator (empty when it succeeded)
      * @param response the whole response, for failure messages
      */
-    public record Answer(String question, int rcode, boolean authenticated, List<Record> answer, List<String> reasons,
+    public record Answer(
+            String question,
+            int rcode,
+            boolean authenticated,
+            List<Record> answer,
+            List<String> reasons,
             String response) {
 
         /** The answer section's records of one type, e.g. the TLSA records without their RRSIGs. */

@@ -15,8 +15,10 @@ class JssePropertiesTest {
         String schemesBefore = System.getProperty(JsseProperties.SIGNATURE_SCHEMES);
         try {
             System.setProperty(JsseProperties.NAMED_GROUPS, "secp384r1");
-            System.setProperty(JsseProperties.SIGNATURE_SCHEMES, String.join(",",
-                    TlsProfile.of(TlsProfile.Choice.BSI, EDITION).signatureSchemes()));
+            System.setProperty(
+                    JsseProperties.SIGNATURE_SCHEMES,
+                    String.join(
+                            ",", TlsProfile.of(TlsProfile.Choice.BSI, EDITION).signatureSchemes()));
             List<String> kept = JsseProperties.use(TlsProfile.of(TlsProfile.Choice.BSI, EDITION));
             assertThat(kept).singleElement().asString().startsWith("jdk.tls.namedGroups=secp384r1 is kept");
             assertThat(System.getProperty(JsseProperties.NAMED_GROUPS)).isEqualTo("secp384r1");
@@ -32,4 +34,5 @@ class JssePropertiesTest {
         } else {
             System.setProperty(property, value);
         }
-    }}
+    }
+}

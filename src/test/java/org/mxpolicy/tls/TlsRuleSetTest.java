@@ -21,10 +21,18 @@ class TlsRuleSetTest {
     void everyEntryCitesASectionOfTheEdition() {
         for (TlsRuleSet edition : TlsRuleSet.editions()) {
             assertThat(edition.protocols()).extracting(TlsRuleSet.Rule::name).containsExactly("TLSv1.3", "TLSv1.2");
-            for (var rules : java.util.List.of(edition.protocols(), edition.tls13CipherSuites(), edition.tls12CipherSuites(),
-                    edition.tls13Groups(), edition.tls12Groups(), edition.signatureSchemes(), edition.minKeyBits(),
+            for (var rules : java.util.List.of(
+                    edition.protocols(),
+                    edition.tls13CipherSuites(),
+                    edition.tls12CipherSuites(),
+                    edition.tls13Groups(),
+                    edition.tls12Groups(),
+                    edition.signatureSchemes(),
+                    edition.minKeyBits(),
                     edition.certificateSignatureHashes())) {
-                assertThat(rules).isNotEmpty().allSatisfy(rule -> assertThat(rule.section()).matches("\\d+(\\.\\d+)+.*"));
+                assertThat(rules)
+                        .isNotEmpty()
+                        .allSatisfy(rule -> assertThat(rule.section()).matches("\\d+(\\.\\d+)+.*"));
             }
         }
     }
@@ -32,13 +40,21 @@ class TlsRuleSetTest {
     @Test
     void theEditionOf2022ListsNeitherX25519NorChaCha20() {
         TlsRuleSet edition = TlsRuleSet.inForceAt(LocalDate.of(2026, 1, 1)).orElseThrow();
-        assertThat(edition.tls13Groups()).extracting(TlsRuleSet.Rule::name).doesNotContain("x25519")
+        assertThat(edition.tls13Groups())
+                .extracting(TlsRuleSet.Rule::name)
+                .doesNotContain("x25519")
                 .contains("secp256r1", "secp384r1", "brainpoolP256r1tls13");
-        assertThat(edition.tls13CipherSuites()).extracting(TlsRuleSet.Rule::name)
+        assertThat(edition.tls13CipherSuites())
+                .extracting(TlsRuleSet.Rule::name)
                 .containsExactly("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_AES_128_CCM_SHA256");
-        assertThat(edition.tls12CipherSuites()).extracting(TlsRuleSet.Rule::name).noneMatch(s -> s.contains("CHACHA20"));
-        assertThat(edition.minKeyBits()).filteredOn(rule -> rule.name().equals("RSA"))
-                .singleElement().extracting(TlsRuleSet.Rule::bits).isEqualTo(3000);
+        assertThat(edition.tls12CipherSuites())
+                .extracting(TlsRuleSet.Rule::name)
+                .noneMatch(s -> s.contains("CHACHA20"));
+        assertThat(edition.minKeyBits())
+                .filteredOn(rule -> rule.name().equals("RSA"))
+                .singleElement()
+                .extracting(TlsRuleSet.Rule::bits)
+                .isEqualTo(3000);
     }
 
     @Test

@@ -24,7 +24,8 @@ class GeneratedZonesIT {
 
     private Path fullZone(String zone) throws Exception {
         Path fragments = dir.resolve("fragments");
-        Launcher.run("generate", "-c", "examples/provider.yaml", "-o", fragments.toString()).assertSuccess();
+        Launcher.run("generate", "-c", "examples/provider.yaml", "-o", fragments.toString())
+                .assertSuccess();
         String base = Files.readString(Path.of("examples/zones/" + zone + ".zone"), StandardCharsets.UTF_8);
         String fragment = Files.readString(fragments.resolve(zone + ".zone"), StandardCharsets.UTF_8);
         Path full = dir.resolve(zone + ".zone");
@@ -37,7 +38,15 @@ class GeneratedZonesIT {
         ExternalTool checker = ExternalTool.require("named-checkzone");
         for (String zone : new String[] {"example.com", "example.net"}) {
             // -k fail: names that are not valid host names where one is required fail the check.
-            ExternalTool.Result result = checker.run("-k", "fail", "-n", "fail", "-i", "local", zone, fullZone(zone).toString());
+            ExternalTool.Result result = checker.run(
+                    "-k",
+                    "fail",
+                    "-n",
+                    "fail",
+                    "-i",
+                    "local",
+                    zone,
+                    fullZone(zone).toString());
 
             assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
             assertThat(result.stdout()).contains("OK");
@@ -64,16 +73,19 @@ class GeneratedZonesIT {
             assertThat(zone).containsPattern(tlsaLine(owner, 3, spkiOfKey(host.resolve("next.key"))));
             assertThat(zone).containsPattern(tlsaLine(owner, 2, spkiOfCertificate(host.resolve("chain.pem"))));
         }
-        assertThat(zone).containsPattern(tlsaLine("_25._tcp.mx1.example.com.", 2,
-                spkiOfCertificate(CERTS.resolve("ca/issuing-ca-2.pem"))));
+        assertThat(zone)
+                .containsPattern(tlsaLine(
+                        "_25._tcp.mx1.example.com.", 2, spkiOfCertificate(CERTS.resolve("ca/issuing-ca-2.pem"))));
     }
 
     private static String tlsaLine(String owner, int usage, String hex) {
-        return "(?m)^" + java.util.regex.Pattern.quote(owner) + "\\s+600\\s+IN\\s+TLSA\\s+" + usage + " 1 1 " + hex + "$";
+        return "(?m)^" + java.util.regex.Pattern.quote(owner) + "\\s+600\\s+IN\\s+TLSA\\s+" + usage + " 1 1 " + hex
+                + "$";
     }
 
     private static String spkiOfCertificate(Path cert) {
-        return sha256("openssl x509 -in '" + cert + "' -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r");
+        return sha256("openssl x509 -in '" + cert
+                + "' -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r");
     }
 
     private static String spkiOfKey(Path key) {
@@ -82,7 +94,10 @@ class GeneratedZonesIT {
 
     private static String sha256(String pipeline) {
         ExternalTool.require("openssl");
-        String out = ExternalTool.require("sh").run("-c", "set -e; " + pipeline).assertSuccess().stdout();
+        String out = ExternalTool.require("sh")
+                .run("-c", "set -e; " + pipeline)
+                .assertSuccess()
+                .stdout();
         String hex = out.trim().split("\\s+")[0];
         assertThat(hex).matches("[0-9a-f]{64}");
         return hex;

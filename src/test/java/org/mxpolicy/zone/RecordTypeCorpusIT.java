@@ -58,15 +58,30 @@ class RecordTypeCorpusIT {
      * 0), an escaped comma inside an SVCB alpn value (it keeps the backslash, RFC 9460 appendix A)
      * and the name of NSAP-PTR (RFC 1706 section 6), which it takes for a character-string.
      */
-    private static final Predicate<Record> LDNS_MISREADS = r -> r.getType() == Type.WKS || r.getType() == Type.NSAP_PTR
+    private static final Predicate<Record> LDNS_MISREADS = r -> r.getType() == Type.WKS
+            || r.getType() == Type.NSAP_PTR
             || (r.getType() == Type.SVCB && r.rdataToString().contains("\\092"));
     /**
      * Knot 3.2 does not know these types (NULL, MB, MG, MR, WKS, X25, ISDN, GPOS, PX, NSAP, NSAP-PTR,
      * HIP, AMTRELAY, AVC, NINFO) or SvcParams (dohpath): it refuses the whole file.
      */
-    private static final Predicate<Record> KNOT_UNKNOWN = r -> Set.of(Type.NULL, Type.MB, Type.MG, Type.MR, Type.WKS,
-            Type.X25, Type.NSAP, Type.NSAP_PTR,
-            Type.ISDN, Type.GPOS, Type.PX, Type.HIP, 260, 258, 56).contains(r.getType())
+    private static final Predicate<Record> KNOT_UNKNOWN = r -> Set.of(
+                            Type.NULL,
+                            Type.MB,
+                            Type.MG,
+                            Type.MR,
+                            Type.WKS,
+                            Type.X25,
+                            Type.NSAP,
+                            Type.NSAP_PTR,
+                            Type.ISDN,
+                            Type.GPOS,
+                            Type.PX,
+                            Type.HIP,
+                            260,
+                            258,
+                            56)
+                    .contains(r.getType())
             || (r.getType() == Type.SVCB && r.rdataToString().contains("dohpath"));
 
     @TempDir
@@ -79,7 +94,10 @@ class RecordTypeCorpusIT {
     /** {@code owner TYPEn \# len hex}: the owner in lower case, the RDATA as it is on the wire. */
     private static String generic(Record r) {
         byte[] wire = r.toWire(Section.ANSWER);
-        return generic(r.getName().toString(), r.getType(), Arrays.copyOfRange(wire, r.getName().length() + 10, wire.length));
+        return generic(
+                r.getName().toString(),
+                r.getType(),
+                Arrays.copyOfRange(wire, r.getName().length() + 10, wire.length));
     }
 
     private static String generic(String owner, int type, byte[] rdata) {
@@ -94,8 +112,9 @@ class RecordTypeCorpusIT {
     @Test
     void everyRecordHasBindsWireForm() throws Exception {
         Path raw = dir.resolve("corpus.raw");
-        ExternalTool.require("named-compilezone").run("-q", "-k", "ignore", "-f", "text", "-F", "raw", "-o", raw.toString(),
-                ZONE, CORPUS.toString()).assertSuccess();
+        ExternalTool.require("named-compilezone")
+                .run("-q", "-k", "ignore", "-f", "text", "-F", "raw", "-o", raw.toString(), ZONE, CORPUS.toString())
+                .assertSuccess();
 
         assertThat(sorted(bindRaw(Files.readAllBytes(raw)).stream()))
                 .isEqualTo(sorted(corpus().stream().map(RecordTypeCorpusIT::generic)));
@@ -108,18 +127,31 @@ class RecordTypeCorpusIT {
         lines.removeIf(l -> LDNS_UNKNOWN.stream().anyMatch(t -> l.contains(" IN " + Type.string(t) + " ")));
         Files.write(input, lines, StandardCharsets.UTF_8);
 
-        ExternalTool.Result ldns = ExternalTool.require("ldns-read-zone").run("-U", "SOA", input.toString()).assertSuccess();
+        ExternalTool.Result ldns = ExternalTool.require("ldns-read-zone")
+                .run("-U", "SOA", input.toString())
+                .assertSuccess();
 
         // ldns separates fields with tabs and escapes owner names its own way: both normalised.
-        List<String> theirs = sorted(ldns.stdout().lines().filter(l -> !l.isBlank() && !l.startsWith(";"))
-                .map(l -> l.split("\\s+", 5)).filter(f -> !f[3].equals("SOA"))
+        List<String> theirs = sorted(ldns.stdout()
+                .lines()
+                .filter(l -> !l.isBlank() && !l.startsWith(";"))
+                .map(l -> l.split("\\s+", 5))
+                .filter(f -> !f[3].equals("SOA"))
                 .map(f -> Name.fromConstantString(f[0]).toString().toLowerCase(Locale.ROOT) + " " + f[3] + " " + f[4]));
-        List<String> ours = sorted(corpus().stream().filter(r -> r.getType() != Type.SOA && !LDNS_UNKNOWN.contains(r.getType()))
+        List<String> ours = sorted(corpus().stream()
+                .filter(r -> r.getType() != Type.SOA && !LDNS_UNKNOWN.contains(r.getType()))
                 .map(RecordTypeCorpusIT::generic));
-        List<String> misread = corpus().stream().filter(LDNS_MISREADS).map(RecordTypeCorpusIT::generic).toList();
+        List<String> misread = corpus().stream()
+                .filter(LDNS_MISREADS)
+                .map(RecordTypeCorpusIT::generic)
+                .toList();
 
-        assertThat(theirs.stream().filter(l -> misread.stream().noneMatch(m -> sameOwnerAndType(m, l))).toList())
-                .isEqualTo(ours.stream().filter(l -> misread.stream().noneMatch(m -> sameOwnerAndType(m, l))).toList());
+        assertThat(theirs.stream()
+                        .filter(l -> misread.stream().noneMatch(m -> sameOwnerAndType(m, l)))
+                        .toList())
+                .isEqualTo(ours.stream()
+                        .filter(l -> misread.stream().noneMatch(m -> sameOwnerAndType(m, l)))
+                        .toList());
     }
 
     private static boolean sameOwnerAndType(String a, String b) {
@@ -132,7 +164,8 @@ class RecordTypeCorpusIT {
     void everyRecordRoundTripsThroughMxpolicysText() throws Exception {
         List<Record> records = corpus();
         String text = ZoneText.render(records);
-        List<Record> again = ZoneFileReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "text", ORIGIN);
+        List<Record> again =
+                ZoneFileReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "text", ORIGIN);
 
         assertThat(again.stream().map(RecordTypeCorpusIT::generic).toList())
                 .isEqualTo(records.stream().map(RecordTypeCorpusIT::generic).toList());
@@ -140,8 +173,11 @@ class RecordTypeCorpusIT {
     }
 
     static Stream<Arguments> signings() {
-        return Stream.of(Arguments.of("NSEC", "ECDSAP256SHA256"), Arguments.of("NSEC3", "ECDSAP256SHA256"),
-                Arguments.of("NSEC", "ED25519"), Arguments.of("NSEC3", "ED25519"));
+        return Stream.of(
+                Arguments.of("NSEC", "ECDSAP256SHA256"),
+                Arguments.of("NSEC3", "ECDSAP256SHA256"),
+                Arguments.of("NSEC", "ED25519"),
+                Arguments.of("NSEC3", "ED25519"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -149,24 +185,31 @@ class RecordTypeCorpusIT {
     void theSignedCorpusPassesLdnsBindKnotAndMxpolicy(String denial, String algorithm) throws Exception {
         Path keys = dir.resolve("keys");
         Files.createDirectory(keys, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Launcher.run("keygen", "--zone", ZONE, "-K", keys.toString(), "--algorithm", algorithm).assertSuccess();
+        Launcher.run("keygen", "--zone", ZONE, "-K", keys.toString(), "--algorithm", algorithm)
+                .assertSuccess();
         Path signed = sign(keys, denial, CORPUS, "rrtypes.signed");
 
-        ExternalTool.require("dnssec-verify").run("-z", "-o", ZONE, signed.toString()).assertSuccess();
+        ExternalTool.require("dnssec-verify")
+                .run("-z", "-o", ZONE, signed.toString())
+                .assertSuccess();
         Launcher.run("verify", "--zone", ZONE, signed.toString()).assertSuccess();
         Path forKnot = withGenericForm(signed, KNOT_UNKNOWN);
-        ExternalTool.require("kzonecheck").run("-o", ZONE, "-d", "on", forKnot.toString()).assertSuccess();
+        ExternalTool.require("kzonecheck")
+                .run("-o", ZONE, "-d", "on", forKnot.toString())
+                .assertSuccess();
         // ldns reads NSAP-PTR's name as a character-string even in generic form, so no signature over
         // it verifies there: ldns checks the corpus signed without it.
         Path withoutNsapPtr = withGenericForm(CORPUS, r -> false, r -> r.getType() == Type.NSAP_PTR);
-        Path forLdns = withGenericForm(sign(keys, denial, withoutNsapPtr, "rrtypes-ldns.signed"),
+        Path forLdns = withGenericForm(
+                sign(keys, denial, withoutNsapPtr, "rrtypes-ldns.signed"),
                 r -> LDNS_UNKNOWN.contains(r.getType()) || LDNS_MISREADS.test(r));
         ExternalTool.require("ldns-verify-zone").run(forLdns.toString()).assertSuccess();
     }
 
     private Path sign(Path keys, String denial, Path zone, String output) {
         Path signed = dir.resolve(output);
-        List<String> args = new ArrayList<>(List.of("sign", "--zone", ZONE, "-K", keys.toString(), "-o", signed.toString()));
+        List<String> args =
+                new ArrayList<>(List.of("sign", "--zone", ZONE, "-K", keys.toString(), "-o", signed.toString()));
         if (denial.equals("NSEC3")) {
             args.add("--nsec3");
         }
@@ -176,8 +219,11 @@ class RecordTypeCorpusIT {
     }
 
     static Stream<Arguments> otherSigners() {
-        return Stream.of(Arguments.of("dnssec-signzone", false), Arguments.of("dnssec-signzone", true),
-                Arguments.of("ldns-signzone", false), Arguments.of("ldns-signzone", true));
+        return Stream.of(
+                Arguments.of("dnssec-signzone", false),
+                Arguments.of("dnssec-signzone", true),
+                Arguments.of("ldns-signzone", false),
+                Arguments.of("ldns-signzone", true));
     }
 
     /**
@@ -192,25 +238,35 @@ class RecordTypeCorpusIT {
     void theCorpusSignedByBindAndLdnsVerifies(String signer, boolean nsec3) throws Exception {
         Path signed = dir.resolve("rrtypes.signed");
         // ldns-signzone reads BIND's key files; ldns-keygen would write into the working directory.
-        String key = ExternalTool.require("dnssec-keygen").run("-q", "-K", dir.toString(), "-a", "ECDSAP256SHA256", "-f",
-                "KSK", ZONE).assertSuccess().stdout().strip();
+        String key = ExternalTool.require("dnssec-keygen")
+                .run("-q", "-K", dir.toString(), "-a", "ECDSAP256SHA256", "-f", "KSK", ZONE)
+                .assertSuccess()
+                .stdout()
+                .strip();
         if (signer.equals("dnssec-signzone")) {
-            List<String> args = new ArrayList<>(List.of("-q", "-K", dir.toString(), "-d", dir.toString(), "-S", "-z",
-                    "-o", ZONE, "-f", signed.toString()));
+            List<String> args = new ArrayList<>(List.of(
+                    "-q", "-K", dir.toString(), "-d", dir.toString(), "-S", "-z", "-o", ZONE, "-f", signed.toString()));
             if (nsec3) {
                 args.addAll(List.of("-3", "-"));
             }
             args.add(CORPUS.toAbsolutePath().toString());
-            ExternalTool.require("dnssec-signzone").run(args.toArray(String[]::new)).assertSuccess();
+            ExternalTool.require("dnssec-signzone")
+                    .run(args.toArray(String[]::new))
+                    .assertSuccess();
         } else {
-            Path input = withGenericForm(CORPUS, r -> LDNS_UNKNOWN.contains(r.getType()),
-                    r -> LDNS_MISREADS.test(r) && r.getType() != Type.WKS || r.getName().toString().contains("\""));
+            Path input = withGenericForm(
+                    CORPUS,
+                    r -> LDNS_UNKNOWN.contains(r.getType()),
+                    r -> LDNS_MISREADS.test(r) && r.getType() != Type.WKS
+                            || r.getName().toString().contains("\""));
             List<String> args = new ArrayList<>(List.of("-f", signed.toString()));
             if (nsec3) {
                 args.add("-n");
             }
             args.addAll(List.of(input.toString(), dir.resolve(key).toString()));
-            ExternalTool.require("ldns-signzone").run(args.toArray(String[]::new)).assertSuccess();
+            ExternalTool.require("ldns-signzone")
+                    .run(args.toArray(String[]::new))
+                    .assertSuccess();
         }
 
         Launcher.run("verify", "--zone", ZONE, signed.toString()).assertSuccess();
@@ -228,25 +284,64 @@ class RecordTypeCorpusIT {
         Files.createDirectory(keys, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Launcher.run("keygen", "--zone", ZONE, "-K", keys.toString()).assertSuccess();
         Path signed = dir.resolve("rrtypes.signed");
-        Launcher.run("sign", "--zone", ZONE, "-K", keys.toString(), "--nsec3", "-o", signed.toString(), CORPUS.toString())
+        Launcher.run(
+                        "sign",
+                        "--zone",
+                        ZONE,
+                        "-K",
+                        keys.toString(),
+                        "--nsec3",
+                        "-o",
+                        signed.toString(),
+                        CORPUS.toString())
                 .assertSuccess();
-        String ds = Launcher.run("ds", "--zone", ZONE, "-K", keys.toString()).assertSuccess().stdout().lines()
-                .filter(l -> l.contains(" IN DS ")).findFirst().orElseThrow();
+        String ds = Launcher.run("ds", "--zone", ZONE, "-K", keys.toString())
+                .assertSuccess()
+                .stdout()
+                .lines()
+                .filter(l -> l.contains(" IN DS "))
+                .findFirst()
+                .orElseThrow();
         Path served = withGenericForm(signed, KNOT_UNKNOWN);
 
         try (LabResources lab = new LabResources()) {
             NetworkNamespace ns = lab.open(NetworkNamespace.create("mxrrt"));
             KnotAuthority knot = lab.open(KnotAuthority.start(ns, dir, "127.0.0.1", 5300, Map.of(ZONE, served)));
-            lab.open(UnboundResolver.in(ns).stubZone(ZONE, knot.address(), knot.port()).trustAnchor(ds)
+            lab.open(UnboundResolver.in(ns)
+                    .stubZone(ZONE, knot.address(), knot.port())
+                    .trustAnchor(ds)
                     .start(dir, "ns." + ZONE + ".", "A"));
             SoftAssertions softly = new SoftAssertions();
-            for (String question : List.of("hip TYPE55", "ipseckey IPSECKEY", "svc2 SVCB", "svc4 SVCB", "https HTTPS",
-                    "loc LOC", "csync CSYNC", "eui48 EUI48", "nid NID", "lp LP", "amtrelay TYPE260", "avc TYPE258",
-                    "ninfo TYPE56", "wks TYPE11", "txt TXT", "caa CAA", "naptr NAPTR", "uri URI", "upper.case A",
-                    "any.wild TXT", "deleg DS", "null TYPE10", "generic TYPE65000")) {
+            for (String question : List.of(
+                    "hip TYPE55",
+                    "ipseckey IPSECKEY",
+                    "svc2 SVCB",
+                    "svc4 SVCB",
+                    "https HTTPS",
+                    "loc LOC",
+                    "csync CSYNC",
+                    "eui48 EUI48",
+                    "nid NID",
+                    "lp LP",
+                    "amtrelay TYPE260",
+                    "avc TYPE258",
+                    "ninfo TYPE56",
+                    "wks TYPE11",
+                    "txt TXT",
+                    "caa CAA",
+                    "naptr NAPTR",
+                    "uri URI",
+                    "upper.case A",
+                    "any.wild TXT",
+                    "deleg DS",
+                    "null TYPE10",
+                    "generic TYPE65000")) {
                 String[] q = question.split(" ");
                 String answer = kdig(ns, q[0] + "." + ZONE + ".", q[1]);
-                softly.assertThat(answer).as(question).contains("status: NOERROR").containsPattern("Flags:[^;]* ad;")
+                softly.assertThat(answer)
+                        .as(question)
+                        .contains("status: NOERROR")
+                        .containsPattern("Flags:[^;]* ad;")
                         .containsPattern("ANSWER: [1-9]");
             }
             String nxdomain = kdig(ns, "nosuchname." + ZONE + ".", "A");
@@ -256,8 +351,14 @@ class RecordTypeCorpusIT {
     }
 
     private static String kdig(NetworkNamespace ns, String name, String type) {
-        ExternalTool.Result result = ns.run(ExternalTool.require("kdig").path(), "@" + UnboundResolver.ADDRESS, "+dnssec",
-                "+time=3", "+retry=1", name, type);
+        ExternalTool.Result result = ns.run(
+                ExternalTool.require("kdig").path(),
+                "@" + UnboundResolver.ADDRESS,
+                "+dnssec",
+                "+time=3",
+                "+retry=1",
+                name,
+                type);
         return result.stdout() + result.stderr();
     }
 
@@ -280,8 +381,14 @@ class RecordTypeCorpusIT {
         for (Record r : records) {
             if (which.test(r)) {
                 String[] generic = generic(r).split(" ", 3);
-                text.append(r.getName()).append(' ').append(r.getTTL()).append(" IN ").append(generic[1]).append(' ')
-                        .append(generic[2]).append('\n');
+                text.append(r.getName())
+                        .append(' ')
+                        .append(r.getTTL())
+                        .append(" IN ")
+                        .append(generic[1])
+                        .append(' ')
+                        .append(generic[2])
+                        .append('\n');
             } else if (r.getType() == Type.RRSIG || r.getType() == Type.NSEC || r.getType() == Type.NSEC3) {
                 String[] tokens = ZoneText.line(r).split(" ");
                 for (int i = 4; i < tokens.length; i++) {
@@ -294,7 +401,8 @@ class RecordTypeCorpusIT {
                 text.append(ZoneText.line(r)).append('\n');
             }
         }
-        return Files.writeString(dir.resolve(signed.getFileName() + "." + Integer.toHexString(which.hashCode() ^ drop.hashCode())),
+        return Files.writeString(
+                dir.resolve(signed.getFileName() + "." + Integer.toHexString(which.hashCode() ^ drop.hashCode())),
                 text.toString());
     }
 

@@ -21,7 +21,8 @@ class TextRoundTripTest {
     private static final Name ORIGIN = Name.fromConstantString("example.com.");
 
     private static List<Record> zone(Record extra) throws Exception {
-        List<Record> records = new ArrayList<>(ZoneFileReader.read(new ByteArrayInputStream("""
+        List<Record> records = new ArrayList<>(
+                ZoneFileReader.read(new ByteArrayInputStream("""
                 example.com. 3600 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 3600
                 Mixed.example.com. 600 IN LOC 40 0 0 S 105 0 0 E -9978.85m
                 max.example.com. 600 IN LOC 40 N 105 W 42849672.95m
@@ -52,7 +53,8 @@ class TextRoundTripTest {
 
         assertThatThrownBy(() -> ZoneText.renderReadBack(ORIGIN, zone(changed), "out.zone"))
                 .isInstanceOf(VerificationFailedException.class)
-                .satisfies(e -> assertThat(((VerificationFailedException) e).findings()).extracting(Finding::format)
+                .satisfies(e -> assertThat(((VerificationFailedException) e).findings())
+                        .extracting(Finding::format)
                         .containsExactly("out.zone: error: txt.example.com. TXT \\# 7 067369676e6564 is written as"
                                 + " 'txt.example.com. 300 IN TXT \"written\"', which reads back as txt.example.com. TXT"
                                 + " \\# 8 077772697474656e [sign.read-back]"));
@@ -67,8 +69,12 @@ class TextRoundTripTest {
             }
         };
 
-        List<Finding> findings = TextRoundTrip.differences(ZoneText.renderVerified(zone(unreadable)),
-                ZoneText.verifiedBody(ZoneText.renderVerified(zone(unreadable))), zone(unreadable), ORIGIN, "out.zone");
+        List<Finding> findings = TextRoundTrip.differences(
+                ZoneText.renderVerified(zone(unreadable)),
+                ZoneText.verifiedBody(ZoneText.renderVerified(zone(unreadable))),
+                zone(unreadable),
+                ORIGIN,
+                "out.zone");
 
         assertThat(findings).hasSize(1);
         assertThat(findings.get(0).id()).isEqualTo("sign.read-back");

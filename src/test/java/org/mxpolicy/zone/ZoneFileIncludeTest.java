@@ -30,8 +30,10 @@ class ZoneFileIncludeTest {
     Path dir;
 
     private static List<String> errors(InputStream in, String source, InputLimit limit) {
-        InvalidInputException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> catchThrowableOfType(
-                InvalidInputException.class, () -> ZoneFileReader.read(in, source, ZONE, limit)));
+        InvalidInputException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(5),
+                () -> catchThrowableOfType(
+                        InvalidInputException.class, () -> ZoneFileReader.read(in, source, ZONE, limit)));
         assertThat(e).as("refused").isNotNull();
         return e.findings().stream().map(Finding::format).toList();
     }
@@ -53,9 +55,9 @@ class ZoneFileIncludeTest {
         Path a = dir.resolve("a.zone");
         write("a.zone", SOA + "$INCLUDE " + a + "\n");
 
-        assertThat(errors(Files.newInputStream(a), a.toString(), ZoneFileReader.SIZE_LIMIT)).containsExactly(
-                a + ":2: error: $INCLUDE loop: " + a + " includes " + a + "; remove one of these $INCLUDE lines"
-                        + " [zone.include-loop]");
+        assertThat(errors(Files.newInputStream(a), a.toString(), ZoneFileReader.SIZE_LIMIT))
+                .containsExactly(a + ":2: error: $INCLUDE loop: " + a + " includes " + a
+                        + "; remove one of these $INCLUDE lines" + " [zone.include-loop]");
     }
 
     @Test
@@ -64,22 +66,24 @@ class ZoneFileIncludeTest {
         Path b = write("b.zone", "www 300 IN A 192.0.2.1\n$include \"" + a + "\" ; back again\n");
         write("a.zone", "; a comment $INCLUDE /nowhere\nmail 300 IN A 192.0.2.2\n$INCLUDE b.zone\n");
 
-        assertThat(errors(SOA + "$INCLUDE " + a + "\n", "<stdin>")).containsExactly(
-                b + ":2: error: $INCLUDE loop: " + a + " includes " + b + " includes " + a
+        assertThat(errors(SOA + "$INCLUDE " + a + "\n", "<stdin>"))
+                .containsExactly(b + ":2: error: $INCLUDE loop: " + a + " includes " + b + " includes " + a
                         + "; remove one of these $INCLUDE lines [zone.include-loop]");
     }
 
     @Test
     void anEndlessIncludedFileIsRefusedBeforeItIsRead() {
-        assertThat(errors(SOA + "\n$INCLUDE /dev/zero\n", "z.zone")).containsExactly(
-                "z.zone:3: error: $INCLUDE /dev/zero: not a regular file; a device, pipe or directory cannot be"
-                        + " included [zone.include]");
+        assertThat(errors(SOA + "\n$INCLUDE /dev/zero\n", "z.zone"))
+                .containsExactly(
+                        "z.zone:3: error: $INCLUDE /dev/zero: not a regular file; a device, pipe or directory cannot be"
+                                + " included [zone.include]");
     }
 
     @Test
     void aMissingIncludedFileIsNamedAtItsLine() {
-        assertThat(errors(SOA + "$INCLUDE " + dir.resolve("missing.zone") + "\n", "z.zone")).containsExactly(
-                "z.zone:2: error: $INCLUDE " + dir.resolve("missing.zone") + ": no such file [zone.include]");
+        assertThat(errors(SOA + "$INCLUDE " + dir.resolve("missing.zone") + "\n", "z.zone"))
+                .containsExactly(
+                        "z.zone:2: error: $INCLUDE " + dir.resolve("missing.zone") + ": no such file [zone.include]");
     }
 
     @Test
@@ -96,15 +100,19 @@ class ZoneFileIncludeTest {
             }
         };
 
-        assertThat(errors(endless, "/dev/zero", new InputLimit("zone file", "zone.size", 4096))).containsExactly(
-                "/dev/zero: error: larger than 4 KiB, the limit for a zone file; is it the right file? [zone.size]");
+        assertThat(errors(endless, "/dev/zero", new InputLimit("zone file", "zone.size", 4096)))
+                .containsExactly(
+                        "/dev/zero: error: larger than 4 KiB, the limit for a zone file; is it the right file? [zone.size]");
     }
 
     @Test
     void includedFilesCountTowardsTheLimit() throws IOException {
         Path big = write("big.zone", "; " + "x".repeat(5000) + "\n");
 
-        assertThat(errors(stream(SOA + "$INCLUDE " + big + "\n"), "z.zone", new InputLimit("zone file", "zone.size", 4096)))
+        assertThat(errors(
+                        stream(SOA + "$INCLUDE " + big + "\n"),
+                        "z.zone",
+                        new InputLimit("zone file", "zone.size", 4096)))
                 .containsExactly("z.zone:2: error: $INCLUDE " + big + ": the zone and the files it includes are larger"
                         + " than 4 KiB, the limit for a zone file [zone.size]");
     }
@@ -113,8 +121,8 @@ class ZoneFileIncludeTest {
     void anErrorInsideAnIncludedFileNamesThatFileAndLine() throws IOException {
         Path inc = write("inc.zone", "www 300 IN A 192.0.2.1\nbad 300 IN A 999.0.2.1\n");
 
-        assertThat(errors(SOA + "$INCLUDE " + inc + "\n", "z.zone")).containsExactly(
-                inc + ":2: error: Invalid address: 999.0.2.1 [zone.syntax]");
+        assertThat(errors(SOA + "$INCLUDE " + inc + "\n", "z.zone"))
+                .containsExactly(inc + ":2: error: Invalid address: 999.0.2.1 [zone.syntax]");
     }
 
     @Test
@@ -128,7 +136,10 @@ class ZoneFileIncludeTest {
 
     @Test
     void aHugeBadTokenIsQuotedShort() {
-        assertThat(errors(SOA + "www 300 IN A " + "9".repeat(1_000_000) + "\n", "z.zone")).singleElement().asString()
-                .startsWith("z.zone:2: error: Invalid address: 999").hasSizeLessThan(250);
+        assertThat(errors(SOA + "www 300 IN A " + "9".repeat(1_000_000) + "\n", "z.zone"))
+                .singleElement()
+                .asString()
+                .startsWith("z.zone:2: error: Invalid address: 999")
+                .hasSizeLessThan(250);
     }
 }

@@ -40,8 +40,10 @@ class ZoneFileReaderTest {
                 www 60 IN AAAA 2001:db8::1
                 """);
 
-        assertThat(records).extracting(r -> r.getName() + " " + r.getTTL())
-                .containsExactly("example.com. 300", "example.com. 300", "ns.example.com. 300", "www.sub.example.com. 60");
+        assertThat(records)
+                .extracting(r -> r.getName() + " " + r.getTTL())
+                .containsExactly(
+                        "example.com. 300", "example.com. 300", "ns.example.com. 300", "www.sub.example.com. 60");
     }
 
     @Test
@@ -57,13 +59,15 @@ class ZoneFileReaderTest {
     void aMissingSoaIsReported() {
         assertThat(errors("""
                 ns 300 IN A 192.0.2.1
-                """)).containsExactly(
+                """))
+                .containsExactly(
                         "z.zone: error: no SOA record at the apex example.com.; is this the zone file of example.com.? [zone.soa]");
     }
 
     @Test
     void aRecordOutsideTheZoneIsDroppedWithAWarningNamingItsLine() throws Exception {
-        ZoneFileReader.Zone zone = ZoneFileReader.readZone(new ByteArrayInputStream("""
+        ZoneFileReader.Zone zone =
+                ZoneFileReader.readZone(new ByteArrayInputStream("""
                 @ 300 IN SOA ns hostmaster ( 1 2 3
                     4 5 )
                 ; a comment
@@ -71,15 +75,20 @@ class ZoneFileReaderTest {
                 ns 300 IN A 192.0.2.1
                 """.getBytes(StandardCharsets.UTF_8)), "z.zone", ZONE);
 
-        assertThat(zone.records()).extracting(r -> r.getName().toString()).containsExactly("example.com.", "ns.example.com.");
-        assertThat(zone.warnings()).extracting(Finding::format).containsExactly(
-                "z.zone:4: warning: www.example.net. A is not in zone example.com.; ignored (remove it or check $ORIGIN)"
-                        + " [zone.outside]");
+        assertThat(zone.records())
+                .extracting(r -> r.getName().toString())
+                .containsExactly("example.com.", "ns.example.com.");
+        assertThat(zone.warnings())
+                .extracting(Finding::format)
+                .containsExactly(
+                        "z.zone:4: warning: www.example.net. A is not in zone example.com.; ignored (remove it or check $ORIGIN)"
+                                + " [zone.outside]");
     }
 
     @Test
     void svcbAliasModeWithParametersIsKeptWithAWarning() throws Exception {
-        ZoneFileReader.Zone zone = ZoneFileReader.readZone(new ByteArrayInputStream("""
+        ZoneFileReader.Zone zone =
+                ZoneFileReader.readZone(new ByteArrayInputStream("""
                 @ 300 IN SOA ns hostmaster 1 2 3 4 5
                 svc 300 IN SVCB 0 target alpn=h2
                 """.getBytes(StandardCharsets.UTF_8)), "z.zone", ZONE);
@@ -93,6 +102,7 @@ class ZoneFileReaderTest {
     void aRelativeIncludeIsRefusedWithTheReason() {
         assertThatThrownBy(() -> read("@ 300 IN SOA ns hostmaster 1 2 3 4 5\n$INCLUDE other.zone\n"))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("z.zone:2:").hasMessageContaining("absolute path");
+                .hasMessageContaining("z.zone:2:")
+                .hasMessageContaining("absolute path");
     }
 }

@@ -25,16 +25,24 @@ class ZoneMergeTest {
                 new TXTRecord(name("_mta-sts.example.com."), DClass.IN, 300, "v=STSv1; id=older"),
                 new ARecord(name("_mta-sts.example.com."), DClass.IN, 300, java.net.InetAddress.getByName("192.0.2.1")),
                 new TXTRecord(name("other.example.com."), DClass.IN, 300, "kept"));
-        ZoneFragment owned = new ZoneFragment(ZONE, List.of(
-                new TXTRecord(name("_mta-sts.example.com."), DClass.IN, 3600, "v=STSv1; id=new"),
-                new TXTRecord(name("_smtp._tls.example.com."), DClass.IN, 3600, "v=TLSRPTv1; rua=mailto:r@example.com")));
+        ZoneFragment owned = new ZoneFragment(
+                ZONE,
+                List.of(
+                        new TXTRecord(name("_mta-sts.example.com."), DClass.IN, 3600, "v=STSv1; id=new"),
+                        new TXTRecord(
+                                name("_smtp._tls.example.com."),
+                                DClass.IN,
+                                3600,
+                                "v=TLSRPTv1; rua=mailto:r@example.com")));
 
         List<Record> merged = ZoneMerge.merge(ZONE, base, owned);
 
-        assertThat(merged).extracting(ZoneText::line).containsExactly(
-                "_mta-sts.example.com. 300 IN A 192.0.2.1",
-                "other.example.com. 300 IN TXT kept",
-                "_mta-sts.example.com. 3600 IN TXT \"v=STSv1; id=new\"",
-                "_smtp._tls.example.com. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:r@example.com\"");
+        assertThat(merged)
+                .extracting(ZoneText::line)
+                .containsExactly(
+                        "_mta-sts.example.com. 300 IN A 192.0.2.1",
+                        "other.example.com. 300 IN TXT kept",
+                        "_mta-sts.example.com. 3600 IN TXT \"v=STSv1; id=new\"",
+                        "_smtp._tls.example.com. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:r@example.com\"");
     }
 }

@@ -31,10 +31,12 @@ class ZoneTextTest {
         String text = new String(file, StandardCharsets.UTF_8);
 
         assertThat(text).startsWith(ZoneText.VERIFIED_HEADER).contains("\n" + ZoneText.render(records()));
-        assertThat(text.lines().findFirst().orElseThrow()).matches("; mxpolicy signed zone, verified; sha256=[0-9a-f]{64}");
+        assertThat(text.lines().findFirst().orElseThrow())
+                .matches("; mxpolicy signed zone, verified; sha256=[0-9a-f]{64}");
         int body = ZoneText.verifiedBody(file);
         assertThat(body).isEqualTo(text.indexOf('\n') + 1);
-        assertThat(ZoneFileReader.read(new ByteArrayInputStream(file), "z", ORIGIN)).isEqualTo(records());
+        assertThat(ZoneFileReader.read(new ByteArrayInputStream(file), "z", ORIGIN))
+                .isEqualTo(records());
         assertThat(ZoneFileReader.readLines(file, body, "z", ORIGIN)).isEqualTo(records());
     }
 
@@ -50,7 +52,8 @@ class ZoneTextTest {
         byte[] longer = Arrays.copyOf(file, file.length + 1);
         longer[file.length] = '\n';
         assertThat(ZoneText.verifiedBody(longer)).isEqualTo(-1);
-        assertThat(ZoneText.verifiedBody(ZoneText.render(records()).getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
+        assertThat(ZoneText.verifiedBody(ZoneText.render(records()).getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(-1);
     }
 
     @Test
@@ -58,18 +61,27 @@ class ZoneTextTest {
         StringBuilder big = new StringBuilder("; a comment line\n");
         big.append(ZONE);
         for (int i = 0; i < 40_000; i++) {
-            big.append("h").append(i).append(".example.com. 3600 IN A 192.0.2.").append(i % 250).append('\n');
+            big.append("h")
+                    .append(i)
+                    .append(".example.com. 3600 IN A 192.0.2.")
+                    .append(i % 250)
+                    .append('\n');
         }
         byte[] bytes = big.toString().getBytes(StandardCharsets.UTF_8);
 
         List<Record> parallel = ZoneFileReader.readLines(bytes, 0, "z", ORIGIN);
 
         assertThat(parallel).isEqualTo(ZoneFileReader.read(new ByteArrayInputStream(bytes), "z", ORIGIN));
-        String broken = big.toString().replace("h39000.example.com. 3600 IN A 192.0.2.0", "h39000.example.com. 3600 IN A 192.0.2.300");
+        String broken = big.toString()
+                .replace("h39000.example.com. 3600 IN A 192.0.2.0", "h39000.example.com. 3600 IN A 192.0.2.300");
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> ZoneFileReader.readLines(broken.getBytes(StandardCharsets.UTF_8), 0, "z", ORIGIN))
                 .isInstanceOf(org.mxpolicy.finding.InvalidInputException.class)
-                .satisfies(e -> assertThat(((org.mxpolicy.finding.InvalidInputException) e).findings().get(0).position().toString())
+                .satisfies(e -> assertThat(((org.mxpolicy.finding.InvalidInputException) e)
+                                .findings()
+                                .get(0)
+                                .position()
+                                .toString())
                         .contains("z:39006"));
     }
 }

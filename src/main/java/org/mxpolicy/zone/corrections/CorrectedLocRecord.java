@@ -23,6 +23,7 @@ final class CorrectedLocRecord extends LOCRecord {
     private static final long EQUATOR = 1L << 31;
     /** Altitude is counted in centimetres from 100000m below the WGS 84 reference spheroid. */
     private static final long BASE_ALTITUDE_CM = 10_000_000L;
+
     private static final int DEFAULT_SIZE = 0x12; // 1m
     private static final int DEFAULT_HORIZONTAL = 0x16; // 10000m
     private static final int DEFAULT_VERTICAL = 0x13; // 10m
@@ -97,7 +98,9 @@ final class CorrectedLocRecord extends LOCRecord {
                 } catch (NumberFormatException e) {
                     throw st.exception("'" + next + "' is not seconds of arc");
                 }
-                if (next.startsWith("-") || next.startsWith("+") || seconds.stripTrailingZeros().scale() > 0
+                if (next.startsWith("-")
+                        || next.startsWith("+")
+                        || seconds.stripTrailingZeros().scale() > 0
                         || seconds.compareTo(BigDecimal.valueOf(60_000)) >= 0) {
                     throw st.exception("'" + next + "' is not seconds of arc (0 to 59.999)");
                 }
@@ -116,8 +119,9 @@ final class CorrectedLocRecord extends LOCRecord {
     }
 
     private static boolean isHemisphere(String token, char positive, char negative) {
-        return token.length() == 1 && (Character.toUpperCase(token.charAt(0)) == positive
-                || Character.toUpperCase(token.charAt(0)) == negative);
+        return token.length() == 1
+                && (Character.toUpperCase(token.charAt(0)) == positive
+                        || Character.toUpperCase(token.charAt(0)) == negative);
     }
 
     private static long integer(Tokenizer st, String token, long max, String what) throws IOException {

@@ -6,8 +6,8 @@ import org.xbill.DNS.Compression;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.DNSOutput;
-import org.xbill.DNS.SVCBRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.SVCBRecord;
 import org.xbill.DNS.Tokenizer;
 
 /**

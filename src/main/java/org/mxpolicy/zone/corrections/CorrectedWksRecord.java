@@ -38,7 +38,8 @@ final class CorrectedWksRecord extends WKSRecord {
     protected void rdataFromString(Tokenizer st, Name origin) throws IOException {
         byte[] address = st.getAddressBytes(Address.IPv4);
         String protocolText = st.getString();
-        int protocol = protocolText.matches("[0-9]+") ? Integer.parseInt(protocolText)
+        int protocol = protocolText.matches("[0-9]+")
+                ? Integer.parseInt(protocolText)
                 : WKSRecord.Protocol.value(protocolText);
         if (protocol < 0 || protocol > 255) {
             throw st.exception("'" + protocolText + "' is not an IP protocol");
@@ -46,7 +47,8 @@ final class CorrectedWksRecord extends WKSRecord {
         String protocolName = protocol == WKSRecord.Protocol.UDP ? "udp" : "tcp";
         TreeSet<Integer> ports = new TreeSet<>();
         for (Tokenizer.Token t = st.get(); t.isString(); t = st.get()) {
-            Integer port = t.value.matches("[0-9]+") ? Integer.valueOf(t.value)
+            Integer port = t.value.matches("[0-9]+")
+                    ? Integer.valueOf(t.value)
                     : SERVICES.get(t.value.toLowerCase(Locale.ROOT) + "/" + protocolName);
             if (port == null || port > 65535) {
                 throw st.exception("'" + t.value + "' is not a " + protocolName + " service name or port number");
@@ -89,7 +91,8 @@ final class CorrectedWksRecord extends WKSRecord {
                 String[] port = fields[1].split("/", -1);
                 for (int i = 0; i < fields.length; i++) {
                     if (i != 1) {
-                        services.putIfAbsent(fields[i].toLowerCase(Locale.ROOT) + "/" + port[1], Integer.valueOf(port[0]));
+                        services.putIfAbsent(
+                                fields[i].toLowerCase(Locale.ROOT) + "/" + port[1], Integer.valueOf(port[0]));
                     }
                 }
             }

@@ -2,7 +2,6 @@ package org.mxpolicy.zone.corrections;
 
 import java.io.IOException;
 import org.xbill.DNS.DNSInput;
-import org.xbill.DNS.DNSOutput;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Tokenizer;
 

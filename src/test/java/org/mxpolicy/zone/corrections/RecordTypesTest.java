@@ -26,7 +26,8 @@ class RecordTypesTest {
 
     private static Record read(String rdata) throws InvalidInputException {
         String zone = "@ 300 IN SOA ns hostmaster 1 2 3 4 5\nr 300 IN " + rdata + "\n";
-        return ZoneFileReader.read(new ByteArrayInputStream(zone.getBytes(StandardCharsets.UTF_8)), "t.zone", ZONE).get(1);
+        return ZoneFileReader.read(new ByteArrayInputStream(zone.getBytes(StandardCharsets.UTF_8)), "t.zone", ZONE)
+                .get(1);
     }
 
     @ParameterizedTest
@@ -66,12 +67,25 @@ class RecordTypesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "LOC 91 N 0 E 0m", "LOC 40 60 N 105 W 0m", "LOC 40 0 60 N 105 W 0m", "LOC 40 N 105 W 42849672.96m",
-        "LOC 40 N 105 W -100000.01m", "LOC 40 N 105 W 1.005m", "LOC 40 X 105 W 0m",
-        "WKS 192.0.2.1 6 no-such-service", "EUI48 00-00-5e-00-53", "EUI64 00-00-5e-00-53-2a", "NID 10 0014:4fff:ff20",
-        "AMTRELAY 10 2 1 203.0.113.15", "AMTRELAY 10 0 0 relay.example.", "AMTRELAY 10 0 4 .", "CSYNC 1 0 NOTATYPE",
-        "EUI48 \\# 5 00005e0053"})
+    @ValueSource(
+            strings = {
+                "LOC 91 N 0 E 0m",
+                "LOC 40 60 N 105 W 0m",
+                "LOC 40 0 60 N 105 W 0m",
+                "LOC 40 N 105 W 42849672.96m",
+                "LOC 40 N 105 W -100000.01m",
+                "LOC 40 N 105 W 1.005m",
+                "LOC 40 X 105 W 0m",
+                "WKS 192.0.2.1 6 no-such-service",
+                "EUI48 00-00-5e-00-53",
+                "EUI64 00-00-5e-00-53-2a",
+                "NID 10 0014:4fff:ff20",
+                "AMTRELAY 10 2 1 203.0.113.15",
+                "AMTRELAY 10 0 0 relay.example.",
+                "AMTRELAY 10 0 4 .",
+                "CSYNC 1 0 NOTATYPE",
+                "EUI48 \\# 5 00005e0053"
+            })
     void refusesWhatIsNotThePresentationForm(String text) {
         assertThatThrownBy(() -> read(text)).isInstanceOf(InvalidInputException.class);
     }
