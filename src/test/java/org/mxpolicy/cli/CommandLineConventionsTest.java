@@ -73,6 +73,20 @@ class CommandLineConventionsTest {
         assertThat(run.firstErrorLine()).contains("not valid for mx2.example.com");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"*.x", "*.example.com", "mx1..example.com", "mx_1.example.com"})
+    void tlsaRefusesHostsThatAreNoHostNames(String host) {
+        Cli.Run run = Cli.run("tlsa", "--cert", "examples/certs/mx1.example.com/fullchain.pem", "--host", host);
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.errorLines()).hasSize(1);
+        assertThat(run.firstErrorLine()).contains("--host '" + host + "' is not a valid host name");
+        if (host.startsWith("*")) {
+            assertThat(run.firstErrorLine()).contains("a wildcard is no MX host name");
+        }
+    }
+
     @Test
     void failedWriteLeavesNoPartialOutput(@TempDir Path dir) throws Exception {
         Path blocked = dir.resolve("out");
