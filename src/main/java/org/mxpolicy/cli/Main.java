@@ -3,6 +3,9 @@ package org.mxpolicy.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.mxpolicy.config.Spelling;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
@@ -60,9 +63,29 @@ public final class Main {
     private static int usageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
+        Optional<String> command = unknownCommand(ex);
+        if (command.isPresent()) {
+            String word = command.get();
+            err.println(cmd.getCommandSpec().qualifiedName() + ": unknown command '" + word + "'"
+                    + Spelling.closest(word, cmd.getSubcommands().keySet())
+                            .map(s -> "; did you mean " + s + "?")
+                            .orElse("")
+                    + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_BAD_INPUT;
+        }
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see '"
                 + cmd.getCommandSpec().qualifiedName() + " --help')");
         return EXIT_BAD_INPUT;
+    }
+
+    /** The word given where a command of {@code ex}'s command line was expected, if that is the mistake. */
+    private static Optional<String> unknownCommand(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)
+                || ex.getCommandLine().getSubcommands().isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> words = unmatched.getUnmatched();
+        return words.isEmpty() || words.get(0).startsWith("-") ? Optional.empty() : Optional.of(words.get(0));
     }
 
     private static int failure(Exception ex, CommandLine cmd, boolean verbose) {

@@ -1,5 +1,6 @@
 package org.mxpolicy.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -34,7 +35,7 @@ import picocli.CommandLine.ScopeType;
             "Exit codes: 0 success, 1 the work failed or found a problem, 2 bad usage or bad input.",
             "Run 'mxpolicy COMMAND --help' for a command's options and examples."
         })
-public final class MxpolicyCommand implements Runnable {
+public final class MxpolicyCommand implements Callable<Integer> {
 
     @Option(
             names = "--verbose",
@@ -49,8 +50,10 @@ public final class MxpolicyCommand implements Runnable {
         return verbose;
     }
 
+    /** Without a command there is nothing to do: the usage goes to stderr and the exit code says so. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Main.EXIT_BAD_INPUT;
     }
 }

@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.cert.HostNames;
 import org.mxpolicy.cert.LeafChecks;
+import org.mxpolicy.config.DnsNames;
 import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
@@ -158,6 +160,11 @@ final class TlsaCommand implements Callable<Integer> {
         if (matching < 0 || matching > 2) {
             throw new InvalidInputException(
                     "tlsa.matching", null, "--matching must be 1 (SHA-256), 2 (SHA-512) or 0 (full), not " + matching);
+        }
+        Optional<String> problem = host == null ? Optional.empty() : DnsNames.mxHostProblem(host);
+        if (problem.isPresent()) {
+            throw new InvalidInputException(
+                    "tlsa.host", null, "--host '" + host + "' is not a valid host name: " + problem.get());
         }
         if (port < 1 || port > 65535) {
             throw new InvalidInputException("tlsa.port", null, "--port must be 1..65535, not " + port);

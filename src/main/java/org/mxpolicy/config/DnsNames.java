@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Host and zone names as the config accepts them: LDH labels (RFC 1123 section 2.1, RFC 5890
  * section 2.3.1), written without a trailing dot, compared in lower case.
  */
-final class DnsNames {
+public final class DnsNames {
 
     /** RFC 1035 section 2.3.4: labels of at most 63 octets. */
     static final int MAX_LABEL_LENGTH = 63;
@@ -80,6 +80,21 @@ final class DnsNames {
             return Optional.of("it needs at least " + minLabels + " labels, as in 'mx1.example.com'");
         }
         return Optional.empty();
+    }
+
+    /**
+     * What is wrong with an MX host name given on the command line (as {@code tlsa --host}), or
+     * empty when it is one, by the rules the config applies to {@code mx[].host}. A wildcard is
+     * refused by name: TLSA records are looked up below the MX host's own name (RFC 7672 section
+     * 2.2), which is never a wildcard.
+     */
+    public static Optional<String> mxHostProblem(String text) {
+        String name = normalise(text);
+        if (name.startsWith("*")) {
+            return Optional.of("a wildcard is no MX host name; TLSA records are looked up below the host's own"
+                    + " name, so give the name the MX record points at");
+        }
+        return problem(name, 2);
     }
 
     /** Whether {@code name} equals {@code zone} or lies below it; both normalised. */

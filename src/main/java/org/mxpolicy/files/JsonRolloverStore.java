@@ -16,11 +16,15 @@ import org.mxpolicy.rollover.RolloverStore;
 /**
  * Keeps each host's rollover state in {@code <state_dir>/<host>/state.json} ({@link RolloverStateJson}),
  * written with {@link AtomicFiles} (temporary file, fsync, rename; mode 0644), so a crash leaves
- * the previous state or the new one. A leftover temporary file from a crash is never read.
+ * the previous state or the new one. A leftover temporary file from a crash is never read. The
+ * directories and the file must belong to the user running mxpolicy and be writable by nobody
+ * else ({@link OwnedPaths}); a {@code state.json} that is a symbolic link is refused.
  */
 public final class JsonRolloverStore implements RolloverStore {
 
     public static final String STATE_FILE = "state.json";
+    /** The finding of a state file that is a link, another user's, or writable by others. */
+    public static final String STATE_TRUST = "rollover.state-file";
 
     private final Path stateDir;
 
@@ -37,6 +41,21 @@ public final class JsonRolloverStore implements RolloverStore {
         return hostDir(host).resolve(STATE_FILE);
     }
 
+    /**
+     * Refuses a state directory or host directory that another user owns or may write to, and a
+     * host directory that is a link: that user could replace the state, and a state names the keys
+     * whose TLSA records are published.
+     */
+    private void requireOwned(String host) throws InvalidInputException {
+        if (Files.exists(stateDir)) {
+            OwnedPaths.requireDirectory(stateDir, KeyStaging.DIRECTORY_TRUST, "go-w", OwnedPaths.Links.FOLLOW);
+        }
+        Path hostDir = hostDir(host);
+        if (Files.exists(hostDir, LinkOption.NOFOLLOW_LINKS)) {
+            OwnedPaths.requireDirectory(hostDir, KeyStaging.DIRECTORY_TRUST, "go-w", OwnedPaths.Links.REFUSE);
+        }
+    }
+
     @Override
     public Optional<RolloverState> load(String host) throws InvalidInputException {
         Path file = stateFile(host);
@@ -44,6 +63,8 @@ public final class JsonRolloverStore implements RolloverStore {
         if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
+        requireOwned(host);
+        OwnedPaths.requireFile(file, STATE_TRUST, OwnedPaths.Links.REFUSE);
         RolloverState state;
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             state = RolloverStateJson.read(in, source);
@@ -64,7 +85,8 @@ public final class JsonRolloverStore implements RolloverStore {
     }
 
     @Override
-    public void save(RolloverState state) throws AtomicFiles.WriteFailedException {
+    public void save(RolloverState state) throws InvalidInputException, AtomicFiles.WriteFailedException {
+        requireOwned(state.host());
         AtomicFiles.write(
                 stateFile(state.host()),
                 RolloverStateJson.write(state).getBytes(StandardCharsets.UTF_8),

@@ -32,7 +32,9 @@ import org.xbill.DNS.TextParseException;
  * {@code K<zone>+<alg>+<tag>.private}. Zone names in file names match case-insensitively.
  *
  * <p>A {@code .private} file that group or others may read is refused before it is read: a
- * private key that others can read is no longer private.
+ * private key that others can read is no longer private. The directory and every key file must
+ * belong to the user running mxpolicy and be writable by nobody else ({@link OwnedPaths}): a key
+ * another user put there would be published in the DNSKEY set and could sign every record.
  */
 public final class KeyDirectory {
 
@@ -130,11 +132,14 @@ public final class KeyDirectory {
                             + " (zone, algorithm and key tag), which does not fit the file name;"
                             + " rename the file to " + expected + " or replace it");
         }
+        // another user's key in the directory would be published in the DNSKEY set, and could sign
+        OwnedPaths.requireFile(keyFile, "key.file-trust", OwnedPaths.Links.FOLLOW);
         Path privateFile = privateFileOf(keyFile);
         if (!withPrivate || !Files.exists(privateFile)) {
             return key;
         }
         checkPermissions(privateFile);
+        OwnedPaths.requireSecretFile(privateFile, "key.private-trust", OwnedPaths.Links.FOLLOW);
         byte[] bytes = InputFiles.read(privateFile, KeyFiles.SIZE_LIMIT);
         try {
             return KeyFiles.readPrivateKey(
@@ -201,6 +206,7 @@ public final class KeyDirectory {
                             ? "is not a directory"
                             : "no such directory; create it first: mkdir -m 700 " + shellQuote(dir.toString()));
         }
+        OwnedPaths.requireDirectory(dir, "key.directory-trust", "700", OwnedPaths.Links.FOLLOW);
     }
 
     /** Whether a key with this base name has a file here already. */

@@ -60,13 +60,9 @@ public final class KeyStaging implements NextKeyStaging {
     private static final Pattern HOST =
             Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
-    private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS =
-            Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
-    private static final Set<PosixFilePermission> OPEN_TO_OTHERS = Set.of(
-            PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_WRITE);
+    /** The finding of a state directory another user owns or may write to. */
+    public static final String DIRECTORY_TRUST = "rollover.directory-permissions";
+
     private static final Set<PosixFilePermission> HOST_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> KEYS_DIR = PosixFilePermissions.fromString("rwx------");
 
@@ -117,9 +113,9 @@ public final class KeyStaging implements NextKeyStaging {
         Path hostDir = hostDir(host);
         Path keysDir = hostDir.resolve(KEYS);
         requirePosix();
-        directory(stateDir, HOST_DIR);
-        directory(hostDir, HOST_DIR);
-        directory(keysDir, KEYS_DIR);
+        directory(stateDir, HOST_DIR, OwnedPaths.Links.FOLLOW);
+        directory(hostDir, HOST_DIR, OwnedPaths.Links.REFUSE);
+        directory(keysDir, KEYS_DIR, OwnedPaths.Links.REFUSE);
 
         Path keyFile = keysDir.resolve(digest.stem() + ".key");
         boolean changed = writeKey(keyFile, key, publicKey);
@@ -137,7 +133,11 @@ public final class KeyStaging implements NextKeyStaging {
             return Optional.empty();
         }
         try {
-            return Optional.of(link.resolveSibling(Files.readSymbolicLink(link)));
+            Path target = Files.readSymbolicLink(link);
+            requireInKeys(link, target);
+            Path keyFile = link.resolveSibling(target);
+            OwnedPaths.requireSecretFile(keyFile, "rollover.next-key", OwnedPaths.Links.REFUSE);
+            return Optional.of(keyFile);
         } catch (IOException e) {
             throw new InvalidInputException(
                     "rollover.unreadable",
@@ -177,10 +177,11 @@ public final class KeyStaging implements NextKeyStaging {
     }
 
     /**
-     * Makes a directory with the given mode if it is missing, and refuses one that group or others
-     * may write to: they could replace a staged key or the link with their own.
+     * Makes a directory with the given mode if it is missing, and refuses one that another user
+     * owns or that group or others may write to: they could replace a staged key or the link with
+     * their own.
      */
-    private static void directory(Path dir, Set<PosixFilePermission> mode)
+    private static void directory(Path dir, Set<PosixFilePermission> mode, OwnedPaths.Links links)
             throws InvalidInputException, WriteFailedException {
         try {
             if (!Files.exists(dir)) {
@@ -199,13 +200,7 @@ public final class KeyStaging implements NextKeyStaging {
                         SourcePosition.file(dir.toString()),
                         "is not a directory: move it away so mxpolicy can keep its rollover state there");
             }
-            if (Files.getPosixFilePermissions(dir).stream().anyMatch(WRITABLE_BY_OTHERS::contains)) {
-                throw new InvalidInputException(
-                        "rollover.directory-permissions",
-                        SourcePosition.file(dir.toString()),
-                        "is writable by group or others, who could replace staged keys; run: chmod go-w "
-                                + KeyDirectory.shellQuote(dir.toString()));
-            }
+            OwnedPaths.requireDirectory(dir, DIRECTORY_TRUST, "go-w", links);
         } catch (IOException e) {
             throw new WriteFailedException(dir, e);
         }
@@ -224,15 +219,7 @@ public final class KeyStaging implements NextKeyStaging {
                         "rollover.key-file", where, "is not a regular file: staged keys are plain files; move it away");
             }
             try {
-                Set<PosixFilePermission> permissions =
-                        Files.getPosixFilePermissions(keyFile, LinkOption.NOFOLLOW_LINKS);
-                if (permissions.stream().anyMatch(OPEN_TO_OTHERS::contains)) {
-                    throw new InvalidInputException(
-                            "key.private-permissions",
-                            where,
-                            "is readable or writable by group or others; run: chmod 600 "
-                                    + KeyDirectory.shellQuote(keyFile.toString()));
-                }
+                OwnedPaths.requireSecretFile(keyFile, "key.private-permissions", OwnedPaths.Links.REFUSE);
                 byte[] bytes = Files.readAllBytes(keyFile);
                 try {
                     SubjectPublicKey staged = PublicKeyReader.read(new ByteArrayInputStream(bytes), keyFile.toString());
@@ -262,13 +249,34 @@ public final class KeyStaging implements NextKeyStaging {
     }
 
     /**
+     * Refuses a {@code next.key} that points anywhere but at a file in {@code keys/}: a link out of
+     * the state directory would make mxpolicy use a key it does not keep.
+     */
+    private static void requireInKeys(Path link, Path target) throws InvalidInputException {
+        if (target.isAbsolute()
+                || target.getNameCount() != 2
+                || !target.getName(0).toString().equals(KEYS)
+                || target.getName(1).toString().startsWith(".")) {
+            throw new InvalidInputException(
+                    "rollover.next-key",
+                    SourcePosition.file(link.toString()),
+                    "points at " + target + ", not at a key in " + KEYS + "/: mxpolicy only follows " + NEXT_KEY
+                            + " into " + KEYS + "/; remove the link");
+        }
+    }
+
+    /**
      * Points a symbolic link at a target by renaming a new link over it, so it is never missing
      * or half made. Returns whether it changed.
      */
     private static boolean pointLink(Path link, Path target) throws InvalidInputException, WriteFailedException {
         try {
-            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target)) {
-                return false;
+            if (Files.isSymbolicLink(link)) {
+                Path current = Files.readSymbolicLink(link);
+                requireInKeys(link, current);
+                if (current.equals(target)) {
+                    return false;
+                }
             }
             if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link)) {
                 throw new InvalidInputException(

@@ -162,6 +162,7 @@ public final class RolloverRun {
     /** Makes a key like the current one (or as {@code spec} says) and its CSR, and stages it. */
     public RolloverState stageNext(MxHost mx, RolloverState state, Optional<KeyPairSpec> spec, boolean force)
             throws MxpolicyException {
+        requirePublicKeySelector(mx);
         CertificateChain disk = diskChain(mx);
         SubjectPublicKey current = SubjectPublicKey.of(disk.leaf());
         KeyPairSpec kind = spec.isPresent()
@@ -313,6 +314,7 @@ public final class RolloverRun {
     /** {@code rollover prepare}: stages a next key unless one is staged (or {@code force}), publishes its record. */
     public RolloverState prepare(MxHost mx, Optional<KeyPairSpec> kind, boolean force, Duration wait)
             throws MxpolicyException {
+        requirePublicKeySelector(mx);
         RolloverState state = stateFromDisk(mx);
         if (state.next().isEmpty() || force) {
             state = stageNext(mx, state, kind, force);
@@ -451,6 +453,23 @@ public final class RolloverRun {
             }
         }
         return false;
+    }
+
+    /**
+     * Refuses to stage a key for a host whose TLSA records name whole certificates (selector 0):
+     * the next key's record must be published before its certificate exists, and only a selector 1
+     * record, of the public key, can be.
+     */
+    private static void requirePublicKeySelector(MxHost mx) throws InvalidInputException {
+        if (mx.tlsa().selector() != TlsaRecord.SELECTOR_SPKI) {
+            throw new InvalidInputException(
+                    "rollover.selector",
+                    mx.tlsa().position(),
+                    mx.host() + ": a key rollover needs TLSA selector 1: the next key's record is published"
+                            + " before its certificate exists, and a selector "
+                            + mx.tlsa().selector()
+                            + " record names a certificate; set tlsa: { selector: 1 } for this host");
+        }
     }
 
     private VerificationFailedException refusal(String id, MxHost mx, String message) {

@@ -73,6 +73,48 @@ class CommandLineConventionsTest {
         assertThat(run.firstErrorLine()).contains("not valid for mx2.example.com");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"*.x", "*.example.com", "mx1..example.com", "mx_1.example.com"})
+    void tlsaRefusesHostsThatAreNoHostNames(String host) {
+        Cli.Run run = Cli.run("tlsa", "--cert", "examples/certs/mx1.example.com/fullchain.pem", "--host", host);
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.errorLines()).hasSize(1);
+        assertThat(run.firstErrorLine()).contains("--host '" + host + "' is not a valid host name");
+        if (host.startsWith("*")) {
+            assertThat(run.firstErrorLine()).contains("a wildcard is no MX host name");
+        }
+    }
+
+    @Test
+    void noCommandPrintsTheUsageToStderrAndExits2() {
+        Cli.Run run = Cli.run();
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).startsWith("Usage: mxpolicy").contains("generate");
+    }
+
+    @Test
+    void aMistypedCommandSuggestsTheNearestInOneLine() {
+        Cli.Run typo = Cli.run("genrate", "-c", "examples/provider.yaml");
+        Cli.Run sub = Cli.run("rollover", "stauts");
+        Cli.Run unknown = Cli.run("frobnicate");
+
+        for (Cli.Run run : java.util.List.of(typo, sub, unknown)) {
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+            assertThat(run.stdout()).isEmpty();
+            assertThat(run.errorLines()).hasSize(1);
+        }
+        assertThat(typo.firstErrorLine())
+                .isEqualTo("mxpolicy: unknown command 'genrate'; did you mean generate? (see 'mxpolicy --help')");
+        assertThat(sub.firstErrorLine()).contains("unknown command 'stauts'; did you mean status?");
+        assertThat(unknown.firstErrorLine())
+                .contains("unknown command 'frobnicate'")
+                .doesNotContain("did you mean");
+    }
+
     @Test
     void failedWriteLeavesNoPartialOutput(@TempDir Path dir) throws Exception {
         Path blocked = dir.resolve("out");

@@ -21,6 +21,9 @@ import org.xbill.DNS.Name;
 /** {@code mxpolicy keygen} and {@code mxpolicy ds} as users run them. */
 class KeyCommandsTest {
 
+    /** Another user's uid ({@code nobody}); the tests run as root, which may give files away. */
+    private static final int NOBODY = 65534;
+
     private static final Name ZONE = Name.fromConstantString("example.com.");
 
     @TempDir
@@ -98,6 +101,55 @@ class KeyCommandsTest {
         try (var files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
+    }
+
+    @Test
+    void keygenRefusesAKeyDirectoryOthersMayWriteToOrAnotherUserOwns() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Cli.Run open = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString());
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.setAttribute(dir, "unix:uid", NOBODY);
+        Cli.Run foreign = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString());
+
+        for (Cli.Run run : List.of(open, foreign)) {
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+            assertThat(run.stdout()).isEmpty();
+            assertThat(run.errorLines()).hasSize(1);
+            assertThat(run.stderr()).contains(dir.toString());
+        }
+        assertThat(open.stderr()).contains("writable by group or others; run: chmod 700");
+        assertThat(foreign.stderr()).contains("owned by uid " + NOBODY).contains("run: chown");
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void dsAndSignRefuseKeyFilesAnotherUserOwns() throws Exception {
+        String base = Cli.run("keygen", "--zone", "example.com", "-K", dir.toString())
+                .stdout()
+                .strip();
+        Files.setAttribute(dir.resolve(base + ".key"), "unix:uid", NOBODY);
+        Cli.Run ds = Cli.run("ds", "--zone", "example.com", "-K", dir.toString());
+        Files.setAttribute(dir.resolve(base + ".key"), "unix:uid", 0);
+        Files.setAttribute(dir.resolve(base + ".private"), "unix:uid", NOBODY);
+        Path zone = dir.resolve("example.com.zone");
+        Files.writeString(
+                zone, "$TTL 3600\n@ SOA ns1 hostmaster 1 7200 3600 1209600 3600\n@ NS ns1\nns1 A 192.0.2.1\n");
+        Cli.Run sign = Cli.run(
+                "sign",
+                "--zone",
+                "example.com",
+                "-K",
+                dir.toString(),
+                "-o",
+                dir.resolve("out").toString(),
+                zone.toString());
+
+        assertThat(ds.exitCode()).as(ds.stderr()).isEqualTo(2);
+        assertThat(ds.stderr()).contains(base + ".key").contains("owned by uid " + NOBODY);
+        assertThat(sign.exitCode()).as(sign.stderr()).isEqualTo(2);
+        assertThat(sign.stderr()).contains(base + ".private").contains("owned by uid " + NOBODY);
     }
 
     @Test

@@ -100,4 +100,35 @@ class JsonRolloverStoreTest {
                 .contains("this rollover state is for mx1.example.com, not mx2.example.com");
         assertThat(Files.readString(other, StandardCharsets.UTF_8)).contains("\"host\": \"mx1.example.com\"");
     }
+
+    @Test
+    void refusesAStateAnotherUserOwnsOrMayWriteAndAStateFileThatIsALink() throws Exception {
+        JsonRolloverStore store = new JsonRolloverStore(stateDir);
+        store.save(RolloverStateJsonTest.representative());
+        Path file = store.stateFile(HOST);
+
+        Files.setAttribute(file, "unix:uid", 65534);
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> store.load(HOST))
+                        .getMessage())
+                .contains("owned by uid 65534");
+        Files.setAttribute(file, "unix:uid", 0);
+
+        Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> store.load(HOST))
+                        .getMessage())
+                .contains("writable by group or others");
+        assertThat(catchThrowableOfType(
+                                InvalidInputException.class, () -> store.save(RolloverStateJsonTest.representative()))
+                        .getMessage())
+                .contains("writable by group or others");
+        Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Path planted = Files.move(file, stateDir.resolve("planted.json"));
+        Files.createSymbolicLink(file, planted);
+        InvalidInputException link = catchThrowableOfType(InvalidInputException.class, () -> store.load(HOST));
+        assertThat(link.findings()).singleElement().satisfies(f -> {
+            assertThat(f.id()).isEqualTo(JsonRolloverStore.STATE_TRUST);
+            assertThat(f.message()).contains("symbolic link");
+        });
+    }
 }

@@ -172,6 +172,54 @@ class KeyStagingTest {
     }
 
     @Test
+    void refusesDirectoriesAndKeysAnotherUserOwnsAndLinksOutOfTheState() throws Exception {
+        KeyStaging.Staged staged = stage(first);
+        Path hostDir = stateDir.resolve(HOST);
+
+        Files.setAttribute(staged.keyFile(), "unix:uid", 65534);
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> stage(first))
+                        .getMessage())
+                .contains(staged.keyFile().toString())
+                .contains("owned by uid 65534");
+        Files.setAttribute(staged.keyFile(), "unix:uid", 0);
+
+        Files.setAttribute(hostDir, "unix:uid", 65534);
+        InvalidInputException owner = catchThrowableOfType(InvalidInputException.class, () -> stage(second));
+        assertThat(owner.findings()).singleElement().satisfies(f -> {
+            assertThat(f.id()).isEqualTo("rollover.directory-permissions");
+            assertThat(f.position().source()).isEqualTo(hostDir.toString());
+            assertThat(f.message()).contains("owned by uid 65534").contains("chown");
+        });
+        Files.setAttribute(hostDir, "unix:uid", 0);
+
+        Path elsewhere = Files.createDirectory(stateDir.resolve("elsewhere"));
+        Files.copy(staged.keyFile(), elsewhere.resolve("evil.key"));
+        Files.delete(staged.nextKey());
+        Files.createSymbolicLink(staged.nextKey(), Path.of("../elsewhere/evil.key"));
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> new KeyStaging(stateDir).nextKeyFile(HOST))
+                        .findings()
+                        .get(0)
+                        .id())
+                .isEqualTo("rollover.next-key");
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> stage(second))
+                        .getMessage())
+                .contains("not at a key in keys/");
+    }
+
+    @Test
+    void refusesAHostDirectoryThatIsALink() throws Exception {
+        Path real = Files.createDirectory(stateDir.resolve("real"));
+        Files.createSymbolicLink(stateDir.resolve(HOST), real);
+
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> stage(first));
+
+        assertThat(e.getMessage()).contains("symbolic link");
+        try (var files = Files.list(real)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
     void refusesAStagedKeyFileOthersMayReadAndNeverShowsTheKey() throws Exception {
         KeyStaging.Staged staged = stage(first);
         Files.setPosixFilePermissions(staged.keyFile(), PosixFilePermissions.fromString("rw-r--r--"));
