@@ -39,8 +39,8 @@ import org.xbill.DNS.Type;
  * The record-type corpus ({@code zones/rrtypes.example.zone}: edge values of every type mxpolicy
  * reads) has the wire form that BIND ({@code named-compilezone -F raw}) and ldns
  * ({@code ldns-read-zone -U}) give it, round-trips through mxpolicy's text, and, signed with NSEC
- * and NSEC3, ECDSA P-256 and Ed25519, passes ldns-verify-zone, dnssec-verify, kzonecheck and
- * mxpolicy verify; served by Knot, it validates through unbound.
+ * and NSEC3, RSA/SHA-256, ECDSA P-256 and Ed25519, with one key or a KSK and a ZSK, passes
+ * ldns-verify-zone, dnssec-verify, kzonecheck and mxpolicy verify; served by Knot, it validates through unbound.
  *
  * <p>Where a verifier cannot read a type, it is given the same zone with those records in RFC 3597
  * generic form, which is the same data: its check of the signatures and the chain still counts.
@@ -172,26 +172,48 @@ class RecordTypeCorpusIT {
         assertThat(ZoneText.render(again)).isEqualTo(text);
     }
 
-    static Stream<Arguments> signings() {
-        return Stream.of(
-                Arguments.of("NSEC", "ECDSAP256SHA256"),
-                Arguments.of("NSEC3", "ECDSAP256SHA256"),
-                Arguments.of("NSEC", "ED25519"),
-                Arguments.of("NSEC3", "ED25519"));
+    /** How the zone's keys are split: one combined signing key, or a key-signing and a zone-signing key. */
+    enum Keys {
+        CSK,
+        KSK_AND_ZSK
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    /** Every algorithm mxpolicy signs with, each denial method and both key splits: 12 signings. */
+    static Stream<Arguments> signings() {
+        List<Arguments> out = new ArrayList<>();
+        for (String denial : List.of("NSEC", "NSEC3")) {
+            for (String algorithm : List.of("RSASHA256", "ECDSAP256SHA256", "ED25519")) {
+                for (Keys keys : Keys.values()) {
+                    out.add(Arguments.of(denial, algorithm, keys));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("signings")
-    void theSignedCorpusPassesLdnsBindKnotAndMxpolicy(String denial, String algorithm) throws Exception {
+    void theSignedCorpusPassesLdnsBindKnotAndMxpolicy(String denial, String algorithm, Keys split) throws Exception {
         Path keys = dir.resolve("keys");
         Files.createDirectory(keys, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Launcher.run("keygen", "--zone", ZONE, "-K", keys.toString(), "--algorithm", algorithm)
-                .assertSuccess();
+        if (split == Keys.CSK) {
+            Launcher.run("keygen", "--zone", ZONE, "-K", keys.toString(), "--algorithm", algorithm)
+                    .assertSuccess();
+        } else {
+            for (String role : List.of("--ksk", "--zsk")) {
+                Launcher.run("keygen", "--zone", ZONE, "-K", keys.toString(), "--algorithm", algorithm, role)
+                        .assertSuccess();
+            }
+        }
         Path signed = sign(keys, denial, CORPUS, "rrtypes.signed");
 
-        ExternalTool.require("dnssec-verify")
-                .run("-z", "-o", ZONE, signed.toString())
-                .assertSuccess();
+        // -z tells dnssec-verify that one key signs everything; with a KSK and a ZSK it checks that
+        // the KSK signs the DNSKEY set and the ZSK all other sets.
+        List<String> bind = new ArrayList<>(List.of("-o", ZONE, signed.toString()));
+        if (split == Keys.CSK) {
+            bind.add(0, "-z");
+        }
+        ExternalTool.require("dnssec-verify").run(bind.toArray(String[]::new)).assertSuccess();
         Launcher.run("verify", "--zone", ZONE, signed.toString()).assertSuccess();
         Path forKnot = withGenericForm(signed, KNOT_UNKNOWN);
         ExternalTool.require("kzonecheck")
