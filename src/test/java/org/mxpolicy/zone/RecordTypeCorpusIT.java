@@ -51,8 +51,12 @@ class RecordTypeCorpusIT {
     private static final Name ORIGIN = Name.fromConstantString(ZONE + ".");
     private static final Path CORPUS = Path.of("src/test/resources/zones/rrtypes.example.zone");
 
-    /** ldns 1.8.3 does not know these types and refuses the whole file. */
-    private static final Set<Integer> LDNS_UNKNOWN = Set.of(260 /* AMTRELAY */, 258 /* AVC */, 56 /* NINFO */);
+    /**
+     * ldns 1.8.3 does not know these types or not their presentation form (A6, NXT, TA) and refuses
+     * the whole file.
+     */
+    private static final Set<Integer> LDNS_UNKNOWN =
+            Set.of(260 /* AMTRELAY */, 258 /* AVC */, 56 /* NINFO */, Type.A6, Type.NXT, 32768 /* TA */);
     /**
      * Records ldns 1.8.3 reads to other data than BIND and mxpolicy: WKS service names (it sets port
      * 0), an escaped comma inside an SVCB alpn value (it keeps the backslash, RFC 9460 appendix A)
@@ -63,7 +67,8 @@ class RecordTypeCorpusIT {
             || (r.getType() == Type.SVCB && r.rdataToString().contains("\\092"));
     /**
      * Knot 3.2 does not know these types (NULL, MB, MG, MR, WKS, X25, ISDN, GPOS, PX, NSAP, NSAP-PTR,
-     * HIP, AMTRELAY, AVC, NINFO) or SvcParams (dohpath): it refuses the whole file.
+     * HIP, AMTRELAY, AVC, NINFO, A6, NXT, SIG, TA, DLV) or SvcParams (dohpath): it refuses the whole
+     * file.
      */
     private static final Predicate<Record> KNOT_UNKNOWN = r -> Set.of(
                             Type.NULL,
@@ -80,7 +85,12 @@ class RecordTypeCorpusIT {
                             Type.HIP,
                             260,
                             258,
-                            56)
+                            56,
+                            Type.A6,
+                            Type.NXT,
+                            Type.SIG,
+                            32768,
+                            Type.DLV)
                     .contains(r.getType())
             || (r.getType() == Type.SVCB && r.rdataToString().contains("dohpath"));
 
@@ -254,6 +264,8 @@ class RecordTypeCorpusIT {
      * form, and three kinds of record are left out because ldns 1.8.3 signs other data than its own
      * text says: an escaped comma in an SVCB alpn value, NSAP-PTR, and an owner name with a '"'
      * (written unescaped, which BIND, Knot and mxpolicy all read as the start of a quoted string).
+     * NXT is left out too: ldns writes its type bitmap as a stray generic form ({@code Next.Example.
+     * \# 4 40010002}), which no reader takes.
      */
     @ParameterizedTest(name = "{0}, NSEC3 {1}")
     @MethodSource("otherSigners")
@@ -280,7 +292,8 @@ class RecordTypeCorpusIT {
                     CORPUS,
                     r -> LDNS_UNKNOWN.contains(r.getType()),
                     r -> LDNS_MISREADS.test(r) && r.getType() != Type.WKS
-                            || r.getName().toString().contains("\""));
+                            || r.getName().toString().contains("\"")
+                            || r.getType() == Type.NXT);
             List<String> args = new ArrayList<>(List.of("-f", signed.toString()));
             if (nsec3) {
                 args.add("-n");
