@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +41,8 @@ import org.xbill.DNS.Type;
  * reads) has the wire form that BIND ({@code named-compilezone -F raw}) and ldns
  * ({@code ldns-read-zone -U}) give it, round-trips through mxpolicy's text, and, signed with NSEC
  * and NSEC3, RSA/SHA-256, ECDSA P-256 and Ed25519, with one key or a KSK and a ZSK, passes
- * ldns-verify-zone, dnssec-verify, kzonecheck and mxpolicy verify; served by Knot, it validates through unbound.
+ * ldns-verify-zone, dnssec-verify, kzonecheck and mxpolicy verify; served by Knot under a lab root,
+ * it validates through unbound.
  *
  * <p>Where a verifier cannot read a type, it is given the same zone with those records in RFC 3597
  * generic form, which is the same data: its check of the signatures and the chain still counts.
@@ -309,12 +311,13 @@ class RecordTypeCorpusIT {
 
     /**
      * The corpus signed with NSEC3, served by Knot (with the types it does not know in generic form)
-     * and asked through unbound, whose only trust anchor is the DS {@code mxpolicy ds} prints:
-     * answers of every kind of type, a wildcard expansion, a name error and a delegation's DS come
-     * back authenticated. unbound verifies with its own code, not dnsjava's.
+     * under a lab root that mxpolicy signs with NSEC3 and that delegates to the corpus with the DS
+     * {@code mxpolicy ds} prints, and asked through unbound, whose only trust anchor is the root's
+     * DS: answers of every kind of type, a wildcard expansion, a name error and a delegation's DS
+     * come back authenticated. unbound verifies with its own code, not dnsjava's.
      */
     @Test
-    void theSignedCorpusServedByKnotValidatesThroughUnbound() throws Exception {
+    void theSignedCorpusServedByKnotValidatesThroughUnboundFromALabRoot() throws Exception {
         Path keys = dir.resolve("keys");
         Files.createDirectory(keys, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Launcher.run("keygen", "--zone", ZONE, "-K", keys.toString()).assertSuccess();
@@ -338,13 +341,51 @@ class RecordTypeCorpusIT {
                 .findFirst()
                 .orElseThrow();
         Path served = withGenericForm(signed, KNOT_UNKNOWN);
+        Path rootKeys = dir.resolve("root-keys");
+        Files.createDirectory(
+                rootKeys, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Launcher.run("keygen", "--zone", ".", "-K", rootKeys.toString()).assertSuccess();
+        Path root = Files.writeString(
+                dir.resolve("root.zone"),
+                String.join(
+                        "\n",
+                        ". 3600 IN SOA a.root-servers.lab. hostmaster.lab. 2026120701 7200 3600 1209600 300",
+                        ". 3600 IN NS a.root-servers.lab.",
+                        "a.root-servers.lab. 3600 IN A 127.0.0.1",
+                        ZONE + ". 3600 IN NS ns." + ZONE + ".",
+                        "ns." + ZONE + ". 3600 IN A 192.0.2.53",
+                        ds,
+                        ""));
+        Path rootSigned = dir.resolve("root.signed");
+        Launcher.run(
+                        "sign",
+                        "--zone",
+                        ".",
+                        "-K",
+                        rootKeys.toString(),
+                        "--nsec3",
+                        "-o",
+                        rootSigned.toString(),
+                        root.toString())
+                .assertSuccess();
+        String rootDs = Launcher.run("ds", "--zone", ".", "-K", rootKeys.toString())
+                .assertSuccess()
+                .stdout()
+                .lines()
+                .filter(l -> l.contains(" IN DS "))
+                .findFirst()
+                .orElseThrow();
 
         try (LabResources lab = new LabResources()) {
             NetworkNamespace ns = lab.open(NetworkNamespace.create("mxrrt"));
-            KnotAuthority knot = lab.open(KnotAuthority.start(ns, dir, "127.0.0.1", 5300, Map.of(ZONE, served)));
+            // One Knot serves both zones and answers the DS query from the root, as the parent.
+            Map<String, Path> zones = new LinkedHashMap<>();
+            zones.put(".", rootSigned);
+            zones.put(ZONE, served);
+            KnotAuthority knot = lab.open(KnotAuthority.start(ns, dir, "127.0.0.1", 5300, zones));
             lab.open(UnboundResolver.in(ns)
-                    .stubZone(ZONE, knot.address(), knot.port())
-                    .trustAnchor(ds)
+                    .stubZone(".", knot.address(), knot.port())
+                    .trustAnchor(rootDs)
                     .start(dir, "ns." + ZONE + ".", "A"));
             SoftAssertions softly = new SoftAssertions();
             for (String question : List.of(
@@ -370,9 +411,14 @@ class RecordTypeCorpusIT {
                     "any.wild TXT",
                     "deleg DS",
                     "null TYPE10",
-                    "generic TYPE65000")) {
+                    "generic TYPE65000",
+                    "a6 TYPE38",
+                    "ta TYPE32768",
+                    "dlv TYPE32769",
+                    "zonemd ZONEMD",
+                    ZONE + ". DS")) {
                 String[] q = question.split(" ");
-                String answer = kdig(ns, q[0] + "." + ZONE + ".", q[1]);
+                String answer = kdig(ns, q[0].endsWith(".") ? q[0] : q[0] + "." + ZONE + ".", q[1]);
                 softly.assertThat(answer)
                         .as(question)
                         .contains("status: NOERROR")
