@@ -17,7 +17,6 @@ import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.NSEC3PARAMRecord;
 import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.NSECRecord;
@@ -400,7 +399,7 @@ public final class ZoneSigner {
                 k.keyTag(),
                 apex,
                 null);
-        byte[] signature = key.sign(DNSSEC.digestRRset(unsigned, rrset));
+        byte[] signature = key.sign(SignedData.of(unsigned, rrset));
         return new RRSIGRecord(
                 job.owner(),
                 DClass.IN,

@@ -194,7 +194,7 @@ public final class ZoneVerifier {
                             if (rrset.size() > 0 && !candidates.isEmpty()) {
                                 digests.put(
                                         ByteBuffer.wrap(sig.getSignature()),
-                                        digest(candidates, DNSSEC.digestRRset(sig, rrset)));
+                                        digest(candidates, SignedData.of(sig, rrset)));
                             }
                         }
                     });
@@ -471,7 +471,7 @@ public final class ZoneVerifier {
                                 + " (RFC 4034 section 3.1.3)"));
                 continue;
             }
-            byte[] signed = DNSSEC.digestRRset(sig, rrset);
+            byte[] signed = SignedData.of(sig, rrset);
             boolean verifies = earlier.covers(sig, candidates, signed);
             if (verifies) {
                 verifiedEarlier++;

@@ -6,7 +6,7 @@ import org.xbill.DNS.Type;
  * The record types mxpolicy reads and writes differently from dnsjava 3.7.0: corrections of types
  * it gets wrong (LOC, WKS, HIP, SVCB/HTTPS in AliasMode; the canonical form of HIP, IPSECKEY,
  * SVCB and HTTPS) and types it does not know (EUI48, EUI64, NID,
- * L32, L64, LP, CSYNC, AMTRELAY, AVC, NINFO). Each class names the defect and the RFC section;
+ * L32, L64, LP, CSYNC, AMTRELAY, AVC, NINFO, TA). Each class names the defect and the RFC section;
  * each is registered with {@link Type#register}, which replaces dnsjava's factory for the type in
  * this JVM, so the zone reader, {@code Record.fromWire} and {@code Record.fromString} all use them.
  */
@@ -37,6 +37,7 @@ public final class RecordTypes {
         Type.register(AmtrelayRecord.TYPE, "AMTRELAY", AmtrelayRecord::new);
         Type.register(AvcRecord.TYPE, "AVC", AvcRecord::new);
         Type.register(NinfoRecord.TYPE, "NINFO", NinfoRecord::new);
+        Type.register(TaRecord.TYPE, "TA", TaRecord::new);
         registered = true;
     }
 }

@@ -55,6 +55,7 @@ class RecordTypesTest {
             AMTRELAY 10 0 1 203.0.113.15                   | 0a01cb00710f                     | 10 0 1 203.0.113.15
             AVC "app-name:WOLFGANG;app-class:OAM" "x\\"y" "" | 1f6170702d6e616d653a574f4c4647414e473b6170702d636c6173733a4f414d0378227900 | "app-name:WOLFGANG;app-class:OAM" "x\\"y" ""
             NINFO "status: ok" \\210                        | 0a7374617475733a206f6b01d2       | "status: ok" "\\210"
+            TA 12345 13 2 0123456789abcdef 01234567        | 30390d020123456789abcdef01234567 | 12345 13 2 0123456789ABCDEF01234567
             """)
     void readsTheWireFormOfLdnsAndBindAndWritesWhatReadsBack(String text, String wire, String presentation)
             throws Exception {
@@ -84,7 +85,10 @@ class RecordTypesTest {
                 "AMTRELAY 10 0 0 relay.example.",
                 "AMTRELAY 10 0 4 .",
                 "CSYNC 1 0 NOTATYPE",
-                "EUI48 \\# 5 00005e0053"
+                "EUI48 \\# 5 00005e0053",
+                "TA 12345 13 2",
+                "TA 65536 13 2 00",
+                "TA \\# 4 30390d02"
             })
     void refusesWhatIsNotThePresentationForm(String text) {
         assertThatThrownBy(() -> read(text)).isInstanceOf(InvalidInputException.class);
