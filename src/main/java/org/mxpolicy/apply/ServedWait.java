@@ -23,7 +23,8 @@ import org.xbill.DNS.Type;
 
 /**
  * The VERIFY step of publishing: polls until every authoritative server of each changed zone
- * serves every desired RRset and the validating lookup gets it SECURE.
+ * serves every desired RRset, TTL included, and the validating lookup gets its records SECURE
+ * (with whatever TTL the resolver's cache has left).
  */
 public final class ServedWait {
 
@@ -88,8 +89,10 @@ public final class ServedWait {
                                         + a.problem().map(p -> " (" + p + ")").orElse(" as desired")));
                     }
                 }
+                // Through the resolver the records count, not the TTL: a cache counts it down.
                 DnsAnswer validated = dns.lookup(first.getName(), first.getType());
-                if (validated.security() != DnsAnswer.Security.SECURE || !Planner.same(validated.records(), rrset)) {
+                if (validated.security() != DnsAnswer.Security.SECURE
+                        || !Planner.sameData(validated.records(), rrset)) {
                     lagging.add(Finding.error(
                             "publish.not-validated",
                             settings.position(),

@@ -51,15 +51,14 @@ public final class Planner {
      * has one TTL (RFC 2181 section 5.2), so the first record's stands for all.
      */
     public static boolean same(List<Record> a, List<Record> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        if (a.isEmpty()) {
-            return true;
-        }
-        if (a.get(0).getTTL() != b.get(0).getTTL()) {
-            return false;
-        }
-        return new HashSet<>(a).equals(new HashSet<>(b));
+        return sameData(a, b) && (a.isEmpty() || a.get(0).getTTL() == b.get(0).getTTL());
+    }
+
+    /**
+     * Same records (owner, type, class, RDATA), whatever their TTL: how a resolver's answer is
+     * compared, since a cache counts the TTL down and may cap it.
+     */
+    public static boolean sameData(List<Record> a, List<Record> b) {
+        return a.size() == b.size() && new HashSet<>(a).equals(new HashSet<>(b));
     }
 }

@@ -40,6 +40,18 @@ class PlannerTest {
     }
 
     @Test
+    void sameDataIgnoresTheTtlButNotTheRecords() {
+        List<Record> desired = List.of(txt(MTA_STS, 3600, "v=STSv1; id=1"));
+
+        assertThat(Planner.sameData(List.of(txt(MTA_STS, 42, "v=STSv1; id=1")), desired))
+                .isTrue();
+        assertThat(Planner.sameData(List.of(txt(MTA_STS, 3600, "v=STSv1; id=2")), desired))
+                .isFalse();
+        assertThat(Planner.same(List.of(txt(MTA_STS, 42, "v=STSv1; id=1")), desired))
+                .isFalse();
+    }
+
+    @Test
     void absentIsCreateAndOwnedButUndesiredIsDelete() {
         List<RrsetChange> plan = Planner.plan(
                 List.of(List.of(txt(MTA_STS, 300, "v=STSv1; id=2"))),

@@ -49,6 +49,7 @@ public final class UnboundResolver implements AutoCloseable {
         private final NetworkNamespace namespace;
         private final Map<String, String> stubZones = new LinkedHashMap<>();
         private final List<String> trustAnchors = new ArrayList<>();
+        private Duration cacheMaxTtl;
 
         private Builder(NetworkNamespace namespace) {
             this.namespace = namespace;
@@ -63,6 +64,15 @@ public final class UnboundResolver implements AutoCloseable {
         /** A DS or DNSKEY record in presentation format; with at least one, unbound validates. */
         public Builder trustAnchor(String record) {
             trustAnchors.add(record);
+            return this;
+        }
+
+        /**
+         * Caps the TTL of what unbound caches, and so of what it answers with, as resolvers
+         * configured with {@code cache-max-ttl} do; unset, unbound's default (a day) applies.
+         */
+        public Builder cacheMaxTtl(Duration ttl) {
+            cacheMaxTtl = ttl;
             return this;
         }
 
@@ -111,6 +121,9 @@ public final class UnboundResolver implements AutoCloseable {
                     "    do-not-query-localhost: no",
                     "    val-log-level: 2",
                     "    module-config: \"" + (trustAnchors.isEmpty() ? "iterator" : "validator iterator") + "\""));
+            if (cacheMaxTtl != null) {
+                lines.add("    cache-max-ttl: " + cacheMaxTtl.toSeconds());
+            }
             for (String anchor : trustAnchors) {
                 lines.add("    trust-anchor: \"" + anchor.replace("\"", "\\\"") + "\"");
             }
