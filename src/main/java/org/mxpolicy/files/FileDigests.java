@@ -1,9 +1,12 @@
 package org.mxpolicy.files;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
@@ -52,7 +55,11 @@ public record FileDigests(Map<Path, String> digests) {
     private static String digest(Path file) {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha256.digest(Files.readAllBytes(file)));
+            // Streamed: a watched file is hashed at every recheck, and need not be held in memory for it.
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(sha256.digest());
         } catch (NoSuchFileException e) {
             return MISSING;
         } catch (IOException e) {

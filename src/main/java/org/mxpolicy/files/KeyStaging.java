@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.mxpolicy.cert.CertificateRequest;
 import org.mxpolicy.cert.KeyPairMaker;
 import org.mxpolicy.cert.PrivateKeyPem;
+import org.mxpolicy.cert.PrivateKeyReader;
 import org.mxpolicy.cert.PublicKeyReader;
 import org.mxpolicy.cert.SpkiDigest;
 import org.mxpolicy.cert.SubjectPublicKey;
@@ -218,23 +219,19 @@ public final class KeyStaging implements NextKeyStaging {
                 throw new InvalidInputException(
                         "rollover.key-file", where, "is not a regular file: staged keys are plain files; move it away");
             }
+            OwnedPaths.requireSecretFile(keyFile, "key.private-permissions", OwnedPaths.Links.REFUSE);
+            byte[] bytes = InputFiles.read(keyFile, PrivateKeyReader.SIZE_LIMIT);
             try {
-                OwnedPaths.requireSecretFile(keyFile, "key.private-permissions", OwnedPaths.Links.REFUSE);
-                byte[] bytes = Files.readAllBytes(keyFile);
-                try {
-                    SubjectPublicKey staged = PublicKeyReader.read(new ByteArrayInputStream(bytes), keyFile.toString());
-                    if (!staged.equals(publicKey)) {
-                        throw new InvalidInputException(
-                                "rollover.key-file",
-                                where,
-                                "holds another key than the one"
-                                        + " its name stands for: move it away; mxpolicy never replaces a staged key");
-                    }
-                } finally {
-                    Arrays.fill(bytes, (byte) 0);
+                SubjectPublicKey staged = PublicKeyReader.read(new ByteArrayInputStream(bytes), keyFile.toString());
+                if (!staged.equals(publicKey)) {
+                    throw new InvalidInputException(
+                            "rollover.key-file",
+                            where,
+                            "holds another key than the one"
+                                    + " its name stands for: move it away; mxpolicy never replaces a staged key");
                 }
-            } catch (IOException e) {
-                throw new InvalidInputException("rollover.unreadable", where, "cannot read it: " + e.getMessage());
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
             }
             return false;
         }

@@ -29,9 +29,9 @@ public final class RecordTypes {
         Type.register(Type.HTTPS, "HTTPS", CorrectedHttpsRecord::new);
         Type.register(Eui48Record.TYPE, "EUI48", Eui48Record::new);
         Type.register(Eui64Record.TYPE, "EUI64", Eui64Record::new);
-        Type.register(NidRecord.TYPE, "NID", NidRecord::new);
+        Type.register(Identifier64Record.NID, "NID", Identifier64Record::new);
         Type.register(L32Record.TYPE, "L32", L32Record::new);
-        Type.register(L64Record.TYPE, "L64", L64Record::new);
+        Type.register(Identifier64Record.L64, "L64", Identifier64Record::new);
         Type.register(LpRecord.TYPE, "LP", LpRecord::new);
         Type.register(CsyncRecord.TYPE, "CSYNC", CsyncRecord::new);
         Type.register(AmtrelayRecord.TYPE, "AMTRELAY", AmtrelayRecord::new);

@@ -7,13 +7,14 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Tokenizer;
 
 /**
- * L64 (RFC 6742 section 2.3): a preference and a 64-bit locator, written like the NID node
- * identifier (section 2.3.3). dnsjava 3.7.0 has no class for the type and reads only the RFC 3597
- * generic form.
+ * NID and L64 (RFC 6742 sections 2.1 and 2.3): a preference and a 64-bit node identifier or
+ * locator, both written as four groups of up to four hexadecimal digits joined by colons (section
+ * 2.1.3). dnsjava 3.7.0 has no class for either type and reads only the RFC 3597 generic form.
  */
-final class L64Record extends RdataBytesRecord {
+final class Identifier64Record extends RdataBytesRecord {
 
-    static final int TYPE = 106;
+    static final int NID = 104;
+    static final int L64 = 106;
 
     @Override
     byte[] parse(Tokenizer st, Name origin) throws IOException {
