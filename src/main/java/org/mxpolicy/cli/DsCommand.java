@@ -81,12 +81,16 @@ final class DsCommand implements Callable<Integer> {
                             + "; make one with: mxpolicy keygen --zone " + zoneName + " -K "
                             + KeyDirectory.shellQuote(dir.toString()));
         }
+        // records only on stdout, DS first, so that `ds | head -1` or `grep ' IN DS '` is the DS to give
+        spec.commandLine()
+                .getErr()
+                .println("mxpolicy ds: " + seps.size() + " DS for the parent zone of " + zoneName
+                        + " (give them to your registrar), then CDS and CDNSKEY for the zone itself"
+                        + " (RFC 7344, RFC 8078)");
         var out = spec.commandLine().getOut();
-        out.println("; DS for the parent zone of " + zoneName);
         for (ZoneKey key : seps) {
             out.println(line(DelegationSigner.ds(key, ttlOf(key))));
         }
-        out.println("; CDS and CDNSKEY for the zone " + zoneName + " itself (RFC 7344, RFC 8078)");
         for (ZoneKey key : seps) {
             out.println(line(DelegationSigner.cds(key, ttlOf(key))));
         }

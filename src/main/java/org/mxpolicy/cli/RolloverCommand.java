@@ -33,6 +33,13 @@ import picocli.CommandLine.Spec;
             "once that record has been served by every authoritative server for twice the TTL plus a margin; the",
             "old key's record goes once every address of the MX presents the new key. See docs/rollover.md."
         },
+        footer = {
+            "",
+            "Examples:",
+            "  mxpolicy rollover prepare -c /etc/mxpolicy/provider.yaml --mx mx1.example.com",
+            "  mxpolicy rollover status -c /etc/mxpolicy/provider.yaml",
+            "  mxpolicy rollover run -c /etc/mxpolicy/provider.yaml      # from a timer, every 10 minutes"
+        },
         subcommands = {
             RolloverCommand.Prepare.class,
             RolloverCommand.Status.class,
@@ -90,6 +97,13 @@ final class RolloverCommand implements Runnable {
                 "The key is like the current one (or --key-type); next.csr names the MX names, for certbot --csr,",
                 "lego --csr or acme.sh --signcsr. Once 'rollover status' says READY, get a certificate for it and",
                 "deploy it; 'renew-hook' finishes the rollover."
+            },
+            footer = {
+                "",
+                "Examples:",
+                "  mxpolicy rollover prepare -c /etc/mxpolicy/provider.yaml --mx mx1.example.com",
+                "  mxpolicy rollover prepare -c provider.yaml --mx mx1.example.com --key-type ec-p384",
+                "  certbot certonly --csr /var/lib/mxpolicy/mx1.example.com/next.csr ...   # once status says READY"
             })
     static final class Prepare implements Callable<Integer> {
         @Mixin
@@ -135,7 +149,15 @@ final class RolloverCommand implements Runnable {
             description = {
                 "Each MX's rollover phase and the time left before its next key may go live.",
                 "Observes whether the next key's record is served by every authoritative server and saves when it",
-                "first was: run it from a timer (see docs/rollover.md) so the waiting time starts counting."
+                "first was: run it from a timer (see docs/rollover.md) so the waiting time starts counting.",
+                "Each line starts with the MX host and its phase: NO_NEXT, NEXT_UNPUBLISHED, NEXT_AGING, READY",
+                "or RETIRING."
+            },
+            footer = {
+                "",
+                "Examples:",
+                "  mxpolicy rollover status -c /etc/mxpolicy/provider.yaml",
+                "  mxpolicy rollover status -c provider.yaml --mx mx1.example.com | grep -q ': READY ('"
             })
     static final class Status implements Callable<Integer> {
         @Mixin
@@ -169,6 +191,12 @@ final class RolloverCommand implements Runnable {
                 "Advance every MX's rollover as far as it is safe (for a timer).",
                 "Records when next keys' records are served everywhere, and drops the record of a retiring key once",
                 "every address of its MX presents the current key."
+            },
+            footer = {
+                "",
+                "Examples:",
+                "  mxpolicy rollover run -c /etc/mxpolicy/provider.yaml",
+                "  */10 * * * *  root  mxpolicy rollover run -c /etc/mxpolicy/provider.yaml   # /etc/cron.d/mxpolicy"
             })
     static final class Run implements Callable<Integer> {
         @Mixin
@@ -203,6 +231,12 @@ final class RolloverCommand implements Runnable {
                 "The next key becomes current at once and the compromised key's record is removed. Install the",
                 "certificate for the next key first (the request is next.csr in the MX's state directory); refused",
                 "without a READY next key."
+            },
+            footer = {
+                "",
+                "Examples:",
+                "  # install the certificate for the staged key (next.key, next.csr in the MX's state directory), then:",
+                "  mxpolicy rollover now -c /etc/mxpolicy/provider.yaml --mx mx1.example.com"
             })
     static final class Now implements Callable<Integer> {
         @Mixin

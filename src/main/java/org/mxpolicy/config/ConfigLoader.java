@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.mxpolicy.finding.Finding;
@@ -59,6 +60,34 @@ public final class ConfigLoader {
      *     {@link #SIZE_LIMIT}, read no further
      */
     public static Result load(Reader reader, String source) throws InvalidInputException {
+        Outcome outcome = read(reader, source);
+        if (outcome.config().isEmpty() || outcome.hasErrors()) {
+            throw new InvalidInputException(outcome.findings());
+        }
+        return new Result(outcome.config().get(), outcome.findings());
+    }
+
+    /**
+     * What reading a config gave: the config as far as it could be bound (with errors, the parts
+     * that were in error are left out) and every error and warning, in file order.
+     */
+    public record Outcome(Optional<ProviderConfig> config, List<Finding> findings) {
+        public Outcome {
+            findings = List.copyOf(findings);
+        }
+
+        public boolean hasErrors() {
+            return findings.stream().anyMatch(Finding::isError);
+        }
+    }
+
+    /**
+     * Reads a config without throwing for the errors in it, so that a caller can add the problems
+     * of the files it names to the same report.
+     *
+     * @throws InvalidInputException only when the text is over {@link #SIZE_LIMIT}
+     */
+    public static Outcome read(Reader reader, String source) throws InvalidInputException {
         Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(source, "source");
         String text = SIZE_LIMIT.read(reader, source);
@@ -79,9 +108,6 @@ public final class ConfigLoader {
         // an alias shares its node, so a problem inside it may have been reported once per use
         findings = new ArrayList<>(new LinkedHashSet<>(findings));
         findings.sort(Finding.BY_POSITION);
-        if (config == null || findings.stream().anyMatch(Finding::isError)) {
-            throw new InvalidInputException(findings);
-        }
-        return new Result(config, findings);
+        return new Outcome(Optional.ofNullable(config), findings);
     }
 }

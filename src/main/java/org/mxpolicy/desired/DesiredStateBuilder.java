@@ -263,6 +263,27 @@ public final class DesiredStateBuilder {
         }
     }
 
+    /**
+     * The problems reading the certificates and keys a config names, for a config that has errors
+     * of its own: reported with them, so that the operator sees every problem in one round. The
+     * checks that need the time (expiry, names) wait until the config is valid.
+     */
+    public static List<Finding> fileProblems(ProviderConfig config, CertificateSource certificates) {
+        List<Finding> findings = new ArrayList<>();
+        Map<String, MxHost> mxHosts = new LinkedHashMap<>();
+        config.domains().forEach(domain -> domain.mx().forEach(mx -> mxHosts.putIfAbsent(mx.host(), mx)));
+        for (MxHost mx : mxHosts.values()) {
+            load(() -> certificates.chain(mx.cert()), findings);
+            for (FileReference file : mx.nextKeys()) {
+                load(() -> certificates.publicKey(file), findings);
+            }
+            for (FileReference file : mx.tlsa().extraIssuers()) {
+                load(() -> certificates.certificates(file), findings);
+            }
+        }
+        return findings;
+    }
+
     private interface Load<T> {
         T get() throws InvalidInputException;
     }

@@ -42,10 +42,18 @@ public record ConfigFile(ProviderConfig config, List<Finding> warnings, Path bas
         } catch (CharacterCodingException e) {
             throw new InvalidInputException("config.encoding", SourcePosition.file(path.toString()), "not UTF-8 text");
         }
-        ConfigLoader.Result result = ConfigLoader.load(new StringReader(text), path.toString());
+        ConfigLoader.Outcome outcome = ConfigLoader.read(new StringReader(text), path.toString());
         Path dir = path.toAbsolutePath().getParent();
-        Path relativeDir = path.getParent() == null ? Path.of("") : path.getParent();
-        return new ConfigFile(result.config(), result.warnings(), path.isAbsolute() ? dir : relativeDir);
+        Path baseDir = path.isAbsolute() ? dir : (path.getParent() == null ? Path.of("") : path.getParent());
+        if (outcome.config().isEmpty() || outcome.hasErrors()) {
+            List<Finding> all = new ArrayList<>(outcome.findings());
+            outcome.config()
+                    .ifPresent(partial ->
+                            all.addAll(DesiredStateBuilder.fileProblems(partial, new CertificateFiles(baseDir))));
+            all.sort(Finding.BY_POSITION);
+            throw new InvalidInputException(all);
+        }
+        return new ConfigFile(outcome.config().get(), outcome.findings(), baseDir);
     }
 
     public CertificateFiles certificates() {

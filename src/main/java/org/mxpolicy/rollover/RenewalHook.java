@@ -49,7 +49,14 @@ public final class RenewalHook {
         for (Renewed host : renewed) {
             reload |= renewed(host, problems);
         }
-        if (reload && problems.isEmpty()) {
+        boolean restored = onlyRestored(problems);
+        if ((reload && problems.isEmpty()) || restored) {
+            if (restored) {
+                // an smtpd started between the ACME client's switch and the restore holds the unknown
+                // certificate; every certificate on disk is a published one again, so reloading is safe
+                log.accept("the certificate in service was restored; the MTA is reloaded so that no process"
+                        + " keeps the unknown one");
+            }
             run.reloadMta();
             for (Renewed host : renewed) {
                 finishRetirement(host.mx()).ifPresent(lines::add);
@@ -58,6 +65,10 @@ public final class RenewalHook {
             log.accept("the MTA is not reloaded");
         }
         return new Result(lines, problems);
+    }
+
+    private static boolean onlyRestored(List<Finding> problems) {
+        return !problems.isEmpty() && problems.stream().allMatch(p -> p.id().equals("renew.restored"));
     }
 
     /** Handles one MX; true when the MTA may load its certificate now. */
@@ -156,7 +167,7 @@ public final class RenewalHook {
                     what + "; the previous certificate is"
                             + " back in " + history.liveDir() + " (" + outcome
                             + "). To change the key, stage one first:"
-                            + " mxpolicy rollover prepare --mx " + mx.host()));
+                            + " " + CommandHint.of(run.config(), "rollover prepare", "--mx", mx.host())));
         } else {
             problems.add(Finding.error(
                     "renew.restore-failed",
@@ -186,8 +197,10 @@ public final class RenewalHook {
                 mx.cert().position(),
                 what + "; its record is published now ("
                         + run.describe(state)
-                        + "). Reload the MTA only after that: run this hook again (mxpolicy renew-hook"
-                        + " --mx " + mx.host() + ") when 'mxpolicy rollover status' says READY"));
+                        + "). Reload the MTA only after that: run this hook again ("
+                        + CommandHint.of(run.config(), "renew-hook", "--mx", mx.host())
+                        + ") when '" + CommandHint.of(run.config(), "rollover status", "--mx", mx.host())
+                        + "' says READY"));
     }
 
     private Optional<String> finishRetirement(MxHost mx) throws MxpolicyException {

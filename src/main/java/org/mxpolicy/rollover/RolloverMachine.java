@@ -192,7 +192,7 @@ public final class RolloverMachine {
                     state,
                     Staging.ALREADY_STAGED,
                     key.label() + " is already the next key of " + host + " ("
-                            + state.nextPhase(now, margin).text() + ")");
+                            + state.nextPhase(now, margin).shown() + ")");
         }
         if (state.nextPhase(now, margin) == RolloverPhase.READY) {
             return new Step<>(

@@ -14,7 +14,7 @@ public enum RolloverPhase {
     /** The next key's record is served; resolvers may still hold the RRset without it until the gate opens. */
     NEXT_AGING("next key's record served, waiting for caches to expire"),
     /** The gate is open: a certificate with the next key may go live. */
-    READY("ready: a certificate with the next key may go live"),
+    READY("a certificate with the next key may go live"),
     /**
      * The certificate was switched; the previous key's record stays until every address of the
      * MX presents the new key. A next key can be staged and aging meanwhile.
@@ -30,5 +30,10 @@ public enum RolloverPhase {
     /** What the phase means, in a few words. */
     public String text() {
         return text;
+    }
+
+    /** The identifier the docs and scripts use, with its meaning: {@code READY (a certificate ...)}. */
+    public String shown() {
+        return name() + " (" + text + ")";
     }
 }

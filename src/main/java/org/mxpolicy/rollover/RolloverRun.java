@@ -118,6 +118,10 @@ public final class RolloverRun {
         this.machine = new RolloverMachine(clock, config.rollover().margin());
     }
 
+    public ProviderConfig config() {
+        return config;
+    }
+
     public RolloverMachine machine() {
         return machine;
     }
@@ -333,7 +337,8 @@ public final class RolloverRun {
             Optional<RolloverState> saved = saved(mx);
             lines.add(
                     saved.isEmpty()
-                            ? mx.host() + ": no rollover state yet; 'mxpolicy rollover prepare --mx " + mx.host()
+                            ? mx.host() + ": no rollover state yet; '"
+                                    + CommandHint.of(config, "rollover prepare", "--mx", mx.host())
                                     + "' stages a next key"
                             : describe(observePublication(mx, saved.get())));
         }
@@ -414,7 +419,7 @@ public final class RolloverRun {
     public String describe(RolloverState state) {
         Instant now = clock.instant();
         StringBuilder text =
-                new StringBuilder(state.host() + ": " + machine.phase(state).text() + "; current key "
+                new StringBuilder(state.host() + ": " + machine.phase(state).shown() + "; current key "
                         + state.current().label());
         state.next().ifPresent(n -> {
             text.append("; next key ").append(n.key().label());

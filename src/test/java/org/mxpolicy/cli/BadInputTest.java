@@ -62,6 +62,21 @@ class BadInputTest {
     }
 
     @Test
+    void aConfigErrorAndAnUnreadableCertificateAreReportedInTheSameRun() {
+        String config = CORPUS.resolve("schema-and-cert.yaml").toString();
+
+        Cli.Run run = Cli.run("generate", "-c", config);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errorLines())
+                .containsExactly(
+                        config + ":7:15: error: cannot read " + CORPUS.resolve("files/missing.pem")
+                                + ": no such file [input.unreadable]",
+                        config + ":8:9: error: unknown key 'tsla' under mx host; did you mean 'tlsa'?"
+                                + " [config.unknown-key]");
+    }
+
+    @Test
     void verboseAddsTheStackTrace() {
         Cli.Run run = Cli.run(
                 "generate",

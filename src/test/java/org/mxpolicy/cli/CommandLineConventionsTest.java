@@ -5,24 +5,47 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.testing.Cli;
 import org.mxpolicy.testing.ExternalTool;
+import picocli.CommandLine;
 
 class CommandLineConventionsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"generate", "tlsa", "policy", "completion"})
+    @MethodSource("everyCommand")
     void everyCommandHasHelpWithExamples(String command) {
-        Cli.Run run = Cli.run(command, "--help");
+        Cli.Run run = Cli.run((command + " --help").split(" "));
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdout()).contains("Usage: mxpolicy " + command).contains("Examples:");
         assertThat(run.stderr()).isEmpty();
+    }
+
+    /** Every command and subcommand, as the user types it: {@code generate}, {@code rollover status}. */
+    static Stream<String> everyCommand() {
+        CommandLine root = new CommandLine(new MxpolicyCommand(), new ClockFactory(Clock.systemUTC()));
+        root.addSubcommand("completion", new CompletionCommand());
+        return commandsUnder(root, "");
+    }
+
+    private static Stream<String> commandsUnder(CommandLine parent, String prefix) {
+        return parent.getSubcommands().entrySet().stream()
+                .filter(e -> !e.getKey().equals("help"))
+                .flatMap(e -> Stream.concat(
+                        Stream.of(prefix + e.getKey()), commandsUnder(e.getValue(), prefix + e.getKey() + " ")));
+    }
+
+    @Test
+    void theCommandListCoversSubcommands() {
+        assertThat(everyCommand()).contains("generate", "rollover", "rollover status", "rollover now", "completion");
     }
 
     @Test

@@ -34,8 +34,8 @@ import org.xbill.DNS.Name;
  * mxpolicy and Knot, as operators run it: the resolver answers with the TTL its cache has left,
  * here capped at two seconds ({@code cache-max-ttl}) below the TLSA TTL of 600 that Knot serves,
  * so old records leave the cache quickly and the new ones never come back with the published
- * TTL. The wait must accept the resolver's answer by its records. Rollover steps through such a
- * resolver are not covered here. Needs root (skipped otherwise, failed under CI).
+ * TTL. The wait must accept the resolver's answer by its records. {@link RolloverIT} runs every
+ * rollover step through such a resolver too. Needs root (skipped otherwise, failed under CI).
  */
 class PublishThroughCachingResolverIT {
 
