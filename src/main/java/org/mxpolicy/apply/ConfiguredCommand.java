@@ -20,6 +20,31 @@ public final class ConfiguredCommand {
 
     private ConfiguredCommand() {}
 
+    /** Most of what a failing command said is at its end; kept to one line of bounded length. */
+    private static final int SAID_LIMIT = 600;
+
+    static String lastWords(Path output) throws IOException {
+        long size = Files.size(output);
+        byte[] tail;
+        try (var file = java.nio.channels.FileChannel.open(output)) {
+            int length = (int) Math.min(size, 4 * SAID_LIMIT);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
+            file.position(size - length);
+            while (buffer.hasRemaining() && file.read(buffer) >= 0) {
+                // read the tail
+            }
+            tail = buffer.array();
+        }
+        String said = String.join(
+                " / ",
+                new String(tail, StandardCharsets.UTF_8)
+                        .lines()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty())
+                        .toList());
+        return said.length() <= SAID_LIMIT ? said : "..." + said.substring(said.length() - SAID_LIMIT);
+    }
+
     /**
      * Runs {@code command}; fails with one finding ({@code id}, at {@code position}) naming the
      * command and its output when it cannot start, exits non-zero or outlives {@code limit}.
@@ -40,7 +65,7 @@ public final class ConfiguredCommand {
                 process.destroyForcibly();
             }
             if (!ended || process.exitValue() != 0) {
-                String said = Files.readString(output, StandardCharsets.UTF_8).strip();
+                String said = lastWords(output);
                 throw new VerificationFailedException(
                         what + " failed",
                         List.of(Finding.error(

@@ -1,6 +1,8 @@
 package org.mxpolicy.apply;
 
+import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.mxpolicy.cert.SubjectPublicKey;
@@ -15,6 +18,7 @@ import org.mxpolicy.config.MailDomain;
 import org.mxpolicy.config.MxHost;
 import org.mxpolicy.config.ProviderConfig;
 import org.mxpolicy.config.UpdateTarget;
+import org.mxpolicy.config.ZoneFileSigning;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.desired.CertificateSource;
 import org.mxpolicy.desired.DesiredStateBuilder;
@@ -32,32 +36,43 @@ import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.probe.SmtpObservation;
 import org.mxpolicy.probe.SmtpProbe;
 import org.mxpolicy.zone.RrsetChange;
+import org.mxpolicy.zone.ZoneFileReader;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * The plan of each zone published by RFC 2136: the RRsets mxpolicy owns as the zone's primary
- * serves them, against the desired ones, with the safety rules applied to the certificates on disk
- * and those the MX hosts present now.
+ * The plan of each zone: the RRsets mxpolicy owns as they are published (by the zone's primary for
+ * RFC 2136 zones, in the previous signed output for zones mxpolicy signs), against the desired ones,
+ * with the safety rules applied to the certificates on disk and those the MX hosts present now.
  */
 public final class ZonePlanner {
 
     private final ProviderConfig config;
+    private final Path baseDir;
+    private final SigningFiles signingFiles;
     private final Supplier<CertificateSource> certificates;
     private final AuthoritativeQuery authorities;
     private final MxAddresses addresses;
     private final SmtpProbe probe;
 
-    /** @param certificates read afresh for every plan: a certificate changes while a rollover goes on */
+    /**
+     * @param baseDir the config's directory, against which its file names are resolved
+     * @param signingFiles where the signed output of zones with {@code sign} is read
+     * @param certificates read afresh for every plan: a certificate changes while a rollover goes on
+     */
     public ZonePlanner(
             ProviderConfig config,
+            Path baseDir,
+            SigningFiles signingFiles,
             Supplier<CertificateSource> certificates,
             AuthoritativeQuery authorities,
             MxAddresses addresses,
             SmtpProbe probe) {
         this.config = config;
+        this.baseDir = baseDir;
+        this.signingFiles = signingFiles;
         this.certificates = certificates;
         this.authorities = authorities;
         this.addresses = addresses;
@@ -65,7 +80,7 @@ public final class ZonePlanner {
     }
 
     /**
-     * The plan of each zone with {@code update}, in the given order. The records of
+     * The plan of each zone with {@code update} or {@code sign}, in the given order. The records of
      * {@code compromisedKeys} (SHA-256 hex of their SPKI) may go although an MX still presents
      * them: an emergency rollover.
      */
@@ -75,7 +90,13 @@ public final class ZonePlanner {
         for (ZoneFragment zone : zones) {
             ZoneSettings settings = config.zones().get(zone.zoneName());
             if (settings.update().isPresent()) {
-                plans.put(zone, plan(zone, primary(settings.update().get()), compromisedKeys));
+                plans.put(
+                        zone,
+                        plan(zone, fromPrimary(zone, primary(settings.update().get())), compromisedKeys));
+            } else if (settings.signing().isPresent()) {
+                plans.put(
+                        zone,
+                        plan(zone, fromSignedOutput(zone, settings.signing().get()), compromisedKeys));
             }
         }
         return plans;
@@ -97,9 +118,43 @@ public final class ZonePlanner {
         return new NameServer(target.server().toString(), ServerAddresses.resolve(target.server()));
     }
 
-    /** Desired against what the primary serves, with the safety rules applied. */
-    private ZonePlan plan(ZoneFragment zone, NameServer primary, Set<String> compromisedKeys)
-            throws InvalidInputException, VerificationFailedException {
+    /** Desired against what is published, with the safety rules applied. */
+    private ZonePlan plan(ZoneFragment zone, Map<RrsetKey, List<Record>> observed, Set<String> compromisedKeys)
+            throws InvalidInputException {
+        List<RrsetChange> changes = Planner.plan(zone.rrsets(), observed);
+        SafetyRules rules = new SafetyRules(
+                chainsInUse(changes, compromisedKeys), List.of(), DesiredStateBuilder.httpsReportOwners(config));
+        return new ZonePlan(zone.zone(), changes, rules.check(changes, zone.zone()));
+    }
+
+    /**
+     * The owned RRsets as the previous signed output has them (what the DNS server was given last),
+     * or none when there is no output yet.
+     */
+    private Map<RrsetKey, List<Record>> fromSignedOutput(ZoneFragment zone, ZoneFileSigning settings)
+            throws InvalidInputException {
+        Path output = baseDir.resolve(settings.output().path());
+        Map<RrsetKey, List<Record>> published = new HashMap<>();
+        Optional<byte[]> previous = signingFiles.previous(output);
+        if (previous.isPresent()) {
+            for (Record record :
+                    ZoneFileReader.read(new ByteArrayInputStream(previous.get()), output.toString(), zone.zone())) {
+                published
+                        .computeIfAbsent(new RrsetKey(record.getName(), record.getType()), k -> new ArrayList<>())
+                        .add(record);
+            }
+        }
+        Map<RrsetKey, List<Record>> observed = new LinkedHashMap<>();
+        for (List<Record> rrset : zone.rrsets()) {
+            RrsetKey key = new RrsetKey(rrset.get(0).getName(), rrset.get(0).getType());
+            observed.put(key, published.getOrDefault(key, List.of()));
+        }
+        return observed;
+    }
+
+    /** The owned RRsets as the primary serves them. */
+    private Map<RrsetKey, List<Record>> fromPrimary(ZoneFragment zone, NameServer primary)
+            throws VerificationFailedException {
         Map<RrsetKey, List<Record>> observed = new LinkedHashMap<>();
         for (List<Record> rrset : zone.rrsets()) {
             Record first = rrset.get(0);
@@ -119,10 +174,7 @@ public final class ZonePlanner {
             }
             observed.put(new RrsetKey(first.getName(), first.getType()), answer.records());
         }
-        List<RrsetChange> changes = Planner.plan(zone.rrsets(), observed);
-        SafetyRules rules = new SafetyRules(
-                chainsInUse(changes, compromisedKeys), List.of(), DesiredStateBuilder.httpsReportOwners(config));
-        return new ZonePlan(zone.zone(), changes, rules.check(changes, zone.zone()));
+        return observed;
     }
 
     /**

@@ -63,7 +63,9 @@ public final class ZoneUpdater {
             throws MxpolicyException {
         List<ZoneFragment> changed = new ArrayList<>();
         for (Map.Entry<ZoneFragment, ZonePlan> e : plans.entrySet()) {
-            if (!e.getValue().isEmpty()) {
+            boolean byUpdate =
+                    config.zones().get(e.getKey().zoneName()).update().isPresent();
+            if (byUpdate && !e.getValue().isEmpty()) {
                 update(e.getKey(), e.getValue());
                 changed.add(e.getKey());
             }

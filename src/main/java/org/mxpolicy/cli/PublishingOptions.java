@@ -93,14 +93,17 @@ final class PublishingOptions {
                 TsigKeys.read(file.baseDir().resolve(target.key().path()), target.keyName()),
                 timeout,
                 Rfc2136Update.RetryPolicy.standard());
+        ZoneFiles zoneFiles = new ZoneFiles();
         ZonePlanner planner = new ZonePlanner(
                 file.config(),
+                file.baseDir(),
+                zoneFiles,
                 file::certificates,
                 authorities,
                 addresses,
                 new StartTlsProbe(timeout, "localhost.localdomain"));
         ZoneUpdater updater = new ZoneUpdater(
-                file.config(), file.baseDir(), updates, new ZoneSigning(new ZoneFiles()), timeout, clock, log);
+                file.config(), file.baseDir(), updates, new ZoneSigning(zoneFiles), timeout, clock, log);
         ServedWait served = new ServedWait(file.config(), dns, authorities, clock);
         return new Setup(dns, authorities, addresses, new Publication(planner, updater, served));
     }

@@ -39,6 +39,24 @@ class ConfiguredCommandTest {
     }
 
     @Test
+    void aLongOutputIsShownByItsEndOnOneBoundedLine() throws Exception {
+        Path script = dir.resolve("chatty.sh");
+        Files.writeString(script, "#!/bin/sh\nseq 1 100000\necho 'error: zone example.com. not loaded'\nexit 1\n");
+        script.toFile().setExecutable(true);
+
+        assertThatThrownBy(() ->
+                        ConfiguredCommand.run(script.toString(), Duration.ofSeconds(10), "x.reload", AT, "the reload"))
+                .isInstanceOfSatisfying(VerificationFailedException.class, e -> {
+                    String message = e.findings().get(0).message();
+                    assertThat(message)
+                            .contains("exited with 1")
+                            .endsWith("99999 / 100000 / error: zone example.com. not loaded")
+                            .doesNotContain("\n");
+                    assertThat(message.length()).isLessThan(800);
+                });
+    }
+
+    @Test
     void aCommandThatHangsWithItsOutputOpenEndsAtTheLimit() throws Exception {
         Path script = dir.resolve("hang.sh");
         Files.writeString(script, "#!/bin/sh\necho started\nexec sleep 600\n");

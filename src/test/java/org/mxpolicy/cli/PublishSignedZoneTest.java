@@ -69,6 +69,11 @@ class PublishSignedZoneTest {
         Cli.Run dryRun = Cli.run("publish", "-c", config.toString(), "--zone", "example.com");
         assertThat(dryRun.exitCode()).as(dryRun.stderr()).isZero();
         assertThat(dir.resolve("example.com.signed")).doesNotExist();
+        // the plan per RRset, as for zones updated with RFC 2136: nothing is signed yet, so all are new
+        assertThat(dryRun.stdout())
+                .containsPattern("zone example\\.com\\.: \\d+ change\\(s\\)")
+                .containsPattern("(?m)^    \\+ _25\\._tcp\\.mx1\\.example\\.com\\. \\d+ IN TLSA 3 1 1 [0-9a-f]{64}$")
+                .containsPattern("(?m)^    \\+ _mta-sts\\.example\\.com\\. \\d+ IN TXT \"v=STSv1; id=");
 
         Cli.Run first = Cli.run("publish", "-c", config.toString(), "--zone", "example.com", "--apply", "--wait", "0s");
         assertThat(first.exitCode()).as(first.stderr()).isZero();
@@ -83,6 +88,9 @@ class PublishSignedZoneTest {
         assertThat(Files.readString(dir.resolve("example.com.signed")))
                 .contains("_25._tcp.mx1.example.com.")
                 .contains("_mta-sts.example.com.");
+
+        Cli.Run dryRunAfter = Cli.run("publish", "-c", config.toString(), "--zone", "example.com");
+        assertThat(dryRunAfter.stdout()).contains("zone example.com.: no changes");
 
         Files.delete(dir.resolve("reloaded"));
         Cli.Run second =
