@@ -1,0 +1,70 @@
+package org.mxpolicy.tlsrpt;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where reports are kept: the port the mail intake writes through and {@link ReportSummary}
+ * reads from. Storing is idempotent by the organisation and report id, so a report delivered
+ * twice, or ingested again after a crash, is counted once.
+ */
+public interface ReportStore extends AutoCloseable {
+
+    /** What became of a report handed to {@link #store}. */
+    enum Outcome {
+        STORED,
+        /** A report with the same organisation and report id is stored already; nothing changed. */
+        DUPLICATE
+    }
+
+    /**
+     * Stores a report in one transaction.
+     *
+     * @param source where it came from (a message id or file name), kept for the operator
+     * @param received when it arrived
+     * @throws ReportStoreException the store cannot be reached or refused the write
+     */
+    Outcome store(ParsedReport report, String source, Instant received) throws ReportStoreException;
+
+    /**
+     * The session counts of the reports whose period ends at or after {@code since}, one row per
+     * domain, policy type and MX host, and their failures by result type and organisation.
+     */
+    SummaryData summary(Instant since, Optional<String> domain) throws ReportStoreException;
+
+    /** Deletes the reports whose period ended before {@code before}; returns how many. */
+    int prune(Instant before) throws ReportStoreException;
+
+    @Override
+    void close();
+
+    /** What the store hands to {@link ReportSummary}: totals and failures, grouped by the store. */
+    record SummaryData(List<PolicyTotal> totals, List<FailureTotal> failures) {
+        public SummaryData {
+            totals = List.copyOf(totals);
+            failures = List.copyOf(failures);
+        }
+    }
+
+    /**
+     * Sessions of one domain, policy type and MX host over the reports of the window.
+     *
+     * @param mxHosts the policy's mx-host entries, sorted, separated by spaces
+     * @param firstSeen the earliest start of a report counted
+     * @param lastSeen the latest end of a report counted
+     */
+    record PolicyTotal(
+            String domain,
+            String policyType,
+            String mxHosts,
+            long successful,
+            long failed,
+            long reports,
+            Instant firstSeen,
+            Instant lastSeen) {}
+
+    /** Failed sessions of one group by result type and sending organisation. */
+    record FailureTotal(
+            String domain, String policyType, String mxHosts, String resultType, String organization, long sessions) {}
+}
