@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.mxpolicy.finding.SourcePosition;
 
 /**
@@ -25,10 +24,9 @@ final class ConfigBinder extends SectionBinder {
     static final String NO_ZONE = "config.no-zone";
     static final String TLS_PROFILE = "serve.tls-profile";
 
-    private static final List<String> TOP_KEYS = List.of("zones", "domains", "dns", "rollover", "serve");
+    private static final List<String> TOP_KEYS = List.of("zones", "domains", "dns", "rollover", "serve", "reports");
     private static final List<String> DNS_KEYS = List.of("resolvers", "trust_anchors", "trust_anchor_file");
     private static final List<String> ROLLOVER_KEYS = List.of("state_dir", "margin", "on_unknown_key", "mta_reload");
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([smhd]?)");
     private static final List<String> SERVE_KEYS = List.of("tls_profile");
     private static final List<String> TLS_PROFILES = Arrays.stream(ServeSettings.TlsProfileChoice.values())
             .map(ServeSettings.TlsProfileChoice::keyword)
@@ -63,7 +61,9 @@ final class ConfigBinder extends SectionBinder {
         DnsSettings dns = optional(keys.get("dns"), this::dns, DnsSettings.defaults());
         RolloverSettings rollover = optional(keys.get("rollover"), this::rollover, RolloverSettings.defaults());
         ServeSettings serve = optional(keys.get("serve"), this::serve, ServeSettings.defaults());
-        ProviderConfig config = new ProviderConfig(source, zones, domains, dns, rollover, serve);
+        ReportsSettings reports =
+                optional(keys.get("reports"), new ReportsBinder(this)::reports, ReportsSettings.defaults());
+        ProviderConfig config = new ProviderConfig(source, zones, domains, dns, rollover, serve, reports);
         if (zonesComplete) {
             // with a broken zone list every domain would be "outside every zone": say it once
             checkZones(config);
@@ -122,29 +122,6 @@ final class ConfigBinder extends SectionBinder {
         String reload = optional(keys.get("mta_reload"), e -> string(e.value(), "'mta_reload'"), null);
         return new RolloverSettings(
                 stateDir, margin, action, Optional.ofNullable(reload).filter(r -> !r.isBlank()), entry.keyPosition());
-    }
-
-    /** Seconds as an integer, or a number with a unit: {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}. */
-    private Duration duration(YamlNode.Entry entry) {
-        YamlNode value = entry.value();
-        if (value instanceof YamlNode.Scalar scalar && scalar.type() != YamlNode.ScalarType.NULL) {
-            java.util.regex.Matcher m = DURATION.matcher(scalar.text().strip());
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    case "d" -> Duration.ofDays(n);
-                    default -> Duration.ofSeconds(n);
-                };
-            }
-        }
-        error(
-                TYPE,
-                value.position(),
-                Quoting.quote(entry.key()) + " must be a duration such as 3600, 90s, 30m, 1h or 2d, found "
-                        + value.describe());
-        return null;
     }
 
     private ServeSettings serve(YamlNode.Entry entry) {

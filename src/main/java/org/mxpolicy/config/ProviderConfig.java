@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param dns resolvers and trust anchors for looking things up
  * @param rollover how certificate rollovers are run
  * @param serve how {@code mxpolicy serve} runs its HTTPS endpoint; the defaults when the config has no {@code serve}
+ * @param reports where TLS reports are stored; the defaults when the config has no {@code reports}
  */
 public record ProviderConfig(
         String source,
@@ -22,9 +23,20 @@ public record ProviderConfig(
         List<MailDomain> domains,
         DnsSettings dns,
         RolloverSettings rollover,
-        ServeSettings serve) {
+        ServeSettings serve,
+        ReportsSettings reports) {
     public ProviderConfig(String source, Map<String, ZoneSettings> zones, List<MailDomain> domains) {
         this(source, zones, domains, DnsSettings.defaults(), RolloverSettings.defaults(), ServeSettings.defaults());
+    }
+
+    public ProviderConfig(
+            String source,
+            Map<String, ZoneSettings> zones,
+            List<MailDomain> domains,
+            DnsSettings dns,
+            RolloverSettings rollover,
+            ServeSettings serve) {
+        this(source, zones, domains, dns, rollover, serve, ReportsSettings.defaults());
     }
 
     public ProviderConfig {

@@ -1,6 +1,7 @@
 package org.mxpolicy.config;
 
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -41,6 +42,7 @@ abstract class SectionBinder {
     static final int MAX_PORT = 65535;
     static final Pattern PORT_DIGITS = Pattern.compile("[0-9]{1,5}");
     private static final String MERGE_KEY = "<<";
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([smhd]?)");
 
     /** Shared by all binders of one config, so that counting errors sees every section's. */
     private final List<Finding> findings;
@@ -272,6 +274,29 @@ abstract class SectionBinder {
     private static boolean isIpLiteral(String host) {
         int family = host.contains(":") ? org.xbill.DNS.Address.IPv6 : org.xbill.DNS.Address.IPv4;
         return org.xbill.DNS.Address.toByteArray(host, family) != null;
+    }
+
+    /** Seconds as an integer, or a number with a unit: {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}. */
+    final Duration duration(YamlNode.Entry entry) {
+        YamlNode value = entry.value();
+        if (value instanceof YamlNode.Scalar scalar && scalar.type() != YamlNode.ScalarType.NULL) {
+            java.util.regex.Matcher m = DURATION.matcher(scalar.text().strip());
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            }
+        }
+        error(
+                TYPE,
+                value.position(),
+                Quoting.quote(entry.key()) + " must be a duration such as 3600, 90s, 30m, 1h or 2d, found "
+                        + value.describe());
+        return null;
     }
 
     final YamlNode.Mapping map(YamlNode node, String what, String expected, boolean nullIsEmpty) {

@@ -1,0 +1,319 @@
+package org.mxpolicy.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.mxpolicy.tlsrpt.FailureDetail;
+import org.mxpolicy.tlsrpt.ParseNote;
+import org.mxpolicy.tlsrpt.ParsedReport;
+import org.mxpolicy.tlsrpt.PolicyReport;
+import org.mxpolicy.tlsrpt.ReportStore;
+import org.mxpolicy.tlsrpt.ReportStoreException;
+import org.mxpolicy.tlsrpt.TlsReport;
+
+/**
+ * The report store on SQLite or PostgreSQL through JDBC, one schema for both, migrated by Flyway
+ * from {@code db/reports/} when opened. A report is written in one transaction; a report whose
+ * organisation and report id are stored already is a duplicate and changes nothing, also when two
+ * ingesters race for it (the primary key decides).
+ */
+public final class JdbcReportStore implements ReportStore {
+
+    /** How long SQLite waits for another ingester's write to finish before giving up (EX_TEMPFAIL). */
+    private static final int SQLITE_BUSY_MILLIS = 30_000;
+
+    private final Connection connection;
+    private final StoreLocation location;
+
+    private JdbcReportStore(Connection connection, StoreLocation location) {
+        this.connection = connection;
+        this.location = location;
+    }
+
+    /**
+     * Opens the store, creating it (an SQLite file in a directory private to its owner) and
+     * migrating its schema as needed.
+     *
+     * @throws ReportStoreException the database cannot be reached, created or migrated
+     */
+    public static JdbcReportStore open(StoreLocation location) throws ReportStoreException {
+        Properties properties = new Properties();
+        location.user().ifPresent(u -> properties.setProperty("user", u));
+        location.password().ifPresent(p -> properties.setProperty("password", p));
+        if (location.isSqlite()) {
+            Path file = location.sqliteFile().orElseThrow();
+            try {
+                Path dir = file.toAbsolutePath().getParent();
+                if (dir != null && !Files.isDirectory(dir)) {
+                    Files.createDirectories(
+                            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                }
+            } catch (IOException e) {
+                throw new ReportStoreException("cannot create the directory of " + file + ": " + e.getMessage(), e);
+            }
+            properties.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_MILLIS));
+            properties.setProperty("foreign_keys", "true");
+            properties.setProperty("journal_mode", "WAL");
+        }
+        try {
+            Flyway.configure(JdbcReportStore.class.getClassLoader())
+                    .dataSource(
+                            location.jdbcUrl(),
+                            location.user().orElse(null),
+                            location.password().orElse(null))
+                    .locations("classpath:db/reports")
+                    .table("report_schema_history")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new ReportStoreException(
+                    "cannot migrate the report store " + location + ": " + firstLine(e.getMessage()), e);
+        }
+        try {
+            Connection connection = DriverManager.getConnection(location.jdbcUrl(), properties);
+            connection.setAutoCommit(false);
+            return new JdbcReportStore(connection, location);
+        } catch (SQLException e) {
+            throw unavailable("cannot open", location, e);
+        }
+    }
+
+    @Override
+    public Outcome store(ParsedReport parsed, String source, Instant received) throws ReportStoreException {
+        TlsReport report = parsed.report();
+        try {
+            if (exists(report)) {
+                connection.rollback();
+                return Outcome.DUPLICATE;
+            }
+            try {
+                insert(parsed, source, received);
+                connection.commit();
+                return Outcome.STORED;
+            } catch (SQLException e) {
+                connection.rollback();
+                if (exists(report)) {
+                    connection.rollback();
+                    return Outcome.DUPLICATE; // another ingester stored it first
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw unavailable("cannot store a report in", location, e);
+        }
+    }
+
+    private boolean exists(TlsReport report) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT 1 FROM report WHERE organization_name = ? AND report_id = ?")) {
+            select.setString(1, report.organizationName());
+            select.setString(2, report.reportId());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private void insert(ParsedReport parsed, String source, Instant received) throws SQLException {
+        TlsReport report = parsed.report();
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO report (organization_name, report_id,"
+                + " contact_info, start_time, end_time, received_at, source, parse_notes)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, report.organizationName());
+            insert.setString(2, report.reportId());
+            setOptional(insert, 3, report.contactInfo());
+            insert.setLong(4, report.start().getEpochSecond());
+            insert.setLong(5, report.end().getEpochSecond());
+            insert.setLong(6, received.getEpochSecond());
+            insert.setString(7, source);
+            insert.setString(8, parsed.notes().stream().map(ParseNote::toString).collect(Collectors.joining("\n")));
+            insert.executeUpdate();
+        }
+        try (PreparedStatement policies = connection.prepareStatement("INSERT INTO report_policy (organization_name,"
+                        + " report_id, policy_index, policy_type, policy_domain, policy_string, mx_host,"
+                        + " successful_sessions, failed_sessions, start_time, end_time)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement failures = connection.prepareStatement("INSERT INTO failure_detail"
+                        + " (organization_name, report_id, policy_index, detail_index, policy_type, policy_domain,"
+                        + " mx_host, end_time, result_type, sending_mta_ip, receiving_mx_hostname,"
+                        + " receiving_mx_helo, receiving_ip, failed_session_count, additional_information,"
+                        + " failure_reason_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int p = 0;
+            for (PolicyReport policy : report.policies()) {
+                String mx = mxHosts(policy);
+                policies.setString(1, report.organizationName());
+                policies.setString(2, report.reportId());
+                policies.setInt(3, p);
+                policies.setString(4, policy.policyType());
+                policies.setString(5, policy.policyDomain());
+                policies.setString(6, String.join("\n", policy.policyStrings()));
+                policies.setString(7, mx);
+                policies.setLong(8, policy.successfulSessions());
+                policies.setLong(9, policy.failedSessions());
+                policies.setLong(10, report.start().getEpochSecond());
+                policies.setLong(11, report.end().getEpochSecond());
+                policies.addBatch();
+                int d = 0;
+                for (FailureDetail f : policy.failures()) {
+                    failures.setString(1, report.organizationName());
+                    failures.setString(2, report.reportId());
+                    failures.setInt(3, p);
+                    failures.setInt(4, d++);
+                    failures.setString(5, policy.policyType());
+                    failures.setString(6, policy.policyDomain());
+                    failures.setString(7, mx);
+                    failures.setLong(8, report.end().getEpochSecond());
+                    failures.setString(9, f.resultType());
+                    setOptional(failures, 10, f.sendingMtaIp());
+                    setOptional(failures, 11, f.receivingMxHostname());
+                    setOptional(failures, 12, f.receivingMxHelo());
+                    setOptional(failures, 13, f.receivingIp());
+                    failures.setLong(14, f.failedSessionCount());
+                    setOptional(failures, 15, f.additionalInformation());
+                    setOptional(failures, 16, f.failureReasonCode());
+                    failures.addBatch();
+                }
+                p++;
+            }
+            policies.executeBatch();
+            failures.executeBatch();
+        }
+    }
+
+    /** The policy's mx-host entries as one key: sorted, without repeats, separated by spaces. */
+    static String mxHosts(PolicyReport policy) {
+        return policy.mxHosts().stream().distinct().sorted().collect(Collectors.joining(" "));
+    }
+
+    @Override
+    public SummaryData summary(Instant since, Optional<String> domain) throws ReportStoreException {
+        String where = " WHERE end_time >= ?" + (domain.isPresent() ? " AND policy_domain = ?" : "");
+        List<PolicyTotal> totals = new ArrayList<>();
+        List<FailureTotal> failures = new ArrayList<>();
+        try {
+            try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
+                    + " SUM(successful_sessions), SUM(failed_sessions), COUNT(*), MIN(start_time), MAX(end_time)"
+                    + " FROM report_policy" + where + " GROUP BY policy_domain, policy_type, mx_host")) {
+                bind(select, since, domain);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        totals.add(new PolicyTotal(
+                                rows.getString(1),
+                                rows.getString(2),
+                                rows.getString(3),
+                                rows.getLong(4),
+                                rows.getLong(5),
+                                rows.getLong(6),
+                                Instant.ofEpochSecond(rows.getLong(7)),
+                                Instant.ofEpochSecond(rows.getLong(8))));
+                    }
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
+                    + " result_type, organization_name, SUM(failed_session_count) FROM failure_detail" + where
+                    + " GROUP BY policy_domain, policy_type, mx_host, result_type, organization_name")) {
+                bind(select, since, domain);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        failures.add(new FailureTotal(
+                                rows.getString(1),
+                                rows.getString(2),
+                                rows.getString(3),
+                                rows.getString(4),
+                                rows.getString(5),
+                                rows.getLong(6)));
+                    }
+                }
+            }
+            connection.rollback();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw unavailable("cannot read the summary from", location, e);
+        }
+        return new SummaryData(totals, failures);
+    }
+
+    private static void bind(PreparedStatement select, Instant since, Optional<String> domain) throws SQLException {
+        select.setLong(1, since.getEpochSecond());
+        if (domain.isPresent()) {
+            select.setString(2, domain.get());
+        }
+    }
+
+    @Override
+    public int prune(Instant before) throws ReportStoreException {
+        try {
+            int reports;
+            for (String table : List.of("failure_detail", "report_policy")) {
+                try (PreparedStatement delete =
+                        connection.prepareStatement("DELETE FROM " + table + " WHERE end_time < ?")) {
+                    delete.setLong(1, before.getEpochSecond());
+                    delete.executeUpdate();
+                }
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM report WHERE end_time < ?")) {
+                delete.setLong(1, before.getEpochSecond());
+                reports = delete.executeUpdate();
+            }
+            connection.commit();
+            return reports;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw unavailable("cannot prune", location, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // nothing is pending: every write commits or rolls back before it returns
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // the connection is broken; the exception that brought us here says why
+        }
+    }
+
+    private static void setOptional(PreparedStatement statement, int index, Optional<String> value)
+            throws SQLException {
+        if (value.isPresent()) {
+            statement.setString(index, value.get());
+        } else {
+            statement.setNull(index, Types.VARCHAR);
+        }
+    }
+
+    private static ReportStoreException unavailable(String what, StoreLocation location, SQLException e) {
+        return new ReportStoreException(what + " the report store " + location + ": " + firstLine(e.getMessage()), e);
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+}
