@@ -28,7 +28,8 @@ import picocli.CommandLine.ScopeType;
             CheckCommand.class,
             PublishCommand.class,
             RolloverCommand.class,
-            RenewHookCommand.class
+            RenewHookCommand.class,
+            ReportsCommand.class
         },
         footer = {
             "",

@@ -1,0 +1,290 @@
+package org.mxpolicy.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.mxpolicy.config.ReportsSettings;
+import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
+import org.mxpolicy.intake.IngestResult;
+import org.mxpolicy.intake.MailIntake;
+import org.mxpolicy.intake.MaildirIntake;
+import org.mxpolicy.intake.Quarantine;
+import org.mxpolicy.store.JdbcReportStore;
+import org.mxpolicy.store.StoreLocation;
+import org.mxpolicy.tlsrpt.ParseNote;
+import org.mxpolicy.tlsrpt.ReportLimits;
+import org.mxpolicy.tlsrpt.ReportRejectedException;
+import org.mxpolicy.tlsrpt.ReportStore;
+import org.mxpolicy.tlsrpt.ReportStoreException;
+import org.mxpolicy.tlsrpt.ReportSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mxpolicy reports}: TLS reports (RFC 8460) taken in by mail, stored, and summed up. */
+@Command(
+        name = "reports",
+        mixinStandardHelpOptions = true,
+        description = {
+            "TLS reports (RFC 8460, TR-03108-11-R): take in the report mails senders send to the tls_rpt address,",
+            "keep them in a database (SQLite by default, or PostgreSQL), and sum them up per domain, policy and MX.",
+            "See docs/reports.md."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml < report.eml   # a Postfix pipe transport",
+            "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --maildir /var/mail/tlsrpt/Maildir",
+            "  mxpolicy reports summary -c /etc/mxpolicy/provider.yaml --since 7d"
+        },
+        subcommands = {ReportsCommand.Ingest.class, ReportsCommand.Summary.class, ReportsCommand.Prune.class})
+final class ReportsCommand implements Runnable {
+
+    /** sysexits.h: the input data was incorrect (the mail can never be a report). */
+    static final int EX_DATAERR = ReportRejectedException.EX_DATAERR;
+    /** sysexits.h: temporary failure (the store is unavailable); the MTA retries. */
+    static final int EX_TEMPFAIL = ReportStoreException.EX_TEMPFAIL;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The config's report settings resolved against its directory. */
+    record Setup(StoreLocation location, Path quarantine, Optional<Path> processed, Duration retention) {
+
+        static Setup of(ConfigFile file) {
+            ReportsSettings settings = file.config().reports();
+            StoreLocation location = settings.database()
+                    .map(d -> StoreLocation.of(d, file.baseDir()))
+                    .orElseGet(() -> StoreLocation.sqlite(file.stateDir().resolve(ReportsSettings.DEFAULT_DATABASE)));
+            Path quarantine = settings.quarantineDir()
+                    .map(f -> file.baseDir().resolve(f.path()))
+                    .orElseGet(() -> file.stateDir().resolve(ReportsSettings.DEFAULT_QUARANTINE));
+            Optional<Path> processed =
+                    settings.processedFolder().map(f -> file.baseDir().resolve(f.path()));
+            return new Setup(location, quarantine, processed, settings.retention());
+        }
+    }
+
+    /** The config and what it says about reports; a config error is reported as bad input. */
+    private static Setup setup(Path config, PrintWriter err) throws InvalidInputException {
+        ConfigFile file = ConfigFile.load(config);
+        Findings.print(err, file.warnings());
+        try {
+            return Setup.of(file);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(
+                    "reports.database", file.config().reports().position(), "'database' " + e.getMessage());
+        }
+    }
+
+    @Command(
+            name = "ingest",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Take in one report mail (RFC 5322) from standard input, as a Postfix pipe transport or a Sieve",
+                "or .forward target does, or every mail of a Maildir. Exit codes follow sysexits as MTAs expect:",
+                "0 stored (or stored before), 75 the store is unavailable (the MTA retries), 65 the mail can",
+                "never be a report (it is kept in the quarantine directory with the reason)."
+            })
+    static final class Ingest implements Callable<Integer> {
+
+        private final Clock clock;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(
+                names = {"-c", "--config"},
+                required = true,
+                paramLabel = "FILE",
+                description = "Provider config (YAML); its 'reports' section names the store.")
+        private Path config;
+
+        @Option(
+                names = "--maildir",
+                paramLabel = "DIR",
+                description = "Take in every mail in DIR/new and DIR/cur, and move each processed one to the"
+                        + " processed folder (reports.processed_folder, default DIR/.Processed).")
+        private Path maildir;
+
+        @Option(
+                names = "--input",
+                paramLabel = "FILE",
+                description = "Read the mail from FILE instead of standard input (to take in a mail again from"
+                        + " the quarantine).")
+        private Path input;
+
+        Ingest(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            String name = "mxpolicy reports ingest: ";
+            Setup setup;
+            try {
+                setup = setup(config, err);
+            } catch (InvalidInputException e) {
+                // a broken config is the operator's to fix; the MTA keeps the mail meanwhile
+                e.findings().forEach(f -> err.println(Findings.line(f)));
+                return EX_TEMPFAIL;
+            }
+            Instant now = clock.instant();
+            ReportLimits limits = ReportLimits.defaults();
+            try (ReportStore store = JdbcReportStore.open(setup.location())) {
+                MailIntake intake = new MailIntake(
+                        limits, store, new Quarantine(setup.quarantine(), 4L * limits.maxMessageBytes()));
+                if (maildir != null) {
+                    Path processed = setup.processed().orElse(maildir.resolve(ReportsSettings.DEFAULT_PROCESSED));
+                    MaildirIntake.Pass pass =
+                            new MaildirIntake(maildir, processed, intake).run(now, line -> err.println(name + line));
+                    out.println(pass.mails() + " mails: " + pass.stored() + " reports stored, " + pass.duplicates()
+                            + " stored before, " + pass.quarantined() + " mails quarantined");
+                    return 0;
+                }
+                IngestResult result;
+                if (input != null) {
+                    try (InputStream in = Files.newInputStream(input)) {
+                        result = intake.ingest(in, input.toString(), now);
+                    }
+                } else {
+                    result = intake.ingest(System.in, "stdin", now);
+                }
+                for (ParseNote note : result.notes()) {
+                    err.println(name + "note: " + note);
+                }
+                for (String rejection : result.rejections()) {
+                    err.println(name + rejection);
+                }
+                result.quarantined().ifPresent(p -> err.println(name + "the mail is kept in " + p));
+                if (result.rejected()) {
+                    return EX_DATAERR;
+                }
+                out.println(result.stored() + " reports stored, " + result.duplicates() + " stored before");
+                return 0;
+            } catch (ReportStoreException e) {
+                err.println(name + e.getMessage());
+                return EX_TEMPFAIL;
+            } catch (IOException e) {
+                err.println(name + e.getMessage());
+                return EX_TEMPFAIL;
+            }
+        }
+    }
+
+    @Command(
+            name = "summary",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Per domain, policy type and MX host: successful and failed sessions, the failure rate, the",
+                "failures by result type and by reporting organisation, and the first and last report period."
+            })
+    static final class Summary implements Callable<Integer> {
+
+        private final Clock clock;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(
+                names = {"-c", "--config"},
+                required = true,
+                paramLabel = "FILE",
+                description = "Provider config (YAML).")
+        private Path config;
+
+        @Option(
+                names = "--since",
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
+                defaultValue = "7d",
+                description = "Reports whose period ended within this time (default ${DEFAULT-VALUE}).")
+        private Duration since;
+
+        @Option(names = "--domain", paramLabel = "DOMAIN", description = "Only this policy domain.")
+        private String domain;
+
+        @Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                defaultValue = "text",
+                description = "text, json or csv (default ${DEFAULT-VALUE}).")
+        private ReportsOutput.Format format;
+
+        Summary(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public Integer call() throws MxpolicyException {
+            Setup setup = setup(config, spec.commandLine().getErr());
+            Instant from = clock.instant().minus(since);
+            try (ReportStore store = JdbcReportStore.open(setup.location())) {
+                Optional<String> only = Optional.ofNullable(domain).map(ReportsOutput::domainKey);
+                spec.commandLine()
+                        .getOut()
+                        .print(ReportsOutput.render(ReportSummary.of(store.summary(from, only)), format, from));
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "prune",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Delete the reports whose period ended longer ago than reports.retention (default 400d): reports",
+                "carry IP addresses (TR-03108-14-M). Run it daily, from a timer."
+            })
+    static final class Prune implements Callable<Integer> {
+
+        private final Clock clock;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(
+                names = {"-c", "--config"},
+                required = true,
+                paramLabel = "FILE",
+                description = "Provider config (YAML).")
+        private Path config;
+
+        Prune(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public Integer call() throws MxpolicyException {
+            Setup setup = setup(config, spec.commandLine().getErr());
+            Instant before = clock.instant().minus(setup.retention());
+            try (ReportStore store = JdbcReportStore.open(setup.location())) {
+                int deleted = store.prune(before);
+                spec.commandLine()
+                        .getOut()
+                        .println(deleted + " reports deleted that ended before " + before + " (retention "
+                                + DurationConverter.format(setup.retention()) + ")");
+            }
+            return 0;
+        }
+    }
+}
