@@ -1,0 +1,46 @@
+package org.mxpolicy.testing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.mxpolicy.tlsrpt.ParsedReport;
+import org.mxpolicy.tlsrpt.ReportStore;
+import org.mxpolicy.tlsrpt.ReportStoreException;
+
+/** A report store in memory, for the intake's tests; {@link #failing} makes it unavailable. */
+public final class MemoryReportStore implements ReportStore {
+
+    public final Map<String, ParsedReport> reports = new LinkedHashMap<>();
+    public final List<String> sources = new ArrayList<>();
+    public boolean failing;
+
+    @Override
+    public Outcome store(ParsedReport report, String source, Instant received) throws ReportStoreException {
+        if (failing) {
+            throw new ReportStoreException("the store is down", new IllegalStateException("down"));
+        }
+        String key = report.report().organizationName() + "\n" + report.report().reportId();
+        if (reports.containsKey(key)) {
+            return Outcome.DUPLICATE;
+        }
+        reports.put(key, report);
+        sources.add(source);
+        return Outcome.STORED;
+    }
+
+    @Override
+    public SummaryData summary(Instant since, Optional<String> domain) {
+        throw new UnsupportedOperationException("the intake does not read summaries");
+    }
+
+    @Override
+    public int prune(Instant before) {
+        throw new UnsupportedOperationException("the intake does not prune");
+    }
+
+    @Override
+    public void close() {}
+}
