@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mxpolicy.config.ReportsSettings;
@@ -156,8 +157,9 @@ final class ReportsCommand implements Runnable {
                     Path processed = setup.processed().orElse(maildir.resolve(ReportsSettings.DEFAULT_PROCESSED));
                     MaildirIntake.Pass pass =
                             new MaildirIntake(maildir, processed, intake).run(now, line -> err.println(name + line));
-                    out.println(pass.mails() + " mails: " + pass.stored() + " reports stored, " + pass.duplicates()
-                            + " stored before, " + pass.quarantined() + " mails quarantined");
+                    out.println(ReportsOutput.count(pass.mails(), "mail") + ": "
+                            + ReportsOutput.count(pass.stored(), "report") + " stored, " + pass.duplicates()
+                            + " stored before, " + pass.quarantined() + " quarantined");
                     return 0;
                 }
                 IngestResult result;
@@ -178,7 +180,8 @@ final class ReportsCommand implements Runnable {
                 if (result.rejected()) {
                     return EX_DATAERR;
                 }
-                out.println(result.stored() + " reports stored, " + result.duplicates() + " stored before");
+                out.println(ReportsOutput.count(result.stored(), "report") + " stored, " + result.duplicates()
+                        + " stored before");
                 return 0;
             } catch (ReportStoreException e) {
                 err.println(name + e.getMessage());
@@ -237,7 +240,7 @@ final class ReportsCommand implements Runnable {
         @Override
         public Integer call() throws MxpolicyException {
             Setup setup = setup(config, spec.commandLine().getErr());
-            Instant from = clock.instant().minus(since);
+            Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(since);
             try (ReportStore store = JdbcReportStore.open(setup.location())) {
                 Optional<String> only = Optional.ofNullable(domain).map(ReportsOutput::domainKey);
                 spec.commandLine()
@@ -276,12 +279,13 @@ final class ReportsCommand implements Runnable {
         @Override
         public Integer call() throws MxpolicyException {
             Setup setup = setup(config, spec.commandLine().getErr());
-            Instant before = clock.instant().minus(setup.retention());
+            Instant before = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(setup.retention());
             try (ReportStore store = JdbcReportStore.open(setup.location())) {
                 int deleted = store.prune(before);
                 spec.commandLine()
                         .getOut()
-                        .println(deleted + " reports deleted that ended before " + before + " (retention "
+                        .println(ReportsOutput.count(deleted, "report") + " deleted that ended before " + before
+                                + " (retention "
                                 + DurationConverter.format(setup.retention()) + ")");
             }
             return 0;

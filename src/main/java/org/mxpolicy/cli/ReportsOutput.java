@@ -24,6 +24,11 @@ final class ReportsOutput {
 
     private ReportsOutput() {}
 
+    /** {@code 1 report}, {@code 2 reports}. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** A domain as the store keeps it: lower case, without a trailing dot. */
     static String domainKey(String domain) {
         String d = domain.strip().toLowerCase(Locale.ROOT);

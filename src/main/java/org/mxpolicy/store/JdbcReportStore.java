@@ -1,6 +1,7 @@
 package org.mxpolicy.store;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,8 +64,19 @@ public final class JdbcReportStore implements ReportStore {
                     Files.createDirectories(
                             dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 }
+                if (!Files.exists(file)) {
+                    // reports carry IP addresses: the file (and SQLite's -wal and -shm beside it,
+                    // which take its mode) is for its owner only; SQLite takes an empty file as new
+                    try {
+                        Files.createFile(
+                                file,
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    } catch (FileAlreadyExistsException e) {
+                        // another ingester created it a moment ago
+                    }
+                }
             } catch (IOException e) {
-                throw new ReportStoreException("cannot create the directory of " + file + ": " + e.getMessage(), e);
+                throw new ReportStoreException("cannot create " + file + ": " + e.getMessage(), e);
             }
             properties.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_MILLIS));
             properties.setProperty("foreign_keys", "true");

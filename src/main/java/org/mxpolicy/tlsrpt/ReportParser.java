@@ -87,12 +87,15 @@ public final class ReportParser {
         return new Reading(name).report(root);
     }
 
+    /** Jackson's message without the second line and the source description it appends. */
     private static String firstLine(String text) {
         if (text == null) {
             return "";
         }
         int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
+        String line = nl < 0 ? text : text.substring(0, nl);
+        int marker = line.indexOf(" (start marker at");
+        return marker < 0 ? line : line.substring(0, marker);
     }
 
     /** The state of reading one report: its name and the notes so far. */
@@ -288,14 +291,15 @@ public final class ReportParser {
                 return out;
             }
             if (value.isTextual()) {
-                notes.add(new ParseNote(path + field, "a string instead of a list; read as a list of one"));
                 if (splitString) {
+                    notes.add(new ParseNote(path + field, "a string instead of a list; read as a list of its names"));
                     for (String part : value.asText().split("[,\\s]+", -1)) {
                         if (!part.isEmpty()) {
                             out.add(part);
                         }
                     }
                 } else {
+                    notes.add(new ParseNote(path + field, "a string instead of a list; read as a list of one"));
                     out.add(value.asText());
                 }
                 return out;
