@@ -102,6 +102,15 @@ final class ReportsCommand implements Runnable {
                 "or .forward target does, or every mail of a Maildir. Exit codes follow sysexits as MTAs expect:",
                 "0 stored (or stored before), 75 the store is unavailable (the MTA retries), 65 the mail can",
                 "never be a report (it is kept in the quarantine directory with the reason)."
+            },
+            footer = {
+                "",
+                "Examples:",
+                "  # master.cf: tlsrpt unix - n n - 2 pipe flags=Rq user=mxpolicy argv=/usr/bin/mxpolicy reports ingest"
+                        + " -c /etc/mxpolicy/provider.yaml",
+                "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml < report.eml",
+                "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --maildir /var/mail/tlsrpt/Maildir",
+                "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --input /var/lib/mxpolicy/reports-quarantine/X.eml"
             })
     static final class Ingest implements Callable<Integer> {
 
@@ -199,7 +208,15 @@ final class ReportsCommand implements Runnable {
             sortOptions = false,
             description = {
                 "Per domain, policy type and MX host: successful and failed sessions, the failure rate, the",
-                "failures by result type and by reporting organisation, and the first and last report period."
+                "failures by result type and by reporting organisation, and the first and last report period.",
+                "Successful sessions are reported per policy, so an MX host is the policy's mx-host entries."
+            },
+            footer = {
+                "",
+                "Examples:",
+                "  mxpolicy reports summary -c /etc/mxpolicy/provider.yaml",
+                "  mxpolicy reports summary -c /etc/mxpolicy/provider.yaml --since 30d --domain example.com",
+                "  mxpolicy reports summary -c /etc/mxpolicy/provider.yaml --format csv > tlsrpt.csv"
             })
     static final class Summary implements Callable<Integer> {
 
@@ -257,7 +274,8 @@ final class ReportsCommand implements Runnable {
             description = {
                 "Delete the reports whose period ended longer ago than reports.retention (default 400d): reports",
                 "carry IP addresses (TR-03108-14-M). Run it daily, from a timer."
-            })
+            },
+            footer = {"", "Examples:", "  mxpolicy reports prune -c /etc/mxpolicy/provider.yaml"})
     static final class Prune implements Callable<Integer> {
 
         private final Clock clock;
