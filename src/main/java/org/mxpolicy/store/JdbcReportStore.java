@@ -1,9 +1,12 @@
 package org.mxpolicy.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -37,6 +41,8 @@ public final class JdbcReportStore implements ReportStore {
 
     /** How long SQLite waits for another ingester's write to finish before giving up (EX_TEMPFAIL). */
     private static final int SQLITE_BUSY_MILLIS = 30_000;
+
+    private static final Object MIGRATION = new Object();
 
     private final Connection connection;
     private final StoreLocation location;
@@ -82,6 +88,45 @@ public final class JdbcReportStore implements ReportStore {
             properties.setProperty("foreign_keys", "true");
             properties.setProperty("journal_mode", "WAL");
         }
+        if (location.isSqlite()) {
+            migrateLocked(location, location.sqliteFile().orElseThrow());
+        } else {
+            migrate(location); // Flyway serialises PostgreSQL migrations with an advisory lock
+        }
+        try {
+            Connection connection = DriverManager.getConnection(location.jdbcUrl(), properties);
+            connection.setAutoCommit(false);
+            return new JdbcReportStore(connection, location);
+        } catch (SQLException e) {
+            throw unavailable("cannot open", location, e);
+        }
+    }
+
+    /**
+     * Migrates an SQLite database holding a lock file beside it: Flyway takes no lock on SQLite,
+     * and two ingesters started at once on a new database would both create the tables.
+     */
+    private static void migrateLocked(StoreLocation location, Path file) throws ReportStoreException {
+        // a file lock excludes other processes; within this one, threads take turns here first
+        synchronized (MIGRATION) {
+            migrateLockedFile(location, file);
+        }
+    }
+
+    private static void migrateLockedFile(StoreLocation location, Path file) throws ReportStoreException {
+        Path lock = file.resolveSibling(file.getFileName() + ".lock");
+        try (FileChannel channel = FileChannel.open(
+                        lock,
+                        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                FileLock held = channel.lock()) {
+            migrate(location);
+        } catch (IOException e) {
+            throw new ReportStoreException("cannot lock " + lock + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void migrate(StoreLocation location) throws ReportStoreException {
         try {
             Flyway.configure(JdbcReportStore.class.getClassLoader())
                     .dataSource(
@@ -95,13 +140,6 @@ public final class JdbcReportStore implements ReportStore {
         } catch (FlywayException e) {
             throw new ReportStoreException(
                     "cannot migrate the report store " + location + ": " + firstLine(e.getMessage()), e);
-        }
-        try {
-            Connection connection = DriverManager.getConnection(location.jdbcUrl(), properties);
-            connection.setAutoCommit(false);
-            return new JdbcReportStore(connection, location);
-        } catch (SQLException e) {
-            throw unavailable("cannot open", location, e);
         }
     }
 

@@ -41,6 +41,29 @@ class SqliteReportStoreTest extends ReportStoreContract {
     }
 
     @Test
+    void ingestersOpeningANewDatabaseAtOnceAllSucceed() throws Exception {
+        Path file = dir.resolve("state/new.sqlite");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> opened = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                opened.add(pool.submit(() -> {
+                    try (ReportStore store = JdbcReportStore.open(StoreLocation.sqlite(file))) {
+                        return store.summary(Instant.EPOCH, Optional.empty())
+                                .totals()
+                                .size();
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : opened) {
+                assertThat(f.get()).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aStoreThatCannotBeOpenedIsATemporaryFailure() throws Exception {
         Path notADirectory = dir.resolve("file");
         Files.writeString(notADirectory, "x");

@@ -96,6 +96,7 @@ public final class PostfixServer implements AutoCloseable {
         private NetworkNamespace namespace;
         private int namespacePort;
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final StringBuilder services = new StringBuilder();
 
         private Builder(String hostName) {
             this.hostName = hostName;
@@ -128,6 +129,12 @@ public final class PostfixServer implements AutoCloseable {
         /** Any further {@code main.cf} setting, such as {@code smtpd_tls_protocols}. */
         public Builder set(String name, String value) {
             settings.put(name, value);
+            return this;
+        }
+
+        /** A further {@code master.cf} service, such as a {@code pipe} transport, in master.cf syntax. */
+        public Builder service(String masterCf) {
+            services.append(masterCf).append('\n');
             return this;
         }
 
@@ -169,7 +176,7 @@ public final class PostfixServer implements AutoCloseable {
         Files.writeString(conf.resolve("main.cf"), mainCf(dir, options), StandardCharsets.UTF_8);
         Files.writeString(
                 conf.resolve("master.cf"),
-                "127.0.0.1:" + port + " inet n - n - - smtpd\n" + MASTER_SERVICES,
+                "127.0.0.1:" + port + " inet n - n - - smtpd\n" + MASTER_SERVICES + options.services,
                 StandardCharsets.UTF_8);
         postfix(dir, "check").assertSuccess();
         Path log = dir.resolve("postfix.log");
@@ -276,6 +283,13 @@ public final class PostfixServer implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("openssl s_client showed a certificate that does not parse", e);
         }
+    }
+
+    /** {@code postqueue -f}: the deferred mails are tried again now. */
+    public void flushQueue() {
+        ExternalTool.require("postqueue")
+                .run("-c", dir.resolve("conf").toString(), "-f")
+                .assertSuccess();
     }
 
     /** What Postfix has logged so far, for failure messages. */
