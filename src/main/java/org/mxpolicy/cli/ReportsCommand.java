@@ -81,6 +81,15 @@ final class ReportsCommand implements Runnable {
         }
     }
 
+    /**
+     * Outside ingest, an unavailable store is work that failed (exit 1), not a cue for an MTA to
+     * retry.
+     */
+    private static int failed(CommandSpec spec, ReportStoreException e) {
+        spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
+        return Main.EXIT_FAILED;
+    }
+
     /** The config and what it says about reports; a config error is reported as bad input. */
     private static Setup setup(Path config, PrintWriter err) throws InvalidInputException {
         ConfigFile file = ConfigFile.load(config);
@@ -196,7 +205,8 @@ final class ReportsCommand implements Runnable {
                 err.println(name + e.getMessage());
                 return EX_TEMPFAIL;
             } catch (IOException e) {
-                err.println(name + e.getMessage());
+                err.println(name
+                        + ReportStoreException.io("cannot take in the mail", e).getMessage());
                 return EX_TEMPFAIL;
             }
         }
@@ -263,6 +273,8 @@ final class ReportsCommand implements Runnable {
                 spec.commandLine()
                         .getOut()
                         .print(ReportsOutput.render(ReportSummary.of(store.summary(from, only)), format, from));
+            } catch (ReportStoreException e) {
+                return failed(spec, e);
             }
             return 0;
         }
@@ -305,6 +317,8 @@ final class ReportsCommand implements Runnable {
                         .println(ReportsOutput.count(deleted, "report") + " deleted that ended before " + before
                                 + " (retention "
                                 + DurationConverter.format(setup.retention()) + ")");
+            } catch (ReportStoreException e) {
+                return failed(spec, e);
             }
             return 0;
         }

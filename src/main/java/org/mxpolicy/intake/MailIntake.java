@@ -55,7 +55,7 @@ public final class MailIntake {
                 head.write(chunk, 0, n);
             }
         } catch (IOException e) {
-            throw new ReportStoreException("cannot read the mail from " + source + ": " + e.getMessage(), e);
+            throw ReportStoreException.io("cannot read the mail from " + source, e);
         }
         if (head.size() > limits.maxMessageBytes()) {
             String reason = "the mail is larger than " + ReportLimits.size(limits.maxMessageBytes())

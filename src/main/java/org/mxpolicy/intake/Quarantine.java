@@ -71,7 +71,7 @@ public final class Quarantine {
             move(temp, mail);
             return mail;
         } catch (IOException e) {
-            throw new ReportStoreException("cannot write to the quarantine " + dir + ": " + e.getMessage(), e);
+            throw ReportStoreException.io("cannot write to the quarantine " + dir, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }

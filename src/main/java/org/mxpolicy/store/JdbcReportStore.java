@@ -82,7 +82,7 @@ public final class JdbcReportStore implements ReportStore {
                     }
                 }
             } catch (IOException e) {
-                throw new ReportStoreException("cannot create " + file + ": " + e.getMessage(), e);
+                throw ReportStoreException.io("cannot create " + file, e);
             }
             properties.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_MILLIS));
             properties.setProperty("foreign_keys", "true");
@@ -122,7 +122,7 @@ public final class JdbcReportStore implements ReportStore {
                 FileLock held = channel.lock()) {
             migrate(location);
         } catch (IOException e) {
-            throw new ReportStoreException("cannot lock " + lock + ": " + e.getMessage(), e);
+            throw ReportStoreException.io("cannot lock " + lock, e);
         }
     }
 

@@ -1,5 +1,9 @@
 package org.mxpolicy.tlsrpt;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.util.Locale;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.finding.MxpolicyException;
 
 /**
@@ -13,6 +17,28 @@ public final class ReportStoreException extends MxpolicyException {
 
     public ReportStoreException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * A file operation of the store or the quarantine failed: {@code doing} ("cannot create
+     * /var/lib/mxpolicy/reports.sqlite") and the reason in words ("file already exists" for a
+     * file where a directory should be).
+     */
+    public static ReportStoreException io(String doing, IOException e) {
+        String reason;
+        if (e instanceof FileSystemException f) {
+            String why = f.getReason() != null
+                    ? f.getReason()
+                    : e.getClass()
+                            .getSimpleName()
+                            .replaceFirst("Exception$", "")
+                            .replaceAll("(?<=[a-z])(?=[A-Z])", " ")
+                            .toLowerCase(Locale.ROOT);
+            reason = f.getFile() + ": " + why;
+        } else {
+            reason = MessageText.problem(e);
+        }
+        return new ReportStoreException(doing + ": " + reason, e);
     }
 
     @Override

@@ -105,6 +105,46 @@ class ReportsCommandTest {
     }
 
     @Test
+    void theMailIsReadFromStandardInputAndAFiftyMegabyteOneIsQuarantinedNotHeld() throws Exception {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(ReportCorpus.bytes("microsoft-shape.eml")));
+            Cli.Run stored = run("reports", "ingest", "-c", config.toString());
+            byte[] big = new byte[50 * 1024 * 1024];
+            java.util.Arrays.fill(big, (byte) 'x');
+            System.arraycopy(
+                    "Subject: big\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, big, 0, 16);
+            System.setIn(new java.io.ByteArrayInputStream(big));
+            Cli.Run oversized = run("reports", "ingest", "-c", config.toString());
+
+            assertThat(stored.exitCode()).as(stored.stderr()).isZero();
+            assertThat(stored.stderr())
+                    .isEqualTo("mxpolicy reports ingest: note: contact-info: null, though required\n");
+            assertThat(oversized.exitCode()).isEqualTo(65);
+            assertThat(oversized.firstErrorLine())
+                    .isEqualTo("mxpolicy reports ingest: the mail is larger than 25 MiB, the limit for a report mail");
+            try (Stream<Path> kept = Files.list(dir.resolve("state/reports-quarantine"))) {
+                Path mail = kept.filter(p -> p.toString().endsWith(".eml"))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(Files.size(mail)).isEqualTo(big.length);
+            }
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
+    void outsideIngestAnUnavailableStoreIsAFailedCommand() throws Exception {
+        Files.writeString(dir.resolve("state"), "a file where the state directory should be");
+
+        Cli.Run run = run("reports", "summary", "-c", config.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).startsWith("mxpolicy reports summary: cannot create ");
+    }
+
+    @Test
     void aBrokenConfigExits75SoTheMtaKeepsTheMail() throws Exception {
         Files.writeString(config, Files.readString(config).replace("retention: 2d", "retention: soon"));
 
