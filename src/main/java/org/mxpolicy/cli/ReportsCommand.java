@@ -30,6 +30,7 @@ import org.mxpolicy.tlsrpt.ReportSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code mxpolicy reports}: TLS reports (RFC 8460) taken in by mail, stored, and summed up. */
@@ -155,6 +156,9 @@ final class ReportsCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (maildir != null && input != null) {
+                throw new ParameterException(spec.commandLine(), "--maildir and --input exclude each other");
+            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             String name = "mxpolicy reports ingest: ";

@@ -147,6 +147,9 @@ record ReportMail(Optional<String> messageId, Optional<String> reportDomain, Lis
 
         private static boolean looksLikeReport(String name, byte[] bytes) {
             String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".xml.gz") || lower.endsWith(".xml")) {
+                return false; // a DMARC aggregate report in the same mailbox is not a TLS report
+            }
             boolean reportName = lower.endsWith(".json") || lower.endsWith(".json.gz") || lower.endsWith(".gz");
             return reportName || ReportPayload.isGzip(bytes) || ReportPayload.isJsonObject(bytes);
         }

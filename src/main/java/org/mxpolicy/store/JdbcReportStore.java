@@ -87,6 +87,9 @@ public final class JdbcReportStore implements ReportStore {
             properties.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_MILLIS));
             properties.setProperty("foreign_keys", "true");
             properties.setProperty("journal_mode", "WAL");
+            // take the write lock when a transaction begins, waiting up to busy_timeout for it:
+            // a read transaction that later writes fails at once when another writer came between
+            properties.setProperty("transaction_mode", "IMMEDIATE");
         }
         if (location.isSqlite()) {
             migrateLocked(location, location.sqliteFile().orElseThrow());

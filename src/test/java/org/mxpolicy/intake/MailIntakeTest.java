@@ -182,6 +182,21 @@ class MailIntakeTest {
     }
 
     @Test
+    void aDmarcReportIsNoTlsReport() throws Exception {
+        String mail = "From: dmarc@reporter.example\r\nSubject: DMARC\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: application/gzip; name=\"reporter.example!example.com!1!2.xml.gz\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder()
+                        .encodeToString(ReportCorpus.gzip("<feedback/>".getBytes(StandardCharsets.US_ASCII)))
+                + "\r\n";
+
+        IngestResult result = intake().ingest(mail.getBytes(StandardCharsets.US_ASCII), "dmarc", NOW);
+
+        assertThat(result.rejected()).isTrue();
+        assertThat(result.rejections().get(0)).startsWith("no TLS report in the mail");
+    }
+
+    @Test
     void aForwardedReportInsideAMessagePartIsFound() throws Exception {
         String inner = new String(ReportCorpus.bytes("google-shape.eml"), StandardCharsets.US_ASCII);
         String forwarded = "From: admin@example.com\r\nSubject: Fwd: report\r\nMIME-Version: 1.0\r\n"
