@@ -212,7 +212,7 @@ final class MxCheck {
                 results.add(CheckResult.critical(
                         "smtp.starttls",
                         subject,
-                        "STARTTLS is not offered" + " (TR-03108-02-M); "
+                        "STARTTLS is not offered (TR-03108-03-M); "
                                 + seen.problem().get()));
             } else if (seen.greeting().isEmpty()) {
                 results.add(CheckResult.critical(

@@ -170,7 +170,9 @@ class CheckRunnerTest {
         CheckReport report = check();
 
         assertThat(report.status()).isEqualTo(CheckStatus.CRITICAL);
-        assertThat(result(report, "smtp.starttls").message()).contains("STARTTLS is not offered");
+        assertThat(result(report, "smtp.starttls").message())
+                .contains("STARTTLS is not offered (TR-03108-03-M)")
+                .doesNotContain("02-M");
     }
 
     @Test
