@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -206,6 +207,16 @@ class CheckRunnerTest {
 
         signatureExpiry.put(key("_25._tcp.mx1.example.test.", Type.TLSA), NOW.plus(Duration.ofHours(12)));
         assertThat(statusOf(check(), "dnssec.rrsig-expiry")).isEqualTo(CheckStatus.CRITICAL);
+    }
+
+    @Test
+    void expiryTimesArePrintedToTheSecond() throws Exception {
+        Instant expires = NOW.plus(Duration.ofHours(12)).truncatedTo(ChronoUnit.SECONDS);
+        signatureExpiry.put(key("_25._tcp.mx1.example.test.", Type.TLSA), expires.plusNanos(123_456_789));
+
+        assertThat(result(check(), "dnssec.rrsig-expiry").message())
+                .contains("(" + expires + ")")
+                .doesNotContain(".123");
     }
 
     @Test
