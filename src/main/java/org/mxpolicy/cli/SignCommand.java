@@ -21,6 +21,7 @@ import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.Name;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -132,6 +133,9 @@ final class SignCommand implements Callable<Integer> {
             description = "TTL of the DNSKEY set (default: the smallest TTL in the .key files).")
     private Long dnskeyTtl;
 
+    @Mixin
+    private ProgressOption progress;
+
     @Parameters(
             index = "0",
             paramLabel = "ZONEFILE",
@@ -163,7 +167,8 @@ final class SignCommand implements Callable<Integer> {
         ZoneSigning.Result result = new ZoneSigning(new ZoneFiles())
                 .sign(
                         new ZoneSigning.Request(origin, zoneFile, keyDir, owned, String.valueOf(config), out, policy()),
-                        now);
+                        now,
+                        progress.on(spec.commandLine().getErr()));
         Findings.print(spec.commandLine().getErr(), result.warnings());
         result.notes().forEach(note -> spec.commandLine().getErr().println("mxpolicy: " + note));
         spec.commandLine().getErr().println("mxpolicy: " + out + ": " + result.describe());

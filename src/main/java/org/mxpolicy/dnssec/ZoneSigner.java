@@ -104,6 +104,16 @@ public final class ZoneSigner {
      */
     public SignedZone sign(Name origin, List<Record> zone, List<ZoneKey> keys, Instant now, List<Record> previous)
             throws InvalidInputException {
+        return sign(origin, zone, keys, now, previous, Progress.NONE);
+    }
+
+    /**
+     * Signs the zone as {@link #sign(Name, List, List, Instant, List)} does, telling {@code progress}
+     * after each RRset.
+     */
+    public SignedZone sign(
+            Name origin, List<Record> zone, List<ZoneKey> keys, Instant now, List<Record> previous, Progress progress)
+            throws InvalidInputException {
         Instant at = now.truncatedTo(ChronoUnit.SECONDS);
         Name apex = origin.canonicalize();
         KeyRoles roles = KeyRoles.of(apex, keys, provider);
@@ -134,7 +144,7 @@ public final class ZoneSigner {
         PreviousZone prev = PreviousZone.of(apex, previous);
         AtomicInteger made = new AtomicInteger();
         AtomicInteger kept = new AtomicInteger();
-        List<List<RRSIGRecord>> signatures = signAll(jobs, apex, at, prev, made, kept);
+        List<List<RRSIGRecord>> signatures = signAll(jobs, apex, at, prev, made, kept, progress);
 
         OptionalLong prevSerial = prev.serial();
         if (made.get() == 0
@@ -388,13 +398,20 @@ public final class ZoneSigner {
     }
 
     private List<List<RRSIGRecord>> signAll(
-            List<Job> jobs, Name apex, Instant at, PreviousZone prev, AtomicInteger made, AtomicInteger kept) {
+            List<Job> jobs,
+            Name apex,
+            Instant at,
+            PreviousZone prev,
+            AtomicInteger made,
+            AtomicInteger kept,
+            Progress progress) {
         List<List<RRSIGRecord>> results = new ArrayList<>(Collections.nCopies(jobs.size(), null));
-        Parallel.forEach(
-                jobs.size(),
-                parallelism,
-                "signing",
-                i -> results.set(i, signJob(jobs.get(i), apex, at, prev, made, kept)));
+        String task = "signing " + apex.toString(true);
+        AtomicInteger done = new AtomicInteger();
+        Parallel.forEach(jobs.size(), parallelism, "signing", i -> {
+            results.set(i, signJob(jobs.get(i), apex, at, prev, made, kept));
+            progress.advanced(task, done.incrementAndGet(), jobs.size());
+        });
         return results;
     }
 

@@ -255,6 +255,21 @@ public final class ZoneVerifier {
             Duration horizon,
             String source,
             VerifiedSignatures earlier) {
+        return verify(origin, records, now, horizon, source, earlier, Progress.NONE);
+    }
+
+    /**
+     * Verifies a signed zone as {@link #verify(Name, List, Instant, Duration, String,
+     * VerifiedSignatures)} does, telling {@code progress} after each RRset.
+     */
+    public Result verify(
+            Name origin,
+            List<Record> records,
+            Instant now,
+            Duration horizon,
+            String source,
+            VerifiedSignatures earlier,
+            Progress progress) {
         Name apex = origin.canonicalize();
         SourcePosition where = SourcePosition.file(source);
         Map<Name, Map<Integer, List<RRSIGRecord>>> signatures = new HashMap<>();
@@ -302,7 +317,7 @@ public final class ZoneVerifier {
         nsec3s.forEach((name, list) -> units.add(new Unit(name, Type.NSEC3, List.copyOf(list))));
         units.sort(Comparator.comparing(Unit::owner).thenComparingInt(Unit::type));
 
-        UnitResult[] results = verifyAll(units, signatures, keys, apex, now, horizon, where, earlier);
+        UnitResult[] results = verifyAll(units, signatures, keys, apex, now, horizon, where, earlier, progress);
         Set<Integer> dnskeySepAlgorithms = new TreeSet<>();
         int signatureCount = 0;
         int verifiedEarlier = 0;
@@ -410,13 +425,17 @@ public final class ZoneVerifier {
             Instant now,
             Duration horizon,
             SourcePosition where,
-            VerifiedSignatures earlier) {
+            VerifiedSignatures earlier,
+            Progress progress) {
         UnitResult[] results = new UnitResult[units.size()];
+        String task = "verifying " + apex.toString(true);
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         Parallel.forEach(units.size(), parallelism, "verifying", i -> {
             Unit unit = units.get(i);
             Map<Integer, List<RRSIGRecord>> here = signatures.get(unit.owner());
             List<RRSIGRecord> sigs = here == null ? List.of() : here.getOrDefault(unit.type(), List.of());
             results[i] = verifyUnit(unit, sigs, keys, apex, now, horizon, where, earlier);
+            progress.advanced(task, done.incrementAndGet(), units.size());
         });
         return results;
     }
