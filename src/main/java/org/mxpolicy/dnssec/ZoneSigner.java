@@ -309,7 +309,7 @@ public final class ZoneSigner {
         if (rrset.size() == 1) {
             return rrset;
         }
-        // A hash set, not List.contains: an RRset of 70,000 records compared pairwise takes minutes.
+        // A hash set: comparing the records pairwise would take time in the square of the RRset size.
         LinkedHashSet<Record> unique = new LinkedHashSet<>(rrset);
         return unique.size() == rrset.size() ? rrset : new ArrayList<>(unique);
     }
