@@ -44,7 +44,7 @@ public final class AtomicFiles {
     /** Failure to write output; exit code 1. */
     public static final class WriteFailedException extends MxpolicyException {
         WriteFailedException(Path path, IOException cause) {
-            super("cannot write " + path + ": " + describe(cause), cause);
+            super("cannot write " + path + ": " + describe(path, cause), cause);
         }
 
         @Override
@@ -105,6 +105,8 @@ public final class AtomicFiles {
             throws WriteFailedException {
         Path dir = target.toAbsolutePath().getParent();
         try {
+            // Commands check their -o first (OutputPaths: a missing directory only with --mkdir); the
+            // directories made here are the program's own, such as a rollover state's per host.
             Files.createDirectories(dir);
             FileAttribute<?>[] attrs = posix(dir)
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
@@ -144,7 +146,7 @@ public final class AtomicFiles {
         return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
-    private static String describe(IOException e) {
+    private static String describe(Path path, IOException e) {
         if (e instanceof FileAlreadyExistsException) {
             return "a file is in the way: " + e.getMessage();
         }
@@ -152,7 +154,10 @@ public final class AtomicFiles {
             return "permission denied";
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such directory";
+            Path dir = path.toAbsolutePath().getParent();
+            return Files.isDirectory(dir)
+                    ? "cannot create a file in " + dir + " (the file system there takes no new files)"
+                    : "no such directory: " + dir;
         }
         String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : message;

@@ -139,14 +139,14 @@ class CommandLineConventionsTest {
     }
 
     @Test
-    void failedWriteLeavesNoPartialOutput(@TempDir Path dir) throws Exception {
+    void anOutputDirectoryThatIsAFileIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
         Path blocked = dir.resolve("out");
         Files.writeString(blocked, "a file where the output directory should be");
 
         Cli.Run run = Cli.run("generate", "-c", "examples/provider.yaml", "-o", blocked.toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.firstErrorLine()).startsWith("mxpolicy: cannot write " + blocked);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errorLines()).containsExactly(blocked + ": error: not a directory [output.not-writable]");
         assertThat(Files.readString(blocked)).isEqualTo("a file where the output directory should be");
         assertThat(AtomicFiles.leftovers(dir)).isEmpty();
     }
