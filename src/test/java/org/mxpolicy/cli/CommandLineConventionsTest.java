@@ -167,4 +167,31 @@ class CommandLineConventionsTest {
         assertThat(Files.readString(good)).isEqualTo("old");
         assertThat(AtomicFiles.leftovers(dir)).isEmpty();
     }
+
+    /** Many files are staged by several threads; one that cannot be written still means none is. */
+    @Test
+    void writingManyFilesReplacesAllOrNoneToo(@TempDir Path dir) throws Exception {
+        var files = new java.util.LinkedHashMap<Path, byte[]>();
+        for (int i = 0; i < 500; i++) {
+            Path file = dir.resolve("zone" + i + ".zone");
+            Files.writeString(file, "old");
+            files.put(file, ("new " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        Files.writeString(dir.resolve("sub"), "not a directory");
+        var withBad = new java.util.LinkedHashMap<>(files);
+        withBad.put(dir.resolve("sub/b.zone"), "new".getBytes(StandardCharsets.UTF_8));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicFiles.write(withBad, AtomicFiles.PUBLIC))
+                .isInstanceOf(AtomicFiles.WriteFailedException.class);
+        for (Path file : files.keySet()) {
+            assertThat(Files.readString(file)).isEqualTo("old");
+        }
+        assertThat(AtomicFiles.leftovers(dir)).isEmpty();
+
+        var outcomes = AtomicFiles.write(files, AtomicFiles.PUBLIC);
+        assertThat(outcomes.keySet()).containsExactlyElementsOf(files.keySet());
+        assertThat(outcomes.values()).containsOnly(AtomicFiles.Outcome.WRITTEN);
+        assertThat(Files.readString(dir.resolve("zone499.zone"))).isEqualTo("new 499");
+        assertThat(AtomicFiles.leftovers(dir)).isEmpty();
+    }
 }
