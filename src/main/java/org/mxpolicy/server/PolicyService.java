@@ -127,7 +127,7 @@ public final class PolicyService {
         try (PolicyServer server = PolicyServer.start(
                 serving, settings.listen(), settings.admin(), settings.limits(), accessLog, settings.profile())) {
             watcher.ifPresent(FileChanges::start);
-            out.line("mxpolicy: serving " + String.join(", ", serving.names()) + " on "
+            out.line("mxpolicy: serving " + serving.summary() + " on "
                     + new ListenAddress(settings.listen().host(), server.port()) + "; health check on http://"
                     + new ListenAddress(settings.admin().host(), server.adminPort()) + PolicyServer.HEALTH_PATH);
             out.line("mxpolicy: TLS profile " + settings.profile().describe() + ": "
@@ -168,7 +168,7 @@ public final class PolicyService {
             }
             server.reload(next);
             server.metrics().reloaded(true, now);
-            out.line("mxpolicy: reloaded " + source.origin() + ": serving " + String.join(", ", next.names()));
+            out.line("mxpolicy: reloaded " + source.origin() + ": serving " + next.summary());
             return next;
         } catch (InvalidInputException e) {
             out.findings(e.findings());
