@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.mxpolicy.dnssec.Progress;
 import org.mxpolicy.dnssec.SignedZone;
 import org.mxpolicy.dnssec.SigningPolicy;
 import org.mxpolicy.dnssec.ZoneKey;
@@ -87,6 +88,11 @@ public final class ZoneSigning {
 
     /** Signs as {@code request} says at {@code now}; nothing is written unless the signed zone verifies. */
     public Result sign(Request request, Instant now) throws MxpolicyException {
+        return sign(request, now, Progress.NONE);
+    }
+
+    /** As {@link #sign(Request, Instant)}, telling {@code progress} how far signing and verifying are. */
+    public Result sign(Request request, Instant now, Progress progress) throws MxpolicyException {
         Name origin = request.origin();
         List<String> notes = new ArrayList<>();
         ZoneFileReader.Zone zone = files.zone(request.zoneFile(), origin);
@@ -111,16 +117,23 @@ public final class ZoneSigning {
                 : ZoneVerifier.VerifiedSignatures.none();
         ZoneSigner signer = new ZoneSigner(request.policy());
         ZoneVerifier verifier = new ZoneVerifier();
-        SignedZone signed = signer.sign(origin, records, keys, now, previous.records());
+        SignedZone signed = signer.sign(origin, records, keys, now, previous.records(), progress);
         previous = null; // a large zone twice over is the peak of memory; let it go before verifying
         ZoneVerifier.Result check =
-                verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString(), earlier);
+                verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString(), earlier, progress);
         if (check.hasErrors() && signed.signaturesKept() > 0) {
             // A kept signature that no longer verifies (a changed key, an edited file): sign everything anew.
             notes.add(out + ": signatures taken over from it do not verify; signing every RRset anew");
             earlier = null;
-            signed = signer.sign(origin, records, keys, now, List.of());
-            check = verifier.verify(origin, signed.records(), now, Duration.ZERO, out.toString());
+            signed = signer.sign(origin, records, keys, now, List.of(), progress);
+            check = verifier.verify(
+                    origin,
+                    signed.records(),
+                    now,
+                    Duration.ZERO,
+                    out.toString(),
+                    ZoneVerifier.VerifiedSignatures.none(),
+                    progress);
         }
         earlier = null;
         if (check.hasErrors()) {

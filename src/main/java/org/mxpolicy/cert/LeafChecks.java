@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.finding.SourcePosition;
 
 /**
@@ -49,7 +50,7 @@ public final class LeafChecks {
                     "cert.expired",
                     where,
                     "the certificate in " + chain.source() + " expired "
-                            + days(Duration.between(notAfter, now)) + " ago (notAfter " + notAfter
+                            + days(Duration.between(notAfter, now)) + " ago (notAfter " + MessageText.instant(notAfter)
                             + "): senders that check it (MTA-STS, DANE-TA) refuse to deliver; renew it"));
         } else if (now.isBefore(notBefore)) {
             findings.add(Finding.warning(
@@ -57,14 +58,15 @@ public final class LeafChecks {
                     where,
                     "the certificate in " + chain.source()
                             + " is not valid for another " + days(Duration.between(now, notBefore)) + " (notBefore "
-                            + notBefore
+                            + MessageText.instant(notBefore)
                             + "): senders that check it (MTA-STS, DANE-TA) refuse to deliver until then"));
         } else if (Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) < 0) {
             findings.add(Finding.warning(
                     "cert.expires-soon",
                     where,
                     "the certificate in " + chain.source()
-                            + " expires in " + days(Duration.between(now, notAfter)) + " (notAfter " + notAfter
+                            + " expires in " + days(Duration.between(now, notAfter)) + " (notAfter "
+                            + MessageText.instant(notAfter)
                             + "): renew it, and publish the TLSA record of the new key before it is used"));
         }
         return findings;

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.finding.SourcePosition;
 
 /**
@@ -60,14 +61,14 @@ public final class ServerCertificateChecks {
             findings.add(Finding.error(
                     "serve.cert-expired",
                     where,
-                    "the certificate in " + chain.source() + " expired at " + notAfter + ": " + host
-                            + " is not served; renew the certificate"));
+                    "the certificate in " + chain.source() + " expired at " + MessageText.instant(notAfter) + ": "
+                            + host + " is not served; renew the certificate"));
         } else if (now.isBefore(notBefore)) {
             findings.add(Finding.error(
                     "serve.cert-not-yet-valid",
                     where,
-                    "the certificate in " + chain.source() + " is not valid before " + notBefore + ": " + host
-                            + " is not served"));
+                    "the certificate in " + chain.source() + " is not valid before " + MessageText.instant(notBefore)
+                            + ": " + host + " is not served"));
         }
         if (!keyMatches(key, leaf.getPublicKey())) {
             findings.add(Finding.error(

@@ -1,5 +1,6 @@
 package org.mxpolicy.check;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,9 +11,12 @@ import org.mxpolicy.desired.DesiredDomain;
 import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.plan.SafetyRules;
+import org.mxpolicy.probe.HttpsPolicyFetch;
 import org.mxpolicy.probe.PolicyObservation;
 import org.mxpolicy.record.MtaStsMode;
 import org.mxpolicy.record.MtaStsPolicy;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -150,9 +154,12 @@ final class DomainCheck {
             }
         }
 
-        PolicyObservation fetched = observers.policies().fetch(domain);
+        Optional<PolicyObservation> fetch = fetchPolicy(domain, enforce, results);
         Optional<byte[]> served = Optional.empty();
-        if (!fetched.accepted()) {
+        if (fetch.isEmpty()) {
+            // the policy host's address is not known: reported, nothing fetched
+        } else if (!fetch.get().accepted()) {
+            PolicyObservation fetched = fetch.get();
             String message = "senders would not accept the policy at " + fetched.url() + ": "
                     + fetched.problem().get();
             results.add(
@@ -160,6 +167,7 @@ final class DomainCheck {
                             ? CheckResult.critical("mta-sts.fetch", domain, message)
                             : CheckResult.warning("mta-sts.fetch", domain, message));
         } else {
+            PolicyObservation fetched = fetch.get();
             served = Optional.of(fetched.body());
             boolean same = Arrays.equals(fetched.body(), desired.bytes());
             if (!same && publishedId.isPresent() && publishedId.get().equals(desired.id())) {
@@ -207,6 +215,52 @@ final class DomainCheck {
                             : CheckResult.warning("mta-sts.mx-uncovered", domain, message));
         }
         return new SafetyRules.PolicyState(domain, desired.bytes(), desired.id(), served, publishedId);
+    }
+
+    /**
+     * Looks up {@code mta-sts.<domain>} (A and AAAA) through the validating lookup, as the rest of
+     * the check does, and fetches the policy from those addresses. Empty when the lookup failed
+     * or does not validate: that is reported, and no address is guessed from another resolver.
+     */
+    private Optional<PolicyObservation> fetchPolicy(String domain, boolean enforce, List<CheckResult> results) {
+        Name host = Name.fromConstantString(HttpsPolicyFetch.host(domain) + ".");
+        List<InetAddress> addresses = new ArrayList<>();
+        List<DnsAnswer> failed = new ArrayList<>();
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            DnsAnswer answer = observers.dns().lookup(host, type);
+            switch (answer.security()) {
+                case FAILED -> failed.add(answer);
+                case BOGUS -> {
+                    String message = answer.question() + " does not validate: "
+                            + answer.problem().orElse("bogus")
+                            + "; senders with a validating resolver cannot fetch the policy";
+                    results.add(
+                            enforce
+                                    ? CheckResult.critical("mta-sts.fetch", domain, message)
+                                    : CheckResult.warning("mta-sts.fetch", domain, message));
+                    return Optional.empty();
+                }
+                default -> {
+                    for (Record r : answer.records()) {
+                        if (r instanceof ARecord a) {
+                            addresses.add(a.getAddress());
+                        } else if (r instanceof AAAARecord aaaa) {
+                            addresses.add(aaaa.getAddress());
+                        }
+                    }
+                }
+            }
+        }
+        if (addresses.isEmpty() && !failed.isEmpty()) {
+            DnsAnswer first = failed.get(0);
+            results.add(CheckResult.unknown(
+                    "mta-sts.address-lookup",
+                    domain,
+                    "cannot look up " + first.question() + ": "
+                            + first.problem().orElse("no answer") + "; the policy was not fetched"));
+            return Optional.empty();
+        }
+        return Optional.of(observers.policies().fetch(domain, addresses));
     }
 
     private void tlsRpt(String domain, List<CheckResult> results) {

@@ -14,6 +14,7 @@ import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.desired.DesiredMx;
 import org.mxpolicy.dns.DnsAnswer;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.probe.SmtpObservation;
 import org.mxpolicy.record.DaneVerification;
 import org.mxpolicy.record.TlsaRecord;
@@ -212,7 +213,7 @@ final class MxCheck {
                 results.add(CheckResult.critical(
                         "smtp.starttls",
                         subject,
-                        "STARTTLS is not offered" + " (TR-03108-02-M); "
+                        "STARTTLS is not offered (TR-03108-03-M); "
                                 + seen.problem().get()));
             } else if (seen.greeting().isEmpty()) {
                 results.add(CheckResult.critical(
@@ -284,12 +285,13 @@ final class MxCheck {
         String when = left.isNegative()
                 ? "expired " + Durations.text(left.negated()) + " ago"
                 : "expires in " + Durations.text(left);
+        String shown = MessageText.instant(notAfter);
         if (left.compareTo(settings.certificateCritical()) < 0) {
             results.add(CheckResult.critical(
-                    "cert.expiry", host, "the certificate (" + source + ") " + when + " (" + notAfter + "); renew it"));
+                    "cert.expiry", host, "the certificate (" + source + ") " + when + " (" + shown + "); renew it"));
         } else if (left.compareTo(settings.certificateWarning()) < 0) {
             results.add(CheckResult.warning(
-                    "cert.expiry", host, "the certificate (" + source + ") " + when + " (" + notAfter + "); renew it"));
+                    "cert.expiry", host, "the certificate (" + source + ") " + when + " (" + shown + "); renew it"));
         }
     }
 

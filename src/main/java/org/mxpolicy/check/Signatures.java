@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
+import org.mxpolicy.finding.MessageText;
 import org.xbill.DNS.RRSIGRecord;
 
 /** Expiry of RRSIGs: a zone whose signer stopped goes dark when the first of them runs out. */
@@ -20,7 +21,8 @@ final class Signatures {
         String when = left.isNegative()
                 ? "expired " + Durations.text(left.negated()) + " ago"
                 : "expires in " + Durations.text(left);
-        String message = "the signature of " + rrset + " " + when + " (" + expires + "); is the zone still being"
+        String message = "the signature of " + rrset + " " + when + " (" + MessageText.instant(expires)
+                + "); is the zone still being"
                 + " re-signed? (mxpolicy sign from a timer, or the DNS server's own signing)";
         if (left.compareTo(settings.signatureCritical()) < 0) {
             return Optional.of(CheckResult.critical("dnssec.rrsig-expiry", rrset, message));

@@ -13,6 +13,7 @@ import org.mxpolicy.check.CheckReport;
 import org.mxpolicy.check.CheckResult;
 import org.mxpolicy.check.CheckStatus;
 import org.mxpolicy.check.Expiry;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.plan.PlanText;
 import org.mxpolicy.plan.Refusal;
 import org.mxpolicy.plan.ZonePlan;
@@ -70,7 +71,7 @@ enum CheckOutput {
                 m.put("kind", e.kind());
                 m.put("subject", e.subject());
                 m.put("source", e.source());
-                m.put("not_after", e.notAfter().toString());
+                m.put("not_after", MessageText.instant(e.notAfter()));
                 expiries.add(m);
             }
             top.put("expiries", expiries);

@@ -11,6 +11,7 @@ import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.OutputPaths;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.zone.RecordText;
 import org.mxpolicy.zone.ZoneFileRenderer;
@@ -57,9 +58,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = {"-o", "--output"},
             paramLabel = "DIR",
-            description = "Write one file per zone into DIR (DIR/<zone>.zone, or .nsupdate/.json) instead of stdout."
-                    + " Files are replaced atomically and left untouched when unchanged.")
+            description =
+                    "Write one file per zone into DIR (DIR/<zone>.zone, or .nsupdate/.json) instead of stdout."
+                            + " Files are replaced atomically and left untouched when unchanged. DIR must exist, unless --mkdir.")
     private Path outputDir;
+
+    @Option(
+            names = "--mkdir",
+            description = "Make DIR when it is missing (without it, a missing directory is refused).")
+    private boolean mkdir;
 
     @Option(
             names = "--format",
@@ -79,6 +86,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws MxpolicyException {
+        if (outputDir != null) {
+            OutputPaths.directory(outputDir, mkdir);
+        }
         ConfigFile file = ConfigFile.load(config);
         DesiredState desired = file.desiredState(clock.instant());
         Findings.print(spec.commandLine().getErr(), file.warnings(desired));

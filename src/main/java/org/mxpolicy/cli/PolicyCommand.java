@@ -9,6 +9,7 @@ import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.OutputPaths;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
@@ -52,8 +53,14 @@ final class PolicyCommand implements Callable<Integer> {
     @Option(
             names = {"-o", "--output"},
             paramLabel = "FILE",
-            description = "Write the policy to FILE (atomically) instead of stdout.")
+            description = "Write the policy to FILE (atomically) instead of stdout. Its directory must exist, unless"
+                    + " --mkdir.")
     private Path output;
+
+    @Option(
+            names = "--mkdir",
+            description = "Make FILE's directory when it is missing (without it, a missing directory is refused).")
+    private boolean mkdir;
 
     @Spec
     private CommandSpec spec;
@@ -66,6 +73,9 @@ final class PolicyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws MxpolicyException {
+        if (output != null) {
+            OutputPaths.file(output, mkdir);
+        }
         ConfigFile file = ConfigFile.load(config);
         DesiredState desired = file.desiredState(clock.instant());
         Findings.print(spec.commandLine().getErr(), file.warnings(desired));

@@ -14,6 +14,7 @@ import org.mxpolicy.dnssec.SignatureProvider;
 import org.mxpolicy.dnssec.SigningPolicy;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.KeyDirectory;
+import org.mxpolicy.files.OutputPaths;
 import org.mxpolicy.files.ZoneFiles;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
@@ -21,6 +22,7 @@ import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.Name;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,8 +79,14 @@ final class SignCommand implements Callable<Integer> {
     @Option(
             names = {"-o", "--output"},
             paramLabel = "OUT",
-            description = "The signed zone (default: ZONEFILE.signed); its signatures are reused when it exists.")
+            description = "The signed zone (default: ZONEFILE.signed); its signatures are reused when it exists."
+                    + " Its directory must exist, unless --mkdir.")
     private Path output;
+
+    @Option(
+            names = "--mkdir",
+            description = "Make OUT's directory when it is missing (without it, a missing directory is refused).")
+    private boolean mkdir;
 
     @Option(
             names = "--nsec3",
@@ -132,6 +140,9 @@ final class SignCommand implements Callable<Integer> {
             description = "TTL of the DNSKEY set (default: the smallest TTL in the .key files).")
     private Long dnskeyTtl;
 
+    @Mixin
+    private ProgressOption progress;
+
     @Parameters(
             index = "0",
             paramLabel = "ZONEFILE",
@@ -150,6 +161,8 @@ final class SignCommand implements Callable<Integer> {
     @Override
     public Integer call() throws MxpolicyException {
         Name origin = KeyDirectory.zoneName(zone);
+        Path out = output != null ? output : Path.of(zoneFile + ".signed");
+        OutputPaths.file(out, mkdir);
         Instant now = clock.instant();
         Optional<ZoneFragment> owned = config == null ? Optional.empty() : Optional.of(ownedRecords(origin, now));
         if (spec.root().userObject() instanceof MxpolicyCommand root && root.verbose()) {
@@ -159,11 +172,11 @@ final class SignCommand implements Callable<Integer> {
                             .println("mxpolicy: NOTE: Conscrypt (BoringSSL) does not load on this platform (" + problem
                                     + "); signing" + " and verifying with Bouncy Castle, which is slower"));
         }
-        Path out = output != null ? output : Path.of(zoneFile + ".signed");
         ZoneSigning.Result result = new ZoneSigning(new ZoneFiles())
                 .sign(
                         new ZoneSigning.Request(origin, zoneFile, keyDir, owned, String.valueOf(config), out, policy()),
-                        now);
+                        now,
+                        progress.on(spec.commandLine().getErr()));
         Findings.print(spec.commandLine().getErr(), result.warnings());
         result.notes().forEach(note -> spec.commandLine().getErr().println("mxpolicy: " + note));
         spec.commandLine().getErr().println("mxpolicy: " + out + ": " + result.describe());

@@ -13,6 +13,7 @@ import org.mxpolicy.finding.VerificationFailedException;
 import org.mxpolicy.zone.ZoneFileReader;
 import org.xbill.DNS.Name;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,6 +59,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Fail (exit code 1) on any warning too.")
     private boolean strict;
 
+    @Mixin
+    private ProgressOption progress;
+
     @Parameters(index = "0", paramLabel = "SIGNEDZONE", description = "The signed zone in master file format.")
     private Path zoneFile;
 
@@ -75,8 +79,15 @@ final class VerifyCommand implements Callable<Integer> {
         Name origin = KeyDirectory.zoneName(zone);
         ZoneFileReader.Zone read = ZoneFiles.read(zoneFile, origin);
         Findings.print(spec.commandLine().getErr(), read.warnings());
-        ZoneVerifier.Result result =
-                new ZoneVerifier().verify(origin, read.records(), clock.instant(), horizon, zoneFile.toString());
+        ZoneVerifier.Result result = new ZoneVerifier()
+                .verify(
+                        origin,
+                        read.records(),
+                        clock.instant(),
+                        horizon,
+                        zoneFile.toString(),
+                        ZoneVerifier.VerifiedSignatures.none(),
+                        progress.on(spec.commandLine().getErr()));
         if (result.fails(strict)) {
             long errors = result.findings().stream().filter(Finding::isError).count();
             long warnings = result.findings().size() - errors;

@@ -24,7 +24,8 @@ final class ConfigBinder extends SectionBinder {
     static final String NO_ZONE = "config.no-zone";
     static final String TLS_PROFILE = "serve.tls-profile";
 
-    private static final List<String> TOP_KEYS = List.of("zones", "domains", "dns", "rollover", "serve", "reports");
+    private static final List<String> TOP_KEYS =
+            List.of("zones", "mx_hosts", "profiles", "domains", "include", "dns", "rollover", "serve", "reports");
     private static final List<String> DNS_KEYS = List.of("resolvers", "trust_anchors", "trust_anchor_file");
     private static final List<String> ROLLOVER_KEYS = List.of("state_dir", "margin", "on_unknown_key", "mta_reload");
     private static final List<String> SERVE_KEYS = List.of("tls_profile");
@@ -41,6 +42,14 @@ final class ConfigBinder extends SectionBinder {
 
     /** The config, or null when the root is unusable (already reported). */
     ProviderConfig bind(YamlNode root) {
+        return bind(root, List.of());
+    }
+
+    /**
+     * @param included the files {@code include} names (read by the loader), each a map of
+     *     {@code zones} and {@code domains}, bound after the config's own
+     */
+    ProviderConfig bind(YamlNode root, List<YamlNode.Mapping> included) {
         if (root == null) {
             error(EMPTY, SourcePosition.file(source), "the config is empty; it needs 'zones' and 'domains'");
             return null;
@@ -51,13 +60,23 @@ final class ConfigBinder extends SectionBinder {
         }
         Keys keys = new Keys(top, top.position(), "at the top level", TOP_KEYS);
         int before = errorCount();
-        YamlNode.Entry zonesEntry = keys.required(
-                "zones", "the config", "list the DNS zones mxpolicy writes into, as in 'zones: { example.com: {} }'");
-        Map<String, ZoneSettings> zones = new ZonesBinder(this).zones(zonesEntry);
-        boolean zonesComplete = zonesEntry != null && errorCount() == before;
+        List<YamlNode.Entry> includedZones = entries(included, "zones");
+        List<YamlNode.Entry> includedDomains = entries(included, "domains");
+        YamlNode.Entry zonesEntry = includedZones.isEmpty()
+                ? keys.required(
+                        "zones",
+                        "the config",
+                        "list the DNS zones mxpolicy writes into, as in 'zones: { example.com: {} }'")
+                : keys.get("zones");
+        Map<String, ZoneSettings> zones = new ZonesBinder(this).zones(zonesEntry, includedZones);
+        boolean zonesComplete = (zonesEntry != null || !includedZones.isEmpty()) && errorCount() == before;
         DomainsBinder domainsBinder = new DomainsBinder(this);
-        List<MailDomain> domains =
-                domainsBinder.domains(keys.required("domains", "the config", "list the mail domains"));
+        domainsBinder.mxHosts(keys.get("mx_hosts"));
+        domainsBinder.profiles(keys.get("profiles"));
+        YamlNode.Entry ownDomains = includedDomains.isEmpty()
+                ? keys.required("domains", "the config", "list the mail domains")
+                : keys.get("domains");
+        List<MailDomain> domains = domainsBinder.domains(ownDomains, includedDomains);
         DnsSettings dns = optional(keys.get("dns"), this::dns, DnsSettings.defaults());
         RolloverSettings rollover = optional(keys.get("rollover"), this::rollover, RolloverSettings.defaults());
         ServeSettings serve = optional(keys.get("serve"), this::serve, ServeSettings.defaults());
@@ -70,6 +89,13 @@ final class ConfigBinder extends SectionBinder {
         }
         domainsBinder.checkSharedMxHosts(domains);
         return config;
+    }
+
+    private static List<YamlNode.Entry> entries(List<YamlNode.Mapping> files, String key) {
+        return files.stream()
+                .flatMap(file -> file.entries().stream())
+                .filter(e -> e.key().equals(key))
+                .toList();
     }
 
     private DnsSettings dns(YamlNode.Entry entry) {

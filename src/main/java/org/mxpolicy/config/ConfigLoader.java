@@ -36,6 +36,10 @@ public final class ConfigLoader {
      */
     public static final InputLimit SIZE_LIMIT = new InputLimit("config file", "config.size", 1024 * 1024);
 
+    static final String INCLUDE = "include";
+    static final String INCLUDE_ID = "config.include";
+    private static final List<String> INCLUDED_KEYS = List.of("zones", "domains");
+
     private ConfigLoader() {}
 
     /**
@@ -88,6 +92,14 @@ public final class ConfigLoader {
      * @throws InvalidInputException only when the text is over {@link #SIZE_LIMIT}
      */
     public static Outcome read(Reader reader, String source) throws InvalidInputException {
+        return read(reader, source, ConfigIncludes.NONE);
+    }
+
+    /**
+     * As {@link #read(Reader, String)}, with the files of {@code include} patterns from
+     * {@code includes}; their problems are reported at their own file, line and column.
+     */
+    public static Outcome read(Reader reader, String source, ConfigIncludes includes) throws InvalidInputException {
         Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(source, "source");
         String text = SIZE_LIMIT.read(reader, source);
@@ -97,7 +109,11 @@ public final class ConfigLoader {
         ProviderConfig config = null;
         if (!document.hasErrors() || document.root().isPresent()) {
             ConfigBinder binder = new ConfigBinder(source);
-            config = binder.bind(document.root().orElse(null));
+            List<YamlNode.Mapping> includedFiles = new ArrayList<>();
+            if (document.root().isPresent()) {
+                includedFiles.addAll(included(document.root().get(), includes, findings));
+            }
+            config = binder.bind(document.root().orElse(null), includedFiles);
             // a node the reader reported on (an unresolved alias) is not reported a second time
             Set<SourcePosition> reported =
                     document.findings().stream().map(Finding::position).collect(Collectors.toSet());
@@ -105,9 +121,75 @@ public final class ConfigLoader {
                     .filter(f -> !reported.contains(f.position()))
                     .forEach(findings::add);
         }
-        // an alias shares its node, so a problem inside it may have been reported once per use
+        // an alias shares its node (and a profile its settings), so a problem inside may have been
+        // reported once per use
         findings = new ArrayList<>(new LinkedHashSet<>(findings));
         findings.sort(Finding.BY_POSITION);
         return new Outcome(Optional.ofNullable(config), findings);
+    }
+
+    /** The included files, each a map of {@code zones} and {@code domains}; their problems go to {@code findings}. */
+    private static List<YamlNode.Mapping> included(YamlNode root, ConfigIncludes includes, List<Finding> findings) {
+        List<YamlNode.Mapping> domains = new ArrayList<>();
+        if (!(root instanceof YamlNode.Mapping top)) {
+            return domains;
+        }
+        YamlNode.Entry include = top.entries().stream()
+                .filter(e -> e.key().equals(INCLUDE))
+                .findFirst()
+                .orElse(null);
+        if (include == null) {
+            return domains;
+        }
+        List<YamlNode> patterns =
+                include.value() instanceof YamlNode.Sequence list ? list.items() : List.of(include.value());
+        for (YamlNode pattern : patterns) {
+            if (!(pattern instanceof YamlNode.Scalar scalar) || scalar.type() != YamlNode.ScalarType.STRING) {
+                findings.add(Finding.error(
+                        INCLUDE_ID,
+                        pattern.position(),
+                        "'include' takes a file pattern or a list of them, as in 'include: conf.d/*.yaml', not "
+                                + pattern.describe()));
+                continue;
+            }
+            try {
+                for (ConfigIncludes.Included file : includes.resolve(scalar.text(), scalar.position())) {
+                    includedFile(file, findings).ifPresent(domains::add);
+                }
+            } catch (InvalidInputException e) {
+                findings.addAll(e.findings());
+            }
+        }
+        return domains;
+    }
+
+    /** An included file holds {@code zones} and {@code domains}, nothing else. */
+    private static Optional<YamlNode.Mapping> includedFile(ConfigIncludes.Included file, List<Finding> findings) {
+        YamlTreeReader.Document document = YamlTreeReader.read(file.text(), file.source());
+        findings.addAll(document.findings());
+        if (document.root().isEmpty()) {
+            return Optional.empty();
+        }
+        if (!(document.root().get() instanceof YamlNode.Mapping map)) {
+            findings.add(Finding.error(
+                    INCLUDE_ID,
+                    document.root().get().position(),
+                    "an included file must be a map with 'zones' and 'domains', not "
+                            + document.root().get().describe()));
+            return Optional.empty();
+        }
+        List<YamlNode.Entry> kept = new ArrayList<>();
+        for (YamlNode.Entry entry : map.entries()) {
+            if (INCLUDED_KEYS.contains(entry.key())) {
+                kept.add(entry);
+            } else {
+                findings.add(Finding.error(
+                        INCLUDE_ID,
+                        entry.keyPosition(),
+                        "an included file holds only 'zones' and 'domains', not " + Quoting.quote(entry.key())
+                                + "; put it in the main config"));
+            }
+        }
+        return Optional.of(new YamlNode.Mapping(kept, map.position()));
     }
 }

@@ -13,6 +13,8 @@ import org.mxpolicy.finding.SourcePosition;
 /**
  * Binds {@code domains}: each mail domain with its MX hosts and their {@code tlsa} settings, and
  * its {@code mta_sts}, {@code tls_rpt} and {@code client_services}, each by the binder of that name.
+ * For a hosting provider, MX hosts may be defined once under {@code mx_hosts} and named from the
+ * domains, and a domain may take its settings from one of the {@code profiles}.
  */
 final class DomainsBinder extends SectionBinder {
 
@@ -21,7 +23,17 @@ final class DomainsBinder extends SectionBinder {
     static final String MX_CONFLICT = "config.mx-conflict";
     static final String TLSA_SELECTOR = "tlsa.selector";
     static final String TLSA_MATCHING = "tlsa.matching";
-    private static final List<String> DOMAIN_KEYS = List.of("name", "mx", "mta_sts", "tls_rpt", "client_services");
+    static final String UNKNOWN_MX_HOST = "config.unknown-mx-host";
+    static final String UNKNOWN_PROFILE = "config.unknown-profile";
+    static final String UNUSED_PROFILE = "config.unused-profile";
+    static final String UNUSED_MX_HOST = "config.unused-mx-host";
+    /** What a profile gives a domain that does not set it itself. */
+    private static final List<String> PROFILE_KEYS = List.of("mx", "mta_sts", "tls_rpt", "client_services");
+
+    private static final List<String> DOMAIN_KEYS =
+            List.of("name", "profile", "mx", "mta_sts", "tls_rpt", "client_services");
+    /** Stands for the domain's name in a profile's paths, as in {@code /etc/letsencrypt/live/mta-sts.{domain}/}. */
+    static final String DOMAIN_PLACEHOLDER = "{domain}";
     /** The longest owner-name prefix below a mail domain (the SRV owner of submissions). */
     private static final String LONGEST_DOMAIN_PREFIX = "_submissions._tcp.";
 
@@ -35,24 +47,94 @@ final class DomainsBinder extends SectionBinder {
     /** MX entries already bound; an alias shares the node, and it is bound (and reported) once. */
     private final IdentityHashMap<YamlNode, MxHost> boundMxNodes = new IdentityHashMap<>();
 
+    /** {@code mx_hosts}, by host name: each bound once, however many domains name it. */
+    private final Map<String, MxHost> namedMxHosts = new LinkedHashMap<>();
+    /** {@code profiles}, by name, and whether a domain used it. */
+    private final Map<String, YamlNode.Mapping> profiles = new LinkedHashMap<>();
+
+    private final Map<String, SourcePosition> profilePositions = new LinkedHashMap<>();
+    private final Set<String> usedProfiles = new java.util.HashSet<>();
+    private final Set<String> usedMxHosts = new java.util.HashSet<>();
+
     DomainsBinder(SectionBinder config) {
         super(config);
     }
 
-    List<MailDomain> domains(YamlNode.Entry entry) {
-        List<MailDomain> domains = new ArrayList<>();
+    /** {@code mx_hosts}: MX hosts defined once, for domains to name in their {@code mx} lists. */
+    void mxHosts(YamlNode.Entry entry) {
         if (entry == null) {
-            return domains;
+            return;
         }
-        YamlNode.Sequence list = list(entry.value(), "'domains'", "a list of mail domains");
+        YamlNode.Sequence list = list(entry.value(), "'mx_hosts'", "a list of MX hosts with 'host' and 'cert'");
         if (list == null) {
-            return domains;
+            return;
         }
-        if (list.items().isEmpty()) {
+        for (YamlNode item : list.items()) {
+            MxHost host = mxHost(item);
+            if (host == null) {
+                continue;
+            }
+            MxHost first = namedMxHosts.putIfAbsent(host.host(), host);
+            if (first != null) {
+                error(
+                        DUPLICATE_MX,
+                        host.position(),
+                        "mx host " + Quoting.quote(host.host()) + " is defined twice under 'mx_hosts' (first at "
+                                + first.position().line() + "); remove one of them");
+            }
+        }
+    }
+
+    /** {@code profiles}: named sets of domain settings, so that a hosted domain is one line. */
+    void profiles(YamlNode.Entry entry) {
+        if (entry == null) {
+            return;
+        }
+        YamlNode.Mapping map = map(entry.value(), "'profiles'", "a map of profile names to domain settings", false);
+        if (map == null) {
+            return;
+        }
+        for (YamlNode.Entry profile : map.entries()) {
+            YamlNode.Mapping settings = map(
+                    profile.value(),
+                    "profile " + Quoting.quote(profile.key()),
+                    "a map with any of " + String.join(", ", PROFILE_KEYS),
+                    false);
+            if (settings == null) {
+                continue;
+            }
+            // unknown keys are reported here, once, not once per domain that uses the profile
+            new Keys(settings, profile.keyPosition(), "under profile " + Quoting.quote(profile.key()), PROFILE_KEYS);
+            Map<String, YamlNode.Entry> known = new LinkedHashMap<>();
+            settings.entries().stream()
+                    .filter(e -> PROFILE_KEYS.contains(e.key()))
+                    .forEach(e -> known.put(e.key(), e));
+            profiles.put(profile.key(), new YamlNode.Mapping(List.copyOf(known.values()), settings.position()));
+            profilePositions.put(profile.key(), profile.keyPosition());
+        }
+    }
+
+    /**
+     * {@code domains}, then the domains of the included files in their order.
+     *
+     * @param included the {@code domains} entries of included files
+     */
+    List<MailDomain> domains(YamlNode.Entry entry, List<YamlNode.Entry> included) {
+        List<MailDomain> domains = new ArrayList<>();
+        List<YamlNode> items = new ArrayList<>();
+        boolean listed = false;
+        for (YamlNode.Entry e : concat(entry, included)) {
+            YamlNode.Sequence list = list(e.value(), "'domains'", "a list of mail domains");
+            if (list != null) {
+                items.addAll(list.items());
+                listed = true;
+            }
+        }
+        if (entry != null && listed && items.isEmpty()) {
             error(EMPTY, entry.keyPosition(), "'domains' is empty; add at least one mail domain");
         }
         Map<String, MailDomain> byName = new LinkedHashMap<>();
-        for (YamlNode item : list.items()) {
+        for (YamlNode item : items) {
             MailDomain domain = domain(item);
             if (domain == null) {
                 continue;
@@ -69,7 +151,61 @@ final class DomainsBinder extends SectionBinder {
             byName.put(domain.name(), domain);
             domains.add(domain);
         }
+        namedMxHosts.forEach((name, mx) -> {
+            if (!usedMxHosts.contains(name)) {
+                warning(
+                        UNUSED_MX_HOST,
+                        mx.position(),
+                        "mx host " + Quoting.quote(name) + " under 'mx_hosts' is not named by any domain, so no"
+                                + " records are written for it");
+            }
+        });
+        profilePositions.forEach((name, position) -> {
+            if (!usedProfiles.contains(name)) {
+                warning(UNUSED_PROFILE, position, "profile " + Quoting.quote(name) + " is not used by any domain");
+            }
+        });
         return domains;
+    }
+
+    private static List<YamlNode.Entry> concat(YamlNode.Entry first, List<YamlNode.Entry> rest) {
+        List<YamlNode.Entry> all = new ArrayList<>();
+        if (first != null) {
+            all.add(first);
+        }
+        all.addAll(rest);
+        return all;
+    }
+
+    /** The domain's own settings, and for each it leaves out, its profile's. */
+    private YamlNode.Mapping withProfile(YamlNode.Mapping domain) {
+        YamlNode.Entry named = domain.entries().stream()
+                .filter(e -> e.key().equals("profile"))
+                .findFirst()
+                .orElse(null);
+        if (named == null) {
+            return domain;
+        }
+        String name = string(named.value(), "'profile'");
+        if (name == null) {
+            return domain;
+        }
+        YamlNode.Mapping profile = profiles.get(name);
+        if (profile == null) {
+            error(
+                    UNKNOWN_PROFILE,
+                    named.value().position(),
+                    "no profile " + Quoting.quote(name) + " under 'profiles'" + didYouMean(name, profiles.keySet()));
+            return domain;
+        }
+        usedProfiles.add(name);
+        List<YamlNode.Entry> merged = new ArrayList<>(domain.entries());
+        for (YamlNode.Entry e : profile.entries()) {
+            if (domain.entries().stream().noneMatch(own -> own.key().equals(e.key()))) {
+                merged.add(e);
+            }
+        }
+        return new YamlNode.Mapping(merged, domain.position());
     }
 
     private MailDomain domain(YamlNode node) {
@@ -77,13 +213,19 @@ final class DomainsBinder extends SectionBinder {
         if (map == null) {
             return null;
         }
+        int before = errorCount();
+        map = withProfile(map);
+        // a domain whose profile is in error already has its finding; no second one for what the profile would give
+        boolean profileInError = errorCount() > before;
         Keys keys = new Keys(map, map.position(), "under domain", DOMAIN_KEYS);
         YamlNode.Entry nameEntry =
                 keys.required("name", "the domain", "give the mail domain, as in 'name: example.com'");
         String name = nameEntry == null ? null : dnsName(nameEntry.value(), "domain name", 2, LONGEST_DOMAIN_PREFIX);
 
         List<MxHost> mx = new ArrayList<>();
-        YamlNode.Entry mxEntry = keys.required("mx", "the domain", "list its MX hosts with their certificates");
+        YamlNode.Entry mxEntry = profileInError
+                ? keys.get("mx")
+                : keys.required("mx", "the domain", "list its MX hosts with their certificates");
         if (mxEntry != null) {
             YamlNode.Sequence hosts = list(mxEntry.value(), "'mx'", "a list of MX hosts");
             if (hosts != null && hosts.items().isEmpty()) {
@@ -91,7 +233,7 @@ final class DomainsBinder extends SectionBinder {
             }
             Map<String, MxHost> seen = new LinkedHashMap<>();
             for (YamlNode item : hosts == null ? List.<YamlNode>of() : hosts.items()) {
-                MxHost host = mxHost(item);
+                MxHost host = item instanceof YamlNode.Scalar named ? namedMxHost(named) : mxHost(item);
                 if (host == null) {
                     continue;
                 }
@@ -109,7 +251,7 @@ final class DomainsBinder extends SectionBinder {
             }
         }
         Optional<MtaStsSettings> mtaSts =
-                Optional.ofNullable(keys.get("mta_sts")).map(new MtaStsBinder(this)::mtaSts);
+                Optional.ofNullable(keys.get("mta_sts")).map(e -> new MtaStsBinder(this).mtaSts(e, name));
         Optional<TlsRptSettings> tlsRpt =
                 Optional.ofNullable(keys.get("tls_rpt")).map(new TlsRptBinder(this)::tlsRpt);
         Optional<ClientServices> services =
@@ -119,6 +261,26 @@ final class DomainsBinder extends SectionBinder {
         }
         return new MailDomain(
                 name, mx, mtaSts, tlsRpt, services, nameEntry.value().position());
+    }
+
+    /** An {@code mx} item that names one of the {@code mx_hosts}. */
+    private MxHost namedMxHost(YamlNode.Scalar node) {
+        String host = string(node, "an mx host");
+        if (host == null) {
+            return null;
+        }
+        MxHost mx = namedMxHosts.get(DnsNames.normalise(host));
+        if (mx != null) {
+            usedMxHosts.add(mx.host());
+        } else {
+            error(
+                    UNKNOWN_MX_HOST,
+                    node.position(),
+                    "mx host " + Quoting.quote(host) + " is not defined under 'mx_hosts'"
+                            + didYouMean(host, namedMxHosts.keySet())
+                            + "; define it there or give it as a map with 'host' and 'cert'");
+        }
+        return mx;
     }
 
     private MxHost mxHost(YamlNode node) {

@@ -30,7 +30,12 @@ final class MtaStsBinder extends SectionBinder {
         super(config);
     }
 
-    MtaStsSettings mtaSts(YamlNode.Entry entry) {
+    /**
+     * @param domain the domain's name, which replaces {@code {domain}} in the policy host's
+     *     certificate and key paths (so that one profile serves every hosted domain); null when the
+     *     name was in error
+     */
+    MtaStsSettings mtaSts(YamlNode.Entry entry, String domain) {
         YamlNode.Mapping map = map(entry.value(), "'mta_sts'", "a map with at least 'mode'", true);
         if (map == null) {
             return null;
@@ -62,8 +67,12 @@ final class MtaStsBinder extends SectionBinder {
                 }
             }
         }
-        Optional<FileReference> cert = Optional.ofNullable(keys.get("cert")).map(e -> file(e.value(), "'cert'"));
-        Optional<FileReference> key = Optional.ofNullable(keys.get("key")).map(e -> file(e.value(), "'key'"));
+        Optional<FileReference> cert = Optional.ofNullable(keys.get("cert"))
+                .map(e -> file(e.value(), "'cert'"))
+                .map(f -> forDomain(f, domain));
+        Optional<FileReference> key = Optional.ofNullable(keys.get("key"))
+                .map(e -> file(e.value(), "'key'"))
+                .map(f -> forDomain(f, domain));
         if (keys.get("cert") != null && keys.get("key") == null) {
             error(
                     MTA_STS_KEY_PAIR,
@@ -81,6 +90,12 @@ final class MtaStsBinder extends SectionBinder {
             return null;
         }
         return new MtaStsSettings(mode, maxAge, patterns, cert, key, entry.keyPosition());
+    }
+
+    private static FileReference forDomain(FileReference file, String domain) {
+        return domain == null
+                ? file
+                : new FileReference(file.path().replace(DomainsBinder.DOMAIN_PLACEHOLDER, domain), file.position());
     }
 
     private Long maxAge(YamlNode.Entry entry) {

@@ -55,13 +55,14 @@ public record ProviderConfig(
         if (owner.endsWith(".")) {
             owner = owner.substring(0, owner.length() - 1);
         }
-        String best = null;
-        for (String zone : zones.keySet()) {
-            boolean inside = owner.equals(zone) || owner.endsWith("." + zone);
-            if (inside && (best == null || zone.length() > best.length())) {
-                best = zone;
+        // the name itself, then each parent, longest first: one lookup per label, however many zones
+        for (String candidate = owner; !candidate.isEmpty(); ) {
+            if (zones.containsKey(candidate)) {
+                return Optional.of(candidate);
             }
+            int dot = candidate.indexOf('.');
+            candidate = dot < 0 ? "" : candidate.substring(dot + 1);
         }
-        return Optional.ofNullable(best);
+        return Optional.empty();
     }
 }

@@ -20,15 +20,25 @@ final class ZonesBinder extends SectionBinder {
     }
 
     Map<String, ZoneSettings> zones(YamlNode.Entry entry) {
+        return zones(entry, List.of());
+    }
+
+    /** @param included the {@code zones} entries of included files, bound after the config's own */
+    Map<String, ZoneSettings> zones(YamlNode.Entry entry, List<YamlNode.Entry> included) {
         Map<String, ZoneSettings> zones = new LinkedHashMap<>();
-        if (entry == null) {
-            return zones;
+        if (entry != null) {
+            zonesOf(entry, zones, true);
         }
+        included.forEach(e -> zonesOf(e, zones, false));
+        return zones;
+    }
+
+    private void zonesOf(YamlNode.Entry entry, Map<String, ZoneSettings> zones, boolean mustHaveOne) {
         YamlNode.Mapping map = map(entry.value(), "'zones'", "a map from zone name to settings", false);
         if (map == null) {
-            return zones;
+            return;
         }
-        if (map.entries().isEmpty()) {
+        if (mustHaveOne && map.entries().isEmpty()) {
             error(EMPTY, entry.keyPosition(), "'zones' is empty; list the DNS zones mxpolicy writes into");
         }
         for (YamlNode.Entry zone : map.entries()) {
@@ -46,8 +56,14 @@ final class ZonesBinder extends SectionBinder {
                 error(
                         DUPLICATE_ZONE,
                         zone.keyPosition(),
-                        "zone " + Quoting.quote(name) + " is listed twice (first at line "
-                                + first.position().line() + "); remove one of them");
+                        "zone " + Quoting.quote(name) + " is listed twice (first at "
+                                + (first.position()
+                                                .source()
+                                                .equals(zone.keyPosition().source())
+                                        ? "line " + first.position().line()
+                                        : first.position().source() + ":"
+                                                + first.position().line())
+                                + "); remove one of them");
                 continue;
             }
             long ttl = ZoneSettings.DEFAULT_TTL;
@@ -72,7 +88,6 @@ final class ZonesBinder extends SectionBinder {
             }
             zones.put(name, new ZoneSettings(name, ttl, nameservers, update, signing, zone.keyPosition()));
         }
-        return zones;
     }
 
     private UpdateTarget update(YamlNode.Entry entry, String zone) {

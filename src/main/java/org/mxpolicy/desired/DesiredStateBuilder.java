@@ -190,7 +190,24 @@ public final class DesiredStateBuilder {
         return out;
     }
 
-    private MtaStsPolicy mtaStsPolicy(MailDomain domain, MtaStsSettings settings, List<Finding> findings) {
+    /**
+     * The MTA-STS policy of every domain that has one, in config order, from the config alone:
+     * what {@code serve} needs, without the certificates and keys {@link #build} reads for the MX
+     * hosts, so that a broken MX certificate does not keep the policies offline.
+     *
+     * @param findings receives the warnings about the policies
+     */
+    public static List<DomainPolicy> policies(ProviderConfig config, List<Finding> findings) {
+        List<DomainPolicy> policies = new ArrayList<>();
+        for (MailDomain domain : config.domains()) {
+            domain.mtaSts()
+                    .ifPresent(settings ->
+                            policies.add(new DomainPolicy(domain.name(), mtaStsPolicy(domain, settings, findings))));
+        }
+        return List.copyOf(policies);
+    }
+
+    private static MtaStsPolicy mtaStsPolicy(MailDomain domain, MtaStsSettings settings, List<Finding> findings) {
         List<String> hosts = domain.mx().stream().map(MxHost::host).toList();
         List<String> patterns = settings.mx().isEmpty()
                 ? hosts

@@ -78,11 +78,16 @@ public record HttpsHost(
      * @param warnings receives the warnings
      */
     public static List<HttpsHost> of(ProviderConfig config, DesiredState desired, List<Finding> warnings) {
+        return of(config, desired.policies(), warnings);
+    }
+
+    /** As {@link #of(ProviderConfig, DesiredState, List)}, with the domains' policies given. */
+    public static List<HttpsHost> of(ProviderConfig config, List<DomainPolicy> policies, List<Finding> warnings) {
         List<HttpsHost> hosts = new ArrayList<>();
         for (MailDomain domain : config.domains()) {
             domain.mtaSts()
                     .ifPresent(settings ->
-                            policyHost(domain, settings, desired, warnings).ifPresent(hosts::add));
+                            policyHost(domain, settings, policies, warnings).ifPresent(hosts::add));
             if (domain.clientServices().isPresent()) {
                 ClientServices services = domain.clientServices().get();
                 MailClientSettings settings = MailClientSettings.of(domain.name(), endpoints(services));
@@ -96,8 +101,10 @@ public record HttpsHost(
     }
 
     private static Optional<HttpsHost> policyHost(
-            MailDomain domain, MtaStsSettings settings, DesiredState desired, List<Finding> warnings) {
-        DomainPolicy policy = desired.policy(domain.name())
+            MailDomain domain, MtaStsSettings settings, List<DomainPolicy> policies, List<Finding> warnings) {
+        DomainPolicy policy = policies.stream()
+                .filter(p -> p.domain().equals(domain.name()))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no policy built for " + domain.name()));
         if (settings.cert().isEmpty() || settings.key().isEmpty()) {
             warnings.add(Finding.warning(

@@ -59,6 +59,27 @@ public record ZoneKey(
     }
 
     /**
+     * The length of this key's signatures in an RRSIG: 64 bytes for ECDSA P-256 (RFC 6605 section 4)
+     * and Ed25519 (RFC 8080 section 4), the modulus length for RSA (RFC 5702 section 3), read from the
+     * DNSKEY's public key field as RFC 3110 section 2 lays it out.
+     */
+    public int signatureLength() {
+        return switch (algorithm) {
+            case ECDSAP256SHA256, ED25519 -> 64;
+            case RSASHA256 -> {
+                byte[] key = dnskey.getKey();
+                int exponentLength = key[0] & 0xff;
+                int header = 1;
+                if (exponentLength == 0) {
+                    exponentLength = (key[1] & 0xff) << 8 | (key[2] & 0xff);
+                    header = 3;
+                }
+                yield key.length - header - exponentLength;
+            }
+        };
+    }
+
+    /**
      * The base name BIND and ldns give the key's files: {@code K<zone>.+<alg>+<tag>}, e.g.
      * {@code Kexample.com.+013+12345}.
      */

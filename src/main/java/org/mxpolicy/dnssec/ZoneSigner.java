@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +24,6 @@ import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.RRSIGRecord;
-import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TextParseException;
@@ -104,6 +104,16 @@ public final class ZoneSigner {
      */
     public SignedZone sign(Name origin, List<Record> zone, List<ZoneKey> keys, Instant now, List<Record> previous)
             throws InvalidInputException {
+        return sign(origin, zone, keys, now, previous, Progress.NONE);
+    }
+
+    /**
+     * Signs the zone as {@link #sign(Name, List, List, Instant, List)} does, telling {@code progress}
+     * after each RRset.
+     */
+    public SignedZone sign(
+            Name origin, List<Record> zone, List<ZoneKey> keys, Instant now, List<Record> previous, Progress progress)
+            throws InvalidInputException {
         Instant at = now.truncatedTo(ChronoUnit.SECONDS);
         Name apex = origin.canonicalize();
         KeyRoles roles = KeyRoles.of(apex, keys, provider);
@@ -111,6 +121,7 @@ public final class ZoneSigner {
         List<Record> data = unsignedData(apex, zone, keys, roles);
         ZoneStructure structure = ZoneStructure.of(apex, data);
         checkStructure(structure);
+        checkSizes(structure, apex, roles);
         ZoneStructure.Node apexNode = structure.apex();
         SOARecord baseSoa = (SOARecord) apexNode.rrsets.get(Type.SOA).get(0);
         long chainTtl = Math.min(baseSoa.getMinimum(), baseSoa.getTTL());
@@ -133,7 +144,7 @@ public final class ZoneSigner {
         PreviousZone prev = PreviousZone.of(apex, previous);
         AtomicInteger made = new AtomicInteger();
         AtomicInteger kept = new AtomicInteger();
-        List<List<RRSIGRecord>> signatures = signAll(jobs, apex, at, prev, made, kept);
+        List<List<RRSIGRecord>> signatures = signAll(jobs, apex, at, prev, made, kept, progress);
 
         OptionalLong prevSerial = prev.serial();
         if (made.get() == 0
@@ -249,18 +260,58 @@ public final class ZoneSigner {
         }
     }
 
+    /**
+     * Refuses RRsets that no DNS message can carry with their signatures, or whose signed data is
+     * too large to validate ({@link RrsetSize}), before any signing.
+     */
+    private static void checkSizes(ZoneStructure structure, Name apex, KeyRoles roles) throws InvalidInputException {
+        List<Finding> problems = new ArrayList<>();
+        for (ZoneStructure.Node node : structure.nodes()) {
+            List<Integer> signed = node.signedTypes();
+            for (Map.Entry<Integer, List<Record>> e : node.rrsets.entrySet()) {
+                int type = e.getKey();
+                List<Integer> signatures = signed.contains(type)
+                        ? roles.signersOf(type).stream()
+                                .map(k -> k.key().signatureLength())
+                                .toList()
+                        : List.of();
+                long response = RrsetSize.inResponse(node.name, e.getValue(), apex, signatures);
+                long signedData = signatures.isEmpty() ? 0 : RrsetSize.signedData(node.name, e.getValue(), apex);
+                if (response <= RrsetSize.LIMIT && signedData <= RrsetSize.LIMIT) {
+                    continue;
+                }
+                String rrset = node.name + " " + Type.string(type) + ": "
+                        + e.getValue().size() + " records";
+                if (response > RrsetSize.LIMIT) {
+                    problems.add(Finding.error(
+                            "dnssec.rrset-too-large",
+                            null,
+                            rrset + " take " + response + " bytes in a DNS response with their RRSIGs, more than the "
+                                    + RrsetSize.LIMIT + " bytes of a DNS message: no server can serve them;"
+                                    + " split the RRset across names or remove records"));
+                } else if (signedData > RrsetSize.LIMIT) {
+                    problems.add(Finding.error(
+                            "dnssec.rrset-too-large",
+                            null,
+                            rrset + " are " + signedData + " bytes in the form their RRSIG signs, more than the "
+                                    + RrsetSize.LIMIT + " bytes validators such as Knot and ldns accept: resolvers"
+                                    + " would hold them bogus; split the RRset across names or remove records"));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+    }
+
     /** Without duplicate records; an RRset is a set (RFC 2181 section 5). */
     private static List<Record> dedup(List<Record> rrset) {
         if (rrset.size() == 1) {
             return rrset;
         }
-        List<Record> out = new ArrayList<>(rrset.size());
-        for (Record r : rrset) {
-            if (!out.contains(r)) {
-                out.add(r);
-            }
-        }
-        return out;
+        // A hash set: comparing the records pairwise would take time in the square of the RRset size.
+        LinkedHashSet<Record> unique = new LinkedHashSet<>(rrset);
+        return unique.size() == rrset.size() ? rrset : new ArrayList<>(unique);
     }
 
     /** RFC 2181 section 5.2: the records of an RRset share one TTL; the lowest wins. */
@@ -347,13 +398,20 @@ public final class ZoneSigner {
     }
 
     private List<List<RRSIGRecord>> signAll(
-            List<Job> jobs, Name apex, Instant at, PreviousZone prev, AtomicInteger made, AtomicInteger kept) {
+            List<Job> jobs,
+            Name apex,
+            Instant at,
+            PreviousZone prev,
+            AtomicInteger made,
+            AtomicInteger kept,
+            Progress progress) {
         List<List<RRSIGRecord>> results = new ArrayList<>(Collections.nCopies(jobs.size(), null));
-        Parallel.forEach(
-                jobs.size(),
-                parallelism,
-                "signing",
-                i -> results.set(i, signJob(jobs.get(i), apex, at, prev, made, kept)));
+        String task = "signing " + apex.toString(true);
+        AtomicInteger done = new AtomicInteger();
+        Parallel.forEach(jobs.size(), parallelism, "signing", i -> {
+            results.set(i, signJob(jobs.get(i), apex, at, prev, made, kept));
+            progress.advanced(task, done.incrementAndGet(), jobs.size());
+        });
         return results;
     }
 
@@ -361,7 +419,6 @@ public final class ZoneSigner {
             Job job, Name apex, Instant at, PreviousZone prev, AtomicInteger made, AtomicInteger kept) {
         boolean unchanged = prev.sameRrset(job.owner(), job.type(), job.rrset());
         List<RRSIGRecord> out = new ArrayList<>(job.signers().size());
-        RRset rrset = null;
         for (SigningKey key : job.signers()) {
             RRSIGRecord old = unchanged
                     ? prev.reusable(job.owner(), job.type(), job.ttl(), key.key(), apex, at, policy.refresh())
@@ -371,19 +428,13 @@ public final class ZoneSigner {
                 kept.incrementAndGet();
                 continue;
             }
-            if (rrset == null) {
-                rrset = new RRset();
-                for (Record r : job.rrset()) {
-                    rrset.addRR(r);
-                }
-            }
-            out.add(sign(job, rrset, key, apex, at));
+            out.add(sign(job, key, apex, at));
             made.incrementAndGet();
         }
         return out;
     }
 
-    private RRSIGRecord sign(Job job, RRset rrset, SigningKey key, Name apex, Instant at) {
+    private RRSIGRecord sign(Job job, SigningKey key, Name apex, Instant at) {
         ZoneKey k = key.key();
         Instant inception = at.minus(policy.inceptionOffset());
         Instant expiration = expiration(job.owner(), job.type(), at);
@@ -399,7 +450,7 @@ public final class ZoneSigner {
                 k.keyTag(),
                 apex,
                 null);
-        byte[] signature = key.sign(SignedData.of(unsigned, rrset));
+        byte[] signature = key.sign(SignedData.of(unsigned, job.rrset()));
         return new RRSIGRecord(
                 job.owner(),
                 DClass.IN,

@@ -180,18 +180,21 @@ public final class ZoneVerifier {
             Parallel.forEach(
                     runs.size() - 1, Runtime.getRuntime().availableProcessors(), "indexing signatures", run -> {
                         List<Record> here = zone.subList(runs.get(run), runs.get(run + 1));
+                        // Grouped once per owner: a large RRset is not walked again for each of its signatures.
+                        Map<Integer, List<Record>> byType = new HashMap<>();
+                        for (Record r : here) {
+                            if (!(r instanceof RRSIGRecord)) {
+                                byType.computeIfAbsent(r.getType(), t -> new ArrayList<>(1))
+                                        .add(r);
+                            }
+                        }
                         for (Record r : here) {
                             if (!(r instanceof RRSIGRecord sig)) {
                                 continue;
                             }
                             List<DNSKEYRecord> candidates = sig.getSigner().equals(apex) ? keys.find(sig) : List.of();
-                            RRset rrset = new RRset();
-                            for (Record d : here) {
-                                if (d.getType() == sig.getTypeCovered()) {
-                                    rrset.addRR(d);
-                                }
-                            }
-                            if (rrset.size() > 0 && !candidates.isEmpty()) {
+                            List<Record> rrset = byType.get(sig.getTypeCovered());
+                            if (rrset != null && !candidates.isEmpty()) {
                                 digests.put(
                                         ByteBuffer.wrap(sig.getSignature()),
                                         digest(candidates, SignedData.of(sig, rrset)));
@@ -252,6 +255,21 @@ public final class ZoneVerifier {
             Duration horizon,
             String source,
             VerifiedSignatures earlier) {
+        return verify(origin, records, now, horizon, source, earlier, Progress.NONE);
+    }
+
+    /**
+     * Verifies a signed zone as {@link #verify(Name, List, Instant, Duration, String,
+     * VerifiedSignatures)} does, telling {@code progress} after each RRset.
+     */
+    public Result verify(
+            Name origin,
+            List<Record> records,
+            Instant now,
+            Duration horizon,
+            String source,
+            VerifiedSignatures earlier,
+            Progress progress) {
         Name apex = origin.canonicalize();
         SourcePosition where = SourcePosition.file(source);
         Map<Name, Map<Integer, List<RRSIGRecord>>> signatures = new HashMap<>();
@@ -299,7 +317,7 @@ public final class ZoneVerifier {
         nsec3s.forEach((name, list) -> units.add(new Unit(name, Type.NSEC3, List.copyOf(list))));
         units.sort(Comparator.comparing(Unit::owner).thenComparingInt(Unit::type));
 
-        UnitResult[] results = verifyAll(units, signatures, keys, apex, now, horizon, where, earlier);
+        UnitResult[] results = verifyAll(units, signatures, keys, apex, now, horizon, where, earlier, progress);
         Set<Integer> dnskeySepAlgorithms = new TreeSet<>();
         int signatureCount = 0;
         int verifiedEarlier = 0;
@@ -382,12 +400,15 @@ public final class ZoneVerifier {
             return algorithms;
         }
 
-        boolean verifies(DNSKEYRecord key, RRSIGRecord sig, byte[] data, RRset rrset, Instant now) {
+        boolean verifies(DNSKEYRecord key, RRSIGRecord sig, byte[] data, List<Record> records, Instant now) {
             VerifyingKey fast = verifying.get(key);
             if (fast != null) {
                 return fast.verify(data, sig.getSignature());
             }
             try {
+                // Only for algorithms mxpolicy has no key class for; dnsjava's RRset is quadratic in its size.
+                RRset rrset = new RRset();
+                records.forEach(rrset::addRR);
                 DNSSEC.verify(rrset, sig, key, now);
                 return true;
             } catch (DNSSEC.DNSSECException e) {
@@ -404,13 +425,17 @@ public final class ZoneVerifier {
             Instant now,
             Duration horizon,
             SourcePosition where,
-            VerifiedSignatures earlier) {
+            VerifiedSignatures earlier,
+            Progress progress) {
         UnitResult[] results = new UnitResult[units.size()];
+        String task = "verifying " + apex.toString(true);
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         Parallel.forEach(units.size(), parallelism, "verifying", i -> {
             Unit unit = units.get(i);
             Map<Integer, List<RRSIGRecord>> here = signatures.get(unit.owner());
             List<RRSIGRecord> sigs = here == null ? List.of() : here.getOrDefault(unit.type(), List.of());
             results[i] = verifyUnit(unit, sigs, keys, apex, now, horizon, where, earlier);
+            progress.advanced(task, done.incrementAndGet(), units.size());
         });
         return results;
     }
@@ -433,8 +458,6 @@ public final class ZoneVerifier {
         // Messages are built only for findings: most RRsets of a large zone have none.
         java.util.function.Supplier<String> what = () -> unit.owner() + " " + Type.string(unit.type());
         int labels = unit.owner().labels() - 1 - (unit.owner().isWild() ? 1 : 0);
-        RRset rrset = new RRset();
-        unit.rrset().forEach(rrset::addRR);
         for (RRSIGRecord sig : sigs) {
             present.add(sig.getAlgorithm());
             java.util.function.Supplier<String> by = () ->
@@ -471,14 +494,14 @@ public final class ZoneVerifier {
                                 + " (RFC 4034 section 3.1.3)"));
                 continue;
             }
-            byte[] signed = SignedData.of(sig, rrset);
+            byte[] signed = SignedData.of(sig, unit.rrset());
             boolean verifies = earlier.covers(sig, candidates, signed);
             if (verifies) {
                 verifiedEarlier++;
             }
             for (int k = 0; k < candidates.size() && !verifies; k++) {
                 DNSKEYRecord key = candidates.get(k);
-                if (keys.verifies(key, sig, signed, rrset, now)) {
+                if (keys.verifies(key, sig, signed, unit.rrset(), now)) {
                     verifies = true;
                     break;
                 }

@@ -18,6 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.mxpolicy.finding.MxpolicyException;
 
 /**
@@ -44,7 +48,7 @@ public final class AtomicFiles {
     /** Failure to write output; exit code 1. */
     public static final class WriteFailedException extends MxpolicyException {
         WriteFailedException(Path path, IOException cause) {
-            super("cannot write " + path + ": " + describe(cause), cause);
+            super("cannot write " + path + ": " + describe(path, cause), cause);
         }
 
         @Override
@@ -62,14 +66,15 @@ public final class AtomicFiles {
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
         Map<Path, Path> staged = new LinkedHashMap<>();
         try {
+            List<Map.Entry<Path, byte[]>> changed = new ArrayList<>();
             for (Map.Entry<Path, byte[]> file : files.entrySet()) {
-                Path target = file.getKey();
-                if (unchanged(target, file.getValue())) {
-                    outcomes.put(target, Outcome.UNCHANGED);
-                    continue;
+                if (unchanged(file.getKey(), file.getValue())) {
+                    outcomes.put(file.getKey(), Outcome.UNCHANGED);
+                } else {
+                    changed.add(file);
                 }
-                staged.put(target, stage(target, file.getValue(), permissions));
             }
+            stageAll(changed, permissions, staged);
             for (Map.Entry<Path, Path> entry : staged.entrySet()) {
                 move(entry.getValue(), entry.getKey());
                 outcomes.put(entry.getKey(), Outcome.WRITTEN);
@@ -83,6 +88,59 @@ public final class AtomicFiles {
                     // best effort: a leftover temporary file is harmless and named as such
                 }
             }
+        }
+    }
+
+    /** From this many files on, they are staged by several threads. */
+    private static final int STAGED_TOGETHER_FROM = 32;
+    /**
+     * Each staged file is synced to disk before any is renamed; the file system commits syncs
+     * that wait at the same time together, so thousands of files are written in a fraction of
+     * the time one after the other would take.
+     */
+    private static final int STAGING_THREADS = 16;
+
+    /** Stages every file, into {@code staged} in their order; on failure what was staged is in it, to delete. */
+    private static void stageAll(
+            List<Map.Entry<Path, byte[]>> files, Set<PosixFilePermission> permissions, Map<Path, Path> staged)
+            throws WriteFailedException {
+        if (files.size() < STAGED_TOGETHER_FROM) {
+            for (Map.Entry<Path, byte[]> file : files) {
+                staged.put(file.getKey(), stage(file.getKey(), file.getValue(), permissions));
+            }
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(STAGING_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "mxpolicy-write");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<Path>> temps = new ArrayList<>();
+            for (Map.Entry<Path, byte[]> file : files) {
+                temps.add(pool.submit(() -> stage(file.getKey(), file.getValue(), permissions)));
+            }
+            WriteFailedException failure = null;
+            for (int i = 0; i < files.size(); i++) {
+                try {
+                    staged.put(files.get(i).getKey(), temps.get(i).get());
+                } catch (ExecutionException e) {
+                    if (failure == null && e.getCause() instanceof WriteFailedException w) {
+                        failure = w;
+                    } else if (failure == null) {
+                        throw new IllegalStateException(
+                                "staging " + files.get(i).getKey(), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new WriteFailedException(files.get(i).getKey(), new IOException("interrupted"));
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -105,6 +163,8 @@ public final class AtomicFiles {
             throws WriteFailedException {
         Path dir = target.toAbsolutePath().getParent();
         try {
+            // Commands check their -o first (OutputPaths: a missing directory only with --mkdir); the
+            // directories made here are the program's own, such as a rollover state's per host.
             Files.createDirectories(dir);
             FileAttribute<?>[] attrs = posix(dir)
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
@@ -144,7 +204,7 @@ public final class AtomicFiles {
         return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
-    private static String describe(IOException e) {
+    private static String describe(Path path, IOException e) {
         if (e instanceof FileAlreadyExistsException) {
             return "a file is in the way: " + e.getMessage();
         }
@@ -152,7 +212,10 @@ public final class AtomicFiles {
             return "permission denied";
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such directory";
+            Path dir = path.toAbsolutePath().getParent();
+            return Files.isDirectory(dir)
+                    ? "cannot create a file in " + dir + " (the file system there takes no new files)"
+                    : "no such directory: " + dir;
         }
         String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : message;

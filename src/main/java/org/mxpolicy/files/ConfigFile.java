@@ -42,9 +42,10 @@ public record ConfigFile(ProviderConfig config, List<Finding> warnings, Path bas
         } catch (CharacterCodingException e) {
             throw new InvalidInputException("config.encoding", SourcePosition.file(path.toString()), "not UTF-8 text");
         }
-        ConfigLoader.Outcome outcome = ConfigLoader.read(new StringReader(text), path.toString());
         Path dir = path.toAbsolutePath().getParent();
         Path baseDir = path.isAbsolute() ? dir : (path.getParent() == null ? Path.of("") : path.getParent());
+        ConfigLoader.Outcome outcome =
+                ConfigLoader.read(new StringReader(text), path.toString(), new ConfigIncludeFiles(baseDir));
         if (outcome.config().isEmpty() || outcome.hasErrors()) {
             List<Finding> all = new ArrayList<>(outcome.findings());
             outcome.config()

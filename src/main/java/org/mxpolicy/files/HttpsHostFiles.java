@@ -13,6 +13,8 @@ import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.PrivateKeyReader;
 import org.mxpolicy.config.FileReference;
 import org.mxpolicy.desired.DesiredState;
+import org.mxpolicy.desired.DesiredStateBuilder;
+import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.desired.HttpsHost;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
@@ -33,26 +35,41 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
         this.clock = clock;
     }
 
+    /**
+     * Only a config that does not load is an error here. A host whose certificate or key file
+     * cannot be read is left out, and a broken MX certificate, next key or rollover state (which
+     * the desired state reads but serve never presents) is reported: both are findings, and the
+     * other hosts are served.
+     */
     @Override
     public PolicyService.Loaded load() throws InvalidInputException {
         ConfigFile file = ConfigFile.load(config);
-        DesiredState desired = file.desiredState(clock.instant());
-        List<Finding> warnings = new ArrayList<>(file.warnings(desired));
-        List<HttpsHost> hosts = HttpsHost.of(file.config(), desired, warnings);
+        List<Finding> findings = new ArrayList<>(file.warnings());
+        List<HttpsHost> hosts = HttpsHost.of(file.config(), policies(file, findings), findings);
         CertificateFiles certificates = file.certificates();
-        List<Finding> problems = new ArrayList<>();
         List<PolicyService.Candidate> candidates = new ArrayList<>();
+        List<HttpsHost> unreadable = new ArrayList<>();
         for (HttpsHost host : hosts) {
             try {
                 candidates.add(new PolicyService.Candidate(host, hostCertificate(certificates, host)));
             } catch (InvalidInputException e) {
-                problems.addAll(e.findings());
+                findings.addAll(e.findings());
+                unreadable.add(host);
             }
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidInputException(problems);
+        return new PolicyService.Loaded(candidates, unreadable, findings, files(certificates, hosts));
+    }
+
+    /** The domains' policies: those of the desired state, or from the config alone when it cannot be built. */
+    private List<DomainPolicy> policies(ConfigFile file, List<Finding> findings) {
+        try {
+            DesiredState desired = file.desiredState(clock.instant());
+            findings.addAll(desired.findings());
+            return desired.policies();
+        } catch (InvalidInputException e) {
+            findings.addAll(e.findings());
+            return DesiredStateBuilder.policies(file.config(), findings);
         }
-        return new PolicyService.Loaded(candidates, warnings, files(certificates, hosts));
     }
 
     @Override
@@ -60,7 +77,9 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
         try {
             ConfigFile file = ConfigFile.load(config);
             List<Finding> ignored = new ArrayList<>();
-            return files(file.certificates(), HttpsHost.of(file.config(), file.desiredState(clock.instant()), ignored));
+            return files(
+                    file.certificates(),
+                    HttpsHost.of(file.config(), DesiredStateBuilder.policies(file.config(), ignored), ignored));
         } catch (InvalidInputException e) {
             return Set.of(config);
         }

@@ -1,6 +1,5 @@
 package org.mxpolicy.finding;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -33,23 +32,20 @@ public record InputLimit(String what, String id, int maxBytes) {
      * @throws InvalidInputException the stream holds more, or cannot be read
      */
     public byte[] read(InputStream in, String source) throws InvalidInputException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[CHUNK];
         try {
-            int n;
-            while ((n = in.read(chunk, 0, Math.min(chunk.length, maxBytes + 1 - out.size()))) > 0) {
-                out.write(chunk, 0, n);
-                if (out.size() > maxBytes) {
-                    throw tooLarge(source);
-                }
+            // reads in small steps and stops one byte past the limit, so a small file costs little
+            // and an endless one no more than the limit
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw tooLarge(source);
             }
+            return bytes;
         } catch (IOException e) {
             throw new InvalidInputException(
                     id.substring(0, id.indexOf('.') + 1) + "unreadable",
                     SourcePosition.file(source),
                     "cannot read: " + e.getMessage());
         }
-        return out.toByteArray();
     }
 
     /**

@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -52,7 +51,8 @@ import org.mxpolicy.record.MtaStsPolicyParser;
  * <p>The request is a single HTTP/1.1 GET written over an {@link SSLSocket} rather than sent with
  * the JDK's {@code HttpClient}: that client always connects where DNS points the URL's host, and
  * a check must be able to reach a policy host at another address ({@link ConnectOverrides}) while
- * SNI, the Host header and the certificate check stay on the real name. One GET with
+ * SNI, the Host header and the certificate check stay on the real name; and the addresses come
+ * from the caller's validating lookup, never from the system resolver. One GET with
  * {@code Connection: close} needs little: a status line, headers, and a body framed by
  * Content-Length, chunked transfer coding or the end of the connection (RFC 9112 section 6.3).
  */
@@ -138,12 +138,17 @@ public final class HttpsPolicyFetch implements PolicyFetch {
     }
 
     @Override
-    public PolicyObservation fetch(String domain) {
+    public PolicyObservation fetch(String domain, List<InetAddress> addresses) {
+        return new Exchange(host(domain), List.copyOf(addresses)).run();
+    }
+
+    /** {@code mta-sts.<domain>}, in lower case and without the final dot: the name senders fetch from. */
+    public static String host(String domain) {
         String name = domain.strip().toLowerCase(Locale.ROOT);
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);
         }
-        return new Exchange("mta-sts." + name).run();
+        return "mta-sts." + name;
     }
 
     private static SSLContext context(KeyStore anchors) {
@@ -168,13 +173,15 @@ public final class HttpsPolicyFetch implements PolicyFetch {
     /** One GET: what came back so far, kept for the observation however it ends. */
     private final class Exchange {
         private final String host;
+        private final List<InetAddress> addresses;
         private final URI url;
         private Optional<Integer> status = Optional.empty();
         private Optional<String> contentType = Optional.empty();
         private byte[] body = new byte[0];
 
-        Exchange(String host) {
+        Exchange(String host, List<InetAddress> addresses) {
             this.host = host;
+            this.addresses = addresses;
             this.url = URI.create("https://" + host + PATH);
         }
 
@@ -204,20 +211,19 @@ public final class HttpsPolicyFetch implements PolicyFetch {
             }
         }
 
-        /** The override's address, or each address DNS gives in turn until one accepts. */
+        /** The override's address, or each address the caller's lookup gave in turn until one accepts. */
         private Socket connect() throws Stop {
             List<InetSocketAddress> targets = new ArrayList<>();
             Optional<InetSocketAddress> override = overrides.lookup(host, PORT);
             if (override.isPresent()) {
                 targets.add(override.get());
             } else {
-                try {
-                    for (InetAddress address : InetAddress.getAllByName(host)) {
-                        targets.add(new InetSocketAddress(address, PORT));
-                    }
-                } catch (UnknownHostException e) {
-                    throw new Stop("no address for " + host);
+                for (InetAddress address : addresses) {
+                    targets.add(new InetSocketAddress(address, PORT));
                 }
+            }
+            if (targets.isEmpty()) {
+                throw new Stop("no address for " + host + " (no A or AAAA record)");
             }
             List<String> failures = new ArrayList<>();
             for (InetSocketAddress target : targets) {

@@ -2,9 +2,11 @@ package org.mxpolicy.rollover;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.mxpolicy.finding.MessageText;
 
 /**
  * When a certificate with the next key may go live. A resolver that fetched the TLSA RRset just
@@ -35,6 +37,13 @@ public record RolloverGate(Instant servedSince, Duration ttlWindow, Duration mar
         return servedSince.plus(ttlWindow.multipliedBy(2)).plus(margin);
     }
 
+    /** {@link #opensAt()} rounded up to the second, so a time shown never promises the gate too soon. */
+    private Instant opensAtSecond() {
+        Instant opens = opensAt();
+        Instant second = opens.truncatedTo(ChronoUnit.SECONDS);
+        return second.equals(opens) ? opens : second.plusSeconds(1);
+    }
+
     public boolean isOpen(Instant now) {
         return !now.isBefore(opensAt());
     }
@@ -50,8 +59,8 @@ public record RolloverGate(Instant servedSince, Duration ttlWindow, Duration mar
      */
     public String describe(Instant now) {
         return isOpen(now)
-                ? "open since " + opensAt()
-                : "opens at " + opensAt() + " (in " + roundedUp(timeLeft(now)) + ")";
+                ? "open since " + MessageText.instant(opensAtSecond())
+                : "opens at " + MessageText.instant(opensAtSecond()) + " (in " + roundedUp(timeLeft(now)) + ")";
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.rollover.RolloverState.KeyEntry;
 import org.mxpolicy.rollover.RolloverState.NextKey;
 import org.mxpolicy.rollover.RolloverState.RetiringKey;
@@ -246,7 +247,7 @@ public final class RolloverMachine {
                     withNext(state, NextKey.staged(next.key()), now),
                     Publication.WITHDRAWN,
                     "the record of " + label + ", served since "
-                            + next.servedSince().get() + ", is no longer served"
+                            + MessageText.instant(next.servedSince().get()) + ", is no longer served"
                             + " everywhere; publish it again, the wait starts over once it is back");
         }
         if (next.servedSince().isEmpty()) {
@@ -266,7 +267,7 @@ public final class RolloverMachine {
                 after,
                 Publication.STILL_SERVED,
                 "the record of " + label + " is served everywhere since "
-                        + next.servedSince().get() + "; the gate "
+                        + MessageText.instant(next.servedSince().get()) + "; the gate "
                         + kept.gate(margin).orElseThrow().describe(now));
     }
 
@@ -304,8 +305,8 @@ public final class RolloverMachine {
         KeyEntry key = next.get().key();
         Optional<RolloverGate> gate = next.get().gate(margin);
         if (gate.isEmpty() || !gate.get().isOpen(now)) {
-            String wait = gate.map(
-                            g -> "its record is served only since " + g.servedSince() + "; the gate " + g.describe(now))
+            String wait = gate.map(g -> "its record is served only since " + MessageText.instant(g.servedSince())
+                            + "; the gate " + g.describe(now))
                     .orElse("its record is not yet served by every authoritative server");
             return new Step<>(
                     state,
@@ -399,7 +400,9 @@ public final class RolloverMachine {
             return new Step<>(
                     state,
                     Emergency.NOT_AGED,
-                    "next key's record served only since " + gate.get().servedSince() + "; the gate "
+                    "next key's record served only since "
+                            + MessageText.instant(gate.get().servedSince())
+                            + "; the gate "
                             + gate.get().describe(now));
         }
         String dropped = state.retiring()

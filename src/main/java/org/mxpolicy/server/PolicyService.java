@@ -37,10 +37,10 @@ public final class PolicyService {
     /** Reads the config and the key material it names. */
     public interface HostSource {
         /**
-         * The hosts with their key material, the config's warnings, and the files read.
+         * The hosts with their key material, those whose key material cannot be read, what was
+         * found reading them, and the files read.
          *
-         * @throws InvalidInputException when the config or a certificate or key file cannot be
-         *     read or used, with every such problem
+         * @throws InvalidInputException when the config cannot be read or used, with every problem
          */
         Loaded load() throws InvalidInputException;
 
@@ -69,12 +69,14 @@ public final class PolicyService {
     public record Candidate(HttpsHost host, HostCertificate certificate) {}
 
     /**
-     * What a load of the config gave: the hosts to serve, its warnings, the files to watch.
+     * What a load of the config gave: the hosts to serve, its findings, the files to watch.
      *
-     * @param findings the config's warnings
+     * @param unreadable hosts whose certificate or key file cannot be read or parsed (the reasons
+     *     are among the findings): left out at start; on reload, the reload fails as a whole
+     * @param findings the config's warnings and every problem found reading the files it names
      * @param files the config and every certificate and key file it names for the server
      */
-    public record Loaded(List<Candidate> hosts, List<Finding> findings, Set<Path> files) {}
+    public record Loaded(List<Candidate> hosts, List<HttpsHost> unreadable, List<Finding> findings, Set<Path> files) {}
 
     /** Where and how to listen. */
     public record Settings(ListenAddress listen, ListenAddress admin, ServerLimits limits, TlsProfile profile) {}
@@ -118,14 +120,14 @@ public final class PolicyService {
         Selection loaded = select(source.load(), now);
         ServedHosts serving = loaded.servable();
         if (serving.isEmpty()) {
-            throw new ServerException(NOTHING_TO_SERVE + source.origin());
+            throw new NoServableHostException(NOTHING_TO_SERVE + source.origin());
         }
         // before the listeners start, which takes a while: a renewal meanwhile is not missed
         watcher.ifPresent(w -> w.watch(loaded.files()));
         try (PolicyServer server = PolicyServer.start(
                 serving, settings.listen(), settings.admin(), settings.limits(), accessLog, settings.profile())) {
             watcher.ifPresent(FileChanges::start);
-            out.line("mxpolicy: serving " + String.join(", ", serving.names()) + " on "
+            out.line("mxpolicy: serving " + serving.summary() + " on "
                     + new ListenAddress(settings.listen().host(), server.port()) + "; health check on http://"
                     + new ListenAddress(settings.admin().host(), server.adminPort()) + PolicyServer.HEALTH_PATH);
             out.line("mxpolicy: TLS profile " + settings.profile().describe() + ": "
@@ -147,7 +149,13 @@ public final class PolicyService {
         try {
             Selection loaded;
             try {
-                loaded = select(source.load(), now);
+                Loaded read = source.load();
+                if (!read.unreadable().isEmpty()) {
+                    // a file of a served host may be caught half-written: the reload fails, nothing changes
+                    throw new InvalidInputException(
+                            read.findings().stream().filter(Finding::isError).toList());
+                }
+                loaded = select(read, now);
             } catch (InvalidInputException e) {
                 // the config may name other files now, and fixing any of them must trigger the next reload
                 watcher.ifPresent(w -> w.watch(source.filesNamed()));
@@ -160,7 +168,7 @@ public final class PolicyService {
             }
             server.reload(next);
             server.metrics().reloaded(true, now);
-            out.line("mxpolicy: reloaded " + source.origin() + ": serving " + String.join(", ", next.names()));
+            out.line("mxpolicy: reloaded " + source.origin() + ": serving " + next.summary());
             return next;
         } catch (InvalidInputException e) {
             out.findings(e.findings());
@@ -172,36 +180,40 @@ public final class PolicyService {
         return serving;
     }
 
-    /** The hosts sorted by their certificate checks: refused ones have errors and are not served at start. */
-    private record Selection(
-            ServedHosts servable,
-            List<PolicyHost> refusedPolicies,
-            List<ClientConfigHost> refusedClientConfigs,
-            Set<Path> files) {}
+    /**
+     * The hosts sorted by their certificate checks: refused ones have errors, or key material that
+     * cannot be read, and are not served at start.
+     */
+    private record Selection(ServedHosts servable, List<HttpsHost> refused, Set<Path> files) {}
 
     private Selection select(Loaded loaded, Instant now) {
         List<Finding> findings = new ArrayList<>(loaded.findings());
         List<PolicyHost> policies = new ArrayList<>();
-        List<PolicyHost> refusedPolicies = new ArrayList<>();
         List<ClientConfigHost> clients = new ArrayList<>();
-        List<ClientConfigHost> refusedClients = new ArrayList<>();
+        List<HttpsHost> refused = new ArrayList<>(loaded.unreadable());
         for (Candidate candidate : loaded.hosts()) {
             HttpsHost host = candidate.host();
             HostCertificate tls = candidate.certificate();
             SourcePosition where = host.cert().position();
             if (host.kind() == HttpsHost.Kind.POLICY) {
                 PolicyHost policy = new PolicyHost(tls.host(), host.policy().orElseThrow(), tls.chain(), tls.key());
-                boolean ok = passes(checks(tls, ServerCertificateChecks.POLICY_CONSEQUENCE, now, where), findings);
-                (ok ? policies : refusedPolicies).add(policy);
+                if (passes(checks(tls, ServerCertificateChecks.POLICY_CONSEQUENCE, now, where), findings)) {
+                    policies.add(policy);
+                } else {
+                    refused.add(host);
+                }
             } else {
                 ClientConfigHost client =
                         new ClientConfigHost(host.kind(), host.clientSettings().orElseThrow(), tls);
-                boolean ok = passes(checks(tls, ServerCertificateChecks.CLIENT_CONSEQUENCE, now, where), findings);
-                (ok ? clients : refusedClients).add(client);
+                if (passes(checks(tls, ServerCertificateChecks.CLIENT_CONSEQUENCE, now, where), findings)) {
+                    clients.add(client);
+                } else {
+                    refused.add(host);
+                }
             }
         }
         out.findings(findings);
-        return new Selection(new ServedHosts(policies, clients), refusedPolicies, refusedClients, loaded.files());
+        return new Selection(new ServedHosts(policies, clients), refused, loaded.files());
     }
 
     private static List<Finding> checks(HostCertificate tls, String consequence, Instant now, SourcePosition where) {
@@ -221,15 +233,22 @@ public final class PolicyService {
         Map<String, HostCertificate> current =
                 serving.certificates().stream().collect(Collectors.toMap(HostCertificate::host, c -> c));
         List<PolicyHost> policies = new ArrayList<>(loaded.servable().policies());
-        for (PolicyHost refused : loaded.refusedPolicies()) {
-            previous(current, refused.host(), now)
-                    .ifPresent(old ->
-                            policies.add(new PolicyHost(refused.host(), refused.policy(), old.chain(), old.key())));
-        }
         List<ClientConfigHost> clients = new ArrayList<>(loaded.servable().clientConfigs());
-        for (ClientConfigHost refused : loaded.refusedClientConfigs()) {
-            previous(current, refused.host(), now)
-                    .ifPresent(old -> clients.add(new ClientConfigHost(refused.kind(), refused.settings(), old)));
+        for (HttpsHost refused : loaded.refused()) {
+            Optional<HostCertificate> old = previous(current, refused.host(), now);
+            if (old.isEmpty()) {
+                continue;
+            }
+            if (refused.kind() == HttpsHost.Kind.POLICY) {
+                policies.add(new PolicyHost(
+                        refused.host(),
+                        refused.policy().orElseThrow(),
+                        old.get().chain(),
+                        old.get().key()));
+            } else {
+                clients.add(new ClientConfigHost(
+                        refused.kind(), refused.clientSettings().orElseThrow(), old.get()));
+            }
         }
         return new ServedHosts(policies, clients);
     }

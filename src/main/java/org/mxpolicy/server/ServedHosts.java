@@ -40,6 +40,19 @@ public record ServedHosts(List<PolicyHost> policies, List<ClientConfigHost> clie
         return names(policies, clientConfigs);
     }
 
+    /** Hosts named in full up to this many; a hoster's thousands are counted, not listed. */
+    static final int NAMED_IN_FULL = 5;
+
+    /** For the start and reload lines: every name, or for many the count and the first few. */
+    public String summary() {
+        List<String> names = names();
+        if (names.size() <= NAMED_IN_FULL) {
+            return String.join(", ", names);
+        }
+        return names.size() + " hosts (" + String.join(", ", names.subList(0, NAMED_IN_FULL - 2)) + " and "
+                + (names.size() - (NAMED_IN_FULL - 2)) + " more)";
+    }
+
     public boolean isEmpty() {
         return policies.isEmpty() && clientConfigs.isEmpty();
     }

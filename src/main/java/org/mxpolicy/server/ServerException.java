@@ -3,8 +3,8 @@ package org.mxpolicy.server;
 import org.mxpolicy.finding.MxpolicyException;
 
 /**
- * The server could not start or reload: a port is taken or not allowed, no host can be served,
- * or the new key material cannot be used. Exit code 1.
+ * The server could not start or reload: a port is taken or not allowed, or no host is left on
+ * reload. Exit code 1; no host to serve at start is {@link NoServableHostException} (2).
  */
 public class ServerException extends MxpolicyException {
 

@@ -3,6 +3,8 @@ package org.mxpolicy.zone;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SVCBBase;
 import org.xbill.DNS.Type;
 
@@ -102,7 +105,64 @@ public final class ZoneFileReader {
         } catch (IOException | IllegalArgumentException e) {
             throw includedFileError(e, includes).orElseGet(() -> parseError(e, source));
         }
-        return check(records, lines, source, origin);
+        Zone zone = check(records, lines, source, origin);
+        Optional<Finding> noTtl = soaMinimumAsDefaultTtl(bytes, records, lines, source, origin);
+        if (noTtl.isEmpty()) {
+            return zone;
+        }
+        List<Finding> warnings = new ArrayList<>(zone.warnings());
+        warnings.add(noTtl.get());
+        return new Zone(zone.records(), warnings);
+    }
+
+    /** A TTL no zone gives its SOA record: seen on the SOA, it came from the {@code $TTL} put before the file. */
+    private static final long NO_TTL_GIVEN = 0x7fffffffL;
+
+    /**
+     * BIND's warning for a zone whose SOA record has no TTL and no {@code $TTL} before it: the SOA's
+     * MINIMUM becomes the TTL of every record without one (RFC 1035 section 5.1 leaves it open; BIND and
+     * dnsjava do this). Found by reading the file up to the SOA again after a {@code $TTL} of a value no
+     * zone uses: the SOA has that TTL exactly when the file gave it none.
+     */
+    private static Optional<Finding> soaMinimumAsDefaultTtl(
+            byte[] bytes, List<Record> records, List<Integer> lines, String source, Name origin) {
+        int soa = IntStream.range(0, records.size())
+                .filter(i -> records.get(i) instanceof SOARecord)
+                .findFirst()
+                .orElse(-1);
+        if (soa < 0) {
+            return Optional.empty();
+        }
+        int line = lines.get(soa);
+        int end = 0;
+        for (int seen = 0; end < bytes.length && seen < line; end++) {
+            if (bytes[end] == '\n') {
+                seen++;
+            }
+        }
+        byte[] sentinel = ("$TTL " + NO_TTL_GIVEN + "\n").getBytes(StandardCharsets.US_ASCII);
+        try (Master master = new Master(
+                new SequenceInputStream(new ByteArrayInputStream(sentinel), new ByteArrayInputStream(bytes, 0, end)),
+                origin)) {
+            Record record;
+            while ((record = master.nextRecord()) != null) {
+                if (record instanceof SOARecord first) {
+                    if (first.getTTL() != NO_TTL_GIVEN) {
+                        return Optional.empty();
+                    }
+                    long minimum = ((SOARecord) records.get(soa)).getMinimum();
+                    return Optional.of(Finding.warning(
+                            "zone.no-ttl",
+                            SourcePosition.at(source, line, 0),
+                            "no TTL specified; using SOA MINTTL instead: no $TTL before the SOA record, so every"
+                                    + " record without a TTL gets the SOA minimum, " + minimum
+                                    + " seconds; put '$TTL " + minimum + "' first to say so"));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // Read once already; whatever differs this time, the warning is not worth an error.
+        }
+        return Optional.empty();
     }
 
     /**

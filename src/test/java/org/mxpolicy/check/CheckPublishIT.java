@@ -244,7 +244,7 @@ class CheckPublishIT {
                     "mta-sts.example.test:443=127.0.0.1:" + servePort);
 
             assertThat(run.exitCode()).as(run.stdout()).isEqualTo(2);
-            assertThat(run.stdout()).contains("[smtp.starttls]");
+            assertThat(run.stdout()).contains("[smtp.starttls]").contains("TR-03108-03-M");
         }
     }
 

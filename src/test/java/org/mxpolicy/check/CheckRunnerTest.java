@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +42,7 @@ import org.mxpolicy.probe.SmtpObservation;
 import org.mxpolicy.probe.SmtpProbe;
 import org.mxpolicy.zone.RrsetChange;
 import org.mxpolicy.zone.ZoneFragment;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
@@ -87,6 +89,9 @@ class CheckRunnerTest {
     private List<X509Certificate> liveChain;
     private boolean starttls = true;
     private byte[] servedPolicy;
+    private boolean resolverDown;
+    /** The addresses each policy fetch was given. */
+    private final List<List<InetAddress>> fetchedFrom = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private CertificateChain diskChain;
     private ProviderConfig config;
@@ -124,6 +129,9 @@ class CheckRunnerTest {
         Name mx = Name.fromString("mx1.example.test.");
         put(List.of(new MXRecord(Name.fromString("example.test."), DClass.IN, 3600, 10, mx)));
         put(List.of(new ARecord(mx, DClass.IN, 3600, InetAddress.getByName("192.0.2.25"))));
+        Name policyHost = Name.fromString("mta-sts.example.test.");
+        put(List.of(new ARecord(policyHost, DClass.IN, 3600, InetAddress.getByName("192.0.2.80"))));
+        put(List.of(new AAAARecord(policyHost, DClass.IN, 3600, InetAddress.getByName("2001:db8::80"))));
         put(List.of(new DNSKEYRecord(Name.fromString("example.test."), DClass.IN, 3600, 257, 3, 13, new byte[64])));
         liveChain = diskChain.certificates();
         servedPolicy = desired.policies().get(0).policy().bytes();
@@ -170,7 +178,9 @@ class CheckRunnerTest {
         CheckReport report = check();
 
         assertThat(report.status()).isEqualTo(CheckStatus.CRITICAL);
-        assertThat(result(report, "smtp.starttls").message()).contains("STARTTLS is not offered");
+        assertThat(result(report, "smtp.starttls").message())
+                .contains("STARTTLS is not offered (TR-03108-03-M)")
+                .doesNotContain("02-M");
     }
 
     @Test
@@ -204,6 +214,39 @@ class CheckRunnerTest {
 
         signatureExpiry.put(key("_25._tcp.mx1.example.test.", Type.TLSA), NOW.plus(Duration.ofHours(12)));
         assertThat(statusOf(check(), "dnssec.rrsig-expiry")).isEqualTo(CheckStatus.CRITICAL);
+    }
+
+    @Test
+    void thePolicyIsFetchedFromTheAddressesOfTheValidatedLookup() throws Exception {
+        CheckReport report = check();
+
+        assertThat(ids(report)).contains("mta-sts.ok");
+        assertThat(fetchedFrom)
+                .containsExactly(List.of(InetAddress.getByName("192.0.2.80"), InetAddress.getByName("2001:db8::80")));
+    }
+
+    @Test
+    void withTheResolverDownThePolicyHostIsUnknownLikeEveryOtherLookup() throws Exception {
+        resolverDown = true;
+
+        CheckReport report = check();
+
+        assertThat(report.status()).isEqualTo(CheckStatus.UNKNOWN);
+        assertThat(statusOf(report, "mta-sts.address-lookup")).isEqualTo(CheckStatus.UNKNOWN);
+        assertThat(result(report, "mta-sts.address-lookup").message())
+                .contains("cannot look up mta-sts.example.test. A: 127.0.0.1:53: port unreachable");
+        assertThat(ids(report)).doesNotContain("mta-sts.fetch");
+        assertThat(fetchedFrom).isEmpty();
+    }
+
+    @Test
+    void expiryTimesArePrintedToTheSecond() throws Exception {
+        Instant expires = NOW.plus(Duration.ofHours(12)).truncatedTo(ChronoUnit.SECONDS);
+        signatureExpiry.put(key("_25._tcp.mx1.example.test.", Type.TLSA), expires.plusNanos(123_456_789));
+
+        assertThat(result(check(), "dnssec.rrsig-expiry").message())
+                .contains("(" + expires + ")")
+                .doesNotContain(".123");
     }
 
     @Test
@@ -241,6 +284,16 @@ class CheckRunnerTest {
 
     private DnsLookup lookup() {
         return (name, type) -> {
+            if (resolverDown) {
+                return new DnsAnswer(
+                        name,
+                        type,
+                        Rcode.SERVFAIL,
+                        DnsAnswer.Security.FAILED,
+                        List.of(),
+                        List.of(),
+                        Optional.of("127.0.0.1:53: port unreachable"));
+            }
             List<Record> records = dns.getOrDefault(key(name.toString(), type), List.of());
             boolean nameExists = dns.keySet().stream().anyMatch(k -> k.startsWith(name.toString() + "/"));
             return new DnsAnswer(
@@ -337,12 +390,15 @@ class CheckRunnerTest {
     }
 
     private PolicyFetch fetch() {
-        return domain -> new PolicyObservation(
-                java.net.URI.create("https://mta-sts." + domain + "/.well-known/mta-sts.txt"),
-                Optional.of(200),
-                Optional.of("text/plain"),
-                servedPolicy,
-                Optional.empty());
+        return (domain, addresses) -> {
+            fetchedFrom.add(List.copyOf(addresses));
+            return new PolicyObservation(
+                    java.net.URI.create("https://mta-sts." + domain + "/.well-known/mta-sts.txt"),
+                    Optional.of(200),
+                    Optional.of("text/plain"),
+                    servedPolicy,
+                    Optional.empty());
+        };
     }
 
     private void put(List<Record> rrset) {

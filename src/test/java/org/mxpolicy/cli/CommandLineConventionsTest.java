@@ -139,14 +139,14 @@ class CommandLineConventionsTest {
     }
 
     @Test
-    void failedWriteLeavesNoPartialOutput(@TempDir Path dir) throws Exception {
+    void anOutputDirectoryThatIsAFileIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
         Path blocked = dir.resolve("out");
         Files.writeString(blocked, "a file where the output directory should be");
 
         Cli.Run run = Cli.run("generate", "-c", "examples/provider.yaml", "-o", blocked.toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.firstErrorLine()).startsWith("mxpolicy: cannot write " + blocked);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errorLines()).containsExactly(blocked + ": error: not a directory [output.not-writable]");
         assertThat(Files.readString(blocked)).isEqualTo("a file where the output directory should be");
         assertThat(AtomicFiles.leftovers(dir)).isEmpty();
     }
@@ -165,6 +165,33 @@ class CommandLineConventionsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicFiles.write(files, AtomicFiles.PUBLIC))
                 .isInstanceOf(AtomicFiles.WriteFailedException.class);
         assertThat(Files.readString(good)).isEqualTo("old");
+        assertThat(AtomicFiles.leftovers(dir)).isEmpty();
+    }
+
+    /** Many files are staged by several threads; one that cannot be written still means none is. */
+    @Test
+    void writingManyFilesReplacesAllOrNoneToo(@TempDir Path dir) throws Exception {
+        var files = new java.util.LinkedHashMap<Path, byte[]>();
+        for (int i = 0; i < 500; i++) {
+            Path file = dir.resolve("zone" + i + ".zone");
+            Files.writeString(file, "old");
+            files.put(file, ("new " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        Files.writeString(dir.resolve("sub"), "not a directory");
+        var withBad = new java.util.LinkedHashMap<>(files);
+        withBad.put(dir.resolve("sub/b.zone"), "new".getBytes(StandardCharsets.UTF_8));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicFiles.write(withBad, AtomicFiles.PUBLIC))
+                .isInstanceOf(AtomicFiles.WriteFailedException.class);
+        for (Path file : files.keySet()) {
+            assertThat(Files.readString(file)).isEqualTo("old");
+        }
+        assertThat(AtomicFiles.leftovers(dir)).isEmpty();
+
+        var outcomes = AtomicFiles.write(files, AtomicFiles.PUBLIC);
+        assertThat(outcomes.keySet()).containsExactlyElementsOf(files.keySet());
+        assertThat(outcomes.values()).containsOnly(AtomicFiles.Outcome.WRITTEN);
+        assertThat(Files.readString(dir.resolve("zone499.zone"))).isEqualTo("new 499");
         assertThat(AtomicFiles.leftovers(dir)).isEmpty();
     }
 }

@@ -23,6 +23,21 @@ class GenerateGoldenTest {
         GoldenFiles.assertMatches("examples/generate.zone", run.stdout());
     }
 
+    /** The hosting provider's form (mx_hosts, a profile, a customer in an included file) gives the same records. */
+    @Test
+    void theHostedFormOfTheExampleGivesTheSameRecords() {
+        Cli.Run run = Cli.run("generate", "-c", "examples/hosted.yaml");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        GoldenFiles.assertMatches(
+                "examples/generate.zone",
+                run.stdout().replace("; generated from hosted.yaml:", "; generated from provider.yaml:"));
+        for (String domain : new String[] {"example.com", "example.net"}) {
+            Cli.Run policy = Cli.run("policy", "-c", "examples/hosted.yaml", "--domain", domain);
+            GoldenFiles.assertMatches("examples/mta-sts." + domain + ".txt", policy.stdout());
+        }
+    }
+
     @Test
     void nsupdateScript() {
         Cli.Run run = Cli.run("generate", "-c", CONFIG, "--format", "nsupdate");

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.testing.Cli;
 
-/** What {@code mxpolicy serve} refuses before it opens a port. */
+/** What {@code mxpolicy serve} refuses before it opens a port: a config of which no host can be served (exit 2). */
 class ServeCommandTest {
 
     private static final Path CERTS = Path.of("examples/certs").toAbsolutePath();
@@ -40,7 +40,7 @@ class ServeCommandTest {
                 "127.0.0.1:0",
                 "--admin",
                 "127.0.0.1:0");
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr())
                 .contains("warning: mta-sts.example.com is not served: mta_sts has no cert and key")
                 .contains("[serve.no-cert]")
@@ -69,7 +69,7 @@ class ServeCommandTest {
                 cert: %1$s/mta-sts.example.com/fullchain.pem
                 key: %1$s/mta-sts.example.net/privkey.pem""".formatted(CERTS));
         Cli.Run run = Cli.run("serve", "-c", config.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr())
                 .contains(config + ":10:")
                 .contains("[serve.key-mismatch]")
@@ -97,13 +97,19 @@ class ServeCommandTest {
                         key: no-such-key.pem
                 """.formatted(CERTS), StandardCharsets.UTF_8);
         Cli.Run run = Cli.run("serve", "-c", file.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
+        // neither host can be served: the unreadable key and the wrong one, each on its line
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
-        assertThat(run.firstErrorLine()).startsWith(file + ":15:").contains("no-such-key.pem");
+        assertThat(run.errorLines())
+                .anySatisfy(l -> assertThat(l).startsWith(file + ":15:").contains("no-such-key.pem"))
+                .anySatisfy(l -> assertThat(l).startsWith(file + ":11:").contains("[serve.key-mismatch]"))
+                .last()
+                .asString()
+                .contains("no host can be served");
 
         Files.writeString(
                 file, Files.readString(file).replace("no-such-key.pem", CERTS + "/mta-sts.example.com/privkey.pem"));
         Cli.Run refused = Cli.run("serve", "-c", file.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
-        assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(1);
+        assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(2);
         assertThat(refused.stderr())
                 .contains(file + ":11:")
                 .contains(file + ":14:")

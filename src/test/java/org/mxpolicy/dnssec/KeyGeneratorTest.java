@@ -105,4 +105,20 @@ class KeyGeneratorTest {
         assertThatThrownBy(() -> generator.generate(Name.fromConstantString("relative"), DnssecAlgorithm.ED25519, 257))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void signatureLengthIsTheModulusForRsaAndSixtyFourBytesOtherwise() {
+        assertThat(KeyFixtures.seededGenerator(6)
+                        .generate(ZONE, DnssecAlgorithm.RSASHA256, ZoneKey.FLAGS_ZSK, 3072, 3600)
+                        .signatureLength())
+                .isEqualTo(384);
+        assertThat(KeyFixtures.seededGenerator(7)
+                        .generate(ZONE, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_ZSK)
+                        .signatureLength())
+                .isEqualTo(64);
+        assertThat(KeyFixtures.seededGenerator(8)
+                        .generate(ZONE, DnssecAlgorithm.ED25519, ZoneKey.FLAGS_ZSK)
+                        .signatureLength())
+                .isEqualTo(64);
+    }
 }

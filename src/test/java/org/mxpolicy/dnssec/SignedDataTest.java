@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSSEC;
@@ -45,7 +46,7 @@ class SignedDataTest {
                 ZONE);
         RRset rrset = new RRset(data);
 
-        String signed = HexFormat.of().formatHex(SignedData.of(rrsig(Type.SIG), rrset));
+        String signed = HexFormat.of().formatHex(SignedData.of(rrsig(Type.SIG), rrset.rrs(false)));
 
         // RRSIG RDATA without the signature: covered type 24, algorithm 13, 2 labels, TTL, times, tag, signer.
         String rrsigFields =
@@ -62,6 +63,17 @@ class SignedDataTest {
         RRset rrset = new RRset(Record.fromString(OWNER, Type.A, DClass.IN, 3600, "192.0.2.1", ZONE));
         rrset.addRR(Record.fromString(OWNER, Type.A, DClass.IN, 3600, "192.0.2.0", ZONE));
 
-        assertThat(SignedData.of(rrsig(Type.A), rrset)).isEqualTo(DNSSEC.digestRRset(rrsig(Type.A), rrset));
+        assertThat(SignedData.of(rrsig(Type.A), rrset.rrs(false))).isEqualTo(DNSSEC.digestRRset(rrsig(Type.A), rrset));
+    }
+
+    @Test
+    void recordsInAnyOrderAndDuplicatesSignTheSameDataAsTheSet() throws Exception {
+        Record one = Record.fromString(OWNER, Type.A, DClass.IN, 3600, "192.0.2.1", ZONE);
+        Record zero = Record.fromString(OWNER, Type.A, DClass.IN, 3600, "192.0.2.0", ZONE);
+        RRset rrset = new RRset(zero);
+        rrset.addRR(one);
+
+        assertThat(SignedData.of(rrsig(Type.A), List.of(one, zero, one)))
+                .isEqualTo(DNSSEC.digestRRset(rrsig(Type.A), rrset));
     }
 }

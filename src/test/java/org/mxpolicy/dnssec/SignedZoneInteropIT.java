@@ -198,6 +198,42 @@ class SignedZoneInteropIT {
         Launcher.run("verify", "--zone", ".", signed.toString()).assertSuccess();
     }
 
+    /**
+     * The largest RRset sign accepts at this owner (its signed data 65,428 bytes) verifies with all
+     * three; ten records more are refused, as Knot and ldns would hold their signature bogus.
+     */
+    @Test
+    void theLargestRrsetSignAcceptsPassesLdnsBindAndKnot() throws Exception {
+        requireVerifiers();
+        Path keyDir = keyDirectory();
+        keygen(keyDir, DnssecAlgorithm.ECDSAP256SHA256);
+        StringBuilder zone = new StringBuilder("$TTL 600\n"
+                + ZONE + ". 3600 IN SOA ns1." + ZONE + ". hostmaster." + ZONE + ". 1 3600 900 604800 300\n"
+                + ZONE + ". 3600 IN NS ns1." + ZONE + ".\n"
+                + "ns1." + ZONE + ". 3600 IN A 192.0.2.1\n");
+        // "features.example." is 18 bytes: 18 + 10 + 4 = 32 bytes a record in the signed data.
+        int fits = (65_535 - 18 - 18) / 32;
+        for (int i = 0; i < fits + 10; i++) {
+            zone.append(i == fits ? "; more than fits\n" : "")
+                    .append(ZONE + ". 600 IN A 10.0." + (i >> 8) + "." + (i & 0xff) + "\n");
+        }
+        String text = zone.toString();
+        Path largest = dir.resolve("largest.zone");
+        Files.writeString(largest, text.substring(0, text.indexOf("; more than fits")));
+        Path tooLarge = dir.resolve("too-large.zone");
+        Files.writeString(tooLarge, text);
+        Path signed = dir.resolve("largest.signed");
+
+        Launcher.run("sign", "--zone", ZONE, "-K", keyDir.toString(), "-o", signed.toString(), largest.toString())
+                .assertSuccess();
+        ExternalTool.Result refused =
+                Launcher.run("sign", "--zone", ZONE, "-K", keyDir.toString(), "-o", signed + ".2", tooLarge.toString());
+
+        assertVerifiersAccept(signed, true);
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.stderr()).contains("[dnssec.rrset-too-large]");
+    }
+
     private static void requireVerifiers() {
         ExternalTool.require("ldns-verify-zone");
         ExternalTool.require("dnssec-verify");

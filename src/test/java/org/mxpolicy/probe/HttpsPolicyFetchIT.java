@@ -94,8 +94,8 @@ class HttpsPolicyFetchIT {
     void aSenderTrustingTheTestCaAcceptsTheConfiguredPolicyOfEachDomain() throws Exception {
         HttpsPolicyFetch fetch = trustingTestCa();
 
-        PolicyObservation com = fetch.fetch("example.com");
-        PolicyObservation net = fetch.fetch("example.net");
+        PolicyObservation com = fetch.fetch("example.com", List.of());
+        PolicyObservation net = fetch.fetch("example.net", List.of());
 
         assertThat(com.problem()).as(serveLog()).isEmpty();
         assertThat(com.status()).contains(200);
@@ -116,7 +116,7 @@ class HttpsPolicyFetchIT {
         HttpsPolicyFetch fetch = HttpsPolicyFetch.trusting(
                 List.of(InMemoryPki.rootCa("Unrelated CA").certificate()), Duration.ofSeconds(10), toServer);
 
-        PolicyObservation seen = fetch.fetch("example.com");
+        PolicyObservation seen = fetch.fetch("example.com", List.of());
 
         assertThat(seen.accepted()).isFalse();
         assertThat(seen.problem())
@@ -129,7 +129,7 @@ class HttpsPolicyFetchIT {
     @Test
     void theJavaDefaultTrustStoreDoesNotTrustTheTestCa() {
         PolicyObservation seen = HttpsPolicyFetch.withDefaultTrust(Duration.ofSeconds(10), toServer)
-                .fetch("example.com");
+                .fetch("example.com", List.of());
 
         assertThat(seen.problem())
                 .get()
@@ -145,7 +145,7 @@ class HttpsPolicyFetchIT {
             if (!server.isAlive()) {
                 fail("mxpolicy serve exited with " + server.exitValue() + "; its log:\n" + serveLog());
             }
-            last = fetch.fetch("example.com");
+            last = fetch.fetch("example.com", List.of());
             if (last.status().isPresent()) {
                 return;
             }

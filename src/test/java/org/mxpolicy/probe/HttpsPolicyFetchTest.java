@@ -89,7 +89,7 @@ class HttpsPolicyFetchTest {
 
     private static PolicyObservation fetch(ConnectOverrides overrides) {
         return HttpsPolicyFetch.trusting(List.of(CA.certificate()), Duration.ofSeconds(10), overrides)
-                .fetch(DOMAIN);
+                .fetch(DOMAIN, List.of());
     }
 
     @Test
@@ -220,7 +220,7 @@ class HttpsPolicyFetchTest {
 
         PolicyObservation seen = HttpsPolicyFetch.trusting(
                         List.of(otherCa.certificate()), Duration.ofSeconds(10), overrides)
-                .fetch(DOMAIN);
+                .fetch(DOMAIN, List.of());
 
         assertThat(seen.problem())
                 .get()
@@ -240,7 +240,7 @@ class HttpsPolicyFetchTest {
         });
 
         PolicyObservation seen = HttpsPolicyFetch.trusting(List.of(CA.certificate()), Duration.ofMillis(500), overrides)
-                .fetch(DOMAIN);
+                .fetch(DOMAIN, List.of());
 
         assertThat(seen.problem()).contains("timed out after 500 ms waiting for the response");
     }
@@ -254,7 +254,7 @@ class HttpsPolicyFetchTest {
         ConnectOverrides overrides = ConnectOverrides.parse(List.of(HOST + ":443=127.0.0.1:" + port));
 
         PolicyObservation seen = HttpsPolicyFetch.trusting(List.of(CA.certificate()), Duration.ofSeconds(10), overrides)
-                .fetch("Example.TEST.");
+                .fetch("Example.TEST.", List.of());
 
         assertThat(seen.url()).hasToString("https://mta-sts.example.test/.well-known/mta-sts.txt");
         assertThat(seen.problem())
@@ -274,5 +274,15 @@ class HttpsPolicyFetchTest {
         assertThatThrownBy(() -> HttpsPolicyFetch.readCaBundle(InMemoryPki.stream("no certificates here\n"), "ca.pem"))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("ca.pem");
+    }
+
+    @Test
+    void withoutAnAddressOrAnOverrideNothingIsLookedUpElsewhere() {
+        PolicyObservation seen = HttpsPolicyFetch.trusting(
+                        List.of(CA.certificate()), Duration.ofSeconds(10), ConnectOverrides.none())
+                .fetch(DOMAIN, List.of());
+
+        assertThat(seen.problem()).contains("no address for mta-sts.example.test (no A or AAAA record)");
+        assertThat(seen.status()).isEmpty();
     }
 }

@@ -47,7 +47,7 @@ class ServeMtaStsQueryIT {
         Files.writeString(config, config(certs), StandardCharsets.UTF_8);
 
         Path generated = dir.resolve("zones");
-        Launcher.run("generate", "-c", config.toString(), "-o", generated.toString())
+        Launcher.run("generate", "-c", config.toString(), "-o", generated.toString(), "--mkdir")
                 .assertSuccess();
         Map<String, Path> zones = Map.of(
                 "example.com", zoneFile(dir, "example.com", generated),

@@ -24,7 +24,7 @@ class GeneratedZonesIT {
 
     private Path fullZone(String zone) throws Exception {
         Path fragments = dir.resolve("fragments");
-        Launcher.run("generate", "-c", "examples/provider.yaml", "-o", fragments.toString())
+        Launcher.run("generate", "-c", "examples/provider.yaml", "-o", fragments.toString(), "--mkdir")
                 .assertSuccess();
         String base = Files.readString(Path.of("examples/zones/" + zone + ".zone"), StandardCharsets.UTF_8);
         String fragment = Files.readString(fragments.resolve(zone + ".zone"), StandardCharsets.UTF_8);
