@@ -112,6 +112,24 @@ class MaildirIntakeTest {
     }
 
     @Test
+    void aStoreThatFailsMidPassKeepsWhatWasDoneAndTheNextPassTakesTheRestOnce() throws Exception {
+        deliver("new", "1700000006.M6P6.host", "google-shape.eml");
+        deliver("new", "1700000007.M7P7.host", "microsoft-shape.eml");
+        deliver("new", "1700000008.M8P8.host", "quirks-application-gzip.eml");
+        store.failAfter = 1;
+
+        assertThatThrownBy(() -> intake().run(NOW, log::add)).isInstanceOf(ReportStoreException.class);
+        assertThat(names(processed.resolve("cur"))).containsExactly("1700000006.M6P6.host:2,S");
+        assertThat(names(maildir.resolve("new"))).containsExactly("1700000007.M7P7.host", "1700000008.M8P8.host");
+
+        store.failing = false;
+        store.failAfter = -1;
+        assertThat(intake().run(NOW, log::add)).isEqualTo(new MaildirIntake.Pass(2, 2, 0, 0));
+        assertThat(store.reports).hasSize(3);
+        assertThat(names(maildir.resolve("new"))).isEmpty();
+    }
+
+    @Test
     void aDirectoryThatIsNoMaildirIsRefused() {
         assertThatThrownBy(() -> new MaildirIntake(dir, processed, null).run(NOW, log::add))
                 .hasMessageContaining("not a Maildir: no new/");

@@ -16,9 +16,17 @@ public final class MemoryReportStore implements ReportStore {
     public final Map<String, ParsedReport> reports = new LinkedHashMap<>();
     public final List<String> sources = new ArrayList<>();
     public boolean failing;
+    /** Stores this many more reports, then fails as {@link #failing} does; negative for never. */
+    public int failAfter = -1;
 
     @Override
     public Outcome store(ParsedReport report, String source, Instant received) throws ReportStoreException {
+        if (failAfter == 0) {
+            failing = true;
+        }
+        if (failAfter > 0) {
+            failAfter--;
+        }
         if (failing) {
             throw new ReportStoreException("the store is down", new IllegalStateException("down"));
         }
