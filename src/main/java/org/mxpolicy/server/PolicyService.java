@@ -191,13 +191,23 @@ public final class PolicyService {
         List<PolicyHost> policies = new ArrayList<>();
         List<ClientConfigHost> clients = new ArrayList<>();
         List<HttpsHost> refused = new ArrayList<>(loaded.unreadable());
-        for (Candidate candidate : loaded.hosts()) {
+        // each check proves a key pair, which costs; a hoster has thousands, so on every core
+        List<List<Finding>> checked = loaded.hosts().parallelStream()
+                .map(candidate -> checks(
+                        candidate.certificate(),
+                        candidate.host().kind() == HttpsHost.Kind.POLICY
+                                ? ServerCertificateChecks.POLICY_CONSEQUENCE
+                                : ServerCertificateChecks.CLIENT_CONSEQUENCE,
+                        now,
+                        candidate.host().cert().position()))
+                .toList();
+        for (int i = 0; i < loaded.hosts().size(); i++) {
+            Candidate candidate = loaded.hosts().get(i);
             HttpsHost host = candidate.host();
             HostCertificate tls = candidate.certificate();
-            SourcePosition where = host.cert().position();
             if (host.kind() == HttpsHost.Kind.POLICY) {
                 PolicyHost policy = new PolicyHost(tls.host(), host.policy().orElseThrow(), tls.chain(), tls.key());
-                if (passes(checks(tls, ServerCertificateChecks.POLICY_CONSEQUENCE, now, where), findings)) {
+                if (passes(checked.get(i), findings)) {
                     policies.add(policy);
                 } else {
                     refused.add(host);
@@ -205,7 +215,7 @@ public final class PolicyService {
             } else {
                 ClientConfigHost client =
                         new ClientConfigHost(host.kind(), host.clientSettings().orElseThrow(), tls);
-                if (passes(checks(tls, ServerCertificateChecks.CLIENT_CONSEQUENCE, now, where), findings)) {
+                if (passes(checked.get(i), findings)) {
                     clients.add(client);
                 } else {
                     refused.add(host);

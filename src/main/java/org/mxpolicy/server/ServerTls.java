@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.PBEParameterSpec;
 import org.eclipse.jetty.util.ssl.SniX509ExtendedKeyManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.ssl.X509;
@@ -90,16 +92,28 @@ public final class ServerTls {
                 if (store.containsAlias(host.host())) {
                     throw new IllegalArgumentException("host " + host.host() + " given twice");
                 }
-                store.setKeyEntry(
+                store.setEntry(
                         host.host(),
-                        host.key(),
-                        password,
-                        host.chain().certificates().toArray(X509Certificate[]::new));
+                        new KeyStore.PrivateKeyEntry(
+                                host.key(), host.chain().certificates().toArray(X509Certificate[]::new)),
+                        inMemory(password));
             }
             return store;
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot build the in-memory key store: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The store never leaves memory and its password is random, so its key encryption needs no
+     * slow key derivation: PKCS12's default of 10,000 rounds per key made a start with thousands of
+     * hosts take minutes.
+     */
+    private static KeyStore.PasswordProtection inMemory(char[] password) {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return new KeyStore.PasswordProtection(
+                password, "PBEWithHmacSHA256AndAES_256", new PBEParameterSpec(salt, 1, new IvParameterSpec(salt)));
     }
 
     private static String randomPassword() {
