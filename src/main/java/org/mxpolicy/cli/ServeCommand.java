@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.FileWatcher;
 import org.mxpolicy.files.HttpsHostFiles;
 import org.mxpolicy.finding.Finding;
@@ -134,7 +133,8 @@ final class ServeCommand implements Callable<Integer> {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         TlsRuleSet edition = TlsRuleSet.inForceAt(today)
                 .orElseThrow(() -> new ServerException("no edition of TR-03116-4 is known to be in force on " + today));
-        TlsProfile profile = TlsProfile.of(profileChoice(), edition);
+        HttpsHostFiles hostFiles = new HttpsHostFiles(config, clock);
+        TlsProfile profile = TlsProfile.of(profileChoice(hostFiles), edition);
         PolicyService.Settings settings = new PolicyService.Settings(listen, admin, ServerLimits.DEFAULT, profile);
 
         // The watcher reports to the service, which tells the watcher what to watch.
@@ -154,10 +154,7 @@ final class ServeCommand implements Callable<Integer> {
                                 clock);
                 AccessLog accessLog = new AccessLog(err)) {
             service.set(new PolicyService(
-                    new HttpsHostFiles(config, clock),
-                    Optional.ofNullable(watcher).map(ServeCommand::fileChanges),
-                    messages,
-                    clock));
+                    hostFiles, Optional.ofNullable(watcher).map(ServeCommand::fileChanges), messages, clock));
             ServeSignals.install(service.get()::stop, service.get()::reload);
             service.get().run(settings, accessLog);
         }
@@ -168,12 +165,12 @@ final class ServeCommand implements Callable<Integer> {
      * The TLS profile: {@code --tls-profile} when given, else the config's {@code serve.tls_profile},
      * else {@code bsi}.
      */
-    private TlsProfile.Choice profileChoice() throws InvalidInputException {
+    private TlsProfile.Choice profileChoice(HttpsHostFiles hostFiles) throws InvalidInputException {
         if (tlsProfile != null) {
             return tlsProfile;
         }
         // Read once at start: a changed profile needs a new listener, not a reload.
-        return switch (ConfigFile.load(config).config().serve().tlsProfile()) {
+        return switch (hostFiles.settings().tlsProfile()) {
             case BSI -> TlsProfile.Choice.BSI;
             case MODERN -> TlsProfile.Choice.MODERN;
         };

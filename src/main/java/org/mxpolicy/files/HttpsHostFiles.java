@@ -9,9 +9,11 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.PrivateKeyReader;
 import org.mxpolicy.config.FileReference;
+import org.mxpolicy.config.ServeSettings;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DesiredStateBuilder;
 import org.mxpolicy.desired.DomainPolicy;
@@ -29,10 +31,19 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
 
     private final Path config;
     private final Clock clock;
+    /** The config read for the settings at start, taken by the first load: a hoster's config is large. */
+    private final AtomicReference<ConfigFile> readAhead = new AtomicReference<>();
 
     public HttpsHostFiles(Path config, Clock clock) {
         this.config = config;
         this.clock = clock;
+    }
+
+    /** The config's {@code serve} settings; the config read for them is used by the next {@link #load()}. */
+    public ServeSettings settings() throws InvalidInputException {
+        ConfigFile file = ConfigFile.load(config);
+        readAhead.set(file);
+        return file.config().serve();
     }
 
     /**
@@ -43,18 +54,23 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
      */
     @Override
     public PolicyService.Loaded load() throws InvalidInputException {
-        ConfigFile file = ConfigFile.load(config);
+        ConfigFile ahead = readAhead.getAndSet(null);
+        ConfigFile file = ahead != null ? ahead : ConfigFile.load(config);
         List<Finding> findings = new ArrayList<>(file.warnings());
         List<HttpsHost> hosts = HttpsHost.of(file.config(), policies(file, findings), findings);
         CertificateFiles certificates = file.certificates();
+        // a hoster's thousands of certificate and key files are read and parsed on every core
+        List<HostFiles> read = hosts.parallelStream()
+                .map(host -> HostFiles.read(certificates, host))
+                .toList();
         List<PolicyService.Candidate> candidates = new ArrayList<>();
         List<HttpsHost> unreadable = new ArrayList<>();
-        for (HttpsHost host : hosts) {
-            try {
-                candidates.add(new PolicyService.Candidate(host, hostCertificate(certificates, host)));
-            } catch (InvalidInputException e) {
-                findings.addAll(e.findings());
-                unreadable.add(host);
+        for (HostFiles files : read) {
+            if (files.problems().isEmpty()) {
+                candidates.add(files.candidate());
+            } else {
+                findings.addAll(files.problems());
+                unreadable.add(files.host());
             }
         }
         return new PolicyService.Loaded(candidates, unreadable, findings, files(certificates, hosts));
@@ -99,6 +115,18 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
             files.add(certificates.resolve(host.key()));
         }
         return files;
+    }
+
+    /** One host's certificate and key as read: the candidate, or the problems that leave it out. */
+    private record HostFiles(HttpsHost host, PolicyService.Candidate candidate, List<Finding> problems) {
+        static HostFiles read(CertificateFiles certificates, HttpsHost host) {
+            try {
+                return new HostFiles(
+                        host, new PolicyService.Candidate(host, hostCertificate(certificates, host)), List.of());
+            } catch (InvalidInputException e) {
+                return new HostFiles(host, null, e.findings());
+            }
+        }
     }
 
     private static HostCertificate hostCertificate(CertificateFiles certificates, HttpsHost host)
