@@ -53,7 +53,8 @@ final class CheckMerge {
         }
     }
 
-    private record Shard(Path file, int index, int count, String fingerprint, JsonNode report) {}
+    /** What identifies a shard's file; its report is read into the merged lists and not kept, one tree at a time. */
+    private record Shard(Path file, int index, int count, String fingerprint) {}
 
     private CheckMerge() {}
 
@@ -70,7 +71,8 @@ final class CheckMerge {
         List<ZonePlan> plans = new ArrayList<>();
         List<Expiry> expiries = new ArrayList<>();
         for (Path file : files) {
-            Shard shard = read(mapper, file);
+            JsonNode top = read(mapper, file);
+            Shard shard = shard(file, top);
             if (first == null) {
                 first = shard;
                 if (expectedFingerprint != null && !expectedFingerprint.equals(shard.fingerprint())) {
@@ -92,13 +94,13 @@ final class CheckMerge {
                                 + "); give each shard once");
             }
             try {
-                Instant started = Instant.parse(text(shard.report(), "started_at"));
-                Instant finished = started.plusMillis(Math.round(number(shard.report(), "seconds") * 1000));
+                Instant started = Instant.parse(text(top, "started_at"));
+                Instant finished = started.plusMillis(Math.round(number(top, "seconds") * 1000));
                 start = start == null || started.isBefore(start) ? started : start;
                 end = end == null || finished.isAfter(end) ? finished : end;
-                readResults(shard.report(), results);
-                readPlans(shard.report(), plans);
-                readExpiries(shard.report(), expiries);
+                readResults(top, results);
+                readPlans(top, plans);
+                readExpiries(top, expiries);
             } catch (DateTimeException | IllegalArgumentException | TextParseException e) {
                 throw notCheckJson(file, e.getMessage());
             }
@@ -130,7 +132,7 @@ final class CheckMerge {
         return new Merged(report, first.count(), List.copyOf(byIndex.keySet()), first.fingerprint());
     }
 
-    private static Shard read(ObjectMapper mapper, Path file) throws InvalidInputException {
+    private static JsonNode read(ObjectMapper mapper, Path file) throws InvalidInputException {
         byte[] bytes = InputFiles.read(file, SIZE_LIMIT);
         JsonNode top;
         try {
@@ -147,6 +149,10 @@ final class CheckMerge {
                 || !top.path("expiries").isArray()) {
             throw notCheckJson(file, "no results, plans and expiries");
         }
+        return top;
+    }
+
+    private static Shard shard(Path file, JsonNode top) throws InvalidInputException {
         JsonNode shard = top.path("shard");
         if (!shard.isObject()) {
             throw refused(file, "is not from a sharded run (mxpolicy check --shard K/N --format json)");
@@ -157,7 +163,7 @@ final class CheckMerge {
         if (count < 1 || index < 1 || index > count || fingerprint.isEmpty()) {
             throw notCheckJson(file, "its shard member is not index, count and config");
         }
-        return new Shard(file, index, count, fingerprint, top);
+        return new Shard(file, index, count, fingerprint);
     }
 
     private static void readResults(JsonNode top, List<CheckResult> into) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +80,8 @@ record CheckShard(int index, int count) {
 
     /** The part of {@code desired} this shard checks; nameservers and report owners stay whole, they are lookups. */
     DesiredState select(DesiredState desired) {
-        List<Name> zones = desired.zones().stream().map(ZoneFragment::zone).toList();
+        Set<Name> zones =
+                new HashSet<>(desired.zones().stream().map(ZoneFragment::zone).toList());
         List<ZoneFragment> fragments = new ArrayList<>();
         for (ZoneFragment fragment : desired.zones()) {
             if (owns(key(fragment.zone(), zones))) {
@@ -124,15 +126,18 @@ record CheckShard(int index, int count) {
         return (int) Long.remainderUnsigned(first8, count) + 1;
     }
 
-    /** The outermost configured zone holding {@code name}, or the name itself. */
-    private static String key(Name name, List<Name> zones) {
-        Name outermost = null;
-        for (Name zone : zones) {
-            if (name.subdomain(zone) && (outermost == null || zone.labels() < outermost.labels())) {
-                outermost = zone;
+    /**
+     * The outermost configured zone holding {@code name}, or the name itself: its ancestors looked
+     * up from the top, a few set lookups per name however many zones the config has.
+     */
+    private static String key(Name name, Set<Name> zones) {
+        for (int strip = name.labels() - 1; strip >= 0; strip--) {
+            Name ancestor = new Name(name, strip);
+            if (zones.contains(ancestor)) {
+                return ancestor.toString();
             }
         }
-        return (outermost == null ? name : outermost).toString();
+        return name.toString();
     }
 
     private static Name name(String text) {
