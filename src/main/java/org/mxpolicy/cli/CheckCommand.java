@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.check.CheckReport;
@@ -47,23 +49,43 @@ import picocli.CommandLine.Spec;
             "plan that would bring the DNS in line (mxpolicy publish applies it).",
             "",
             "Exit codes (monitoring-plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; a bad config or",
-            "certificate is 2 as well, with one line naming the file and position."
+            "certificate is 2 as well, with one line naming the file and position.",
+            "",
+            "With --shard K/N, N machines split the config and each checks its part; --merge reads their JSON",
+            "reports back into one report, as if one machine had checked everything."
         },
         footer = {
             "",
             "Examples:",
             "  mxpolicy check -c /etc/mxpolicy/provider.yaml",
             "  mxpolicy check -c provider.yaml --format prometheus -o /var/lib/node_exporter/mxpolicy.prom",
-            "  mxpolicy check -c lab.yaml --connect mx1.example.test:25=127.0.0.1:2525 --ca-file lab-ca.pem"
+            "  mxpolicy check -c lab.yaml --connect mx1.example.test:25=127.0.0.1:2525 --ca-file lab-ca.pem",
+            "  mxpolicy check -c provider.yaml --shard 2/3 --format json -o shard-2.json",
+            "  mxpolicy check --merge shard-1.json shard-2.json shard-3.json --format prometheus"
         })
 final class CheckCommand implements Callable<Integer> {
 
     @Option(
             names = {"-c", "--config"},
-            required = true,
             paramLabel = "CONFIG",
-            description = "The provider config.")
+            description = "The provider config (required unless --merge; with --merge, the shards must be of it).")
     private Path config;
+
+    @Option(
+            names = "--shard",
+            paramLabel = "K/N",
+            converter = CheckShard.Converter.class,
+            description = "Check only part K of N (1 <= K <= N) of the zones, domains and MX hosts; the same"
+                    + " part on every run and machine. Merge the JSON reports of all N with --merge.")
+    private CheckShard shard;
+
+    @Option(
+            names = "--merge",
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "Merge the JSON reports (--format json) of all shards of one config into one report"
+                    + " instead of checking; exit code as one unsharded check.")
+    private List<Path> merge = new ArrayList<>();
 
     @Option(
             names = "--format",
@@ -159,6 +181,12 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws MxpolicyException {
+        if (!merge.isEmpty()) {
+            return merge();
+        }
+        if (config == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--config=CONFIG'");
+        }
         if (parallel < 1) {
             throw new ParameterException(spec.commandLine(), "--parallel must be at least 1");
         }
@@ -180,8 +208,41 @@ final class CheckCommand implements Callable<Integer> {
         Observers observers = new Observers(dns, Observation.authorities(dns, timeout), smtp, policies);
         CheckSettings settings = new CheckSettings(certWarning, certCritical, rrsigWarning, rrsigCritical, parallel);
 
+        Map<String, Object> provenance = Map.of();
+        if (shard != null) {
+            provenance = shardJson(CheckShard.fingerprint(desired));
+            desired = shard.select(desired);
+        }
         CheckReport report = new CheckRunner(observers, settings, clock).run(desired);
-        String text = format.render(report, quiet);
+        return print(report, provenance);
+    }
+
+    /** {@code --merge}: the shards' reports as one, printed as a check's. */
+    private int merge() throws MxpolicyException {
+        if (shard != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--merge takes the reports of all shards; leave out --shard");
+        }
+        String expected = null;
+        if (config != null) {
+            ConfigFile file = ConfigFile.load(config);
+            expected = CheckShard.fingerprint(file.desiredState(clock.instant()));
+        }
+        CheckMerge.Merged merged = CheckMerge.merge(merge, expected, String.valueOf(config));
+        return print(merged.report(), merged.json());
+    }
+
+    private Map<String, Object> shardJson(String fingerprint) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", shard.index());
+        m.put("count", shard.count());
+        m.put("config", fingerprint);
+        return Map.of("shard", m);
+    }
+
+    private int print(CheckReport report, Map<String, Object> provenance) throws MxpolicyException {
+        PrintWriter err = spec.commandLine().getErr();
+        String text = format.render(report, quiet, provenance);
         if (output != null) {
             AtomicFiles.write(output, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC);
             err.println(CheckOutput.summary(report));

@@ -24,7 +24,7 @@ import org.mxpolicy.zone.RrsetChange;
 enum CheckOutput {
     text {
         @Override
-        String render(CheckReport report, boolean quiet) {
+        String render(CheckReport report, boolean quiet, Map<String, Object> provenance) {
             StringBuilder out = new StringBuilder();
             for (CheckResult r : report.results()) {
                 if (quiet && r.status() == CheckStatus.OK) {
@@ -45,7 +45,7 @@ enum CheckOutput {
     },
     json {
         @Override
-        String render(CheckReport report, boolean quiet) {
+        String render(CheckReport report, boolean quiet, Map<String, Object> provenance) {
             Map<String, Object> top = new LinkedHashMap<>();
             top.put("status", report.status().label());
             top.put("exit_code", report.status().exitCode());
@@ -75,6 +75,7 @@ enum CheckOutput {
                 expiries.add(m);
             }
             top.put("expiries", expiries);
+            top.putAll(provenance);
             try {
                 return Json.MAPPER.writeValueAsString(top) + System.lineSeparator();
             } catch (JsonProcessingException e) {
@@ -85,7 +86,7 @@ enum CheckOutput {
     /** The node_exporter textfile collector format (Prometheus text exposition 0.0.4). */
     prometheus {
         @Override
-        String render(CheckReport report, boolean quiet) {
+        String render(CheckReport report, boolean quiet, Map<String, Object> provenance) {
             StringBuilder out = new StringBuilder();
             metric(
                     out,
@@ -177,7 +178,15 @@ enum CheckOutput {
         static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
-    abstract String render(CheckReport report, boolean quiet);
+    String render(CheckReport report, boolean quiet) {
+        return render(report, quiet, Map.of());
+    }
+
+    /**
+     * @param provenance extra top-level JSON members saying which part of the config the report
+     *     covers (the shard of a sharded run, the shards of a merged one); other formats leave them out
+     */
+    abstract String render(CheckReport report, boolean quiet, Map<String, Object> provenance);
 
     static String summary(CheckReport report) {
         return "mxpolicy check: " + report.status().label() + " (" + report.count(CheckStatus.CRITICAL) + " critical, "
