@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.mxpolicy.desired.DesiredDomain;
 import org.mxpolicy.desired.DesiredMx;
 import org.mxpolicy.desired.DesiredState;
+import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.desired.Nameserver;
 import org.mxpolicy.plan.Planner;
 import org.mxpolicy.plan.Refusal;
@@ -64,8 +66,11 @@ public final class CheckRunner {
                 zones.put(fragment, pool.submit(() -> zoneCheck.run(nameservers, fragment)));
             }
             List<Future<DomainCheck.Outcome>> domains = new ArrayList<>();
+            Map<String, DomainPolicy> policyOf = new HashMap<>();
+            desired.policies().forEach(p -> policyOf.putIfAbsent(p.domain(), p));
             for (DesiredDomain domain : desired.domains()) {
-                domains.add(pool.submit(() -> domainCheck.run(domain, desired.policy(domain.name()))));
+                Optional<DomainPolicy> policy = Optional.ofNullable(policyOf.get(domain.name()));
+                domains.add(pool.submit(() -> domainCheck.run(domain, policy)));
             }
             Map<DesiredMx, Future<MxCheck.Outcome>> hosts = new LinkedHashMap<>();
             for (DesiredMx mx : desired.mxHosts()) {

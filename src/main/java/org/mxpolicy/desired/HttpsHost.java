@@ -2,6 +2,7 @@ package org.mxpolicy.desired;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,10 +85,12 @@ public record HttpsHost(
     /** As {@link #of(ProviderConfig, DesiredState, List)}, with the domains' policies given. */
     public static List<HttpsHost> of(ProviderConfig config, List<DomainPolicy> policies, List<Finding> warnings) {
         List<HttpsHost> hosts = new ArrayList<>();
+        Map<String, DomainPolicy> byDomain = new HashMap<>();
+        policies.forEach(p -> byDomain.putIfAbsent(p.domain(), p));
         for (MailDomain domain : config.domains()) {
             domain.mtaSts()
                     .ifPresent(settings ->
-                            policyHost(domain, settings, policies, warnings).ifPresent(hosts::add));
+                            policyHost(domain, settings, byDomain, warnings).ifPresent(hosts::add));
             if (domain.clientServices().isPresent()) {
                 ClientServices services = domain.clientServices().get();
                 MailClientSettings settings = MailClientSettings.of(domain.name(), endpoints(services));
@@ -101,10 +104,8 @@ public record HttpsHost(
     }
 
     private static Optional<HttpsHost> policyHost(
-            MailDomain domain, MtaStsSettings settings, List<DomainPolicy> policies, List<Finding> warnings) {
-        DomainPolicy policy = policies.stream()
-                .filter(p -> p.domain().equals(domain.name()))
-                .findFirst()
+            MailDomain domain, MtaStsSettings settings, Map<String, DomainPolicy> policies, List<Finding> warnings) {
+        DomainPolicy policy = Optional.ofNullable(policies.get(domain.name()))
                 .orElseThrow(() -> new IllegalStateException("no policy built for " + domain.name()));
         if (settings.cert().isEmpty() || settings.key().isEmpty()) {
             warnings.add(Finding.warning(
