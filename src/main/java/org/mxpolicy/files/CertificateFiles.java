@@ -4,9 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.cert.PublicKeyReader;
@@ -24,9 +24,10 @@ import org.mxpolicy.finding.InvalidInputException;
 public final class CertificateFiles implements CertificateSource {
 
     private final Path baseDir;
-    private final Map<Path, byte[]> cache = new HashMap<>();
+    // concurrent: serve reads a hoster's thousands of files on every core
+    private final Map<Path, byte[]> cache = new ConcurrentHashMap<>();
     /** Parsed chains: many MX hosts often share one certificate file. */
-    private final Map<Path, CertificateChain> chains = new HashMap<>();
+    private final Map<Path, CertificateChain> chains = new ConcurrentHashMap<>();
 
     public CertificateFiles(Path baseDir) {
         this.baseDir = baseDir;
