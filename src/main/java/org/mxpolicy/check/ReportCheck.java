@@ -17,6 +17,7 @@ import org.mxpolicy.desired.DesiredDomain;
 import org.mxpolicy.desired.DesiredMx;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.finding.MessageText;
+import org.mxpolicy.tlsrpt.PolicyReport;
 import org.mxpolicy.tlsrpt.ReportStore;
 import org.mxpolicy.tlsrpt.ReportStoreException;
 import org.mxpolicy.tlsrpt.ReportSummary;
@@ -28,8 +29,9 @@ import org.mxpolicy.tlsrpt.ReportThresholds;
  * thresholds, and domains whose reports stopped arriving.
  *
  * <p>RFC 8460 counts sessions per policy, not per MX host, so an MX host is judged from the
- * policies that name it alone (a {@code tlsa} policy, or an {@code sts} policy with one {@code mx});
- * the sessions of a policy that covers several hosts count for its domain only.
+ * policies that name it alone (a {@code tlsa} policy, or an {@code sts} policy with one {@code mx}),
+ * in the reports of any domain; the sessions of a policy that covers several hosts count for its
+ * domain only.
  */
 final class ReportCheck {
 
@@ -105,8 +107,9 @@ final class ReportCheck {
         for (DesiredMx mx : desired.mxHosts()) {
             hosts.add(normalise(mx.host()));
         }
-        for (ReportSummary.Group g : ours) {
-            String host = normalise(g.mxHosts());
+        // an MX host of the config is ours whichever domain's report names it
+        for (ReportSummary.Group g : groups) {
+            String host = host(g);
             if (hosts.contains(host)) {
                 byHost.computeIfAbsent(host, h -> new Tally()).add(g);
             }
@@ -178,6 +181,18 @@ final class ReportCheck {
                         + Durations.text(silence) + "); check that mail to the rua address of _smtp._tls." + domain
                         + " still reaches reports ingest (the mailbox, the pipe transport, the mail log, the"
                         + " quarantine) (" + REQUIREMENT + ")");
+    }
+
+    /**
+     * The one MX host a group's sessions went to, or empty: the policy's single {@code mx-host},
+     * or for a {@code tlsa} policy without one, its policy domain (some reporters give the MX
+     * host there, the TLSA base domain of RFC 7672).
+     */
+    private static String host(ReportSummary.Group g) {
+        if (g.mxHosts().isEmpty() && PolicyReport.TLSA.equals(g.policyType())) {
+            return normalise(g.domain());
+        }
+        return normalise(g.mxHosts());
     }
 
     /** Lower case without a trailing dot, as the store keeps report domains. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where reports are kept: the port the mail intake writes through and {@link ReportSummary}
- * reads from. Storing is idempotent by the organisation and report id, so a report delivered
+ * Where reports are kept: the port the mail intake writes through, and {@link ReportSummary}
+ * and {@code check} read from. Storing is idempotent by the organisation and report id, so a report delivered
  * twice, or ingested again after a crash, is counted once.
  */
 public interface ReportStore extends AutoCloseable {

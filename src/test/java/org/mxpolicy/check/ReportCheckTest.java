@@ -146,27 +146,42 @@ class ReportCheckTest {
     }
 
     @Test
-    void anMxHostIsJudgedFromThePoliciesThatNameItAlone() throws Exception {
+    void anMxHostIsJudgedFromThePoliciesThatNameItAloneInTheReportsOfAnyDomain() throws Exception {
+        store("Microsoft Corporation", daysAgo(1), tlsa("example.com", List.of("mx1.example.com"), 100, 20));
+        store("Microsoft Corporation", daysAgo(2), tlsa("other.example", List.of("mx1.example.com"), 80, 0));
+        // a reporter that gives the MX host as the policy domain of a DANE policy
         store(
-                "Microsoft Corporation",
+                "Mail Provider GmbH",
                 daysAgo(1),
                 new PolicyReport(
                         PolicyReport.TLSA,
                         List.of("3 1 1 aa"),
-                        "example.com",
-                        List.of("mx1.example.com"),
-                        100,
-                        20,
-                        List.of(failure("tlsa-invalid", 20))));
+                        "mx1.example.com",
+                        List.of(),
+                        0,
+                        5,
+                        List.of(failure("dnssec-invalid", 5))));
 
         List<CheckResult> results = run();
         CheckResult rate = result(results, "mx1.example.com", ReportCheck.FAILURE_RATE);
         assertThat(rate.status()).isEqualTo(CheckStatus.CRITICAL);
         assertThat(rate.message())
-                .contains("tlsa-invalid 20; reported by Microsoft Corporation 20")
+                .startsWith("12.2% of sessions failed in the last 7d (25 of 205;")
+                .contains(
+                        "tlsa-invalid 20, dnssec-invalid 5; reported by Microsoft Corporation 20, Mail Provider GmbH 5")
                 .endsWith("; see mxpolicy reports summary --since 7d (TR-03108-11-R)");
         assertThat(result(results, "mx1.example.com", ReportCheck.FAILURES).status())
                 .isEqualTo(CheckStatus.WARNING);
+        // the domain counts its own sessions only
+        assertThat(result(results, "example.com", ReportCheck.FAILURE_RATE).message())
+                .contains("(20 of 120;");
+    }
+
+    @Test
+    void anStsPolicyOverSeveralHostsCountsForItsDomainOnly() throws Exception {
+        store("Google LLC", daysAgo(1), sts("example.com", 100, failure("validation-failure", 50)));
+
+        assertThat(run()).extracting(CheckResult::subject).containsOnly("example.com");
     }
 
     @Test
@@ -307,6 +322,17 @@ class ReportCheckTest {
                 successful,
                 failed,
                 List.of(failures));
+    }
+
+    private static PolicyReport tlsa(String domain, List<String> mxHosts, long successful, long failed) {
+        return new PolicyReport(
+                PolicyReport.TLSA,
+                List.of("3 1 1 aa"),
+                domain,
+                mxHosts,
+                successful,
+                failed,
+                failed == 0 ? List.of() : List.of(failure("tlsa-invalid", failed)));
     }
 
     private static FailureDetail failure(String resultType, long sessions) {
