@@ -85,6 +85,22 @@ class CheckReportsTest {
     }
 
     @Test
+    void aPostgresqlServerThatIsDownIsOneUnknownLine() throws Exception {
+        // TCP port 9 on loopback: the connection is refused at once
+        Path config = config("'postgresql://mxpolicy@127.0.0.1:9/reports'");
+
+        Cli.Run run = Cli.run("check", "-c", config.toString(), "--timeout", "2s");
+
+        assertThat(tlsrptLines(run.stdout()))
+                .as(run.stdout() + run.stderr())
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .startsWith("UNKNOWN  report store: cannot read the TLS reports, so they are not judged:")
+                        .contains("127.0.0.1:9")
+                        .endsWith("[tlsrpt.store]"));
+    }
+
+    @Test
     void withoutAReportsSectionNoReportIsRead() throws Exception {
         Path config = Files.writeString(dir.resolve("mxpolicy.yaml"), BASE);
 
