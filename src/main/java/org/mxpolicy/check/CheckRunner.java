@@ -31,7 +31,7 @@ import org.xbill.DNS.Name;
 /**
  * The cron check: every zone, domain and MX host of the config observed at once (bounded by
  * {@link CheckSettings#parallelism()}), then the plan from desired to observed with its safety
- * rules. Each observation has its own timeout in its adapter, so one unreachable host costs its
+ * rules, and, when there is a report store, what the TLS reports say ({@link ReportCheck}). Each observation has its own timeout in its adapter, so one unreachable host costs its
  * own timeout and never stalls the others.
  */
 public final class CheckRunner {
@@ -72,6 +72,8 @@ public final class CheckRunner {
                 Optional<DomainPolicy> policy = Optional.ofNullable(policyOf.get(domain.name()));
                 domains.add(pool.submit(() -> domainCheck.run(domain, policy)));
             }
+            Optional<Future<ReportCheck.Outcome>> reports =
+                    observers.reports().map(stored -> pool.submit(() -> new ReportCheck(stored, clock).run(desired)));
             Map<DesiredMx, Future<MxCheck.Outcome>> hosts = new LinkedHashMap<>();
             for (DesiredMx mx : desired.mxHosts()) {
                 hosts.put(mx, pool.submit(() -> mxCheck.run(mx)));
@@ -104,7 +106,14 @@ public final class CheckRunner {
                     results.addAll(planResults(e.getKey().zoneName(), plan));
                 }
             }
-            return new CheckReport(started, Duration.between(started, clock.instant()), results, plans, expiries);
+            Optional<ReportMetrics> reportMetrics = Optional.empty();
+            if (reports.isPresent()) {
+                ReportCheck.Outcome outcome = await(reports.get());
+                results.addAll(outcome.results());
+                reportMetrics = outcome.metrics();
+            }
+            return new CheckReport(
+                    started, Duration.between(started, clock.instant()), results, plans, expiries, reportMetrics);
         } finally {
             pool.shutdownNow();
         }

@@ -205,7 +205,8 @@ final class CheckCommand implements Callable<Integer> {
         SmtpProbe starttls = new StartTlsProbe(timeout, ehloName());
         SmtpProbe smtp = (host, address) -> starttls.probe(host, overrides.target(host, address.getPort(), address));
         PolicyFetch policies = policyFetch(overrides);
-        Observers observers = new Observers(dns, Observation.authorities(dns, timeout), smtp, policies);
+        Observers observers =
+                new Observers(dns, Observation.authorities(dns, timeout), smtp, policies, Observation.reports(file));
         CheckSettings settings = new CheckSettings(certWarning, certCritical, rrsigWarning, rrsigCritical, parallel);
 
         Map<String, Object> provenance = Map.of();

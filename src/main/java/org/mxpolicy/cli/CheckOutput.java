@@ -158,6 +158,7 @@ enum CheckOutput {
                         .append(p.changes().size())
                         .append('\n');
             }
+            ReportMetricsText.append(out, report);
             metric(out, "mxpolicy_check_last_run_timestamp_seconds", "gauge", "When this check started.");
             out.append("mxpolicy_check_last_run_timestamp_seconds ")
                     .append(report.startedAt().getEpochSecond())
@@ -226,13 +227,13 @@ enum CheckOutput {
         return out;
     }
 
-    private static void metric(StringBuilder out, String name, String type, String help) {
+    static void metric(StringBuilder out, String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
     /** Label values escape backslash, double quote and line feed (exposition format 0.0.4). */
-    private static String escape(String value) {
+    static String escape(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

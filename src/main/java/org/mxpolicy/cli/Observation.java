@@ -8,8 +8,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.mxpolicy.apply.ServerAddresses;
+import org.mxpolicy.check.StoredReports;
 import org.mxpolicy.config.DnsSettings;
+import org.mxpolicy.config.ReportsSettings;
 import org.mxpolicy.config.ServerAddress;
 import org.mxpolicy.dns.AuthoritativeServers;
 import org.mxpolicy.dns.DnsLookup;
@@ -18,12 +21,14 @@ import org.mxpolicy.dns.ValidatingDnsLookup;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.store.JdbcReportStore;
+import org.mxpolicy.tlsrpt.ReportStoreException;
 import org.xbill.DNS.ExtendedResolver;
 
 /**
- * Builds the DNS adapters from the config's {@code dns} settings: the validating lookup (through
- * the configured or the system resolvers, from the configured or the root trust anchors) and
- * direct queries to authoritative servers.
+ * Builds the adapters of a check from the config: the validating lookup (through the configured
+ * or the system resolvers, from the configured or the root trust anchors), direct queries to
+ * authoritative servers, and the TLS report store of the {@code reports} section.
  */
 final class Observation {
 
@@ -43,6 +48,27 @@ final class Observation {
             resolvers.add(ServerAddresses.resolve(server));
         }
         return ValidatingDnsLookup.via(resolvers, anchors, timeout, cacheFor, clock);
+    }
+
+    /**
+     * The TLS reports {@code check} judges, when the config has a {@code reports} section; the
+     * store is opened by the check, so that a store it cannot reach is a result, not an error.
+     */
+    static Optional<StoredReports> reports(ConfigFile config) {
+        ReportsSettings settings = config.config().reports();
+        if (!settings.configured()) {
+            return Optional.empty();
+        }
+        StoredReports.Opener opener = () -> {
+            ReportsCommand.Setup setup;
+            try {
+                setup = ReportsCommand.Setup.of(config);
+            } catch (IllegalArgumentException e) {
+                throw new ReportStoreException("'database' " + e.getMessage(), e);
+            }
+            return JdbcReportStore.open(setup.location());
+        };
+        return Optional.of(new StoredReports(opener, settings.thresholds()));
     }
 
     static AuthoritativeServers authorities(DnsLookup lookup, Duration timeout) {

@@ -3,6 +3,7 @@ package org.mxpolicy.config;
 import java.time.Duration;
 import java.util.Optional;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.tlsrpt.ReportThresholds;
 
 /**
  * Where TLS reports ({@code mxpolicy reports}) are kept and for how long.
@@ -15,12 +16,15 @@ import org.mxpolicy.finding.SourcePosition;
  *     {@code reports-quarantine} in the rollover state directory
  * @param processedFolder where {@code ingest --maildir} moves processed mails; empty for the
  *     Maildir++ folder {@code .Processed} inside the Maildir
+ * @param thresholds when {@code check} warns about what the stored reports say
+ * @param position the {@code reports} key; null when the config has no such section
  */
 public record ReportsSettings(
         Optional<String> database,
         Duration retention,
         Optional<FileReference> quarantineDir,
         Optional<FileReference> processedFolder,
+        ReportThresholds thresholds,
         SourcePosition position) {
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(400);
@@ -29,6 +33,17 @@ public record ReportsSettings(
     public static final String DEFAULT_PROCESSED = ".Processed";
 
     public static ReportsSettings defaults() {
-        return new ReportsSettings(Optional.empty(), DEFAULT_RETENTION, Optional.empty(), Optional.empty(), null);
+        return new ReportsSettings(
+                Optional.empty(),
+                DEFAULT_RETENTION,
+                Optional.empty(),
+                Optional.empty(),
+                ReportThresholds.defaults(),
+                null);
+    }
+
+    /** Whether the config has a {@code reports} section: only then does {@code check} read the store. */
+    public boolean configured() {
+        return position != null;
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where reports are kept: the port the mail intake writes through and {@link ReportSummary}
- * reads from. Storing is idempotent by the organisation and report id, so a report delivered
+ * Where reports are kept: the port the mail intake writes through, and {@link ReportSummary}
+ * and {@code check} read from. Storing is idempotent by the organisation and report id, so a report delivered
  * twice, or ingested again after a crash, is counted once.
  */
 public interface ReportStore extends AutoCloseable {
@@ -32,6 +32,12 @@ public interface ReportStore extends AutoCloseable {
      * domain, policy type and MX host, and their failures by result type and organisation.
      */
     SummaryData summary(Instant since, Optional<String> domain) throws ReportStoreException;
+
+    /**
+     * For every policy domain the store holds reports for, when the latest of them ended; in
+     * domain order. {@code check} tells from it a domain whose reports stopped arriving.
+     */
+    List<LastReport> lastReports() throws ReportStoreException;
 
     /** Deletes the reports whose period ended before {@code before}; returns how many. */
     int prune(Instant before) throws ReportStoreException;
@@ -67,4 +73,7 @@ public interface ReportStore extends AutoCloseable {
     /** Failed sessions of one group by result type and sending organisation. */
     record FailureTotal(
             String domain, String policyType, String mxHosts, String resultType, String organization, long sessions) {}
+
+    /** The end of the latest stored report of one policy domain. */
+    record LastReport(String domain, Instant end) {}
 }

@@ -93,6 +93,30 @@ abstract class ReportStoreContract {
     }
 
     @Test
+    void theLastReportOfEachDomainIsWhenItsLatestReportEnded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (ReportStore store = openEmpty()) {
+            assertThat(store.lastReports()).isEmpty();
+            ingestCorpus(store, dir);
+            store.store(
+                    new ReportParser(ReportLimits.defaults()).parse(ReportCorpus.bytes("rfc8460-appendix-b.json"), "b"),
+                    "b",
+                    NOW);
+
+            assertThat(store.lastReports())
+                    .containsExactly(
+                            new ReportStore.LastReport("company-y.example", Instant.parse("2016-04-01T23:59:59Z")),
+                            new ReportStore.LastReport("example.com", Instant.parse("2026-12-06T23:59:59Z")),
+                            new ReportStore.LastReport("example.org", Instant.parse("2026-12-06T23:59:59Z")));
+
+            store.prune(Instant.parse("2020-01-01T00:00:00Z"));
+            assertThat(store.lastReports())
+                    .extracting(ReportStore.LastReport::domain)
+                    .containsExactly("example.com", "example.org");
+        }
+    }
+
+    @Test
     void aReportStoredTwiceIsADuplicateThatChangesNothing() throws Exception {
         ParsedReport report =
                 new ReportParser(ReportLimits.defaults()).parse(ReportCorpus.bytes("rfc8460-appendix-b.json"), "b");

@@ -45,6 +45,11 @@ public final class MemoryReportStore implements ReportStore {
     }
 
     @Override
+    public List<LastReport> lastReports() {
+        throw new UnsupportedOperationException("the intake does not read the last reports");
+    }
+
+    @Override
     public int prune(Instant before) {
         throw new UnsupportedOperationException("the intake does not prune");
     }
