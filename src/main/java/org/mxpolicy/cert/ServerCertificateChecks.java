@@ -60,6 +60,18 @@ public final class ServerCertificateChecks {
             String consequence,
             Instant now,
             SourcePosition where) {
+        return check(host, chain, key, consequence, now, where, new ProvenKeyPairs());
+    }
+
+    /** As the method above, with the key pairs proven before taken as proven. */
+    public static List<Finding> check(
+            String host,
+            CertificateChain chain,
+            PrivateKey key,
+            String consequence,
+            Instant now,
+            SourcePosition where,
+            ProvenKeyPairs proven) {
         List<Finding> findings = new ArrayList<>();
         X509Certificate leaf = chain.leaf();
         Instant notBefore = leaf.getNotBefore().toInstant();
@@ -77,7 +89,7 @@ public final class ServerCertificateChecks {
                     "the certificate in " + chain.source() + " is not valid before " + MessageText.instant(notBefore)
                             + ": " + host + " is not served"));
         }
-        if (!keyMatches(key, leaf.getPublicKey())) {
+        if (!proven.matches(key, leaf.getPublicKey())) {
             findings.add(Finding.error(
                     "serve.key-mismatch",
                     where,

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.PrivateKeyReader;
@@ -60,9 +63,12 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
         List<HttpsHost> hosts = HttpsHost.of(file.config(), policies(file, findings), findings);
         CertificateFiles certificates = file.certificates();
         // a hoster's thousands of certificate and key files are read and parsed on every core
-        List<HostFiles> read = hosts.parallelStream()
-                .map(host -> HostFiles.read(certificates, host))
-                .toList();
+        List<HostFiles> read =
+                hosts.parallelStream().map(host -> read(certificates, host)).toList();
+        // what the config no longer names is forgotten
+        Set<Path> named = files(certificates, hosts);
+        chainsRead.keySet().retainAll(named);
+        keysRead.keySet().retainAll(named);
         List<PolicyService.Candidate> candidates = new ArrayList<>();
         List<HttpsHost> unreadable = new ArrayList<>();
         for (HostFiles files : read) {
@@ -118,29 +124,59 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
     }
 
     /** One host's certificate and key as read: the candidate, or the problems that leave it out. */
-    private record HostFiles(HttpsHost host, PolicyService.Candidate candidate, List<Finding> problems) {
-        static HostFiles read(CertificateFiles certificates, HttpsHost host) {
-            try {
-                return new HostFiles(
-                        host, new PolicyService.Candidate(host, hostCertificate(certificates, host)), List.of());
-            } catch (InvalidInputException e) {
-                return new HostFiles(host, null, e.findings());
-            }
+    private record HostFiles(HttpsHost host, PolicyService.Candidate candidate, List<Finding> problems) {}
+
+    private HostFiles read(CertificateFiles certificates, HttpsHost host) {
+        try {
+            return new HostFiles(
+                    host, new PolicyService.Candidate(host, hostCertificate(certificates, host)), List.of());
+        } catch (InvalidInputException e) {
+            return new HostFiles(host, null, e.findings());
         }
     }
 
-    private static HostCertificate hostCertificate(CertificateFiles certificates, HttpsHost host)
+    /** A file's content as read before, and the stamp the file had then. */
+    private record Read<T>(FileStamp stamp, T value) {}
+
+    /**
+     * What was read at the previous load, by path: a reload reads again only the files whose stamp
+     * changed, so one renewed certificate among a hoster's thousands does not mean parsing them all.
+     */
+    private final Map<Path, Read<CertificateChain>> chainsRead = new ConcurrentHashMap<>();
+
+    private final Map<Path, Read<PrivateKey>> keysRead = new ConcurrentHashMap<>();
+
+    private interface Reader<T> {
+        T read() throws InvalidInputException;
+    }
+
+    private static <T> T readAgainIfChanged(Map<Path, Read<T>> earlier, Path path, Reader<T> reader)
+            throws InvalidInputException {
+        Optional<FileStamp> before = FileStamp.of(path);
+        Read<T> cached = earlier.get(path);
+        if (cached != null && before.isPresent() && cached.stamp().equals(before.get())) {
+            return cached.value();
+        }
+        T value = reader.read();
+        // stamped as it was before reading: a change while it is read is read again next time
+        before.ifPresentOrElse(stamp -> earlier.put(path, new Read<>(stamp, value)), () -> earlier.remove(path));
+        return value;
+    }
+
+    private HostCertificate hostCertificate(CertificateFiles certificates, HttpsHost host)
             throws InvalidInputException {
         List<Finding> problems = new ArrayList<>();
         CertificateChain chain = null;
         PrivateKey privateKey = null;
         try {
-            chain = certificates.chain(host.cert());
+            chain = readAgainIfChanged(
+                    chainsRead, certificates.resolve(host.cert()), () -> certificates.chain(host.cert()));
         } catch (InvalidInputException e) {
             problems.addAll(e.findings());
         }
         try {
-            privateKey = privateKey(certificates, host.key());
+            privateKey = readAgainIfChanged(
+                    keysRead, certificates.resolve(host.key()), () -> privateKey(certificates, host.key()));
         } catch (InvalidInputException e) {
             problems.addAll(e.findings());
         }

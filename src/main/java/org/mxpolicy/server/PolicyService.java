@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.server.RequestLog;
+import org.mxpolicy.cert.ProvenKeyPairs;
 import org.mxpolicy.cert.ServerCertificateChecks;
 import org.mxpolicy.desired.HttpsHost;
 import org.mxpolicy.finding.Finding;
@@ -90,6 +91,9 @@ public final class PolicyService {
     private final Optional<FileChanges> watcher;
     private final Messages out;
     private final Clock clock;
+    /** Key pairs proven at earlier loads: a reload proves only what changed. */
+    private final ProvenKeyPairs proven = new ProvenKeyPairs();
+
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
     public PolicyService(HostSource source, Optional<FileChanges> watcher, Messages out, Clock clock) {
@@ -223,11 +227,12 @@ public final class PolicyService {
             }
         }
         out.findings(findings);
+        proven.keepOnly(loaded.hosts().stream().map(c -> c.certificate().key()).toList());
         return new Selection(new ServedHosts(policies, clients), refused, loaded.files());
     }
 
-    private static List<Finding> checks(HostCertificate tls, String consequence, Instant now, SourcePosition where) {
-        return ServerCertificateChecks.check(tls.host(), tls.chain(), tls.key(), consequence, now, where);
+    private List<Finding> checks(HostCertificate tls, String consequence, Instant now, SourcePosition where) {
+        return ServerCertificateChecks.check(tls.host(), tls.chain(), tls.key(), consequence, now, where, proven);
     }
 
     private static boolean passes(List<Finding> checks, List<Finding> findings) {
