@@ -86,7 +86,8 @@ public final class ImapIntake {
                         mailbox.login().user(),
                         mailbox.login().password());
             } catch (AuthenticationFailedException e) {
-                throw new IOException(where + ": the server refused the login of the login file: " + e.getMessage(), e);
+                throw new IOException(
+                        where + ": the server refused the user and password of the login file: " + e.getMessage(), e);
             }
             try {
                 return pass(store, where, now, log);
