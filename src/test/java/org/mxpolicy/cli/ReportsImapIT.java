@@ -28,6 +28,7 @@ class ReportsImapIT {
 
     private Path work;
     private Path state;
+    private InMemoryPki.Issuer ca;
     private DovecotServer dovecot;
 
     @BeforeEach
@@ -35,7 +36,7 @@ class ReportsImapIT {
         ExternalTool.require("dovecot");
         work = Files.createTempDirectory("mxpolicy-reports-imap-");
         state = Files.createDirectories(work.resolve("state"));
-        InMemoryPki.Issuer ca = InMemoryPki.rootCa("mxpolicy IMAP test CA");
+        ca = InMemoryPki.rootCa("mxpolicy IMAP test CA");
         Files.writeString(work.resolve("ca.pem"), InMemoryPki.pem(ca.certificate()));
         Path login = work.resolve("tlsrpt-imap.login");
         Files.writeString(login, DovecotServer.USER + "\n" + DovecotServer.PASSWORD + "\n");
@@ -99,6 +100,22 @@ class ReportsImapIT {
         assertThat(again.stdout()).contains("1 mail: 0 reports stored, 1 stored before, 0 quarantined");
         assertThat(dovecot.count("INBOX")).isZero();
         assertThat(dovecot.count("Processed")).isEqualTo(6);
+    }
+
+    @Test
+    void withoutMoveTheMailsAreCopiedDeletedAndExpunged() throws Exception {
+        dovecot.close();
+        dovecot = DovecotServer.start(ca, false);
+        dovecot.deliver(ReportCorpus.bytes("google-shape.eml"));
+        dovecot.deliver(ReportCorpus.bytes("bad-not-a-report.eml"));
+        dovecot.deliver(ReportCorpus.bytes("microsoft-shape.eml"));
+
+        ExternalTool.Result run = pass(config("provider.yaml", ""));
+
+        assertThat(run.stdout()).contains("3 mails: 2 reports stored, 0 stored before, 1 quarantined");
+        assertThat(dovecot.count("INBOX")).isZero();
+        assertThat(dovecot.count("Processed")).isEqualTo(3);
+        assertThat(dovecot.log()).contains("deleted=3", "expunged=3"); // flagged \Deleted: COPY and EXPUNGE, no MOVE
     }
 
     @Test

@@ -53,6 +53,14 @@ public final class DovecotServer implements AutoCloseable {
 
     /** Starts Dovecot; skips the test locally (fails under CI) when it is not installed. */
     public static DovecotServer start(InMemoryPki.Issuer ca) throws IOException, InterruptedException {
+        return start(ca, true);
+    }
+
+    /**
+     * Starts Dovecot, announcing MOVE (RFC 6851) or not, as an older server does; it still accepts
+     * the command, so a client that sends it anyway is not caught by this.
+     */
+    public static DovecotServer start(InMemoryPki.Issuer ca, boolean move) throws IOException, InterruptedException {
         ExternalTool dovecot = ExternalTool.require("dovecot");
         Path dir = Files.createTempDirectory("mxpolicy-dovecot-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -118,7 +126,9 @@ public final class DovecotServer implements AutoCloseable {
                   inbox = yes
                   separator = /
                 }
-                """.formatted(dir, port));
+                %3$s
+                """.formatted(
+                        dir, port, move ? "" : "imap_capability = IMAP4rev1 LITERAL+ NAMESPACE CHILDREN UIDPLUS IDLE"));
         BackgroundProcess process = BackgroundProcess.start(
                 "dovecot", List.of(dovecot.path(), "-F", "-c", conf.toString()), Map.of(), dir.resolve("dovecot.log"));
         DovecotServer server = new DovecotServer(dir, port, process, owner, group);
