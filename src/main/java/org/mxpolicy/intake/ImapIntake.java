@@ -36,6 +36,10 @@ import org.mxpolicy.tlsrpt.ReportStoreException;
  * and the move leaves the message in the folder; the next pass stores its reports again, which the
  * store counts once, and moves it. When the store is unavailable the pass stops and every message
  * not yet done stays.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8314#section-3.2">RFC 8314 section 3.2</a> implicit TLS
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6851#section-3">RFC 6851 section 3</a> MOVE
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc4315#section-2.1">RFC 4315 section 2.1</a> UID EXPUNGE
  */
 public final class ImapIntake {
 
