@@ -11,10 +11,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.mxpolicy.config.ImapSettings;
 import org.mxpolicy.config.ReportsSettings;
 import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.OwnedPaths;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
+import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.intake.ImapIntake;
+import org.mxpolicy.intake.ImapLogin;
 import org.mxpolicy.intake.IngestResult;
 import org.mxpolicy.intake.MailIntake;
 import org.mxpolicy.intake.MaildirIntake;
@@ -47,6 +52,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml < report.eml   # a Postfix pipe transport",
             "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --maildir /var/mail/tlsrpt/Maildir",
+            "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --imap",
             "  mxpolicy reports summary -c /etc/mxpolicy/provider.yaml --since 7d"
         },
         subcommands = {ReportsCommand.Ingest.class, ReportsCommand.Summary.class, ReportsCommand.Prune.class})
@@ -57,6 +63,9 @@ final class ReportsCommand implements Runnable {
     /** sysexits.h: temporary failure (the store is unavailable); the MTA retries. */
     static final int EX_TEMPFAIL = ReportStoreException.EX_TEMPFAIL;
 
+    /** The finding id of a login file that cannot be trusted or read. */
+    static final String LOGIN_TRUST = "reports.imap-login";
+
     @Spec
     private CommandSpec spec;
 
@@ -66,7 +75,13 @@ final class ReportsCommand implements Runnable {
     }
 
     /** The config's report settings resolved against its directory. */
-    record Setup(StoreLocation location, Path quarantine, Optional<Path> processed, Duration retention) {
+    record Setup(
+            StoreLocation location,
+            Path quarantine,
+            Optional<Path> processed,
+            Duration retention,
+            Optional<ImapSettings> imap,
+            Path baseDir) {
 
         static Setup of(ConfigFile file) {
             ReportsSettings settings = file.config().reports();
@@ -78,7 +93,7 @@ final class ReportsCommand implements Runnable {
                     .orElseGet(() -> file.stateDir().resolve(ReportsSettings.DEFAULT_QUARANTINE));
             Optional<Path> processed =
                     settings.processedFolder().map(f -> file.baseDir().resolve(f.path()));
-            return new Setup(location, quarantine, processed, settings.retention());
+            return new Setup(location, quarantine, processed, settings.retention(), settings.imap(), file.baseDir());
         }
     }
 
@@ -109,7 +124,8 @@ final class ReportsCommand implements Runnable {
             sortOptions = false,
             description = {
                 "Take in one report mail (RFC 5322) from standard input, as a Postfix pipe transport or a Sieve",
-                "or .forward target does, or every mail of a Maildir. Exit codes follow sysexits as MTAs expect:",
+                "or .forward target does, or every mail of a Maildir or of an IMAP folder (reports.imap), in one",
+                "pass. Exit codes follow sysexits as MTAs expect:",
                 "0 stored (or stored before), 75 the store is unavailable (the MTA retries), 65 the mail can",
                 "never be a report (it is kept in the quarantine directory with the reason)."
             },
@@ -120,6 +136,7 @@ final class ReportsCommand implements Runnable {
                         + " -c /etc/mxpolicy/provider.yaml",
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml < report.eml",
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --maildir /var/mail/tlsrpt/Maildir",
+                "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --imap   # from a timer, e.g. every 10 minutes",
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --input /var/lib/mxpolicy/reports-quarantine/X.eml"
             })
     static final class Ingest implements Callable<Integer> {
@@ -144,6 +161,12 @@ final class ReportsCommand implements Runnable {
         private Path maildir;
 
         @Option(
+                names = "--imap",
+                description = "Take in every mail in the IMAP folder of reports.imap (IMAPS, login from its login_file)"
+                        + " and move each processed one to its processed_folder; one pass.")
+        private boolean imap;
+
+        @Option(
                 names = "--input",
                 paramLabel = "FILE",
                 description = "Read the mail from FILE instead of standard input (to take in a mail again from"
@@ -156,8 +179,8 @@ final class ReportsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (maildir != null && input != null) {
-                throw new ParameterException(spec.commandLine(), "--maildir and --input exclude each other");
+            if ((maildir != null ? 1 : 0) + (input != null ? 1 : 0) + (imap ? 1 : 0) > 1) {
+                throw new ParameterException(spec.commandLine(), "--maildir, --imap and --input exclude each other");
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -170,6 +193,15 @@ final class ReportsCommand implements Runnable {
                 e.findings().forEach(f -> err.println(Findings.line(f)));
                 return EX_TEMPFAIL;
             }
+            Optional<ImapIntake.Mailbox> mailbox = Optional.empty();
+            if (imap) {
+                try {
+                    mailbox = Optional.of(mailbox(setup));
+                } catch (InvalidInputException e) {
+                    e.findings().forEach(f -> err.println(Findings.line(f)));
+                    return EX_TEMPFAIL;
+                }
+            }
             Instant now = clock.instant();
             ReportLimits limits = ReportLimits.defaults();
             try (ReportStore store = JdbcReportStore.open(setup.location())) {
@@ -179,6 +211,14 @@ final class ReportsCommand implements Runnable {
                     Path processed = setup.processed().orElse(maildir.resolve(ReportsSettings.DEFAULT_PROCESSED));
                     MaildirIntake.Pass pass =
                             new MaildirIntake(maildir, processed, intake).run(now, line -> err.println(name + line));
+                    out.println(ReportsOutput.count(pass.mails(), "mail") + ": "
+                            + ReportsOutput.count(pass.stored(), "report") + " stored, " + pass.duplicates()
+                            + " stored before, " + pass.quarantined() + " quarantined");
+                    return 0;
+                }
+                if (mailbox.isPresent()) {
+                    ImapIntake.Pass pass =
+                            new ImapIntake(mailbox.get(), intake).run(now, line -> err.println(name + line));
                     out.println(ReportsOutput.count(pass.mails(), "mail") + ": "
                             + ReportsOutput.count(pass.stored(), "report") + " stored, " + pass.duplicates()
                             + " stored before, " + pass.quarantined() + " quarantined");
@@ -214,6 +254,37 @@ final class ReportsCommand implements Runnable {
                 return EX_TEMPFAIL;
             }
         }
+    }
+
+    /** The IMAP mailbox of the config, its login read from a file only the user running mxpolicy can read. */
+    static ImapIntake.Mailbox mailbox(Setup setup) throws InvalidInputException {
+        ImapSettings settings = setup.imap()
+                .orElseThrow(() -> new InvalidInputException(
+                        "reports.imap",
+                        (SourcePosition) null,
+                        "--imap needs reports.imap in the config, e.g. imap: { server: imap.example.com:993,"
+                                + " login_file: /etc/mxpolicy/tlsrpt-imap.login }"));
+        Path loginFile = setup.baseDir().resolve(settings.loginFile().path());
+        OwnedPaths.requireSecretFile(loginFile, LOGIN_TRUST, OwnedPaths.Links.FOLLOW);
+        ImapLogin login;
+        try {
+            login = ImapLogin.parse(Files.readString(loginFile));
+        } catch (IOException e) {
+            throw new InvalidInputException(
+                    LOGIN_TRUST,
+                    SourcePosition.file(loginFile.toString()),
+                    "cannot read the login file: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(LOGIN_TRUST, SourcePosition.file(loginFile.toString()), e.getMessage());
+        }
+        Optional<Path> ca = settings.caFile().map(f -> setup.baseDir().resolve(f.path()));
+        return new ImapIntake.Mailbox(
+                settings.server().host(),
+                settings.server().port(),
+                login,
+                settings.folder(),
+                settings.processedFolder(),
+                ca);
     }
 
     @Command(

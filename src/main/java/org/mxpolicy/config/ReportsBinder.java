@@ -11,15 +11,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mxpolicy.tlsrpt.ReportThresholds;
 
-/** Binds {@code reports}: the store of TLS reports, their retention, the quarantine and Maildir folders. */
+/**
+ * Binds {@code reports}: the store of TLS reports, their retention, the quarantine and Maildir
+ * folders, and the IMAP mailbox.
+ */
 final class ReportsBinder extends SectionBinder {
 
     static final String RETENTION = "reports.retention";
 
     static final String THRESHOLDS = "reports.thresholds";
 
+    static final String IMAP = "reports.imap";
+
     private static final List<String> REPORTS_KEYS =
-            List.of("database", "retention", "quarantine_dir", "processed_folder", "thresholds");
+            List.of("database", "retention", "quarantine_dir", "processed_folder", "imap", "thresholds");
+    private static final List<String> IMAP_KEYS =
+            List.of("server", "login_file", "folder", "processed_folder", "ca_file");
     private static final List<String> THRESHOLD_KEYS =
             List.of("window", "failure_rate", "failures", "min_sessions", "silence");
     private static final List<String> LEVEL_KEYS = List.of("warning", "critical");
@@ -63,10 +70,13 @@ final class ReportsBinder extends SectionBinder {
         FileReference quarantine = optional(keys.get("quarantine_dir"), e -> file(e.value(), "'quarantine_dir'"), null);
         FileReference processed =
                 optional(keys.get("processed_folder"), e -> file(e.value(), "'processed_folder'"), null);
+        int errors = errorCount();
+        ImapSettings imap = optional(keys.get("imap"), this::imap, null);
+        boolean imapFailed = keys.get("imap") != null && errorCount() > errors;
         Duration keptFor = retention;
         ReportThresholds thresholds =
                 optional(keys.get("thresholds"), e -> thresholds(e, keptFor), ReportThresholds.defaults());
-        if (retention == null) {
+        if (retention == null || imapFailed) {
             return null;
         }
         return new ReportsSettings(
@@ -74,8 +84,66 @@ final class ReportsBinder extends SectionBinder {
                 retention,
                 Optional.ofNullable(quarantine),
                 Optional.ofNullable(processed),
+                Optional.ofNullable(imap),
                 thresholds,
                 entry.keyPosition());
+    }
+
+    /** {@code imap}: the mailbox {@code ingest --imap} reads. Null after reporting every mistake in it. */
+    private ImapSettings imap(YamlNode.Entry entry) {
+        String example = "a map such as { server: imap.example.com:993, login_file: tlsrpt-imap.login }";
+        YamlNode.Mapping map = map(entry.value(), "'imap'", example, false);
+        if (map == null) {
+            return null;
+        }
+        int errors = errorCount();
+        Keys keys = new Keys(map, entry.keyPosition(), "under 'imap'", IMAP_KEYS);
+        YamlNode.Entry serverEntry = keys.required("server", "'imap'", "add server: imap.example.com:993");
+        ServerAddress server = serverEntry == null ? null : imapServer(serverEntry.value());
+        YamlNode.Entry loginEntry = keys.required(
+                "login_file",
+                "'imap'",
+                "add login_file: a file with the user on its first line, the password on its second");
+        FileReference login = loginEntry == null ? null : file(loginEntry.value(), "'login_file'");
+        String folder = optional(keys.get("folder"), e -> folder(e, "'folder'"), ImapSettings.DEFAULT_FOLDER);
+        String processed = optional(
+                keys.get("processed_folder"), e -> folder(e, "'processed_folder'"), ImapSettings.DEFAULT_PROCESSED);
+        FileReference ca = optional(keys.get("ca_file"), e -> file(e.value(), "'ca_file'"), null);
+        if (folder != null && folder.equals(processed)) {
+            YamlNode.Entry at =
+                    keys.get("processed_folder") != null ? keys.get("processed_folder") : keys.get("folder");
+            error(
+                    IMAP,
+                    at.value().position(),
+                    "'processed_folder' is the folder read, " + Quoting.quote(folder)
+                            + "; processed mails must go elsewhere, e.g. Processed");
+        }
+        if (errorCount() > errors) {
+            return null;
+        }
+        return new ImapSettings(server, login, folder, processed, Optional.ofNullable(ca), entry.keyPosition());
+    }
+
+    /** {@code host}, {@code host:port}, {@code [2001:db8::1]:993}: port 993 (IMAPS) unless given. */
+    private ServerAddress imapServer(YamlNode node) {
+        ServerAddress server = server(node, "an IMAP server");
+        if (server == null) {
+            return null;
+        }
+        String text = node instanceof YamlNode.Scalar scalar ? scalar.text().strip() : "";
+        boolean hasPort = text.startsWith("[")
+                ? text.contains("]:")
+                : text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':');
+        return hasPort ? server : new ServerAddress(server.host(), ImapSettings.IMAPS_PORT, server.position());
+    }
+
+    private String folder(YamlNode.Entry entry, String what) {
+        String name = string(entry.value(), what);
+        if (name != null && name.isBlank()) {
+            error(EMPTY, entry.value().position(), what + " is empty; give an IMAP folder name such as INBOX");
+            return null;
+        }
+        return name;
     }
 
     /**

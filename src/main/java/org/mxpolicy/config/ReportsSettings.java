@@ -16,6 +16,7 @@ import org.mxpolicy.tlsrpt.ReportThresholds;
  *     {@code reports-quarantine} in the rollover state directory
  * @param processedFolder where {@code ingest --maildir} moves processed mails; empty for the
  *     Maildir++ folder {@code .Processed} inside the Maildir
+ * @param imap the mailbox {@code ingest --imap} reads; empty when the config names none
  * @param thresholds when {@code check} warns about what the stored reports say
  * @param position the {@code reports} key; null when the config has no such section
  */
@@ -24,6 +25,7 @@ public record ReportsSettings(
         Duration retention,
         Optional<FileReference> quarantineDir,
         Optional<FileReference> processedFolder,
+        Optional<ImapSettings> imap,
         ReportThresholds thresholds,
         SourcePosition position) {
 
@@ -36,6 +38,7 @@ public record ReportsSettings(
         return new ReportsSettings(
                 Optional.empty(),
                 DEFAULT_RETENTION,
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 ReportThresholds.defaults(),

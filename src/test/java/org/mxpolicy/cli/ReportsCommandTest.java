@@ -145,6 +145,45 @@ class ReportsCommandTest {
     }
 
     @Test
+    void imapWithoutAMailboxInTheConfigExits75AndSaysWhatToAdd() {
+        Cli.Run run = run("reports", "ingest", "-c", config.toString(), "--imap");
+
+        assertThat(run.exitCode()).isEqualTo(75);
+        assertThat(run.stderr()).contains("--imap needs reports.imap in the config");
+    }
+
+    @Test
+    void imapLoginFileMistakesExit75BeforeAnyConnection() throws Exception {
+        Files.writeString(config, Files.readString(config) + """
+                  imap: { server: 192.0.2.1, login_file: imap.login }
+                """);
+        Path login = dir.resolve("imap.login");
+        Files.writeString(login, "tlsrpt@example.com\n");
+        Files.setPosixFilePermissions(login, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        Cli.Run oneLine = run("reports", "ingest", "-c", config.toString(), "--imap");
+        Files.setPosixFilePermissions(login, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Cli.Run groupReadable = run("reports", "ingest", "-c", config.toString(), "--imap");
+        Files.delete(login);
+        Cli.Run missing = run("reports", "ingest", "-c", config.toString(), "--imap");
+
+        assertThat(oneLine.exitCode()).isEqualTo(75);
+        assertThat(oneLine.stderr()).contains("imap.login", "the password on its second, found 1 line");
+        assertThat(groupReadable.exitCode()).isEqualTo(75);
+        assertThat(groupReadable.stderr()).contains("readable or writable by group or others", "chmod 600");
+        assertThat(missing.exitCode()).isEqualTo(75);
+        assertThat(missing.stderr()).contains("imap.login", "no such file");
+    }
+
+    @Test
+    void imapMaildirAndInputExcludeEachOther() {
+        Cli.Run run = run("reports", "ingest", "-c", config.toString(), "--imap", "--maildir", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("--maildir, --imap and --input exclude each other");
+    }
+
+    @Test
     void aBrokenConfigExits75SoTheMtaKeepsTheMail() throws Exception {
         Files.writeString(config, Files.readString(config).replace("retention: 2d", "retention: soon"));
 

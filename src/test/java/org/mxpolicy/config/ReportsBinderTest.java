@@ -75,6 +75,59 @@ class ReportsBinderTest {
     }
 
     @Test
+    void theImapMailboxIsReadWithItsDefaults() throws Exception {
+        assertThat(load("").reports().imap()).isEmpty();
+        ImapSettings imap = load("""
+                reports:
+                  imap: { server: imap.example.com, login_file: tlsrpt-imap.login }
+                """).reports().imap().orElseThrow();
+
+        assertThat(imap.server().host()).isEqualTo("imap.example.com");
+        assertThat(imap.server().port()).isEqualTo(993);
+        assertThat(imap.loginFile().path()).isEqualTo("tlsrpt-imap.login");
+        assertThat(imap.folder()).isEqualTo("INBOX");
+        assertThat(imap.processedFolder()).isEqualTo("Processed");
+        assertThat(imap.caFile()).isEmpty();
+    }
+
+    @Test
+    void everyImapKeyIsRead() throws Exception {
+        ImapSettings imap = load("""
+                reports:
+                  imap:
+                    server: '[2001:db8::143]:10993'
+                    login_file: /etc/mxpolicy/tlsrpt-imap.login
+                    folder: Reports/TLS
+                    processed_folder: Reports/Done
+                    ca_file: private-ca.pem
+                """).reports().imap().orElseThrow();
+
+        assertThat(imap.server().host()).isEqualTo("2001:db8::143");
+        assertThat(imap.server().port()).isEqualTo(10993);
+        assertThat(imap.folder()).isEqualTo("Reports/TLS");
+        assertThat(imap.processedFolder()).isEqualTo("Reports/Done");
+        assertThat(imap.caFile().map(FileReference::path)).contains("private-ca.pem");
+    }
+
+    @Test
+    void imapMistakesAreFindingsAtTheirPositions() {
+        assertThat(error("reports: { imap: { server: imap.example.com } }"))
+                .isEqualTo("p.yaml:5:12: error: 'imap' is missing the required key 'login_file'; add login_file: a file"
+                        + " with the user on its first line, the password on its second [config.missing-key]");
+        assertThat(error("reports: { imap: { server: 'imap.example.com:99999', login_file: l } }"))
+                .startsWith("p.yaml:5:28: error: port '99999'")
+                .endsWith("[config.port]");
+        assertThat(error("reports: { imap: { server: imap.example.com, login_file: l, processed_folder: INBOX } }"))
+                .isEqualTo("p.yaml:5:79: error: 'processed_folder' is the folder read, 'INBOX'; processed mails"
+                        + " must go elsewhere, e.g. Processed [reports.imap]");
+        assertThat(error("reports: { imap: { server: imap.example.com, login_file: l, folder: '' } }"))
+                .contains("'folder' is empty");
+        assertThat(error("reports: { imap: { sever: imap.example.com, login_file: l } }"))
+                .contains("sever")
+                .contains("server");
+    }
+
+    @Test
     void withoutThresholdsCheckUsesTheDefaults() throws Exception {
         assertThat(load("").reports().configured()).isFalse();
         ReportsSettings reports = load("reports: {}").reports();
