@@ -46,7 +46,9 @@ measure() {
     printf '%-44s %8.2f s %8d MiB\n' "$what" "$wall" $((kib / 1024))
 }
 
-echo "TLS reports: $MAILS mails x $DETAILS failure details ($(nproc) cores, store ${DATABASE:+PostgreSQL}${DATABASE:-SQLite})"
+store=SQLite
+[[ -n ${DATABASE:-} ]] && store=PostgreSQL
+echo "TLS reports: $MAILS mails x $DETAILS failure details ($(nproc) cores, store $store)"
 measure "mxpolicy reports ingest --maildir" bin/mxpolicy reports ingest -c "$work/reports.yaml" --maildir "$work/Maildir"
 ours=$wall
 cat "$work/out" "$work/err" | grep -q "$MAILS reports stored" || { cat "$work/out" "$work/err" >&2; die "not every mail was stored"; }
