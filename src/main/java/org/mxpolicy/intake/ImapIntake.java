@@ -8,6 +8,7 @@ import jakarta.mail.MessageRemovedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.UIDFolder;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -152,13 +153,14 @@ public final class ImapIntake {
 
     /**
      * The message goes through a private temporary file, so that a large one is never held in
-     * memory whole: the intake reads at most its limit and streams the rest to the quarantine.
+     * memory whole: the intake reads at most its limit and streams the rest to the quarantine. What
+     * the intake would never read is not written to the disk either.
      */
     private IngestResult ingest(Message message, String name, Instant now)
             throws MessagingException, ReportStoreException, IOException {
         Path copy = Files.createTempFile("mxpolicy-imap", ".eml");
         try {
-            try (OutputStream out = Files.newOutputStream(copy)) {
+            try (OutputStream out = new FirstBytes(Files.newOutputStream(copy), intake.longestRead())) {
                 message.writeTo(out);
             }
             try (InputStream in = Files.newInputStream(copy)) {
@@ -166,6 +168,33 @@ public final class ImapIntake {
             }
         } finally {
             Files.deleteIfExists(copy);
+        }
+    }
+
+    /** Writes the first {@code max} bytes through and drops the rest. */
+    private static final class FirstBytes extends FilterOutputStream {
+        private long room;
+
+        FirstBytes(OutputStream out, long max) {
+            super(out);
+            this.room = max;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (room > 0) {
+                out.write(b);
+                room--;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int n = (int) Math.min(len, room);
+            if (n > 0) {
+                out.write(b, off, n);
+                room -= n;
+            }
         }
     }
 

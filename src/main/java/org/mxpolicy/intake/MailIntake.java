@@ -37,6 +37,11 @@ public final class MailIntake {
         this.quarantine = quarantine;
     }
 
+    /** The most bytes of one mail this intake ever reads: one more than the quarantine keeps. */
+    public long longestRead() {
+        return quarantine.maxBytes() + 1;
+    }
+
     /**
      * Ingests the mail read from {@code message}, at most the message limit of it into memory.
      *

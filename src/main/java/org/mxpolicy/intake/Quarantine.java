@@ -37,6 +37,11 @@ public final class Quarantine {
         this.maxBytes = maxBytes;
     }
 
+    /** The most bytes of one mail kept. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     public Path dir() {
         return dir;
     }
