@@ -66,8 +66,7 @@ public final class CheckRunner {
                 zones.put(fragment, pool.submit(() -> zoneCheck.run(nameservers, fragment)));
             }
             List<Future<DomainCheck.Outcome>> domains = new ArrayList<>();
-            Map<String, DomainPolicy> policyOf = new HashMap<>();
-            desired.policies().forEach(p -> policyOf.putIfAbsent(p.domain(), p));
+            Map<String, DomainPolicy> policyOf = DomainPolicy.byDomain(desired.policies());
             for (DesiredDomain domain : desired.domains()) {
                 Optional<DomainPolicy> policy = Optional.ofNullable(policyOf.get(domain.name()));
                 domains.add(pool.submit(() -> domainCheck.run(domain, policy)));

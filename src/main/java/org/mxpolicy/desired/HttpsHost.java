@@ -2,7 +2,6 @@ package org.mxpolicy.desired;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,8 +84,7 @@ public record HttpsHost(
     /** As {@link #of(ProviderConfig, DesiredState, List)}, with the domains' policies given. */
     public static List<HttpsHost> of(ProviderConfig config, List<DomainPolicy> policies, List<Finding> warnings) {
         List<HttpsHost> hosts = new ArrayList<>();
-        Map<String, DomainPolicy> byDomain = new HashMap<>();
-        policies.forEach(p -> byDomain.putIfAbsent(p.domain(), p));
+        Map<String, DomainPolicy> byDomain = DomainPolicy.byDomain(policies);
         for (MailDomain domain : config.domains()) {
             domain.mtaSts()
                     .ifPresent(settings ->
