@@ -40,14 +40,8 @@ public final class CertificateChainReader {
      *     PEM block it is about
      */
     public static CertificateChain read(InputStream in, String source) throws InvalidInputException {
-        return read(in, source, new SharedCertificates());
-    }
-
-    /** As {@link #read(InputStream, String)}, with a certificate already read from other files taken as it is. */
-    public static CertificateChain read(InputStream in, String source, SharedCertificates shared)
-            throws InvalidInputException {
         InputBytes input = InputBytes.read(in, source, SIZE_LIMIT, EXPECTED);
-        List<LocatedCertificate> ordered = ChainOrder.order(certificates(input, source, shared));
+        List<LocatedCertificate> ordered = ChainOrder.order(certificates(input, source));
         LocatedCertificate leaf = ordered.get(0);
         SubjectPublicKey.of(leaf.certificate(), leaf.position());
         return new CertificateChain(
@@ -56,11 +50,6 @@ public final class CertificateChainReader {
 
     /** The certificates of a file in file order, duplicates dropped. */
     static List<LocatedCertificate> certificates(InputBytes input, String source) throws InvalidInputException {
-        return certificates(input, source, new SharedCertificates());
-    }
-
-    private static List<LocatedCertificate> certificates(InputBytes input, String source, SharedCertificates shared)
-            throws InvalidInputException {
         SourcePosition file = SourcePosition.file(source);
         if (input.isDer()) {
             byte[] der = input.bytes();
@@ -82,16 +71,11 @@ public final class CertificateChainReader {
                     file,
                     "has no PEM block (-----BEGIN CERTIFICATE-----) and is not a DER certificate: give " + EXPECTED);
         }
-        return fromBlocks(PemBlock.scan(text, source, "cert"), source, shared);
+        return fromBlocks(PemBlock.scan(text, source, "cert"), source);
     }
 
     /** The certificates of the CERTIFICATE blocks; every block of another type is an error. */
     static List<LocatedCertificate> fromBlocks(List<PemBlock> blocks, String source) throws InvalidInputException {
-        return fromBlocks(blocks, source, new SharedCertificates());
-    }
-
-    private static List<LocatedCertificate> fromBlocks(List<PemBlock> blocks, String source, SharedCertificates shared)
-            throws InvalidInputException {
         List<Finding> findings = new ArrayList<>();
         List<LocatedCertificate> certificates = new ArrayList<>();
         for (PemBlock block : blocks) {
@@ -104,17 +88,11 @@ public final class CertificateChainReader {
                         "contains a " + block.label() + " block, not a certificate: give " + EXPECTED));
             } else {
                 try {
-                    byte[] der = block.decode("cert");
-                    X509Certificate known = shared.get(der);
-                    X509Certificate cert = known != null
-                            ? known
-                            : shared.keep(
-                                    der,
-                                    parse(
-                                            der,
-                                            block.position(),
-                                            "cert",
-                                            "PEM block CERTIFICATE does not hold a valid X.509 certificate"));
+                    X509Certificate cert = parse(
+                            block.decode("cert"),
+                            block.position(),
+                            "cert",
+                            "PEM block CERTIFICATE does not hold a valid X.509 certificate");
                     if (certificates.stream().noneMatch(c -> c.certificate().equals(cert))) {
                         certificates.add(new LocatedCertificate(cert, block.position()));
                     }

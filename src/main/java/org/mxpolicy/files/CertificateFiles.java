@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.cert.PublicKeyReader;
-import org.mxpolicy.cert.SharedCertificates;
 import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.config.FileReference;
 import org.mxpolicy.desired.CertificateSource;
@@ -29,8 +28,6 @@ public final class CertificateFiles implements CertificateSource {
     private final Map<Path, byte[]> cache = new ConcurrentHashMap<>();
     /** Parsed chains: many MX hosts often share one certificate file. */
     private final Map<Path, CertificateChain> chains = new ConcurrentHashMap<>();
-    /** Issuer certificates that many chains carry, parsed and kept once. */
-    private final SharedCertificates shared = new SharedCertificates();
 
     public CertificateFiles(Path baseDir) {
         this.baseDir = baseDir;
@@ -41,7 +38,7 @@ public final class CertificateFiles implements CertificateSource {
         Path path = resolve(file);
         CertificateChain chain = chains.get(path);
         if (chain == null) {
-            chain = parse(file, (in, source) -> CertificateChainReader.read(in, source, shared));
+            chain = parse(file, CertificateChainReader::read);
             chains.put(path, chain);
         }
         return chain;
