@@ -22,6 +22,7 @@ import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.InputFiles;
+import org.mxpolicy.files.OutputPaths;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.probe.ConnectOverrides;
@@ -103,6 +104,11 @@ final class CheckCommand implements Callable<Integer> {
     private Path output;
 
     @Option(
+            names = "--mkdir",
+            description = "Make FILE's directory when it is missing (without it, a missing directory is refused).")
+    private boolean mkdir;
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "Leave out OK results.")
     private boolean quiet;
@@ -182,6 +188,10 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws MxpolicyException {
+        if (output != null) {
+            // Refused before the probes run, not after minutes of checking.
+            OutputPaths.file(output, mkdir);
+        }
         if (!merge.isEmpty()) {
             return merge();
         }
