@@ -124,6 +124,29 @@ class KeyTimingInteropIT {
     }
 
     @Test
+    void aRevokedKskSelfSignsTheDnskeySetAsDnssecSignzoneDoes() throws Exception {
+        Path zone = Files.writeString(dir.resolve("zone.db"), ZONE_TEXT);
+        String ksk = bindKey("-f", "KSK", "-P", "-60d", "-A", "-60d");
+        String revoked = bindKey("-f", "KSK", "-P", "-90d", "-A", "-90d", "-R", "-1d");
+        String zsk = bindKey("-P", "-60d", "-A", "-60d");
+        Path signed = dir.resolve("signed.mxpolicy");
+
+        mxpolicySign(now(), zone, signed);
+
+        List<Record> records = read(signed);
+        int revokedTag = new KeyDirectory(dir)
+                .loadKey(dir.resolve(revoked + ".key"), false)
+                .revoked()
+                .keyTag();
+        assertThat(revokedTag).isNotEqualTo(tag(revoked));
+        assertThat(dnskeyTags(records)).containsExactlyInAnyOrder(tag(ksk), revokedTag, tag(zsk));
+        assertThat(signerTags(records).get("DNSKEY")).containsExactlyInAnyOrder(tag(ksk), revokedTag);
+        assertThat(signerTags(records).get("SOA")).containsExactly(tag(zsk));
+        assertValidates(signed);
+        assertSameAsDnssecSignzone(zone, records);
+    }
+
+    @Test
     void bindReadsTheTimingOfMxpolicyKeygen() throws Exception {
         String base = mxpolicyKeygen("--zsk", "--activate", "+1d", "--inactive", "+30d", "--delete", "+40d");
         ZoneKey key = new KeyDirectory(dir).loadKey(dir.resolve(base + ".key"), true);
