@@ -5,10 +5,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.mxpolicy.dnssec.DnssecAlgorithm;
 import org.mxpolicy.dnssec.KeyGenerator;
+import org.mxpolicy.dnssec.KeyTiming;
 import org.mxpolicy.dnssec.ZoneKey;
 import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.finding.InvalidInputException;
@@ -36,7 +38,10 @@ import picocli.CommandLine.Spec;
             "By default the key is a combined signing key (CSK, flags 257): it signs the",
             "whole zone, and its DS goes to the parent. For split keys make one key with",
             "--ksk (flags 257: signs the DNSKEY set, its DS goes to the parent) and one",
-            "with --zsk (flags 256: signs everything else), of the same algorithm."
+            "with --zsk (flags 256: signs everything else), of the same algorithm.",
+            "",
+            "--publish, --activate, --inactive and --delete write BIND's timing fields;",
+            "sign follows them: published keys are in the DNSKEY set, only active ones sign."
         },
         footer = {
             "",
@@ -46,6 +51,8 @@ import picocli.CommandLine.Spec;
             "  mxpolicy keygen --zone example.com -K keys --ksk",
             "  mxpolicy keygen --zone example.com -K keys --zsk",
             "  mxpolicy keygen --zone example.com -K keys -a RSASHA256 --bits 3072",
+            "  mxpolicy keygen --zone example.com -K keys --zsk --publish now --activate +30d    # a successor ZSK",
+            "  mxpolicy keygen --zone example.com -K keys --zsk --inactive +90d --delete +100d",
             "  mxpolicy ds --zone example.com -K keys    # then: the DS for the parent"
         })
 final class KeygenCommand implements Callable<Integer> {
@@ -98,6 +105,32 @@ final class KeygenCommand implements Callable<Integer> {
             description = "TTL of the DNSKEY record (default: ${DEFAULT-VALUE}).")
     private long ttl;
 
+    @Option(
+            names = "--publish",
+            paramLabel = "TIME",
+            description = "When the DNSKEY is published (default: now), as dnssec-keygen -P. TIME: "
+                    + "YYYYMMDDHHMMSS (UTC), YYYYMMDD, now, an offset from now (+30d, -12h, now+1w; "
+                    + "units y, mo, w, d, h, mi, s) or none.")
+    private String publish;
+
+    @Option(
+            names = "--activate",
+            paramLabel = "TIME",
+            description = "When the key starts signing (default: now), as dnssec-keygen -A; none: never.")
+    private String activate;
+
+    @Option(
+            names = "--inactive",
+            paramLabel = "TIME",
+            description = "When the key stops signing; it stays published (default: none), as dnssec-keygen -I.")
+    private String inactive;
+
+    @Option(
+            names = "--delete",
+            paramLabel = "TIME",
+            description = "When the DNSKEY leaves the zone (default: none), as dnssec-keygen -D.")
+    private String delete;
+
     @Spec
     private CommandSpec spec;
 
@@ -123,28 +156,82 @@ final class KeygenCommand implements Callable<Integer> {
                     "keygen.ttl", null, "--ttl must be 0.." + Integer.MAX_VALUE + ", not " + ttl);
         }
         int flags = role != null && role.zsk ? ZoneKey.FLAGS_ZSK : ZoneKey.FLAGS_KSK;
+        Instant now = clock.instant();
+        KeyTiming timing = timing(now);
         KeyDirectory keys = new KeyDirectory(dir);
         KeyGenerator generator = new KeyGenerator(random);
-        Instant now = clock.instant();
         for (int i = 0; i < TRIES; i++) {
-            ZoneKey key = generator.generate(zoneName, alg, flags, rsaBits, ttl);
+            ZoneKey key = generator.generate(zoneName, alg, flags, rsaBits, ttl).withTiming(timing);
             if (keys.exists(key)) {
                 continue; // a key tag already used in DIR for this zone and algorithm: make another key
             }
-            Path written = keys.write(key, now);
+            Path written = keys.write(key);
             var out = spec.commandLine().getOut();
             out.println(key.baseName());
             out.flush();
             spec.commandLine()
                     .getErr()
                     .println("mxpolicy: wrote " + written + " and " + key.baseName() + ".private (" + role() + ", "
-                            + alg.mnemonic() + ", key tag " + key.keyTag() + ")");
+                            + alg.mnemonic() + ", key tag " + key.keyTag() + "; " + timing.describe(now) + ")");
             return 0;
         }
         throw new InvalidInputException(
                 "keygen.collision",
                 null,
                 "every new key collided with an existing key tag in " + dir + "; remove unused keys");
+    }
+
+    /**
+     * Created now; published and active now unless told otherwise, as dnssec-keygen does. Times
+     * out of order are refused: a key active before its DNSKEY is published, or deleted while it
+     * still signs, would break validation.
+     */
+    private KeyTiming timing(Instant now) throws InvalidInputException {
+        Optional<Instant> published = setting("--publish", publish, now);
+        Optional<Instant> active = setting("--activate", activate, now);
+        Optional<Instant> retired = inactive == null ? Optional.empty() : setting("--inactive", inactive, now);
+        Optional<Instant> deleted = delete == null ? Optional.empty() : setting("--delete", delete, now);
+        if (published.isEmpty() && active.isEmpty()) {
+            throw new InvalidInputException(
+                    "keygen.timing", null, "--publish none with --activate none makes a key that is never used");
+        }
+        order("--publish", published, "--activate", active, false);
+        order("--activate", active, "--inactive", retired, true);
+        order("--inactive", retired, "--delete", deleted, true);
+        order("--activate", active, "--delete", deleted, true);
+        order("--publish", published, "--delete", deleted, true);
+        return KeyTiming.NONE
+                .with(KeyTiming.Event.CREATED, now)
+                .with(KeyTiming.Event.PUBLISH, published)
+                .with(KeyTiming.Event.ACTIVATE, active)
+                .with(KeyTiming.Event.INACTIVE, retired)
+                .with(KeyTiming.Event.DELETE, deleted);
+    }
+
+    private static Optional<Instant> setting(String option, String text, Instant now) throws InvalidInputException {
+        try {
+            return KeyTiming.parseSetting(text == null ? "now" : text, now);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("keygen.timing", null, option + " " + e.getMessage());
+        }
+    }
+
+    private static void order(
+            String earlierOption,
+            Optional<Instant> earlier,
+            String laterOption,
+            Optional<Instant> later,
+            boolean strict)
+            throws InvalidInputException {
+        if (earlier.isEmpty() || later.isEmpty()) {
+            return;
+        }
+        if (later.get().isBefore(earlier.get()) || (strict && later.get().equals(earlier.get()))) {
+            throw new InvalidInputException(
+                    "keygen.timing",
+                    null,
+                    laterOption + " (" + later.get() + ") must be after " + earlierOption + " (" + earlier.get() + ")");
+        }
     }
 
     private String role() {

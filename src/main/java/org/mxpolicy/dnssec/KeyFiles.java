@@ -99,6 +99,9 @@ public final class KeyFiles {
     private static final Pattern FIELD = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*):[ \\t]*(.*)");
     private static final Pattern VERSION = Pattern.compile("v(\\d+)\\.(\\d+)");
     private static final Pattern ALGORITHM = Pattern.compile("(\\d+)(?:\\s*\\(([^)]*)\\))?");
+    /** A timing line of BIND's {@code .key} comment header: {@code ; Publish: 20261207120000 (...)}. */
+    private static final Pattern COMMENT_TIME = Pattern.compile(";\\s*([A-Za-z]+):\\s*(\\S+)(?:\\s.*)?");
+
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
     /** {@code ctime(3)}'s form, which BIND adds to the timestamps in {@code .key} comments. */
@@ -124,7 +127,9 @@ public final class KeyFiles {
      *     malformed, or its algorithm is not one mxpolicy signs with
      */
     public static ZoneKey readPublicKey(Reader in, String source) throws InvalidInputException {
-        List<LogicalRecord> records = logicalRecords(readLines(in, source), source);
+        List<String> lines = readLines(in, source);
+        KeyTiming timing = commentTiming(lines, source);
+        List<LogicalRecord> records = logicalRecords(lines, source);
         if (records.isEmpty()) {
             throw new InvalidInputException(
                     "key.bad-format",
@@ -148,14 +153,47 @@ public final class KeyFiles {
             throw new InvalidInputException(
                     "key.bad-format", where, "the public key is not a valid " + algorithm.mnemonic() + " key");
         }
-        return new ZoneKey(dnskey.getName(), dnskey, algorithm, publicKey, Optional.empty());
+        return new ZoneKey(dnskey.getName(), dnskey, algorithm, publicKey, Optional.empty(), timing);
+    }
+
+    /**
+     * The timing BIND writes into the {@code .key} file's comment header ({@code ; Publish:
+     * 20261207120000 (Mon Dec  7 12:00:00 2026)}); what a public-only key has to go by.
+     */
+    private static KeyTiming commentTiming(List<String> lines, String source) throws InvalidInputException {
+        KeyTiming timing = KeyTiming.NONE;
+        List<Finding> problems = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = COMMENT_TIME.matcher(lines.get(i));
+            if (!m.matches()) {
+                continue;
+            }
+            Optional<KeyTiming.Event> event = KeyTiming.Event.ofField(m.group(1));
+            if (event.isEmpty()) {
+                continue;
+            }
+            try {
+                timing = timing.with(event.get(), KeyTiming.parse(m.group(2)));
+            } catch (IllegalArgumentException e) {
+                problems.add(Finding.error(
+                        "key.bad-timing",
+                        SourcePosition.at(source, i + 1, 0),
+                        "the " + m.group(1) + " time " + e.getMessage()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        return timing;
     }
 
     /**
      * Reads a {@code .private} file for a key read with {@link #readPublicKey} and checks that
-     * the private key belongs to it. {@code Private-key-format} v1.x is accepted; timing fields
-     * ({@code Created:}, {@code Publish:}, {@code Activate:}, ...) and other fields not needed
-     * for signing are ignored.
+     * the private key belongs to it. {@code Private-key-format} v1.x is accepted. The timing
+     * fields ({@code Created:}, {@code Publish:}, {@code Activate:}, {@code Revoke:},
+     * {@code Inactive:}, {@code Delete:}, {@code SyncPublish:}, {@code SyncDelete:}) become the
+     * key's {@link KeyTiming}, in place of the {@code .key} file's comments when there are any;
+     * other fields not needed for signing are ignored.
      *
      * @param publicKey the key from the matching {@code .key} file
      * @param source the file name used in messages
@@ -199,6 +237,7 @@ public final class KeyFiles {
                                 + ":); mxpolicy signs with key material in the file only");
             }
         }
+        KeyTiming timing = fieldTiming(fields);
         Field algorithmField = require(fields, "Algorithm", source);
         DnssecAlgorithm algorithm = privateFileAlgorithm(algorithmField);
         if (algorithm != publicKey.algorithm()) {
@@ -220,7 +259,31 @@ public final class KeyFiles {
                 publicKey.dnskey(),
                 publicKey.algorithm(),
                 publicKey.publicKey(),
-                Optional.of(privateKey));
+                Optional.of(privateKey),
+                // the .private file is where BIND keeps the timing it goes by; the .key comments are a copy
+                timing.times().isEmpty() ? publicKey.timing() : timing);
+    }
+
+    /** The timing fields of a {@code .private} file; a malformed time is an error naming its line. */
+    private static KeyTiming fieldTiming(Map<String, Field> fields) throws InvalidInputException {
+        KeyTiming timing = KeyTiming.NONE;
+        List<Finding> problems = new ArrayList<>();
+        for (KeyTiming.Event event : KeyTiming.Event.values()) {
+            Field f = fields.get(event.field());
+            if (f == null) {
+                continue;
+            }
+            try {
+                timing = timing.with(event, KeyTiming.parse(f.value()));
+            } catch (IllegalArgumentException e) {
+                problems.add(Finding.error(
+                        "key.bad-timing", f.position(), "the " + event.field() + " time " + e.getMessage()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        return timing;
     }
 
     /** Reads a key pair: the {@code .key} file, then the {@code .private} file checked against it. */
@@ -670,13 +733,18 @@ public final class KeyFiles {
      * @param created the time written as {@code Created}, {@code Publish} and {@code Activate}
      */
     public static void writePublicKey(ZoneKey key, Instant created, Writer out) throws IOException {
+        writePublicKey(key.withTiming(KeyTiming.createdAt(created)), out);
+    }
+
+    /** Writes the {@code .key} file as {@link #writePublicKey(ZoneKey, Instant, Writer)}, with the key's own timing. */
+    public static void writePublicKey(ZoneKey key, Writer out) throws IOException {
         DNSKEYRecord dnskey = key.dnskey();
         String zone = key.zone().toString().toLowerCase(Locale.ROOT);
         out.write("; This is a " + (key.isKsk() ? "key-signing" : "zone-signing") + " key, keyid " + key.keyTag()
                 + ", for " + zone + "\n");
-        for (String event : List.of("Created", "Publish", "Activate")) {
-            out.write("; " + event + ": " + timestamp(created) + " ("
-                    + CTIME.format(created.truncatedTo(ChronoUnit.SECONDS)) + ")\n");
+        for (Map.Entry<KeyTiming.Event, Instant> e : key.timing().times().entrySet()) {
+            out.write("; " + e.getKey().field() + ": " + timestamp(e.getValue()) + " ("
+                    + CTIME.format(e.getValue().truncatedTo(ChronoUnit.SECONDS)) + ")\n");
         }
         out.write(zone + " " + dnskey.getTTL() + " IN DNSKEY " + dnskey.getFlags() + " " + dnskey.getProtocol() + " "
                 + dnskey.getAlgorithm() + " " + Base64.getEncoder().encodeToString(dnskey.getKey()) + "\n");
@@ -692,6 +760,11 @@ public final class KeyFiles {
      * @throws IllegalArgumentException when the key has no private part
      */
     public static void writePrivateKey(ZoneKey key, Instant created, Writer out) throws IOException {
+        writePrivateKey(key.withTiming(KeyTiming.createdAt(created)), out);
+    }
+
+    /** Writes the {@code .private} file as {@link #writePrivateKey(ZoneKey, Instant, Writer)}, with the key's own timing. */
+    public static void writePrivateKey(ZoneKey key, Writer out) throws IOException {
         PrivateKey privateKey = key.privateKey()
                 .orElseThrow(() -> new IllegalArgumentException(key.baseName() + " has no private key to write"));
         DnssecAlgorithm algorithm = key.algorithm();
@@ -724,17 +797,22 @@ public final class KeyFiles {
                                         new IllegalArgumentException(key.baseName() + ": the Ed25519 key has no seed")))
                         + "\n");
         }
-        for (String event : List.of("Created", "Publish", "Activate")) {
-            out.write(event + ": " + timestamp(created) + "\n");
+        for (Map.Entry<KeyTiming.Event, Instant> e : key.timing().times().entrySet()) {
+            out.write(e.getKey().field() + ": " + timestamp(e.getValue()) + "\n");
         }
         out.flush();
     }
 
     /** The {@code .key} file's text; see {@link #writePublicKey}. */
     public static String publicKeyText(ZoneKey key, Instant created) {
+        return publicKeyText(key.withTiming(KeyTiming.createdAt(created)));
+    }
+
+    /** The {@code .key} file's text with the key's own timing. */
+    public static String publicKeyText(ZoneKey key) {
         StringWriter out = new StringWriter();
         try {
-            writePublicKey(key, created, out);
+            writePublicKey(key, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -743,9 +821,14 @@ public final class KeyFiles {
 
     /** The {@code .private} file's text; see {@link #writePrivateKey}. Holds the secret key: never log it. */
     public static String privateKeyText(ZoneKey key, Instant created) {
+        return privateKeyText(key.withTiming(KeyTiming.createdAt(created)));
+    }
+
+    /** The {@code .private} file's text with the key's own timing. */
+    public static String privateKeyText(ZoneKey key) {
         StringWriter out = new StringWriter();
         try {
-            writePrivateKey(key, created, out);
+            writePrivateKey(key, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,13 +16,16 @@ import org.xbill.DNS.Name;
  * @param algorithm the signing algorithm
  * @param publicKey the public key as a JCA key
  * @param privateKey the private key, absent for a public-only key
+ * @param timing when the key is published, active, inactive and deleted ({@link KeyTiming#NONE}:
+ *     in use from the start)
  */
 public record ZoneKey(
         Name zone,
         DNSKEYRecord dnskey,
         DnssecAlgorithm algorithm,
         PublicKey publicKey,
-        Optional<PrivateKey> privateKey) {
+        Optional<PrivateKey> privateKey,
+        KeyTiming timing) {
 
     /** DNSKEY flags bit 7: a zone key (RFC 4034 section 2.1.1). */
     public static final int FLAG_ZONE = 0x0100;
@@ -32,6 +35,18 @@ public record ZoneKey(
     public static final int FLAGS_ZSK = FLAG_ZONE;
     /** Flags of a key-signing key or combined signing key. */
     public static final int FLAGS_KSK = FLAG_ZONE | FLAG_SEP;
+    /** DNSKEY flags bit 8: the key is revoked (RFC 5011 section 3). */
+    public static final int FLAG_REVOKE = 0x0080;
+
+    /** A key without timing metadata: in use from the start. */
+    public ZoneKey(
+            Name zone,
+            DNSKEYRecord dnskey,
+            DnssecAlgorithm algorithm,
+            PublicKey publicKey,
+            Optional<PrivateKey> privateKey) {
+        this(zone, dnskey, algorithm, publicKey, privateKey, KeyTiming.NONE);
+    }
 
     public ZoneKey {
         Objects.requireNonNull(zone, "zone");
@@ -39,9 +54,31 @@ public record ZoneKey(
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(publicKey, "publicKey");
         Objects.requireNonNull(privateKey, "privateKey");
+        Objects.requireNonNull(timing, "timing");
         if (dnskey.getAlgorithm() != algorithm.number()) {
             throw new IllegalArgumentException("DNSKEY algorithm " + dnskey.getAlgorithm() + " is not " + algorithm);
         }
+    }
+
+    /** This key with other timing metadata. */
+    public ZoneKey withTiming(KeyTiming newTiming) {
+        return new ZoneKey(zone, dnskey, algorithm, publicKey, privateKey, newTiming);
+    }
+
+    /**
+     * This key as it is published once revoked: the REVOKE bit set in its DNSKEY flags, which
+     * changes its key tag (RFC 5011 section 3).
+     */
+    public ZoneKey revoked() {
+        DNSKEYRecord r = new DNSKEYRecord(
+                dnskey.getName(),
+                dnskey.getDClass(),
+                dnskey.getTTL(),
+                dnskey.getFlags() | FLAG_REVOKE,
+                dnskey.getProtocol(),
+                dnskey.getAlgorithm(),
+                dnskey.getKey());
+        return new ZoneKey(zone, r, algorithm, publicKey, privateKey, timing);
     }
 
     /** The key tag, RFC 4034 appendix B. */

@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.xbill.DNS.DClass;
@@ -40,10 +42,15 @@ import org.xbill.DNS.Type;
  * and NSEC3PARAM records of an already signed input are dropped and made anew, and so are DNSKEY
  * records of the keys given; other DNSKEY records stay (another signer's keys).
  *
- * <p>Which key signs what: per algorithm, the keys with the SEP flag (KSK, or CSK when the
- * algorithm has no other key) sign DNSKEY, CDS and CDNSKEY; the keys without it (ZSK) sign the
- * rest, or the SEP keys do when there are none. Keys without a private key are published, not used
- * (a pre-published key of a rollover).
+ * <p>Which keys are in the zone: each key's {@link KeyTiming} at the signing time decides
+ * ({@link KeyState}): before Publish and after Delete a key is left out; published but not yet
+ * active, or inactive, its DNSKEY is there but it signs nothing; active, it signs; revoked, it is
+ * published with the REVOKE bit and signs the DNSKEY RRset only. Keys without timing are active.
+ *
+ * <p>Which key signs what: per algorithm, the active keys with the SEP flag (KSK, or CSK when the
+ * algorithm has no zone-signing key in use) sign DNSKEY, CDS and CDNSKEY; the active keys without
+ * it (ZSK) sign the rest. A role without an active key is refused, naming the keys and their
+ * dates: such a zone would not validate. Keys without a private key are published, not used.
  *
  * <p>Signatures: ECDSA P-256 and RSA with Conscrypt (BoringSSL) where its native library loads,
  * Bouncy Castle otherwise; Ed25519 with Bouncy Castle ({@link SignatureProvider}). BoringSSL's ECDSA
@@ -96,7 +103,8 @@ public final class ZoneSigner {
      *
      * @param origin the apex
      * @param zone the zone's records (already signed input is fine: its DNSSEC records are dropped)
-     * @param keys the zone's keys; every algorithm needs a private key with the SEP flag
+     * @param keys the zone's keys, in every state; each algorithm published at {@code now} needs an
+     *     active private key with the SEP flag, and an active ZSK while it has ZSKs in use
      * @param now the signing time
      * @param previous the previous signed zone, for incremental signing; empty for none
      * @throws InvalidInputException when the keys cannot sign the zone or the zone cannot be signed
@@ -116,7 +124,7 @@ public final class ZoneSigner {
             throws InvalidInputException {
         Instant at = now.truncatedTo(ChronoUnit.SECONDS);
         Name apex = origin.canonicalize();
-        KeyRoles roles = KeyRoles.of(apex, keys, provider);
+        KeyRoles roles = KeyRoles.of(apex, keys, at, provider);
 
         List<Record> data = unsignedData(apex, zone, keys, roles);
         ZoneStructure structure = ZoneStructure.of(apex, data);
@@ -180,8 +188,11 @@ public final class ZoneSigner {
     @SuppressWarnings("ReferenceEquality") // canonicalize() returns the same Name if lower case; equals ignores case
     private List<Record> unsignedData(Name apex, List<Record> zone, List<ZoneKey> keys, KeyRoles roles)
             throws InvalidInputException {
-        List<byte[]> ownKeys =
-                keys.stream().map(k -> k.dnskey().rdataToWireCanonical()).toList();
+        // every key of the directory, in any state and revoked or not, is this signer's to publish or leave out
+        List<byte[]> ownKeys = keys.stream()
+                .flatMap(k -> Stream.of(k, k.revoked()))
+                .map(k -> k.dnskey().rdataToWireCanonical())
+                .toList();
         List<DNSKEYRecord> foreign = new ArrayList<>();
         List<Record> data = new ArrayList<>(zone.size() + keys.size() + 1);
         for (Record r : zone) {
@@ -219,8 +230,11 @@ public final class ZoneSigner {
             throw new InvalidInputException(problems);
         }
         long dnskeyTtl = policy.dnskeyTtl()
-                .orElse(keys.stream().mapToLong(k -> k.dnskey().getTTL()).min().orElseThrow());
-        for (ZoneKey k : keys) {
+                .orElse(roles.published().stream()
+                        .mapToLong(k -> k.dnskey().getTTL())
+                        .min()
+                        .orElseThrow());
+        for (ZoneKey k : roles.published()) {
             data.add(dnskey(apex, k.dnskey(), dnskeyTtl));
         }
         for (DNSKEYRecord k : foreign) {
@@ -591,10 +605,22 @@ public final class ZoneSigner {
         return true;
     }
 
-    /** The signing keys per role, checked: every algorithm signs, and has a key with the SEP flag. */
-    private record KeyRoles(List<SigningKey> keySigners, List<SigningKey> zoneSigners, List<Integer> algorithms) {
+    /**
+     * The keys in the zone at the signing time and what each signs, checked: every algorithm in the
+     * DNSKEY RRset has an active key with the SEP flag for the DNSKEY RRset and an active key for
+     * the rest. An algorithm is run with split keys while it has a zone-signing key that is active
+     * or published ahead of its activation; then a ZSK must be active. Otherwise its SEP keys are
+     * combined signing keys and sign everything.
+     */
+    private record KeyRoles(
+            List<ZoneKey> published,
+            List<SigningKey> keySigners,
+            List<SigningKey> dnskeySigners,
+            List<SigningKey> zoneSigners,
+            List<Integer> algorithms) {
 
-        static KeyRoles of(Name apex, List<ZoneKey> keys, SignatureProvider provider) throws InvalidInputException {
+        static KeyRoles of(Name apex, List<ZoneKey> keys, Instant at, SignatureProvider provider)
+                throws InvalidInputException {
             List<Finding> problems = new ArrayList<>();
             if (keys.isEmpty()) {
                 throw new InvalidInputException(Finding.error(
@@ -603,46 +629,83 @@ public final class ZoneSigner {
                         "no keys for zone " + apex + "; make one with: mxpolicy keygen --zone " + apex + " -K DIR"));
             }
             TreeMap<Integer, List<ZoneKey>> byAlgorithm = new TreeMap<>();
-            for (ZoneKey k : keys) {
+            List<ZoneKey> published = new ArrayList<>();
+            for (ZoneKey k : keys.stream().sorted(DelegationSigner.KEY_ORDER).toList()) {
                 if (!k.zone().equals(apex)) {
                     problems.add(Finding.error(
                             "dnssec.key-zone", null, k.baseName() + " is a key of " + k.zone() + ", not of " + apex));
                 }
-                byAlgorithm
-                        .computeIfAbsent(k.algorithm().number(), a -> new ArrayList<>())
-                        .add(k);
+                KeyState state = k.timing().stateAt(at);
+                if (state.published()) {
+                    published.add(state == KeyState.REVOKED ? k.revoked() : k);
+                    byAlgorithm
+                            .computeIfAbsent(k.algorithm().number(), a -> new ArrayList<>())
+                            .add(k);
+                }
+            }
+            if (published.isEmpty()) {
+                throw new InvalidInputException(Finding.error(
+                        "dnssec.no-active-key",
+                        null,
+                        "zone " + apex + ": no key is published at " + at + "; keys: " + describe(keys, at)));
             }
             List<SigningKey> keySigners = new ArrayList<>();
+            List<SigningKey> revokedSigners = new ArrayList<>();
             List<SigningKey> zoneSigners = new ArrayList<>();
             for (Map.Entry<Integer, List<ZoneKey>> e : byAlgorithm.entrySet()) {
-                List<ZoneKey> usable = e.getValue().stream()
-                        .filter(k -> k.privateKey().isPresent())
+                int algorithm = e.getKey();
+                List<ZoneKey> ofAlgorithm = keys.stream()
+                        .filter(k -> k.algorithm().number() == algorithm)
                         .sorted(DelegationSigner.KEY_ORDER)
                         .toList();
-                List<ZoneKey> sep = usable.stream().filter(ZoneKey::isKsk).toList();
-                List<ZoneKey> zsk = usable.stream().filter(k -> !k.isKsk()).toList();
-                if (usable.isEmpty()) {
+                List<ZoneKey> withPrivate = ofAlgorithm.stream()
+                        .filter(k -> k.privateKey().isPresent())
+                        .toList();
+                if (withPrivate.isEmpty()) {
                     problems.add(
                             Finding.error(
                                     "dnssec.no-private-key",
                                     null,
-                                    "no private key for algorithm " + e.getKey()
+                                    "no private key for algorithm " + algorithm
                                             + " ("
                                             + e.getValue().get(0).algorithm().mnemonic()
                                             + "): every algorithm in the DNSKEY set must sign"
                                             + " the zone (RFC 4035 section 2.2); add the .private file or remove the .key files of that algorithm"));
                     continue;
                 }
-                if (sep.isEmpty()) {
+                if (withPrivate.stream().noneMatch(ZoneKey::isKsk)) {
                     problems.add(Finding.error(
                             "dnssec.no-ksk",
                             null,
-                            "no key with the SEP flag (257, KSK or CSK) for algorithm " + e.getKey()
+                            "no key with the SEP flag (257, KSK or CSK) for algorithm " + algorithm
                                     + " to sign the DNSKEY set; make one with: mxpolicy keygen --ksk --zone " + apex));
                     continue;
                 }
-                for (ZoneKey k : usable) {
-                    SigningKey signing = SigningKey.of(k, provider);
+                List<ZoneKey> active = ofAlgorithm.stream()
+                        .filter(k -> k.privateKey().isPresent() && k.timing().stateAt(at) == KeyState.ACTIVE)
+                        .toList();
+                List<ZoneKey> sep = active.stream().filter(ZoneKey::isKsk).toList();
+                boolean splitKeys = ofAlgorithm.stream()
+                        .anyMatch(k -> !k.isKsk()
+                                && k.privateKey().isPresent()
+                                && (k.timing().stateAt(at) == KeyState.ACTIVE
+                                        || k.timing().stateAt(at) == KeyState.PUBLISHED));
+                List<ZoneKey> zsk =
+                        splitKeys ? active.stream().filter(k -> !k.isKsk()).toList() : sep;
+                if (sep.isEmpty()) {
+                    problems.add(noActiveKey(apex, at, ofAlgorithm, true, splitKeys));
+                }
+                if (splitKeys && zsk.isEmpty()) {
+                    problems.add(noActiveKey(apex, at, ofAlgorithm, false, true));
+                }
+                for (ZoneKey k : ofAlgorithm) {
+                    boolean signsDnskey = sep.contains(k);
+                    boolean signsZone = zsk.contains(k);
+                    boolean revoked = k.privateKey().isPresent() && k.timing().stateAt(at) == KeyState.REVOKED;
+                    if (!signsDnskey && !signsZone && !revoked) {
+                        continue;
+                    }
+                    SigningKey signing = SigningKey.of(revoked ? k.revoked() : k, provider);
                     if (!signing.matchesPublicKey()) {
                         problems.add(Finding.error(
                                 "dnssec.key-mismatch",
@@ -650,23 +713,84 @@ public final class ZoneSigner {
                                 k.baseName() + ": the private key does not belong to the DNSKEY"));
                         continue;
                     }
-                    if (k.isKsk()) {
+                    if (signsDnskey) {
                         keySigners.add(signing);
                     }
-                    if (!k.isKsk() || zsk.isEmpty()) {
+                    if (signsZone) {
                         zoneSigners.add(signing);
+                    }
+                    if (revoked) {
+                        revokedSigners.add(signing);
                     }
                 }
             }
             if (!problems.isEmpty()) {
                 throw new InvalidInputException(problems);
             }
-            return new KeyRoles(List.copyOf(keySigners), List.copyOf(zoneSigners), List.copyOf(byAlgorithm.keySet()));
+            List<SigningKey> dnskeySigners = new ArrayList<>(keySigners);
+            dnskeySigners.addAll(revokedSigners);
+            return new KeyRoles(
+                    List.copyOf(published),
+                    List.copyOf(keySigners),
+                    List.copyOf(dnskeySigners),
+                    List.copyOf(zoneSigners),
+                    List.copyOf(byAlgorithm.keySet()));
         }
 
-        /** DNSKEY, CDS and CDNSKEY: the SEP keys (RFC 6781 section 3.1); everything else: the others. */
+        /**
+         * One line naming the zone, the role, every key of the role with its state and dates, and
+         * when the next one becomes active: a zone missing a role's signatures would not validate.
+         */
+        private static Finding noActiveKey(
+                Name apex, Instant at, List<ZoneKey> ofAlgorithm, boolean keySigning, boolean splitKeys) {
+            List<ZoneKey> ofRole = ofAlgorithm.stream()
+                    .filter(k -> !splitKeys || k.isKsk() == keySigning)
+                    .toList();
+            DnssecAlgorithm algorithm = ofAlgorithm.get(0).algorithm();
+            String role = !splitKeys
+                    ? "combined signing key (CSK)"
+                    : keySigning ? "key-signing key (KSK) for the DNSKEY set" : "zone-signing key (ZSK)";
+            String next = ofRole.stream()
+                    .filter(k -> k.privateKey().isPresent())
+                    .filter(k -> k.timing()
+                                    .get(KeyTiming.Event.ACTIVATE)
+                                    .filter(at::isBefore)
+                                    .isPresent()
+                            && k.timing().stateAt(at) != KeyState.DELETED)
+                    .min(Comparator.comparing(
+                            k -> k.timing().get(KeyTiming.Event.ACTIVATE).orElseThrow()))
+                    .map(k -> "; " + k.baseName() + " becomes active at "
+                            + k.timing().get(KeyTiming.Event.ACTIVATE).orElseThrow()
+                            + ": sign again then, or move its Activate time (dnssec-settime -A)")
+                    .orElse("; make one with: mxpolicy keygen --zone " + apex
+                            + (splitKeys ? keySigning ? " --ksk" : " --zsk" : "")
+                            + " or change the keys' timing (dnssec-settime)");
+            return Finding.error(
+                    "dnssec.no-active-key",
+                    null,
+                    "zone " + apex + ": no active " + role + " of algorithm " + algorithm.number() + " ("
+                            + algorithm.mnemonic() + ") at " + at + ", so the zone would not validate; keys: "
+                            + describe(ofRole, at) + next);
+        }
+
+        private static String describe(List<ZoneKey> keys, Instant at) {
+            return keys.stream()
+                    .map(k -> k.baseName() + " (" + (k.isKsk() ? "SEP" : "ZSK")
+                            + (k.privateKey().isPresent() ? "" : ", public only") + ") "
+                            + k.timing().describe(at))
+                    .collect(Collectors.joining(", "));
+        }
+
+        /**
+         * DNSKEY: the active SEP keys and the revoked ones (RFC 5011 section 2.1: a revoked key signs
+         * the DNSKEY RRset that carries it); CDS and CDNSKEY: the active SEP keys (RFC 6781 section
+         * 3.1); everything else: the zone-signing keys.
+         */
         List<SigningKey> signersOf(int type) {
-            return type == Type.DNSKEY || type == Type.CDS || type == Type.CDNSKEY ? keySigners : zoneSigners;
+            if (type == Type.DNSKEY) {
+                return dnskeySigners;
+            }
+            return type == Type.CDS || type == Type.CDNSKEY ? keySigners : zoneSigners;
         }
     }
 

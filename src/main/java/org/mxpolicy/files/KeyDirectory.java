@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.mxpolicy.dnssec.DelegationSigner;
 import org.mxpolicy.dnssec.KeyFiles;
+import org.mxpolicy.dnssec.KeyTiming;
 import org.mxpolicy.dnssec.ZoneKey;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
@@ -224,6 +225,14 @@ public final class KeyDirectory {
      * @return the path of the {@code .key} file
      */
     public Path write(ZoneKey key, Instant created) throws MxpolicyException {
+        return write(key.withTiming(KeyTiming.createdAt(created)));
+    }
+
+    /**
+     * Writes a new key's files as {@link #write(ZoneKey, Instant)} does, with the key's own
+     * timing (Created, Publish, Activate, Inactive, Delete as BIND writes them).
+     */
+    public Path write(ZoneKey key) throws MxpolicyException {
         requireDirectory();
         Path keyFile = dir.resolve(key.baseName() + ".key");
         Path privateFile = dir.resolve(key.baseName() + ".private");
@@ -234,7 +243,7 @@ public final class KeyDirectory {
                     "a key with the same zone, algorithm and key tag (" + key.keyTag() + ") is already in " + dir
                             + "; key files are never replaced");
         }
-        byte[] secret = KeyFiles.privateKeyText(key, created).getBytes(StandardCharsets.US_ASCII);
+        byte[] secret = KeyFiles.privateKeyText(key).getBytes(StandardCharsets.US_ASCII);
         try {
             AtomicFiles.write(privateFile, secret, AtomicFiles.PRIVATE);
         } finally {
@@ -242,9 +251,7 @@ public final class KeyDirectory {
         }
         try {
             AtomicFiles.write(
-                    keyFile,
-                    KeyFiles.publicKeyText(key, created).getBytes(StandardCharsets.US_ASCII),
-                    AtomicFiles.PUBLIC);
+                    keyFile, KeyFiles.publicKeyText(key).getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC);
         } catch (MxpolicyException e) {
             try {
                 Files.deleteIfExists(privateFile);

@@ -2,9 +2,15 @@ package org.mxpolicy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -13,6 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mxpolicy.dnssec.DnssecAlgorithm;
 import org.mxpolicy.dnssec.KeyFixtures;
+import org.mxpolicy.dnssec.KeyState;
+import org.mxpolicy.dnssec.KeyTiming;
 import org.mxpolicy.dnssec.ZoneKey;
 import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.testing.Cli;
@@ -207,5 +215,92 @@ class KeyCommandsTest {
                 .contains("mxpolicy keygen --zone example.com. -K '" + dir + "'")
                 .contains("[ds.no-ksk]");
         assertThat(none.firstErrorLine()).contains("holds no key for example.net.");
+    }
+
+    // ---- timing
+
+    private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+
+    private static Cli.Run at(Instant now, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(
+                args, new PrintWriter(out, true), new PrintWriter(err, true), Clock.fixed(now, ZoneOffset.UTC));
+        return new Cli.Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void keygenWritesTheTimingItIsGivenAsBindDoes() throws Exception {
+        Cli.Run run = at(
+                NOW,
+                "keygen",
+                "--zone",
+                "example.com",
+                "-K",
+                dir.toString(),
+                "--zsk",
+                "--publish",
+                "now",
+                "--activate",
+                "+1d",
+                "--inactive",
+                "20270101000000",
+                "--delete",
+                "+40d");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).contains("published, not active, active from 2026-12-08T12:00:00Z");
+        String base = run.stdout().strip();
+        assertThat(Files.readString(dir.resolve(base + ".private")))
+                .endsWith("Created: 20261207120000\nPublish: 20261207120000\nActivate: 20261208120000\n"
+                        + "Inactive: 20270101000000\nDelete: 20270116120000\n");
+        ZoneKey key = new KeyDirectory(dir).load(ZONE).get(0);
+        assertThat(key.timing().stateAt(NOW)).isEqualTo(KeyState.PUBLISHED);
+        assertThat(key.timing().get(KeyTiming.Event.ACTIVATE)).contains(Instant.parse("2026-12-08T12:00:00Z"));
+    }
+
+    @Test
+    void keygenRefusesTimesItCannotReadOrThatAreOutOfOrder() {
+        Cli.Run unreadable = at(NOW, "keygen", "--zone", "example.com", "-K", dir.toString(), "--activate", "soon");
+        Cli.Run backwards = at(
+                NOW, "keygen", "--zone", "example.com", "-K", dir.toString(), "--activate", "+2d", "--inactive", "+1d");
+
+        assertThat(unreadable.exitCode()).isEqualTo(2);
+        assertThat(unreadable.firstErrorLine())
+                .contains("--activate 'soon' is not a time")
+                .contains("[keygen.timing]");
+        assertThat(backwards.exitCode()).isEqualTo(2);
+        assertThat(backwards.firstErrorLine())
+                .contains("--inactive (2026-12-08T12:00:00Z) must be after --activate (2026-12-09T12:00:00Z)");
+        assertThat(dir.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void signRefusesAZoneWhoseOnlyZskIsNotYetActiveAndSaysWhenItWillBe() throws Exception {
+        assertThat(at(NOW, "keygen", "--zone", "example.com", "-K", dir.toString(), "--ksk")
+                        .exitCode())
+                .isZero();
+        String zsk = at(NOW, "keygen", "--zone", "example.com", "-K", dir.toString(), "--zsk", "--activate", "+2d")
+                .stdout()
+                .strip();
+        Path zone = Files.writeString(
+                dir.resolve("example.com.zone"),
+                "$TTL 3600\nexample.com. IN SOA ns1.example.com. h.example.com. 1 7200 3600 1209600 300\n"
+                        + "example.com. IN NS ns1.example.com.\nns1.example.com. IN A 192.0.2.1\n");
+
+        Cli.Run early =
+                at(NOW.plusSeconds(3600), "sign", "--zone", "example.com", "-K", dir.toString(), zone.toString());
+
+        assertThat(early.exitCode()).as(early.stderr()).isEqualTo(2);
+        assertThat(early.errorLines()).hasSize(1);
+        assertThat(early.firstErrorLine())
+                .contains("zone example.com.: no active zone-signing key (ZSK) of algorithm 13")
+                .contains(zsk + " (ZSK) published, not active, active from 2026-12-09T12:00:00Z")
+                .contains(zsk + " becomes active at 2026-12-09T12:00:00Z")
+                .contains("[dnssec.no-active-key]");
+        assertThat(Files.exists(dir.resolve("example.com.zone.signed"))).isFalse();
+        Cli.Run later = at(
+                NOW.plus(Duration.ofDays(3)), "sign", "--zone", "example.com", "-K", dir.toString(), zone.toString());
+        assertThat(later.exitCode()).as(later.stderr()).isZero();
     }
 }
