@@ -1,10 +1,14 @@
 package org.mxpolicy.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mxpolicy.dnssec.DelegationSigner;
+import org.mxpolicy.dnssec.KeyState;
 import org.mxpolicy.dnssec.ZoneKey;
 import org.mxpolicy.files.KeyDirectory;
 import org.mxpolicy.finding.InvalidInputException;
@@ -32,7 +36,10 @@ import picocli.CommandLine.Spec;
             "  DS (SHA-256, digest type 2), for the parent zone (your registrar);",
             "  CDS and CDNSKEY (RFC 7344, RFC 8078), to publish in the zone itself, so",
             "  that a parent that scans for them updates the DS without you.",
-            "Only the .key files are read."
+            "Only the .key files are read. A key past its Delete or Revoke time (BIND's",
+            "timing fields) is left out, so the DS set given to the parent and the CDS",
+            "set are the ones wanted now; a key not yet published is kept, as a",
+            "double-DS rollover puts its DS up first."
         },
         footer = {
             "",
@@ -62,6 +69,12 @@ final class DsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    private final Clock clock;
+
+    DsCommand(Clock clock) {
+        this.clock = clock;
+    }
+
     @Override
     public Integer call() throws MxpolicyException {
         Name zoneName = KeyDirectory.zoneName(zone);
@@ -69,7 +82,21 @@ final class DsCommand implements Callable<Integer> {
             throw new InvalidInputException("ds.ttl", null, "--ttl must be 0.." + Integer.MAX_VALUE + ", not " + ttl);
         }
         List<ZoneKey> keys = new KeyDirectory(dir).loadPublic(zoneName);
-        List<ZoneKey> seps = DelegationSigner.secureEntryPoints(keys);
+        Instant now = clock.instant();
+        List<ZoneKey> allSeps = DelegationSigner.secureEntryPoints(keys);
+        List<ZoneKey> seps =
+                allSeps.stream().filter(k -> wantedAtParent(k, now)).toList();
+        List<String> leftOut = allSeps.stream()
+                .filter(k -> !seps.contains(k))
+                .map(k -> k.baseName() + ": " + k.timing().describe(now))
+                .toList();
+        if (seps.isEmpty() && !allSeps.isEmpty()) {
+            throw new InvalidInputException(
+                    "ds.no-current-ksk",
+                    SourcePosition.file(dir.toString()),
+                    "holds no key-signing key for " + zoneName + " that is not deleted or revoked ("
+                            + String.join("; ", leftOut) + ")");
+        }
         if (seps.isEmpty()) {
             throw new InvalidInputException(
                     "ds.no-ksk",
@@ -82,11 +109,11 @@ final class DsCommand implements Callable<Integer> {
                             + KeyDirectory.shellQuote(dir.toString()));
         }
         // records only on stdout, DS first, so that `ds | head -1` or `grep ' IN DS '` is the DS to give
-        spec.commandLine()
-                .getErr()
-                .println("mxpolicy ds: " + seps.size() + " DS for the parent zone of " + zoneName
-                        + " (give them to your registrar), then CDS and CDNSKEY for the zone itself"
-                        + " (RFC 7344, RFC 8078)");
+        PrintWriter err = spec.commandLine().getErr();
+        leftOut.forEach(k -> err.println("mxpolicy ds: left out " + k));
+        err.println("mxpolicy ds: " + seps.size() + " DS for the parent zone of " + zoneName
+                + " (give them to your registrar), then CDS and CDNSKEY for the zone itself"
+                + " (RFC 7344, RFC 8078)");
         var out = spec.commandLine().getOut();
         for (ZoneKey key : seps) {
             out.println(line(DelegationSigner.ds(key, ttlOf(key))));
@@ -99,6 +126,12 @@ final class DsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** A deleted key is gone from the zone and a revoked one must not be trusted: neither keeps its DS. */
+    private static boolean wantedAtParent(ZoneKey key, Instant now) {
+        KeyState state = key.timing().stateAt(now);
+        return state != KeyState.DELETED && state != KeyState.REVOKED;
     }
 
     private long ttlOf(ZoneKey key) {

@@ -276,6 +276,56 @@ class KeyCommandsTest {
     }
 
     @Test
+    void dsLeavesOutDeletedAndRevokedKeysButKeepsAPrePublishedOne() throws Exception {
+        String old = at(NOW, "keygen", "--zone", "example.com", "-K", dir.toString(), "--ksk", "--delete", "+1d")
+                .stdout()
+                .strip();
+        String next = at(
+                        NOW,
+                        "keygen",
+                        "--zone",
+                        "example.com",
+                        "-K",
+                        dir.toString(),
+                        "--ksk",
+                        "--publish",
+                        "+2d",
+                        "--activate",
+                        "+3d")
+                .stdout()
+                .strip();
+        String tagOld = Integer.toString(Integer.parseInt(old.substring(old.length() - 5)));
+        String tagNext = Integer.toString(Integer.parseInt(next.substring(next.length() - 5)));
+
+        Cli.Run before = at(NOW, "ds", "--zone", "example.com", "-K", dir.toString());
+        Cli.Run after = at(NOW.plus(Duration.ofDays(3)), "ds", "--zone", "example.com", "-K", dir.toString());
+
+        assertThat(before.exitCode()).as(before.stderr()).isZero();
+        assertThat(before.stdout().lines().filter(l -> l.contains(" IN DS ")))
+                .as("a double-DS rollover gives the parent the successor's DS before its DNSKEY appears")
+                .hasSize(2);
+        assertThat(after.exitCode()).as(after.stderr()).isZero();
+        assertThat(after.stdout().lines().filter(l -> l.contains(" IN DS ") || l.contains(" IN CDS ")))
+                .hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains(" " + tagNext + " 13 2 "))
+                .noneSatisfy(l -> assertThat(l).contains(" " + tagOld + " 13 2 "));
+        assertThat(after.stderr()).contains("left out " + old + ": deleted since 2026-12-08T12:00:00Z");
+    }
+
+    @Test
+    void dsWhenEveryKeySigningKeyIsDeletedSaysSo() throws Exception {
+        at(NOW, "keygen", "--zone", "example.com", "-K", dir.toString(), "--ksk", "--delete", "+1d");
+
+        Cli.Run run = at(NOW.plus(Duration.ofDays(2)), "ds", "--zone", "example.com", "-K", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.firstErrorLine())
+                .contains("holds no key-signing key for example.com. that is not deleted or revoked")
+                .contains("[ds.no-current-ksk]");
+    }
+
+    @Test
     void signRefusesAZoneWhoseOnlyZskIsNotYetActiveAndSaysWhenItWillBe() throws Exception {
         assertThat(at(NOW, "keygen", "--zone", "example.com", "-K", dir.toString(), "--ksk")
                         .exitCode())
