@@ -107,12 +107,16 @@ final class PublishCommand implements Callable<Integer> {
         List<ZoneFragment> changed = publication.updater().apply(plans, zones);
         if (changed.isEmpty()) {
             err.println("mxpolicy publish: nothing to change");
-            return 0;
+        } else {
+            publication.served().require(changed, common.wait);
+            if (!common.wait.isZero()) {
+                err.println("mxpolicy publish: served by every authoritative server and validated");
+            }
         }
-        publication.served().require(changed, common.wait);
-        if (!common.wait.isZero()) {
-            err.println("mxpolicy publish: served by every authoritative server and validated");
-        }
+        publication
+                .published()
+                .record(zones, desired.policies())
+                .ifPresent(problem -> err.println("mxpolicy publish: " + problem));
         return 0;
     }
 

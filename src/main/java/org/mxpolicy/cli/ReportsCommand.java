@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mxpolicy.config.ImapSettings;
@@ -18,6 +20,7 @@ import org.mxpolicy.files.OwnedPaths;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.history.HistoryException;
 import org.mxpolicy.intake.ImapIntake;
 import org.mxpolicy.intake.ImapLogin;
 import org.mxpolicy.intake.IngestResult;
@@ -26,6 +29,9 @@ import org.mxpolicy.intake.MaildirIntake;
 import org.mxpolicy.intake.Quarantine;
 import org.mxpolicy.store.JdbcReportStore;
 import org.mxpolicy.store.StoreLocation;
+import org.mxpolicy.tlsrpt.FailureExplainer;
+import org.mxpolicy.tlsrpt.FailureExplanation;
+import org.mxpolicy.tlsrpt.GroupKey;
 import org.mxpolicy.tlsrpt.ParseNote;
 import org.mxpolicy.tlsrpt.ReportLimits;
 import org.mxpolicy.tlsrpt.ReportRejectedException;
@@ -345,11 +351,21 @@ final class ReportsCommand implements Runnable {
             Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(since);
             try (ReportStore store = JdbcReportStore.open(setup.location())) {
                 Optional<String> only = Optional.ofNullable(domain).map(ReportsOutput::domainKey);
-                spec.commandLine()
-                        .getOut()
-                        .print(ReportsOutput.render(ReportSummary.of(store.summary(from, only)), format, from));
+                List<ReportSummary.Group> groups = ReportSummary.of(store.summary(from, only));
+                Map<GroupKey, List<FailureExplanation>> explanations = Map.of();
+                if (groups.stream().anyMatch(g -> g.failed() > 0)) {
+                    explanations = new FailureExplainer(FailureExplainer.CHANGE_WINDOW)
+                            .explain(
+                                    groups,
+                                    store.evidence(from, only),
+                                    store.history().versions(FailureExplainer.subjects(groups)));
+                }
+                spec.commandLine().getOut().print(ReportsOutput.render(groups, explanations, format, from));
             } catch (ReportStoreException e) {
                 return failed(spec, e);
+            } catch (HistoryException e) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
+                return Main.EXIT_FAILED;
             }
             return 0;
         }

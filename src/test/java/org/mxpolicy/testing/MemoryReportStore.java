@@ -50,6 +50,11 @@ public final class MemoryReportStore implements ReportStore {
     }
 
     @Override
+    public FailureEvidence evidence(Instant since, Optional<String> domain) {
+        return FailureEvidence.none();
+    }
+
+    @Override
     public int prune(Instant before) {
         throw new UnsupportedOperationException("the intake does not prune");
     }

@@ -1,0 +1,23 @@
+-- The history of the record sets mxpolicy published (publish --apply) or saw served (check): per
+-- kind (tlsa, sts-id, sts-policy) and subject (the MX host or the mail domain), one row per
+-- version. The current version has no replaced_at; a different value closes it at the time the
+-- new one was first seen. Report failures are explained against it (docs/reports.md).
+-- Times are seconds since the epoch (UTC), as in V1.
+
+CREATE TABLE record_set_version (
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    value TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    first_seen BIGINT NOT NULL,
+    last_seen BIGINT NOT NULL,
+    replaced_at BIGINT,
+    source TEXT NOT NULL,
+    PRIMARY KEY (kind, subject, first_seen, digest)
+);
+
+-- the summary asks for every version of the subjects it explains, in time order
+CREATE INDEX record_set_version_subject ON record_set_version (subject, kind, first_seen);
+
+-- at most one current version per record set, also when two writers race
+CREATE UNIQUE INDEX record_set_version_current ON record_set_version (kind, subject) WHERE replaced_at IS NULL;
