@@ -97,7 +97,10 @@ public final class FailureExplainer {
             if (subject.isPresent() && kind.isPresent()) {
                 List<RecordSetVersion> versions = bySubject.getOrDefault(subject.get(), List.of());
                 found.addAll(policyStrings(kind.get(), subject.get(), failing, versions));
-                changed(g.policyType(), subject.get(), failing, versions).ifPresent(found::add);
+                if (found.stream().noneMatch(e -> e.rule().equals(FailureExplanation.STALE_POLICY))) {
+                    // a stale policy names the change already
+                    changed(g.policyType(), subject.get(), failing, versions).ifPresent(found::add);
+                }
             }
             singleMx(g, failing, hosts.getOrDefault(key, List.of()), groups, organizations)
                     .ifPresent(found::add);
