@@ -27,6 +27,6 @@ public record Publication(ZonePlanner planner, ZoneUpdater updater, ServedWait s
         PlanText.lines(List.copyOf(plans.values())).forEach(show);
         planner.requireAccepted(plans);
         served.require(updater.apply(plans, zones), wait);
-        published.record(zones, List.of()).ifPresent(show);
+        published.record(zones, Map.of()).ifPresent(show);
     }
 }

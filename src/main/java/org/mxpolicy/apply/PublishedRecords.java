@@ -4,10 +4,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.mxpolicy.check.MtaStsTxt;
-import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.history.HistoryException;
 import org.mxpolicy.history.PublicationHistory;
 import org.mxpolicy.history.RecordSet;
@@ -38,13 +38,13 @@ public record PublishedRecords(Optional<Opener> history, Clock clock) {
     private static final String MTA_STS = "_mta-sts.";
 
     /**
-     * Records the record sets of {@code zones}, and the policies of {@code policies} whose
-     * {@code _mta-sts} record is among them, as published now. Publishing has succeeded when this
+     * Records the record sets of {@code zones}, and the policy texts (by domain) of
+     * {@code policies} whose {@code _mta-sts} record is among them, as published now. Publishing has succeeded when this
      * runs, so a history that cannot be written is a problem to show, not a failure.
      *
      * @return the problem, if the history could not be written
      */
-    public Optional<String> record(List<ZoneFragment> zones, List<DomainPolicy> policies) {
+    public Optional<String> record(List<ZoneFragment> zones, Map<String, String> policies) {
         if (history.isEmpty()) {
             return Optional.empty();
         }
@@ -61,7 +61,7 @@ public record PublishedRecords(Optional<Opener> history, Clock clock) {
     }
 
     /** The record sets of the zones the history keeps, and the policies their ids name. */
-    static List<RecordSet> recordSets(List<ZoneFragment> zones, List<DomainPolicy> policies) {
+    static List<RecordSet> recordSets(List<ZoneFragment> zones, Map<String, String> policies) {
         List<RecordSet> sets = new ArrayList<>();
         Set<String> stsDomains = new LinkedHashSet<>();
         for (ZoneFragment zone : zones) {
@@ -86,11 +86,11 @@ public record PublishedRecords(Optional<Opener> history, Clock clock) {
                 }
             }
         }
-        for (DomainPolicy policy : policies) {
-            if (stsDomains.contains(RecordSet.name(policy.domain()))) {
-                sets.add(RecordSet.stsPolicy(policy.domain(), policy.policy().text()));
+        policies.forEach((domain, text) -> {
+            if (stsDomains.contains(RecordSet.name(domain)) && !text.isBlank()) {
+                sets.add(RecordSet.stsPolicy(domain, text));
             }
-        }
+        });
         return sets;
     }
 }

@@ -115,9 +115,16 @@ final class PublishCommand implements Callable<Integer> {
         }
         publication
                 .published()
-                .record(zones, desired.policies())
+                .record(zones, policyTexts(desired))
                 .ifPresent(problem -> err.println("mxpolicy publish: " + problem));
         return 0;
+    }
+
+    /** The MTA-STS policy text of each domain, as the history keeps what the published id names. */
+    private static Map<String, String> policyTexts(DesiredState desired) {
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        desired.policies().forEach(p -> texts.put(p.domain(), p.policy().text()));
+        return texts;
     }
 
     private List<ZoneFragment> selectedZones(ConfigFile file, DesiredState desired, PrintWriter err)
