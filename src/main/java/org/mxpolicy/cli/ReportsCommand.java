@@ -143,6 +143,7 @@ final class ReportsCommand implements Runnable {
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml < report.eml",
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --maildir /var/mail/tlsrpt/Maildir",
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --imap   # from a timer, e.g. every 10 minutes",
+                "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --imap --idle   # a service: mail as it arrives",
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --input /var/lib/mxpolicy/reports-quarantine/X.eml"
             })
     static final class Ingest implements Callable<Integer> {
@@ -173,6 +174,12 @@ final class ReportsCommand implements Runnable {
         private boolean imap;
 
         @Option(
+                names = "--idle",
+                description = "With --imap: after the pass, stay connected and take in new mail as it arrives"
+                        + " (IMAP IDLE); connects again after a lost connection, stops on SIGTERM or SIGINT.")
+        private boolean idle;
+
+        @Option(
                 names = "--input",
                 paramLabel = "FILE",
                 description = "Read the mail from FILE instead of standard input (to take in a mail again from"
@@ -187,6 +194,9 @@ final class ReportsCommand implements Runnable {
         public Integer call() {
             if ((maildir != null ? 1 : 0) + (input != null ? 1 : 0) + (imap ? 1 : 0) > 1) {
                 throw new ParameterException(spec.commandLine(), "--maildir, --imap and --input exclude each other");
+            }
+            if (idle && !imap) {
+                throw new ParameterException(spec.commandLine(), "--idle needs --imap");
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -220,6 +230,26 @@ final class ReportsCommand implements Runnable {
                     out.println(ReportsOutput.count(pass.mails(), "mail") + ": "
                             + ReportsOutput.count(pass.stored(), "report") + " stored, " + pass.duplicates()
                             + " stored before, " + pass.quarantined() + " quarantined");
+                    return 0;
+                }
+                if (mailbox.isPresent() && idle) {
+                    ImapIntake.Watch watch = new ImapIntake.Watch();
+                    ServeSignals.install(watch::stop, () -> {});
+                    new ImapIntake(mailbox.get(), intake)
+                            .watch(
+                                    clock,
+                                    line -> {
+                                        err.println(name + line);
+                                        err.flush();
+                                    },
+                                    pass -> {
+                                        out.println(ReportsOutput.count(pass.mails(), "mail") + ": "
+                                                + ReportsOutput.count(pass.stored(), "report") + " stored, "
+                                                + pass.duplicates() + " stored before, " + pass.quarantined()
+                                                + " quarantined");
+                                        out.flush();
+                                    },
+                                    watch);
                     return 0;
                 }
                 if (mailbox.isPresent()) {

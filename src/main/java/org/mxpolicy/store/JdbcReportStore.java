@@ -357,14 +357,16 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
             // the MX host of a failure is what separates "one MX fails" from "the policy fails";
             // merged here because reporters differ in case and trailing dots
             Map<List<String>, Long> byHost = new LinkedHashMap<>();
+            // grouped in the order of the summary index (V3), which answers it alone; the result
+            // type is summed away here
             try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
-                    + " receiving_mx_hostname, organization_name, SUM(failed_session_count) FROM failure_detail"
-                    + where
-                    + " GROUP BY policy_domain, policy_type, mx_host, receiving_mx_hostname, organization_name")) {
+                    + " result_type, organization_name, receiving_mx_hostname, SUM(failed_session_count)"
+                    + " FROM failure_detail" + where + " GROUP BY policy_domain, policy_type, mx_host, result_type,"
+                    + " organization_name, receiving_mx_hostname")) {
                 bind(select, since, domain);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        String mx = rows.getString(4);
+                        String mx = rows.getString(6);
                         byHost.merge(
                                 List.of(
                                         rows.getString(1),
@@ -372,7 +374,7 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
                                         rows.getString(3),
                                         mx == null ? "" : RecordSet.name(mx),
                                         rows.getString(5)),
-                                rows.getLong(6),
+                                rows.getLong(7),
                                 Long::sum);
                     }
                 }
