@@ -243,7 +243,11 @@ public final class ImapIntake {
      */
     private static void renew(IMAPFolder folder) {
         try {
-            folder.getMessageCount();
+            // a command of its own: the folder's cached count would not reach the server
+            folder.doCommand(protocol -> {
+                protocol.simpleCommand("NOOP", null);
+                return null;
+            });
         } catch (MessagingException | IllegalStateException e) {
             // the connection is gone; the watch notices and connects again
         }
