@@ -153,7 +153,8 @@ class ReportsImapIT {
     }
 
     @Test
-    void withIdleAMailDeliveredWhileWaitingIsTakenInWithinSecondsAndSigtermStopsCleanly() throws Exception {
+    void withIdleAMailDeliveredWhileWaitingIsTakenInWithinSecondsAfterAReconnectAndSigtermStopsCleanly()
+            throws Exception {
         dovecot.deliver(ReportCorpus.bytes("google-shape.eml"));
         Path config = config("provider.yaml", "");
         try (BackgroundProcess watching = BackgroundProcess.start(
@@ -173,6 +174,18 @@ class ReportsImapIT {
                                 : "not yet";
                     },
                     watching::log);
+
+            // the connection lost: the watch connects again and waits once more
+            dovecot.kick();
+            BoundedPoll.await(
+                    "a new connection",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        watching.assertRunning();
+                        return watching.log().split("waiting for new mail", -1).length == 3 ? null : "not yet";
+                    },
+                    watching::log);
+            assertThat(watching.log()).contains("trying again in 1 s");
 
             long delivered = System.nanoTime();
             dovecot.deliver(ReportCorpus.bytes("microsoft-shape.eml"));
