@@ -170,7 +170,7 @@ final class ReportsCommand implements Runnable {
         @Option(
                 names = "--imap",
                 description = "Take in every mail in the IMAP folder of reports.imap (IMAPS, login from its login_file)"
-                        + " and move each processed one to its processed_folder; one pass.")
+                        + " and move each processed one to its processed_folder; one pass (see --idle).")
         private boolean imap;
 
         @Option(
