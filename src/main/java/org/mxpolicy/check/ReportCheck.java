@@ -87,14 +87,16 @@ final class ReportCheck {
                 results.add(CheckResult.unknown(
                         HISTORY, STORE_SUBJECT, "cannot record what was observed: " + e.getMessage()));
             }
-            groups = ReportSummary.of(store.summary(since, Optional.empty()));
+            ReportStore.SummaryData data = store.summary(since, Optional.empty());
+            groups = ReportSummary.of(data);
             lastReports = store.lastReports();
             if (groups.stream().anyMatch(g -> g.failed() > 0)) {
                 try {
                     explanations = new FailureExplainer(FailureExplainer.CHANGE_WINDOW)
                             .explain(
                                     groups,
-                                    store.evidence(since, Optional.empty()),
+                                    new ReportStore.FailureEvidence(
+                                            store.policyStrings(since, Optional.empty()), data.failureHosts()),
                                     store.history().versions(FailureExplainer.subjects(groups)));
                 } catch (HistoryException e) {
                     results.add(CheckResult.unknown(

@@ -381,13 +381,15 @@ final class ReportsCommand implements Runnable {
             Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(since);
             try (ReportStore store = JdbcReportStore.open(setup.location())) {
                 Optional<String> only = Optional.ofNullable(domain).map(ReportsOutput::domainKey);
-                List<ReportSummary.Group> groups = ReportSummary.of(store.summary(from, only));
+                ReportStore.SummaryData data = store.summary(from, only);
+                List<ReportSummary.Group> groups = ReportSummary.of(data);
                 Map<GroupKey, List<FailureExplanation>> explanations = Map.of();
                 if (groups.stream().anyMatch(g -> g.failed() > 0)) {
                     explanations = new FailureExplainer(FailureExplainer.CHANGE_WINDOW)
                             .explain(
                                     groups,
-                                    store.evidence(from, only),
+                                    new ReportStore.FailureEvidence(
+                                            store.policyStrings(from, only), data.failureHosts()),
                                     store.history().versions(FailureExplainer.subjects(groups)));
                 }
                 spec.commandLine().getOut().print(ReportsOutput.render(groups, explanations, format, from));

@@ -274,6 +274,7 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
         String where = " WHERE end_time >= ?" + (domain.isPresent() ? " AND policy_domain = ?" : "");
         List<PolicyTotal> totals = new ArrayList<>();
         List<FailureTotal> failures = new ArrayList<>();
+        List<FailureHost> hosts = new ArrayList<>();
         try {
             try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
                     + " SUM(successful_sessions), SUM(failed_sessions), COUNT(*), MIN(start_time), MAX(end_time)"
@@ -293,28 +294,48 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
                     }
                 }
             }
+            // one pass over the summary index (V3) gives both the failures by result type and
+            // organisation, and the failures by receiving MX host the explanations need
+            Map<List<String>, Long> byType = new LinkedHashMap<>();
+            Map<List<String>, Long> byHost = new LinkedHashMap<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
-                    + " result_type, organization_name, SUM(failed_session_count) FROM failure_detail" + where
-                    + " GROUP BY policy_domain, policy_type, mx_host, result_type, organization_name")) {
+                    + " result_type, organization_name, receiving_mx_hostname, SUM(failed_session_count)"
+                    + " FROM failure_detail" + where + " GROUP BY policy_domain, policy_type, mx_host, result_type,"
+                    + " organization_name, receiving_mx_hostname")) {
                 bind(select, since, domain);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        failures.add(new FailureTotal(
-                                rows.getString(1),
-                                rows.getString(2),
-                                rows.getString(3),
-                                rows.getString(4),
-                                rows.getString(5),
-                                rows.getLong(6)));
+                        String policyDomain = rows.getString(1);
+                        String type = rows.getString(2);
+                        String mx = rows.getString(3);
+                        String organization = rows.getString(5);
+                        String receiving = rows.getString(6);
+                        long sessions = rows.getLong(7);
+                        byType.merge(
+                                List.of(policyDomain, type, mx, rows.getString(4), organization), sessions, Long::sum);
+                        // reporters differ in case and trailing dots
+                        byHost.merge(
+                                List.of(
+                                        policyDomain,
+                                        type,
+                                        mx,
+                                        receiving == null ? "" : RecordSet.name(receiving),
+                                        organization),
+                                sessions,
+                                Long::sum);
                     }
                 }
             }
+            byType.forEach((k, sessions) ->
+                    failures.add(new FailureTotal(k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), sessions)));
+            byHost.forEach((k, sessions) ->
+                    hosts.add(new FailureHost(k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), sessions)));
             connection.rollback();
         } catch (SQLException e) {
             rollbackQuietly();
             throw unavailable("cannot read the summary from", location, e);
         }
-        return new SummaryData(totals, failures);
+        return new SummaryData(totals, failures, hosts);
     }
 
     private static void bind(PreparedStatement select, Instant since, Optional<String> domain) throws SQLException {
@@ -325,10 +346,9 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
     }
 
     @Override
-    public FailureEvidence evidence(Instant since, Optional<String> domain) throws ReportStoreException {
+    public List<PolicyStringUse> policyStrings(Instant since, Optional<String> domain) throws ReportStoreException {
         String where = " WHERE end_time >= ?" + (domain.isPresent() ? " AND policy_domain = ?" : "");
         List<PolicyStringUse> uses = new ArrayList<>();
-        List<FailureHost> hosts = new ArrayList<>();
         try {
             try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
                     + " policy_string, organization_name, SUM(successful_sessions), SUM(failed_sessions),"
@@ -354,39 +374,12 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
                     }
                 }
             }
-            // the MX host of a failure is what separates "one MX fails" from "the policy fails";
-            // merged here because reporters differ in case and trailing dots
-            Map<List<String>, Long> byHost = new LinkedHashMap<>();
-            // grouped in the order of the summary index (V3), which answers it alone; the result
-            // type is summed away here
-            try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
-                    + " result_type, organization_name, receiving_mx_hostname, SUM(failed_session_count)"
-                    + " FROM failure_detail" + where + " GROUP BY policy_domain, policy_type, mx_host, result_type,"
-                    + " organization_name, receiving_mx_hostname")) {
-                bind(select, since, domain);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        String mx = rows.getString(6);
-                        byHost.merge(
-                                List.of(
-                                        rows.getString(1),
-                                        rows.getString(2),
-                                        rows.getString(3),
-                                        mx == null ? "" : RecordSet.name(mx),
-                                        rows.getString(5)),
-                                rows.getLong(7),
-                                Long::sum);
-                    }
-                }
-            }
-            byHost.forEach((k, sessions) ->
-                    hosts.add(new FailureHost(k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), sessions)));
             connection.rollback();
         } catch (SQLException e) {
             rollbackQuietly();
-            throw unavailable("cannot read the failure evidence from", location, e);
+            throw unavailable("cannot read the policy-strings from", location, e);
         }
-        return new FailureEvidence(uses, hosts);
+        return uses;
     }
 
     private static Optional<Instant> instant(ResultSet rows, int column) throws SQLException {

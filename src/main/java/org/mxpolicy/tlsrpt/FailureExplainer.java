@@ -82,6 +82,18 @@ public final class FailureExplainer {
         }
         bySubject.values().forEach(l -> l.sort(Comparator.comparing(RecordSetVersion::firstSeen)));
 
+        // per domain, the MX hosts with TLSA policies of their own and no failure
+        Map<String, Set<String>> succeeding = new TreeMap<>();
+        for (ReportSummary.Group other : groups) {
+            Optional<String> host = subject(other.domain(), other.policyType(), other.mxHosts());
+            if (PolicyReport.TLSA.equals(other.policyType())
+                    && host.isPresent()
+                    && other.failed() == 0
+                    && other.successful() > 0) {
+                succeeding.computeIfAbsent(other.domain(), d -> new TreeSet<>()).add(host.get());
+            }
+        }
+
         Map<GroupKey, List<FailureExplanation>> out = new LinkedHashMap<>();
         for (ReportSummary.Group g : groups) {
             if (g.failed() == 0) {
@@ -102,7 +114,7 @@ public final class FailureExplainer {
                     changed(g.policyType(), subject.get(), failing, versions).ifPresent(found::add);
                 }
             }
-            singleMx(g, failing, hosts.getOrDefault(key, List.of()), groups, organizations)
+            singleMx(g, failing, hosts.getOrDefault(key, List.of()), succeeding, organizations)
                     .ifPresent(found::add);
             if (!found.isEmpty()) {
                 out.put(key, List.copyOf(found));
@@ -224,22 +236,12 @@ public final class FailureExplainer {
             ReportSummary.Group g,
             List<PolicyStringUse> failing,
             List<FailureHost> failureHosts,
-            List<ReportSummary.Group> groups,
+            Map<String, Set<String>> succeedingHosts,
             Map<String, Set<String>> organizations) {
         String host;
         Set<String> senders = new TreeSet<>();
         // the other MX hosts of the domain that have TLSA policies of their own, with no failure
-        Set<String> succeeding = new TreeSet<>();
-        for (ReportSummary.Group other : groups) {
-            Optional<String> otherHost = subject(other.domain(), other.policyType(), other.mxHosts());
-            if (other.domain().equals(g.domain())
-                    && PolicyReport.TLSA.equals(other.policyType())
-                    && otherHost.isPresent()
-                    && other.failed() == 0
-                    && other.successful() > 0) {
-                succeeding.add(otherHost.get());
-            }
-        }
+        Set<String> succeeding = new TreeSet<>(succeedingHosts.getOrDefault(g.domain(), Set.of()));
         if (PolicyReport.TLSA.equals(g.policyType())) {
             Optional<String> subject = subject(g.domain(), g.policyType(), g.mxHosts());
             if (subject.isEmpty() || subject.get().equals(RecordSet.name(g.domain()))) {

@@ -41,10 +41,11 @@ public interface ReportStore extends AutoCloseable {
     List<LastReport> lastReports() throws ReportStoreException;
 
     /**
-     * What explaining the failures of the window needs beyond the summary: the policy-strings
-     * senders used, and the MX hosts failures were reported at.
+     * What explaining the failures of the window needs beyond the summary (which brings the MX
+     * hosts failures were reported at): the policy-strings senders used, per group and
+     * organisation.
      */
-    FailureEvidence evidence(Instant since, Optional<String> domain) throws ReportStoreException;
+    List<PolicyStringUse> policyStrings(Instant since, Optional<String> domain) throws ReportStoreException;
 
     /**
      * The history of published and observed record sets kept in the same place; none unless the
@@ -60,11 +61,19 @@ public interface ReportStore extends AutoCloseable {
     @Override
     void close();
 
-    /** What the store hands to {@link ReportSummary}: totals and failures, grouped by the store. */
-    record SummaryData(List<PolicyTotal> totals, List<FailureTotal> failures) {
+    /**
+     * What the store hands to {@link ReportSummary}: totals and failures, grouped by the store,
+     * and the failures by receiving MX host for the explanations (read in the same pass).
+     */
+    record SummaryData(List<PolicyTotal> totals, List<FailureTotal> failures, List<FailureHost> failureHosts) {
         public SummaryData {
             totals = List.copyOf(totals);
             failures = List.copyOf(failures);
+            failureHosts = List.copyOf(failureHosts);
+        }
+
+        public SummaryData(List<PolicyTotal> totals, List<FailureTotal> failures) {
+            this(totals, failures, List.of());
         }
     }
 
@@ -89,7 +98,7 @@ public interface ReportStore extends AutoCloseable {
     record FailureTotal(
             String domain, String policyType, String mxHosts, String resultType, String organization, long sessions) {}
 
-    /** The policy-strings and failure hosts of a window; see {@link #evidence}. */
+    /** The policy-strings and failure hosts of a window: what {@link FailureExplainer} weighs. */
     record FailureEvidence(List<PolicyStringUse> policyStrings, List<FailureHost> failureHosts) {
         public FailureEvidence {
             policyStrings = List.copyOf(policyStrings);

@@ -240,12 +240,14 @@ abstract class ReportStoreContract {
                             RecordSetSource.PUBLISHED,
                             Instant.parse("2026-12-05T12:00:00Z"));
             Instant since = Instant.parse("2026-11-30T00:00:00Z");
-            List<ReportSummary.Group> groups = ReportSummary.of(store.summary(since, Optional.empty()));
+            ReportStore.SummaryData data = store.summary(since, Optional.empty());
+            List<ReportSummary.Group> groups = ReportSummary.of(data);
 
             Map<GroupKey, List<FailureExplanation>> explained = new FailureExplainer(FailureExplainer.CHANGE_WINDOW)
                     .explain(
                             groups,
-                            store.evidence(since, Optional.empty()),
+                            new ReportStore.FailureEvidence(
+                                    store.policyStrings(since, Optional.empty()), data.failureHosts()),
                             store.history().versions(FailureExplainer.subjects(groups)));
 
             assertThat(explained.entrySet().stream()

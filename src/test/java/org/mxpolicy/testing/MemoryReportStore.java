@@ -50,8 +50,8 @@ public final class MemoryReportStore implements ReportStore {
     }
 
     @Override
-    public FailureEvidence evidence(Instant since, Optional<String> domain) {
-        return FailureEvidence.none();
+    public List<PolicyStringUse> policyStrings(Instant since, Optional<String> domain) {
+        return List.of();
     }
 
     @Override
