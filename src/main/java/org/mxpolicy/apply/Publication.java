@@ -12,9 +12,10 @@ import org.mxpolicy.zone.ZoneFragment;
 
 /**
  * Publishing the desired records of zones: PLAN ({@link ZonePlanner}), APPLY ({@link ZoneUpdater})
- * and VERIFY ({@link ServedWait}). Used by {@code publish} step by step and by the certificate rollover.
+ * and VERIFY ({@link ServedWait}), then what was published kept in the history ({@link
+ * PublishedRecords}). Used by {@code publish} step by step and by the certificate rollover.
  */
-public record Publication(ZonePlanner planner, ZoneUpdater updater, ServedWait served) {
+public record Publication(ZonePlanner planner, ZoneUpdater updater, ServedWait served, PublishedRecords published) {
 
     /**
      * Plans, shows the plan, applies it unless refused, and waits until it is served. The records of
@@ -26,5 +27,6 @@ public record Publication(ZonePlanner planner, ZoneUpdater updater, ServedWait s
         PlanText.lines(List.copyOf(plans.values())).forEach(show);
         planner.requireAccepted(plans);
         served.require(updater.apply(plans, zones), wait);
+        published.record(zones, Map.of()).ifPresent(show);
     }
 }

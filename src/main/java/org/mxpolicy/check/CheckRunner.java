@@ -20,6 +20,7 @@ import org.mxpolicy.desired.DesiredMx;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.desired.Nameserver;
+import org.mxpolicy.history.RecordSet;
 import org.mxpolicy.plan.Planner;
 import org.mxpolicy.plan.Refusal;
 import org.mxpolicy.plan.SafetyRules;
@@ -71,14 +72,13 @@ public final class CheckRunner {
                 Optional<DomainPolicy> policy = Optional.ofNullable(policyOf.get(domain.name()));
                 domains.add(pool.submit(() -> domainCheck.run(domain, policy)));
             }
-            Optional<Future<ReportCheck.Outcome>> reports =
-                    observers.reports().map(stored -> pool.submit(() -> new ReportCheck(stored, clock).run(desired)));
             Map<DesiredMx, Future<MxCheck.Outcome>> hosts = new LinkedHashMap<>();
             for (DesiredMx mx : desired.mxHosts()) {
                 hosts.put(mx, pool.submit(() -> mxCheck.run(mx)));
             }
 
             List<CheckResult> results = new ArrayList<>();
+            List<RecordSet> observed = new ArrayList<>();
             List<Expiry> expiries = new ArrayList<>();
             Map<Name, List<List<X509Certificate>>> chainsInUse = new HashMap<>();
             for (Map.Entry<DesiredMx, Future<MxCheck.Outcome>> e : hosts.entrySet()) {
@@ -86,12 +86,14 @@ public final class CheckRunner {
                 results.addAll(outcome.results());
                 expiries.addAll(outcome.expiries());
                 chainsInUse.put(e.getKey().tlsaOwner(), outcome.chainsInUse());
+                outcome.observedTlsa().ifPresent(observed::add);
             }
             List<SafetyRules.PolicyState> policies = new ArrayList<>();
             for (Future<DomainCheck.Outcome> f : domains) {
                 DomainCheck.Outcome outcome = await(f);
                 results.addAll(outcome.results());
                 outcome.policy().ifPresent(policies::add);
+                observed.addAll(outcome.observed());
             }
             SafetyRules rules = new SafetyRules(chainsInUse, policies, desired.httpsReportOwners());
             List<ZonePlan> plans = new ArrayList<>();
@@ -106,8 +108,10 @@ public final class CheckRunner {
                 }
             }
             Optional<ReportMetrics> reportMetrics = Optional.empty();
-            if (reports.isPresent()) {
-                ReportCheck.Outcome outcome = await(reports.get());
+            if (observers.reports().isPresent()) {
+                // after the observations, so that failures are explained against what was just seen
+                ReportCheck.Outcome outcome =
+                        new ReportCheck(observers.reports().get(), clock).run(desired, observed, started);
                 results.addAll(outcome.results());
                 reportMetrics = outcome.metrics();
             }

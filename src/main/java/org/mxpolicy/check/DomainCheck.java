@@ -1,6 +1,7 @@
 package org.mxpolicy.check;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.TreeSet;
 import org.mxpolicy.desired.DesiredDomain;
 import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.dns.DnsAnswer;
+import org.mxpolicy.history.RecordSet;
 import org.mxpolicy.plan.SafetyRules;
 import org.mxpolicy.probe.HttpsPolicyFetch;
 import org.mxpolicy.probe.PolicyObservation;
@@ -30,8 +32,11 @@ import org.xbill.DNS.Type;
  */
 final class DomainCheck {
 
-    /** What the domain check found, and the MTA-STS state the plan's safety rules need. */
-    record Outcome(List<CheckResult> results, Optional<SafetyRules.PolicyState> policy) {}
+    /**
+     * What the domain check found, the MTA-STS state the plan's safety rules need, and the
+     * {@code _mta-sts} id and policy text seen served, for the history.
+     */
+    record Outcome(List<CheckResult> results, Optional<SafetyRules.PolicyState> policy, List<RecordSet> observed) {}
 
     private final Observers observers;
 
@@ -44,13 +49,20 @@ final class DomainCheck {
         String name = domain.name();
         List<String> mxHosts = mxRrset(domain, results);
         Optional<SafetyRules.PolicyState> policyState = Optional.empty();
+        List<RecordSet> observed = new ArrayList<>();
         if (desiredPolicy.isPresent()) {
-            policyState = Optional.of(mtaSts(name, desiredPolicy.get().policy(), mxHosts, results));
+            SafetyRules.PolicyState state = mtaSts(name, desiredPolicy.get().policy(), mxHosts, results);
+            policyState = Optional.of(state);
+            state.publishedId().ifPresent(id -> observed.add(RecordSet.stsId(name, id)));
+            state.servedBody()
+                    .map(body -> new String(body, StandardCharsets.UTF_8))
+                    .filter(text -> !text.isBlank())
+                    .ifPresent(text -> observed.add(RecordSet.stsPolicy(name, text)));
         }
         if (domain.tlsReports()) {
             tlsRpt(name, results);
         }
-        return new Outcome(results, policyState);
+        return new Outcome(results, policyState, observed);
     }
 
     /** The MX host names the DNS serves, or an empty list when that is not known. */

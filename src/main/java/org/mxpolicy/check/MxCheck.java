@@ -15,6 +15,7 @@ import org.mxpolicy.cert.SubjectPublicKey;
 import org.mxpolicy.desired.DesiredMx;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.finding.MessageText;
+import org.mxpolicy.history.RecordSet;
 import org.mxpolicy.probe.SmtpObservation;
 import org.mxpolicy.record.DaneVerification;
 import org.mxpolicy.record.TlsaRecord;
@@ -41,7 +42,11 @@ final class MxCheck {
     static final int TLSA_RRSET_LIMIT = 12;
 
     /** What the host check found, and the chains in use that the plan's safety rules protect. */
-    record Outcome(List<CheckResult> results, List<Expiry> expiries, List<List<X509Certificate>> chainsInUse) {}
+    record Outcome(
+            List<CheckResult> results,
+            List<Expiry> expiries,
+            List<List<X509Certificate>> chainsInUse,
+            Optional<RecordSet> observedTlsa) {}
 
     private final Observers observers;
     private final CheckSettings settings;
@@ -108,7 +113,19 @@ final class MxCheck {
             }
             probeResults(seen, subject, host, disk, usable ? published : List.of(), now, results, expiries);
         }
-        return new Outcome(results, expiries, inUse);
+        return new Outcome(results, expiries, inUse, observed(host, answer));
+    }
+
+    /** The TLSA RRset DNS answered with, for the history; none when the lookup failed or did not validate. */
+    private static Optional<RecordSet> observed(String host, DnsAnswer answer) {
+        if (answer.security() == DnsAnswer.Security.FAILED || answer.security() == DnsAnswer.Security.BOGUS) {
+            return Optional.empty();
+        }
+        List<String> records = answer.records().stream()
+                .filter(r -> r instanceof TLSARecord)
+                .map(org.xbill.DNS.Record::rdataToString)
+                .toList();
+        return records.isEmpty() ? Optional.empty() : Optional.of(RecordSet.tlsa(host, records));
     }
 
     private List<TlsaRecord> tlsaRecords(DnsAnswer answer, Name owner, String host, List<CheckResult> results) {

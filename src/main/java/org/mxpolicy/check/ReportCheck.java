@@ -17,6 +17,12 @@ import org.mxpolicy.desired.DesiredDomain;
 import org.mxpolicy.desired.DesiredMx;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.finding.MessageText;
+import org.mxpolicy.history.HistoryException;
+import org.mxpolicy.history.RecordSet;
+import org.mxpolicy.history.RecordSetSource;
+import org.mxpolicy.tlsrpt.FailureExplainer;
+import org.mxpolicy.tlsrpt.FailureExplanation;
+import org.mxpolicy.tlsrpt.GroupKey;
 import org.mxpolicy.tlsrpt.PolicyReport;
 import org.mxpolicy.tlsrpt.ReportStore;
 import org.mxpolicy.tlsrpt.ReportStoreException;
@@ -39,6 +45,7 @@ final class ReportCheck {
     static final String FAILURES = "tlsrpt.failures";
     static final String SILENCE = "tlsrpt.silence";
     static final String STORE = "tlsrpt.store";
+    static final String HISTORY = "tlsrpt.history";
     /** The subject of a result about the store itself. */
     static final String STORE_SUBJECT = "report store";
 
@@ -56,14 +63,46 @@ final class ReportCheck {
         this.clock = clock;
     }
 
+    /** Judges the reports without recording anything observed. */
     Outcome run(DesiredState desired) {
+        return run(desired, List.of(), clock.instant());
+    }
+
+    /**
+     * Records the record sets the check observed at {@code observedAt} in the history, then judges
+     * the reports, explaining failures against the history.
+     */
+    Outcome run(DesiredState desired, List<RecordSet> observed, Instant observedAt) {
         ReportThresholds limits = reports.thresholds();
         Instant now = clock.instant();
         List<ReportSummary.Group> groups;
         List<ReportStore.LastReport> lastReports;
+        Map<GroupKey, List<FailureExplanation>> explanations = Map.of();
+        List<CheckResult> results = new ArrayList<>();
         try (ReportStore store = reports.store().open()) {
-            groups = ReportSummary.of(store.summary(now.minus(limits.window()), Optional.empty()));
+            Instant since = now.minus(limits.window());
+            try {
+                store.history().record(observed, RecordSetSource.OBSERVED, observedAt);
+            } catch (HistoryException e) {
+                results.add(CheckResult.unknown(
+                        HISTORY, STORE_SUBJECT, "cannot record what was observed: " + e.getMessage()));
+            }
+            ReportStore.SummaryData data = store.summary(since, Optional.empty());
+            groups = ReportSummary.of(data);
             lastReports = store.lastReports();
+            if (groups.stream().anyMatch(g -> g.failed() > 0)) {
+                try {
+                    explanations = new FailureExplainer(FailureExplainer.CHANGE_WINDOW)
+                            .explain(
+                                    groups,
+                                    new ReportStore.FailureEvidence(
+                                            store.policyStrings(since, Optional.empty()), data.failureHosts()),
+                                    store.history().versions(FailureExplainer.subjects(groups)));
+                } catch (HistoryException e) {
+                    results.add(CheckResult.unknown(
+                            HISTORY, STORE_SUBJECT, "failures are not explained: " + e.getMessage()));
+                }
+            }
         } catch (ReportStoreException e) {
             return new Outcome(
                     List.of(CheckResult.unknown(
@@ -90,10 +129,10 @@ final class ReportCheck {
                 .filter(l -> watched.contains(normalise(l.domain())))
                 .toList();
 
-        List<CheckResult> results = new ArrayList<>();
         Map<String, Tally> byDomain = new TreeMap<>();
         for (ReportSummary.Group g : ours) {
-            byDomain.computeIfAbsent(normalise(g.domain()), d -> new Tally()).add(g);
+            byDomain.computeIfAbsent(normalise(g.domain()), d -> new Tally())
+                    .add(g, explanations.getOrDefault(GroupKey.of(g), List.of()));
         }
         for (String domain : watched) {
             Tally tally = byDomain.get(domain);
@@ -111,7 +150,8 @@ final class ReportCheck {
         for (ReportSummary.Group g : groups) {
             String host = host(g);
             if (hosts.contains(host)) {
-                byHost.computeIfAbsent(host, h -> new Tally()).add(g);
+                byHost.computeIfAbsent(host, h -> new Tally())
+                        .add(g, explanations.getOrDefault(GroupKey.of(g), List.of()));
             }
         }
         byHost.forEach((host, tally) -> results.addAll(judge(host, tally, "", limits)));
@@ -128,7 +168,7 @@ final class ReportCheck {
     private static List<CheckResult> judge(String subject, Tally t, String summaryOption, ReportThresholds limits) {
         String window = "in the last " + Durations.text(limits.window());
         long total = t.successful + t.failed;
-        String breakdown = t.failed == 0 ? "" : ": " + t.breakdown();
+        String breakdown = t.failed == 0 ? "" : ": " + t.breakdown() + t.explained();
         String advice = "; see mxpolicy reports summary --since " + option(limits.window()) + summaryOption + " ("
                 + REQUIREMENT + ")";
 
@@ -217,8 +257,10 @@ final class ReportCheck {
         long failed;
         final Map<String, Long> byResultType = new TreeMap<>();
         final Map<String, Long> byOrganization = new TreeMap<>();
+        final Set<FailureExplanation> explanations = new LinkedHashSet<>();
 
-        void add(ReportSummary.Group g) {
+        void add(ReportSummary.Group g, List<FailureExplanation> explained) {
+            explanations.addAll(explained);
             successful += g.successful();
             failed += g.failed();
             g.byResultType().forEach((k, v) -> byResultType.merge(k, v, Long::sum));
@@ -230,6 +272,11 @@ final class ReportCheck {
                 return "the reports give no failure details";
             }
             return named(byResultType) + "; reported by " + named(byOrganization);
+        }
+
+        /** What the history says about the failures, each with its rule id. */
+        String explained() {
+            return explanations.stream().map(e -> "; " + e).collect(Collectors.joining());
         }
 
         /** The largest few, ties by name, and how many more there are. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.mxpolicy.apply.PublishedRecords;
 import org.mxpolicy.apply.ServerAddresses;
 import org.mxpolicy.check.StoredReports;
 import org.mxpolicy.config.DnsSettings;
@@ -21,6 +22,7 @@ import org.mxpolicy.dns.ValidatingDnsLookup;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.history.HistoryException;
 import org.mxpolicy.store.JdbcReportStore;
 import org.mxpolicy.tlsrpt.ReportStoreException;
 import org.xbill.DNS.ExtendedResolver;
@@ -69,6 +71,26 @@ final class Observation {
             return JdbcReportStore.open(setup.location());
         };
         return Optional.of(new StoredReports(opener, settings.thresholds()));
+    }
+
+    /**
+     * Where {@code publish --apply} and the rollover record what they published: the history in
+     * the report store, when the config has a {@code reports} section.
+     */
+    static PublishedRecords published(ConfigFile config, Clock clock) {
+        if (!config.config().reports().configured()) {
+            return new PublishedRecords(Optional.empty(), clock);
+        }
+        PublishedRecords.Opener opener = () -> {
+            try {
+                return JdbcReportStore.open(ReportsCommand.Setup.of(config).location());
+            } catch (IllegalArgumentException e) {
+                throw new HistoryException("'database' " + e.getMessage(), e);
+            } catch (ReportStoreException e) {
+                throw new HistoryException(e.getMessage(), e);
+            }
+        };
+        return new PublishedRecords(Optional.of(opener), clock);
     }
 
     static AuthoritativeServers authorities(DnsLookup lookup, Duration timeout) {

@@ -107,13 +107,24 @@ final class PublishCommand implements Callable<Integer> {
         List<ZoneFragment> changed = publication.updater().apply(plans, zones);
         if (changed.isEmpty()) {
             err.println("mxpolicy publish: nothing to change");
-            return 0;
+        } else {
+            publication.served().require(changed, common.wait);
+            if (!common.wait.isZero()) {
+                err.println("mxpolicy publish: served by every authoritative server and validated");
+            }
         }
-        publication.served().require(changed, common.wait);
-        if (!common.wait.isZero()) {
-            err.println("mxpolicy publish: served by every authoritative server and validated");
-        }
+        publication
+                .published()
+                .record(zones, policyTexts(desired))
+                .ifPresent(problem -> err.println("mxpolicy publish: " + problem));
         return 0;
+    }
+
+    /** The MTA-STS policy text of each domain, as the history keeps what the published id names. */
+    private static Map<String, String> policyTexts(DesiredState desired) {
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        desired.policies().forEach(p -> texts.put(p.domain(), p.policy().text()));
+        return texts;
     }
 
     private List<ZoneFragment> selectedZones(ConfigFile file, DesiredState desired, PrintWriter err)

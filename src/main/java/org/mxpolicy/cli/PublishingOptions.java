@@ -105,6 +105,10 @@ final class PublishingOptions {
         ZoneUpdater updater = new ZoneUpdater(
                 file.config(), file.baseDir(), updates, new ZoneSigning(zoneFiles), timeout, clock, log);
         ServedWait served = new ServedWait(file.config(), dns, authorities, clock);
-        return new Setup(dns, authorities, addresses, new Publication(planner, updater, served));
+        return new Setup(
+                dns,
+                authorities,
+                addresses,
+                new Publication(planner, updater, served, Observation.published(file, clock)));
     }
 }

@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mxpolicy.config.ImapSettings;
@@ -18,6 +20,7 @@ import org.mxpolicy.files.OwnedPaths;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.history.HistoryException;
 import org.mxpolicy.intake.ImapIntake;
 import org.mxpolicy.intake.ImapLogin;
 import org.mxpolicy.intake.IngestResult;
@@ -26,6 +29,9 @@ import org.mxpolicy.intake.MaildirIntake;
 import org.mxpolicy.intake.Quarantine;
 import org.mxpolicy.store.JdbcReportStore;
 import org.mxpolicy.store.StoreLocation;
+import org.mxpolicy.tlsrpt.FailureExplainer;
+import org.mxpolicy.tlsrpt.FailureExplanation;
+import org.mxpolicy.tlsrpt.GroupKey;
 import org.mxpolicy.tlsrpt.ParseNote;
 import org.mxpolicy.tlsrpt.ReportLimits;
 import org.mxpolicy.tlsrpt.ReportRejectedException;
@@ -137,6 +143,7 @@ final class ReportsCommand implements Runnable {
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml < report.eml",
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --maildir /var/mail/tlsrpt/Maildir",
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --imap   # from a timer, e.g. every 10 minutes",
+                "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --imap --idle   # a service: mail as it arrives",
                 "  mxpolicy reports ingest -c /etc/mxpolicy/provider.yaml --input /var/lib/mxpolicy/reports-quarantine/X.eml"
             })
     static final class Ingest implements Callable<Integer> {
@@ -163,8 +170,14 @@ final class ReportsCommand implements Runnable {
         @Option(
                 names = "--imap",
                 description = "Take in every mail in the IMAP folder of reports.imap (IMAPS, login from its login_file)"
-                        + " and move each processed one to its processed_folder; one pass.")
+                        + " and move each processed one to its processed_folder; one pass (see --idle).")
         private boolean imap;
+
+        @Option(
+                names = "--idle",
+                description = "With --imap: after the pass, stay connected and take in new mail as it arrives"
+                        + " (IMAP IDLE); connects again after a lost connection, stops on SIGTERM or SIGINT.")
+        private boolean idle;
 
         @Option(
                 names = "--input",
@@ -181,6 +194,9 @@ final class ReportsCommand implements Runnable {
         public Integer call() {
             if ((maildir != null ? 1 : 0) + (input != null ? 1 : 0) + (imap ? 1 : 0) > 1) {
                 throw new ParameterException(spec.commandLine(), "--maildir, --imap and --input exclude each other");
+            }
+            if (idle && !imap) {
+                throw new ParameterException(spec.commandLine(), "--idle needs --imap");
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -214,6 +230,26 @@ final class ReportsCommand implements Runnable {
                     out.println(ReportsOutput.count(pass.mails(), "mail") + ": "
                             + ReportsOutput.count(pass.stored(), "report") + " stored, " + pass.duplicates()
                             + " stored before, " + pass.quarantined() + " quarantined");
+                    return 0;
+                }
+                if (mailbox.isPresent() && idle) {
+                    ImapIntake.Watch watch = new ImapIntake.Watch();
+                    ServeSignals.install(watch::stop, () -> {});
+                    new ImapIntake(mailbox.get(), intake)
+                            .watch(
+                                    clock,
+                                    line -> {
+                                        err.println(name + line);
+                                        err.flush();
+                                    },
+                                    pass -> {
+                                        out.println(ReportsOutput.count(pass.mails(), "mail") + ": "
+                                                + ReportsOutput.count(pass.stored(), "report") + " stored, "
+                                                + pass.duplicates() + " stored before, " + pass.quarantined()
+                                                + " quarantined");
+                                        out.flush();
+                                    },
+                                    watch);
                     return 0;
                 }
                 if (mailbox.isPresent()) {
@@ -345,11 +381,23 @@ final class ReportsCommand implements Runnable {
             Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(since);
             try (ReportStore store = JdbcReportStore.open(setup.location())) {
                 Optional<String> only = Optional.ofNullable(domain).map(ReportsOutput::domainKey);
-                spec.commandLine()
-                        .getOut()
-                        .print(ReportsOutput.render(ReportSummary.of(store.summary(from, only)), format, from));
+                ReportStore.SummaryData data = store.summary(from, only);
+                List<ReportSummary.Group> groups = ReportSummary.of(data);
+                Map<GroupKey, List<FailureExplanation>> explanations = Map.of();
+                if (groups.stream().anyMatch(g -> g.failed() > 0)) {
+                    explanations = new FailureExplainer(FailureExplainer.CHANGE_WINDOW)
+                            .explain(
+                                    groups,
+                                    new ReportStore.FailureEvidence(
+                                            store.policyStrings(from, only), data.failureHosts()),
+                                    store.history().versions(FailureExplainer.subjects(groups)));
+                }
+                spec.commandLine().getOut().print(ReportsOutput.render(groups, explanations, format, from));
             } catch (ReportStoreException e) {
                 return failed(spec, e);
+            } catch (HistoryException e) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
+                return Main.EXIT_FAILED;
             }
             return 0;
         }

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.mxpolicy.files.JsonLayout;
+import org.mxpolicy.tlsrpt.FailureExplanation;
+import org.mxpolicy.tlsrpt.GroupKey;
 import org.mxpolicy.tlsrpt.ReportSummary;
 
 /** The TLS report summary as text for people, JSON for programs, or CSV for spreadsheets. */
@@ -35,15 +37,29 @@ final class ReportsOutput {
         return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
     }
 
-    static String render(List<ReportSummary.Group> groups, Format format, Instant since) {
+    /**
+     * The summary; {@code explanations} are the history's explanations of the failed groups
+     * ({@code tlsrpt.FailureExplainer}).
+     */
+    static String render(
+            List<ReportSummary.Group> groups,
+            Map<GroupKey, List<FailureExplanation>> explanations,
+            Format format,
+            Instant since) {
         return switch (format) {
-            case text -> text(groups, since);
-            case json -> json(groups, since);
-            case csv -> csv(groups);
+            case text -> text(groups, explanations, since);
+            case json -> json(groups, explanations, since);
+            case csv -> csv(groups, explanations);
         };
     }
 
-    private static String text(List<ReportSummary.Group> groups, Instant since) {
+    private static List<FailureExplanation> of(
+            Map<GroupKey, List<FailureExplanation>> explanations, ReportSummary.Group g) {
+        return explanations.getOrDefault(GroupKey.of(g), List.of());
+    }
+
+    private static String text(
+            List<ReportSummary.Group> groups, Map<GroupKey, List<FailureExplanation>> explanations, Instant since) {
         StringBuilder out = new StringBuilder();
         if (groups.isEmpty()) {
             return "no TLS reports whose period ended since " + since + "\n";
@@ -77,6 +93,13 @@ final class ReportsOutput {
                         .append(counts(g.byOrganization()))
                         .append('\n');
             }
+            for (FailureExplanation e : of(explanations, g)) {
+                out.append("  explanation [")
+                        .append(e.rule())
+                        .append("]: ")
+                        .append(e.text())
+                        .append('\n');
+            }
         }
         return out.toString();
     }
@@ -91,7 +114,8 @@ final class ReportsOutput {
                 .collect(Collectors.joining(", "));
     }
 
-    private static String json(List<ReportSummary.Group> groups, Instant since) {
+    private static String json(
+            List<ReportSummary.Group> groups, Map<GroupKey, List<FailureExplanation>> explanations, Instant since) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("since", since.toString());
         ArrayNode list = root.putArray("groups");
@@ -115,6 +139,10 @@ final class ReportsOutput {
             g.byResultType().forEach(types::put);
             ObjectNode orgs = o.putObject("failures_by_organization");
             g.byOrganization().forEach(orgs::put);
+            ArrayNode explained = o.putArray("explanation");
+            for (FailureExplanation e : of(explanations, g)) {
+                explained.addObject().put("rule", e.rule()).put("text", e.text());
+            }
         }
         try {
             return JsonLayout.WRITER.writeValueAsString(root) + "\n";
@@ -123,10 +151,10 @@ final class ReportsOutput {
         }
     }
 
-    private static String csv(List<ReportSummary.Group> groups) {
+    private static String csv(List<ReportSummary.Group> groups, Map<GroupKey, List<FailureExplanation>> explanations) {
         StringBuilder out = new StringBuilder(
                 "domain,policy_type,mx_host,successful_sessions,failed_sessions,failure_rate,reports,first_seen,"
-                        + "last_seen,failures_by_result_type,failures_by_organization\r\n");
+                        + "last_seen,failures_by_result_type,failures_by_organization,explanation\r\n");
         for (ReportSummary.Group g : groups) {
             List<String> fields = List.of(
                     g.domain(),
@@ -139,7 +167,10 @@ final class ReportsOutput {
                     g.firstSeen().toString(),
                     g.lastSeen().toString(),
                     pairs(g.byResultType()),
-                    pairs(g.byOrganization()));
+                    pairs(g.byOrganization()),
+                    of(explanations, g).stream()
+                            .map(e -> e.rule() + ": " + e.text())
+                            .collect(Collectors.joining("; ")));
             out.append(fields.stream().map(ReportsOutput::csvField).collect(Collectors.joining(",")))
                     .append("\r\n");
         }

@@ -18,11 +18,19 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -63,6 +71,18 @@ public final class ImapIntake {
 
     private static final String TIMEOUT_MILLIS = "60000";
 
+    /**
+     * While idling, the server may stay silent until IDLE is renewed (Dovecot says "still here"
+     * every 2 minutes, others never): the read timeout must be longer than the renewal interval.
+     */
+    private static final String IDLE_TIMEOUT_MILLIS = "300000";
+
+    /** IDLE is renewed this often, well inside the 29 minutes of RFC 2177 section 3. */
+    private static final Duration IDLE_RENEWAL = Duration.ofMinutes(2);
+
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration LAST_BACKOFF = Duration.ofMinutes(5);
+
     private final Mailbox mailbox;
     private final MailIntake intake;
 
@@ -80,22 +100,18 @@ public final class ImapIntake {
      *     read or moved
      */
     public Pass run(Instant now, Consumer<String> log) throws ReportStoreException, IOException {
-        Session session = Session.getInstance(properties());
         String where = mailbox.describe();
         try {
-            IMAPStore store = (IMAPStore) session.getStore("imaps");
+            IMAPStore store = connect(properties(TIMEOUT_MILLIS), where);
             try {
-                store.connect(
-                        mailbox.host(),
-                        mailbox.port(),
-                        mailbox.login().user(),
-                        mailbox.login().password());
-            } catch (AuthenticationFailedException e) {
-                throw new IOException(
-                        where + ": the server refused the user and password of the login file: " + e.getMessage(), e);
-            }
-            try {
-                return pass(store, where, now, log);
+                IMAPFolder folder = folder(store, where);
+                Folder processed = processedFolder(store, where);
+                folder.open(Folder.READ_WRITE);
+                try {
+                    return pass(store, folder, processed, where, () -> now, log, () -> false);
+                } finally {
+                    folder.close(false);
+                }
             } finally {
                 store.close();
             }
@@ -104,49 +120,231 @@ public final class ImapIntake {
         }
     }
 
-    private Pass pass(IMAPStore store, String where, Instant now, Consumer<String> log)
-            throws MessagingException, ReportStoreException, IOException {
+    /**
+     * Stops a {@link #watch}: from a signal handler or another thread. A mail being taken in is
+     * finished first; an IDLE is ended at once.
+     */
+    public static final class Watch {
+        private volatile boolean stopped;
+        private volatile IMAPFolder idling;
+
+        public void stop() {
+            synchronized (this) {
+                stopped = true;
+                notifyAll();
+            }
+            IMAPFolder folder = idling;
+            if (folder != null) {
+                renew(folder);
+            }
+        }
+
+        public boolean stopped() {
+            return stopped;
+        }
+
+        /** Waits {@code time}, or less when stopped meanwhile. */
+        synchronized void sleep(Duration time) {
+            long until = System.nanoTime() + time.toNanos();
+            try {
+                while (!stopped) {
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+            }
+        }
+    }
+
+    /**
+     * One pass, then waits with IMAP IDLE (RFC 2177) for new mail and takes each in as it
+     * arrives, until {@code watch} is stopped. A lost connection, or a store that is unavailable,
+     * is logged and tried again after a pause that doubles up to 5 minutes; the mails not yet
+     * done stay in the folder meanwhile.
+     *
+     * @param passes told of every pass that found mail
+     * @throws IOException the server refuses the login or the folder does not exist: waiting does
+     *     not mend those
+     */
+    public void watch(Clock clock, Consumer<String> log, Consumer<Pass> passes, Watch watch) throws IOException {
+        String where = mailbox.describe();
+        Duration backoff = FIRST_BACKOFF;
+        ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "imap-idle-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            while (!watch.stopped()) {
+                IMAPStore store = null;
+                try {
+                    store = connect(properties(IDLE_TIMEOUT_MILLIS), where);
+                    IMAPFolder folder = folder(store, where);
+                    Folder processed = processedFolder(store, where);
+                    folder.open(Folder.READ_WRITE);
+                    ScheduledFuture<?> renewing = renewal.scheduleAtFixedRate(
+                            () -> renew(folder),
+                            IDLE_RENEWAL.toMillis(),
+                            IDLE_RENEWAL.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    try {
+                        log.accept(where + ": waiting for new mail (IMAP IDLE)");
+                        while (!watch.stopped()) {
+                            Pass pass = pass(store, folder, processed, where, clock::instant, log, watch::stopped);
+                            backoff = FIRST_BACKOFF; // a pass went through: the next trouble is new
+                            if (pass.mails() > 0) {
+                                passes.accept(pass);
+                            }
+                            if (watch.stopped()) {
+                                break;
+                            }
+                            watch.idling = folder;
+                            try {
+                                if (!watch.stopped()) {
+                                    folder.idle(true);
+                                }
+                            } finally {
+                                watch.idling = null;
+                            }
+                        }
+                    } finally {
+                        renewing.cancel(false);
+                    }
+                } catch (MessagingException | IOException | ReportStoreException e) {
+                    if (watch.stopped()) {
+                        break;
+                    }
+                    if (e instanceof FatalImapProblem fatal) {
+                        throw fatal;
+                    }
+                    String why = e instanceof MessagingException m ? describe(m) : e.getMessage();
+                    log.accept(where + ": " + why + "; trying again in " + backoff.toSeconds() + " s");
+                    watch.sleep(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(LAST_BACKOFF) > 0
+                            ? LAST_BACKOFF
+                            : backoff.multipliedBy(2);
+                } finally {
+                    closeQuietly(store);
+                }
+            }
+        } finally {
+            renewal.shutdownNow();
+        }
+    }
+
+    /**
+     * Ends a running IDLE (another command on the folder's connection does) so that the watch
+     * goes round: new mail is looked for, and IDLE sent again.
+     */
+    private static void renew(IMAPFolder folder) {
+        try {
+            // a command of its own: the folder's cached count would not reach the server
+            folder.doCommand(protocol -> {
+                protocol.simpleCommand("NOOP", null);
+                return null;
+            });
+        } catch (MessagingException | IllegalStateException e) {
+            // the connection is gone; the watch notices and connects again
+        }
+    }
+
+    private static void closeQuietly(IMAPStore store) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.close();
+        } catch (MessagingException e) {
+            // the connection was lost already
+        }
+    }
+
+    /** A problem that connecting again does not mend: a refused login, a missing folder. */
+    private static final class FatalImapProblem extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        FatalImapProblem(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private IMAPStore connect(Properties properties, String where) throws MessagingException, IOException {
+        IMAPStore store = (IMAPStore) Session.getInstance(properties).getStore("imaps");
+        try {
+            store.connect(
+                    mailbox.host(),
+                    mailbox.port(),
+                    mailbox.login().user(),
+                    mailbox.login().password());
+        } catch (AuthenticationFailedException e) {
+            throw new FatalImapProblem(
+                    where + ": the server refused the user and password of the login file: " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    private IMAPFolder folder(IMAPStore store, String where) throws MessagingException, IOException {
         IMAPFolder folder = (IMAPFolder) store.getFolder(mailbox.folder());
         if (!folder.exists()) {
-            throw new IOException(where + ": no such folder on the server");
+            throw new FatalImapProblem(where + ": no such folder on the server", null);
         }
+        return folder;
+    }
+
+    private Folder processedFolder(IMAPStore store, String where) throws MessagingException, IOException {
         Folder processed = store.getFolder(mailbox.processedFolder());
         if (!processed.exists() && !processed.create(Folder.HOLDS_MESSAGES)) {
-            throw new IOException(where + ": cannot create the processed folder " + mailbox.processedFolder());
+            throw new FatalImapProblem(
+                    where + ": cannot create the processed folder " + mailbox.processedFolder(), null);
         }
+        return processed;
+    }
+
+    private Pass pass(
+            IMAPStore store,
+            IMAPFolder folder,
+            Folder processed,
+            String where,
+            Supplier<Instant> now,
+            Consumer<String> log,
+            BooleanSupplier stopped)
+            throws MessagingException, ReportStoreException, IOException {
         int mails = 0;
         int stored = 0;
         int duplicates = 0;
         int quarantined = 0;
-        folder.open(Folder.READ_WRITE);
-        try {
-            for (Message message : folder.getMessages()) {
-                if (message.isExpunged()) {
-                    continue;
-                }
-                String name;
-                IngestResult result;
-                try {
-                    name = where + ";UID=" + ((UIDFolder) folder).getUID(message);
-                    result = ingest(message, name, now);
-                } catch (MessageRemovedException e) {
-                    continue; // another client took it
-                }
-                mails++;
-                stored += result.stored();
-                duplicates += result.duplicates();
-                for (String rejection : result.rejections()) {
-                    log.accept(name + ": " + rejection);
-                }
-                if (result.rejected()) {
-                    quarantined++;
-                    log.accept(name + ": quarantined as "
-                            + result.quarantined().map(Path::toString).orElse("?"));
-                }
-                move(store, folder, message, processed);
+        for (Message message : folder.getMessages()) {
+            if (stopped.getAsBoolean()) {
+                break; // what is left stays for the next run
             }
-        } finally {
-            folder.close(false);
+            if (message.isExpunged()) {
+                continue;
+            }
+            String name;
+            IngestResult result;
+            try {
+                name = where + ";UID=" + ((UIDFolder) folder).getUID(message);
+                result = ingest(message, name, now.get());
+            } catch (MessageRemovedException e) {
+                continue; // another client took it
+            }
+            mails++;
+            stored += result.stored();
+            duplicates += result.duplicates();
+            for (String rejection : result.rejections()) {
+                log.accept(name + ": " + rejection);
+            }
+            if (result.rejected()) {
+                quarantined++;
+                log.accept(name + ": quarantined as "
+                        + result.quarantined().map(Path::toString).orElse("?"));
+            }
+            move(store, folder, message, processed);
         }
         return new Pass(mails, stored, duplicates, quarantined);
     }
@@ -214,12 +412,12 @@ public final class ImapIntake {
         }
     }
 
-    private Properties properties() throws IOException {
+    private Properties properties(String readTimeoutMillis) throws IOException {
         Properties p = new Properties();
         p.setProperty("mail.imaps.ssl.checkserveridentity", "true");
         p.setProperty("mail.imaps.ssl.protocols", "TLSv1.3 TLSv1.2");
         p.setProperty("mail.imaps.connectiontimeout", TIMEOUT_MILLIS);
-        p.setProperty("mail.imaps.timeout", TIMEOUT_MILLIS);
+        p.setProperty("mail.imaps.timeout", readTimeoutMillis);
         p.setProperty("mail.imaps.writetimeout", TIMEOUT_MILLIS);
         // a message left in the folder (the store was unavailable) stays unread for the operator
         p.setProperty("mail.imaps.peek", "true");

@@ -16,13 +16,23 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.mxpolicy.history.HistoryException;
+import org.mxpolicy.history.PublicationHistory;
+import org.mxpolicy.history.RecordSet;
+import org.mxpolicy.history.RecordSetKind;
+import org.mxpolicy.history.RecordSetSource;
+import org.mxpolicy.history.RecordSetVersion;
 import org.mxpolicy.tlsrpt.FailureDetail;
 import org.mxpolicy.tlsrpt.ParseNote;
 import org.mxpolicy.tlsrpt.ParsedReport;
@@ -35,9 +45,14 @@ import org.mxpolicy.tlsrpt.TlsReport;
  * The report store on SQLite or PostgreSQL through JDBC, one schema for both, migrated by Flyway
  * from {@code db/reports/} when opened. A report is written in one transaction; a report whose
  * organisation and report id are stored already is a duplicate and changes nothing, also when two
- * ingesters race for it (the primary key decides).
+ * ingesters race for it (the primary key decides). The same database keeps the history of
+ * published and observed record sets ({@link PublicationHistory}) the summary explains failures
+ * against.
  */
-public final class JdbcReportStore implements ReportStore {
+public final class JdbcReportStore implements ReportStore, PublicationHistory {
+
+    /** Subjects asked for in one statement: well below the bind limits of both databases. */
+    private static final int SUBJECTS_PER_QUERY = 500;
 
     /** How long SQLite waits for another ingester's write to finish before giving up (EX_TEMPFAIL). */
     private static final int SQLITE_BUSY_MILLIS = 30_000;
@@ -259,6 +274,7 @@ public final class JdbcReportStore implements ReportStore {
         String where = " WHERE end_time >= ?" + (domain.isPresent() ? " AND policy_domain = ?" : "");
         List<PolicyTotal> totals = new ArrayList<>();
         List<FailureTotal> failures = new ArrayList<>();
+        List<FailureHost> hosts = new ArrayList<>();
         try {
             try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
                     + " SUM(successful_sessions), SUM(failed_sessions), COUNT(*), MIN(start_time), MAX(end_time)"
@@ -278,28 +294,48 @@ public final class JdbcReportStore implements ReportStore {
                     }
                 }
             }
+            // one pass over the summary index (V3) gives both the failures by result type and
+            // organisation, and the failures by receiving MX host the explanations need
+            Map<List<String>, Long> byType = new LinkedHashMap<>();
+            Map<List<String>, Long> byHost = new LinkedHashMap<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
-                    + " result_type, organization_name, SUM(failed_session_count) FROM failure_detail" + where
-                    + " GROUP BY policy_domain, policy_type, mx_host, result_type, organization_name")) {
+                    + " result_type, organization_name, receiving_mx_hostname, SUM(failed_session_count)"
+                    + " FROM failure_detail" + where + " GROUP BY policy_domain, policy_type, mx_host, result_type,"
+                    + " organization_name, receiving_mx_hostname")) {
                 bind(select, since, domain);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        failures.add(new FailureTotal(
-                                rows.getString(1),
-                                rows.getString(2),
-                                rows.getString(3),
-                                rows.getString(4),
-                                rows.getString(5),
-                                rows.getLong(6)));
+                        String policyDomain = rows.getString(1);
+                        String type = rows.getString(2);
+                        String mx = rows.getString(3);
+                        String organization = rows.getString(5);
+                        String receiving = rows.getString(6);
+                        long sessions = rows.getLong(7);
+                        byType.merge(
+                                List.of(policyDomain, type, mx, rows.getString(4), organization), sessions, Long::sum);
+                        // reporters differ in case and trailing dots
+                        byHost.merge(
+                                List.of(
+                                        policyDomain,
+                                        type,
+                                        mx,
+                                        receiving == null ? "" : RecordSet.name(receiving),
+                                        organization),
+                                sessions,
+                                Long::sum);
                     }
                 }
             }
+            byType.forEach((k, sessions) ->
+                    failures.add(new FailureTotal(k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), sessions)));
+            byHost.forEach((k, sessions) ->
+                    hosts.add(new FailureHost(k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), sessions)));
             connection.rollback();
         } catch (SQLException e) {
             rollbackQuietly();
             throw unavailable("cannot read the summary from", location, e);
         }
-        return new SummaryData(totals, failures);
+        return new SummaryData(totals, failures, hosts);
     }
 
     private static void bind(PreparedStatement select, Instant since, Optional<String> domain) throws SQLException {
@@ -307,6 +343,186 @@ public final class JdbcReportStore implements ReportStore {
         if (domain.isPresent()) {
             select.setString(2, domain.get());
         }
+    }
+
+    @Override
+    public List<PolicyStringUse> policyStrings(Instant since, Optional<String> domain) throws ReportStoreException {
+        String where = " WHERE end_time >= ?" + (domain.isPresent() ? " AND policy_domain = ?" : "");
+        List<PolicyStringUse> uses = new ArrayList<>();
+        try {
+            try (PreparedStatement select = connection.prepareStatement("SELECT policy_domain, policy_type, mx_host,"
+                    + " policy_string, organization_name, SUM(successful_sessions), SUM(failed_sessions),"
+                    + " MIN(CASE WHEN failed_sessions > 0 THEN start_time END),"
+                    + " MIN(CASE WHEN failed_sessions > 0 THEN end_time END),"
+                    + " MAX(CASE WHEN failed_sessions > 0 THEN end_time END)"
+                    + " FROM report_policy" + where
+                    + " GROUP BY policy_domain, policy_type, mx_host, policy_string, organization_name")) {
+                bind(select, since, domain);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        uses.add(new PolicyStringUse(
+                                rows.getString(1),
+                                rows.getString(2),
+                                rows.getString(3),
+                                rows.getString(4),
+                                rows.getString(5),
+                                rows.getLong(6),
+                                rows.getLong(7),
+                                instant(rows, 8),
+                                instant(rows, 9),
+                                instant(rows, 10)));
+                    }
+                }
+            }
+            connection.rollback();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw unavailable("cannot read the policy-strings from", location, e);
+        }
+        return uses;
+    }
+
+    private static Optional<Instant> instant(ResultSet rows, int column) throws SQLException {
+        long seconds = rows.getLong(column);
+        return rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(seconds));
+    }
+
+    @Override
+    public PublicationHistory history() {
+        return this;
+    }
+
+    @Override
+    public void record(Collection<RecordSet> sets, RecordSetSource source, Instant at) throws HistoryException {
+        Map<List<Object>, RecordSet> latest = new LinkedHashMap<>();
+        for (RecordSet set : sets) {
+            latest.put(List.of(set.kind(), set.subject()), set); // one value per set and run
+        }
+        if (latest.isEmpty()) {
+            return;
+        }
+        try {
+            try {
+                recordOnce(latest.values(), source, at.getEpochSecond());
+            } catch (SQLException e) {
+                // another writer opened a version of the same set a moment ago (the unique index
+                // on current versions): read again and record on top of it
+                connection.rollback();
+                recordOnce(latest.values(), source, at.getEpochSecond());
+            }
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new HistoryException(
+                    "cannot record the record sets in the report store " + location + ": " + firstLine(e.getMessage()),
+                    e);
+        }
+    }
+
+    /** The current version of a set as the write needs it. */
+    private record Current(String digest, long firstSeen) {}
+
+    private void recordOnce(Collection<RecordSet> sets, RecordSetSource source, long at) throws SQLException {
+        Map<List<String>, Current> current = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT kind, subject, digest, first_seen FROM record_set_version WHERE replaced_at IS NULL")) {
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    current.put(
+                            List.of(rows.getString(1), rows.getString(2)),
+                            new Current(rows.getString(3), rows.getLong(4)));
+                }
+            }
+        }
+        try (PreparedStatement seen = connection.prepareStatement("UPDATE record_set_version"
+                        + " SET last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END,"
+                        + " source = CASE WHEN ? = 'published' THEN 'published' ELSE source END"
+                        + " WHERE kind = ? AND subject = ? AND replaced_at IS NULL");
+                PreparedStatement replaced = connection.prepareStatement("UPDATE record_set_version"
+                        + " SET replaced_at = ? WHERE kind = ? AND subject = ? AND replaced_at IS NULL");
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO record_set_version"
+                        + " (kind, subject, value, digest, first_seen, last_seen, replaced_at, source)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, NULL, ?)")) {
+            for (RecordSet set : sets) {
+                String digest = set.digest();
+                Current now = current.get(List.of(set.kind().keyword(), set.subject()));
+                if (now != null && now.digest().equals(digest)) {
+                    seen.setLong(1, at);
+                    seen.setLong(2, at);
+                    seen.setString(3, source.keyword());
+                    seen.setString(4, set.kind().keyword());
+                    seen.setString(5, set.subject());
+                    seen.addBatch();
+                    continue;
+                }
+                if (now != null) {
+                    if (now.firstSeen() >= at) {
+                        continue; // a newer version is there already
+                    }
+                    replaced.setLong(1, at);
+                    replaced.setString(2, set.kind().keyword());
+                    replaced.setString(3, set.subject());
+                    replaced.addBatch();
+                }
+                insert.setString(1, set.kind().keyword());
+                insert.setString(2, set.subject());
+                insert.setString(3, set.value());
+                insert.setString(4, digest);
+                insert.setLong(5, at);
+                insert.setLong(6, at);
+                insert.setString(7, source.keyword());
+                insert.addBatch();
+            }
+            seen.executeBatch();
+            replaced.executeBatch();
+            insert.executeBatch();
+        }
+        connection.commit();
+    }
+
+    @Override
+    public List<RecordSetVersion> versions(Collection<String> subjects) throws HistoryException {
+        List<String> names = subjects.stream().map(RecordSet::name).distinct().toList();
+        List<RecordSetVersion> versions = new ArrayList<>();
+        try {
+            for (int from = 0; from < names.size(); from += SUBJECTS_PER_QUERY) {
+                List<String> chunk = names.subList(from, Math.min(names.size(), from + SUBJECTS_PER_QUERY));
+                String marks = chunk.stream().map(n -> "?").collect(Collectors.joining(", "));
+                try (PreparedStatement select = connection.prepareStatement("SELECT kind, subject, value, digest,"
+                        + " first_seen, last_seen, replaced_at, source FROM record_set_version WHERE subject IN ("
+                        + marks + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            Optional<RecordSetKind> kind = RecordSetKind.of(rows.getString(1));
+                            if (kind.isEmpty()) {
+                                continue; // a kind of a later version of mxpolicy
+                            }
+                            versions.add(new RecordSetVersion(
+                                    new RecordSet(kind.get(), rows.getString(2), rows.getString(3)),
+                                    rows.getString(4),
+                                    Instant.ofEpochSecond(rows.getLong(5)),
+                                    Instant.ofEpochSecond(rows.getLong(6)),
+                                    instant(rows, 7),
+                                    RecordSetSource.of(rows.getString(8).toLowerCase(Locale.ROOT))
+                                            .orElse(RecordSetSource.OBSERVED)));
+                        }
+                    }
+                }
+            }
+            connection.rollback();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new HistoryException(
+                    "cannot read the record set history from the report store " + location + ": "
+                            + firstLine(e.getMessage()),
+                    e);
+        }
+        versions.sort(java.util.Comparator.comparing((RecordSetVersion v) -> v.kind())
+                .thenComparing(RecordSetVersion::subject)
+                .thenComparing(RecordSetVersion::firstSeen));
+        return versions;
     }
 
     @Override

@@ -2,14 +2,19 @@ package org.mxpolicy.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.InMemoryPki;
 import org.mxpolicy.cert.SubjectPublicKey;
@@ -40,6 +46,14 @@ import org.mxpolicy.probe.PolicyFetch;
 import org.mxpolicy.probe.PolicyObservation;
 import org.mxpolicy.probe.SmtpObservation;
 import org.mxpolicy.probe.SmtpProbe;
+import org.mxpolicy.store.JdbcReportStore;
+import org.mxpolicy.store.StoreLocation;
+import org.mxpolicy.tlsrpt.FailureDetail;
+import org.mxpolicy.tlsrpt.ParsedReport;
+import org.mxpolicy.tlsrpt.PolicyReport;
+import org.mxpolicy.tlsrpt.ReportStore;
+import org.mxpolicy.tlsrpt.ReportThresholds;
+import org.mxpolicy.tlsrpt.TlsReport;
 import org.mxpolicy.zone.RrsetChange;
 import org.mxpolicy.zone.ZoneFragment;
 import org.xbill.DNS.AAAARecord;
@@ -273,6 +287,79 @@ class CheckRunnerTest {
 
         assertThat(result(report, "smtp.unreachable").message()).contains("connection refused");
         assertThat(ids(report)).contains("mta-sts.ok", "tlsa.disk-matched");
+    }
+
+    @Test
+    void whatCheckObservesIsKeptAndExplainsALaterReportInReportsSummary(@TempDir Path dir) throws Exception {
+        Path database = dir.resolve("reports.sqlite");
+        StoredReports stored = new StoredReports(
+                () -> JdbcReportStore.open(StoreLocation.sqlite(database)), ReportThresholds.defaults());
+        Observers observers = new Observers(lookup(), authorities(), probe(), fetch(), Optional.of(stored));
+        String tlsaKey = key("_25._tcp.mx1.example.test.", Type.TLSA);
+        List<String> before =
+                dns.get(tlsaKey).stream().map(Record::rdataToString).toList();
+
+        new CheckRunner(observers, CheckSettings.defaults(), CLOCK).run(desired);
+        // two days later the TLSA set served has only the record of the key in use
+        Instant changed = NOW.plus(Duration.ofDays(2));
+        put(dns.get(tlsaKey).subList(0, 1));
+        new CheckRunner(observers, CheckSettings.defaults(), Clock.fixed(changed, ZoneOffset.UTC)).run(desired);
+
+        // a sender kept the old set and failed with it for the two days after
+        Instant end = NOW.plus(Duration.ofDays(4));
+        try (ReportStore store = JdbcReportStore.open(StoreLocation.sqlite(database))) {
+            store.store(tlsaReport("Google LLC", before, end), "google", end);
+            assertThat(store.history().versions(List.of("mx1.example.test", "example.test")))
+                    .extracting(v -> v.kind().keyword() + " " + v.firstSeen() + " " + v.replacedAt())
+                    .containsExactly(
+                            "tlsa " + NOW + " Optional[" + changed + "]",
+                            "tlsa " + changed + " Optional.empty",
+                            "sts-id " + NOW + " Optional.empty",
+                            "sts-policy " + NOW + " Optional.empty");
+        }
+        String stale = "the TLSA records that Google LLC used are our TLSA set of mx1.example.test of "
+                + LocalDate.ofInstant(NOW, ZoneOffset.UTC) + ", replaced on "
+                + LocalDate.ofInstant(changed, ZoneOffset.UTC) + ": the sender's DNS view is stale";
+
+        Path config =
+                Files.writeString(dir.resolve("mxpolicy.yaml"), CONFIG + "reports: { database: " + database + " }\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = org.mxpolicy.cli.Main.run(
+                new String[] {"reports", "summary", "-c", config.toString()},
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                Clock.fixed(end.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("  explanation [tlsrpt.stale-policy]: " + stale);
+
+        // and the check of that day says so in its finding for the MX host
+        CheckReport report = new CheckRunner(
+                        observers, CheckSettings.defaults(), Clock.fixed(end.plus(Duration.ofDays(1)), ZoneOffset.UTC))
+                .run(desired);
+        assertThat(report.results())
+                .filteredOn(r -> r.id().equals("tlsrpt.failures") && r.subject().equals("mx1.example.test"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.message()).contains(stale).contains("[tlsrpt.stale-policy]"));
+    }
+
+    private static ParsedReport tlsaReport(String organization, List<String> policyString, Instant end) {
+        FailureDetail failure = new FailureDetail(
+                "tlsa-invalid",
+                Optional.of("192.0.2.1"),
+                Optional.of("mx1.example.test"),
+                Optional.empty(),
+                Optional.empty(),
+                50,
+                Optional.empty(),
+                Optional.empty());
+        PolicyReport policy = new PolicyReport(
+                PolicyReport.TLSA, policyString, "example.test", List.of("mx1.example.test"), 0, 50, List.of(failure));
+        return new ParsedReport(
+                new TlsReport(
+                        organization, end.minus(Duration.ofDays(2)), end, Optional.empty(), "r1", List.of(policy)),
+                List.of());
     }
 
     // ------------------------------------------------------------------ the fake world

@@ -214,19 +214,32 @@ class ReportsCommandTest {
                           sessions: 1100 successful, 14 failed (1.26 % failed) in 2 reports, 2026-12-04T00:00:00Z to 2026-12-06T23:59:59Z
                           failures by result type: tlsa-invalid 10, dnssec-invalid 4
                           failures by organisation: Microsoft Corporation 10, Mail Provider GmbH 4
+                          explanation [tlsrpt.single-mx]: failures at mx1.example.com only, from 2 of 3 senders (Mail Provider GmbH, Microsoft Corporation), while mx2.example.com succeeds: look at mx1.example.com (its certificate and TLSA records in mxpolicy check, its STARTTLS, its mail log)
                         example.com  tlsa  mx2.example.com
                           sessions: 250 successful, 0 failed (0.00 % failed) in 1 report, 2026-12-06T00:00:00Z to 2026-12-06T23:59:59Z
                         """);
         assertThat(csv.stdout())
                 .startsWith("domain,policy_type,mx_host,successful_sessions,failed_sessions,failure_rate,reports,"
-                        + "first_seen,last_seen,failures_by_result_type,failures_by_organization\r\n")
+                        + "first_seen,last_seen,failures_by_result_type,failures_by_organization,explanation\r\n")
+                // one sender's failures at one host are not enough to blame the host
                 .contains("example.com,tlsa,mx1.example.com,300,4,0.013158,1,2026-12-06T00:00:00Z,"
-                        + "2026-12-06T23:59:59Z,dnssec-invalid=4,Mail Provider GmbH=4\r\n")
+                        + "2026-12-06T23:59:59Z,dnssec-invalid=4,Mail Provider GmbH=4,\r\n")
                 .doesNotContain("Microsoft");
         assertThat(json.stdout())
                 .contains("\"since\": \"2026-11-30T03:00:00Z\"")
                 .contains("\"policy_type\": \"no-policy-found\"")
                 .contains("\"starttls-not-supported\": 1");
+        Cli.Run explained =
+                run("reports", "summary", "-c", config.toString(), "--format", "json", "--domain", "example.com");
+        assertThat(explained.stdout())
+                .contains("\"explanation\"")
+                .contains("\"rule\": \"tlsrpt.single-mx\"")
+                .contains("\"text\": \"failures at mx1.example.com only, from 2 of 3 senders");
+        Cli.Run csvExplained = run("reports", "summary", "-c", config.toString(), "--format", "csv");
+        assertThat(csvExplained.stdout())
+                .contains(",\"tlsrpt.single-mx: failures at mx1.example.com only, from 2 of 3 senders (Mail Provider"
+                        + " GmbH, Microsoft Corporation), while mx2.example.com succeeds: look at mx1.example.com (its"
+                        + " certificate and TLSA records in mxpolicy check, its STARTTLS, its mail log)\"\r\n");
     }
 
     @Test

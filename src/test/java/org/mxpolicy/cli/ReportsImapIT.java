@@ -6,12 +6,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mxpolicy.cert.InMemoryPki;
+import org.mxpolicy.testing.BackgroundProcess;
+import org.mxpolicy.testing.BoundedPoll;
 import org.mxpolicy.testing.DovecotServer;
 import org.mxpolicy.testing.ExternalTool;
 import org.mxpolicy.testing.Launcher;
@@ -145,6 +150,70 @@ class ReportsImapIT {
                 .containsIgnoringCase("certification path")
                 .doesNotContain("refused the user and password");
         assertThat(dovecot.count("INBOX")).isEqualTo(1);
+    }
+
+    @Test
+    void withIdleAMailDeliveredWhileWaitingIsTakenInWithinSecondsAfterAReconnectAndSigtermStopsCleanly()
+            throws Exception {
+        dovecot.deliver(ReportCorpus.bytes("google-shape.eml"));
+        Path config = config("provider.yaml", "");
+        try (BackgroundProcess watching = BackgroundProcess.start(
+                "reports ingest --imap --idle",
+                List.of(Launcher.path(), "reports", "ingest", "-c", config.toString(), "--imap", "--idle"),
+                Map.of(),
+                work.resolve("idle.log"))) {
+            // the first pass takes in what is there, then IDLE waits
+            BoundedPoll.await(
+                    "the first pass",
+                    Duration.ofSeconds(60),
+                    () -> {
+                        watching.assertRunning();
+                        return watching.log().contains("waiting for new mail (IMAP IDLE)")
+                                        && dovecot.count("Processed") == 1
+                                ? null
+                                : "not yet";
+                    },
+                    watching::log);
+
+            // the connection lost: the watch connects again and waits once more
+            dovecot.kick();
+            BoundedPoll.await(
+                    "a new connection",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        watching.assertRunning();
+                        return watching.log().split("waiting for new mail", -1).length == 3 ? null : "not yet";
+                    },
+                    watching::log);
+            assertThat(watching.log()).contains("trying again in 1 s");
+
+            long delivered = System.nanoTime();
+            dovecot.deliver(ReportCorpus.bytes("microsoft-shape.eml"));
+            BoundedPoll.await(
+                    "the mail delivered while idling",
+                    Duration.ofSeconds(20),
+                    () -> {
+                        watching.assertRunning();
+                        return dovecot.count("Processed") == 2 ? null : "still in the INBOX";
+                    },
+                    () -> watching.log() + "\ndovecot's log:\n" + dovecot.log());
+            Duration latency = Duration.ofNanos(System.nanoTime() - delivered);
+            assertThat(latency).isLessThan(Duration.ofSeconds(20));
+            assertThat(dovecot.count("INBOX")).isZero();
+
+            assertThat(watching.terminate(Duration.ofSeconds(15)))
+                    .as(watching.log())
+                    .isZero();
+            assertThat(watching.log())
+                    .containsSubsequence(
+                            "1 mail: 1 report stored, 0 stored before, 0 quarantined",
+                            "1 mail: 1 report stored, 0 stored before, 0 quarantined");
+        }
+        String summary = Launcher.run(
+                        "reports", "summary", "-c", config.toString(), "--since", "4000d", "--format", "csv")
+                .assertSuccess()
+                .stdout();
+        assertThat(summary).contains("Google LLC=3", "Microsoft Corporation=10");
     }
 
     /** A pass that must succeed; Dovecot's log tells why it did not. */

@@ -5,12 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.mxpolicy.history.PublicationHistory;
+import org.mxpolicy.history.RecordSet;
+import org.mxpolicy.history.RecordSetSource;
+import org.mxpolicy.history.RecordSetVersion;
 import org.mxpolicy.intake.MailIntake;
 import org.mxpolicy.intake.Quarantine;
 import org.mxpolicy.testing.ReportCorpus;
+import org.mxpolicy.tlsrpt.FailureExplainer;
+import org.mxpolicy.tlsrpt.FailureExplanation;
+import org.mxpolicy.tlsrpt.GroupKey;
 import org.mxpolicy.tlsrpt.ParsedReport;
 import org.mxpolicy.tlsrpt.ReportLimits;
 import org.mxpolicy.tlsrpt.ReportParser;
@@ -168,5 +176,110 @@ abstract class ReportStoreContract {
                             "example.org|no-policy-found||40|1|1|2026-12-06T00:00:00Z|2026-12-06T23:59:59Z"
                                     + "|{starttls-not-supported=1}|{Mail Provider GmbH=1}"));
         }
+    }
+
+    private static final List<String> CORPUS_TLSA =
+            List.of("3 1 1 0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6");
+    private static final List<String> NEXT_TLSA = List.of("3 1 1 " + "ab".repeat(32));
+
+    @Test
+    void theSameValueOnlyMovesLastSeenOnAndANewValueClosesTheCurrentVersion() throws Exception {
+        Instant t1 = Instant.parse("2026-11-01T10:00:00Z");
+        Instant t2 = Instant.parse("2026-11-02T10:00:00Z");
+        Instant t3 = Instant.parse("2026-11-03T10:00:00Z");
+        Instant t4 = Instant.parse("2026-11-04T10:00:00Z");
+        try (ReportStore store = openEmpty()) {
+            PublicationHistory history = store.history();
+            assertThat(history.versions(List.of("mx1.example.com"))).isEmpty();
+
+            history.record(List.of(RecordSet.tlsa("mx1.example.com.", CORPUS_TLSA)), RecordSetSource.OBSERVED, t1);
+            history.record(
+                    List.of(
+                            RecordSet.tlsa(
+                                    "MX1.example.com",
+                                    List.of(CORPUS_TLSA.get(0).toUpperCase(Locale.ROOT))),
+                            RecordSet.stsId("example.com", "20261102")),
+                    RecordSetSource.PUBLISHED,
+                    t2);
+            history.record(List.of(RecordSet.tlsa("mx1.example.com", NEXT_TLSA)), RecordSetSource.OBSERVED, t3);
+            // a late writer with an older observation does not rewrite the history
+            history.record(List.of(RecordSet.tlsa("mx1.example.com", CORPUS_TLSA)), RecordSetSource.OBSERVED, t2);
+
+            assertThat(versionLines(history.versions(List.of("mx1.example.com.", "example.com"))))
+                    .containsExactly(
+                            "tlsa|mx1.example.com|2026-11-01T10:00:00Z|2026-11-02T10:00:00Z|2026-11-03T10:00:00Z"
+                                    + "|published|" + CORPUS_TLSA.get(0),
+                            "tlsa|mx1.example.com|2026-11-03T10:00:00Z|2026-11-03T10:00:00Z|-|observed|"
+                                    + NEXT_TLSA.get(0),
+                            "sts-id|example.com|2026-11-02T10:00:00Z|2026-11-02T10:00:00Z|-|published|20261102");
+
+            // the old value again is a new version, not the old one reopened
+            history.record(List.of(RecordSet.tlsa("mx1.example.com", CORPUS_TLSA)), RecordSetSource.OBSERVED, t4);
+            assertThat(versionLines(history.versions(List.of("mx1.example.com"))))
+                    .hasSize(3)
+                    .last()
+                    .isEqualTo("tlsa|mx1.example.com|2026-11-04T10:00:00Z|2026-11-04T10:00:00Z|-|observed|"
+                            + CORPUS_TLSA.get(0));
+        }
+    }
+
+    @Test
+    void theCorpusIsExplainedAgainstTheHistory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (ReportStore store = openEmpty()) {
+            ingestCorpus(store, dir);
+            // mx1's TLSA set of the reports was replaced on 5 December, a day before the last of them
+            store.history()
+                    .record(
+                            List.of(RecordSet.tlsa("mx1.example.com", CORPUS_TLSA)),
+                            RecordSetSource.PUBLISHED,
+                            Instant.parse("2026-11-01T08:00:00Z"));
+            store.history()
+                    .record(
+                            List.of(RecordSet.tlsa("mx1.example.com", NEXT_TLSA)),
+                            RecordSetSource.PUBLISHED,
+                            Instant.parse("2026-12-05T12:00:00Z"));
+            Instant since = Instant.parse("2026-11-30T00:00:00Z");
+            ReportStore.SummaryData data = store.summary(since, Optional.empty());
+            List<ReportSummary.Group> groups = ReportSummary.of(data);
+
+            Map<GroupKey, List<FailureExplanation>> explained = new FailureExplainer(FailureExplainer.CHANGE_WINDOW)
+                    .explain(
+                            groups,
+                            new ReportStore.FailureEvidence(
+                                    store.policyStrings(since, Optional.empty()), data.failureHosts()),
+                            store.history().versions(FailureExplainer.subjects(groups)));
+
+            assertThat(explained.entrySet().stream()
+                            .map(e -> e.getKey().policyType() + " " + e.getKey().mxHosts() + ": " + e.getValue())
+                            .toList())
+                    .isEqualTo(EXPECTED_EXPLANATIONS);
+        }
+    }
+
+    /** What every store's evidence and history explain of {@link #CORPUS}. */
+    static final List<String> EXPECTED_EXPLANATIONS = List.of(
+            "sts mx1.example.com mx2.example.com: [failures at mx2.example.com only, from 2 of 4 senders (Google LLC,"
+                    + " Small Mail AG), while 1717 other sessions succeeded: look at mx2.example.com (its certificate"
+                    + " and TLSA records in mxpolicy check, its STARTTLS, its mail log) [tlsrpt.single-mx]]",
+            "tlsa mx1.example.com: [the TLSA records that Mail Provider GmbH used are our TLSA set of mx1.example.com"
+                    + " of 2026-11-01, replaced on 2026-12-05: the sender's DNS view is stale; resolvers keep an RRset"
+                    + " up to its TTL, so failures after that point at the sender's resolver [tlsrpt.stale-policy],"
+                    + " failures at mx1.example.com only, from 2 of 4 senders (Mail Provider GmbH, Microsoft"
+                    + " Corporation), while mx2.example.com succeeds: look at mx1.example.com (its certificate and TLSA"
+                    + " records in mxpolicy check, its STARTTLS, its mail log) [tlsrpt.single-mx]]");
+
+    private static List<String> versionLines(List<RecordSetVersion> versions) {
+        return versions.stream()
+                .map(v -> String.join(
+                        "|",
+                        v.kind().keyword(),
+                        v.subject(),
+                        v.firstSeen().toString(),
+                        v.lastSeen().toString(),
+                        v.replacedAt().map(Instant::toString).orElse("-"),
+                        v.source().keyword(),
+                        v.set().value()))
+                .toList();
     }
 }

@@ -167,6 +167,13 @@ public final class DovecotServer implements AutoCloseable {
         Files.move(tmp, maildir.resolve("new").resolve(name));
     }
 
+    /** Drops every IMAP connection of the user ({@code doveadm kick}), as a server restart does. */
+    public void kick() {
+        ExternalTool.require("doveadm")
+                .run("-c", dir.resolve("dovecot.conf").toString(), "kick", USER)
+                .assertSuccess();
+    }
+
     /** How many mails are in an IMAP folder ({@code INBOX}, or another folder by name). */
     public long count(String folder) throws IOException {
         Path maildir = maildir(folder);

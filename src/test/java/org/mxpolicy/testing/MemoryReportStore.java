@@ -50,6 +50,11 @@ public final class MemoryReportStore implements ReportStore {
     }
 
     @Override
+    public List<PolicyStringUse> policyStrings(Instant since, Optional<String> domain) {
+        return List.of();
+    }
+
+    @Override
     public int prune(Instant before) {
         throw new UnsupportedOperationException("the intake does not prune");
     }
