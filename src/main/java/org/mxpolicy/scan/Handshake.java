@@ -83,9 +83,13 @@ final class Handshake {
                 socket.setSoTimeout((int) timeout.toMillis());
                 in = socket.getInputStream();
                 out = socket.getOutputStream();
-                new StartTlsPreamble(in, out).run(endpoint.start(), ehloName);
             } catch (IOException e) {
                 return ServerAnswer.unreachable(describe(e, deadline));
+            }
+            try {
+                new StartTlsPreamble(in, out).run(endpoint.start(), ehloName);
+            } catch (IOException e) {
+                return ServerAnswer.refused(endpoint.start() + " before TLS: " + describe(e, deadline));
             }
             Client client = new Client(crypto, endpoint, offer);
             Protocol protocol = new Protocol(in, out, offer.helloOnly());

@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param completed whether the handshake completed (the server's signature verified)
  * @param chain the certificates it sent, leaf first; empty when none was seen
  * @param problem why there was no ServerHello or no completed handshake, when that was asked for
- * @param reached whether the TLS handshake began: false when the connection or the STARTTLS
- *     exchange failed, which says nothing about the offer
+ * @param reached whether a connection was made: false when it failed or timed out, which says
+ *     nothing about the offer
  */
 record ServerAnswer(
         Optional<String> version,

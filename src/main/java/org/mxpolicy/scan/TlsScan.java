@@ -7,8 +7,9 @@ import java.util.Optional;
  * Everything a scan of one endpoint found.
  *
  * @param endpoint what was scanned
- * @param problem why nothing could be learned (the connection or STARTTLS failed, or no version
- *     was accepted), when so
+ * @param connected whether a connection could be made at all
+ * @param problem why nothing could be learned (no connection, STARTTLS failed, or no version was
+ *     accepted), when so
  * @param versions per protocol version the server accepts, newest first
  * @param chain the certificates of the default handshake (the newest version, every suite), leaf
  *     first
@@ -16,6 +17,7 @@ import java.util.Optional;
  */
 public record TlsScan(
         TlsEndpoint endpoint,
+        boolean connected,
         Optional<String> problem,
         List<VersionScan> versions,
         List<CertificateInfo> chain,

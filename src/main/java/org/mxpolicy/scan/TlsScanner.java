@@ -99,24 +99,27 @@ public final class TlsScanner implements AutoCloseable {
 
         TlsScan run() throws InterruptedException {
             List<TlsNames.Version> accepted = new ArrayList<>();
-            Optional<String> unreachable = Optional.empty();
+            boolean connected = false;
+            Optional<String> problem = Optional.empty();
             List<ServerAnswer> answers = all(TlsNames.VERSIONS.stream()
                     .<Callable<ServerAnswer>>map(version -> () -> offer(everything(version, true)))
                     .toList());
             for (int i = 0; i < answers.size(); i++) {
                 ServerAnswer answer = answers.get(i);
                 TlsNames.Version version = TlsNames.VERSIONS.get(i);
+                connected |= answer.reached();
                 if (answer.accepted() && answer.version().orElseThrow().equals(version.name())) {
                     accepted.add(version);
-                } else if (!answer.reached()) {
-                    unreachable = answer.problem();
+                } else if (problem.isEmpty() || !answer.reached()) {
+                    problem = answer.problem();
                 }
             }
             if (accepted.isEmpty()) {
-                String why = unreachable
-                        .map(problem -> "no TLS handshake: " + problem)
-                        .orElse("no protocol version accepted");
-                return new TlsScan(endpoint, Optional.of(why), List.of(), List.of(), handshakes.get());
+                String why = connected
+                        ? "no protocol version accepted"
+                                + problem.map(p -> " (" + p + ")").orElse("")
+                        : "no connection: " + problem.orElse("unknown");
+                return new TlsScan(endpoint, connected, Optional.of(why), List.of(), List.of(), handshakes.get());
             }
 
             Map<TlsNames.Version, List<Integer>> suites = new LinkedHashMap<>();
@@ -147,7 +150,7 @@ public final class TlsScanner implements AutoCloseable {
                         groups.getOrDefault(version, List.of()),
                         schemes.getOrDefault(version, List.of())));
             }
-            return new TlsScan(endpoint, Optional.empty(), versions, chain, handshakes.get());
+            return new TlsScan(endpoint, true, Optional.empty(), versions, chain, handshakes.get());
         }
 
         /** Offer all remaining candidates, take out the chosen, repeat: the accepted suites in the server's order. */

@@ -1,0 +1,14 @@
+package org.mxpolicy.scan;
+
+/** The outcome of one rule for one endpoint. */
+public enum Verdict {
+    PASS,
+    /**
+     * Outside the profile but allowed where TLS is opportunistic, as long as it has the lowest
+     * priority (TR-03108 section 4.3.2).
+     */
+    WARN,
+    FAIL,
+    /** Not judged: the endpoint could not be reached. */
+    UNKNOWN
+}
