@@ -40,7 +40,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * per IP address, each within the timeout from connect to the last byte. SSLv3 is not tried:
  * Bouncy Castle does not implement it. Thread-safe: one scanner serves a whole audit.
  */
-public final class TlsScanner implements AutoCloseable {
+public final class TlsScanner implements EndpointScanner, AutoCloseable {
 
     /** Most handshakes of one suite enumeration: more suites than any server accepts in a version. */
     private static final int MAX_SUITES_PER_VERSION = 160;
@@ -67,7 +67,7 @@ public final class TlsScanner implements AutoCloseable {
         this.handshake = new Handshake(new BcTlsCrypto(new SecureRandom()), timeout, ehloName, deadlines);
     }
 
-    /** Scans {@code endpoint}; never throws for network or TLS trouble, which is a result. */
+    @Override
     public TlsScan scan(TlsEndpoint endpoint) throws InterruptedException {
         ExecutorService lanes = Executors.newFixedThreadPool(limit.perAddress(), runnable -> {
             Thread thread = new Thread(runnable, "tls-scan " + endpoint);

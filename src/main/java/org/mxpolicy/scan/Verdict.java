@@ -9,6 +9,8 @@ public enum Verdict {
      */
     WARN,
     FAIL,
-    /** Not judged: the endpoint could not be reached. */
-    UNKNOWN
+    /** Not judged: the endpoint could not be reached, or DNS did not answer. */
+    UNKNOWN,
+    /** Nothing to judge, e.g. a domain that accepts no mail (null MX, RFC 7505). */
+    NOT_APPLICABLE
 }
