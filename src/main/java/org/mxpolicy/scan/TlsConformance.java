@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.mxpolicy.tls.TlsRuleSet;
 
@@ -157,23 +158,25 @@ public final class TlsConformance {
                 evidence));
     }
 
-    /** TR-03108 03-M: preference given to suites with forward secrecy. */
+    /**
+     * TR-03108 03-M: preference given to suites with forward secrecy. Every TLS 1.3 suite has it;
+     * before that the server's first choice must, or every suite when the client's order decides.
+     */
     private static void forwardSecrecy(TlsScan scan, String requirement, List<RuleFinding> findings) {
         VersionScan newest = scan.versions().get(0);
-        String first = newest.firstChoice();
-        boolean forwardSecret =
-                newest.version().equals("TLSv1.3") || first.contains("_ECDHE_") || first.contains("_DHE_");
+        boolean tls13 = newest.version().equals("TLSv1.3");
+        Predicate<String> forwardSecret = suite -> tls13 || suite.contains("_ECDHE_") || suite.contains("_DHE_");
         boolean serverDecides = newest.order() != CipherOrder.CLIENT;
-        Verdict verdict = forwardSecret || !serverDecides ? Verdict.PASS : Verdict.FAIL;
-        if (!serverDecides && newest.suites().stream().anyMatch(s -> !s.contains("_ECDHE_") && !s.contains("_DHE_"))) {
-            verdict = Verdict.FAIL;
-        }
+        boolean passes = serverDecides
+                ? forwardSecret.test(newest.firstChoice())
+                : newest.suites().stream().allMatch(forwardSecret);
         findings.add(new RuleFinding(
                 requirement,
                 "tls.forward-secrecy",
                 "TR-03108 4.1.3",
-                verdict,
-                newest.version() + " first choice " + first + (serverDecides ? "" : " (the client's order decides)")));
+                passes ? Verdict.PASS : Verdict.FAIL,
+                newest.version() + " first choice " + newest.firstChoice()
+                        + (serverDecides ? "" : " (the client's order decides)")));
     }
 
     private static void groups(VersionScan version, TlsRuleSet rules, String requirement, List<RuleFinding> findings) {

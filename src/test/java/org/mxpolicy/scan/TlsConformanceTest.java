@@ -190,6 +190,29 @@ class TlsConformanceTest {
     }
 
     @Test
+    void everyTls13SuiteIsForwardSecretWhoeverDecidesTheOrder() {
+        VersionScan clientOrder = new VersionScan(
+                "TLSv1.3",
+                List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"),
+                CipherOrder.CLIENT,
+                List.of(),
+                List.of());
+        VersionScan tls12ClientOrder = new VersionScan(
+                "TLSv1.2",
+                List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"),
+                CipherOrder.CLIENT,
+                List.of(),
+                List.of());
+
+        assertThat(finding(judge(scan(List.of(clientOrder), EC_LEAF)), "tls.forward-secrecy")
+                        .verdict())
+                .isEqualTo(Verdict.PASS);
+        assertThat(finding(judge(scan(List.of(tls12ClientOrder), EC_LEAF)), "tls.forward-secrecy")
+                        .verdict())
+                .isEqualTo(Verdict.FAIL);
+    }
+
+    @Test
     void anUnreachableEndpointIsUnknownAndOneWithoutTlsFails() {
         TlsScan unreachable = new TlsScan(MX, false, Optional.of("no connection: timed out"), List.of(), List.of(), 4);
         TlsScan noTls = new TlsScan(
