@@ -42,7 +42,8 @@ import org.mxpolicy.tls.TlsRuleSet;
  *       own order;
  *   <li>Postfix with TLS 1.0 and CBC-SHA1 preferred, and an RSA 2048 certificate;
  *   <li>{@code openssl s_server} with implicit TLS, only X25519 and only ChaCha20-Poly1305;
- *   <li>{@code openssl s_server} with an RSA 1024 certificate.
+ *   <li>{@code openssl s_server} with an RSA 1024 certificate;
+ *   <li>Dovecot through IMAP STARTTLS and implicit TLS.
  * </ul>
  */
 class TlsScannerIT {
@@ -181,6 +182,101 @@ class TlsScannerIT {
             assertThat(scan.chain().get(0).key()).isEqualTo("RSA 1024");
             List<RuleFinding> findings = TlsConformance.judge(scan, RULES, "01-M");
             assertThat(verdict(findings, "cert.key-size")).isEqualTo(Verdict.FAIL);
+        }
+    }
+
+    /**
+     * Dovecot with IMAP STARTTLS (143) and IMAPS (993), each on a free port, and no DH parameters
+     * ({@code ssl_dh}): both ways reach the same TLS settings, so the two scans must agree. Dovecot
+     * prefers DHE suites after the first ECDHE one and then fails the handshake for want of
+     * parameters; testssl.sh 3.0, offering its suites in bunches, stops there and misses every
+     * TLS 1.2 suite after it. So the versions, the TLS 1.3 suites and the first choices are
+     * compared with testssl.sh's {@code --starttls imap}; its TLS 1.2 suites must be among the
+     * scan's, and every further suite of the scan must complete a handshake of {@code openssl
+     * s_client} offering that suite alone. (Debian's dovecot-imapd has no POP3; POP3 STLS is
+     * tested in StartTlsPreambleTest.)
+     */
+    @Test
+    void dovecotThroughImapStarttlsAndImplicitTls(@TempDir Path dir) throws Exception {
+        ExternalTool dovecot = ExternalTool.require("dovecot");
+        Path key = dir.resolve("key.pem");
+        Path cert = dir.resolve("cert.pem");
+        selfSigned("rsa:3072", key, cert);
+        Files.writeString(dir.resolve("passwd"), "");
+        Files.createDirectories(dir.resolve("run"));
+        int imap = freePort();
+        int imaps = freePort();
+        Path conf = dir.resolve("dovecot.conf");
+        Files.writeString(conf, """
+                base_dir = %1$s/run
+                state_dir = %1$s/run
+                instance_name = mxpolicy-scan-%2$d
+                log_path = /dev/stderr
+                protocols = imap
+                listen = 127.0.0.1
+                service imap-login {
+                  inet_listener imap {
+                    port = %2$d
+                  }
+                  inet_listener imaps {
+                    port = %3$d
+                    ssl = yes
+                  }
+                }
+                ssl = yes
+                ssl_cert = <%4$s
+                ssl_key = <%5$s
+                ssl_min_protocol = TLSv1.2
+                ssl_prefer_server_ciphers = yes
+                passdb {
+                  driver = passwd-file
+                  args = %1$s/passwd
+                }
+                userdb {
+                  driver = passwd-file
+                  args = %1$s/passwd
+                }
+                """.formatted(dir, imap, imaps, cert, key));
+        try (BackgroundProcess server = BackgroundProcess.start(
+                "dovecot",
+                List.of(dovecot.path(), "-F", "-c", conf.toString()),
+                Map.of(),
+                dir.resolve("dovecot.log"))) {
+            for (int port : new int[] {imap, imaps}) {
+                awaitListener(server, port);
+            }
+            TlsScan viaImap = scan(new InetSocketAddress(loopback(), imap), TlsStart.IMAP);
+            TlsScan implicit = scan(new InetSocketAddress(loopback(), imaps), TlsStart.IMPLICIT);
+            Testssl testssl = testssl(dir, new InetSocketAddress(loopback(), imap), "imap");
+
+            assertThat(new TreeSet<>(viaImap.protocols())).isEqualTo(testssl.protocols());
+            testssl.firstChoices()
+                    .forEach((version, suite) -> assertThat(
+                                    viaImap.version(version).orElseThrow().firstChoice())
+                            .as("first choice in %s", version)
+                            .isEqualTo(suite));
+            Set<String> tls13 =
+                    new TreeSet<>(viaImap.version("TLSv1.3").orElseThrow().suites());
+            assertThat(testssl.suites().stream().filter(name -> !name.contains("_WITH_")))
+                    .containsExactlyInAnyOrderElementsOf(tls13);
+            List<String> tls12 = viaImap.version("TLSv1.2").orElseThrow().suites();
+            assertThat(tls12)
+                    .containsAll(testssl.suites().stream()
+                            .filter(name -> name.contains("_WITH_"))
+                            .toList());
+            Map<String, String> openSsl = openSslNames();
+            for (String suite : tls12) {
+                if (!testssl.suites().contains(suite)) {
+                    assertThat(acceptsAlone(new InetSocketAddress(loopback(), imaps), openSsl.get(suite)))
+                            .as("openssl s_client offering only %s", suite)
+                            .isTrue();
+                }
+            }
+            assertThat(tls12).as("found beyond testssl.sh").contains("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+            assertThat(viaImap.protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+            assertThat(implicit.versions()).isEqualTo(viaImap.versions());
+            assertThat(implicit.chain()).isEqualTo(viaImap.chain());
+            assertThat(implicit.chain().get(0).key()).isEqualTo("RSA 3072");
         }
     }
 
@@ -343,11 +439,59 @@ class TlsScannerIT {
                 .assertSuccess();
     }
 
-    private static SServer sServer(Path dir, Path key, Path cert, String... options) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, loopback())) {
-            port = free.getLocalPort();
+    /** IANA names to OpenSSL's, from {@code openssl ciphers -stdname}. */
+    private static Map<String, String> openSslNames() {
+        Map<String, String> names = new HashMap<>();
+        String listed = ExternalTool.require("openssl")
+                .run("ciphers", "-stdname", "ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+                .assertSuccess()
+                .stdout();
+        for (String line : listed.split("\n", -1)) {
+            String[] columns = line.trim().split("\\s+", -1);
+            if (columns.length > 2 && columns[1].equals("-")) {
+                names.put(columns[0], columns[2]);
+            }
         }
+        return names;
+    }
+
+    /** Whether a TLS 1.2 handshake of {@code openssl s_client} offering only {@code suite} completes. */
+    private static boolean acceptsAlone(InetSocketAddress address, String suite) {
+        ExternalTool.Result result = ExternalTool.require("openssl")
+                .run(
+                        new byte[0],
+                        "s_client",
+                        "-connect",
+                        address.getAddress().getHostAddress() + ":" + address.getPort(),
+                        "-tls1_2",
+                        "-cipher",
+                        suite + ":@SECLEVEL=0");
+        return result.stdout().contains("Cipher is " + suite);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0, 1, loopback())) {
+            return free.getLocalPort();
+        }
+    }
+
+    private static void awaitListener(BackgroundProcess server, int port) throws InterruptedException {
+        BoundedPoll.await(
+                "a listener on port " + port,
+                Duration.ofSeconds(30),
+                () -> {
+                    server.assertRunning();
+                    try (Socket socket = new Socket(loopback(), port)) {
+                        return null;
+                    } catch (IOException e) {
+                        return e.toString();
+                    }
+                },
+                server::log);
+    }
+
+    private static SServer sServer(Path dir, Path key, Path cert, String... options) throws Exception {
+        int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 ExternalTool.require("openssl").path(),
                 "s_server",
@@ -363,18 +507,7 @@ class TlsScannerIT {
         command.addAll(List.of(options));
         BackgroundProcess server =
                 BackgroundProcess.start("openssl s_server", command, Map.of(), dir.resolve("s_server.log"));
-        BoundedPoll.await(
-                "s_server on port " + port,
-                Duration.ofSeconds(10),
-                () -> {
-                    server.assertRunning();
-                    try (Socket socket = new Socket(loopback(), port)) {
-                        return null;
-                    } catch (IOException e) {
-                        return e.toString();
-                    }
-                },
-                server::log);
+        awaitListener(server, port);
         return new SServer(server, port);
     }
 
