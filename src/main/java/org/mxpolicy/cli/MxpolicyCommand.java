@@ -29,7 +29,8 @@ import picocli.CommandLine.ScopeType;
             PublishCommand.class,
             RolloverCommand.class,
             RenewHookCommand.class,
-            ReportsCommand.class
+            ReportsCommand.class,
+            AuditCommand.class
         },
         footer = {
             "",

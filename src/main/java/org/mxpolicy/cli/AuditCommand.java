@@ -1,0 +1,185 @@
+package org.mxpolicy.cli;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mxpolicy.audit.DomainReport;
+import org.mxpolicy.audit.MxAudit;
+import org.mxpolicy.dns.DnsLookup;
+import org.mxpolicy.dns.TrustAnchors;
+import org.mxpolicy.dns.ValidatingDnsLookup;
+import org.mxpolicy.finding.MxpolicyException;
+import org.mxpolicy.scan.AddressLimit;
+import org.mxpolicy.scan.TlsScanner;
+import org.mxpolicy.tls.TlsRuleSet;
+import org.xbill.DNS.ExtendedResolver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mxpolicy audit}: the TLS of any mail domain's MX hosts, judged against TR-03116-4. */
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "The TLS of any mail domain's MX hosts, judged against the BSI TR-03116-4 edition in force (TR-03108",
+            "03-M, and 12-R for the certificates). For each domain: the MX RRset (DNSSEC-validated by mxpolicy),",
+            "every address of every MX host, and on each a scan of port 25 with STARTTLS: the protocol versions,",
+            "cipher suites and the server's order, key-exchange groups and signature schemes it accepts, and its",
+            "certificate chain. Prints per domain and MX address a table of the requirements with their verdict",
+            "and what was seen. DANE, MTA-STS and TLS-RPT are not judged yet (see docs/audit.md).",
+            "",
+            "Exit codes (as check): 0 OK, 1 WARNING (outside the profile, or a SHOULD failed), 2 CRITICAL (a MUST",
+            "failed), 3 UNKNOWN (an MX or a lookup did not answer)."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  mxpolicy audit example.com example.net",
+            "  mxpolicy audit --format json --resolver 192.0.2.53 partner.example"
+        })
+final class AuditCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "The mail domains to audit.")
+    private List<String> domains = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
+    private AuditOutput format;
+
+    @Option(
+            names = "--resolver",
+            paramLabel = "ADDR[:PORT]",
+            description = "Ask this resolver (repeatable; default: the system's). Answers are validated by"
+                    + " mxpolicy itself either way.")
+    private List<String> resolvers = new ArrayList<>();
+
+    @Option(
+            names = "--trust-anchor",
+            paramLabel = "RECORD",
+            description = "A DS or DNSKEY record to validate from instead of the root's (repeatable).")
+    private List<String> trustAnchors = new ArrayList<>();
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "Per DNS query and per TLS handshake, STARTTLS included (default: ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            defaultValue = "16",
+            description = "Domains looked up and MX addresses scanned at once (default: ${DEFAULT-VALUE}).")
+    private int parallel;
+
+    @Option(
+            names = "--per-address",
+            paramLabel = "K",
+            defaultValue = "2",
+            description = "Most connections open to one IP address at once (default: ${DEFAULT-VALUE}).")
+    private int perAddress;
+
+    @Option(names = "--ehlo", paramLabel = "NAME", description = "Name sent in EHLO (default: this host's name).")
+    private String ehlo;
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Clock clock;
+
+    AuditCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() throws MxpolicyException, InterruptedException {
+        if (parallel < 1 || perAddress < 1) {
+            throw new ParameterException(spec.commandLine(), "--parallel and --per-address must be at least 1");
+        }
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        TlsRuleSet rules = TlsRuleSet.inForceAt(today)
+                .orElseThrow(() -> new IllegalStateException("no TR-03116-4 edition is in force on " + today));
+        DnsLookup dns = lookup();
+        List<DomainReport> reports;
+        try (TlsScanner scanner = new TlsScanner(timeout, new AddressLimit(perAddress), ehloName())) {
+            reports = new MxAudit(dns, scanner, rules, parallel, MxAudit.SMTP_PORT).audit(domains);
+        }
+        spec.commandLine().getOut().print(format.render(reports, rules));
+        spec.commandLine().getOut().flush();
+        return AuditOutput.status(reports).exitCode();
+    }
+
+    private DnsLookup lookup() throws MxpolicyException {
+        TrustAnchors anchors =
+                trustAnchors.isEmpty() ? TrustAnchors.ianaRoot() : TrustAnchors.of(trustAnchors, "--trust-anchor");
+        Duration cacheFor = Duration.ofMinutes(5);
+        if (resolvers.isEmpty()) {
+            ExtendedResolver system = new ExtendedResolver();
+            system.setTimeout(timeout);
+            return new ValidatingDnsLookup(system, anchors, timeout, cacheFor, clock);
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (String resolver : resolvers) {
+            addresses.add(resolverAddress(resolver));
+        }
+        return ValidatingDnsLookup.via(addresses, anchors, timeout, cacheFor, clock);
+    }
+
+    /** {@code 192.0.2.53}, {@code 192.0.2.53:5353}, {@code [2001:db8::53]:53} or {@code 2001:db8::53}. */
+    private InetSocketAddress resolverAddress(String text) {
+        String host = text;
+        int port = 53;
+        if (text.startsWith("[") && text.contains("]")) {
+            host = text.substring(1, text.indexOf(']'));
+            String rest = text.substring(text.indexOf(']') + 1);
+            if (rest.startsWith(":")) {
+                port = port(text, rest.substring(1));
+            }
+        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+            host = text.substring(0, text.indexOf(':'));
+            port = port(text, text.substring(text.indexOf(':') + 1));
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--resolver " + text + ": unknown host");
+        }
+    }
+
+    private int port(String text, String port) {
+        try {
+            int value = Integer.parseInt(port);
+            if (value >= 1 && value <= 65535) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ParameterException(spec.commandLine(), "--resolver " + text + ": port must be 1 to 65535");
+    }
+
+    private String ehloName() {
+        if (ehlo != null) {
+            return ehlo;
+        }
+        try {
+            String name = InetAddress.getLocalHost().getCanonicalHostName();
+            return name.contains(".") ? name : "localhost.localdomain";
+        } catch (UnknownHostException e) {
+            return "localhost.localdomain";
+        }
+    }
+}

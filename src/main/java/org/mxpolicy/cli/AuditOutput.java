@@ -1,0 +1,223 @@
+package org.mxpolicy.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mxpolicy.audit.DomainReport;
+import org.mxpolicy.audit.MxAddress;
+import org.mxpolicy.audit.MxHost;
+import org.mxpolicy.check.CheckStatus;
+import org.mxpolicy.scan.CertificateInfo;
+import org.mxpolicy.scan.RuleFinding;
+import org.mxpolicy.scan.TlsScan;
+import org.mxpolicy.scan.VersionScan;
+import org.mxpolicy.tls.TlsRuleSet;
+
+/** An audit's report: a table per domain and MX address for people, JSON for scripts. */
+enum AuditOutput {
+    text {
+        @Override
+        String render(List<DomainReport> reports, TlsRuleSet rules) {
+            StringBuilder out = new StringBuilder();
+            String nl = System.lineSeparator();
+            out.append("rules: ").append(rules.describe()).append(nl);
+            for (DomainReport domain : reports) {
+                out.append(nl).append(domain.domain()).append(nl);
+                table(out, "  ", domain.findings());
+                for (MxHost host : domain.hosts()) {
+                    out.append("  MX ")
+                            .append(host.preference())
+                            .append(' ')
+                            .append(host.name())
+                            .append(nl);
+                    table(out, "    ", host.findings());
+                    for (MxAddress address : host.addresses()) {
+                        TlsScan scan = address.scan();
+                        out.append("    ")
+                                .append(scan.endpoint().address().getAddress().getHostAddress())
+                                .append(" port ")
+                                .append(scan.endpoint().address().getPort())
+                                .append(": ")
+                                .append(scan.versions().isEmpty() ? "no TLS" : String.join(", ", scan.protocols()))
+                                .append(" (")
+                                .append(scan.handshakes())
+                                .append(" handshakes)")
+                                .append(nl);
+                        table(out, "      ", address.findings());
+                    }
+                }
+            }
+            out.append(nl).append(summary(reports)).append(nl);
+            return out.toString();
+        }
+    },
+    json {
+        @Override
+        String render(List<DomainReport> reports, TlsRuleSet rules) {
+            Map<String, Object> top = new LinkedHashMap<>();
+            CheckStatus status = status(reports);
+            top.put("status", status.label());
+            top.put("exit_code", status.exitCode());
+            top.put("rules", rules.describe());
+            List<Map<String, Object>> domains = new ArrayList<>();
+            for (DomainReport domain : reports) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("domain", domain.domain());
+                d.put("findings", findings(domain.findings()));
+                List<Map<String, Object>> hosts = new ArrayList<>();
+                for (MxHost host : domain.hosts()) {
+                    Map<String, Object> h = new LinkedHashMap<>();
+                    h.put("name", host.name());
+                    h.put("preference", host.preference());
+                    h.put("findings", findings(host.findings()));
+                    List<Map<String, Object>> addresses = new ArrayList<>();
+                    for (MxAddress address : host.addresses()) {
+                        addresses.add(address(address));
+                    }
+                    h.put("addresses", addresses);
+                    hosts.add(h);
+                }
+                d.put("mx", hosts);
+                domains.add(d);
+            }
+            top.put("domains", domains);
+            try {
+                return new ObjectMapper()
+                                .enable(SerializationFeature.INDENT_OUTPUT)
+                                .writeValueAsString(top)
+                        + System.lineSeparator();
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("an audit report of maps and strings did not serialize", e);
+            }
+        }
+    };
+
+    abstract String render(List<DomainReport> reports, TlsRuleSet rules);
+
+    /**
+     * The run's status, as {@code check} maps its results: a failed MUST requirement is CRITICAL,
+     * a failed SHOULD requirement or anything outside the profile a WARNING, an endpoint or lookup
+     * that did not answer UNKNOWN.
+     */
+    static CheckStatus status(List<DomainReport> reports) {
+        CheckStatus worst = CheckStatus.OK;
+        for (RuleFinding finding : all(reports)) {
+            worst = worst.worse(status(finding));
+        }
+        return worst;
+    }
+
+    static CheckStatus status(RuleFinding finding) {
+        return switch (finding.verdict()) {
+            case PASS, NOT_APPLICABLE -> CheckStatus.OK;
+            case WARN -> CheckStatus.WARNING;
+            case UNKNOWN -> CheckStatus.UNKNOWN;
+            case FAIL -> finding.requirement().endsWith("-M") ? CheckStatus.CRITICAL : CheckStatus.WARNING;
+        };
+    }
+
+    /** {@code 2 domains, 3 MX addresses: 1 fail, 4 warn, 0 unknown; CRITICAL}. */
+    static String summary(List<DomainReport> reports) {
+        int addresses = 0;
+        for (DomainReport domain : reports) {
+            for (MxHost host : domain.hosts()) {
+                addresses += host.addresses().size();
+            }
+        }
+        long fail = 0;
+        long warn = 0;
+        long unknown = 0;
+        for (RuleFinding finding : all(reports)) {
+            switch (finding.verdict()) {
+                case FAIL -> fail++;
+                case WARN -> warn++;
+                case UNKNOWN -> unknown++;
+                default -> {}
+            }
+        }
+        return reports.size() + (reports.size() == 1 ? " domain, " : " domains, ") + addresses
+                + (addresses == 1 ? " MX address: " : " MX addresses: ") + fail + " fail, " + warn + " warn, "
+                + unknown + " unknown; " + status(reports).label();
+    }
+
+    private static List<RuleFinding> all(List<DomainReport> reports) {
+        List<RuleFinding> all = new ArrayList<>();
+        for (DomainReport domain : reports) {
+            all.addAll(domain.findings());
+            for (MxHost host : domain.hosts()) {
+                all.addAll(host.findings());
+                for (MxAddress address : host.addresses()) {
+                    all.addAll(address.findings());
+                }
+            }
+        }
+        return all;
+    }
+
+    private static void table(StringBuilder out, String indent, List<RuleFinding> findings) {
+        for (RuleFinding f : findings) {
+            out.append(indent)
+                    .append(String.format(
+                            Locale.ROOT,
+                            "%-5s %-14s %-22s %-22s %s",
+                            f.requirement(),
+                            f.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                            f.check(),
+                            f.source(),
+                            f.evidence()))
+                    .append(System.lineSeparator());
+        }
+    }
+
+    private static List<Map<String, Object>> findings(List<RuleFinding> findings) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (RuleFinding f : findings) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("requirement", f.requirement());
+            m.put("verdict", f.verdict().name().toLowerCase(Locale.ROOT));
+            m.put("check", f.check());
+            m.put("source", f.source());
+            m.put("evidence", f.evidence());
+            list.add(m);
+        }
+        return list;
+    }
+
+    private static Map<String, Object> address(MxAddress address) {
+        TlsScan scan = address.scan();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("address", scan.endpoint().address().getAddress().getHostAddress());
+        m.put("port", scan.endpoint().address().getPort());
+        m.put("handshakes", scan.handshakes());
+        scan.problem().ifPresent(problem -> m.put("problem", problem));
+        List<Map<String, Object>> versions = new ArrayList<>();
+        for (VersionScan version : scan.versions()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("version", version.version());
+            v.put("cipher_order", version.order().name().toLowerCase(Locale.ROOT));
+            v.put("suites", version.suites());
+            v.put("groups", version.groups());
+            v.put("signature_schemes", version.signatureSchemes());
+            versions.add(v);
+        }
+        m.put("versions", versions);
+        List<Map<String, Object>> chain = new ArrayList<>();
+        for (CertificateInfo certificate : scan.chain()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("subject", certificate.subject());
+            c.put("issuer", certificate.issuer());
+            c.put("key", certificate.key());
+            c.put("signature_algorithm", certificate.signatureAlgorithm());
+            c.put("not_after", certificate.notAfter().toString());
+            chain.add(c);
+        }
+        m.put("chain", chain);
+        m.put("findings", findings(address.findings()));
+        return m;
+    }
+}
