@@ -13,17 +13,21 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.mxpolicy.check.CheckReport;
 import org.mxpolicy.check.CheckResult;
 import org.mxpolicy.check.CheckStatus;
 import org.mxpolicy.check.Expiry;
+import org.mxpolicy.check.ReportMetrics;
 import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.plan.Refusal;
 import org.mxpolicy.plan.ZonePlan;
+import org.mxpolicy.tlsrpt.ReportStore;
+import org.mxpolicy.tlsrpt.ReportSummary;
 import org.mxpolicy.zone.RrsetChange;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -70,6 +74,7 @@ final class CheckMerge {
         List<CheckResult> results = new ArrayList<>();
         List<ZonePlan> plans = new ArrayList<>();
         List<Expiry> expiries = new ArrayList<>();
+        Optional<ReportMetrics> reports = Optional.empty();
         for (Path file : files) {
             JsonNode top = read(mapper, file);
             Shard shard = shard(file, top);
@@ -101,6 +106,7 @@ final class CheckMerge {
                 readResults(top, results);
                 readPlans(top, plans);
                 readExpiries(top, expiries);
+                reports = mergeReports(file, reports, ReportMetricsJson.read(top));
             } catch (DateTimeException | IllegalArgumentException | TextParseException e) {
                 throw notCheckJson(file, e.getMessage());
             }
@@ -128,8 +134,39 @@ final class CheckMerge {
                 .thenComparing(Expiry::subject)
                 .thenComparing(Expiry::source)
                 .thenComparing(Expiry::notAfter));
-        CheckReport report = new CheckReport(start, Duration.between(start, end), results, plans, expiries);
+        CheckReport report = new CheckReport(start, Duration.between(start, end), results, plans, expiries, reports);
         return new Merged(report, first.count(), List.copyOf(byIndex.keySet()), first.fingerprint());
+    }
+
+    /**
+     * Each shard read the reports of its own domains, so their groups and last reports are put
+     * together; shards that judged them over different windows are not one check.
+     */
+    private static Optional<ReportMetrics> mergeReports(
+            Path file, Optional<ReportMetrics> sofar, Optional<ReportMetrics> shard) throws InvalidInputException {
+        if (shard.isEmpty()) {
+            return sofar;
+        }
+        if (sofar.isEmpty()) {
+            return shard;
+        }
+        ReportMetrics a = sofar.get();
+        ReportMetrics b = shard.get();
+        if (!a.window().equals(b.window())) {
+            throw refused(
+                    file,
+                    "judged the TLS reports over " + b.window().toSeconds() + " s, another shard over "
+                            + a.window().toSeconds() + " s");
+        }
+        List<ReportSummary.Group> groups = new ArrayList<>(a.groups());
+        groups.addAll(b.groups());
+        groups.sort(Comparator.comparing(ReportSummary.Group::domain)
+                .thenComparing(ReportSummary.Group::policyType)
+                .thenComparing(ReportSummary.Group::mxHosts));
+        List<ReportStore.LastReport> last = new ArrayList<>(a.lastReports());
+        last.addAll(b.lastReports());
+        last.sort(Comparator.comparing(ReportStore.LastReport::domain));
+        return Optional.of(new ReportMetrics(a.window(), groups, last));
     }
 
     private static JsonNode read(ObjectMapper mapper, Path file) throws InvalidInputException {
@@ -229,7 +266,7 @@ final class CheckMerge {
         }
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         if (!value.isTextual()) {
             throw new IllegalArgumentException("no " + field);

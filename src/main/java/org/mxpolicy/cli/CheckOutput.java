@@ -75,6 +75,7 @@ enum CheckOutput {
                 expiries.add(m);
             }
             top.put("expiries", expiries);
+            report.reports().ifPresent(metrics -> top.put("tlsrpt", ReportMetricsJson.write(metrics)));
             top.putAll(provenance);
             try {
                 return Json.MAPPER.writeValueAsString(top) + System.lineSeparator();

@@ -1,6 +1,7 @@
 package org.mxpolicy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,14 +10,20 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.check.CheckReport;
 import org.mxpolicy.check.CheckResult;
 import org.mxpolicy.check.CheckStatus;
 import org.mxpolicy.check.Expiry;
+import org.mxpolicy.check.ReportMetrics;
+import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.plan.Refusal;
 import org.mxpolicy.plan.ZonePlan;
+import org.mxpolicy.tlsrpt.ReportStore;
+import org.mxpolicy.tlsrpt.ReportSummary;
 import org.mxpolicy.zone.RrsetChange;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -66,5 +73,79 @@ class CheckMergeTest {
         }
         assertThat(merged.report().status()).isEqualTo(CheckStatus.CRITICAL);
         assertThat(merged.shards()).containsExactly(1);
+    }
+
+    @Test
+    void theTlsReportSamplesOfTwoShardsAreThoseOfOneUnshardedCheck() throws Exception {
+        Instant start = Instant.parse("2026-12-07T20:00:00Z");
+        ReportSummary.Group a = new ReportSummary.Group(
+                "a.example",
+                "tlsa",
+                "",
+                90,
+                10,
+                3,
+                start.minusSeconds(86400),
+                start.minusSeconds(3600),
+                Map.of("validation-failure", 10L),
+                Map.of("Example Org", 10L));
+        ReportSummary.Group b = new ReportSummary.Group(
+                "b.example",
+                "sts",
+                "mx1.example.com",
+                50,
+                0,
+                1,
+                start.minusSeconds(7200),
+                start.minusSeconds(7200),
+                Map.of(),
+                Map.of());
+        ReportStore.LastReport lastA = new ReportStore.LastReport("a.example", start.minusSeconds(3600));
+        ReportStore.LastReport lastB = new ReportStore.LastReport("b.example", start.minusSeconds(7200));
+        Duration window = Duration.ofDays(7);
+        CheckReport whole = report(
+                start, new ReportMetrics(window, List.of(a, b), List.of(lastA, lastB)), "a.example", "b.example");
+        Path one = shard(1, report(start, new ReportMetrics(window, List.of(b), List.of(lastB)), "b.example"));
+        Path two = shard(2, report(start, new ReportMetrics(window, List.of(a), List.of(lastA)), "a.example"));
+
+        CheckMerge.Merged merged = CheckMerge.merge(List.of(one, two), null, null);
+
+        assertThat(CheckOutput.prometheus.render(merged.report(), false))
+                .isEqualTo(CheckOutput.prometheus.render(whole, false))
+                .contains("mxpolicy_tlsrpt_failed_sessions{domain=\"a.example\",policy_type=\"tlsa\","
+                        + "result_type=\"validation-failure\"} 10")
+                .contains(
+                        "mxpolicy_tlsrpt_sessions{domain=\"b.example\",policy_type=\"sts\",result=\"successful\"} 50");
+        assertThat(merged.report().reports()).contains(whole.reports().get());
+    }
+
+    @Test
+    void shardsThatJudgedReportsOverDifferentWindowsAreNotMerged() throws Exception {
+        Instant start = Instant.parse("2026-12-07T20:00:00Z");
+        Path one = shard(1, report(start, new ReportMetrics(Duration.ofDays(7), List.of(), List.of()), "a.example"));
+        Path two = shard(2, report(start, new ReportMetrics(Duration.ofDays(1), List.of(), List.of()), "b.example"));
+
+        assertThatThrownBy(() -> CheckMerge.merge(List.of(one, two), null, null))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("judged the TLS reports over 86400 s, another shard over 604800 s");
+    }
+
+    private static CheckReport report(Instant start, ReportMetrics metrics, String... domains) {
+        return new CheckReport(
+                start,
+                Duration.ofSeconds(1),
+                Stream.of(domains)
+                        .map(d -> new CheckResult(CheckStatus.OK, "tlsrpt.failure-rate", d, "fine"))
+                        .toList(),
+                List.of(),
+                List.of(),
+                Optional.of(metrics));
+    }
+
+    private Path shard(int index, CheckReport report) throws Exception {
+        return Files.writeString(
+                dir.resolve("shard-" + index + ".json"),
+                CheckOutput.json.render(
+                        report, false, Map.of("shard", Map.of("index", index, "count", 2, "config", "ab"))));
     }
 }
