@@ -115,17 +115,22 @@ fi
 zones() { echo example.com; for ((i = 1; i <= DOMAINS; i++)); do echo "customer$i.example"; done; }
 tsig_secret=$(head -c 32 /dev/urandom | base64)
 
-# start_knot DIR PORT: a Knot on 127.0.0.1@PORT serving every zone from a minimal zone file (SOA,
-# NS), signing them with one shared combined key (so one DNSKEY is the trust anchor of all),
-# taking updates signed with the TSIG key.
+# start_knot DIR PORT [PARENT]: a Knot on 127.0.0.1@PORT serving every zone from a minimal zone
+# file (SOA, NS, the two MX records of a customer, the A records of the MX hosts), signing them with
+# one shared combined key, taking updates signed with the TSIG key. With PARENT, it serves the
+# customers' parent zone 'example.' too, where delegate_customers puts their NS and DS records: one
+# trust anchor, as a TLD would be, instead of 20,000.
 start_knot() {
-    local dir=$1 port=$2
+    local dir=$1 port=$2 parent=${3:-}
     mkdir -p "$dir/zones"
-    local z
-    while read -r z; do
-        printf '$TTL 3600\n@ SOA ns1.example.com. hostmaster.example.com. 1 3600 600 86400 60\n@ NS ns1.example.com.\n' \
-            > "$dir/zones/$z.zone"
-    done < <(zones)
+    local soa='$TTL 3600\n@ SOA ns1.example.com. hostmaster.example.com. 1 3600 600 86400 60\n@ NS ns1.example.com.\n'
+    printf "$soa"'ns1 A 127.0.0.1\nmx1 A 127.0.0.1\nmx2 A 127.0.0.1\n' > "$dir/zones/example.com.zone"
+    local i
+    for ((i = 1; i <= DOMAINS; i++)); do
+        printf "$soa"'@ MX 10 mx1.example.com.\n@ MX 20 mx2.example.com.\nmta-sts A 127.0.0.1\n' \
+            > "$dir/zones/customer$i.example.zone"
+    done
+    [[ -z $parent ]] || printf "$soa" > "$dir/zones/example.zone"
     {
         cat <<KNOT
 server:
@@ -161,10 +166,38 @@ template:
 zone:
 KNOT
         zones | sed 's/^/  - domain: /'
+        [[ -z $parent ]] || echo "  - domain: example"
     } > "$dir/knot.conf"
     knotc -c "$dir/knot.conf" conf-check >/dev/null || die "knot.conf of $dir is not valid"
+    ! ss -Hltn "sport = :$port" | grep -q . || die "port $port is in use (KNOT_PORT=... picks others)"
     knotd -d -c "$dir/knot.conf" || die "knotd did not start ($dir/knotd.log)"
     stoppers+=("knotc -c '$dir/knot.conf' stop")
+}
+
+# delegate_customers DIR PORT: the NS and DS record of every customer zone in the parent zone
+# 'example.' (DS digest type 2 of the shared key, RFC 4034 section 5.1.4), which Knot then signs.
+delegate_customers() {
+    local dir=$1 port=$2
+    kdig @127.0.0.1 -p "$port" +short example DNSKEY | python3 -c '
+import base64, hashlib, struct, sys
+flags, proto, alg, key = sys.stdin.read().split(None, 3)
+rdata = struct.pack("!HBB", int(flags), int(proto), int(alg)) + base64.b64decode("".join(key.split()))
+acc = sum(b << 8 if i % 2 == 0 else b for i, b in enumerate(rdata))
+tag = (acc + (acc >> 16)) & 0xFFFF
+for i in range(1, int(sys.argv[1]) + 1):
+    owner = b"".join(bytes([len(l)]) + l for l in [b"customer%d" % i, b"example", b""])
+    print("customer%d NS ns1.example.com.\ncustomer%d DS %d %s 2 %s" % (
+        i, i, tag, alg, hashlib.sha256(owner + rdata).hexdigest()))
+' "$DOMAINS" > "$dir/delegations"
+    sed -i 's/ 1 3600 600 86400 60/ 2 3600 600 86400 60/' "$dir/zones/example.zone"
+    cat "$dir/delegations" >> "$dir/zones/example.zone"
+    knotc -c "$dir/knot.conf" zone-reload example >/dev/null
+    for _ in $(seq 1 300); do
+        kdig @127.0.0.1 -p "$port" +short +time=2 +retry=0 "customer$DOMAINS.example" DS 2>/dev/null |
+            grep -q ' 13 2 ' && return 0
+        sleep 1
+    done
+    die "the parent zone 'example.' does not serve the customers' DS records"
 }
 
 # await_knot PORT: until every zone is served signed (its DNSKEY answers).
@@ -172,7 +205,7 @@ await_knot() {
     local port=$1 n total=$((DOMAINS + 1))
     for _ in $(seq 1 600); do
         n=$(zones | xargs -n 500 sh -c 'q=""; for z; do q="$q $z DNSKEY"; done
-            kdig @127.0.0.1 -p '"$port"' +short +time=2 +retry=0 $q' sh | grep -c ' 3 13 ' || true)
+            kdig @127.0.0.1 -p '"$port"' +short +time=2 +retry=0 $q 2>/dev/null' sh | grep -c ' 3 13 ' || true)
         [[ $n -ge $total ]] && return 0
         sleep 2
     done
@@ -189,16 +222,16 @@ if want publish; then
     printf 'key "mxpolicy-update" {\n\talgorithm hmac-sha256;\n\tsecret "%s";\n};\n' "$tsig_secret" > "$pub/update.tsig"
     chmod 600 "$pub/update.tsig"
     t0=$(date +%s.%N)
-    start_knot "$pub/knot" "$KNOT_PORT"
+    start_knot "$pub/knot" "$KNOT_PORT" parent
     start_knot "$pub/knot-nsupdate" $((KNOT_PORT + 1))
     await_knot "$KNOT_PORT"
     await_knot $((KNOT_PORT + 1))
+    delegate_customers "$pub/knot" "$KNOT_PORT"
     printf 'two Knots serving %d zones each, signed: %.0f s\n' $((DOMAINS + 1)) "$(echo "$(date +%s.%N) - $t0" | bc)"
     dnskey=$(kdig @127.0.0.1 -p "$KNOT_PORT" +short example.com DNSKEY)
-    zones | awk -v k="$dnskey" '{ print $0 ". IN DNSKEY " k }' > "$pub/anchors"
     server="127.0.0.1:$KNOT_PORT"
     write_config "$pub" "{ nameservers: [\"$server\"], update: { server: \"$server\", key: $pub/update.tsig } }" \
-        "dns: { resolvers: [\"$server\"], trust_anchor_file: $pub/anchors }"
+        "dns: { resolvers: [\"$server\"], trust_anchors: [\"example. IN DNSKEY $dnskey\", \"example.com. IN DNSKEY $dnskey\"] }"
     measure "publish --apply ($((DOMAINS + 1)) zones)" \
         bin/mxpolicy publish -c "$pub/hosted.yaml" --apply --wait 10m
     sent=$(grep -c 'sent to' "$work/err" || true)
