@@ -77,7 +77,7 @@ public final class DesiredStateBuilder {
     }
 
     public DesiredState build(ProviderConfig config) throws InvalidInputException {
-        return build(config, zone -> true);
+        return build(config, Optional.empty());
     }
 
     /**
@@ -86,15 +86,18 @@ public final class DesiredStateBuilder {
      * record, so thousands of customer domains cost no policy or record each.
      */
     public ZoneFragment zone(ProviderConfig config, String zone) throws InvalidInputException {
-        return build(config, zone::equals).zones().stream()
+        return build(config, Optional.of(zone)).zones().stream()
                 .filter(z -> z.zoneName().equals(zone))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not a zone of the config: " + zone));
     }
 
-    private DesiredState build(ProviderConfig config, Predicate<String> wanted) throws InvalidInputException {
-        Predicate<String> ownerWanted =
-                owner -> config.zoneFor(owner).filter(wanted).isPresent();
+    /** The whole desired state, or with {@code onlyZone} only what that zone's records need. */
+    private DesiredState build(ProviderConfig config, Optional<String> onlyZone) throws InvalidInputException {
+        Predicate<String> wanted = zone -> onlyZone.map(zone::equals).orElse(true);
+        // a domain outside every configured zone still has its MX hosts and policy observed
+        Predicate<String> ownerWanted = owner ->
+                onlyZone.isEmpty() || config.zoneFor(owner).filter(wanted).isPresent();
         List<Finding> findings = new ArrayList<>();
         List<Record> records = new ArrayList<>();
         List<DomainPolicy> policies = new ArrayList<>();
