@@ -426,3 +426,23 @@ NGINX
         "$(await_serial "mta-sts.$changed" 19443 "$old")" "$load_before"
     kill "$(cat "$srv/nginx.pid")"
 fi
+
+# ---- start: the launcher's JVM flags for short commands ---------------------------------------
+
+if want start; then
+    [[ -f $work/gen/hosted.yaml ]] || write_config "$work/gen" "{}"
+    # the first run with the archive on writes it (bin/mxpolicy); the runs below use it
+    bin/mxpolicy generate -c examples/provider.yaml > /dev/null
+    bin/mxpolicy generate -c "$work/gen/hosted.yaml" > /dev/null
+    for config in examples/provider.yaml "$work/gen/hosted.yaml"; do
+        name=example; [[ $config == examples/* ]] || name="$DOMAINS domains"
+        for run in 1 2; do
+            measure "generate, $name, CDS off ($run)" env MXPOLICY_CDS=off bin/mxpolicy generate -c "$config"
+            measure "generate, $name, CDS on ($run)" env MXPOLICY_CDS=on bin/mxpolicy generate -c "$config"
+        done
+        for gc in G1 Parallel; do
+            measure "generate, $name, ${gc}GC instead of serial" \
+                env JAVA_OPTS="-XX:-UseSerialGC -XX:+Use${gc}GC" bin/mxpolicy generate -c "$config"
+        done
+    done
+fi
