@@ -265,7 +265,9 @@ if want publish; then
         /^;/ || NF == 0 { next }
         { print "prereq nxrrset " $1 " " $4 > f; print "update add " $0 > f }'
     for f in "$work"/nsupdate/*; do echo send >> "$f"; done
-    ls "$work/nsupdate" | head -n $((NSUPDATE_ZONES + 1)) > "$work/nsupdate.list"
+    # (head of a file, not of a pipe: pipefail would count ls's broken pipe as a failure)
+    ls "$work/nsupdate" > "$work/nsupdate.all"
+    head -n $((NSUPDATE_ZONES + 1)) "$work/nsupdate.all" > "$work/nsupdate.list"
     n=$(wc -l < "$work/nsupdate.list")
     measure "nsupdate loop ($n zones)" sh -c 'cd "$1/nsupdate" && while read -r z; do
         nsupdate -k "$2" "$z" || exit 1; done < "$1/nsupdate.list"' sh "$work" "$lab/update.tsig"
