@@ -15,6 +15,7 @@ import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.NameServer;
 import org.mxpolicy.dns.ServerAnswer;
 import org.mxpolicy.finding.Finding;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.mxpolicy.plan.Planner;
 import org.mxpolicy.zone.ZoneFragment;
@@ -51,14 +52,34 @@ public final class ServedWait {
         }
     }
 
-    /** Asks until nothing lags or {@code wait} has passed; returns what still lags (empty: served and validated). */
+    /**
+     * Asks until nothing lags or {@code wait} has passed; returns what still lags (empty: served and
+     * validated). A zone once served and validated is not asked again.
+     */
     public List<Finding> await(List<ZoneFragment> zones, Duration wait) throws VerificationFailedException {
         Instant deadline = clock.instant().plus(wait);
+        List<ZoneFragment> pending = zones;
         while (true) {
-            List<Finding> lagging = lagging(zones);
+            List<List<Finding>> byZone;
+            try {
+                byZone = ConcurrentZones.map(pending, zone -> lagging(zone));
+            } catch (VerificationFailedException e) {
+                throw e;
+            } catch (MxpolicyException e) {
+                throw new IllegalStateException("a lagging check has no failure of its own", e);
+            }
+            List<Finding> lagging = new ArrayList<>();
+            List<ZoneFragment> stillPending = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                if (!byZone.get(i).isEmpty()) {
+                    lagging.addAll(byZone.get(i));
+                    stillPending.add(pending.get(i));
+                }
+            }
             if (lagging.isEmpty() || !clock.instant().isBefore(deadline)) {
                 return lagging;
             }
+            pending = stillPending;
             try {
                 Thread.sleep(Math.min(
                         1000,
@@ -74,38 +95,37 @@ public final class ServedWait {
     public List<Finding> lagging(List<ZoneFragment> zones) {
         List<Finding> lagging = new ArrayList<>();
         for (ZoneFragment zone : zones) {
-            ZoneSettings settings = config.zones().get(zone.zoneName());
-            List<NameServer> servers =
-                    ZoneServers.of(zone.zone(), Nameserver.of(settings.nameservers()), dns, authorities);
-            for (List<Record> rrset : zone.rrsets()) {
-                Record first = rrset.get(0);
-                for (ServerAnswer a : authorities.askAll(servers, first.getName(), first.getType())) {
-                    if (!a.answered() || !Planner.same(a.records(), rrset)) {
-                        lagging.add(Finding.error(
-                                "publish.not-served",
-                                settings.position(),
-                                a.server() + " does not"
-                                        + " yet serve " + first.getName() + " " + Type.string(first.getType())
-                                        + a.problem().map(p -> " (" + p + ")").orElse(" as desired")));
-                    }
-                }
-                // Through the resolver the records count, not the TTL: a cache counts it down.
-                DnsAnswer validated = dns.lookup(first.getName(), first.getType());
-                if (validated.security() != DnsAnswer.Security.SECURE
-                        || !Planner.sameData(validated.records(), rrset)) {
+            lagging.addAll(lagging(zone));
+        }
+        return lagging;
+    }
+
+    private List<Finding> lagging(ZoneFragment zone) {
+        List<Finding> lagging = new ArrayList<>();
+        ZoneSettings settings = config.zones().get(zone.zoneName());
+        List<NameServer> servers = ZoneServers.of(zone.zone(), Nameserver.of(settings.nameservers()), dns, authorities);
+        for (List<Record> rrset : zone.rrsets()) {
+            Record first = rrset.get(0);
+            for (ServerAnswer a : authorities.askAll(servers, first.getName(), first.getType())) {
+                if (!a.answered() || !Planner.same(a.records(), rrset)) {
                     lagging.add(Finding.error(
-                            "publish.not-validated",
+                            "publish.not-served",
                             settings.position(),
-                            first.getName() + " "
-                                    + Type.string(first.getType()) + " is " + validated.security()
-                                    + validated
-                                            .problem()
-                                            .map(p -> " (" + p + ")")
-                                            .orElse("") + " through the resolver"
-                                    + (validated.security() == DnsAnswer.Security.SECURE
-                                            ? ", with other records"
-                                            : "")));
+                            a.server() + " does not"
+                                    + " yet serve " + first.getName() + " " + Type.string(first.getType())
+                                    + a.problem().map(p -> " (" + p + ")").orElse(" as desired")));
                 }
+            }
+            // Through the resolver the records count, not the TTL: a cache counts it down.
+            DnsAnswer validated = dns.lookup(first.getName(), first.getType());
+            if (validated.security() != DnsAnswer.Security.SECURE || !Planner.sameData(validated.records(), rrset)) {
+                lagging.add(Finding.error(
+                        "publish.not-validated",
+                        settings.position(),
+                        first.getName() + " "
+                                + Type.string(first.getType()) + " is " + validated.security()
+                                + validated.problem().map(p -> " (" + p + ")").orElse("") + " through the resolver"
+                                + (validated.security() == DnsAnswer.Security.SECURE ? ", with other records" : "")));
             }
         }
         return lagging;

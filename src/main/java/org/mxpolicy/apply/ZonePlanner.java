@@ -27,6 +27,7 @@ import org.mxpolicy.dns.NameServer;
 import org.mxpolicy.dns.ServerAnswer;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.finding.VerificationFailedException;
 import org.mxpolicy.plan.Planner;
@@ -85,21 +86,26 @@ public final class ZonePlanner {
      * them: an emergency rollover.
      */
     public Map<ZoneFragment, ZonePlan> plan(List<ZoneFragment> zones, Set<String> compromisedKeys)
-            throws InvalidInputException, VerificationFailedException {
-        Map<ZoneFragment, ZonePlan> plans = new LinkedHashMap<>();
-        for (ZoneFragment zone : zones) {
+            throws MxpolicyException {
+        List<ZoneFragment> published = zones.stream()
+                .filter(z -> {
+                    ZoneSettings settings = config.zones().get(z.zoneName());
+                    return settings.update().isPresent() || settings.signing().isPresent();
+                })
+                .toList();
+        Set<Name> httpsReportOwners = DesiredStateBuilder.httpsReportOwners(config);
+        List<ZonePlan> plans = ConcurrentZones.map(published, zone -> {
             ZoneSettings settings = config.zones().get(zone.zoneName());
-            if (settings.update().isPresent()) {
-                plans.put(
-                        zone,
-                        plan(zone, fromPrimary(zone, primary(settings.update().get())), compromisedKeys));
-            } else if (settings.signing().isPresent()) {
-                plans.put(
-                        zone,
-                        plan(zone, fromSignedOutput(zone, settings.signing().get()), compromisedKeys));
-            }
+            Map<RrsetKey, List<Record>> observed = settings.update().isPresent()
+                    ? fromPrimary(zone, primary(settings.update().get()))
+                    : fromSignedOutput(zone, settings.signing().get());
+            return plan(zone, observed, compromisedKeys, httpsReportOwners);
+        });
+        Map<ZoneFragment, ZonePlan> byZone = new LinkedHashMap<>();
+        for (int i = 0; i < published.size(); i++) {
+            byZone.put(published.get(i), plans.get(i));
         }
-        return plans;
+        return byZone;
     }
 
     /** Fails, so that nothing is applied, when a safety rule refused any of the plans. */
@@ -119,11 +125,14 @@ public final class ZonePlanner {
     }
 
     /** Desired against what is published, with the safety rules applied. */
-    private ZonePlan plan(ZoneFragment zone, Map<RrsetKey, List<Record>> observed, Set<String> compromisedKeys)
+    private ZonePlan plan(
+            ZoneFragment zone,
+            Map<RrsetKey, List<Record>> observed,
+            Set<String> compromisedKeys,
+            Set<Name> httpsReportOwners)
             throws InvalidInputException {
         List<RrsetChange> changes = Planner.plan(zone.rrsets(), observed);
-        SafetyRules rules = new SafetyRules(
-                chainsInUse(changes, compromisedKeys), List.of(), DesiredStateBuilder.httpsReportOwners(config));
+        SafetyRules rules = new SafetyRules(chainsInUse(changes, compromisedKeys), List.of(), httpsReportOwners);
         return new ZonePlan(zone.zone(), changes, rules.check(changes, zone.zone()));
     }
 

@@ -22,7 +22,8 @@ import org.mxpolicy.zone.ZoneFragment;
 
 /**
  * The APPLY step of publishing: a zone's plan sent through the {@link org.mxpolicy.dns.DynamicUpdate}
- * port, or its records merged into its zone file, signed and the DNS server reloaded.
+ * port, or its records merged into its zone file, signed and the DNS server reloaded. Updates of
+ * different zones are sent concurrently; zone files are signed one after the other.
  */
 public final class ZoneUpdater {
 
@@ -36,7 +37,7 @@ public final class ZoneUpdater {
 
     /**
      * @param baseDir the config's directory, against which its file names are resolved
-     * @param log where each applied change is reported as it happens
+     * @param log where each applied change is reported as it happens (from several threads)
      */
     public ZoneUpdater(
             ProviderConfig config,
@@ -61,15 +62,16 @@ public final class ZoneUpdater {
      */
     public List<ZoneFragment> apply(Map<ZoneFragment, ZonePlan> plans, List<ZoneFragment> zones)
             throws MxpolicyException {
-        List<ZoneFragment> changed = new ArrayList<>();
-        for (Map.Entry<ZoneFragment, ZonePlan> e : plans.entrySet()) {
-            boolean byUpdate =
-                    config.zones().get(e.getKey().zoneName()).update().isPresent();
-            if (byUpdate && !e.getValue().isEmpty()) {
-                update(e.getKey(), e.getValue());
-                changed.add(e.getKey());
-            }
-        }
+        List<ZoneFragment> updated = plans.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty()
+                        && config.zones().get(e.getKey().zoneName()).update().isPresent())
+                .map(Map.Entry::getKey)
+                .toList();
+        ConcurrentZones.map(updated, zone -> {
+            update(zone, plans.get(zone));
+            return zone;
+        });
+        List<ZoneFragment> changed = new ArrayList<>(updated);
         for (ZoneFragment zone : zones) {
             Optional<ZoneFileSigning> settings =
                     config.zones().get(zone.zoneName()).signing();

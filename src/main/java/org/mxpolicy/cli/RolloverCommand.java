@@ -70,7 +70,7 @@ final class RolloverCommand implements Runnable {
                 file::certificates,
                 file.rolloverStore(),
                 new KeyStaging(file.stateDir()),
-                file::desiredState,
+                file::desiredZone,
                 new RolloverRun.Observers(
                         setup.dns(),
                         setup.authorities(),

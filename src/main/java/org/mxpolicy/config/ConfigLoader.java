@@ -153,8 +153,18 @@ public final class ConfigLoader {
                 continue;
             }
             try {
-                for (ConfigIncludes.Included file : includes.resolve(scalar.text(), scalar.position())) {
-                    includedFile(file, findings).ifPresent(domains::add);
+                // Each file is parsed on its own, so thousands of them are parsed on every core;
+                // the results are taken in file order, as are their findings.
+                List<ConfigIncludes.Included> files = includes.resolve(scalar.text(), scalar.position());
+                List<ParsedInclude> parsed = files.parallelStream()
+                        .map(file -> {
+                            List<Finding> problems = new ArrayList<>();
+                            return new ParsedInclude(includedFile(file, problems), problems);
+                        })
+                        .toList();
+                for (ParsedInclude file : parsed) {
+                    findings.addAll(file.findings());
+                    file.mapping().ifPresent(domains::add);
                 }
             } catch (InvalidInputException e) {
                 findings.addAll(e.findings());
@@ -162,6 +172,8 @@ public final class ConfigLoader {
         }
         return domains;
     }
+
+    private record ParsedInclude(Optional<YamlNode.Mapping> mapping, List<Finding> findings) {}
 
     /** An included file holds {@code zones} and {@code domains}, nothing else. */
     private static Optional<YamlNode.Mapping> includedFile(ConfigIncludes.Included file, List<Finding> findings) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.mxpolicy.cert.CertificateChain;
 import org.mxpolicy.cert.LeafChecks;
 import org.mxpolicy.cert.SubjectPublicKey;
@@ -76,6 +77,27 @@ public final class DesiredStateBuilder {
     }
 
     public DesiredState build(ProviderConfig config) throws InvalidInputException {
+        return build(config, Optional.empty());
+    }
+
+    /**
+     * The desired records of one zone only, e.g. of the MX hosts' zone for a rollover: the other
+     * domains count only where their TLS-RPT settings go into the MX hosts' {@code _smtp._tls}
+     * record, so thousands of customer domains cost no policy or record each.
+     */
+    public ZoneFragment zone(ProviderConfig config, String zone) throws InvalidInputException {
+        return build(config, Optional.of(zone)).zones().stream()
+                .filter(z -> z.zoneName().equals(zone))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a zone of the config: " + zone));
+    }
+
+    /** The whole desired state, or with {@code onlyZone} only what that zone's records need. */
+    private DesiredState build(ProviderConfig config, Optional<String> onlyZone) throws InvalidInputException {
+        Predicate<String> wanted = zone -> onlyZone.map(zone::equals).orElse(true);
+        // a domain outside every configured zone still has its MX hosts and policy observed
+        Predicate<String> ownerWanted = owner ->
+                onlyZone.isEmpty() || config.zoneFor(owner).filter(wanted).isPresent();
         List<Finding> findings = new ArrayList<>();
         List<Record> records = new ArrayList<>();
         List<DomainPolicy> policies = new ArrayList<>();
@@ -97,6 +119,20 @@ public final class DesiredStateBuilder {
         config.zones().forEach((name, zone) -> nameservers.put(name, Nameserver.of(zone.nameservers())));
 
         for (MailDomain domain : config.domains()) {
+            if (!ownerWanted.test(domain.name())) {
+                // DANE failures are reported to the MX host's own TLS-RPT policy (RFC 8460 section 3).
+                domain.tlsRpt().ifPresent(settings -> {
+                    TlsRptPolicy policy = new TlsRptPolicy(
+                            settings.rua().stream().map(u -> u.value()).toList());
+                    for (MxHost mx : domain.mx()) {
+                        if (ownerWanted.test(mx.host())) {
+                            tlsRpt.computeIfAbsent(mx.host(), k -> new ArrayList<>())
+                                    .add(policy);
+                        }
+                    }
+                });
+                continue;
+            }
             domains.add(new DesiredDomain(
                     domain.name(),
                     domain.mx().stream().map(MxHost::host).toList(),
@@ -128,7 +164,7 @@ public final class DesiredStateBuilder {
                     findings.stream().filter(Finding::isError).toList());
         }
         return new DesiredState(
-                groupByZone(config, records),
+                groupByZone(config, records, wanted),
                 policies,
                 findings,
                 desiredMx,
@@ -239,15 +275,19 @@ public final class DesiredStateBuilder {
         }
     }
 
-    private static List<ZoneFragment> groupByZone(ProviderConfig config, List<Record> records) {
+    private static List<ZoneFragment> groupByZone(
+            ProviderConfig config, List<Record> records, Predicate<String> wanted) {
         Map<String, List<Record>> byZone = new LinkedHashMap<>();
-        config.zones().keySet().forEach(zone -> byZone.put(zone, new ArrayList<>()));
+        config.zones().keySet().stream().filter(wanted).forEach(zone -> byZone.put(zone, new ArrayList<>()));
         for (Record r : records) {
             String owner = r.getName().toString(true);
             String zone = config.zoneFor(owner)
                     .orElseThrow(() ->
                             new IllegalStateException("config loader let " + owner + " through outside every zone"));
-            byZone.get(zone).add(r);
+            List<Record> inZone = byZone.get(zone);
+            if (inZone != null) {
+                inZone.add(r);
+            }
         }
         List<ZoneFragment> fragments = new ArrayList<>();
         byZone.forEach((zone, list) -> fragments.add(new ZoneFragment(name(zone), list)));

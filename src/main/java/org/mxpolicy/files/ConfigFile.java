@@ -25,6 +25,7 @@ import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.rollover.RolloverState;
+import org.mxpolicy.zone.ZoneFragment;
 
 /** The provider config named with {@code -c}, loaded and validated, and its directory. */
 public record ConfigFile(ProviderConfig config, List<Finding> warnings, Path baseDir) {
@@ -67,6 +68,11 @@ public record ConfigFile(ProviderConfig config, List<Finding> warnings, Path bas
      */
     public DesiredState desiredState(Instant now) throws InvalidInputException {
         return new DesiredStateBuilder(certificates(), now, rolloverKeys()).build(config);
+    }
+
+    /** The desired records of one zone of the config, as {@link #desiredState} has them. */
+    public ZoneFragment desiredZone(Instant now, String zone) throws InvalidInputException {
+        return new DesiredStateBuilder(certificates(), now, rolloverKeys()).zone(config, zone);
     }
 
     /** The rollover state directory, resolved against the config's directory. */

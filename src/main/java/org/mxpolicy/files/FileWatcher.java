@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * finally resolves to (where a file may be rewritten in place). Only events about those names
  * count: other files in the same directories (a log file next to the config, say) may change all
  * the time. An event only wakes it; once no event came for the quiet period it compares content
- * digests ({@link FileDigests}) with those it last saw, and reports the files that differ. It also compares every
+ * digests ({@link FileDigests}, reading only files whose stamp changed) with those it last saw, and reports
+ * the files that differ. It also compares every
  * {@code recheck} interval without any event, for file systems that send none (NFS, some
  * container mounts).
  */
@@ -69,10 +70,7 @@ public final class FileWatcher implements AutoCloseable {
     public synchronized void watch(Collection<Path> files) {
         Set<Path> absolute = new LinkedHashSet<>();
         files.forEach(file -> absolute.add(file.toAbsolutePath().normalize()));
-        FileDigests now = FileDigests.of(absolute);
-        Map<Path, String> kept = new HashMap<>(now.digests());
-        seen.digests().forEach((file, digest) -> kept.computeIfPresent(file, (f, d) -> digest));
-        seen = new FileDigests(kept);
+        seen = seen.keepingOrReading(absolute);
         register(absolute);
     }
 
@@ -128,12 +126,13 @@ public final class FileWatcher implements AutoCloseable {
     private void compare() {
         Set<Path> changed;
         synchronized (this) {
-            FileDigests now = FileDigests.of(seen.digests().keySet());
+            FileDigests now = seen.again(seen.digests().keySet());
             changed = now.changedSince(seen);
+            // the new stamps too: a file touched without a change is not read again each time
+            seen = now;
             if (changed.isEmpty()) {
                 return;
             }
-            seen = now;
             // a symlink may point somewhere new now
             register(now.digests().keySet());
         }

@@ -31,7 +31,6 @@ import org.mxpolicy.config.ProviderConfig;
 import org.mxpolicy.config.RolloverSettings;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.desired.CertificateSource;
-import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.desired.Nameserver;
 import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.DnsAnswer;
@@ -61,10 +60,13 @@ import org.xbill.DNS.Type;
  */
 public final class RolloverRun {
 
-    /** The desired state at a given time, with the records the saved rollover states keep published. */
+    /**
+     * The desired records of one zone at a given time, with the records the saved rollover states
+     * keep published.
+     */
     @FunctionalInterface
     public interface DesiredSource {
-        DesiredState at(Instant now) throws InvalidInputException;
+        ZoneFragment zoneAt(Instant now, String zone) throws InvalidInputException;
     }
 
     /** The ports a rollover observes the world through. */
@@ -291,11 +293,7 @@ public final class RolloverRun {
                     + " records yourself (mxpolicy generate), then run this again");
             return;
         }
-        DesiredState wanted = desired.at(clock.instant());
-        ZoneFragment zone = wanted.zones().stream()
-                .filter(z -> z.zoneName().equals(settings.name()))
-                .findFirst()
-                .orElseThrow();
+        ZoneFragment zone = desired.zoneAt(clock.instant(), settings.name());
         publication.publish(List.of(zone), compromisedKeys, wait, planLines);
     }
 

@@ -125,6 +125,33 @@ class DesiredStateBuilderTest {
     }
 
     @Test
+    void oneZoneAloneHasTheSameRecordsAsInTheWholeStateWithTheOtherDomainsReportAddresses() throws Exception {
+        serverCertificate("mx.pem", "mx.example.com");
+        String yaml = """
+                zones: { example.com: {}, example.net: {}, example.org: {} }
+                domains:
+                  - name: example.net
+                    mx: [{ host: mx.example.com, cert: mx.pem }]
+                    mta_sts: { mode: enforce }
+                    tls_rpt: { rua: mailto:b@example.net }
+                  - name: example.com
+                    mx: [{ host: mx.example.com, cert: mx.pem }]
+                    mta_sts: { mode: testing }
+                    tls_rpt: { rua: mailto:a@example.com }
+                  - name: example.org
+                    mx: [{ host: mx.example.com, cert: mx.pem }]
+                """;
+
+        ZoneFragment alone = new DesiredStateBuilder(source, InMemoryPki.NOW).zone(config(yaml), "example.com");
+
+        assertThat(lines(alone)).isEqualTo(lines(build(yaml).zones().get(0)));
+        assertThat(lines(alone))
+                .contains("_smtp._tls.mx.example.com. 3600 IN TXT"
+                        + " \"v=TLSRPTv1; rua=mailto:b@example.net,mailto:a@example.com\"")
+                .noneMatch(l -> l.contains("example.net. ") && !l.contains("mailto:"));
+    }
+
+    @Test
     void describesWhatACheckObserves() throws Exception {
         serverCertificate("mx.pem", "mx.example.com");
         files.put(

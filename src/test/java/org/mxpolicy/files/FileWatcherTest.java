@@ -38,6 +38,42 @@ class FileWatcherTest {
     }
 
     @Test
+    void digestsAgainReadOnlyTheFilesWhoseStampChanged(@TempDir Path dir) throws Exception {
+        Path kept = Files.writeString(dir.resolve("kept"), "one");
+        Path rewritten = Files.writeString(dir.resolve("rewritten"), "two");
+        // digests that reading could never give: one that is still there was not read again
+        FileDigests earlier = new FileDigests(
+                java.util.Map.of(kept, "as-read-before", rewritten, "as-read-before"),
+                java.util.Map.of(
+                        kept,
+                        FileStamp.of(kept).orElseThrow(),
+                        rewritten,
+                        FileStamp.of(rewritten).orElseThrow()));
+
+        Files.writeString(rewritten, "tww"); // same size, other bytes
+        FileDigests now = earlier.again(List.of(kept, rewritten));
+
+        assertThat(now.digests().get(kept)).isEqualTo("as-read-before");
+        assertThat(now.digests().get(rewritten))
+                .isEqualTo(FileDigests.of(List.of(rewritten)).digests().get(rewritten));
+        assertThat(now.changedSince(earlier)).containsExactly(rewritten);
+    }
+
+    @Test
+    void watchingAgainKeepsWhatWasSeenOfKnownFilesAndReadsNewOnes(@TempDir Path dir) throws Exception {
+        Path known = Files.writeString(dir.resolve("known"), "one");
+        Path added = Files.writeString(dir.resolve("added"), "two");
+        FileDigests earlier = new FileDigests(java.util.Map.of(known, "as-seen", dir.resolve("gone"), "x"));
+
+        FileDigests now = earlier.keepingOrReading(List.of(known, added));
+
+        assertThat(now.digests())
+                .containsEntry(known, "as-seen")
+                .containsEntry(added, FileDigests.of(List.of(added)).digests().get(added))
+                .doesNotContainKey(dir.resolve("gone"));
+    }
+
+    @Test
     void aCertbotStyleRenewalIsReportedOnceWithTheChangedNames(@TempDir Path dir) throws Exception {
         Path archive = Files.createDirectories(dir.resolve("archive/host"));
         Path live = Files.createDirectories(dir.resolve("live/host"));
