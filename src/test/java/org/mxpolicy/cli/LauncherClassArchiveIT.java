@@ -75,6 +75,17 @@ class LauncherClassArchiveIT {
         assertThat(archives()).isEmpty();
     }
 
+    @Test
+    void aCacheRootOthersMayWriteToIsNotTrustedEither() throws Exception {
+        // whoever may write there could put another directory in place of mxpolicy/ after the check
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        String out = launch(GENERATE);
+
+        assertThat(out).isEqualTo(Cli.run(GENERATE).stdout());
+        assertThat(archives()).isEmpty();
+    }
+
     private List<Path> archives() throws IOException {
         Path dir = cache.resolve("mxpolicy");
         if (!Files.isDirectory(dir)) {
