@@ -354,7 +354,7 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
                     + " policy_string, organization_name, SUM(successful_sessions), SUM(failed_sessions),"
                     + " MIN(CASE WHEN failed_sessions > 0 THEN start_time END),"
                     + " MIN(CASE WHEN failed_sessions > 0 THEN end_time END),"
-                    + " MAX(CASE WHEN failed_sessions > 0 THEN end_time END)"
+                    + " MAX(CASE WHEN failed_sessions > 0 THEN start_time END)"
                     + " FROM report_policy" + where
                     + " GROUP BY policy_domain, policy_type, mx_host, policy_string, organization_name")) {
                 bind(select, since, domain);

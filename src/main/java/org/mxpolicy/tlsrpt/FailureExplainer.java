@@ -146,9 +146,11 @@ public final class FailureExplainer {
                 continue;
             }
             Optional<Instant> replaced = match.get().replacedAt();
+            // only a report period that began after the replacement shows a stale cache: in one that
+            // spans it, the sender may have used the old policy while it was still ours
             if (replaced.isPresent()
-                    && u.lastFailuresEnd().isPresent()
-                    && u.lastFailuresEnd().get().isAfter(replaced.get())) {
+                    && u.lastFailuresStart().isPresent()
+                    && !u.lastFailuresStart().get().isBefore(replaced.get())) {
                 stale.computeIfAbsent(match.get(), v -> new TreeSet<>()).add(u.organization());
             }
         }

@@ -116,7 +116,7 @@ public interface ReportStore extends AutoCloseable {
      * @param policyString the report's policy-string lines, separated by line feeds
      * @param failuresStart the earliest start of a report with failed sessions
      * @param firstFailuresEnd the earliest end of a report with failed sessions
-     * @param lastFailuresEnd the latest end of a report with failed sessions
+     * @param lastFailuresStart the latest start of a report with failed sessions
      */
     record PolicyStringUse(
             String domain,
@@ -128,7 +128,7 @@ public interface ReportStore extends AutoCloseable {
             long failed,
             Optional<Instant> failuresStart,
             Optional<Instant> firstFailuresEnd,
-            Optional<Instant> lastFailuresEnd) {}
+            Optional<Instant> lastFailuresStart) {}
 
     /**
      * Failed sessions of a group at one receiving MX host ({@code receiving-mx-hostname}, lower

@@ -69,6 +69,20 @@ class FailureExplainerTest {
     }
 
     @Test
+    void aReportPeriodSpanningTheChangeIsNoStaleCache() {
+        Instant changedAt = Instant.parse("2026-11-20T10:00:00Z");
+        version(RecordSet.stsPolicy("example.com", String.join("\r\n", OLD_POLICY) + "\r\n"), NOV_02, changedAt);
+        version(RecordSet.stsPolicy("example.com", String.join("\r\n", NEW_POLICY) + "\r\n"), changedAt, null);
+        group("sts", "mx1.example.com", 900, 100);
+        // one daily report, 2026-11-20 00:00 to 24:00: the old policy was ours until 10:00
+        use("sts", "mx1.example.com", OLD_POLICY, "Google LLC", 0, 100, NOV_20, NOV_20);
+
+        assertThat(explain("sts", "mx1.example.com"))
+                .extracting(FailureExplanation::rule)
+                .doesNotContain(FailureExplanation.STALE_POLICY);
+    }
+
+    @Test
     void aSenderStillUsingTheReplacedTlsaSetHasAStaleDnsView() {
         version(RecordSet.tlsa("mx1.example.com", OLD_TLSA), NOV_02, NOV_20);
         version(RecordSet.tlsa("mx1.example.com", NEW_TLSA), NOV_20, null);
@@ -245,7 +259,7 @@ class FailureExplainerTest {
             long successful,
             long failed,
             Instant failuresStart,
-            Instant lastFailuresEnd) {
+            Instant lastFailuresStart) {
         uses.add(new PolicyStringUse(
                 "example.com",
                 type,
@@ -256,7 +270,7 @@ class FailureExplainerTest {
                 failed,
                 Optional.ofNullable(failuresStart),
                 Optional.ofNullable(failuresStart).map(s -> s.plus(Duration.ofDays(1))),
-                Optional.ofNullable(lastFailuresEnd)));
+                Optional.ofNullable(lastFailuresStart)));
     }
 
     private void version(RecordSet set, Instant first, Instant replaced) {
