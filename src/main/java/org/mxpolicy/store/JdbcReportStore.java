@@ -419,17 +419,24 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
     }
 
     /** The current version of a set as the write needs it. */
-    private record Current(String digest, long firstSeen) {}
+    private record Current(String digest, long firstSeen, String source) {}
+
+    /**
+     * How long after mxpolicy published a DNS record set an observation of another value is taken
+     * for a resolver's cached copy, not a change: a day, the longest common resolvers keep an
+     * RRset (unbound's and BIND's default cache-max-ttl).
+     */
+    private static final long CACHED_VIEW_SECONDS = 86_400;
 
     private void recordOnce(Collection<RecordSet> sets, RecordSetSource source, long at) throws SQLException {
         Map<List<String>, Current> current = new LinkedHashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT kind, subject, digest, first_seen FROM record_set_version WHERE replaced_at IS NULL")) {
+                "SELECT kind, subject, digest, first_seen, source FROM record_set_version WHERE replaced_at IS NULL")) {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     current.put(
                             List.of(rows.getString(1), rows.getString(2)),
-                            new Current(rows.getString(3), rows.getLong(4)));
+                            new Current(rows.getString(3), rows.getLong(4), rows.getString(5)));
                 }
             }
         }
@@ -455,8 +462,14 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
                     continue;
                 }
                 if (now != null) {
-                    if (now.firstSeen() >= at) {
+                    if (now.firstSeen() > at) {
                         continue; // a newer version is there already
+                    }
+                    if (source == RecordSetSource.OBSERVED
+                            && set.kind() != RecordSetKind.STS_POLICY
+                            && now.source().equals(RecordSetSource.PUBLISHED.keyword())
+                            && at - now.firstSeen() < CACHED_VIEW_SECONDS) {
+                        continue; // looked up through a resolver that may still hold what came before
                     }
                     replaced.setLong(1, at);
                     replaced.setString(2, set.kind().keyword());

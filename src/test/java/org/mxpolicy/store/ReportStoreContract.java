@@ -224,6 +224,43 @@ abstract class ReportStoreContract {
     }
 
     @Test
+    void aResolversCachedCopyJustAfterAPublishIsNotAChangeButAValueTwoWritersGiveInOneSecondIs() throws Exception {
+        Instant published = Instant.parse("2026-11-10T10:00:00Z");
+        try (ReportStore store = openEmpty()) {
+            PublicationHistory history = store.history();
+            history.record(
+                    List.of(RecordSet.tlsa("mx1.example.com", CORPUS_TLSA)), RecordSetSource.PUBLISHED, published);
+            history.record(
+                    List.of(RecordSet.tlsa("mx1.example.com", NEXT_TLSA)),
+                    RecordSetSource.PUBLISHED,
+                    published.plusMillis(400));
+            // check, through a resolver that still holds the first set
+            history.record(
+                    List.of(RecordSet.tlsa("mx1.example.com", CORPUS_TLSA)),
+                    RecordSetSource.OBSERVED,
+                    published.plusSeconds(3600));
+
+            assertThat(versionLines(history.versions(List.of("mx1.example.com"))))
+                    .containsExactly(
+                            "tlsa|mx1.example.com|2026-11-10T10:00:00Z|2026-11-10T10:00:00Z|2026-11-10T10:00:00Z"
+                                    + "|published|" + CORPUS_TLSA.get(0),
+                            "tlsa|mx1.example.com|2026-11-10T10:00:00Z|2026-11-10T10:00:00Z|-|published|"
+                                    + NEXT_TLSA.get(0));
+
+            // a day later the DNS really says something else: someone changed it
+            history.record(
+                    List.of(RecordSet.tlsa("mx1.example.com", CORPUS_TLSA)),
+                    RecordSetSource.OBSERVED,
+                    published.plusSeconds(86_400));
+            assertThat(versionLines(history.versions(List.of("mx1.example.com"))))
+                    .hasSize(3)
+                    .last()
+                    .isEqualTo("tlsa|mx1.example.com|2026-11-11T10:00:00Z|2026-11-11T10:00:00Z|-|observed|"
+                            + CORPUS_TLSA.get(0));
+        }
+    }
+
+    @Test
     void theCorpusIsExplainedAgainstTheHistory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         try (ReportStore store = openEmpty()) {
