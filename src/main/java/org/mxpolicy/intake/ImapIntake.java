@@ -81,6 +81,9 @@ public final class ImapIntake {
     private static final Duration IDLE_RENEWAL = Duration.ofMinutes(2);
 
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    /** How often a server without IDLE is asked for new mail instead. */
+    private static final Duration POLL_WITHOUT_IDLE = Duration.ofMinutes(1);
+
     private static final Duration LAST_BACKOFF = Duration.ofMinutes(5);
 
     private final Mailbox mailbox;
@@ -192,16 +195,36 @@ public final class ImapIntake {
                             IDLE_RENEWAL.toMillis(),
                             IDLE_RENEWAL.toMillis(),
                             TimeUnit.MILLISECONDS);
+                    // a stop that came just before IDLE was sent finds nothing to end: look again each second
+                    ScheduledFuture<?> stopping = renewal.scheduleAtFixedRate(
+                            () -> {
+                                if (watch.stopped()) {
+                                    renew(folder);
+                                }
+                            },
+                            1,
+                            1,
+                            TimeUnit.SECONDS);
+                    // without IDLE, idle() returns at once (RFC 2177 is an extension): poll instead
+                    boolean idle = store.hasCapability("IDLE");
                     try {
-                        log.accept(where + ": waiting for new mail (IMAP IDLE)");
+                        log.accept(where + ": waiting for new mail ("
+                                + (idle
+                                        ? "IMAP IDLE"
+                                        : "the server has no IDLE: every " + POLL_WITHOUT_IDLE.toSeconds() + " s")
+                                + ")");
                         while (!watch.stopped()) {
                             Pass pass = pass(store, folder, processed, where, clock::instant, log, watch::stopped);
-                            backoff = FIRST_BACKOFF; // a pass went through: the next trouble is new
                             if (pass.mails() > 0) {
                                 passes.accept(pass);
                             }
                             if (watch.stopped()) {
                                 break;
+                            }
+                            if (!idle) {
+                                watch.sleep(POLL_WITHOUT_IDLE);
+                                backoff = FIRST_BACKOFF;
+                                continue;
                             }
                             watch.idling = folder;
                             try {
@@ -211,11 +234,16 @@ public final class ImapIntake {
                             } finally {
                                 watch.idling = null;
                             }
+                            // only a wait that ended well shows the connection works: a server or
+                            // middlebox that drops every IDLE keeps the pause growing
+                            backoff = FIRST_BACKOFF;
                         }
                     } finally {
                         renewing.cancel(false);
+                        stopping.cancel(false);
                     }
-                } catch (MessagingException | IOException | ReportStoreException e) {
+                } catch (MessagingException | IOException | ReportStoreException | IllegalStateException e) {
+                    // IllegalStateException: the renewal found the connection gone and the folder closed
                     if (watch.stopped()) {
                         break;
                     }
