@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.VerificationFailedException;
 
@@ -31,7 +32,8 @@ final class ConcurrentZones {
 
     /**
      * The task's result for each zone, in the zones' order. Once a task fails, zones not yet started
-     * are not started; the failure of the first zone (in the given order) that failed is thrown.
+     * are not started; the failure of the first zone (in the given order) that failed is thrown,
+     * with the findings of every other zone that failed meanwhile.
      */
     static <Z, T> List<T> map(List<Z> zones, ZoneTask<Z, T> task) throws MxpolicyException {
         if (zones.size() < 2) {
@@ -64,13 +66,21 @@ final class ConcurrentZones {
                 }));
             }
             List<T> results = new ArrayList<>();
-            Exception first = null;
+            List<Exception> failures = new ArrayList<>();
             for (Future<Outcome<T>> future : futures) {
                 Outcome<T> outcome = future.get();
-                if (first == null && outcome.failure() != null) {
-                    first = outcome.failure();
+                if (outcome.failure() != null) {
+                    failures.add(outcome.failure());
                 }
                 results.add(outcome.result());
+            }
+            Exception first = failures.isEmpty() ? null : failures.get(0);
+            if (failures.size() > 1 && failures.stream().allMatch(f -> f instanceof VerificationFailedException)) {
+                // zones in flight when the first failed went on, and may have failed too: say all
+                List<Finding> findings = new ArrayList<>();
+                failures.forEach(f -> findings.addAll(((VerificationFailedException) f).findings()));
+                throw new VerificationFailedException(
+                        first.getMessage() + ", and " + (failures.size() - 1) + " more zone(s) failed", findings);
             }
             if (first instanceof MxpolicyException e) {
                 throw e;

@@ -62,4 +62,28 @@ class ConcurrentZonesTest {
         // zones already running when 3 failed finish; the many after them are never started
         assertThat(ran).contains(3).hasSizeLessThan(ZONES.size());
     }
+
+    @Test
+    void zonesThatFailedWhileTheFirstFailureWasOnItsWayAreReportedToo() {
+        // two zones in flight together, both failing: the second must not be lost behind the first
+        CountDownLatch bothStarted = new CountDownLatch(2);
+
+        assertThatThrownBy(() -> ConcurrentZones.map(List.of(1, 2), zone -> {
+                    bothStarted.countDown();
+                    try {
+                        bothStarted.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    throw new VerificationFailedException(
+                            "zone " + zone + ": update not applied",
+                            List.of(Finding.error("publish.test", SourcePosition.file("zone" + zone), "refused")));
+                }))
+                .isInstanceOfSatisfying(
+                        VerificationFailedException.class,
+                        e -> assertThat(e.findings())
+                                .extracting(f -> f.position().toString())
+                                .containsExactly("zone1", "zone2"))
+                .hasMessage("zone 1: update not applied, and 1 more zone(s) failed");
+    }
 }
