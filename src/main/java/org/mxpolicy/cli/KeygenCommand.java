@@ -5,7 +5,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.mxpolicy.dnssec.DnssecAlgorithm;
@@ -160,9 +162,20 @@ final class KeygenCommand implements Callable<Integer> {
         KeyTiming timing = timing(now);
         KeyDirectory keys = new KeyDirectory(dir);
         KeyGenerator generator = new KeyGenerator(random);
+        // as dnssec-keygen: a key whose tag, or whose tag once revoked (RFC 5011), is another key's
+        // tag either way would make signatures of one look like the other's
+        Set<Integer> taken = new HashSet<>();
+        for (ZoneKey other : keys.loadPublic(zoneName)) {
+            if (other.algorithm() == alg) {
+                taken.add(other.keyTag());
+                taken.add(other.revoked().keyTag());
+            }
+        }
         for (int i = 0; i < TRIES; i++) {
             ZoneKey key = generator.generate(zoneName, alg, flags, rsaBits, ttl).withTiming(timing);
-            if (keys.exists(key)) {
+            if (keys.exists(key)
+                    || taken.contains(key.keyTag())
+                    || taken.contains(key.revoked().keyTag())) {
                 continue; // a key tag already used in DIR for this zone and algorithm: make another key
             }
             Path written = keys.write(key);
