@@ -31,6 +31,7 @@ import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsDHGroupVerifier;
+import org.bouncycastle.tls.TlsException;
 import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsServerCertificate;
@@ -44,7 +45,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * chose. The certificate chain is recorded and never judged here: a scanner must see servers with
  * untrusted or broken chains too.
  */
-final class Handshake {
+final class Handshake implements Handshaker {
 
     /** Smallest finite-field prime accepted, so that weak DHE servers are seen, not refused. */
     private static final int SMALLEST_DH_PRIME_BITS = 512;
@@ -61,16 +62,19 @@ final class Handshake {
         this.deadlines = deadlines;
     }
 
-    BcTlsCrypto crypto() {
+    @Override
+    public BcTlsCrypto crypto() {
         return crypto;
     }
 
     /** Whether Bouncy Castle can take part in a key exchange with {@code group}. */
-    boolean supportsGroup(int group) {
+    @Override
+    public boolean supportsGroup(int group) {
         return crypto.hasNamedGroup(group);
     }
 
-    ServerAnswer offer(TlsEndpoint endpoint, Offer offer) {
+    @Override
+    public ServerAnswer offer(TlsEndpoint endpoint, Offer offer) {
         Socket socket = new Socket();
         // One deadline for the whole exchange: closing the socket ends any read that is slow.
         ScheduledFuture<?> deadline =
@@ -89,18 +93,30 @@ final class Handshake {
             try {
                 new StartTlsPreamble(in, out).run(endpoint.start(), ehloName);
             } catch (IOException e) {
-                return ServerAnswer.refused(endpoint.start() + " before TLS: " + describe(e, deadline));
+                String problem = endpoint.start() + " before TLS: " + describe(e, deadline);
+                // A plain IOException is the server's own "no" (no STARTTLS, a 5xx); the rest is transport.
+                boolean transport = deadline.isDone()
+                        || e instanceof StartTlsPreamble.Deferred
+                        || e.getClass() != IOException.class;
+                return transport ? ServerAnswer.dropped(problem) : ServerAnswer.refused(problem);
             }
             Client client = new Client(crypto, endpoint, offer);
             Protocol protocol = new Protocol(in, out, offer.helloOnly());
             Optional<String> problem = Optional.empty();
+            boolean lost = false;
             try {
                 protocol.connect(client);
                 protocol.close();
             } catch (IOException | RuntimeException e) {
                 if (!(offer.helloOnly() && protocol.hello != null)) {
                     problem = Optional.of(describe(e, deadline));
+                    // An alert, sent or received, is an answer; a timeout, reset or end of stream is not.
+                    lost = !client.completed
+                            && (deadline.isDone() || (e instanceof IOException && !(e instanceof TlsException)));
                 }
+            }
+            if (lost) {
+                return ServerAnswer.dropped(problem.orElseThrow());
             }
             return answer(protocol, client, problem);
         } finally {
@@ -123,7 +139,7 @@ final class Handshake {
                 // no group named
             }
             return new ServerAnswer(
-                    Optional.of("TLSv1.3"), hello.getCipherSuite(), group, false, List.of(), problem, true);
+                    Optional.of("TLSv1.3"), hello.getCipherSuite(), group, false, List.of(), problem, true, false);
         }
         Hashtable<?, ?> extensions = hello.getExtensions();
         ProtocolVersion version = hello.getVersion();
@@ -148,7 +164,8 @@ final class Handshake {
                 client.completed,
                 client.chain,
                 client.completed ? Optional.empty() : problem,
-                true);
+                true,
+                false);
     }
 
     private static String name(ProtocolVersion version) {
