@@ -1,6 +1,7 @@
 package org.mxpolicy.scan;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,12 +81,12 @@ final class Handshake implements Handshaker {
         ScheduledFuture<?> deadline =
                 deadlines.schedule(() -> closeQuietly(socket), timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            InputStream in;
+            Watched in;
             OutputStream out;
             try {
                 socket.connect(endpoint.address(), (int) timeout.toMillis());
                 socket.setSoTimeout((int) timeout.toMillis());
-                in = socket.getInputStream();
+                in = new Watched(socket.getInputStream());
                 out = socket.getOutputStream();
             } catch (IOException e) {
                 return ServerAnswer.unreachable(describe(e, deadline));
@@ -110,9 +111,13 @@ final class Handshake implements Handshaker {
             } catch (IOException | RuntimeException e) {
                 if (!(offer.helloOnly() && protocol.hello != null)) {
                     problem = Optional.of(describe(e, deadline));
-                    // An alert, sent or received, is an answer; a timeout, reset or end of stream is not.
+                    // An alert is an answer; a timeout, reset or end of stream is not, even where
+                    // Bouncy Castle reports the end of stream as a handshake_failure of its own.
                     lost = !client.completed
-                            && (deadline.isDone() || (e instanceof IOException && !(e instanceof TlsException)));
+                            && (deadline.isDone()
+                                    || in.ended
+                                    || in.failed
+                                    || (e instanceof IOException && !(e instanceof TlsException)));
                 }
             }
             if (lost) {
@@ -193,6 +198,40 @@ final class Handshake implements Handshaker {
             socket.close();
         } catch (IOException e) {
             // already closed
+        }
+    }
+
+    /** The socket's input, noting whether it ended or failed: what the TLS engine's errors hide. */
+    private static final class Watched extends FilterInputStream {
+        private volatile boolean ended;
+        private volatile boolean failed;
+
+        Watched(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                int b = super.read();
+                ended |= b < 0;
+                return b;
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                int n = super.read(buffer, offset, length);
+                ended |= n < 0;
+                return n;
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
         }
     }
 
