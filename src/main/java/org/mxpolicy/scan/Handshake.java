@@ -105,15 +105,20 @@ final class Handshake implements Handshaker {
             Protocol protocol = new Protocol(in, out, offer.helloOnly());
             Optional<String> problem = Optional.empty();
             boolean lost = false;
+            long beforeTls = in.received;
             try {
                 protocol.connect(client);
                 protocol.close();
             } catch (IOException | RuntimeException e) {
                 if (!(offer.helloOnly() && protocol.hello != null)) {
                     problem = Optional.of(describe(e, deadline));
-                    // An alert is an answer; a timeout, reset or end of stream is not, even where
-                    // Bouncy Castle reports the end of stream as a handshake_failure of its own.
+                    // An alert is an answer, and so is a close without a byte of TLS: servers such as
+                    // Dovecot refuse a ClientHello that way. A timeout, a reset, or an end in the
+                    // middle of the server's answer is not, even where Bouncy Castle reports it as
+                    // a handshake_failure of its own.
+                    boolean closedUnanswered = in.ended && !in.failed && in.received == beforeTls;
                     lost = !client.completed
+                            && !closedUnanswered
                             && (deadline.isDone()
                                     || in.ended
                                     || in.failed
@@ -205,6 +210,7 @@ final class Handshake implements Handshaker {
     private static final class Watched extends FilterInputStream {
         private volatile boolean ended;
         private volatile boolean failed;
+        private volatile long received;
 
         Watched(InputStream in) {
             super(in);
@@ -215,6 +221,7 @@ final class Handshake implements Handshaker {
             try {
                 int b = super.read();
                 ended |= b < 0;
+                received += b < 0 ? 0 : 1;
                 return b;
             } catch (IOException e) {
                 failed = true;
@@ -227,6 +234,7 @@ final class Handshake implements Handshaker {
             try {
                 int n = super.read(buffer, offset, length);
                 ended |= n < 0;
+                received += Math.max(n, 0);
                 return n;
             } catch (IOException e) {
                 failed = true;

@@ -31,14 +31,35 @@ class TlsScannerDropTest {
     private ServerSocket server;
     private Thread acceptor;
 
-    /** Each session: {@code putOff} answers the first {@code deferred} with 421, the rest get an EHLO without STARTTLS. */
+    /** How the server ends a session that is not SMTP. */
+    private enum Close {
+        RESET,
+        QUIETLY
+    }
+
+    private InetSocketAddress serve(Close close) throws IOException {
+        return serve(false, 0, close);
+    }
+
     private InetSocketAddress serve(boolean smtp, int deferred) throws IOException {
+        return serve(smtp, deferred, Close.QUIETLY);
+    }
+
+    /**
+     * Each session: SMTP answers the first {@code deferred} with 421, the rest with an EHLO
+     * response without STARTTLS; otherwise the ClientHello is read and the connection closed.
+     */
+    private InetSocketAddress serve(boolean smtp, int deferred, Close close) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try (Socket socket = server.accept()) {
                     int session = sessions.incrementAndGet();
                     if (!smtp) {
+                        socket.getInputStream().read(new byte[512]);
+                        if (close == Close.RESET) {
+                            socket.setSoLinger(true, 0);
+                        }
                         continue;
                     }
                     OutputStream out = socket.getOutputStream();
@@ -83,8 +104,8 @@ class TlsScannerDropTest {
     }
 
     @Test
-    void aServerThatClosesEveryConnectionGivesAnUnknownHandshakeAfterTheRetries() throws Exception {
-        TlsScan scan = scan(serve(false, 0), TlsStart.IMPLICIT);
+    void aServerThatResetsEveryConnectionGivesAnUnknownHandshakeAfterTheRetries() throws Exception {
+        TlsScan scan = scan(serve(Close.RESET), TlsStart.IMPLICIT);
 
         assertThat(scan.connected()).as(scan.toString()).isTrue();
         assertThat(scan.gaps()).as(scan.toString()).extracting(ScanGap::probe).containsOnly(ScanGap.Probe.VERSION);
@@ -95,6 +116,17 @@ class TlsScannerDropTest {
             assertThat(f.check()).isEqualTo("tls.handshake");
             assertThat(f.verdict()).isEqualTo(Verdict.UNKNOWN);
         });
+    }
+
+    @Test
+    void aCloseWithoutAByteOfTlsIsARefusalAsDovecotMakesIt() throws Exception {
+        TlsScan scan = scan(serve(Close.QUIETLY), TlsStart.IMPLICIT);
+
+        assertThat(scan.gaps()).isEmpty();
+        assertThat(sessions.get()).isEqualTo(TlsNames.VERSIONS.size());
+        assertThat(TlsConformance.judge(scan, RULES, "03-M"))
+                .extracting(RuleFinding::verdict)
+                .containsExactly(Verdict.FAIL);
     }
 
     @Test
