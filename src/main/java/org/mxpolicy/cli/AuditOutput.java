@@ -195,6 +195,13 @@ enum AuditOutput {
         m.put("port", scan.endpoint().address().getPort());
         m.put("handshakes", scan.handshakes());
         scan.problem().ifPresent(problem -> m.put("problem", problem));
+        if (scan.incomplete()) {
+            m.put(
+                    "gaps",
+                    scan.gaps().stream()
+                            .map(org.mxpolicy.scan.ScanGap::describe)
+                            .toList());
+        }
         List<Map<String, Object>> versions = new ArrayList<>();
         for (VersionScan version : scan.versions()) {
             Map<String, Object> v = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package org.mxpolicy.scan;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +32,7 @@ import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsDHGroupVerifier;
+import org.bouncycastle.tls.TlsException;
 import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsServerCertificate;
@@ -44,7 +46,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * chose. The certificate chain is recorded and never judged here: a scanner must see servers with
  * untrusted or broken chains too.
  */
-final class Handshake {
+final class Handshake implements Handshaker {
 
     /** Smallest finite-field prime accepted, so that weak DHE servers are seen, not refused. */
     private static final int SMALLEST_DH_PRIME_BITS = 512;
@@ -61,27 +63,30 @@ final class Handshake {
         this.deadlines = deadlines;
     }
 
-    BcTlsCrypto crypto() {
+    @Override
+    public BcTlsCrypto crypto() {
         return crypto;
     }
 
     /** Whether Bouncy Castle can take part in a key exchange with {@code group}. */
-    boolean supportsGroup(int group) {
+    @Override
+    public boolean supportsGroup(int group) {
         return crypto.hasNamedGroup(group);
     }
 
-    ServerAnswer offer(TlsEndpoint endpoint, Offer offer) {
+    @Override
+    public ServerAnswer offer(TlsEndpoint endpoint, Offer offer) {
         Socket socket = new Socket();
         // One deadline for the whole exchange: closing the socket ends any read that is slow.
         ScheduledFuture<?> deadline =
                 deadlines.schedule(() -> closeQuietly(socket), timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            InputStream in;
+            Watched in;
             OutputStream out;
             try {
                 socket.connect(endpoint.address(), (int) timeout.toMillis());
                 socket.setSoTimeout((int) timeout.toMillis());
-                in = socket.getInputStream();
+                in = new Watched(socket.getInputStream());
                 out = socket.getOutputStream();
             } catch (IOException e) {
                 return ServerAnswer.unreachable(describe(e, deadline));
@@ -89,18 +94,39 @@ final class Handshake {
             try {
                 new StartTlsPreamble(in, out).run(endpoint.start(), ehloName);
             } catch (IOException e) {
-                return ServerAnswer.refused(endpoint.start() + " before TLS: " + describe(e, deadline));
+                String problem = endpoint.start() + " before TLS: " + describe(e, deadline);
+                // A plain IOException is the server's own "no" (no STARTTLS, a 5xx); the rest is transport.
+                boolean transport = deadline.isDone()
+                        || e instanceof StartTlsPreamble.Deferred
+                        || e.getClass() != IOException.class;
+                return transport ? ServerAnswer.dropped(problem) : ServerAnswer.refused(problem);
             }
             Client client = new Client(crypto, endpoint, offer);
             Protocol protocol = new Protocol(in, out, offer.helloOnly());
             Optional<String> problem = Optional.empty();
+            boolean lost = false;
+            long beforeTls = in.received;
             try {
                 protocol.connect(client);
                 protocol.close();
             } catch (IOException | RuntimeException e) {
                 if (!(offer.helloOnly() && protocol.hello != null)) {
                     problem = Optional.of(describe(e, deadline));
+                    // An alert is an answer, and so is a close without a byte of TLS: servers such as
+                    // Dovecot refuse a ClientHello that way. A timeout, a reset, or an end in the
+                    // middle of the server's answer is not, even where Bouncy Castle reports it as
+                    // a handshake_failure of its own.
+                    boolean closedUnanswered = in.ended && !in.failed && in.received == beforeTls;
+                    lost = !client.completed
+                            && !closedUnanswered
+                            && (deadline.isDone()
+                                    || in.ended
+                                    || in.failed
+                                    || (e instanceof IOException && !(e instanceof TlsException)));
                 }
+            }
+            if (lost) {
+                return ServerAnswer.dropped(problem.orElseThrow());
             }
             return answer(protocol, client, problem);
         } finally {
@@ -123,7 +149,7 @@ final class Handshake {
                 // no group named
             }
             return new ServerAnswer(
-                    Optional.of("TLSv1.3"), hello.getCipherSuite(), group, false, List.of(), problem, true);
+                    Optional.of("TLSv1.3"), hello.getCipherSuite(), group, false, List.of(), problem, true, false);
         }
         Hashtable<?, ?> extensions = hello.getExtensions();
         ProtocolVersion version = hello.getVersion();
@@ -148,7 +174,8 @@ final class Handshake {
                 client.completed,
                 client.chain,
                 client.completed ? Optional.empty() : problem,
-                true);
+                true,
+                false);
     }
 
     private static String name(ProtocolVersion version) {
@@ -176,6 +203,43 @@ final class Handshake {
             socket.close();
         } catch (IOException e) {
             // already closed
+        }
+    }
+
+    /** The socket's input, noting whether it ended or failed: what the TLS engine's errors hide. */
+    private static final class Watched extends FilterInputStream {
+        private volatile boolean ended;
+        private volatile boolean failed;
+        private volatile long received;
+
+        Watched(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                int b = super.read();
+                ended |= b < 0;
+                received += b < 0 ? 0 : 1;
+                return b;
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                int n = super.read(buffer, offset, length);
+                ended |= n < 0;
+                received += Math.max(n, 0);
+                return n;
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
         }
     }
 

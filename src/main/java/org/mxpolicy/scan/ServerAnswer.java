@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param problem why there was no ServerHello or no completed handshake, when that was asked for
  * @param reached whether a connection was made: false when it failed or timed out, which says
  *     nothing about the offer
+ * @param dropped whether the connection was lost before the server answered the offer (timeout,
+ *     reset, end in the middle of the answer, STARTTLS put off with a 4xx): like an unreached server it says nothing
+ *     about the offer, unlike an alert or a ServerHello
  */
 record ServerAnswer(
         Optional<String> version,
@@ -23,7 +26,8 @@ record ServerAnswer(
         boolean completed,
         List<X509Certificate> chain,
         Optional<String> problem,
-        boolean reached) {
+        boolean reached,
+        boolean dropped) {
 
     ServerAnswer {
         chain = List.copyOf(chain);
@@ -34,11 +38,21 @@ record ServerAnswer(
         return version.isPresent() && suite >= 0;
     }
 
+    /** The connection failed or was lost before an answer: worth another try, and no answer if it stays so. */
+    boolean transportFailed() {
+        return !reached || dropped;
+    }
+
+    /** The server refused the offer: an alert, or a STARTTLS it does not offer. */
     static ServerAnswer refused(String problem) {
-        return new ServerAnswer(Optional.empty(), -1, -1, false, List.of(), Optional.of(problem), true);
+        return new ServerAnswer(Optional.empty(), -1, -1, false, List.of(), Optional.of(problem), true, false);
     }
 
     static ServerAnswer unreachable(String problem) {
-        return new ServerAnswer(Optional.empty(), -1, -1, false, List.of(), Optional.of(problem), false);
+        return new ServerAnswer(Optional.empty(), -1, -1, false, List.of(), Optional.of(problem), false, false);
+    }
+
+    static ServerAnswer dropped(String problem) {
+        return new ServerAnswer(Optional.empty(), -1, -1, false, List.of(), Optional.of(problem), true, true);
     }
 }

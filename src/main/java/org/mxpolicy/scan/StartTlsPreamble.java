@@ -62,6 +62,9 @@ final class StartTlsPreamble {
         while (lines.size() < MAX_REPLY_LINES) {
             String line = readLine(what);
             lines.add(line);
+            if (line.startsWith("4")) {
+                throw new Deferred(what + " is a temporary refusal: " + printable(line));
+            }
             if (line.length() < 3 || !line.substring(0, 3).equals(String.valueOf(code))) {
                 throw new IOException(what + " is not " + code + ": " + printable(line));
             }
@@ -112,7 +115,7 @@ final class StartTlsPreamble {
         while (line.size() <= MAX_LINE_BYTES) {
             int b = in.read();
             if (b < 0) {
-                throw new IOException("connection closed before the " + what);
+                throw new Deferred("connection closed before the " + what);
             }
             if (b == '\n') {
                 String text = line.toString(StandardCharsets.ISO_8859_1);
@@ -126,5 +129,17 @@ final class StartTlsPreamble {
     private static String printable(String line) {
         String cut = line.length() > 120 ? line.substring(0, 120) + "..." : line;
         return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /**
+     * The server put the session off (an SMTP 4xx such as 421, or a close mid-exchange): says
+     * nothing about its TLS, so the handshake is worth trying again.
+     */
+    static final class Deferred extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Deferred(String message) {
+            super(message);
+        }
     }
 }

@@ -19,6 +19,10 @@ import org.mxpolicy.tls.TlsRuleSet;
  * failures are: no handshake within the edition at all, an outside suite preferred over an
  * allowed one, a first choice without forward secrecy (TR-03108 03-M), and certificate keys and
  * signature hashes below the edition's minimum (12-R).
+ *
+ * <p>An incomplete scan ({@link TlsScan#gaps()}) is never judged from what is missing: every rule
+ * that needs what a probe without answer would have found is {@link Verdict#UNKNOWN}, naming the
+ * probe; the other rules are judged as usual.
  */
 public final class TlsConformance {
 
@@ -53,22 +57,104 @@ public final class TlsConformance {
                     requirement,
                     "tls.handshake",
                     edition,
-                    Verdict.FAIL,
+                    scan.incomplete() ? Verdict.UNKNOWN : Verdict.FAIL,
                     scan.problem().orElse("no TLS")));
+            unknownWhereMissing(scan, findings, 0, gap -> true);
             return findings;
         }
+        int start = findings.size();
         protocols(scan, rules, requirement, findings);
+        unknownWhereMissing(scan, findings, start, start + 1, probe(ScanGap.Probe.VERSION, ScanGap.Probe.SUITES));
+        unknownWhereMissing(scan, findings, start + 1, probe(ScanGap.Probe.VERSION));
         for (VersionScan version : scan.versions()) {
+            start = findings.size();
             suites(version, rules, requirement, findings);
+            unknownWhereMissing(
+                    scan, findings, start, probe(ScanGap.Probe.SUITES).and(of(version)));
         }
+        start = findings.size();
         priority(scan, rules, requirement, findings);
         forwardSecrecy(scan, requirement, findings);
+        unknownWhereMissing(
+                scan, findings, start, probe(ScanGap.Probe.VERSION, ScanGap.Probe.SUITES, ScanGap.Probe.CIPHER_ORDER));
         for (VersionScan version : scan.versions()) {
+            List<TlsRuleSet.Rule> groupList =
+                    version.version().equals("TLSv1.3") ? rules.tls13Groups() : rules.tls12Groups();
+            start = findings.size();
             groups(version, rules, requirement, findings);
+            unknownWhereMissing(
+                    scan,
+                    findings,
+                    start,
+                    probe(ScanGap.Probe.GROUPS).and(of(version)),
+                    new RuleFinding(requirement, "tls.groups", source(rules, groupList), Verdict.UNKNOWN, ""));
+            start = findings.size();
             signatureSchemes(version, rules, requirement, findings);
+            unknownWhereMissing(
+                    scan,
+                    findings,
+                    start,
+                    probe(ScanGap.Probe.SIGNATURE_SCHEMES).and(of(version)),
+                    new RuleFinding(
+                            requirement,
+                            "tls.signature-schemes",
+                            source(rules, rules.signatureSchemes()),
+                            Verdict.UNKNOWN,
+                            ""));
         }
+        start = findings.size();
         certificates(scan, rules, findings);
+        unknownWhereMissing(scan, findings, start, probe(ScanGap.Probe.CHAIN));
         return findings;
+    }
+
+    private static void unknownWhereMissing(
+            TlsScan scan, List<RuleFinding> findings, int from, Predicate<ScanGap> needed, RuleFinding... ifNone) {
+        unknownWhereMissing(scan, findings, from, findings.size(), needed, ifNone);
+    }
+
+    /**
+     * Turns the findings from {@code from} to {@code to} into UNKNOWN when a probe they need got no
+     * answer, keeping what was seen; adds {@code ifNone} when the missing data left no finding.
+     */
+    private static void unknownWhereMissing(
+            TlsScan scan,
+            List<RuleFinding> findings,
+            int from,
+            int to,
+            Predicate<ScanGap> needed,
+            RuleFinding... ifNone) {
+        List<String> missing =
+                scan.gaps().stream().filter(needed).map(ScanGap::describe).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        String why = "not judged, the scan is incomplete: " + String.join("; ", missing);
+        if (from == to) {
+            for (RuleFinding none : ifNone) {
+                findings.add(
+                        to, new RuleFinding(none.requirement(), none.check(), none.source(), Verdict.UNKNOWN, why));
+            }
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            RuleFinding seen = findings.get(i);
+            String evidence =
+                    seen.verdict() == Verdict.UNKNOWN || seen.evidence().isEmpty()
+                            ? seen.evidence().isEmpty() ? why : seen.evidence() + "; " + why
+                            : why + " (seen: " + seen.evidence() + ")";
+            findings.set(
+                    i, new RuleFinding(seen.requirement(), seen.check(), seen.source(), Verdict.UNKNOWN, evidence));
+        }
+    }
+
+    private static Predicate<ScanGap> probe(ScanGap.Probe... probes) {
+        Set<ScanGap.Probe> wanted = Set.of(probes);
+        return gap -> wanted.contains(gap.probe());
+    }
+
+    private static Predicate<ScanGap> of(VersionScan version) {
+        return gap -> gap.version().equals(version.version());
     }
 
     private static void protocols(TlsScan scan, TlsRuleSet rules, String requirement, List<RuleFinding> findings) {

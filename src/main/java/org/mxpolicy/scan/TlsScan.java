@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param chain the certificates of the default handshake (the newest version, every suite), leaf
  *     first
  * @param handshakes how many connections the scan made
+ * @param gaps the probes that got no answer even when tried again; empty for a complete scan
  */
 public record TlsScan(
         TlsEndpoint endpoint,
@@ -21,11 +22,29 @@ public record TlsScan(
         Optional<String> problem,
         List<VersionScan> versions,
         List<CertificateInfo> chain,
-        int handshakes) {
+        int handshakes,
+        List<ScanGap> gaps) {
 
     public TlsScan {
         versions = List.copyOf(versions);
         chain = List.copyOf(chain);
+        gaps = List.copyOf(gaps);
+    }
+
+    /** A complete scan. */
+    public TlsScan(
+            TlsEndpoint endpoint,
+            boolean connected,
+            Optional<String> problem,
+            List<VersionScan> versions,
+            List<CertificateInfo> chain,
+            int handshakes) {
+        this(endpoint, connected, problem, versions, chain, handshakes, List.of());
+    }
+
+    /** Whether some probe got no answer, so that some of what the server accepts may be missing. */
+    public boolean incomplete() {
+        return !gaps.isEmpty();
     }
 
     /** The versions accepted, newest first. */

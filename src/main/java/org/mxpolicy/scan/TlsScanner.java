@@ -4,17 +4,21 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.bouncycastle.tls.KeyExchangeAlgorithm;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
@@ -41,14 +45,24 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * <p>Handshakes run a few at a time per endpoint, never more than the {@link AddressLimit} allows
  * per IP address, each within the timeout from connect to the last byte. SSLv3 is not tried:
  * Bouncy Castle does not implement it. Thread-safe: one scanner serves a whole audit.
+ *
+ * <p>A handshake whose connection fails or is lost before the server answers (timeout, reset, end
+ * in the middle of the answer, STARTTLS put off with a 4xx) is not taken for a refusal: it is tried again, twice,
+ * after a pause; if it still gets no answer the scan records a {@link ScanGap} for that probe,
+ * and the rules that need what it would have found are not judged.
  */
 public final class TlsScanner implements EndpointScanner, AutoCloseable {
 
     /** Most handshakes of one suite enumeration: more suites than any server accepts in a version. */
     private static final int MAX_SUITES_PER_VERSION = 160;
+    /** Further tries of a handshake that got no answer: a server that rate-limits lets most through. */
+    private static final int RETRIES = 2;
+    /** The pause before each further try, long enough for a rate limit or a reset to pass. */
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final AddressLimit limit;
-    private final Handshake handshake;
+    private final Handshaker handshake;
+    private final Duration retryPause;
     private final ScheduledExecutorService deadlines;
 
     /**
@@ -57,16 +71,32 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
      * @param ehloName the name sent with EHLO for SMTP STARTTLS
      */
     public TlsScanner(Duration timeout, AddressLimit limit, String ehloName) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive");
-        }
+        this(limit, RETRY_PAUSE, handshakes(timeout, ehloName));
+    }
+
+    /**
+     * @param retryPause the pause before a handshake that got no answer is tried again
+     * @param handshakes makes the handshaker, given the executor for its deadlines
+     */
+    TlsScanner(
+            AddressLimit limit,
+            Duration retryPause,
+            Function<ScheduledExecutorService, ? extends Handshaker> handshakes) {
         this.limit = limit;
+        this.retryPause = retryPause;
         this.deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tls-scan-deadlines");
             thread.setDaemon(true);
             return thread;
         });
-        this.handshake = new Handshake(new BcTlsCrypto(new SecureRandom()), timeout, ehloName, deadlines);
+        this.handshake = handshakes.apply(deadlines);
+    }
+
+    private static Function<ScheduledExecutorService, Handshaker> handshakes(Duration timeout, String ehloName) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        return deadlines -> new Handshake(new BcTlsCrypto(new SecureRandom()), timeout, ehloName, deadlines);
     }
 
     @Override
@@ -93,6 +123,7 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
         private final TlsEndpoint endpoint;
         private final ExecutorService lanes;
         private final AtomicInteger handshakes = new AtomicInteger();
+        private final Queue<ScanGap> gaps = new ConcurrentLinkedQueue<>();
 
         EndpointScan(TlsEndpoint endpoint, ExecutorService lanes) {
             this.endpoint = endpoint;
@@ -104,7 +135,8 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
             boolean connected = false;
             Optional<String> problem = Optional.empty();
             List<ServerAnswer> answers = all(TlsNames.VERSIONS.stream()
-                    .<Callable<ServerAnswer>>map(version -> () -> offer(everything(version, true)))
+                    .<Callable<ServerAnswer>>map(
+                            version -> () -> offer(ScanGap.Probe.VERSION, version, everything(version, true)))
                     .toList());
             for (int i = 0; i < answers.size(); i++) {
                 ServerAnswer answer = answers.get(i);
@@ -117,11 +149,14 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
                 }
             }
             if (accepted.isEmpty()) {
-                String why = connected
-                        ? "no protocol version accepted"
-                                + problem.map(p -> " (" + p + ")").orElse("")
-                        : "no connection: " + problem.orElse("unknown");
-                return new TlsScan(endpoint, connected, Optional.of(why), List.of(), List.of(), handshakes.get());
+                String why = !connected
+                        ? "no connection: " + problem.orElse("unknown")
+                        : gaps.isEmpty()
+                                ? "no protocol version accepted"
+                                        + problem.map(p -> " (" + p + ")").orElse("")
+                                : "no protocol version answered: " + problem.orElse("unknown");
+                return new TlsScan(
+                        endpoint, connected, Optional.of(why), List.of(), List.of(), handshakes.get(), gaps());
             }
 
             Map<TlsNames.Version, List<Integer>> suites = suites(accepted);
@@ -146,7 +181,17 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
                         groups.getOrDefault(version, List.of()),
                         schemes.getOrDefault(version, List.of())));
             }
-            return new TlsScan(endpoint, true, Optional.empty(), versions, chain, handshakes.get());
+            return new TlsScan(endpoint, true, Optional.empty(), versions, chain, handshakes.get(), gaps());
+        }
+
+        /** The gaps in the order of the scan's steps, whichever lane found them first. */
+        private List<ScanGap> gaps() {
+            return gaps.stream()
+                    .sorted(Comparator.comparing(ScanGap::probe)
+                            .thenComparing(gap -> versionRank(gap.version()))
+                            .thenComparing(ScanGap::reason))
+                    .distinct()
+                    .toList();
         }
 
         /**
@@ -214,7 +259,7 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
             List<Integer> order = new ArrayList<>();
             Offer offer = everything(version, true);
             while (!remaining.isEmpty() && order.size() < MAX_SUITES_PER_VERSION) {
-                ServerAnswer answer = offer(offer.withSuites(remaining));
+                ServerAnswer answer = offer(ScanGap.Probe.SUITES, version, offer.withSuites(remaining));
                 if (!answer.accepted()
                         || !answer.version().orElseThrow().equals(version.name())
                         || !remaining.contains(answer.suite())) {
@@ -233,7 +278,10 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
             }
             List<Integer> reversed = new ArrayList<>(order);
             Collections.reverse(reversed);
-            ServerAnswer answer = offer(everything(version, true).withSuites(reversed));
+            ServerAnswer answer = offer(
+                    ScanGap.Probe.CIPHER_ORDER,
+                    version,
+                    everything(version, true).withSuites(reversed));
             return answer.suite() == order.get(0) ? CipherOrder.SERVER : CipherOrder.CLIENT;
         }
 
@@ -265,7 +313,7 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
                     Offer offer =
                             new Offer(List.of(version), offered, List.of(group), TlsNames.SIGNATURE_SCHEMES, true);
                     tries.add(() -> {
-                        ServerAnswer answer = offer(offer);
+                        ServerAnswer answer = offer(ScanGap.Probe.GROUPS, version, offer);
                         return answer.accepted()
                                         && answer.version().orElseThrow().equals(version.name())
                                 ? Optional.of(TlsNames.group(group))
@@ -306,7 +354,7 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
                     tried.add(version);
                     Offer offer = new Offer(List.of(version), signed, groups, List.of(scheme), false);
                     tries.add(() -> {
-                        ServerAnswer answer = offer(offer);
+                        ServerAnswer answer = offer(ScanGap.Probe.SIGNATURE_SCHEMES, version, offer);
                         return answer.completed() ? Optional.of(TlsNames.signatureScheme(scheme)) : Optional.empty();
                     });
                 }
@@ -323,7 +371,8 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
 
         private List<CertificateInfo> defaultChain(TlsNames.Version newest, List<Integer> suites)
                 throws InterruptedException {
-            ServerAnswer answer = offer(everything(newest, false).withSuites(suites));
+            ServerAnswer answer =
+                    offer(ScanGap.Probe.CHAIN, newest, everything(newest, false).withSuites(suites));
             return answer.chain().stream().map(CertificateInfo::of).toList();
         }
 
@@ -341,7 +390,25 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
                     .stream().filter(handshake::supportsGroup).toList();
         }
 
-        private ServerAnswer offer(Offer offer) throws InterruptedException {
+        /**
+         * One handshake, tried again while it gets no answer; a probe that never gets one is a
+         * {@link ScanGap}, so that its empty result is not read as the server's refusal.
+         */
+        private ServerAnswer offer(ScanGap.Probe probe, TlsNames.Version version, Offer offer)
+                throws InterruptedException {
+            ServerAnswer answer = attempt(offer);
+            for (int retry = 0; retry < RETRIES && answer.transportFailed(); retry++) {
+                // Paused without holding a connection of the per-address limit.
+                Thread.sleep(retryPause.toMillis());
+                answer = attempt(offer);
+            }
+            if (answer.transportFailed()) {
+                gaps.add(new ScanGap(probe, version.name(), answer.problem().orElse("no answer")));
+            }
+            return answer;
+        }
+
+        private ServerAnswer attempt(Offer offer) throws InterruptedException {
             limit.acquire(endpoint.address().getAddress());
             try {
                 handshakes.incrementAndGet();
@@ -363,6 +430,15 @@ public final class TlsScanner implements EndpointScanner, AutoCloseable {
             }
             return results;
         }
+    }
+
+    private static int versionRank(String name) {
+        for (int i = 0; i < TlsNames.VERSIONS.size(); i++) {
+            if (TlsNames.VERSIONS.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return TlsNames.VERSIONS.size();
     }
 
     private org.bouncycastle.tls.crypto.TlsCrypto handshakeCrypto() {

@@ -239,4 +239,50 @@ class TlsConformanceTest {
         assertThat(CertificateInfo.signatureHash("SHA384withECDSA", null)).contains("SHA-384");
         assertThat(CertificateInfo.signatureHash("Ed25519", null)).isEmpty();
     }
+
+    @Test
+    void anIncompleteScanLeavesOnlyTheRulesThatNeedTheMissingProbesUnknown() {
+        TlsScan incomplete = new TlsScan(
+                MX,
+                true,
+                Optional.empty(),
+                List.of(TLS13, TLS12),
+                List.of(),
+                40,
+                List.of(
+                        new ScanGap(ScanGap.Probe.SIGNATURE_SCHEMES, "TLSv1.2", "timed out"),
+                        new ScanGap(ScanGap.Probe.CHAIN, "TLSv1.3", "SocketException: Connection reset")));
+
+        List<RuleFinding> findings = judge(incomplete);
+
+        assertThat(findings)
+                .filteredOn(f -> f.check().equals("tls.signature-schemes"))
+                .extracting(RuleFinding::verdict)
+                .containsExactly(Verdict.PASS, Verdict.UNKNOWN);
+        RuleFinding chain = finding(findings, "cert.chain");
+        assertThat(chain.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(chain.evidence())
+                .startsWith("not judged, the scan is incomplete: TLSv1.3 chain probe: SocketException");
+        assertThat(finding(findings, "tls.priority").verdict()).isEqualTo(Verdict.PASS);
+        assertThat(finding(findings, "tls.protocols").verdict()).isEqualTo(Verdict.PASS);
+    }
+
+    @Test
+    void aMissingGroupsProbeIsAnUnknownFindingEvenWhenNothingWasSeen() {
+        VersionScan noGroups =
+                new VersionScan("TLSv1.2", TLS12.suites(), CipherOrder.SERVER, List.of(), TLS12.signatureSchemes());
+        TlsScan incomplete = new TlsScan(
+                MX,
+                true,
+                Optional.empty(),
+                List.of(noGroups),
+                List.of(EC_LEAF, EC_CA),
+                40,
+                List.of(new ScanGap(ScanGap.Probe.GROUPS, "TLSv1.2", "timed out")));
+
+        RuleFinding groups = finding(judge(incomplete), "tls.groups");
+
+        assertThat(groups.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(groups.evidence()).isEqualTo("not judged, the scan is incomplete: TLSv1.2 groups probe: timed out");
+    }
 }
