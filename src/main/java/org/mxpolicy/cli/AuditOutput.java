@@ -43,10 +43,15 @@ enum AuditOutput {
                                 .append(" port ")
                                 .append(scan.endpoint().address().getPort())
                                 .append(": ")
-                                .append(scan.versions().isEmpty() ? "no TLS" : String.join(", ", scan.protocols()))
+                                .append(accepted(scan))
                                 .append(" (")
                                 .append(scan.handshakes())
-                                .append(" handshakes)")
+                                .append(" handshakes")
+                                .append(
+                                        scan.incomplete()
+                                                ? "; incomplete, " + scan.gaps().size() + " probe(s) unanswered"
+                                                : "")
+                                .append(")")
                                 .append(nl);
                         table(out, "      ", address.findings());
                     }
@@ -226,5 +231,13 @@ enum AuditOutput {
         m.put("chain", chain);
         m.put("findings", findings(address.findings()));
         return m;
+    }
+
+    /** What the address accepted; a scan whose every version probe went unanswered does not say "no TLS". */
+    private static String accepted(TlsScan scan) {
+        if (!scan.versions().isEmpty()) {
+            return String.join(", ", scan.protocols());
+        }
+        return scan.incomplete() ? "no answer" : "no TLS";
     }
 }

@@ -15,6 +15,7 @@ import org.mxpolicy.audit.MxAddress;
 import org.mxpolicy.audit.MxHost;
 import org.mxpolicy.check.CheckStatus;
 import org.mxpolicy.scan.RuleFinding;
+import org.mxpolicy.scan.ScanGap;
 import org.mxpolicy.scan.TlsEndpoint;
 import org.mxpolicy.scan.TlsScan;
 import org.mxpolicy.scan.TlsStart;
@@ -82,5 +83,31 @@ class AuditOutputTest {
         assertThat(address.path("address").asText()).isEqualTo("127.0.0.1");
         assertThat(address.path("findings").get(0).path("verdict").asText()).isEqualTo("fail");
         assertThat(address.path("findings").get(0).path("requirement").asText()).isEqualTo("12-R");
+    }
+
+    @Test
+    void anAddressWhoseProbesWentUnansweredIsNoAnswerNotNoTls() {
+        TlsEndpoint endpoint = new TlsEndpoint(
+                "mx.example.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), 25), TlsStart.SMTP);
+        TlsScan scan = new TlsScan(
+                endpoint,
+                true,
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                12,
+                List.of(new ScanGap(ScanGap.Probe.VERSION, "TLSv1.3", "timed out")));
+        List<DomainReport> reports = List.of(new DomainReport(
+                "example.test",
+                List.of(),
+                List.of(new MxHost(
+                        "mx.example.test",
+                        10,
+                        List.of(),
+                        List.of(new MxAddress(scan, List.of(finding("03-M", Verdict.UNKNOWN))))))));
+
+        assertThat(AuditOutput.text.render(reports, RULES))
+                .contains("    127.0.0.1 port 25: no answer (12 handshakes; incomplete, 1 probe(s) unanswered)\n")
+                .doesNotContain("no TLS");
     }
 }
