@@ -17,6 +17,8 @@ import org.mxpolicy.dnssec.SigningPolicy;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.VerificationFailedException;
+import org.mxpolicy.plan.OwnershipLedger;
+import org.mxpolicy.plan.OwnershipLedger.OwnedZone;
 import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.zone.ZoneFragment;
 
@@ -34,6 +36,7 @@ public final class ZoneUpdater {
     private final Duration timeout;
     private final Clock clock;
     private final Consumer<String> log;
+    private final LedgerStore ledger;
 
     /**
      * @param baseDir the config's directory, against which its file names are resolved
@@ -47,6 +50,20 @@ public final class ZoneUpdater {
             Duration timeout,
             Clock clock,
             Consumer<String> log) {
+        this(config, baseDir, updates, signing, timeout, clock, log, LedgerStore.NONE);
+    }
+
+    /** @param ledger where what each zone owns is kept: before the changes, and again after them */
+    public ZoneUpdater(
+            ProviderConfig config,
+            Path baseDir,
+            DynamicUpdates updates,
+            ZoneSigning signing,
+            Duration timeout,
+            Clock clock,
+            Consumer<String> log,
+            LedgerStore ledger) {
+        this.ledger = ledger;
         this.config = config;
         this.baseDir = baseDir;
         this.updates = updates;
@@ -62,6 +79,36 @@ public final class ZoneUpdater {
      */
     public List<ZoneFragment> apply(Map<ZoneFragment, ZonePlan> plans, List<ZoneFragment> zones)
             throws MxpolicyException {
+        // Before: a crash in between must not forget what may already be published (both sides
+        // owned) nor a withdrawal starting (serve must serve mode none when its id appears).
+        OwnershipLedger before = ledger.load();
+        ledger.save(owned(before, plans, true));
+        List<ZoneFragment> changed = applyChanges(plans, zones);
+        ledger.save(owned(before, plans, false));
+        return changed;
+    }
+
+    /** The ledger with each planned zone's ownership once applied; with {@code union}, or before it. */
+    private static OwnershipLedger owned(OwnershipLedger ledger, Map<ZoneFragment, ZonePlan> plans, boolean union) {
+        OwnershipLedger next = ledger;
+        for (ZonePlan plan : plans.values()) {
+            OwnedZone after = plan.owned();
+            if (union) {
+                OwnedZone was = ledger.zone(plan.zone());
+                java.util.SortedSet<org.mxpolicy.plan.RrsetKey> rrsets = new java.util.TreeSet<>(was.rrsets());
+                rrsets.addAll(after.rrsets());
+                java.util.SortedMap<String, OwnershipLedger.PolicyTerms> policies =
+                        new java.util.TreeMap<>(was.policies());
+                policies.putAll(after.policies());
+                after = new OwnedZone(rrsets, policies, after.withdrawals());
+            }
+            next = next.with(plan.zone(), after);
+        }
+        return next;
+    }
+
+    private List<ZoneFragment> applyChanges(Map<ZoneFragment, ZonePlan> plans, List<ZoneFragment> zones)
+            throws MxpolicyException {
         List<ZoneFragment> updated = plans.entrySet().stream()
                 .filter(e -> !e.getValue().isEmpty()
                         && config.zones().get(e.getKey().zoneName()).update().isPresent())
@@ -75,11 +122,21 @@ public final class ZoneUpdater {
         for (ZoneFragment zone : zones) {
             Optional<ZoneFileSigning> settings =
                     config.zones().get(zone.zoneName()).signing();
-            if (settings.isPresent() && signZoneFile(zone, settings.get())) {
+            if (settings.isPresent() && signZoneFile(withKept(zone, plans.get(zone)), settings.get())) {
                 changed.add(zone);
             }
         }
         return changed;
+    }
+
+    /** The desired records plus the retiring RRsets the plan keeps this time. */
+    private static ZoneFragment withKept(ZoneFragment zone, ZonePlan plan) {
+        if (plan == null || plan.kept().isEmpty()) {
+            return zone;
+        }
+        List<org.xbill.DNS.Record> records = new ArrayList<>(zone.records());
+        plan.kept().forEach(records::addAll);
+        return new ZoneFragment(zone.zone(), records);
     }
 
     private void update(ZoneFragment zone, ZonePlan plan) throws MxpolicyException {

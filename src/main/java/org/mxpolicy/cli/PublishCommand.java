@@ -45,7 +45,14 @@ import picocli.CommandLine.Spec;
             "validates.",
             "",
             "A plan that would remove the TLSA record of a certificate still in use (on disk or presented live by",
-            "the MX) or ask for TLS reports over https is refused, and nothing is applied."
+            "the MX) or ask for TLS reports over https is refused, and nothing is applied.",
+            "",
+            "Records mxpolicy published and the config no longer asks for are retired: known from the ledger in",
+            "the state directory and the ownership markers (_mxpolicy.<name> TXT) in zones updated by RFC 2136,",
+            "they are deleted when the retirement rules allow (a TLSA record stays while an MX names its host;",
+            "an MTA-STS policy is withdrawn with mode none for its max_age first). Records mxpolicy does not own",
+            "are never touched. A plan deleting more than ownership.max_deletion_percent of a zone's owned",
+            "records is refused without --force."
         },
         footer = {
             "",
@@ -62,6 +69,12 @@ final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--apply", description = "Apply the plan (without it, only print it).")
     private boolean apply;
+
+    @Option(
+            names = "--force",
+            description =
+                    "Apply a plan that deletes more than ownership.max_deletion_percent of a zone's owned records.")
+    private boolean force;
 
     @Option(
             names = {"-z", "--zone"},
@@ -89,7 +102,7 @@ final class PublishCommand implements Callable<Integer> {
 
         Publication publication = common.setup(spec, file, clock, line -> err.println("mxpolicy publish: " + line))
                 .publication();
-        Map<ZoneFragment, ZonePlan> plans = publication.planner().plan(zones, Set.of());
+        Map<ZoneFragment, ZonePlan> plans = publication.planner().plan(zones, Set.of(), force);
         for (ZoneFragment zone : zones) {
             if (file.config().zones().get(zone.zoneName()).signing().isPresent()) {
                 out.println("zone " + zone.zone() + ": merged into its zone file and signed"

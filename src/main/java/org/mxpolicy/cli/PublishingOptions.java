@@ -19,6 +19,7 @@ import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.Rfc2136Update;
 import org.mxpolicy.files.ConfigFile;
+import org.mxpolicy.files.JsonOwnershipLedger;
 import org.mxpolicy.files.TsigKeys;
 import org.mxpolicy.files.ZoneFiles;
 import org.mxpolicy.finding.Finding;
@@ -94,6 +95,7 @@ final class PublishingOptions {
                 timeout,
                 Rfc2136Update.RetryPolicy.standard());
         ZoneFiles zoneFiles = new ZoneFiles();
+        JsonOwnershipLedger ledger = new JsonOwnershipLedger(file.stateDir());
         ZonePlanner planner = new ZonePlanner(
                 file.config(),
                 file.baseDir(),
@@ -101,9 +103,13 @@ final class PublishingOptions {
                 file::certificates,
                 authorities,
                 addresses,
-                new StartTlsProbe(timeout, "localhost.localdomain"));
+                new StartTlsProbe(timeout, "localhost.localdomain"),
+                dns,
+                updates,
+                ledger,
+                clock);
         ZoneUpdater updater = new ZoneUpdater(
-                file.config(), file.baseDir(), updates, new ZoneSigning(zoneFiles), timeout, clock, log);
+                file.config(), file.baseDir(), updates, new ZoneSigning(zoneFiles), timeout, clock, log, ledger);
         ServedWait served = new ServedWait(file.config(), dns, authorities, clock);
         return new Setup(
                 dns,

@@ -24,8 +24,8 @@ final class ConfigBinder extends SectionBinder {
     static final String NO_ZONE = "config.no-zone";
     static final String TLS_PROFILE = "serve.tls-profile";
 
-    private static final List<String> TOP_KEYS =
-            List.of("zones", "mx_hosts", "profiles", "domains", "include", "dns", "rollover", "serve", "reports");
+    private static final List<String> TOP_KEYS = List.of(
+            "zones", "mx_hosts", "profiles", "domains", "include", "dns", "rollover", "serve", "reports", "ownership");
     private static final List<String> DNS_KEYS = List.of("resolvers", "trust_anchors", "trust_anchor_file");
     private static final List<String> ROLLOVER_KEYS = List.of("state_dir", "margin", "on_unknown_key", "mta_reload");
     private static final List<String> SERVE_KEYS = List.of("tls_profile");
@@ -82,7 +82,9 @@ final class ConfigBinder extends SectionBinder {
         ServeSettings serve = optional(keys.get("serve"), this::serve, ServeSettings.defaults());
         ReportsSettings reports =
                 optional(keys.get("reports"), new ReportsBinder(this)::reports, ReportsSettings.defaults());
-        ProviderConfig config = new ProviderConfig(source, zones, domains, dns, rollover, serve, reports);
+        OwnershipSettings ownership =
+                optional(keys.get("ownership"), new OwnershipBinder(this)::ownership, OwnershipSettings.defaults());
+        ProviderConfig config = new ProviderConfig(source, zones, domains, dns, rollover, serve, reports, ownership);
         if (zonesComplete) {
             // with a broken zone list every domain would be "outside every zone": say it once
             checkZones(config);

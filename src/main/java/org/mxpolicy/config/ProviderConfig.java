@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param rollover how certificate rollovers are run
  * @param serve how {@code mxpolicy serve} runs its HTTPS endpoint; the defaults when the config has no {@code serve}
  * @param reports where TLS reports are stored; the defaults when the config has no {@code reports}
+ * @param ownership how published records are owned and retired; the defaults when the config has no
+ *     {@code ownership}
  */
 public record ProviderConfig(
         String source,
@@ -24,7 +26,19 @@ public record ProviderConfig(
         DnsSettings dns,
         RolloverSettings rollover,
         ServeSettings serve,
-        ReportsSettings reports) {
+        ReportsSettings reports,
+        OwnershipSettings ownership) {
+    public ProviderConfig(
+            String source,
+            Map<String, ZoneSettings> zones,
+            List<MailDomain> domains,
+            DnsSettings dns,
+            RolloverSettings rollover,
+            ServeSettings serve,
+            ReportsSettings reports) {
+        this(source, zones, domains, dns, rollover, serve, reports, OwnershipSettings.defaults());
+    }
+
     public ProviderConfig(String source, Map<String, ZoneSettings> zones, List<MailDomain> domains) {
         this(source, zones, domains, DnsSettings.defaults(), RolloverSettings.defaults(), ServeSettings.defaults());
     }

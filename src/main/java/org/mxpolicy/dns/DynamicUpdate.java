@@ -16,4 +16,12 @@ public interface DynamicUpdate {
      *     after the retries
      */
     int apply(Name zone, List<RrsetChange> changes) throws UpdateException;
+
+    /**
+     * The whole zone from its primary, where the primary allows it (AXFR with the same key): how
+     * ownership markers are found when nothing else names them. Empty when not allowed.
+     */
+    default java.util.Optional<List<org.xbill.DNS.Record>> transfer(Name zone) {
+        return java.util.Optional.empty();
+    }
 }

@@ -86,6 +86,8 @@ public final class Rfc2136Update implements DynamicUpdate {
     private final Transport transport;
     private final RetryPolicy retry;
     private final int maxMessageBytes;
+    private final TSIG tsig;
+    private final Duration timeout;
 
     /**
      * @param primary the zone's primary server, which accepts updates
@@ -93,14 +95,45 @@ public final class Rfc2136Update implements DynamicUpdate {
      * @param timeout how long one attempt may take
      */
     public Rfc2136Update(InetSocketAddress primary, TSIG tsig, Duration timeout, RetryPolicy retry) {
-        this(primary, tcp(primary, tsig, timeout), retry, MAX_MESSAGE_BYTES);
+        this(primary, tcp(primary, tsig, timeout), retry, MAX_MESSAGE_BYTES, tsig, timeout);
     }
 
     Rfc2136Update(InetSocketAddress primary, Transport transport, RetryPolicy retry, int maxMessageBytes) {
+        this(primary, transport, retry, maxMessageBytes, null, Duration.ZERO);
+    }
+
+    private Rfc2136Update(
+            InetSocketAddress primary,
+            Transport transport,
+            RetryPolicy retry,
+            int maxMessageBytes,
+            TSIG tsig,
+            Duration timeout) {
         this.primary = Objects.requireNonNull(primary, "primary");
         this.transport = transport;
         this.retry = retry;
         this.maxMessageBytes = maxMessageBytes;
+        this.tsig = tsig;
+        this.timeout = timeout;
+    }
+
+    /**
+     * The zone by AXFR, signed with the update key; empty when the primary does not allow the key
+     * to transfer the zone, or cannot be reached.
+     */
+    @Override
+    public java.util.Optional<List<org.xbill.DNS.Record>> transfer(Name zone) {
+        if (tsig == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            org.xbill.DNS.ZoneTransferIn xfr = org.xbill.DNS.ZoneTransferIn.newAXFR(zone, primary, tsig);
+            xfr.setTimeout(timeout);
+            xfr.run();
+            return java.util.Optional.of(List.copyOf(xfr.getAXFR()));
+        } catch (IOException | org.xbill.DNS.ZoneTransferException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static Transport tcp(InetSocketAddress primary, TSIG tsig, Duration timeout) {

@@ -10,7 +10,7 @@ import org.xbill.DNS.Record;
 
 /**
  * A plan as people read it, like a diff: {@code +} records added, {@code -} records removed, per
- * RRset with its kind, then the refusals.
+ * RRset with its kind, then the retirements (held or not, by rule) and the refusals.
  */
 public final class PlanText {
 
@@ -22,6 +22,7 @@ public final class PlanText {
             String zone = plan.zone().toString();
             if (plan.isEmpty()) {
                 lines.add("zone " + zone + ": no changes");
+                retirementLines(plan, lines);
                 continue;
             }
             lines.add(
@@ -42,10 +43,23 @@ public final class PlanText {
                     }
                 }
             }
+            retirementLines(plan, lines);
             for (Refusal refusal : plan.refusals()) {
                 lines.add("  refused [" + refusal.id() + "]: " + refusal.reason());
             }
         }
         return lines;
+    }
+
+    /**
+     * One line per retiring RRset: its rule, whether it goes now or is held, and the date it can
+     * proceed, e.g. {@code held [retire.mta-sts-withdrawal] _mta-sts.example.org. TXT until ...}.
+     */
+    private static void retirementLines(ZonePlan plan, List<String> lines) {
+        for (Retirement r : plan.retirements()) {
+            String when = !r.held() ? "" : r.proceeds().map(t -> " until " + t).orElse(" until its condition ends");
+            lines.add("  " + (r.held() ? "held" : "retired") + " [" + r.rule() + "] " + r.rrset() + when + ": "
+                    + r.reason());
+        }
     }
 }
