@@ -46,11 +46,16 @@ public final class RetirementRules {
     public static final String DELETED = "retire.deleted";
     public static final String DELETION_SHARE = "plan.deletion-share";
 
-    /** The prefix of the withdrawal id, followed by the start in epoch seconds: letters and digits only. */
+    /**
+     * The withdrawal id is {@code none<start>t<max_age>}, the start in epoch seconds: letters and
+     * digits only (RFC 8461 section 3.1), and it says all a run needs to resume the withdrawal
+     * when the ledger was lost or not written.
+     */
     static final String WITHDRAWAL_ID_PREFIX = "none";
 
     private static final Pattern TLSA_OWNER = Pattern.compile("_[0-9]{1,5}\\._tcp\\.(.+)");
-    private static final Pattern WITHDRAWAL_ID = Pattern.compile("v=STSv1;\\s*id=none([0-9]{1,12})\\s*;?\\s*");
+    private static final Pattern WITHDRAWAL_ID =
+            Pattern.compile("v=STSv1;\\s*id=none([0-9]{1,12})t([0-9]{1,8})\\s*;?\\s*");
     private static final String MTA_STS = "_mta-sts";
 
     private RetirementRules() {}
@@ -206,13 +211,17 @@ public final class RetirementRules {
                 Matcher m = WITHDRAWAL_ID.matcher(String.join("", txt.getStrings()));
                 if (m.matches()) {
                     Instant started = Instant.ofEpochSecond(Long.parseLong(m.group(1)));
-                    return new Withdrawal(domain, started, terms.maxAge(), WITHDRAWAL_ID_PREFIX + m.group(1), terms);
+                    long maxAge = Long.parseLong(m.group(2));
+                    return new Withdrawal(domain, started, maxAge, withdrawalId(started, maxAge), terms);
                 }
             }
         }
-        long start = context.now().getEpochSecond();
-        return new Withdrawal(
-                domain, Instant.ofEpochSecond(start), terms.maxAge(), WITHDRAWAL_ID_PREFIX + start, terms);
+        Instant start = Instant.ofEpochSecond(context.now().getEpochSecond());
+        return new Withdrawal(domain, start, terms.maxAge(), withdrawalId(start, terms.maxAge()), terms);
+    }
+
+    static String withdrawalId(Instant started, long maxAge) {
+        return WITHDRAWAL_ID_PREFIX + started.getEpochSecond() + "t" + maxAge;
     }
 
     /** A name as the config writes it: lower case, no trailing dot. */

@@ -222,7 +222,8 @@ public final class KnotServer implements AutoCloseable {
         lines.add("acl:");
         lines.add("  - id: update");
         lines.add("    key: " + tsigKeyName);
-        lines.add("    action: update");
+        // transfer too: publish reads the ownership markers of a zone it has no ledger for by AXFR
+        lines.add("    action: [update, transfer]");
         lines.add("policy:");
         lines.add("  - id: lab");
         lines.add("    algorithm: ecdsap256sha256");
