@@ -23,6 +23,9 @@ import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.desired.HttpsHost;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.plan.OwnershipLedger;
+import org.mxpolicy.record.MtaStsMode;
+import org.mxpolicy.record.MtaStsPolicy;
 import org.mxpolicy.server.HostCertificate;
 import org.mxpolicy.server.PolicyService;
 
@@ -60,13 +63,14 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
         ConfigFile ahead = readAhead.getAndSet(null);
         ConfigFile file = ahead != null ? ahead : ConfigFile.load(config);
         List<Finding> findings = new ArrayList<>(file.warnings());
-        List<HttpsHost> hosts = HttpsHost.of(file.config(), policies(file, findings), findings);
+        List<HttpsHost> hosts =
+                withdrawing(file, HttpsHost.of(file.config(), policies(file, findings), findings), findings);
         CertificateFiles certificates = file.certificates();
         // a hoster's thousands of certificate and key files are read and parsed on every core
         List<HostFiles> read =
                 hosts.parallelStream().map(host -> read(certificates, host)).toList();
         // what the config no longer names is forgotten
-        Set<Path> named = files(certificates, hosts);
+        Set<Path> named = files(file, certificates, hosts);
         chainsRead.keySet().retainAll(named);
         keysRead.keySet().retainAll(named);
         List<PolicyService.Candidate> candidates = new ArrayList<>();
@@ -79,7 +83,50 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
                 unreadable.add(files.host());
             }
         }
-        return new PolicyService.Loaded(candidates, unreadable, findings, files(certificates, hosts));
+        return new PolicyService.Loaded(candidates, unreadable, findings, files(file, certificates, hosts));
+    }
+
+    /**
+     * The hosts of the config, and the policy host of each domain whose MTA-STS {@code publish} is
+     * withdrawing (RFC 8461 section 8.3): it serves {@code mode: none} with the old
+     * {@code max_age}, and the certificate and key the config named for it, until the withdrawal
+     * ends. A domain back in the config is served as the config says.
+     */
+    private List<HttpsHost> withdrawing(ConfigFile file, List<HttpsHost> hosts, List<Finding> findings) {
+        JsonOwnershipLedger store = new JsonOwnershipLedger(file.stateDir());
+        OwnershipLedger ledger;
+        try {
+            ledger = store.load();
+        } catch (InvalidInputException e) {
+            findings.addAll(e.findings());
+            return hosts;
+        }
+        Set<String> served = new java.util.HashSet<>();
+        hosts.stream().filter(h -> h.kind() == HttpsHost.Kind.POLICY).forEach(h -> served.add(h.domain()));
+        List<HttpsHost> all = new ArrayList<>(hosts);
+        for (OwnershipLedger.Withdrawal w : ledger.withdrawals()) {
+            if (served.contains(w.domain()) || !clock.instant().isBefore(w.ends())) {
+                continue;
+            }
+            if (w.terms().cert().isEmpty() || w.terms().key().isEmpty()) {
+                findings.add(Finding.warning(
+                        "serve.withdrawal-no-cert",
+                        org.mxpolicy.finding.SourcePosition.file(store.file().toString()),
+                        HttpsHost.Kind.POLICY.host(w.domain()) + " should serve mode none until " + w.ends()
+                                + ", but no certificate and key were recorded for it"));
+                continue;
+            }
+            all.add(new HttpsHost(
+                    HttpsHost.Kind.POLICY,
+                    w.domain(),
+                    HttpsHost.Kind.POLICY.host(w.domain()),
+                    Optional.of(new MtaStsPolicy(MtaStsMode.NONE, List.of(), w.maxAge())),
+                    Optional.empty(),
+                    new FileReference(w.terms().cert().get(), null),
+                    new FileReference(w.terms().key().get(), null)));
+            served.add(w.domain());
+        }
+        return all;
     }
 
     /** The domains' policies: those of the desired state, or from the config alone when it cannot be built. */
@@ -100,6 +147,7 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
             ConfigFile file = ConfigFile.load(config);
             List<Finding> ignored = new ArrayList<>();
             return files(
+                    file,
                     file.certificates(),
                     HttpsHost.of(file.config(), DesiredStateBuilder.policies(file.config(), ignored), ignored));
         } catch (InvalidInputException e) {
@@ -113,9 +161,13 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
     }
 
     /** The config file and every certificate and key file it names for the server. */
-    private Set<Path> files(CertificateFiles certificates, List<HttpsHost> hosts) {
+    private Set<Path> files(ConfigFile file, CertificateFiles certificates, List<HttpsHost> hosts) {
         Set<Path> files = new LinkedHashSet<>();
         files.add(config);
+        Path ledger = new JsonOwnershipLedger(file.stateDir()).file();
+        if (java.nio.file.Files.isRegularFile(ledger)) {
+            files.add(ledger);
+        }
         for (HttpsHost host : hosts) {
             files.add(certificates.resolve(host.cert()));
             files.add(certificates.resolve(host.key()));
