@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -27,6 +28,7 @@ import org.mxpolicy.config.ZoneFileSigning;
 import org.mxpolicy.config.ZoneSettings;
 import org.mxpolicy.desired.CertificateSource;
 import org.mxpolicy.desired.DesiredStateBuilder;
+import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.dns.AuthoritativeQuery;
 import org.mxpolicy.dns.DnsAnswer;
 import org.mxpolicy.dns.DnsLookup;
@@ -43,12 +45,14 @@ import org.mxpolicy.plan.OwnershipLedger.PolicyTerms;
 import org.mxpolicy.plan.OwnershipMarker;
 import org.mxpolicy.plan.Planner;
 import org.mxpolicy.plan.Refusal;
+import org.mxpolicy.plan.Retirement;
 import org.mxpolicy.plan.RetirementRules;
 import org.mxpolicy.plan.RrsetKey;
 import org.mxpolicy.plan.SafetyRules;
 import org.mxpolicy.plan.ZonePlan;
 import org.mxpolicy.probe.SmtpObservation;
 import org.mxpolicy.probe.SmtpProbe;
+import org.mxpolicy.record.MtaStsMode;
 import org.mxpolicy.zone.RrsetChange;
 import org.mxpolicy.zone.ZoneFileReader;
 import org.mxpolicy.zone.ZoneFragment;
@@ -225,8 +229,35 @@ public final class ZonePlanner {
         refusals.addAll(rules.check(changes, zone.zone()));
         RetirementRules.deletionShare(changes, ownedNow, ownership.maxDeletionPercent(), ownership.minOwned(), force)
                 .ifPresent(refusals::add);
-        OwnedZone after = new OwnedZone(ownedAfter, policyTerms(zone), outcome.withdrawals());
-        return new ZonePlan(zone.zone(), changes, refusals, outcome.retirements(), outcome.kept(), after);
+        List<Retirement> retirements = new ArrayList<>(outcome.retirements());
+        SortedMap<String, SortedMap<String, Instant>> coverage = new TreeMap<>();
+        for (DomainPolicy policy : DesiredStateBuilder.policies(config, new ArrayList<>())) {
+            Optional<MailDomain> domain = config.domains().stream()
+                    .filter(d -> d.name().equals(policy.domain()))
+                    .findFirst();
+            if (policy.policy().mode() != MtaStsMode.ENFORCE
+                    || domain.isEmpty()
+                    || !config.zoneFor(policy.domain()).orElse("").equals(zone.zoneName())) {
+                continue;
+            }
+            Set<String> covered = new TreeSet<>();
+            domain.get().mx().forEach(mx -> {
+                if (policy.policy().covers(mx.host())) {
+                    covered.add(mx.host());
+                }
+            });
+            RetirementRules.MxChange mxChange = RetirementRules.mxChange(
+                    policy.domain(),
+                    policy.policy().maxAge(),
+                    covered,
+                    mxOf(policy.domain()),
+                    before.mxCoverage().getOrDefault(policy.domain(), new TreeMap<>()),
+                    clock.instant());
+            retirements.addAll(mxChange.holds());
+            coverage.put(policy.domain(), mxChange.coverage());
+        }
+        OwnedZone after = new OwnedZone(ownedAfter, policyTerms(zone), outcome.withdrawals(), coverage);
+        return new ZonePlan(zone.zone(), changes, refusals, retirements, outcome.kept(), after);
     }
 
     /**
@@ -329,34 +360,42 @@ public final class ZonePlanner {
         }
         Map<String, Set<String>> hosts = new TreeMap<>();
         for (String domain : domains) {
-            Name name = Name.fromConstantString(domain + ".");
-            List<Record> mx;
-            Optional<UpdateTarget> target =
-                    config.zoneFor(domain).flatMap(z -> config.zones().get(z).update());
-            if (target.isPresent()) {
-                ServerAnswer answer = authorities
-                        .askAll(List.of(primary(target.get())), name, Type.MX)
-                        .get(0);
-                if (!answer.answered()) {
-                    throw mxUnknown(domain, answer.problem().orElse("no answer"));
-                }
-                mx = answer.records();
-            } else {
-                DnsAnswer answer = dns.lookup(name, Type.MX);
-                if (answer.security() == DnsAnswer.Security.FAILED) {
-                    throw mxUnknown(domain, answer.problem().orElse("lookup failed"));
-                }
-                mx = answer.records();
-            }
-            Set<String> named = new TreeSet<>();
-            for (Record r : mx) {
-                if (r instanceof MXRecord m) {
-                    named.add(m.getTarget().toString(true).toLowerCase(java.util.Locale.ROOT));
-                }
-            }
-            hosts.put(domain, named);
+            hosts.put(domain, mxOf(domain));
         }
         return hosts;
+    }
+
+    /**
+     * The hosts the MX RRset of {@code domain} names (lower case, no trailing dot), asked of the
+     * zone's primary where mxpolicy updates the zone, else through the validating lookup.
+     */
+    private Set<String> mxOf(String domain) throws MxpolicyException {
+        Name name = Name.fromConstantString(domain + ".");
+        List<Record> mx;
+        Optional<UpdateTarget> target =
+                config.zoneFor(domain).flatMap(z -> config.zones().get(z).update());
+        if (target.isPresent()) {
+            ServerAnswer answer = authorities
+                    .askAll(List.of(primary(target.get())), name, Type.MX)
+                    .get(0);
+            if (!answer.answered()) {
+                throw mxUnknown(domain, answer.problem().orElse("no answer"));
+            }
+            mx = answer.records();
+        } else {
+            DnsAnswer answer = dns.lookup(name, Type.MX);
+            if (answer.security() == DnsAnswer.Security.FAILED) {
+                throw mxUnknown(domain, answer.problem().orElse("lookup failed"));
+            }
+            mx = answer.records();
+        }
+        Set<String> named = new TreeSet<>();
+        for (Record r : mx) {
+            if (r instanceof MXRecord m) {
+                named.add(m.getTarget().toString(true).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return named;
     }
 
     private VerificationFailedException mxUnknown(String domain, String problem) {

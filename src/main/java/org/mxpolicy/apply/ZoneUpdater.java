@@ -100,7 +100,7 @@ public final class ZoneUpdater {
                 java.util.SortedMap<String, OwnershipLedger.PolicyTerms> policies =
                         new java.util.TreeMap<>(was.policies());
                 policies.putAll(after.policies());
-                after = new OwnedZone(rrsets, policies, after.withdrawals());
+                after = new OwnedZone(rrsets, policies, after.withdrawals(), after.mxCoverage());
             }
             next = next.with(plan.zone(), after);
         }

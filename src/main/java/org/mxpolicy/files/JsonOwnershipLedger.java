@@ -128,6 +128,13 @@ public final class JsonOwnershipLedger implements LedgerStore {
                 withdrawals.put(domain, m);
             });
             z.put("mta_sts_withdrawals", withdrawals);
+            Map<String, Object> coverage = new LinkedHashMap<>();
+            owned.mxCoverage().forEach((domain, hosts) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                hosts.forEach((host, since) -> m.put(host, since.toString()));
+                coverage.put(domain, m);
+            });
+            z.put("mx_coverage", coverage);
             zones.put(zone.toString(), z);
         });
         root.put("zones", zones);
@@ -189,7 +196,19 @@ public final class JsonOwnershipLedger implements LedgerStore {
                                     v.path("id").asText(),
                                     terms(v.path("terms"))));
                 }
-                zones.put(Name.fromString(zone.getKey()), new OwnedZone(rrsets, policies, withdrawals));
+                SortedMap<String, SortedMap<String, Instant>> coverage = new TreeMap<>();
+                var cs = z.path("mx_coverage").fields();
+                while (cs.hasNext()) {
+                    var c = cs.next();
+                    SortedMap<String, Instant> hosts = new TreeMap<>();
+                    var hs = c.getValue().fields();
+                    while (hs.hasNext()) {
+                        var h = hs.next();
+                        hosts.put(h.getKey(), Instant.parse(h.getValue().asText()));
+                    }
+                    coverage.put(c.getKey(), hosts);
+                }
+                zones.put(Name.fromString(zone.getKey()), new OwnedZone(rrsets, policies, withdrawals, coverage));
             }
             return new OwnershipLedger(zones);
         } catch (JsonProcessingException e) {

@@ -56,11 +56,15 @@ public record OwnershipLedger(SortedMap<Name, OwnedZone> zones) {
      *
      * @param policies by mail domain (lower case, no trailing dot)
      * @param withdrawals by mail domain
+     * @param mxCoverage by mail domain with an enforced policy, each MX host its policy covers and
+     *     since when a published policy has covered it: senders may hold the previous policy
+     *     until that plus {@code max_age} (RFC 8461 section 8.1)
      */
     public record OwnedZone(
             SortedSet<RrsetKey> rrsets,
             SortedMap<String, PolicyTerms> policies,
-            SortedMap<String, Withdrawal> withdrawals) {
+            SortedMap<String, Withdrawal> withdrawals,
+            SortedMap<String, SortedMap<String, Instant>> mxCoverage) {
 
         public static final OwnedZone EMPTY = new OwnedZone(new TreeSet<>(), new TreeMap<>(), new TreeMap<>());
 
@@ -68,10 +72,20 @@ public record OwnershipLedger(SortedMap<Name, OwnedZone> zones) {
             rrsets = Collections.unmodifiableSortedSet(new TreeSet<>(rrsets));
             policies = Collections.unmodifiableSortedMap(new TreeMap<>(policies));
             withdrawals = Collections.unmodifiableSortedMap(new TreeMap<>(withdrawals));
+            SortedMap<String, SortedMap<String, Instant>> coverage = new TreeMap<>();
+            mxCoverage.forEach((d, hosts) -> coverage.put(d, Collections.unmodifiableSortedMap(new TreeMap<>(hosts))));
+            mxCoverage = Collections.unmodifiableSortedMap(coverage);
+        }
+
+        public OwnedZone(
+                SortedSet<RrsetKey> rrsets,
+                SortedMap<String, PolicyTerms> policies,
+                SortedMap<String, Withdrawal> withdrawals) {
+            this(rrsets, policies, withdrawals, new TreeMap<>());
         }
 
         public boolean isEmpty() {
-            return rrsets.isEmpty() && policies.isEmpty() && withdrawals.isEmpty();
+            return rrsets.isEmpty() && policies.isEmpty() && withdrawals.isEmpty() && mxCoverage.isEmpty();
         }
     }
 

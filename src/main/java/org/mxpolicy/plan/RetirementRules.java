@@ -35,6 +35,10 @@ import org.xbill.DNS.Type;
  *       go (RFC 8461 section 8.3), since senders that cached an enforced policy would otherwise
  *       keep enforcing it against MX hosts that may change;</li>
  *   <li>{@value #DELETED}: any other owned RRset is deleted;</li>
+ *   <li>{@value #MX_CHANGE}: under an enforced policy, the MX RRset may name a new host only once
+ *       a policy covering it has been published for {@code max_age}: senders that cached the
+ *       previous policy refuse a host it does not cover (RFC 8461 section 8.1). mxpolicy does not
+ *       publish MX records, so the plan holds the change back by saying from when it is safe;</li>
  *   <li>{@value #DELETION_SHARE}: a plan that deletes more than the configured share of a zone's
  *       owned RRsets is refused unless forced, as octoDNS refuses an unsafe plan.</li>
  * </ul>
@@ -45,6 +49,7 @@ public final class RetirementRules {
     public static final String MTA_STS_WITHDRAWAL = "retire.mta-sts-withdrawal";
     public static final String DELETED = "retire.deleted";
     public static final String DELETION_SHARE = "plan.deletion-share";
+    public static final String MX_CHANGE = "retire.mx-change";
 
     /**
      * The withdrawal id is {@code none<start>t<max_age>}, the start in epoch seconds: letters and
@@ -162,6 +167,52 @@ public final class RetirementRules {
                         + " RRsets owned in the zone, more than"
                         + " ownership.max_deletion_percent (" + maxPercent + "%); if the config really drops them,"
                         + " run again with --force"));
+    }
+
+    /**
+     * The MX change rule for one domain with an enforced policy: for each host the policy covers
+     * that the observed MX RRset does not name yet, held until the policy has covered it for
+     * {@code maxAge}.
+     *
+     * @param covered the configured MX hosts the desired policy covers
+     * @param since from the ledger: since when a published policy has covered each host
+     * @return the hold-backs, and the coverage to keep in the ledger (hosts covered from now on
+     *     start now)
+     */
+    public static MxChange mxChange(
+            String domain,
+            long maxAge,
+            Set<String> covered,
+            Set<String> observedMx,
+            Map<String, Instant> since,
+            Instant now) {
+        SortedMap<String, Instant> coverage = new TreeMap<>();
+        List<Retirement> holds = new ArrayList<>();
+        RrsetKey mx = new RrsetKey(Name.fromConstantString(domain + "."), Type.MX);
+        for (String host : new java.util.TreeSet<>(covered)) {
+            Instant from = since.getOrDefault(host, now);
+            coverage.put(host, from);
+            Instant safe = from.plusSeconds(maxAge);
+            if (!observedMx.contains(host) && now.isBefore(safe)) {
+                holds.add(new Retirement(
+                        MX_CHANGE,
+                        mx,
+                        true,
+                        Optional.of(safe),
+                        "the policy of " + domain + " covers " + host + " since " + from + "; senders may hold the"
+                                + " previous policy for max_age " + maxAge + "s, so let the MX RRset name " + host
+                                + " only from " + safe + ", then drop the old host from the config (RFC 8461"
+                                + " section 8.1)"));
+            }
+        }
+        return new MxChange(holds, coverage);
+    }
+
+    /** What {@link #mxChange} decided. */
+    public record MxChange(List<Retirement> holds, SortedMap<String, Instant> coverage) {
+        public MxChange {
+            holds = List.copyOf(holds);
+        }
     }
 
     /** The host of a TLSA owner {@code _<port>._tcp.<host>}. */

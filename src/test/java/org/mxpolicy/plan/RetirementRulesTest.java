@@ -184,4 +184,49 @@ class RetirementRulesTest {
                 .as("a zone owning fewer than min_owned")
                 .isEmpty();
     }
+
+    @Test
+    void underAnEnforcedPolicyTheMxMayNameANewHostOnlyOnceThePolicyHasCoveredItForMaxAge() {
+        Instant since = NOW.minusSeconds(3600);
+
+        RetirementRules.MxChange early = RetirementRules.mxChange(
+                "example.test",
+                86400,
+                Set.of("mx1.example.test", "mx2.example.test"),
+                Set.of("mx1.example.test"),
+                Map.of("mx1.example.test", since.minusSeconds(999_999), "mx2.example.test", since),
+                NOW);
+        RetirementRules.MxChange late = RetirementRules.mxChange(
+                "example.test",
+                86400,
+                Set.of("mx1.example.test", "mx2.example.test"),
+                Set.of("mx1.example.test"),
+                early.coverage(),
+                since.plusSeconds(86400));
+
+        assertThat(early.holds()).singleElement().satisfies(r -> {
+            assertThat(r.rule()).isEqualTo("retire.mx-change");
+            assertThat(r.rrset()).isEqualTo(new RrsetKey(Name.fromConstantString("example.test."), Type.MX));
+            assertThat(r.proceeds()).contains(since.plusSeconds(86400));
+            assertThat(r.reason()).contains("mx2.example.test").contains("RFC 8461 section 8.1");
+        });
+        assertThat(early.coverage()).containsEntry("mx2.example.test", since);
+        assertThat(late.holds()).isEmpty();
+    }
+
+    @Test
+    void aHostNewlyCoveredStartsItsWaitNowAndAHostTheMxNamesIsNeverHeld() {
+        RetirementRules.MxChange change = RetirementRules.mxChange(
+                "example.test",
+                600,
+                Set.of("mx1.example.test", "mx3.example.test"),
+                Set.of("mx1.example.test"),
+                Map.of(),
+                NOW);
+
+        assertThat(change.coverage()).containsEntry("mx1.example.test", NOW).containsEntry("mx3.example.test", NOW);
+        assertThat(change.holds())
+                .singleElement()
+                .satisfies(r -> assertThat(r.proceeds()).contains(NOW.plusSeconds(600)));
+    }
 }
