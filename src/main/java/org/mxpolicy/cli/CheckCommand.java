@@ -17,11 +17,13 @@ import org.mxpolicy.check.CheckReport;
 import org.mxpolicy.check.CheckRunner;
 import org.mxpolicy.check.CheckSettings;
 import org.mxpolicy.check.Observers;
+import org.mxpolicy.check.OwnershipCheck;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.InputFiles;
+import org.mxpolicy.files.JsonOwnershipLedger;
 import org.mxpolicy.files.OutputPaths;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
@@ -226,6 +228,10 @@ final class CheckCommand implements Callable<Integer> {
             desired = shard.select(desired);
         }
         CheckReport report = new CheckRunner(observers, settings, clock).run(desired);
+        report = OwnershipCheck.with(
+                report,
+                OwnershipCheck.results(
+                        new JsonOwnershipLedger(file.stateDir()).load(), desired.zones(), clock.instant()));
         return print(report, provenance);
     }
 
