@@ -367,7 +367,8 @@ public final class ZonePlanner {
 
     /**
      * The hosts the MX RRset of {@code domain} names (lower case, no trailing dot), asked of the
-     * zone's primary where mxpolicy updates the zone, else through the validating lookup.
+     * zone's primary where mxpolicy updates the zone, read from the zone file where it signs it,
+     * else through the validating lookup.
      */
     private Set<String> mxOf(String domain) throws MxpolicyException {
         Name name = Name.fromConstantString(domain + ".");
@@ -382,6 +383,20 @@ public final class ZonePlanner {
                 throw mxUnknown(domain, answer.problem().orElse("no answer"));
             }
             mx = answer.records();
+        } else if (config.zoneFor(domain)
+                .flatMap(z -> config.zones().get(z).signing())
+                .isPresent()) {
+            // the zone file mxpolicy signs is what its server will serve
+            String zone = config.zoneFor(domain).get();
+            Path file = baseDir.resolve(
+                    config.zones().get(zone).signing().get().zoneFile().path());
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                mx = ZoneFileReader.read(in, file.toString(), Name.fromConstantString(zone + ".")).stream()
+                        .filter(r -> r.getType() == Type.MX && r.getName().equals(name))
+                        .toList();
+            } catch (java.io.IOException e) {
+                throw mxUnknown(domain, file + ": " + e.getMessage());
+            }
         } else {
             DnsAnswer answer = dns.lookup(name, Type.MX);
             if (answer.security() == DnsAnswer.Security.FAILED) {
