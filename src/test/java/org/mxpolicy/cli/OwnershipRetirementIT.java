@@ -94,6 +94,7 @@ class OwnershipRetirementIT {
         LabFiles.tsigKey(dir.resolve("update.tsig"), TSIG_NAME, secret);
         LabFiles.serverKeyAndChain(dir, "mx1", "mx1.example.test", CA);
         LabFiles.serverKeyAndChain(dir, "mx2", "mx2.example.test", CA);
+        LabFiles.serverKeyAndChain(dir, "mx3", "mx3.example.test", CA);
         Files.createDirectory(dir.resolve("state"));
         ledger = dir.resolve("state/_ownership/ledger.json");
     }
@@ -232,6 +233,35 @@ class OwnershipRetirementIT {
         handRecordsAreUntouched();
     }
 
+    @Test
+    @Order(7)
+    void anotherInstallationNeitherTakesOverNorDeletesWhatThisOneOwns() throws Exception {
+        Files.createDirectories(dir.resolve("state-b"));
+        // the other installation's config no longer names mx1, whose records lab-a owns
+        config(false, false, false, 50, "lab-b", "state-b");
+        String yaml = Files.readString(dir.resolve("provider.yaml"));
+        Files.writeString(
+                dir.resolve("provider.yaml"),
+                yaml.replace("host: mx1.example.test", "host: mx3.example.test").replace("mx1.pem", "mx3.pem"));
+
+        Run run = publish(T0.plusSeconds(3600 + MAX_AGE + 120), "--apply");
+
+        assertThat(run.code()).as(run.all()).isZero();
+        assertThat(run.out()).doesNotContain("DELETE _25._tcp.mx1.example.test.");
+        assertThat(served(TLSA_MX1, Type.TLSA)).hasSize(1);
+        assertThat(texts(Name.fromConstantString("_mxpolicy._25._tcp.mx1.example.test.")))
+                .containsExactly("v=mxpolicy1 owner=lab-a types=TLSA");
+        assertThat(texts(Name.fromConstantString("_mxpolicy._25._tcp.mx3.example.test.")))
+                .containsExactly("v=mxpolicy1 owner=lab-b types=TLSA");
+
+        // and it refuses an RRset lab-a's marker claims
+        config(false, false, false, 50, "lab-b", "state-b");
+        Run claimed = publish(T0.plusSeconds(3600 + MAX_AGE + 180));
+        assertThat(claimed.code()).as(claimed.all()).isEqualTo(1);
+        assertThat(claimed.all()).contains("[plan.owned-by-other]").contains("_25._tcp.mx1.example.test.");
+        handRecordsAreUntouched();
+    }
+
     // ------------------------------------------------------------------ lab
 
     private record Run(int code, String out, String err) {
@@ -293,6 +323,16 @@ class OwnershipRetirementIT {
      * @param share ownership.max_deletion_percent
      */
     private static void config(boolean mx2, boolean sub, boolean apexReports, int share) throws IOException {
+        config(mx2, sub, apexReports, share, "lab-a", "state");
+    }
+
+    /**
+     * @param ownerId ownership.owner_id
+     * @param stateDir rollover.state_dir, where the ledger is
+     */
+    private static void config(
+            boolean mx2, boolean sub, boolean apexReports, int share, String ownerId, String stateDir)
+            throws IOException {
         StringBuilder yaml = new StringBuilder();
         yaml.append("""
                 zones:
@@ -304,9 +344,9 @@ class OwnershipRetirementIT {
                   resolvers: [ "127.0.0.1:%1$d" ]
                   trust_anchors: [ "%2$s" ]
                 rollover:
-                  state_dir: state
+                  state_dir: %4$s
                 ownership:
-                  owner_id: lab-a
+                  owner_id: %5$s
                   max_deletion_percent: %3$d
                   min_owned: 1
                 domains:
@@ -315,7 +355,7 @@ class OwnershipRetirementIT {
                       - host: mx1.example.test
                         cert: mx1.pem
                         tlsa: { issuer: false }
-                """.formatted(knot.port(), knot.ds(ZONE).get(0).toString(), share));
+                """.formatted(knot.port(), knot.ds(ZONE).get(0).toString(), share, stateDir, ownerId));
         if (mx2) {
             yaml.append("""
                           - host: mx2.example.test
