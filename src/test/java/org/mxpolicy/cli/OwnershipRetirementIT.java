@@ -163,6 +163,7 @@ class OwnershipRetirementIT {
     @Order(3)
     void theTlsaRecordGoesOnceNoMxNamesTheHost() throws Exception {
         dropMx("mx2.example.test.");
+        String before = Files.readString(ledger);
 
         Run run = publish(T0.plusSeconds(7200), "--apply");
 
@@ -174,6 +175,20 @@ class OwnershipRetirementIT {
         assertThat(texts(TLSA_MX2)).as("the hand-made TXT at the same name").containsExactly("added by hand");
         assertThat(served(TLSA_MX1, Type.TLSA)).hasSize(1);
         handRecordsAreUntouched();
+        sameEndAfterACrashBeforeTheLedger(before, T0.plusSeconds(7260));
+    }
+
+    /**
+     * A crash after the update, before the ledger was written: the ledger is the one from before
+     * the run; the run again changes nothing in DNS and writes the ledger the first run wrote.
+     */
+    private static void sameEndAfterACrashBeforeTheLedger(String before, Instant now) throws IOException {
+        String after = Files.readString(ledger);
+        Files.writeString(ledger, before);
+        Run again = publish(now, "--apply");
+        assertThat(again.code()).as(again.all()).isZero();
+        assertThat(again.out()).doesNotContain("CREATE", "CHANGE", "DELETE");
+        assertThat(Files.readString(ledger)).isEqualTo(after);
     }
 
     @Test
@@ -206,6 +221,7 @@ class OwnershipRetirementIT {
         assertThat(early.code()).as(early.all()).isZero();
         assertThat(served(STS_SUB, Type.TXT)).hasSize(1);
 
+        String before = Files.readString(ledger);
         Run run = publish(end, "--apply");
         assertThat(run.code()).as(run.all()).isZero();
         assertThat(run.out()).contains("retired [retire.deleted] _mta-sts.sub.example.test. TXT");
@@ -214,6 +230,7 @@ class OwnershipRetirementIT {
                 .isEmpty();
         assertThat(Files.readString(ledger)).doesNotContain("sub.example.test");
         handRecordsAreUntouched();
+        sameEndAfterACrashBeforeTheLedger(before, end.plusSeconds(30));
     }
 
     @Test
