@@ -150,6 +150,14 @@ class OwnershipRetirementIT {
         String after = Files.readString(ledger);
         assertThat(after).contains("mta_sts_withdrawals").contains("none" + t1.getEpochSecond() + "t" + MAX_AGE);
 
+        Run check = command(
+                t1.plusSeconds(30), "check", "-c", dir.resolve("provider.yaml").toString(), "--timeout", "2s");
+        assertThat(check.out())
+                .contains("[ownership.retirement-in-progress]")
+                .contains("go from " + t1.plusSeconds(MAX_AGE))
+                .contains("[ownership.due-for-deletion]")
+                .contains("_25._tcp.mx2.example.test. TLSA was published by mxpolicy");
+
         // a crash after the update, before the ledger was written: the run again ends the same
         Files.writeString(ledger, before);
         Run again = publish(t1.plusSeconds(60), "--apply");
@@ -291,13 +299,15 @@ class OwnershipRetirementIT {
         List<String> args = new ArrayList<>(
                 List.of("publish", "-c", dir.resolve("provider.yaml").toString(), "--wait", "0"));
         args.addAll(List.of(more));
+        return command(now, args.toArray(String[]::new));
+    }
+
+    /** Runs a command in-process with the clock fixed at {@code now}. */
+    private static Run command(Instant now, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(
-                args.toArray(String[]::new),
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
-                Clock.fixed(now, ZoneOffset.UTC));
+                args, new PrintWriter(out, true), new PrintWriter(err, true), Clock.fixed(now, ZoneOffset.UTC));
         return new Run(code, out.toString(), err.toString());
     }
 
