@@ -66,6 +66,9 @@ import org.xbill.DNS.Type;
  * The plan of each zone: the RRsets mxpolicy owns as they are published (by the zone's primary for
  * RFC 2136 zones, in the previous signed output for zones mxpolicy signs), against the desired ones,
  * with the safety rules applied to the certificates on disk and those the MX hosts present now.
+ * Owned are the desired RRsets and those the ledger or, in RFC 2136 zones, this installation's
+ * ownership markers name; owned RRsets the config no longer produces go by the retirement rules,
+ * and nothing else in the zone is ever touched.
  */
 public final class ZonePlanner {
 
