@@ -104,14 +104,13 @@ public final class PartnerJudge {
         return deliveries + (deliveries == 1 ? " delivery" : " deliveries");
     }
 
-    private static String deliveredSuffix(long n) {
+    private static String plural(long n) {
         return n == 1 ? "" : "s";
     }
 
     private static String deferred(PartnerTraffic traffic) {
         return traffic.notDelivered() == 0
                 ? ""
-                : " (" + traffic.notDelivered() + " deferred or bounced attempt"
-                        + deliveredSuffix(traffic.notDelivered()) + ")";
+                : " (" + traffic.notDelivered() + " deferred or bounced attempt" + plural(traffic.notDelivered()) + ")";
     }
 }

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /**
  * One line of a mail log, split into its date, the program's tag ({@code postfix/smtp[4711]}) and
  * the message. Two timestamp forms are read: the traditional syslog one without a year
- * ({@code Dec  7 23:59:01}, also with a zero-padded day and fractions of a second as Postfix's
- * own {@code maillog_file} writes it), whose year the caller supplies, and RFC 3339
+ * ({@code Dec  7 23:59:01}; Postfix's own {@code maillog_file} pads the day with a zero,
+ * {@code Dec 07}; fractions of a second are allowed), whose year the caller supplies, and RFC 3339
  * ({@code 2026-12-07T23:59:01.123456+01:00}, as rsyslog and journald write on Debian 12), whose
  * date is taken as written, in the offset of the line.
  *

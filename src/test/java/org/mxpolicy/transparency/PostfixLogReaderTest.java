@@ -157,7 +157,7 @@ class PostfixLogReaderTest {
                         + " delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 Ok)",
                 "Jan  1 00:00:01 mail postfix/smtp[1]: 0C: to=<a@plain.example>, relay=mx.plain.example[203.0.113.9]:25,"
                         + " delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 Ok)",
-                // Postfix's own maillog_file pads the day with a zero and writes microseconds
+                // Postfix's own maillog_file pads the day with a zero; some syslogs add fractions of a second
                 "Jan 02 00:00:01.123456 mail postfix/smtp[1]: 0D: to=<a@plain.example>,"
                         + " relay=mx.plain.example[203.0.113.9]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 Ok)");
 
