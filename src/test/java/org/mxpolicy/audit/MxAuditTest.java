@@ -114,7 +114,8 @@ class MxAuditTest {
         DomainReport report = audit("example.test").get(0);
 
         assertThat(report.domain()).isEqualTo("example.test");
-        assertThat(report.findings()).singleElement().satisfies(f -> {
+        assertThat(report.findings()).first().satisfies(f -> {
+            assertThat(f.check()).isEqualTo("mx.rrset");
             assertThat(f.verdict()).isEqualTo(Verdict.PASS);
             assertThat(f.evidence()).isEqualTo("10 mx1.example.test., 20 mx2.example.test. (DNSSEC SECURE)");
         });
@@ -130,6 +131,7 @@ class MxAuditTest {
         MxAddress first = report.hosts().get(0).addresses().get(0);
         assertThat(first.findings()).extracting(RuleFinding::requirement).contains("03-M", "12-R");
         assertThat(first.findings()).allSatisfy(f -> assertThat(f.verdict()).isEqualTo(Verdict.PASS));
+        assertThat(report.requirement(Requirement.INBOUND_TLS).verdict()).isEqualTo(Verdict.PASS);
     }
 
     @Test
@@ -186,10 +188,62 @@ class MxAuditTest {
 
         MxHost host = audit("lost.test").get(0).hosts().get(0);
 
-        assertThat(host.findings()).singleElement().satisfies(f -> {
+        assertThat(host.findings()).first().satisfies(f -> {
+            assertThat(f.check()).isEqualTo("mx.address");
             assertThat(f.verdict()).isEqualTo(Verdict.FAIL);
             assertThat(f.evidence()).isEqualTo("no A or AAAA records");
         });
         assertThat(new ArrayList<>(scanned)).isEmpty();
+    }
+
+    @Test
+    void aSignedDomainWithMatchingTlsaAndNoPoliciesIsTabledPerRequirement() throws Exception {
+        answer("signed.test.", Type.MX, DnsAnswer.Security.SECURE, mx("signed.test.", 10, "mx.signed.test."));
+        answer("mx.signed.test.", Type.A, DnsAnswer.Security.SECURE, a("mx.signed.test.", "192.0.2.5"));
+        answer("mx.signed.test.", Type.AAAA, DnsAnswer.Security.SECURE);
+        answer(
+                "_25._tcp.mx.signed.test.",
+                Type.TLSA,
+                DnsAnswer.Security.SECURE,
+                new org.xbill.DNS.TLSARecord(
+                        Name.fromConstantString("_25._tcp.mx.signed.test."), DClass.IN, 300, 3, 1, 1, new byte[32]));
+
+        DomainReport report = audit("signed.test").get(0);
+
+        assertThat(report.hosts().get(0).findings())
+                .extracting(RuleFinding::check)
+                .containsExactly("dnssec.mx-host", "dane.tlsa");
+        // The scanner's certificate carries no bytes: the match cannot be judged.
+        assertThat(report.finding("dane.match").orElseThrow().finding().verdict())
+                .isEqualTo(Verdict.UNKNOWN);
+        assertThat(report.requirements())
+                .extracting(r -> r.requirement().id() + " " + r.verdict())
+                .containsExactly(
+                        "01-M NOT_APPLICABLE",
+                        "02-R NOT_APPLICABLE",
+                        "03-M PASS",
+                        "05-M UNKNOWN",
+                        "07-R FAIL",
+                        "08-R NOT_APPLICABLE",
+                        "10-M FAIL",
+                        "12-R PASS");
+        assertThat(report.requirement(Requirement.INBOUND_MTA_STS).evidence())
+                .isEqualTo("signed.test: mta-sts.txt: no v=STSv1 TXT record at _mta-sts.signed.test");
+    }
+
+    @Test
+    void anInsecureMxRrsetFailsDaneWithoutLookingForTlsa() throws Exception {
+        answer("open.test.", Type.MX, DnsAnswer.Security.INSECURE, mx("open.test.", 10, "mx.open.test."));
+        answer("mx.open.test.", Type.A, DnsAnswer.Security.INSECURE, a("mx.open.test.", "192.0.2.6"));
+
+        DomainReport report = audit("open.test").get(0);
+
+        assertThat(report.requirement(Requirement.INBOUND_DANE).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(report.requirement(Requirement.INBOUND_DANE).evidence())
+                .startsWith("open.test: dnssec.mx: the MX RRset is not signed");
+        assertThat(report.hosts().get(0).findings())
+                .extracting(RuleFinding::verdict)
+                .containsExactly(Verdict.NOT_APPLICABLE);
+        assertThat(report.finding("dane.match")).isEmpty();
     }
 }
