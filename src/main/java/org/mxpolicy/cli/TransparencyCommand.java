@@ -1,5 +1,6 @@
 package org.mxpolicy.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -8,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.mxpolicy.audit.MxAudit;
+import org.mxpolicy.audit.PkixTrust;
+import org.mxpolicy.audit.PolicyProbes;
+import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.config.ReportsSettings;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.TrustAnchors;
@@ -36,6 +41,9 @@ import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.finding.SourcePosition;
+import org.mxpolicy.probe.ConnectOverrides;
+import org.mxpolicy.probe.HttpsPolicyFetch;
+import org.mxpolicy.probe.PolicyFetch;
 import org.mxpolicy.scan.AddressLimit;
 import org.mxpolicy.scan.TlsScanner;
 import org.mxpolicy.store.JdbcReportStore;
@@ -171,6 +179,13 @@ final class TransparencyCommand implements Callable<Integer> {
             description = "Most connections open to one IP address at once (default: ${DEFAULT-VALUE}).")
     private int perAddress;
 
+    @Option(
+            names = "--ca-file",
+            paramLabel = "FILE",
+            description = "CA certificates (PEM) that MTA-STS policy hosts and PKIX senders are judged against"
+                    + " instead of the JDK's trust store.")
+    private Path caFile;
+
     @Option(names = "--ehlo", paramLabel = "NAME", description = "Name sent in EHLO (default: this host's name).")
     private String ehlo;
 
@@ -247,9 +262,25 @@ final class TransparencyCommand implements Callable<Integer> {
         Map<String, PartnerFindings> audited = new LinkedHashMap<>();
         if (!partnerDomains.isEmpty()) {
             DnsLookup dns = lookup(file);
-            try (TlsScanner scanner = new TlsScanner(timeout, new AddressLimit(perAddress), ehloName())) {
-                MxAudit audit = new MxAudit(dns, scanner, rules, parallel, MxAudit.SMTP_PORT);
-                for (PartnerFindings findings : new AuditPartnerCheck(audit, dns).check(partnerDomains)) {
+            PolicyFetch fetch = HttpsPolicyFetch.withDefaultTrust(timeout, ConnectOverrides.none());
+            PkixTrust trust = PkixTrust.runtimeDefault();
+            if (caFile != null) {
+                byte[] bundle = InputFiles.read(caFile, CertificateChainReader.SIZE_LIMIT);
+                List<X509Certificate> cas =
+                        HttpsPolicyFetch.readCaBundle(new ByteArrayInputStream(bundle), caFile.toString());
+                fetch = HttpsPolicyFetch.trusting(cas, timeout, ConnectOverrides.none());
+                trust = PkixTrust.of(cas);
+            }
+            AddressLimit limit = new AddressLimit(perAddress);
+            try (TlsScanner scanner = new TlsScanner(timeout, limit, ehloName())) {
+                MxAudit audit = new MxAudit(
+                        dns,
+                        scanner,
+                        rules,
+                        parallel,
+                        MxAudit.SMTP_PORT,
+                        new PolicyProbes(fetch, trust, generated, limit));
+                for (PartnerFindings findings : new AuditPartnerCheck(audit).check(partnerDomains)) {
                     audited.put(findings.domain(), findings);
                 }
             }

@@ -2,35 +2,29 @@ package org.mxpolicy.transparency;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.mxpolicy.audit.AuditFinding;
 import org.mxpolicy.audit.DomainReport;
-import org.mxpolicy.audit.MxAddress;
 import org.mxpolicy.audit.MxAudit;
-import org.mxpolicy.audit.MxHost;
-import org.mxpolicy.dns.DnsAnswer;
-import org.mxpolicy.dns.DnsLookup;
-import org.mxpolicy.scan.RuleFinding;
+import org.mxpolicy.audit.Requirement;
+import org.mxpolicy.audit.RequirementVerdict;
 import org.mxpolicy.scan.Verdict;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.TLSARecord;
-import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
 
 /**
- * Partners checked live with {@code audit}: the MX hosts' TLS as {@link MxAudit} judges it
- * (TR-03108 03-M), the DNSSEC status of the MX RRset, and whether every MX host publishes
- * DNSSEC-validated TLSA records for port 25 (RFC 7672 section 2.2). Whether those records match
- * the certificate each MX presents, and MTA-STS, are the audit's to judge requirement by
- * requirement; until it does, this reports DANE as "published" and MTA-STS as not checked.
+ * Partners checked live with {@code audit}, read off its table of TR-03108 requirements: DANE is
+ * 05-M (the MX RRset and MX hosts DNSSEC-signed, TLSA for every MX, matching the chain each MX
+ * presents, RFC 7672), TLS is 03-M (STARTTLS per TR-03116-4 on every MX address), MTA-STS is 07-R
+ * in enforce mode, DNSSEC the MX RRset's own finding.
  */
 public final class AuditPartnerCheck implements PartnerCheck {
 
-    private final MxAudit audit;
-    private final DnsLookup dns;
+    /** The audit's check of the MX RRset's DNSSEC status (RFC 7672 section 2.2.1). */
+    static final String DNSSEC_CHECK = "dnssec.mx";
 
-    /** {@code dns} should be the lookup {@code audit} uses, so its cache answers the MX again. */
-    public AuditPartnerCheck(MxAudit audit, DnsLookup dns) {
+    private final MxAudit audit;
+
+    public AuditPartnerCheck(MxAudit audit) {
         this.audit = audit;
-        this.dns = dns;
     }
 
     @Override
@@ -42,101 +36,51 @@ public final class AuditPartnerCheck implements PartnerCheck {
         return findings;
     }
 
-    private PartnerFindings findings(DomainReport report) {
-        Assessment mtaSts = Assessment.notChecked("MTA-STS is not audited yet");
-        if (report.findings().stream().anyMatch(f -> f.verdict() == Verdict.NOT_APPLICABLE)) {
-            Assessment none = Assessment.notChecked("accepts no mail (null MX)");
+    /** The criteria of one audited domain. */
+    static PartnerFindings findings(DomainReport report) {
+        if (report.findings().stream()
+                .anyMatch(f -> f.check().equals("mx.rrset") && f.verdict() == Verdict.NOT_APPLICABLE)) {
+            Assessment none = Assessment.notChecked("accepts no mail (null MX, RFC 7505)");
             return new PartnerFindings(report.domain(), none, none, none, none);
         }
-        return new PartnerFindings(report.domain(), dnssec(report.domain()), dane(report), mtaSts, tls(report));
+        RequirementVerdict dane = report.requirement(Requirement.INBOUND_DANE);
+        RequirementVerdict tls = report.requirement(Requirement.INBOUND_TLS);
+        RequirementVerdict mtaSts = report.requirement(Requirement.INBOUND_MTA_STS);
+        return new PartnerFindings(
+                report.domain(),
+                dnssec(report.finding(DNSSEC_CHECK)),
+                assessment(dane),
+                // MTA-STS in testing mode is a warning of the audit: offered, but not enforced
+                mtaSts.verdict() == Verdict.WARN
+                        ? Assessment.notMet("not enforced: " + mtaSts.evidence())
+                        : assessment(mtaSts),
+                assessment(tls));
     }
 
-    private Assessment dnssec(String domain) {
-        Name name;
-        try {
-            name = Name.fromString(domain + ".");
-        } catch (TextParseException e) {
-            return Assessment.notMet("not a domain name");
-        }
-        DnsAnswer answer = dns.lookup(name, Type.MX);
-        return switch (answer.security()) {
-            case SECURE -> Assessment.met("MX RRset validated (DNSSEC secure)");
-            case INSECURE -> Assessment.notMet("MX RRset not signed (DNSSEC insecure)");
-            case BOGUS -> Assessment.notMet("MX RRset does not validate (DNSSEC bogus)");
-            case FAILED ->
-                Assessment.unknown("MX lookup failed: " + answer.problem().orElse("no answer"));
+    /**
+     * A requirement's row as a criterion: pass, and a warning about something TR-03108 tolerates
+     * (a legacy suite at the lowest priority), is met; fail is not; unknown stays unknown; not
+     * applicable is not checked.
+     */
+    private static Assessment assessment(RequirementVerdict row) {
+        return switch (row.verdict()) {
+            case PASS, WARN -> Assessment.met(row.evidence());
+            case FAIL -> Assessment.notMet(row.evidence());
+            case UNKNOWN -> Assessment.unknown(row.evidence());
+            case NOT_APPLICABLE -> Assessment.notChecked(row.evidence());
         };
     }
 
-    /** TLSA for port 25 of every MX host, validated (RFC 7672 section 2.2). */
-    private Assessment dane(DomainReport report) {
-        if (report.hosts().isEmpty()) {
-            return Assessment.unknown("no MX host to look up TLSA records for");
+    private static Assessment dnssec(Optional<AuditFinding> finding) {
+        if (finding.isEmpty()) {
+            return Assessment.notChecked("the MX RRset was not looked up");
         }
-        List<String> with = new ArrayList<>();
-        List<String> without = new ArrayList<>();
-        List<String> unknown = new ArrayList<>();
-        for (MxHost host : report.hosts()) {
-            Name tlsa;
-            try {
-                tlsa = Name.fromString("_" + MxAudit.SMTP_PORT + "._tcp." + host.name() + ".");
-            } catch (TextParseException e) {
-                without.add(host.name() + " (not a host name)");
-                continue;
-            }
-            DnsAnswer answer = dns.lookup(tlsa, Type.TLSA);
-            long records = answer.records().stream()
-                    .filter(TLSARecord.class::isInstance)
-                    .count();
-            switch (answer.security()) {
-                case SECURE -> {
-                    if (records > 0) {
-                        with.add(host.name() + " (" + records + " TLSA)");
-                    } else {
-                        without.add(host.name() + " (no TLSA)");
-                    }
-                }
-                case INSECURE -> without.add(host.name() + " (not DNSSEC-signed)");
-                case BOGUS -> without.add(host.name() + " (TLSA do not validate)");
-                case FAILED -> unknown.add(host.name() + " (" + answer.problem().orElse("no answer") + ")");
-            }
-        }
-        if (!without.isEmpty()) {
-            return Assessment.notMet("no usable TLSA for " + String.join(", ", without));
-        }
-        if (!unknown.isEmpty()) {
-            return Assessment.unknown("TLSA lookup failed for " + String.join(", ", unknown));
-        }
-        return Assessment.met("TLSA published for " + String.join(", ", with));
-    }
-
-    /** The 03-M rules of every MX address: a failure fails, an unknown leaves it open. */
-    private static Assessment tls(DomainReport report) {
-        List<RuleFinding> all = new ArrayList<>(report.findings());
-        int addresses = 0;
-        for (MxHost host : report.hosts()) {
-            all.addAll(host.findings());
-            for (MxAddress address : host.addresses()) {
-                addresses++;
-                all.addAll(address.findings());
-            }
-        }
-        List<RuleFinding> inbound = all.stream()
-                .filter(f -> f.requirement().equals(MxAudit.INBOUND))
-                .toList();
-        for (RuleFinding f : inbound) {
-            if (f.verdict() == Verdict.FAIL) {
-                return Assessment.notMet(f.check() + ": " + f.evidence());
-            }
-        }
-        for (RuleFinding f : inbound) {
-            if (f.verdict() == Verdict.UNKNOWN) {
-                return Assessment.unknown(f.check() + ": " + f.evidence());
-            }
-        }
-        if (addresses == 0) {
-            return Assessment.unknown("no MX address was scanned");
-        }
-        return Assessment.met("STARTTLS per TR-03116-4 on " + addresses + " MX address" + (addresses == 1 ? "" : "es"));
+        String evidence = finding.get().finding().evidence();
+        return switch (finding.get().finding().verdict()) {
+            case PASS, WARN -> Assessment.met(evidence);
+            case FAIL -> Assessment.notMet(evidence);
+            case UNKNOWN -> Assessment.unknown(evidence);
+            case NOT_APPLICABLE -> Assessment.notChecked(evidence);
+        };
     }
 }

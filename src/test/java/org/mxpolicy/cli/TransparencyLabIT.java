@@ -206,8 +206,11 @@ class TransparencyLabIT {
                             + "\\s*<td class=\"not-met\">no</td>\\s*<td class=\"met\">yes</td>")
                     .containsPattern("<th scope=\"row\">plain.lab.test</th>\\s*<td class=\"not-met\">no</td>"
                             + "\\s*<td class=\"not-met\">no</td>\\s*<td class=\"not-met\">no</td>")
-                    .contains("TLSA published for mx.dane.lab.test (1 TLSA); 2 deliveries authenticated (Verified)")
-                    .contains("no usable TLSA for mx.tls.lab.test (no TLSA)");
+                    .containsPattern("<dt>DANE: yes</dt><dd>[^<]*dane\\.match[^<]*; 2 deliveries authenticated"
+                            + " \\(Verified\\)</dd>")
+                    .contains(
+                            "mx.tls.lab.test: dane.tlsa: no such name _25._tcp.mx.tls.lab.test (DNSSEC secure denial)")
+                    .contains("<dt>MTA-STS: no</dt>");
         }
     }
 
