@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
             RenewHookCommand.class,
             ReportsCommand.class,
             AuditCommand.class,
+            ReportCommand.class,
             TransparencyCommand.class
         },
         footer = {
