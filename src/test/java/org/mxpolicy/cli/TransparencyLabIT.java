@@ -200,12 +200,15 @@ class TransparencyLabIT {
             String page = Files.readString(html, StandardCharsets.UTF_8);
             assertThat(page)
                     .contains("<strong>1 of 3</strong> partner providers meet the guideline.")
-                    .containsPattern("<th scope=\"row\">dane.lab.test</th>\\s*<td class=\"met\">yes</td>"
-                            + "\\s*<td class=\"met\">yes</td>\\s*<td class=\"met\">yes</td>")
-                    .containsPattern("<th scope=\"row\">tls.lab.test</th>\\s*<td class=\"not-met\">no</td>"
-                            + "\\s*<td class=\"not-met\">no</td>\\s*<td class=\"met\">yes</td>")
-                    .containsPattern("<th scope=\"row\">plain.lab.test</th>\\s*<td class=\"not-met\">no</td>"
-                            + "\\s*<td class=\"not-met\">no</td>\\s*<td class=\"not-met\">no</td>")
+                    .containsPattern(
+                            "<th scope=\"row\">dane.lab.test</th>\\s*<td><span class=\"level ok\">yes</span></td>"
+                                    + "\\s*<td><span class=\"level ok\">yes</span></td>\\s*<td><span class=\"level ok\">yes</span></td>")
+                    .containsPattern(
+                            "<th scope=\"row\">tls.lab.test</th>\\s*<td><span class=\"level critical\">no</span></td>"
+                                    + "\\s*<td><span class=\"level critical\">no</span></td>\\s*<td><span class=\"level ok\">yes</span></td>")
+                    .containsPattern(
+                            "<th scope=\"row\">plain.lab.test</th>\\s*<td><span class=\"level critical\">no</span></td>"
+                                    + "\\s*<td><span class=\"level critical\">no</span></td>\\s*<td><span class=\"level critical\">no</span></td>")
                     .containsPattern("<dt>DANE: yes</dt><dd>[^<]*dane\\.match[^<]*; 2 deliveries authenticated"
                             + " \\(Verified\\)</dd>")
                     .contains(
