@@ -179,6 +179,11 @@ class MxAuditTest {
         assertThat(reports.get(0).findings().get(0).verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
         assertThat(reports.get(1).findings().get(0).verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(reports.get(1).findings().get(0).evidence()).isEqualTo("MX lookup failed: timed out");
+        assertThat(reports.get(0).requirement(Requirement.INBOUND_DANE).verdict())
+                .isEqualTo(Verdict.NOT_APPLICABLE);
+        assertThat(reports.get(0).requirement(Requirement.INBOUND_DANE).evidence())
+                .startsWith("not judged: null MX (RFC 7505)");
+        assertThat(reports.get(1).requirement(Requirement.TLS_RPT).verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(scanned).isEmpty();
     }
 
