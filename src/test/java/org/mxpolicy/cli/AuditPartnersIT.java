@@ -49,7 +49,9 @@ import org.xbill.DNS.Name;
  * namespace's system resolver, which posttls-finger trusts ({@code smtp_dns_support_level =
  * dnssec}); mxpolicy asks unbound too but validates on its own from the same DS records. One
  * Postfix listens on 127.0.0.1 to .4 port 25 with a certificate per provider; {@code openssl
- * s_server -WWW} serves the two policies. Needs root (skipped otherwise, failed under CI).
+ * s_server -WWW} serves the two policies. Last, {@code good.test} is audited as the provider's own
+ * domain ({@code -c}), with submissions and submission listeners of the same Postfix. Needs root
+ * (skipped otherwise, failed under CI).
  */
 class AuditPartnersIT {
 
@@ -148,6 +150,10 @@ class AuditPartnersIT {
                     .service(listener("127.0.0.2", "mx.broken.test", true))
                     .service(listener("127.0.0.3", "mx.stsonly.test", true))
                     .service(listener("127.0.0.4", "mx.plain.test", false))
+                    // good.test's own client endpoints for audit -c: submissions and submission.
+                    .service("127.0.0.1:465 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes"
+                            + " -o smtpd_tls_security_level=encrypt")
+                    .service("127.0.0.1:587 inet n - n - - smtpd -o smtpd_tls_security_level=encrypt")
                     .start());
             policyHost(started, lab, openssl, "127.0.0.11", "mta-sts.good.test", "www-good");
             policyHost(started, lab, openssl, "127.0.0.13", "mta-sts.stsonly.test", "www-stsonly");
@@ -244,6 +250,7 @@ class AuditPartnersIT {
                             null,
                             textInLab.subList(1, textInLab.size()).toArray(String[]::new));
             assertThat(table.exitCode()).as(table.stdout() + table.stderr()).isEqualTo(2);
+            ownDomain(lab, anchors);
             assertThat(table.stdout())
                     .containsPattern("\ngood\\.test\n  TR-03108-01-M  not applicable +client endpoints are audited")
                     .containsPattern("TR-03108-05-M  pass +4 checks pass \\(dnssec.mx, dnssec.mx-host, dane.tlsa,"
@@ -253,6 +260,80 @@ class AuditPartnersIT {
                     .containsPattern(
                             "05-M  pass +dane.match +RFC 7672 3.1 +3 1 1 [0-9a-f]{16}\\.\\.\\. matches the leaf");
         }
+    }
+
+    /**
+     * {@code audit -c}: good.test as the provider's own domain, its DNS settings from the config,
+     * its client endpoints (Postfix on 465 and 587) and its policy host scanned and judged.
+     */
+    private void ownDomain(NetworkNamespace lab, List<String> anchors) throws Exception {
+        Files.writeString(dir.resolve("provider.yaml"), """
+                zones:
+                  good.test:
+                    ttl: 300
+                    nameservers: [ "127.0.0.1:53" ]
+                dns:
+                  resolvers: [ "127.0.0.1:53" ]
+                  trust_anchors: [ %s ]
+                domains:
+                  - name: good.test
+                    mx:
+                      - host: mx.good.test
+                        cert: mx.good.test.pem
+                    mta_sts:
+                      mode: enforce
+                      max_age: 604800
+                      mx: [ mx.good.test ]
+                      cert: mta-sts.good.test.pem
+                      key: mta-sts.good.test.key
+                    client_services:
+                      submissions: mx.good.test:465
+                      submission: mx.good.test:587
+                      imaps: none
+                      imap: none
+                      pop3s: none
+                      pop3: none
+                """.formatted(String.join(
+                ", ", anchors.stream().map(a -> "\"" + a + "\"").toList())));
+        List<String> inLab = lab.command(
+                Launcher.path(),
+                "audit",
+                "-c",
+                dir.resolve("provider.yaml").toString(),
+                "--format",
+                "json",
+                "--ca-file",
+                dir.resolve("root.pem").toString(),
+                "--timeout",
+                "5s",
+                "--ehlo",
+                "audit.lab.test");
+        ExternalTool.Result audit = ExternalTool.require(inLab.get(0))
+                .run(Duration.ofMinutes(4), null, inLab.subList(1, inLab.size()).toArray(String[]::new));
+
+        assertThat(audit.exitCode()).as(audit.stdout() + audit.stderr()).isBetween(0, 2);
+        JsonNode domain =
+                new ObjectMapper().readTree(audit.stdout()).path("domains").get(0);
+        assertThat(domain.path("domain").asText()).isEqualTo("good.test");
+        List<String> endpoints = new ArrayList<>();
+        for (JsonNode endpoint : domain.path("endpoints")) {
+            endpoints.add(endpoint.path("service").asText() + " "
+                    + endpoint.path("endpoint").asText());
+            assertThat(endpoint.path("versions").size())
+                    .as("TLS versions found on %s", endpoint)
+                    .isPositive();
+        }
+        assertThat(endpoints)
+                .containsExactly(
+                        "submissions mx.good.test[127.0.0.1]:465",
+                        "submission mx.good.test[127.0.0.1]:587",
+                        "mta-sts mta-sts.good.test[127.0.0.11]:443");
+        assertThat(requirements(domain)).containsKeys("01-M", "02-R");
+        assertThat(requirements(domain).get("01-M")).isNotEqualTo("not_applicable");
+        assertThat(requirements(domain).get("02-R")).isNotEqualTo("not_applicable");
+        assertThat(requirements(domain).get("05-M")).isEqualTo("pass");
+        assertThat(evidence(domain, "client.implicit-tls"))
+                .isEqualTo("implicit TLS offered: submissions mx.good.test:465");
     }
 
     /** The verdict of {@code dane.match} on the domain's MX address, or "none" when not judged. */
