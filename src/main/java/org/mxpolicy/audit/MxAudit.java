@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,6 +97,15 @@ public final class MxAudit {
 
     /** Audits {@code domains}, in the order given. */
     public List<DomainReport> audit(List<String> domains) throws InterruptedException {
+        return audit(domains, Map.of());
+    }
+
+    /**
+     * Audits {@code domains}, in the order given, and for the provider's own domains the
+     * endpoints {@code own} names per domain (TR-03108 01-M, 02-R; the policy host for 07-R).
+     */
+    public List<DomainReport> audit(List<String> domains, Map<String, List<OwnEndpoint>> own)
+            throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(parallel, runnable -> {
             Thread thread = new Thread(runnable, "audit");
             thread.setDaemon(true);
@@ -110,6 +120,17 @@ public final class MxAudit {
             for (Future<Resolved> lookup : lookups) {
                 resolved.add(get(lookup));
             }
+            Map<String, Future<List<ResolvedEndpoint>>> ownLookups = new LinkedHashMap<>();
+            for (Resolved domain : resolved) {
+                List<OwnEndpoint> endpoints = own.getOrDefault(domain.domain(), List.of());
+                if (!endpoints.isEmpty()) {
+                    ownLookups.put(domain.domain(), pool.submit(() -> resolveOwn(endpoints)));
+                }
+            }
+            Map<String, List<ResolvedEndpoint>> ownResolved = new LinkedHashMap<>();
+            for (var lookup : ownLookups.entrySet()) {
+                ownResolved.put(lookup.getKey(), get(lookup.getValue()));
+            }
             Map<TlsEndpoint, Future<TlsScan>> scans = new ConcurrentHashMap<>();
             for (Resolved domain : resolved) {
                 for (ResolvedHost host : domain.hosts()) {
@@ -117,6 +138,13 @@ public final class MxAudit {
                         TlsEndpoint endpoint =
                                 new TlsEndpoint(host.name(), new InetSocketAddress(address, port), TlsStart.SMTP);
                         scans.computeIfAbsent(endpoint, e -> pool.submit((Callable<TlsScan>) () -> scanner.scan(e)));
+                    }
+                }
+            }
+            for (List<ResolvedEndpoint> endpoints : ownResolved.values()) {
+                for (ResolvedEndpoint endpoint : endpoints) {
+                    for (TlsEndpoint target : endpoint.targets()) {
+                        scans.computeIfAbsent(target, e -> pool.submit((Callable<TlsScan>) () -> scanner.scan(e)));
                     }
                 }
             }
@@ -139,7 +167,33 @@ public final class MxAudit {
                     }
                     hosts.add(new MxHost(host.name(), host.preference(), host.findings(), addresses));
                 }
-                reports.add(new DomainReport(domain.domain(), domain.findings(), hosts));
+                List<ClientEndpoint> endpoints = new ArrayList<>();
+                List<RuleFinding> findings = new ArrayList<>(domain.findings());
+                List<ResolvedEndpoint> mine = ownResolved.getOrDefault(domain.domain(), List.of());
+                if (own.containsKey(domain.domain())) {
+                    findings.add(ClientRules.implicitTlsOffered(
+                            mine.stream().map(ResolvedEndpoint::endpoint).toList()));
+                }
+                for (ResolvedEndpoint endpoint : mine) {
+                    OwnEndpoint wanted = endpoint.endpoint();
+                    if (endpoint.targets().isEmpty()) {
+                        endpoints.add(new ClientEndpoint(
+                                wanted.service(),
+                                wanted.host() + ":" + wanted.port(),
+                                Optional.empty(),
+                                List.of(ClientRules.noAddress(wanted, endpoint.problem()))));
+                    }
+                    for (TlsEndpoint target : endpoint.targets()) {
+                        TlsScan scan = get(scans.get(target));
+                        endpoints.add(new ClientEndpoint(
+                                wanted.service(),
+                                target.toString(),
+                                Optional.of(scan),
+                                TlsConformance.judge(
+                                        scan, rules, wanted.requirement().id())));
+                    }
+                }
+                reports.add(new DomainReport(domain.domain(), findings, hosts, endpoints));
             }
             return reports;
         } finally {
@@ -153,6 +207,36 @@ public final class MxAudit {
         Resolved(String domain, List<RuleFinding> findings) {
             this(domain, findings, List.of(), Optional.empty());
         }
+    }
+
+    private record ResolvedEndpoint(OwnEndpoint endpoint, List<TlsEndpoint> targets, String problem) {}
+
+    /** The addresses of each own endpoint's host, looked up as the MX hosts are. */
+    private List<ResolvedEndpoint> resolveOwn(List<OwnEndpoint> endpoints) {
+        List<ResolvedEndpoint> resolved = new ArrayList<>();
+        for (OwnEndpoint endpoint : endpoints) {
+            List<TlsEndpoint> targets = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            for (int type : new int[] {Type.A, Type.AAAA}) {
+                DnsAnswer answer = dns.lookup(name(endpoint.host()), type);
+                if (answer.security() == DnsAnswer.Security.FAILED || answer.security() == DnsAnswer.Security.BOGUS) {
+                    problems.add(Type.string(type) + " " + answer.security() + ": "
+                            + answer.problem().orElse("no answer"));
+                }
+                for (Record record : answer.records()) {
+                    InetAddress address = record instanceof ARecord a
+                            ? a.getAddress()
+                            : record instanceof AAAARecord aaaa ? aaaa.getAddress() : null;
+                    if (address != null) {
+                        targets.add(new TlsEndpoint(
+                                endpoint.host(), new InetSocketAddress(address, endpoint.port()), endpoint.start()));
+                    }
+                }
+            }
+            resolved.add(new ResolvedEndpoint(
+                    endpoint, targets, problems.isEmpty() ? "no A or AAAA records" : String.join("; ", problems)));
+        }
+        return resolved;
     }
 
     private record ResolvedHost(

@@ -38,8 +38,16 @@ final class RequirementTable {
     private static RequirementVerdict row(
             Requirement requirement, List<AuditFinding> mine, boolean ownEndpoints, List<AuditFinding> all) {
         if (mine.isEmpty()) {
+            // What could not be looked up is unknown, not inapplicable.
+            boolean lookupFailed = all.stream()
+                    .anyMatch(f -> f.finding().check().equals("mx.rrset")
+                            && f.finding().verdict() == Verdict.UNKNOWN);
+            boolean clientSide =
+                    requirement == Requirement.CLIENT_TLS || requirement == Requirement.CLIENT_TLS_COMPATIBILITY;
             return new RequirementVerdict(
-                    requirement, Verdict.NOT_APPLICABLE, whyNothing(requirement, ownEndpoints, all));
+                    requirement,
+                    lookupFailed && !clientSide ? Verdict.UNKNOWN : Verdict.NOT_APPLICABLE,
+                    whyNothing(requirement, ownEndpoints, all));
         }
         Verdict worst = Verdict.NOT_APPLICABLE;
         for (AuditFinding f : mine) {
@@ -75,10 +83,15 @@ final class RequirementTable {
                 && !ownEndpoints) {
             return "client endpoints are audited for own domains only (-c)";
         }
-        return all.stream()
-                .filter(f -> f.finding().verdict() == Verdict.NOT_APPLICABLE)
-                .map(f -> f.finding().evidence())
-                .findFirst()
-                .orElse("nothing to judge for " + requirement.title().toLowerCase(Locale.ROOT));
+        // A domain that accepts no mail (null MX) or could not be looked up has nothing else judged.
+        for (AuditFinding f : all) {
+            if (f.finding().check().equals("mx.rrset") && f.finding().verdict() != Verdict.PASS) {
+                return "not judged: " + f.finding().evidence();
+            }
+        }
+        if (requirement == Requirement.OUTBOUND_MTA_STS) {
+            return "no MTA-STS policy to fetch";
+        }
+        return "nothing to judge for " + requirement.title().toLowerCase(Locale.ROOT);
     }
 }

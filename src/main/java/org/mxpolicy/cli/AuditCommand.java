@@ -15,10 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mxpolicy.audit.DomainReport;
 import org.mxpolicy.audit.MxAudit;
+import org.mxpolicy.audit.OwnEndpoint;
 import org.mxpolicy.audit.PartnerList;
 import org.mxpolicy.audit.PkixTrust;
 import org.mxpolicy.audit.PolicyProbes;
@@ -26,6 +28,7 @@ import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.TrustAnchors;
 import org.mxpolicy.dns.ValidatingDnsLookup;
+import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.InputFiles;
 import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.MxpolicyException;
@@ -70,6 +73,14 @@ final class AuditCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "DOMAIN", description = "The mail domains to audit.")
     private List<String> domains = new ArrayList<>();
+
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "CONFIG",
+            description = "Audit the provider's own domains of this config too, with their client endpoints"
+                    + " (client_services: 465, 587, 993, 143, 995, 110), Autoconfig, Autodiscover and MTA-STS"
+                    + " policy hosts on 443; its dns settings are used unless --resolver or --trust-anchor is given.")
+    private Path config;
 
     @Option(
             names = "--partners",
@@ -149,8 +160,12 @@ final class AuditCommand implements Callable<Integer> {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         TlsRuleSet rules = TlsRuleSet.inForceAt(today)
                 .orElseThrow(() -> new IllegalStateException("no TR-03116-4 edition is in force on " + today));
-        List<String> all = domains();
-        DnsLookup dns = lookup();
+        ConfigFile file = config == null ? null : ConfigFile.load(config);
+        Map<String, List<OwnEndpoint>> own = file == null ? Map.of() : OwnEndpoints.of(file.config());
+        List<String> all = domains(own.keySet());
+        DnsLookup dns = file != null && resolvers.isEmpty() && trustAnchors.isEmpty()
+                ? Observation.lookup(file, timeout, Duration.ofMinutes(5), clock)
+                : lookup();
         PolicyFetch fetch = HttpsPolicyFetch.withDefaultTrust(timeout, ConnectOverrides.none());
         PkixTrust trust = PkixTrust.runtimeDefault();
         if (caFile != null) {
@@ -170,16 +185,16 @@ final class AuditCommand implements Callable<Integer> {
                             parallel,
                             MxAudit.SMTP_PORT,
                             new PolicyProbes(fetch, trust, clock.instant(), limit))
-                    .audit(all);
+                    .audit(all, own);
         }
         spec.commandLine().getOut().print(format.render(reports, rules));
         spec.commandLine().getOut().flush();
         return AuditOutput.status(reports).exitCode();
     }
 
-    /** The domains given, then those of {@code --partners}, each once. */
-    private List<String> domains() throws MxpolicyException {
-        Set<String> all = new LinkedHashSet<>();
+    /** The config's own domains, the domains given, then those of {@code --partners}, each once. */
+    private List<String> domains(Set<String> own) throws MxpolicyException {
+        Set<String> all = new LinkedHashSet<>(own);
         for (String domain : domains) {
             all.add(domain.strip().toLowerCase(Locale.ROOT).replaceAll("\\.$", ""));
         }
@@ -188,7 +203,7 @@ final class AuditCommand implements Callable<Integer> {
             all.addAll(PartnerList.read(new String(bytes, StandardCharsets.UTF_8), partners.toString()));
         }
         if (all.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "give at least one DOMAIN or --partners FILE");
+            throw new ParameterException(spec.commandLine(), "give at least one DOMAIN, --partners FILE or -c CONFIG");
         }
         return List.copyOf(all);
     }

@@ -261,7 +261,7 @@ enum AuditOutput {
             out.append(indent)
                     .append(String.format(
                             Locale.ROOT,
-                            "%-5s %-14s %-22s %-22s %s",
+                            "%-5s %-14s %-31s %-23s %s",
                             f.requirement(),
                             verdict(f.verdict()),
                             f.check(),

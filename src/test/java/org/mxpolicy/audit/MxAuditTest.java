@@ -179,6 +179,11 @@ class MxAuditTest {
         assertThat(reports.get(0).findings().get(0).verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
         assertThat(reports.get(1).findings().get(0).verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(reports.get(1).findings().get(0).evidence()).isEqualTo("MX lookup failed: timed out");
+        assertThat(reports.get(0).requirement(Requirement.INBOUND_DANE).verdict())
+                .isEqualTo(Verdict.NOT_APPLICABLE);
+        assertThat(reports.get(0).requirement(Requirement.INBOUND_DANE).evidence())
+                .startsWith("not judged: null MX (RFC 7505)");
+        assertThat(reports.get(1).requirement(Requirement.TLS_RPT).verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(scanned).isEmpty();
     }
 
@@ -245,5 +250,44 @@ class MxAuditTest {
                 .extracting(RuleFinding::verdict)
                 .containsExactly(Verdict.NOT_APPLICABLE);
         assertThat(report.finding("dane.match")).isEmpty();
+    }
+
+    @Test
+    void ownEndpointsAreScannedWithTheirStartAndJudgedUnderTheirRequirement() throws Exception {
+        answer("own.test.", Type.MX, DnsAnswer.Security.SECURE, mx("own.test.", 10, "mx.own.test."));
+        answer("mx.own.test.", Type.A, DnsAnswer.Security.SECURE, a("mx.own.test.", "192.0.2.20"));
+        answer("mail.own.test.", Type.A, DnsAnswer.Security.SECURE, a("mail.own.test.", "192.0.2.21"));
+        answer("mta-sts.own.test.", Type.A, DnsAnswer.Security.SECURE, a("mta-sts.own.test.", "192.0.2.22"));
+        List<OwnEndpoint> own = List.of(
+                new OwnEndpoint("submissions", "mail.own.test", 465, TlsStart.IMPLICIT, Requirement.CLIENT_TLS),
+                new OwnEndpoint("imap", "mail.own.test", 143, TlsStart.IMAP, Requirement.CLIENT_TLS_COMPATIBILITY),
+                new OwnEndpoint("mta-sts", "mta-sts.own.test", 443, TlsStart.IMPLICIT, Requirement.INBOUND_MTA_STS),
+                new OwnEndpoint("autoconfig", "autoconfig.own.test", 443, TlsStart.IMPLICIT, Requirement.CLIENT_TLS));
+
+        DomainReport report = new MxAudit(dns, scanner, RULES, 4, MxAudit.SMTP_PORT)
+                .audit(List.of("own.test"), Map.of("own.test", own))
+                .get(0);
+
+        assertThat(scanned)
+                .extracting(e -> e.toString() + " " + e.start())
+                .contains(
+                        "mail.own.test[192.0.2.21]:465 IMPLICIT",
+                        "mail.own.test[192.0.2.21]:143 IMAP",
+                        "mta-sts.own.test[192.0.2.22]:443 IMPLICIT");
+        assertThat(report.endpoints())
+                .extracting(ClientEndpoint::service)
+                .containsExactly("submissions", "imap", "mta-sts", "autoconfig");
+        assertThat(report.endpoints().get(1).findings())
+                .filteredOn(f -> f.check().startsWith("tls."))
+                .allSatisfy(f -> assertThat(f.requirement()).isEqualTo("02-R"));
+        assertThat(report.endpoints().get(3).findings()).singleElement().satisfies(f -> {
+            assertThat(f.check()).isEqualTo("client.address");
+            assertThat(f.verdict()).isEqualTo(Verdict.FAIL);
+        });
+        assertThat(report.finding("client.implicit-tls").orElseThrow().finding().evidence())
+                .isEqualTo("implicit TLS offered: submissions mail.own.test:465");
+        assertThat(report.requirement(Requirement.CLIENT_TLS).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(report.requirement(Requirement.CLIENT_TLS_COMPATIBILITY).verdict())
+                .isEqualTo(Verdict.PASS);
     }
 }
