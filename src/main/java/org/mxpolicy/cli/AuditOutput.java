@@ -8,17 +8,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.mxpolicy.audit.AuditFinding;
+import org.mxpolicy.audit.ClientEndpoint;
 import org.mxpolicy.audit.DomainReport;
 import org.mxpolicy.audit.MxAddress;
 import org.mxpolicy.audit.MxHost;
+import org.mxpolicy.audit.RequirementVerdict;
 import org.mxpolicy.check.CheckStatus;
 import org.mxpolicy.scan.CertificateInfo;
 import org.mxpolicy.scan.RuleFinding;
 import org.mxpolicy.scan.TlsScan;
+import org.mxpolicy.scan.Verdict;
 import org.mxpolicy.scan.VersionScan;
 import org.mxpolicy.tls.TlsRuleSet;
 
-/** An audit's report: a table per domain and MX address for people, JSON for scripts. */
+/**
+ * An audit's report: per domain the table of TR-03108 requirements and every finding under its
+ * domain, MX address or endpoint, for people; JSON for scripts; CSV, one row per domain and
+ * requirement (RFC 4180), for spreadsheets.
+ */
 enum AuditOutput {
     text {
         @Override
@@ -28,6 +36,15 @@ enum AuditOutput {
             out.append("rules: ").append(rules.describe()).append(nl);
             for (DomainReport domain : reports) {
                 out.append(nl).append(domain.domain()).append(nl);
+                for (RequirementVerdict row : domain.requirements()) {
+                    out.append(String.format(
+                                    Locale.ROOT,
+                                    "  TR-03108-%-5s %-14s %s",
+                                    row.requirement().id(),
+                                    verdict(row.verdict()),
+                                    row.evidence()))
+                            .append(nl);
+                }
                 table(out, "  ", domain.findings());
                 for (MxHost host : domain.hosts()) {
                     out.append("  MX ")
@@ -56,6 +73,17 @@ enum AuditOutput {
                         table(out, "      ", address.findings());
                     }
                 }
+                for (ClientEndpoint endpoint : domain.endpoints()) {
+                    out.append("  ")
+                            .append(endpoint.service())
+                            .append(' ')
+                            .append(endpoint.subject())
+                            .append(endpoint.scan()
+                                    .map(scan -> ": " + accepted(scan) + " (" + scan.handshakes() + " handshakes)")
+                                    .orElse(""))
+                            .append(nl);
+                    table(out, "    ", endpoint.findings());
+                }
             }
             out.append(nl).append(summary(reports)).append(nl);
             return out.toString();
@@ -73,6 +101,17 @@ enum AuditOutput {
             for (DomainReport domain : reports) {
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("domain", domain.domain());
+                d.put("status", status(List.of(domain)).label());
+                List<Map<String, Object>> requirements = new ArrayList<>();
+                for (RequirementVerdict row : domain.requirements()) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("requirement", row.requirement().id());
+                    r.put("title", row.requirement().title());
+                    r.put("verdict", row.verdict().name().toLowerCase(Locale.ROOT));
+                    r.put("evidence", row.evidence());
+                    requirements.add(r);
+                }
+                d.put("requirements", requirements);
                 d.put("findings", findings(domain.findings()));
                 List<Map<String, Object>> hosts = new ArrayList<>();
                 for (MxHost host : domain.hosts()) {
@@ -88,6 +127,24 @@ enum AuditOutput {
                     hosts.add(h);
                 }
                 d.put("mx", hosts);
+                if (!domain.endpoints().isEmpty()) {
+                    List<Map<String, Object>> endpoints = new ArrayList<>();
+                    for (ClientEndpoint endpoint : domain.endpoints()) {
+                        Map<String, Object> e = endpoint.scan()
+                                .map(scan -> address(new MxAddress(scan, endpoint.findings())))
+                                .orElseGet(() -> {
+                                    Map<String, Object> m = new LinkedHashMap<>();
+                                    m.put("findings", findings(endpoint.findings()));
+                                    return m;
+                                });
+                        Map<String, Object> labelled = new LinkedHashMap<>();
+                        labelled.put("service", endpoint.service());
+                        labelled.put("endpoint", endpoint.subject());
+                        labelled.putAll(e);
+                        endpoints.add(labelled);
+                    }
+                    d.put("endpoints", endpoints);
+                }
                 domains.add(d);
             }
             top.put("domains", domains);
@@ -100,9 +157,48 @@ enum AuditOutput {
                 throw new IllegalStateException("an audit report of maps and strings did not serialize", e);
             }
         }
+    },
+    csv {
+        /**
+         * One row per domain and requirement, RFC 4180: CRLF line ends, a header line, fields
+         * with a comma, a quote or a line break in double quotes, quotes doubled.
+         */
+        @Override
+        String render(List<DomainReport> reports, TlsRuleSet rules) {
+            StringBuilder out = new StringBuilder();
+            out.append("domain,requirement,title,verdict,evidence\r\n");
+            for (DomainReport domain : reports) {
+                for (RequirementVerdict row : domain.requirements()) {
+                    out.append(field(domain.domain()))
+                            .append(',')
+                            .append(field(row.requirement().id()))
+                            .append(',')
+                            .append(field(row.requirement().title()))
+                            .append(',')
+                            .append(field(verdict(row.verdict())))
+                            .append(',')
+                            .append(field(row.evidence()))
+                            .append("\r\n");
+                }
+            }
+            return out.toString();
+        }
     };
 
     abstract String render(List<DomainReport> reports, TlsRuleSet rules);
+
+    /** An RFC 4180 field: quoted when it holds a comma, a double quote, CR or LF. */
+    static String field(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\r') < 0 && value.indexOf('\n') < 0) {
+            return value;
+        }
+        return '"' + value.replace("\"", "\"\"") + '"';
+    }
+
+    /** {@code pass}, {@code not applicable}, ... */
+    static String verdict(Verdict verdict) {
+        return verdict.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
 
     /**
      * The run's status, as {@code check} maps its results: a failed MUST requirement is CRITICAL,
@@ -153,12 +249,8 @@ enum AuditOutput {
     private static List<RuleFinding> all(List<DomainReport> reports) {
         List<RuleFinding> all = new ArrayList<>();
         for (DomainReport domain : reports) {
-            all.addAll(domain.findings());
-            for (MxHost host : domain.hosts()) {
-                all.addAll(host.findings());
-                for (MxAddress address : host.addresses()) {
-                    all.addAll(address.findings());
-                }
+            for (AuditFinding finding : domain.allFindings()) {
+                all.add(finding.finding());
             }
         }
         return all;
@@ -169,9 +261,9 @@ enum AuditOutput {
             out.append(indent)
                     .append(String.format(
                             Locale.ROOT,
-                            "%-5s %-14s %-22s %-22s %s",
+                            "%-5s %-14s %-31s %-23s %s",
                             f.requirement(),
-                            f.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                            verdict(f.verdict()),
                             f.check(),
                             f.source(),
                             f.evidence()))

@@ -30,7 +30,9 @@ import picocli.CommandLine.ScopeType;
             RolloverCommand.class,
             RenewHookCommand.class,
             ReportsCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            ReportCommand.class,
+            TransparencyCommand.class
         },
         footer = {
             "",

@@ -178,6 +178,7 @@ public final class HttpsPolicyFetch implements PolicyFetch {
         private Optional<Integer> status = Optional.empty();
         private Optional<String> contentType = Optional.empty();
         private byte[] body = new byte[0];
+        private List<X509Certificate> chain = List.of();
 
         Exchange(String host, List<InetAddress> addresses) {
             this.host = host;
@@ -192,7 +193,7 @@ public final class HttpsPolicyFetch implements PolicyFetch {
             } catch (Stop stop) {
                 problem = Optional.of(stop.getMessage());
             }
-            return new PolicyObservation(url, status, contentType, body, problem);
+            return new PolicyObservation(url, status, contentType, body, problem, chain);
         }
 
         private Optional<String> exchange() throws Stop {
@@ -262,6 +263,13 @@ public final class HttpsPolicyFetch implements PolicyFetch {
             } catch (SSLException e) {
                 throw new Stop(tlsProblem(e));
             }
+            List<X509Certificate> presented = new ArrayList<>();
+            for (java.security.cert.Certificate certificate : tls.getSession().getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    presented.add(x509);
+                }
+            }
+            chain = List.copyOf(presented);
             return tls;
         }
 

@@ -26,11 +26,11 @@ public final class AddressLimit {
     }
 
     /** Waits for a free connection to {@code address}; {@link #release} gives it back. */
-    void acquire(InetAddress address) throws InterruptedException {
+    public void acquire(InetAddress address) throws InterruptedException {
         permits.computeIfAbsent(address, any -> new Semaphore(perAddress)).acquire();
     }
 
-    void release(InetAddress address) {
+    public void release(InetAddress address) {
         permits.get(address).release();
     }
 }

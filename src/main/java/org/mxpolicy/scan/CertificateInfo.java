@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param keyBits the RSA modulus or DSA prime length, the EC field size; 0 when unknown
  * @param signatureAlgorithm as the JDK names it, e.g. {@code SHA256withRSA}
  * @param signatureHash the hash inside that signature, e.g. {@code SHA-256}, when it has one
+ * @param certificate the certificate itself, when it was seen (not in reports read back), for
+ *     what needs its bytes: DANE matching (RFC 7672 section 3.1) and PKIX validation
  */
 public record CertificateInfo(
         String subject,
@@ -28,7 +30,20 @@ public record CertificateInfo(
         int keyBits,
         String signatureAlgorithm,
         Optional<String> signatureHash,
-        Instant notAfter) {
+        Instant notAfter,
+        Optional<X509Certificate> certificate) {
+
+    /** The facts without the certificate's bytes. */
+    public CertificateInfo(
+            String subject,
+            String issuer,
+            String keyType,
+            int keyBits,
+            String signatureAlgorithm,
+            Optional<String> signatureHash,
+            Instant notAfter) {
+        this(subject, issuer, keyType, keyBits, signatureAlgorithm, signatureHash, notAfter, Optional.empty());
+    }
 
     /** The facts of {@code certificate}. */
     public static CertificateInfo of(X509Certificate certificate) {
@@ -40,7 +55,8 @@ public record CertificateInfo(
                 bits(key),
                 certificate.getSigAlgName(),
                 signatureHash(certificate.getSigAlgName(), certificate.getSigAlgParams()),
-                certificate.getNotAfter().toInstant());
+                certificate.getNotAfter().toInstant(),
+                Optional.of(certificate));
     }
 
     /** {@code RSA 2048}, {@code EC 256}. */

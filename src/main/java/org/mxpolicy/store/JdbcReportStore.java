@@ -40,6 +40,7 @@ import org.mxpolicy.tlsrpt.PolicyReport;
 import org.mxpolicy.tlsrpt.ReportStore;
 import org.mxpolicy.tlsrpt.ReportStoreException;
 import org.mxpolicy.tlsrpt.TlsReport;
+import org.mxpolicy.transparency.VerdictHistory;
 
 /**
  * The report store on SQLite or PostgreSQL through JDBC, one schema for both, migrated by Flyway
@@ -390,6 +391,11 @@ public final class JdbcReportStore implements ReportStore, PublicationHistory {
     @Override
     public PublicationHistory history() {
         return this;
+    }
+
+    /** The verdicts of the transparency report, in the same database; closes with the store. */
+    public VerdictHistory partnerHistory() {
+        return new JdbcPartnerHistory(connection, location);
     }
 
     @Override

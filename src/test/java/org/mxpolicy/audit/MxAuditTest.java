@@ -114,7 +114,8 @@ class MxAuditTest {
         DomainReport report = audit("example.test").get(0);
 
         assertThat(report.domain()).isEqualTo("example.test");
-        assertThat(report.findings()).singleElement().satisfies(f -> {
+        assertThat(report.findings()).first().satisfies(f -> {
+            assertThat(f.check()).isEqualTo("mx.rrset");
             assertThat(f.verdict()).isEqualTo(Verdict.PASS);
             assertThat(f.evidence()).isEqualTo("10 mx1.example.test., 20 mx2.example.test. (DNSSEC SECURE)");
         });
@@ -130,6 +131,7 @@ class MxAuditTest {
         MxAddress first = report.hosts().get(0).addresses().get(0);
         assertThat(first.findings()).extracting(RuleFinding::requirement).contains("03-M", "12-R");
         assertThat(first.findings()).allSatisfy(f -> assertThat(f.verdict()).isEqualTo(Verdict.PASS));
+        assertThat(report.requirement(Requirement.INBOUND_TLS).verdict()).isEqualTo(Verdict.PASS);
     }
 
     @Test
@@ -177,6 +179,11 @@ class MxAuditTest {
         assertThat(reports.get(0).findings().get(0).verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
         assertThat(reports.get(1).findings().get(0).verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(reports.get(1).findings().get(0).evidence()).isEqualTo("MX lookup failed: timed out");
+        assertThat(reports.get(0).requirement(Requirement.INBOUND_DANE).verdict())
+                .isEqualTo(Verdict.NOT_APPLICABLE);
+        assertThat(reports.get(0).requirement(Requirement.INBOUND_DANE).evidence())
+                .startsWith("not judged: null MX (RFC 7505)");
+        assertThat(reports.get(1).requirement(Requirement.TLS_RPT).verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(scanned).isEmpty();
     }
 
@@ -186,10 +193,101 @@ class MxAuditTest {
 
         MxHost host = audit("lost.test").get(0).hosts().get(0);
 
-        assertThat(host.findings()).singleElement().satisfies(f -> {
+        assertThat(host.findings()).first().satisfies(f -> {
+            assertThat(f.check()).isEqualTo("mx.address");
             assertThat(f.verdict()).isEqualTo(Verdict.FAIL);
             assertThat(f.evidence()).isEqualTo("no A or AAAA records");
         });
         assertThat(new ArrayList<>(scanned)).isEmpty();
+    }
+
+    @Test
+    void aSignedDomainWithMatchingTlsaAndNoPoliciesIsTabledPerRequirement() throws Exception {
+        answer("signed.test.", Type.MX, DnsAnswer.Security.SECURE, mx("signed.test.", 10, "mx.signed.test."));
+        answer("mx.signed.test.", Type.A, DnsAnswer.Security.SECURE, a("mx.signed.test.", "192.0.2.5"));
+        answer("mx.signed.test.", Type.AAAA, DnsAnswer.Security.SECURE);
+        answer(
+                "_25._tcp.mx.signed.test.",
+                Type.TLSA,
+                DnsAnswer.Security.SECURE,
+                new org.xbill.DNS.TLSARecord(
+                        Name.fromConstantString("_25._tcp.mx.signed.test."), DClass.IN, 300, 3, 1, 1, new byte[32]));
+
+        DomainReport report = audit("signed.test").get(0);
+
+        assertThat(report.hosts().get(0).findings())
+                .extracting(RuleFinding::check)
+                .containsExactly("dnssec.mx-host", "dane.tlsa");
+        // The scanner's certificate carries no bytes: the match cannot be judged.
+        assertThat(report.finding("dane.match").orElseThrow().finding().verdict())
+                .isEqualTo(Verdict.UNKNOWN);
+        assertThat(report.requirements())
+                .extracting(r -> r.requirement().id() + " " + r.verdict())
+                .containsExactly(
+                        "01-M NOT_APPLICABLE",
+                        "02-R NOT_APPLICABLE",
+                        "03-M PASS",
+                        "05-M UNKNOWN",
+                        "07-R FAIL",
+                        "08-R NOT_APPLICABLE",
+                        "10-M FAIL",
+                        "12-R PASS");
+        assertThat(report.requirement(Requirement.INBOUND_MTA_STS).evidence())
+                .isEqualTo("signed.test: mta-sts.txt: no v=STSv1 TXT record at _mta-sts.signed.test");
+    }
+
+    @Test
+    void anInsecureMxRrsetFailsDaneWithoutLookingForTlsa() throws Exception {
+        answer("open.test.", Type.MX, DnsAnswer.Security.INSECURE, mx("open.test.", 10, "mx.open.test."));
+        answer("mx.open.test.", Type.A, DnsAnswer.Security.INSECURE, a("mx.open.test.", "192.0.2.6"));
+
+        DomainReport report = audit("open.test").get(0);
+
+        assertThat(report.requirement(Requirement.INBOUND_DANE).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(report.requirement(Requirement.INBOUND_DANE).evidence())
+                .startsWith("open.test: dnssec.mx: the MX RRset is not signed");
+        assertThat(report.hosts().get(0).findings())
+                .extracting(RuleFinding::verdict)
+                .containsExactly(Verdict.NOT_APPLICABLE);
+        assertThat(report.finding("dane.match")).isEmpty();
+    }
+
+    @Test
+    void ownEndpointsAreScannedWithTheirStartAndJudgedUnderTheirRequirement() throws Exception {
+        answer("own.test.", Type.MX, DnsAnswer.Security.SECURE, mx("own.test.", 10, "mx.own.test."));
+        answer("mx.own.test.", Type.A, DnsAnswer.Security.SECURE, a("mx.own.test.", "192.0.2.20"));
+        answer("mail.own.test.", Type.A, DnsAnswer.Security.SECURE, a("mail.own.test.", "192.0.2.21"));
+        answer("mta-sts.own.test.", Type.A, DnsAnswer.Security.SECURE, a("mta-sts.own.test.", "192.0.2.22"));
+        List<OwnEndpoint> own = List.of(
+                new OwnEndpoint("submissions", "mail.own.test", 465, TlsStart.IMPLICIT, Requirement.CLIENT_TLS),
+                new OwnEndpoint("imap", "mail.own.test", 143, TlsStart.IMAP, Requirement.CLIENT_TLS_COMPATIBILITY),
+                new OwnEndpoint("mta-sts", "mta-sts.own.test", 443, TlsStart.IMPLICIT, Requirement.INBOUND_MTA_STS),
+                new OwnEndpoint("autoconfig", "autoconfig.own.test", 443, TlsStart.IMPLICIT, Requirement.CLIENT_TLS));
+
+        DomainReport report = new MxAudit(dns, scanner, RULES, 4, MxAudit.SMTP_PORT)
+                .audit(List.of("own.test"), Map.of("own.test", own))
+                .get(0);
+
+        assertThat(scanned)
+                .extracting(e -> e.toString() + " " + e.start())
+                .contains(
+                        "mail.own.test[192.0.2.21]:465 IMPLICIT",
+                        "mail.own.test[192.0.2.21]:143 IMAP",
+                        "mta-sts.own.test[192.0.2.22]:443 IMPLICIT");
+        assertThat(report.endpoints())
+                .extracting(ClientEndpoint::service)
+                .containsExactly("submissions", "imap", "mta-sts", "autoconfig");
+        assertThat(report.endpoints().get(1).findings())
+                .filteredOn(f -> f.check().startsWith("tls."))
+                .allSatisfy(f -> assertThat(f.requirement()).isEqualTo("02-R"));
+        assertThat(report.endpoints().get(3).findings()).singleElement().satisfies(f -> {
+            assertThat(f.check()).isEqualTo("client.address");
+            assertThat(f.verdict()).isEqualTo(Verdict.FAIL);
+        });
+        assertThat(report.finding("client.implicit-tls").orElseThrow().finding().evidence())
+                .isEqualTo("implicit TLS offered: submissions mail.own.test:465");
+        assertThat(report.requirement(Requirement.CLIENT_TLS).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(report.requirement(Requirement.CLIENT_TLS_COMPATIBILITY).verdict())
+                .isEqualTo(Verdict.PASS);
     }
 }

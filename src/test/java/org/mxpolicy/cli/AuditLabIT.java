@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxpolicy.record.TlsaRecord;
 import org.mxpolicy.testing.ExternalTool;
 import org.mxpolicy.testing.KnotAuthority;
 import org.mxpolicy.testing.LabResources;
@@ -22,7 +26,8 @@ import org.xbill.DNS.Name;
  * {@code mxpolicy audit} in a network namespace: Knot signs and serves {@code example.test}, whose
  * MX is a Postfix on 127.0.0.1:25 configured within the TR-03116-4 profile, and
  * {@code down.example.test}, whose MX address has nothing listening. The audit finds the MX through
- * its own validating lookup, scans port 25 with STARTTLS and judges it; the exit codes follow
+ * its own validating lookup, scans port 25 with STARTTLS and judges it, with its TLSA record and
+ * TLS-RPT policy; the exit codes follow
  * {@code check}'s. Needs root (skipped otherwise, failed under CI).
  */
 class AuditLabIT {
@@ -36,7 +41,12 @@ class AuditLabIT {
 
     @Test
     void theMxOfEachDomainIsScannedAndJudged() throws Exception {
+        X509Certificate leaf;
+        try (InputStream in = Files.newInputStream(CERTS.resolve("mx1.example.com/fullchain.pem"))) {
+            leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
         Path zoneFile = dir.resolve("example.test.zone");
+        // DANE and TLS-RPT in order; no MTA-STS, which TR-03108 only recommends (07-R).
         Files.writeString(zoneFile, """
                 $ORIGIN example.test.
                 $TTL 300
@@ -45,9 +55,11 @@ class AuditLabIT {
                 @        IN MX  10 mx1
                 ns1      IN A   127.0.0.1
                 mx1      IN A   127.0.0.1
+                _25._tcp.mx1 IN TLSA %s
+                _smtp._tls   IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@down.example.test"
                 down     IN MX  10 mx.down
                 mx.down  IN A   127.0.0.2
-                """);
+                """.formatted(TlsaRecord.of(3, 1, 1, leaf).presentation()));
         Path openssl = dir.resolve("openssl.cnf");
         Files.writeString(
                 openssl,
@@ -93,7 +105,7 @@ class AuditLabIT {
 
             assertThat(conforming.exitCode())
                     .as(conforming.stdout() + conforming.stderr())
-                    .isZero();
+                    .isEqualTo(1);
             assertThat(conforming.stdout())
                     .contains("rules: TR-03116-4 (Stand 2022, 2022-01-24)")
                     .contains("10 mx1.example.test. (DNSSEC SECURE)")
@@ -102,15 +114,23 @@ class AuditLabIT {
                     .containsPattern("03-M +pass +tls.within-profile")
                     .containsPattern("03-M +pass +tls.priority +TR-03108 4.3.2")
                     .containsPattern("12-R +pass +cert.key-size +TR-03116-4 2.2.2 +EC 256, EC 256")
-                    .contains("1 domain, 1 MX address: 0 fail, 0 warn, 0 unknown; OK");
+                    .containsPattern("TR-03108-05-M  pass +4 checks pass")
+                    .containsPattern("TR-03108-07-R  fail +example.test: mta-sts.txt: no v=STSv1 TXT record")
+                    .containsPattern("TR-03108-10-M  pass +2 checks pass")
+                    .contains("1 domain, 1 MX address: 1 fail, 0 warn, 0 unknown; WARNING");
 
             ExternalTool.Result both = Launcher.runIn(
                     lab,
                     concat(new String[] {"audit", "--format", "json"}, common, "example.test", "down.example.test"));
 
-            assertThat(both.exitCode()).as(both.stdout() + both.stderr()).isEqualTo(3);
+            // down.example.test has neither TLSA records nor a TLS-RPT policy: its failed MUST
+            // requirements outrank the address that did not answer.
+            assertThat(both.exitCode()).as(both.stdout() + both.stderr()).isEqualTo(2);
             JsonNode report = new ObjectMapper().readTree(both.stdout());
-            assertThat(report.path("status").asText()).isEqualTo("UNKNOWN");
+            assertThat(report.path("status").asText()).isEqualTo("CRITICAL");
+            JsonNode downTable = report.path("domains").get(1).path("requirements");
+            assertThat(downTable.get(2).path("requirement").asText()).isEqualTo("03-M");
+            assertThat(downTable.get(2).path("verdict").asText()).isEqualTo("unknown");
             JsonNode down = report.path("domains")
                     .get(1)
                     .path("mx")

@@ -110,4 +110,42 @@ class AuditOutputTest {
                 .contains("    127.0.0.1 port 25: no answer (12 handshakes; incomplete, 1 probe(s) unanswered)\n")
                 .doesNotContain("no TLS");
     }
+
+    @Test
+    void csvIsOneRowPerDomainAndRequirementQuotedAsRfc4180Says() {
+        RuleFinding quoted =
+                new RuleFinding("03-M", "tls.priority", "TR-03108 4.3.2", Verdict.FAIL, "order \"client\", then: a,b");
+
+        String csv = AuditOutput.csv.render(reportWith(quoted), RULES);
+
+        String[] lines = csv.split("\r\n", -1);
+        assertThat(lines[0]).isEqualTo("domain,requirement,title,verdict,evidence");
+        assertThat(lines).hasSize(1 + 8 + 1);
+        assertThat(lines[lines.length - 1]).isEmpty();
+        assertThat(lines[1])
+                .isEqualTo("example.test,01-M,MUA to MHS communication,not applicable,"
+                        + "client endpoints are audited for own domains only (-c)");
+        assertThat(lines[3])
+                .isEqualTo("example.test,03-M,MTA to MTA inbound transport encryption,fail,"
+                        + "\"mx.example.test[127.0.0.1]:25: tls.priority: order \"\"client\"\", then: a,b\"");
+        assertThat(csv).doesNotContain("\n\n").doesNotContainPattern("[^\r]\n");
+    }
+
+    @Test
+    void textStartsEachDomainWithItsRequirementTable() {
+        String text = AuditOutput.text.render(reportWith(finding("03-M", Verdict.WARN)), RULES);
+
+        assertThat(text)
+                .contains("\nexample.test\n  TR-03108-01-M  not applicable client endpoints are audited")
+                .containsPattern("\n  TR-03108-03-M  warn +mx.example.test\\[127.0.0.1\\]:25: tls.priority: seen\n")
+                .containsPattern("\n  TR-03108-05-M  not applicable +nothing to judge");
+    }
+
+    @Test
+    void fieldsAreQuotedOnlyWhenTheyMustBe() {
+        assertThat(AuditOutput.field("plain text")).isEqualTo("plain text");
+        assertThat(AuditOutput.field("a,b")).isEqualTo("\"a,b\"");
+        assertThat(AuditOutput.field("line\nbreak")).isEqualTo("\"line\nbreak\"");
+        assertThat(AuditOutput.field("say \"x\"")).isEqualTo("\"say \"\"x\"\"\"");
+    }
 }

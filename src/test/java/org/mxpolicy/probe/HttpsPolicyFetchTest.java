@@ -104,6 +104,7 @@ class HttpsPolicyFetchTest {
         assertThat(seen.status()).contains(200);
         assertThat(seen.contentType()).contains("text/plain");
         assertThat(seen.body()).isEqualTo(POLICY.bytes());
+        assertThat(seen.chain()).containsExactly(LEAF, CA.certificate());
     }
 
     @Test

@@ -72,14 +72,16 @@ public final class PostfixServer implements AutoCloseable {
 
     private final Path dir;
     private final Process process;
+    private final String host;
     private final int port;
     /** Where Postfix runs, or null for the machine's own network. */
     private final NetworkNamespace namespace;
 
     private final Thread shutdownHook;
 
-    private PostfixServer(Path dir, Process process, int port, NetworkNamespace namespace) {
+    private PostfixServer(Path dir, Process process, String host, int port, NetworkNamespace namespace) {
         this.dir = dir;
+        this.host = host;
         this.process = process;
         this.port = port;
         this.namespace = namespace;
@@ -95,6 +97,7 @@ public final class PostfixServer implements AutoCloseable {
         private boolean starttls = true;
         private NetworkNamespace namespace;
         private int namespacePort;
+        private String namespaceAddress = "127.0.0.1";
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final StringBuilder services = new StringBuilder();
 
@@ -123,6 +126,16 @@ public final class PostfixServer implements AutoCloseable {
         public Builder in(NetworkNamespace namespace, int port) {
             this.namespace = namespace;
             this.namespacePort = port;
+            return this;
+        }
+
+        /**
+         * Listens on {@code address} (another loopback address, such as 127.0.0.2) instead of
+         * 127.0.0.1 in the namespace, so that several instances serve port 25 side by side as the MX
+         * hosts of different domains.
+         */
+        public Builder listenOn(String address) {
+            this.namespaceAddress = address;
             return this;
         }
 
@@ -176,7 +189,7 @@ public final class PostfixServer implements AutoCloseable {
         Files.writeString(conf.resolve("main.cf"), mainCf(dir, options), StandardCharsets.UTF_8);
         Files.writeString(
                 conf.resolve("master.cf"),
-                "127.0.0.1:" + port + " inet n - n - - smtpd\n" + MASTER_SERVICES + options.services,
+                options.namespaceAddress + ":" + port + " inet n - n - - smtpd\n" + MASTER_SERVICES + options.services,
                 StandardCharsets.UTF_8);
         postfix(dir, "check").assertSuccess();
         Path log = dir.resolve("postfix.log");
@@ -188,7 +201,7 @@ public final class PostfixServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        PostfixServer server = new PostfixServer(dir, process, port, options.namespace);
+        PostfixServer server = new PostfixServer(dir, process, options.namespaceAddress, port, options.namespace);
         try {
             server.awaitGreeting();
         } catch (IOException | RuntimeException | Error e) {
@@ -207,6 +220,8 @@ public final class PostfixServer implements AutoCloseable {
         main.put("smtpd_relay_restrictions", "reject");
         main.put("alias_maps", "");
         main.put("alias_database", "");
+        // Postfix accepts only addresses of an interface here (lo has 127.0.0.1/8); the
+        // master.cf line binds the listener to the address asked for.
         main.put("inet_interfaces", "127.0.0.1");
         main.put("inet_protocols", "ipv4");
         main.put("queue_directory", dir.resolve("queue").toString());
@@ -290,6 +305,11 @@ public final class PostfixServer implements AutoCloseable {
         ExternalTool.require("postqueue")
                 .run("-c", dir.resolve("conf").toString(), "-f")
                 .assertSuccess();
+    }
+
+    /** The file Postfix logs to ({@code maillog_file}), as a sending MTA's log is read. */
+    public Path logFile() {
+        return dir.resolve("postfix.log");
     }
 
     /** What Postfix has logged so far, for failure messages. */
@@ -378,10 +398,10 @@ public final class PostfixServer implements AutoCloseable {
     private void awaitGreetingInNamespace() {
         String bash = ExternalTool.require("bash").path();
         String timeout = ExternalTool.require("timeout").path();
-        String greet = "exec 3<>/dev/tcp/127.0.0.1/" + port + " && head -n 1 <&3 && printf 'QUIT\\r\\n' >&3";
+        String greet = "exec 3<>/dev/tcp/" + host + "/" + port + " && head -n 1 <&3 && printf 'QUIT\\r\\n' >&3";
         try {
             BoundedPoll.await(
-                    "a greeting on 127.0.0.1:" + port + " in netns " + namespace.name(),
+                    "a greeting on " + host + ":" + port + " in netns " + namespace.name(),
                     STARTUP_LIMIT,
                     () -> {
                         if (!process.isAlive()) {
