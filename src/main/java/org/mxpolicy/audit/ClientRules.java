@@ -36,6 +36,33 @@ final class ClientRules {
                                 .collect(Collectors.joining(", ")));
     }
 
+    /**
+     * {@code client.starttls}: "the MHS system SHOULD offer Opportunistic TLS (SUBMISSION, IMAP,
+     * POP3)" for old clients (TR-03108 4.1.2); a warning when none is configured.
+     */
+    static RuleFinding starttlsOffered(List<OwnEndpoint> endpoints) {
+        List<OwnEndpoint> starttls = endpoints.stream()
+                .filter(e -> e.requirement() == Requirement.CLIENT_TLS_COMPATIBILITY)
+                .toList();
+        if (starttls.isEmpty()) {
+            return new RuleFinding(
+                    Requirement.CLIENT_TLS_COMPATIBILITY.id(),
+                    "client.starttls",
+                    "TR-03108 4.1.2",
+                    Verdict.WARN,
+                    "no mail service with STARTTLS (submission, imap, pop3) is configured for old clients");
+        }
+        return new RuleFinding(
+                Requirement.CLIENT_TLS_COMPATIBILITY.id(),
+                "client.starttls",
+                "TR-03108 4.1.2",
+                Verdict.PASS,
+                "STARTTLS offered: "
+                        + starttls.stream()
+                                .map(e -> e.service() + " " + e.host() + ":" + e.port())
+                                .collect(Collectors.joining(", ")));
+    }
+
     /** {@code client.address}: an endpoint whose host has no address cannot be reached at all. */
     static RuleFinding noAddress(OwnEndpoint endpoint, String problem) {
         return new RuleFinding(

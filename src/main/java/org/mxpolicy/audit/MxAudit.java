@@ -171,8 +171,10 @@ public final class MxAudit {
                 List<RuleFinding> findings = new ArrayList<>(domain.findings());
                 List<ResolvedEndpoint> mine = ownResolved.getOrDefault(domain.domain(), List.of());
                 if (own.containsKey(domain.domain())) {
-                    findings.add(ClientRules.implicitTlsOffered(
-                            mine.stream().map(ResolvedEndpoint::endpoint).toList()));
+                    List<OwnEndpoint> configured =
+                            mine.stream().map(ResolvedEndpoint::endpoint).toList();
+                    findings.add(ClientRules.implicitTlsOffered(configured));
+                    findings.add(ClientRules.starttlsOffered(configured));
                 }
                 for (ResolvedEndpoint endpoint : mine) {
                     OwnEndpoint wanted = endpoint.endpoint();

@@ -120,7 +120,8 @@ final class AuditCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             defaultValue = "10s",
             converter = DurationConverter.class,
-            description = "Per DNS query and per TLS handshake, STARTTLS included (default: ${DEFAULT-VALUE}).")
+            description = "Per DNS query, TLS handshake (STARTTLS included) and MTA-STS policy fetch"
+                    + " (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
     @Option(
@@ -134,7 +135,8 @@ final class AuditCommand implements Callable<Integer> {
             names = "--per-address",
             paramLabel = "K",
             defaultValue = "2",
-            description = "Most connections open to one IP address at once (default: ${DEFAULT-VALUE}).")
+            description = "Most connections open to one IP address at once, TLS scans and policy fetches together"
+                    + " (default: ${DEFAULT-VALUE}).")
     private int perAddress;
 
     @Option(names = "--ehlo", paramLabel = "NAME", description = "Name sent in EHLO (default: this host's name).")

@@ -286,8 +286,26 @@ class MxAuditTest {
         });
         assertThat(report.finding("client.implicit-tls").orElseThrow().finding().evidence())
                 .isEqualTo("implicit TLS offered: submissions mail.own.test:465");
+        assertThat(report.finding("client.starttls").orElseThrow().finding().evidence())
+                .isEqualTo("STARTTLS offered: imap mail.own.test:143");
         assertThat(report.requirement(Requirement.CLIENT_TLS).verdict()).isEqualTo(Verdict.FAIL);
         assertThat(report.requirement(Requirement.CLIENT_TLS_COMPATIBILITY).verdict())
                 .isEqualTo(Verdict.PASS);
+    }
+
+    @Test
+    void anOwnDomainWithoutClientServicesFails01MAndIsWarned02R() throws Exception {
+        answer("bare.test.", Type.MX, DnsAnswer.Security.SECURE, mx("bare.test.", 10, "mx.bare.test."));
+        answer("mx.bare.test.", Type.A, DnsAnswer.Security.SECURE, a("mx.bare.test.", "192.0.2.30"));
+
+        DomainReport report = new MxAudit(dns, scanner, RULES, 4, MxAudit.SMTP_PORT)
+                .audit(List.of("bare.test"), Map.of("bare.test", List.of()))
+                .get(0);
+
+        assertThat(report.requirement(Requirement.CLIENT_TLS).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(report.requirement(Requirement.CLIENT_TLS).evidence())
+                .endsWith("no mail service over implicit TLS (submissions, imaps, pop3s) is configured");
+        assertThat(report.requirement(Requirement.CLIENT_TLS_COMPATIBILITY).verdict())
+                .isEqualTo(Verdict.WARN);
     }
 }
