@@ -226,7 +226,7 @@ final class CheckCommand implements Callable<Integer> {
             desired = shard.select(desired);
         }
         CheckReport report = new CheckRunner(observers, settings, clock).run(desired);
-        return print(report, provenance);
+        return print(KeysCheck.added(report, file, clock.instant()), provenance);
     }
 
     /** {@code --merge}: the shards' reports as one, printed as a check's. */

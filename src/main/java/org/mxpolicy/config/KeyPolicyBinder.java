@@ -82,8 +82,8 @@ final class KeyPolicyBinder extends SectionBinder {
                     keys.get("signature_refresh") != null
                             ? keys.get("signature_refresh").value().position()
                             : entry.keyPosition(),
-                    "'signature_refresh' (" + refresh + ") must be shorter than 'signature_validity' (" + validity
-                            + "): every signature would be made anew on every run");
+                    "'signature_refresh' (" + shown(refresh) + ") must be shorter than 'signature_validity' ("
+                            + shown(validity) + "): every signature would be made anew on every run");
             return null;
         }
         return new KeyPolicy(
@@ -102,6 +102,18 @@ final class KeyPolicyBinder extends SectionBinder {
                 validity,
                 refresh,
                 entry.keyPosition());
+    }
+
+    /** A duration as the config writes it: {@code 7d}, {@code 90m}, {@code 45s}. */
+    private static String shown(Duration d) {
+        long s = d.toSeconds();
+        if (s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     /** The zone one label up; the root has none. */
