@@ -62,7 +62,7 @@ class KeysRolloverIT {
     private static String anchor;
     /**
      * Whether this kzonecheck reports one RRset of the zone as unsigned whenever a second SEP key
-     * is published that does not sign (Knot 3.2 does, also for a zone ldns-signzone signs, which
+     * is published that does not sign (a successor, or a retired key) (Knot 3.2 does, also for a zone ldns-signzone signs, which
      * ldns-verify-zone and dnssec-verify accept): then exactly one such report is accepted while
      * such a key is published.
      */
@@ -188,7 +188,7 @@ class KeysRolloverIT {
 
         ExternalTool.Result status = keys("status", "--json");
         assertThat(status.exitCode()).as(status.stdout() + status.stderr()).isZero();
-        assertThat(status.stdout()).contains("\"zone\" : \"csk.test\"").contains("\"phase\" : \"removed\"");
+        assertThat(status.stdout()).contains("\"zone\": \"csk.test\"").contains("\"phase\": \"removed\"");
     }
 
     /** Whether a key made by the first run has been removed and a later key of its role signs, CDS withdrawn. */
@@ -317,18 +317,20 @@ class KeysRolloverIT {
         boolean quirk = kzonecheckPrePublishedSepQuirk
                 && report.contains("] no valid signature for a record (record type ")
                 && report.lines().filter(l -> l.startsWith("[")).count() == 1
-                && prePublishedSep(zone);
+                && publishedSepNotSigning(zone);
         assertThat(knot.exitCode() == 0 || quirk)
                 .as("kzonecheck " + zone + "\n" + report)
                 .isTrue();
     }
 
-    private static boolean prePublishedSep(String zone) {
+    private static boolean publishedSepNotSigning(String zone) {
         try {
             Instant now = Instant.now();
             return new KeyDirectory(dir.resolve("keys-" + zone))
                     .load(zoneName(zone)).stream()
-                            .anyMatch(k -> k.isKsk() && k.timing().stateAt(now) == KeyState.PUBLISHED);
+                            .anyMatch(k -> k.isKsk()
+                                    && k.timing().stateAt(now).published()
+                                    && !k.timing().stateAt(now).signs());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

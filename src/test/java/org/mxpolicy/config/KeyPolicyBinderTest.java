@@ -17,7 +17,7 @@ class KeyPolicyBinderTest {
     private static final String DOMAINS = """
             domains:
               - name: example.com
-                mx: [{ host: mx1.example.com, cert: mx1.pem }]
+                mx: [{ host: mx1.mail.example.com, cert: mx1.pem }]
             """;
 
     private static ProviderConfig load(String zones) throws InvalidInputException {
