@@ -74,10 +74,7 @@ final class KeysCommand implements Runnable {
         return selected;
     }
 
-    static KeyRollRun open(
-            PublishingOptions options, ConfigFile file, CommandSpec spec, Clock clock, Consumer<String> log)
-            throws MxpolicyException {
-        PublishingOptions.Setup setup = options.setup(spec, file, clock, log);
+    static KeyRollRun open(ConfigFile file, PublishingOptions.Setup setup, Clock clock, Consumer<String> log) {
         return new KeyRollRun(
                 new KeyDirectoryFiles(),
                 new JsonKeyRollStore(file.stateDir()),
@@ -140,14 +137,7 @@ final class KeysCommand implements Runnable {
                 return 0;
             }
             PublishingOptions.Setup setup = common.setup(spec, file, clock, log);
-            KeyRollRun run = new KeyRollRun(
-                    new KeyDirectoryFiles(),
-                    new JsonKeyRollStore(file.stateDir()),
-                    new KeyRollRun.Observers(setup.dns(), setup.authorities()),
-                    file.baseDir(),
-                    new SecureRandom(),
-                    clock,
-                    log);
+            KeyRollRun run = open(file, setup, clock, log);
             for (ZoneSettings zone : zones) {
                 KeyRollRun.Outcome outcome = run.run(zone, name -> {
                     ZoneFragment fragment = file.desiredZone(clock.instant(), name);
@@ -196,7 +186,8 @@ final class KeysCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Findings.print(err, file.warnings());
-            KeyRollRun run = open(common, file, spec, clock, line -> err.println("mxpolicy keys status: " + line));
+            Consumer<String> log = line -> err.println("mxpolicy keys status: " + line);
+            KeyRollRun run = open(file, common.setup(spec, file, clock, log), clock, log);
             List<Map<String, Object>> zonesJson = new ArrayList<>();
             for (ZoneSettings zone : zones(file, only, spec)) {
                 KeyRollRun.Outcome outcome = run.status(zone);

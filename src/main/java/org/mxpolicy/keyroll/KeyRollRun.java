@@ -25,7 +25,6 @@ import org.mxpolicy.dnssec.KeyGenerator;
 import org.mxpolicy.dnssec.ZoneKey;
 import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.MxpolicyException;
-import org.mxpolicy.finding.SourcePosition;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
@@ -276,10 +275,5 @@ public final class KeyRollRun {
 
     private static boolean signedBy(List<RRSIGRecord> signatures, KeyId id) {
         return signatures.stream().anyMatch(s -> s.getFootprint() == id.tag() && s.getAlgorithm() == id.algorithm());
-    }
-
-    /** Where a zone's keys are, for messages. */
-    public SourcePosition position(ZoneSettings zone) {
-        return zone.signing().orElseThrow().position();
     }
 }
