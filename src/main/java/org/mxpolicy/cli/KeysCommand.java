@@ -38,6 +38,12 @@ import picocli.CommandLine.Spec;
             "Roll the DNSSEC keys of the zones mxpolicy signs, as their 'dnssec' key policy says.",
             "See docs/keys.md for the steps and the waits."
         },
+        footer = {
+            "",
+            "Examples:",
+            "  mxpolicy keys run -c /etc/mxpolicy/provider.yaml       # from a timer",
+            "  mxpolicy keys status -c /etc/mxpolicy/provider.yaml --json"
+        },
         subcommands = {KeysCommand.Run.class, KeysCommand.Status.class})
 final class KeysCommand implements Runnable {
 
