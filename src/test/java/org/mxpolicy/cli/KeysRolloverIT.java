@@ -146,7 +146,7 @@ class KeysRolloverIT {
         List<String> log = new ArrayList<>();
         while (true) {
             // unbound caches what is served now, so that the answers after the run come partly from its cache
-            for (String zone : ZONES) {
+            for (String zone : log.isEmpty() ? List.<String>of() : ZONES) {
                 answersValidate(zone, secure.contains(zone));
             }
             ExternalTool.Result run = keys("run");
