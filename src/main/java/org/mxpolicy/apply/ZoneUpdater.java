@@ -167,8 +167,7 @@ public final class ZoneUpdater {
     /** Merges, signs and writes the zone file as {@code mxpolicy sign} does; true when it changed. */
     private boolean signZoneFile(ZoneFragment zone, ZoneFileSigning settings) throws MxpolicyException {
         Path output = baseDir.resolve(settings.output().path());
-        SigningPolicy policy = SigningPolicy.defaults()
-                .withDenial(settings.nsec3() ? SigningPolicy.Denial.NSEC3 : SigningPolicy.Denial.NSEC);
+        SigningPolicy policy = KeyPolicySigning.of(settings);
         ZoneSigning.Result result = signing.sign(
                 new ZoneSigning.Request(
                         zone.zone(),

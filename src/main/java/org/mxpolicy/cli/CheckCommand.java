@@ -234,7 +234,7 @@ final class CheckCommand implements Callable<Integer> {
                 report,
                 OwnershipCheck.results(
                         new JsonOwnershipLedger(file.stateDir()).load(), desired.zones(), clock.instant()));
-        return print(report, provenance);
+        return print(KeysCheck.added(report, file, clock.instant()), provenance);
     }
 
     /** {@code --merge}: the shards' reports as one, printed as a check's. */

@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
             PolicyCommand.class,
             KeygenCommand.class,
             DsCommand.class,
+            KeysCommand.class,
             SignCommand.class,
             VerifyCommand.class,
             ServeCommand.class,

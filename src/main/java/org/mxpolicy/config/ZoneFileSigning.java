@@ -14,6 +14,7 @@ import org.mxpolicy.finding.SourcePosition;
  * @param nsec3 NSEC3 (RFC 9276 parameters) instead of NSEC
  * @param reload a command run after the signed zone changed, split on spaces (no shell), such
  *     as {@code knotc zone-reload example.com}
+ * @param keyPolicy the zone's {@code dnssec} key policy, which {@code keys run} carries out
  */
 public record ZoneFileSigning(
         FileReference zoneFile,
@@ -21,4 +22,21 @@ public record ZoneFileSigning(
         FileReference keys,
         boolean nsec3,
         Optional<String> reload,
-        SourcePosition position) {}
+        SourcePosition position,
+        Optional<KeyPolicy> keyPolicy) {
+
+    /** Signing without a key policy: the keys are rolled by hand. */
+    public ZoneFileSigning(
+            FileReference zoneFile,
+            FileReference output,
+            FileReference keys,
+            boolean nsec3,
+            Optional<String> reload,
+            SourcePosition position) {
+        this(zoneFile, output, keys, nsec3, reload, position, Optional.empty());
+    }
+
+    public ZoneFileSigning withKeyPolicy(KeyPolicy policy) {
+        return new ZoneFileSigning(zoneFile, output, keys, nsec3, reload, position, Optional.of(policy));
+    }
+}

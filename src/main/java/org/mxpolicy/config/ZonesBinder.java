@@ -11,7 +11,7 @@ final class ZonesBinder extends SectionBinder {
     static final String DUPLICATE_ZONE = "config.duplicate-zone";
     static final String PUBLISH_TWICE = "config.publish-twice";
 
-    private static final List<String> ZONE_KEYS = List.of("ttl", "nameservers", "update", "sign");
+    private static final List<String> ZONE_KEYS = List.of("ttl", "nameservers", "update", "sign", "dnssec");
     private static final List<String> UPDATE_KEYS = List.of("server", "key", "key_name");
     private static final List<String> SIGN_KEYS = List.of("zone_file", "output", "keys", "nsec3", "reload");
 
@@ -78,6 +78,7 @@ final class ZonesBinder extends SectionBinder {
                 nameservers = optional(keys.get("nameservers"), e -> servers(e, "a name server"), nameservers);
                 update = Optional.ofNullable(optional(keys.get("update"), e -> update(e, name), null));
                 signing = Optional.ofNullable(optional(keys.get("sign"), e -> signing(e, name), null));
+                signing = withKeyPolicy(keys.get("dnssec"), signing, name);
                 if (update.isPresent() && signing.isPresent()) {
                     error(
                             PUBLISH_TWICE,
@@ -149,5 +150,25 @@ final class ZonesBinder extends SectionBinder {
             return null;
         }
         return new ZoneFileSigning(base, out, dir, nsec3, Optional.ofNullable(reload), entry.keyPosition());
+    }
+
+    /** The key policy goes with 'sign': keys are rolled only in zones mxpolicy signs. */
+    private Optional<ZoneFileSigning> withKeyPolicy(
+            YamlNode.Entry entry, Optional<ZoneFileSigning> signing, String zone) {
+        if (entry == null) {
+            return signing;
+        }
+        KeyPolicy policy = new KeyPolicyBinder(this).policy(entry, zone);
+        if (policy == null || signing.isEmpty()) {
+            if (policy != null) {
+                error(
+                        MISSING_KEY,
+                        entry.keyPosition(),
+                        "zone " + Quoting.quote(zone) + " has 'dnssec' but no 'sign': mxpolicy rolls the keys of"
+                                + " zones it signs itself; add 'sign' or leave 'dnssec' out");
+            }
+            return signing;
+        }
+        return Optional.of(signing.get().withKeyPolicy(policy));
     }
 }

@@ -38,7 +38,7 @@ public final class KeyTiming {
         REVOKE("Revoke"),
         INACTIVE("Inactive"),
         DELETE("Delete"),
-        /** CDS and CDNSKEY publication (RFC 7344); kept and written, no effect on signing. */
+        /** CDS and CDNSKEY publication (RFC 7344): from SyncPublish until SyncDelete the signer publishes them. */
         SYNC_PUBLISH("SyncPublish"),
         SYNC_DELETE("SyncDelete");
 
@@ -143,6 +143,19 @@ public final class KeyTiming {
             return KeyState.ACTIVE;
         }
         return reached(Event.INACTIVE, now) ? KeyState.INACTIVE : KeyState.PUBLISHED;
+    }
+
+    /**
+     * Whether the key's CDS and CDNSKEY are published at {@code now}: SyncPublish reached, SyncDelete
+     * not (a SyncDelete before SyncPublish is an older withdrawal, as when CDS is published again).
+     */
+    public boolean syncedAt(Instant now) {
+        Instant from = times.get(Event.SYNC_PUBLISH);
+        Instant until = times.get(Event.SYNC_DELETE);
+        if (from == null || now.isBefore(from)) {
+            return false;
+        }
+        return until == null || until.isBefore(from) || now.isBefore(until);
     }
 
     private boolean reached(Event event, Instant now) {

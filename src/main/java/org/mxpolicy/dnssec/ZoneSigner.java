@@ -47,6 +47,10 @@ import org.xbill.DNS.Type;
  * active, or inactive, its DNSKEY is there but it signs nothing; active, it signs; revoked, it is
  * published with the REVOKE bit and signs the DNSKEY RRset only. Keys without timing are active.
  *
+ * <p>CDS and CDNSKEY (RFC 7344): once any key has a SyncPublish time, the signer makes the apex
+ * CDS and CDNSKEY RRsets from the published SEP keys between their SyncPublish and SyncDelete times
+ * (SHA-256 digests), in place of any in the zone file; none in that window, none published.
+ *
  * <p>Which key signs what: per algorithm, the active keys with the SEP flag (KSK, or CSK when the
  * algorithm has no zone-signing key in use) sign DNSKEY, CDS and CDNSKEY; the active keys without
  * it (ZSK) sign the rest. A role without an active key is refused, naming the keys and their
@@ -126,7 +130,7 @@ public final class ZoneSigner {
         Name apex = origin.canonicalize();
         KeyRoles roles = KeyRoles.of(apex, keys, at, provider);
 
-        List<Record> data = unsignedData(apex, zone, keys, roles);
+        List<Record> data = unsignedData(apex, zone, keys, roles, at);
         ZoneStructure structure = ZoneStructure.of(apex, data);
         checkStructure(structure);
         checkSizes(structure, apex, roles);
@@ -186,8 +190,11 @@ public final class ZoneSigner {
      * signer publishes it; owner names in lower case, RRset TTLs made equal (RFC 2181 section 5.2).
      */
     @SuppressWarnings("ReferenceEquality") // canonicalize() returns the same Name if lower case; equals ignores case
-    private List<Record> unsignedData(Name apex, List<Record> zone, List<ZoneKey> keys, KeyRoles roles)
+    private List<Record> unsignedData(Name apex, List<Record> zone, List<ZoneKey> keys, KeyRoles roles, Instant at)
             throws InvalidInputException {
+        // keys with CDS timing (SyncPublish) make the apex CDS/CDNSKEY RRsets this signer's, like the DNSKEY RRset
+        boolean ownsSync = keys.stream()
+                .anyMatch(k -> k.timing().get(KeyTiming.Event.SYNC_PUBLISH).isPresent());
         // every key of the directory, in any state and revoked or not, is this signer's to publish or leave out
         List<byte[]> ownKeys = keys.stream()
                 .flatMap(k -> Stream.of(k, k.revoked()))
@@ -198,6 +205,11 @@ public final class ZoneSigner {
         for (Record r : zone) {
             int type = r.getType();
             if (type == Type.RRSIG || type == Type.NSEC || type == Type.NSEC3 || type == Type.NSEC3PARAM) {
+                continue;
+            }
+            if (ownsSync
+                    && (type == Type.CDS || type == Type.CDNSKEY)
+                    && r.getName().equals(apex)) {
                 continue;
             }
             // By type: CDNSKEY (RFC 7344) is a DNSKEYRecord to dnsjava, but zone data, not a key of the zone.
@@ -239,6 +251,13 @@ public final class ZoneSigner {
         }
         for (DNSKEYRecord k : foreign) {
             data.add(dnskey(apex, k, dnskeyTtl));
+        }
+        for (ZoneKey k : roles.published()) {
+            // RFC 7344 section 4: the CDS/CDNSKEY RRsets name the keys the parent's DS should point at
+            if (k.isKsk() && k.timing().syncedAt(at)) {
+                data.add(DelegationSigner.cds(k, dnskeyTtl));
+                data.add(DelegationSigner.cdnskey(k, dnskeyTtl));
+            }
         }
         if (policy.denial() == SigningPolicy.Denial.NSEC3) {
             // flags 0: no opt-out (RFC 9276 section 3.1); TTL 0 as BIND and Knot publish it.

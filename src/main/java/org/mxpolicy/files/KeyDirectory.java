@@ -262,4 +262,31 @@ public final class KeyDirectory {
         }
         return keyFile;
     }
+
+    /**
+     * Replaces the timing of a key whose files are here with {@code key}'s: the {@code .private}
+     * file first (mode 0600; its timing is what signing reads), then the {@code .key} file, each
+     * replaced atomically. A crash between the two leaves the {@code .private} file's timing in
+     * force and the next write puts the {@code .key} file right.
+     */
+    public void retime(ZoneKey key) throws MxpolicyException {
+        requireDirectory();
+        Path keyFile = dir.resolve(key.baseName() + ".key");
+        Path privateFile = dir.resolve(key.baseName() + ".private");
+        if (key.privateKey().isEmpty() || !Files.exists(keyFile) || !Files.exists(privateFile)) {
+            throw new InvalidInputException(
+                    "key.missing",
+                    SourcePosition.file(keyFile.toString()),
+                    "the key " + key.baseName() + " and its private key are not both here; its timing cannot change");
+        }
+        OwnedPaths.requireFile(keyFile, "key.file-trust", OwnedPaths.Links.REFUSE);
+        OwnedPaths.requireSecretFile(privateFile, "key.private-trust", OwnedPaths.Links.REFUSE);
+        byte[] secret = KeyFiles.privateKeyText(key).getBytes(StandardCharsets.US_ASCII);
+        try {
+            AtomicFiles.write(privateFile, secret, AtomicFiles.PRIVATE);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+        AtomicFiles.write(keyFile, KeyFiles.publicKeyText(key).getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC);
+    }
 }

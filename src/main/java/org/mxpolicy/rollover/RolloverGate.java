@@ -18,6 +18,9 @@ import org.mxpolicy.finding.MessageText;
  *
  * <pre>opens at = served_since + 2 x ttl_window + margin</pre>
  *
+ * <p>The DNSSEC key rollovers ({@code keyroll.KeyRollMachine}) wait at the same gate for the same
+ * reason: a new DNSKEY, a retired key's signatures going, the parent's new DS.
+ *
  * @param servedSince when the next key's record was first seen served everywhere and validated
  * @param ttlWindow the TTL window of the TLSA RRset (see {@link RolloverState.NextKey#ttlWindow})
  * @param margin the configured extra wait

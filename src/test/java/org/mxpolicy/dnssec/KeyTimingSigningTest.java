@@ -209,4 +209,38 @@ class KeyTimingSigningTest {
         assertThat(signerTags(zone, false)).hasSize(1);
         assertThat(dnskeyTags(zone)).hasSize(2);
     }
+
+    @Test
+    void keysWithSyncTimesMakeTheCdsAndCdnskeyRrsetsOfTheirWindow() throws Exception {
+        ZoneKey next = SigningFixtures.key(FEATURES, ALG, ZoneKey.FLAGS_KSK, 16)
+                .withTiming(timing(T0.minus(DAY), null, null, null)
+                        .with(Event.SYNC_PUBLISH, T0.minus(DAY))
+                        .with(Event.SYNC_DELETE, T0.plus(DAY)));
+        ZoneKey current = KSK.withTiming(KSK.timing().with(Event.SYNC_PUBLISH, T0.minus(DAY.multipliedBy(2))));
+        List<ZoneKey> keys = List.of(current, next, OLD_ZSK);
+
+        SignedZone during = sign(keys, T0, List.of());
+        assertThat(tagsOf(during, Type.CDS)).containsExactlyInAnyOrder(current.keyTag(), next.keyTag());
+        assertThat(tagsOf(during, Type.CDNSKEY)).containsExactlyInAnyOrder(current.keyTag(), next.keyTag());
+        // signed by the key-signing key that signs, not by the published successor
+        assertThat(during.records().stream()
+                        .filter(r -> r instanceof RRSIGRecord sig && sig.getTypeCovered() == Type.CDS)
+                        .map(r -> ((RRSIGRecord) r).getFootprint()))
+                .containsExactly(current.keyTag());
+
+        SignedZone after = sign(keys, T0.plus(DAY.multipliedBy(2)), during.records());
+        assertThat(tagsOf(after, Type.CDS)).containsExactly(current.keyTag());
+
+        // a key without sync times: CDS stays the zone file's business
+        assertThat(tagsOf(sign(KEYS, T0, List.of()), Type.CDS)).isEmpty();
+    }
+
+    private static Set<Integer> tagsOf(SignedZone zone, int type) {
+        return zone.records().stream()
+                .filter(r -> r.getType() == type)
+                .map(r -> r instanceof org.xbill.DNS.CDSRecord cds
+                        ? cds.getFootprint()
+                        : ((org.xbill.DNS.CDNSKEYRecord) r).getFootprint())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
 }

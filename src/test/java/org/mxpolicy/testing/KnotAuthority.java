@@ -102,6 +102,11 @@ public final class KnotAuthority implements AutoCloseable {
         return KnotServer.ds(conf, zone);
     }
 
+    /** The configuration file, for {@code knotc -c} (a reload command, say). */
+    public Path conf() {
+        return conf;
+    }
+
     public String address() {
         return address;
     }
