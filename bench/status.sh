@@ -8,6 +8,7 @@
 #   DOMAINS=2000 bench/status.sh    # fewer
 #   RUNS=100 bench/status.sh        # more requests per view
 #   KEEP=1 bench/status.sh          # keep the work directory
+#   JAVA_OPTS=-Xmn32m bench/status.sh   # JVM options of serve (bin/mxpolicy passes JAVA_OPTS)
 set -euo pipefail
 
 DOMAINS=${DOMAINS:-20000}
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 die() { echo "status.sh: $*" >&2; exit 2; }
 [[ $DOMAINS =~ ^[1-9][0-9]*$ ]] || die "DOMAINS must be a positive number, not '$DOMAINS'"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive number, not '$RUNS'"
-for tool in jq curl python3 /usr/bin/time; do command -v "$tool" >/dev/null || die "needs $tool"; done
+for tool in jq curl python3 jcmd /usr/bin/time; do command -v "$tool" >/dev/null || die "needs $tool"; done
 [[ -f target/mxpolicy.jar ]] || ./mvnw -B -q package -DskipTests
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mxpolicy-status.XXXXXX")
@@ -32,6 +33,10 @@ cleanup() {
 trap cleanup EXIT
 
 rss() { awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+# live: the heap in use after a full collection, MiB: what the server keeps, without the garbage
+live() { jcmd "$1" GC.run > /dev/null
+    jcmd "$1" GC.heap_info | awk '/generation +total/ { for (i = 1; i <= NF; i++) if ($i == "used") { sub(/K,?/, "", $(i + 1)); kib += $(i + 1) } }
+        END { printf "%d", kib / 1024 }'; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 # stats: median, 90th percentile and maximum of the numbers on stdin (seconds), in ms
 stats() { sort -g | awk '{ v[NR] = $1 * 1000 } END { printf "%7.1f %7.1f %7.1f", v[int((NR + 1) / 2)], v[int(NR * 0.9 + 0.5)], v[NR] }'; }
@@ -55,6 +60,7 @@ java_pid=$(pgrep -P "$serve_pid" java || echo "$serve_pid")
 base=http://127.0.0.1:$PORT
 sleep 2
 rss_start=$(rss "$java_pid")
+live_start=$(live "$java_pid")
 
 # The first request parses the JSON and builds the rows.
 read -r ttfb total size < <(curl -s -o /dev/null -w '%{time_starttransfer} %{time_total} %{size_download}\n' "$base/")
@@ -77,8 +83,11 @@ for v in "${views[@]}"; do
         "$(cut -d' ' -f2 "$work/times" | stats)" $(($(tail -1 "$work/times" | cut -d' ' -f3) / 1024))
 done
 rss_end=$(rss "$java_pid")
+live_end=$(live "$java_pid")
 printf 'serve RSS: %d MiB before the first view, %d MiB after the warm-up, %d MiB at the end: +%d MiB (load %s)\n' \
     "$rss_start" "$rss_warm" "$rss_end" $((rss_end - rss_start)) "$(load)"
+printf 'serve heap in use after a full GC: %d MiB before the first view, %d MiB at the end: +%d MiB kept\n' \
+    "$live_start" "$live_end" $((live_end - live_start))
 
 # The floor: jq reads the same JSON and prints a table of the domains with their worst status and
 # the statuses of their MTA-STS and TLS-RPT results.
