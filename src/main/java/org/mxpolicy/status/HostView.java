@@ -103,10 +103,17 @@ public record HostView(
     }
 
     static Timeline expiryTimeline(String caption, List<Expiry> expiries, Instant now) {
+        return expiryTimeline(caption, expiries, now, false);
+    }
+
+    /** @param named whether the lanes name their host (a time line of many hosts) */
+    static Timeline expiryTimeline(String caption, List<Expiry> expiries, Instant now, boolean named) {
         Instant to = now.plus(Duration.ofDays(120));
         Timeline.Builder t = new Timeline.Builder(caption, now.minus(Duration.ofDays(7)), to, now);
         for (Expiry e : expiries) {
-            t.lane(e.kind() + " " + e.subject() + " (" + e.source() + ")", laneLabel(e))
+            t.lane(
+                            e.kind() + " " + e.subject() + " (" + e.source() + ")",
+                            named ? e.kind() + " " + StatusModel.name(e.subject()) : laneLabel(e))
                     .bar(now, e.notAfter(), level(e.notAfter(), now), "valid until " + Times.instant(e.notAfter()))
                     .mark(e.notAfter(), "expires " + Times.instant(e.notAfter()));
         }

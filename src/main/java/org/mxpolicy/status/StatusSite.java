@@ -16,6 +16,9 @@ import org.mxpolicy.finding.InvalidInputException;
  */
 public final class StatusSite {
 
+    /** How many expiry times the overview lists and draws. */
+    static final int SOONEST = 12;
+
     /** A rendered page and its HTTP status. */
     public record Page(int status, String html) {}
 
@@ -123,11 +126,21 @@ public final class StatusSite {
         m.put("overview", OverviewPage.of(model, q));
         m.put("levels", List.of(Level.CRITICAL, Level.UNKNOWN, Level.WARNING, Level.OK));
         if (!standalone) {
-            List<HostView.ExpiryRow> soonest =
-                    HostView.expiryRows(model.expiries().stream().limit(20).toList(), now);
-            m.put("soonest", soonest);
+            List<org.mxpolicy.check.Expiry> first =
+                    model.expiries().stream().limit(SOONEST).toList();
+            m.put("soonest", HostView.expiryRows(first, now));
+            m.put(
+                    "timelines",
+                    first.isEmpty()
+                            ? List.of()
+                            : List.of(HostView.expiryTimeline(
+                                    "The " + first.size() + " certificates and signatures that expire first",
+                                    first,
+                                    now,
+                                    true)));
         } else {
             m.put("soonest", List.of());
+            m.put("timelines", List.of());
         }
         return StatusPages.render("status/overview.ftlh", m, "", standalone);
     }
