@@ -199,6 +199,20 @@ class BrowserFixturesIT {
     }
 
     @Test
+    void formsAreFilledAndSubmittedWithoutPageScripts() throws Exception {
+        try (BrowserPage page = chromium.open(BrowserPage.Options.DEFAULT.withoutJavaScript())) {
+            page.load(page("/clean.html"));
+            page.type("#q", "example.org");
+
+            BrowserPage.PageLoad submitted = page.click("button[type=submit]");
+
+            assertThat(submitted.uri()).isEqualTo(page("/clean.html?q=example.org"));
+            assertThat(submitted.status()).isEqualTo(200);
+            assertThat(page.text()).contains("Readable text.").doesNotContain("scripted");
+        }
+    }
+
+    @Test
     void emulatesDarkSchemeAndPhoneWidth() throws Exception {
         String background = "getComputedStyle(document.body).backgroundColor";
         try (BrowserPage light = chromium.open(BrowserPage.Options.DEFAULT);

@@ -139,16 +139,85 @@ public final class BrowserPage implements AutoCloseable {
             throw new AssertionError(
                     "cannot load " + uri + ": " + navigation.get("errorText").asText());
         }
+        awaitLoad(uri.toString());
+        return new PageLoad(uri, documentStatus, problems());
+    }
+
+    private void awaitLoad(String what) throws InterruptedException {
         try {
             loaded.get(LOAD_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError(uri + " did not finish loading within " + LOAD_LIMIT.toSeconds() + " s", e);
+            throw new AssertionError(what + " did not finish loading within " + LOAD_LIMIT.toSeconds() + " s", e);
         }
         long deadline = System.nanoTime() + LOAD_LIMIT.toNanos();
         while (System.nanoTime() - lastEventNanos < SETTLE.toNanos() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        return new PageLoad(uri, documentStatus, problems());
+    }
+
+    /**
+     * Types {@code text} into the form field {@code selector} names, as a keyboard does (no page
+     * script needed).
+     */
+    public void type(String selector, String text) throws InterruptedException {
+        int document = send("DOM.getDocument", Map.of("depth", 0))
+                .path("root")
+                .path("nodeId")
+                .asInt();
+        int node = send("DOM.querySelector", Map.of("nodeId", document, "selector", selector))
+                .path("nodeId")
+                .asInt();
+        if (node == 0) {
+            throw new AssertionError("no element " + selector + " to type into");
+        }
+        send("DOM.focus", Map.of("nodeId", node));
+        send("Input.insertText", Map.of("text", text));
+    }
+
+    /**
+     * Clicks the element {@code selector} names with the mouse, as a person does, and waits for
+     * the page it leads to (a link or a submit button); works with page scripts disabled.
+     */
+    public PageLoad click(String selector) throws InterruptedException {
+        JsonNode box = evaluate("(() => { const e = document.querySelector(" + jsString(selector) + ");"
+                + " if (!e) return null; e.scrollIntoView({block: 'center'});"
+                + " const r = e.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()");
+        if (box.isNull()) {
+            throw new AssertionError("no element " + selector + " to click");
+        }
+        synchronized (problems) {
+            problems.clear();
+        }
+        documentStatus = 0;
+        loaded = new CompletableFuture<>();
+        for (String type : List.of("mousePressed", "mouseReleased")) {
+            send(
+                    "Input.dispatchMouseEvent",
+                    Map.of(
+                            "type",
+                            type,
+                            "x",
+                            box.get("x").asDouble(),
+                            "y",
+                            box.get("y").asDouble(),
+                            "button",
+                            "left",
+                            "clickCount",
+                            1));
+        }
+        awaitLoad(selector);
+        return new PageLoad(URI.create(evaluate("location.href").asText()), documentStatus, problems());
+    }
+
+    /** The text of the page as it is rendered (what a person can read, without markup). */
+    public String text() throws InterruptedException {
+        return evaluate("document.body.innerText").asText();
+    }
+
+    private static String jsString(String value) {
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(value)
+                .toString();
     }
 
     /** The problems reported since the last {@link #load}, including those after it. */
