@@ -17,6 +17,7 @@ import org.mxpolicy.check.CheckReport;
 import org.mxpolicy.check.CheckRunner;
 import org.mxpolicy.check.CheckSettings;
 import org.mxpolicy.check.Observers;
+import org.mxpolicy.desired.DesiredDomain;
 import org.mxpolicy.desired.DesiredState;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.files.AtomicFiles;
@@ -220,11 +221,12 @@ final class CheckCommand implements Callable<Integer> {
                 new Observers(dns, Observation.authorities(dns, timeout), smtp, policies, Observation.reports(file));
         CheckSettings settings = new CheckSettings(certWarning, certCritical, rrsigWarning, rrsigCritical, parallel);
 
-        Map<String, Object> provenance = Map.of();
+        Map<String, Object> provenance = new LinkedHashMap<>();
         if (shard != null) {
-            provenance = shardJson(CheckShard.fingerprint(desired));
+            provenance.putAll(shardJson(CheckShard.fingerprint(desired)));
             desired = shard.select(desired);
         }
+        provenance.put("domains", domainsJson(desired));
         CheckReport report = new CheckRunner(observers, settings, clock).run(desired);
         return print(report, provenance);
     }
@@ -242,6 +244,28 @@ final class CheckCommand implements Callable<Integer> {
         }
         CheckMerge.Merged merged = CheckMerge.merge(merge, expected, String.valueOf(config));
         return print(merged.report(), merged.json());
+    }
+
+    /**
+     * The domains checked, with their MX hosts and MTA-STS policy: what the status pages need to
+     * put an MX host's results in its domains' rows.
+     */
+    static List<Map<String, Object>> domainsJson(DesiredState desired) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (DesiredDomain d : desired.domains()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("domain", d.name());
+            m.put("mx", d.mxHosts());
+            m.put("tls_reports", d.tlsReports());
+            desired.policy(d.name()).ifPresent(p -> {
+                Map<String, Object> sts = new LinkedHashMap<>();
+                sts.put("mode", p.policy().mode().keyword());
+                sts.put("id", p.policy().id());
+                m.put("mta_sts", sts);
+            });
+            out.add(m);
+        }
+        return out;
     }
 
     private Map<String, Object> shardJson(String fingerprint) {

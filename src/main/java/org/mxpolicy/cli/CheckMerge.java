@@ -46,14 +46,19 @@ final class CheckMerge {
     static final InputLimit SIZE_LIMIT = new InputLimit("check JSON file", "merge.size", 256 * 1024 * 1024);
 
     /** The merged report and what it was merged from. */
-    record Merged(CheckReport report, int count, List<Integer> shards, String fingerprint) {
-        /** The JSON member saying which shards were merged. */
+    record Merged(CheckReport report, int count, List<Integer> shards, String fingerprint, List<JsonNode> domains) {
+        /** The JSON members saying which shards were merged, and the domains of all of them. */
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("merged", shards);
             m.put("count", count);
             m.put("config", fingerprint);
-            return Map.of("shards", m);
+            Map<String, Object> top = new LinkedHashMap<>();
+            top.put("shards", m);
+            if (!domains.isEmpty()) {
+                top.put("domains", domains);
+            }
+            return top;
         }
     }
 
@@ -74,6 +79,7 @@ final class CheckMerge {
         List<CheckResult> results = new ArrayList<>();
         List<ZonePlan> plans = new ArrayList<>();
         List<Expiry> expiries = new ArrayList<>();
+        List<JsonNode> domains = new ArrayList<>();
         Optional<ReportMetrics> reports = Optional.empty();
         for (Path file : files) {
             JsonNode top = read(mapper, file);
@@ -106,6 +112,7 @@ final class CheckMerge {
                 readResults(top, results);
                 readPlans(top, plans);
                 readExpiries(top, expiries);
+                top.path("domains").forEach(domains::add);
                 reports = mergeReports(file, reports, ReportMetricsJson.read(top));
             } catch (DateTimeException | IllegalArgumentException | TextParseException e) {
                 throw notCheckJson(file, e.getMessage());
@@ -135,7 +142,8 @@ final class CheckMerge {
                 .thenComparing(Expiry::source)
                 .thenComparing(Expiry::notAfter));
         CheckReport report = new CheckReport(start, Duration.between(start, end), results, plans, expiries, reports);
-        return new Merged(report, first.count(), List.copyOf(byIndex.keySet()), first.fingerprint());
+        domains.sort(Comparator.comparing(d -> d.path("domain").asText()));
+        return new Merged(report, first.count(), List.copyOf(byIndex.keySet()), first.fingerprint(), domains);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.mxpolicy.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -16,7 +17,9 @@ import org.mxpolicy.files.FileWatcher;
 import org.mxpolicy.files.HttpsHostFiles;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.server.AccessLog;
+import org.mxpolicy.server.AdminPasswords;
 import org.mxpolicy.server.ListenAddress;
 import org.mxpolicy.server.PolicyService;
 import org.mxpolicy.server.ServerException;
@@ -27,6 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -49,7 +53,8 @@ import picocli.CommandLine.TypeConversionException;
             "ChaCha20-Poly1305 added (--tls-profile modern).",
             "Runs until SIGTERM or SIGINT. SIGHUP, or a change to the config or a certificate or key file, reloads",
             "them; a reload that fails keeps the previous state. Access log on stderr.",
-            "A plain-HTTP admin listener answers /healthz and /metrics (Prometheus)."
+            "An admin listener answers /healthz and /metrics (Prometheus), and with serve.status_check the status",
+            "pages (/); off loopback it needs serve.admin_tls_certificate, admin_tls_key and admin_password_file."
         },
         footer = {
             "",
@@ -67,9 +72,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = {"-c", "--config"},
-            required = true,
             paramLabel = "CONFIG",
-            description = "Provider config (YAML).")
+            description = "Provider config (YAML); required unless --hash-password.")
     private Path config;
 
     @Option(
@@ -100,6 +104,13 @@ final class ServeCommand implements Callable<Integer> {
     private TlsProfile.Choice tlsProfile;
 
     @Option(
+            names = "--hash-password",
+            paramLabel = "USER",
+            description = "Read a password from standard input (one line), print the line USER:bcrypt-hash for"
+                    + " serve.admin_password_file, and exit.")
+    private String hashPasswordUser;
+
+    @Option(
             names = "--no-watch",
             negatable = false,
             description = "Reload only on SIGHUP; do not watch the config, certificate and key files for changes.")
@@ -116,6 +127,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (hashPasswordUser != null) {
+            return hashPassword();
+        }
+        if (config == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--config=CONFIG'");
+        }
         PrintWriter err = spec.commandLine().getErr();
         PolicyService.Messages messages = new PolicyService.Messages() {
             @Override
@@ -135,7 +152,8 @@ final class ServeCommand implements Callable<Integer> {
                 .orElseThrow(() -> new ServerException("no edition of TR-03116-4 is known to be in force on " + today));
         HttpsHostFiles hostFiles = new HttpsHostFiles(config, clock);
         TlsProfile profile = TlsProfile.of(profileChoice(hostFiles), edition);
-        PolicyService.Settings settings = new PolicyService.Settings(listen, admin, ServerLimits.DEFAULT, profile);
+        PolicyService.Settings settings =
+                new PolicyService.Settings(listen, hostFiles.adminSettings(admin), ServerLimits.DEFAULT, profile);
 
         // The watcher reports to the service, which tells the watcher what to watch.
         AtomicReference<PolicyService> service = new AtomicReference<>();
@@ -158,6 +176,32 @@ final class ServeCommand implements Callable<Integer> {
             ServeSignals.install(service.get()::stop, service.get()::reload);
             service.get().run(settings, accessLog);
         }
+        return 0;
+    }
+
+    /** {@code --hash-password USER}: one line of standard input in, one line of the password file out. */
+    private int hashPassword() throws InvalidInputException {
+        String password;
+        try {
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            password = in.readLine();
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException(
+                    "input.unreadable", SourcePosition.file("<stdin>"), "cannot read: " + e.getMessage());
+        }
+        if (password == null || password.isEmpty()) {
+            throw new InvalidInputException(
+                    "admin.password-empty", SourcePosition.file("<stdin>"), "no password on standard input");
+        }
+        try {
+            spec.commandLine()
+                    .getOut()
+                    .println(AdminPasswords.line(hashPasswordUser, password.toCharArray(), new SecureRandom()));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--hash-password: " + e.getMessage());
+        }
+        spec.commandLine().getOut().flush();
         return 0;
     }
 

@@ -28,7 +28,13 @@ final class ConfigBinder extends SectionBinder {
             List.of("zones", "mx_hosts", "profiles", "domains", "include", "dns", "rollover", "serve", "reports");
     private static final List<String> DNS_KEYS = List.of("resolvers", "trust_anchors", "trust_anchor_file");
     private static final List<String> ROLLOVER_KEYS = List.of("state_dir", "margin", "on_unknown_key", "mta_reload");
-    private static final List<String> SERVE_KEYS = List.of("tls_profile");
+    private static final List<String> SERVE_KEYS = List.of(
+            "tls_profile",
+            "status_check",
+            "status_stale_after",
+            "admin_tls_certificate",
+            "admin_tls_key",
+            "admin_password_file");
     private static final List<String> TLS_PROFILES = Arrays.stream(ServeSettings.TlsProfileChoice.values())
             .map(ServeSettings.TlsProfileChoice::keyword)
             .toList();
@@ -160,7 +166,24 @@ final class ConfigBinder extends SectionBinder {
                 keys.get("tls_profile"),
                 this::tlsProfile,
                 ServeSettings.defaults().tlsProfile());
-        return new ServeSettings(profile, entry.keyPosition());
+        FileReference check = optional(keys.get("status_check"), e -> file(e.value(), "'status_check'"), null);
+        Duration stale = optional(keys.get("status_stale_after"), this::duration, ServeSettings.DEFAULT_STALE_AFTER);
+        FileReference cert =
+                optional(keys.get("admin_tls_certificate"), e -> file(e.value(), "'admin_tls_certificate'"), null);
+        FileReference key = optional(keys.get("admin_tls_key"), e -> file(e.value(), "'admin_tls_key'"), null);
+        FileReference passwords =
+                optional(keys.get("admin_password_file"), e -> file(e.value(), "'admin_password_file'"), null);
+        if ((cert == null) != (key == null)) {
+            error(TYPE, entry.keyPosition(), "'serve' needs both admin_tls_certificate and admin_tls_key, or neither");
+        }
+        return new ServeSettings(
+                profile,
+                Optional.ofNullable(check),
+                stale == null ? ServeSettings.DEFAULT_STALE_AFTER : stale,
+                Optional.ofNullable(cert),
+                Optional.ofNullable(key),
+                Optional.ofNullable(passwords),
+                entry.keyPosition());
     }
 
     private ServeSettings.TlsProfileChoice tlsProfile(YamlNode.Entry entry) {

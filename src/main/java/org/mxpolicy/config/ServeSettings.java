@@ -1,7 +1,9 @@
 package org.mxpolicy.config;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import org.mxpolicy.finding.SourcePosition;
 
 /**
@@ -9,9 +11,27 @@ import org.mxpolicy.finding.SourcePosition;
  *
  * @param tlsProfile the TLS versions, cipher suites and groups the endpoint offers; the exact
  *     lists of each profile are in {@code docs/serve.md}
+ * @param statusCheck the JSON a cron job saves with {@code mxpolicy check --format json -o}: what
+ *     the status pages of the admin listener show ({@code status_check})
+ * @param staleAfter how old that JSON may be before the pages warn ({@code status_stale_after})
+ * @param adminCertificate the PEM certificate chain of the admin listener, which then speaks
+ *     HTTPS ({@code admin_tls_certificate})
+ * @param adminKey its private key ({@code admin_tls_key})
+ * @param adminPasswords the file of {@code user:bcrypt-hash} lines the admin listener checks HTTP
+ *     basic auth against ({@code admin_password_file})
  * @param position where the {@code serve} key is, or null for the defaults
  */
-public record ServeSettings(TlsProfileChoice tlsProfile, SourcePosition position) {
+public record ServeSettings(
+        TlsProfileChoice tlsProfile,
+        Optional<FileReference> statusCheck,
+        Duration staleAfter,
+        Optional<FileReference> adminCertificate,
+        Optional<FileReference> adminKey,
+        Optional<FileReference> adminPasswords,
+        SourcePosition position) {
+
+    /** Twice the hourly check of the documented cron job: one missed run is not yet stale. */
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(2);
 
     /** The TLS profile of the endpoint, by its config keyword. */
     public enum TlsProfileChoice {
@@ -30,6 +50,23 @@ public record ServeSettings(TlsProfileChoice tlsProfile, SourcePosition position
 
     public ServeSettings {
         Objects.requireNonNull(tlsProfile, "tlsProfile");
+        Objects.requireNonNull(statusCheck, "statusCheck");
+        Objects.requireNonNull(staleAfter, "staleAfter");
+        Objects.requireNonNull(adminCertificate, "adminCertificate");
+        Objects.requireNonNull(adminKey, "adminKey");
+        Objects.requireNonNull(adminPasswords, "adminPasswords");
+    }
+
+    /** A profile and nothing else: no status pages, a plain admin listener. */
+    public ServeSettings(TlsProfileChoice tlsProfile, SourcePosition position) {
+        this(
+                tlsProfile,
+                Optional.empty(),
+                DEFAULT_STALE_AFTER,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                position);
     }
 
     public static ServeSettings defaults() {

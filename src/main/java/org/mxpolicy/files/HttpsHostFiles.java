@@ -23,7 +23,9 @@ import org.mxpolicy.desired.DomainPolicy;
 import org.mxpolicy.desired.HttpsHost;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.server.AdminSettings;
 import org.mxpolicy.server.HostCertificate;
+import org.mxpolicy.server.ListenAddress;
 import org.mxpolicy.server.PolicyService;
 
 /**
@@ -47,6 +49,15 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
         ConfigFile file = ConfigFile.load(config);
         readAhead.set(file);
         return file.config().serve();
+    }
+
+    /**
+     * The admin listener as the config's {@code serve} settings want it, from the config read for
+     * {@link #settings()} (read again when there was none).
+     */
+    public AdminSettings adminSettings(ListenAddress address) throws InvalidInputException {
+        ConfigFile ahead = readAhead.get();
+        return AdminFiles.settings(ahead != null ? ahead : ConfigFile.load(config), address, clock);
     }
 
     /**
@@ -186,8 +197,7 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
         return new HostCertificate(host.host(), chain, privateKey);
     }
 
-    private static PrivateKey privateKey(CertificateFiles certificates, FileReference file)
-            throws InvalidInputException {
+    static PrivateKey privateKey(CertificateFiles certificates, FileReference file) throws InvalidInputException {
         Path path = certificates.resolve(file);
         byte[] bytes;
         try {

@@ -102,6 +102,26 @@ public final class PolicyServer implements AutoCloseable {
             RequestLog.Writer accessLog,
             TlsProfile profile)
             throws ServerException {
+        return start(hosts, listen, AdminSettings.plain(adminListen), limits, accessLog, profile);
+    }
+
+    /**
+     * Starts both listeners, the admin one as its settings say: HTTPS and basic auth when
+     * configured, the status pages when a status site is given.
+     *
+     * @throws UnprotectedAdminException when the admin listener is off loopback without TLS and passwords
+     * @throws ServerException when an address cannot be bound
+     */
+    public static PolicyServer start(
+            ServedHosts hosts,
+            ListenAddress listen,
+            AdminSettings adminSettings,
+            ServerLimits limits,
+            RequestLog.Writer accessLog,
+            TlsProfile profile)
+            throws ServerException {
+        adminSettings.requireProtected();
+        ListenAddress adminListen = adminSettings.address();
         if (hosts.isEmpty()) {
             throw new ServerException("no host to serve");
         }
@@ -134,7 +154,16 @@ public final class PolicyServer implements AutoCloseable {
         });
         Javalin admin = Javalin.create(config -> {
             common(config, limits, 8, "mxpolicy-admin");
-            config.jetty.addConnector((server, http) -> plainConnector(server, http, adminListen, limits));
+            config.jetty.modifyServer(server -> server.setHandler(new AdminGuard(adminSettings.passwords())));
+            if (adminSettings.tls().isPresent()) {
+                SslContextFactory.Server adminTls =
+                        ServerTls.forCertificates(List.of(adminSettings.tls().get()), profile);
+                config.jetty.addConnector(
+                        (server, http) -> adminTlsConnector(server, http, adminTls, adminListen, limits));
+            } else {
+                config.jetty.addConnector((server, http) -> plainConnector(server, http, adminListen, limits));
+            }
+            adminSettings.status().ifPresent(site -> AdminRoutes.register(config.routes, site));
             config.routes.get(
                     HEALTH_PATH,
                     ctx -> ctx.contentType("text/plain; charset=utf-8").result("ok\n"));
@@ -297,6 +326,25 @@ public final class PolicyServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(
                 server, ACCEPTORS, -1, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
         connector.addBean(deadline);
+        bind(connector, listen, limits);
+        return connector;
+    }
+
+    private static Connector adminTlsConnector(
+            Server server,
+            HttpConfiguration base,
+            SslContextFactory.Server tls,
+            ListenAddress listen,
+            ServerLimits limits) {
+        HttpConfiguration http = httpConfiguration(base, limits);
+        http.setSecureScheme("https");
+        http.setSecurePort(listen.port());
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // One certificate for whatever name or address the operator types.
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        ServerConnector connector = new ServerConnector(
+                server, ACCEPTORS, 1, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
         bind(connector, listen, limits);
         return connector;
     }

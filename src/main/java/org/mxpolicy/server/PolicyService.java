@@ -80,7 +80,7 @@ public final class PolicyService {
     public record Loaded(List<Candidate> hosts, List<HttpsHost> unreadable, List<Finding> findings, Set<Path> files) {}
 
     /** Where and how to listen. */
-    public record Settings(ListenAddress listen, ListenAddress admin, ServerLimits limits, TlsProfile profile) {}
+    public record Settings(ListenAddress listen, AdminSettings admin, ServerLimits limits, TlsProfile profile) {}
 
     private enum Event {
         STOP,
@@ -132,8 +132,11 @@ public final class PolicyService {
                 serving, settings.listen(), settings.admin(), settings.limits(), accessLog, settings.profile())) {
             watcher.ifPresent(FileChanges::start);
             out.line("mxpolicy: serving " + serving.summary() + " on "
-                    + new ListenAddress(settings.listen().host(), server.port()) + "; health check on http://"
-                    + new ListenAddress(settings.admin().host(), server.adminPort()) + PolicyServer.HEALTH_PATH);
+                    + new ListenAddress(settings.listen().host(), server.port()) + "; health check on "
+                    + (settings.admin().tls().isPresent() ? "https://" : "http://")
+                    + new ListenAddress(settings.admin().address().host(), server.adminPort())
+                    + PolicyServer.HEALTH_PATH
+                    + (settings.admin().status().isPresent() ? "; status pages at /" : ""));
             out.line("mxpolicy: TLS profile " + settings.profile().describe() + ": "
                     + String.join(" ", settings.profile().cipherSuites()) + "; groups "
                     + System.getProperty(JsseProperties.NAMED_GROUPS));

@@ -60,6 +60,31 @@ class ServeSettingsTest {
     }
 
     @Test
+    void theStatusPagesAndTheAdminListenerAreSetUnderServe() throws Exception {
+        ServeSettings serve = load(DOMAINS
+                        + "serve:\n  status_check: /var/lib/mxpolicy/check.json\n  status_stale_after: 3h\n"
+                        + "  admin_tls_certificate: admin.crt\n  admin_tls_key: admin.key\n"
+                        + "  admin_password_file: admin.passwd\n")
+                .serve();
+        assertThat(serve.statusCheck().map(FileReference::path)).contains("/var/lib/mxpolicy/check.json");
+        assertThat(serve.staleAfter()).isEqualTo(java.time.Duration.ofHours(3));
+        assertThat(serve.adminCertificate().map(FileReference::path)).contains("admin.crt");
+        assertThat(serve.adminKey().map(FileReference::path)).contains("admin.key");
+        assertThat(serve.adminPasswords().map(FileReference::path)).contains("admin.passwd");
+        assertThat(load(DOMAINS).serve().staleAfter()).isEqualTo(ServeSettings.DEFAULT_STALE_AFTER);
+    }
+
+    @Test
+    void aCertificateWithoutKeyAndABadAgeAreErrorsAtTheirPositions() {
+        assertThat(findings(DOMAINS + "serve:\n  admin_tls_certificate: admin.crt\n"))
+                .containsExactly("test.yaml:5:1: error: 'serve' needs both admin_tls_certificate and admin_tls_key,"
+                        + " or neither [config.type]");
+        assertThat(findings(DOMAINS + "serve:\n  status_stale_after: soon\n"))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("test.yaml:6:23: error: 'status_stale_after' must be a duration");
+    }
+
+    @Test
     void anUnknownKeyIsAnErrorWithTheKnownKeyItWasMeantToBe() {
         assertThat(findings(DOMAINS + "serve:\n  tls-profile: modern\n"))
                 .containsExactly(
@@ -67,7 +92,9 @@ class ServeSettingsTest {
                                 + " [config.unknown-key]");
         assertThat(findings(DOMAINS + "serve:\n  engine: conscrypt\n"))
                 .containsExactly(
-                        "test.yaml:6:3: error: unknown key 'engine' under 'serve'; known keys: tls_profile [config.unknown-key]");
+                        "test.yaml:6:3: error: unknown key 'engine' under 'serve'; known keys: tls_profile, status_check,"
+                                + " status_stale_after, admin_tls_certificate, admin_tls_key, admin_password_file"
+                                + " [config.unknown-key]");
         assertThat(findings(DOMAINS + "serv:\n  tls_profile: modern\n"))
                 .containsExactly(
                         "test.yaml:5:1: error: unknown key 'serv' at the top level; did you mean 'serve'? [config.unknown-key]");

@@ -1,0 +1,26 @@
+package org.mxpolicy.status;
+
+import java.util.Optional;
+import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.rollover.RolloverState;
+
+/**
+ * Where the status pages get their data: the saved check run and the rollover states. Reading
+ * them is the adapter's business ({@code files.StatusFiles}); a page never probes the network.
+ */
+public interface StatusSource {
+
+    /**
+     * The model of the last saved check run, read again only when the file changed; empty when
+     * no file is there yet.
+     *
+     * @throws InvalidInputException when the file is there but is not a check run's JSON
+     */
+    Optional<StatusModel> check() throws InvalidInputException;
+
+    /** The rollover state of an MX host, if rollovers are configured and it has one. */
+    Optional<RolloverState> rollover(String host) throws InvalidInputException;
+
+    /** Where the check run is read from, for the page that says none is there. */
+    String checkLocation();
+}
