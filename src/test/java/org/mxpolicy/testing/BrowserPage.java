@@ -235,8 +235,16 @@ public final class BrowserPage implements AutoCloseable {
      * @throws AssertionError when the expression throws
      */
     public JsonNode evaluate(String expression) throws InterruptedException {
-        JsonNode result =
-                send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
+        return evaluate(expression, DevToolsConnection.COMMAND_LIMIT);
+    }
+
+    /** {@link #evaluate(String)}, allowing the expression {@code limit} to finish. */
+    public JsonNode evaluate(String expression, Duration limit) throws InterruptedException {
+        JsonNode result = devTools.send(
+                session,
+                "Runtime.evaluate",
+                Map.of("expression", expression, "returnByValue", true, "awaitPromise", true),
+                limit);
         if (result.has("exceptionDetails")) {
             JsonNode details = result.get("exceptionDetails");
             throw new AssertionError("evaluating in the page failed: "

@@ -65,6 +65,11 @@ final class DevToolsConnection implements WebSocket.Listener, AutoCloseable {
      * @throws AssertionError when the browser answers with an error or not within the limit
      */
     JsonNode send(String session, String method, Map<String, ?> params) throws InterruptedException {
+        return send(session, method, params, COMMAND_LIMIT);
+    }
+
+    /** Sends a command that may take longer than {@link #COMMAND_LIMIT} (a long script in the page). */
+    JsonNode send(String session, String method, Map<String, ?> params, Duration limit) throws InterruptedException {
         long id = ids.incrementAndGet();
         ObjectNode message = json.createObjectNode();
         message.put("id", id);
@@ -80,7 +85,7 @@ final class DevToolsConnection implements WebSocket.Listener, AutoCloseable {
             // One frame at a time: the WebSocket refuses a send while the previous one is in flight.
             await(ws.sendText(message.toString(), true).toCompletableFuture(), method);
         }
-        JsonNode reply = await(answer, method);
+        JsonNode reply = await(answer, method, limit);
         if (reply.has("error")) {
             throw new AssertionError("DevTools " + method + " failed: " + reply.get("error"));
         }
@@ -145,12 +150,16 @@ final class DevToolsConnection implements WebSocket.Listener, AutoCloseable {
     }
 
     private static <T> T await(CompletableFuture<T> future, String what) throws InterruptedException {
+        return await(future, what, COMMAND_LIMIT);
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what, Duration limit) throws InterruptedException {
         try {
-            return future.get(COMMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new AssertionError("DevTools " + what + " failed", e.getCause());
         } catch (TimeoutException e) {
-            throw new AssertionError("DevTools " + what + ": no answer within " + COMMAND_LIMIT.toSeconds() + " s");
+            throw new AssertionError("DevTools " + what + ": no answer within " + limit.toSeconds() + " s");
         }
     }
 
