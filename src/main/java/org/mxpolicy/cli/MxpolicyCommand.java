@@ -30,7 +30,8 @@ import picocli.CommandLine.ScopeType;
             RolloverCommand.class,
             RenewHookCommand.class,
             ReportsCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            ReportCommand.class
         },
         footer = {
             "",

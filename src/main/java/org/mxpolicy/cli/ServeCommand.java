@@ -154,6 +154,8 @@ final class ServeCommand implements Callable<Integer> {
         TlsProfile profile = TlsProfile.of(profileChoice(hostFiles), edition);
         PolicyService.Settings settings =
                 new PolicyService.Settings(listen, hostFiles.adminSettings(admin), ServerLimits.DEFAULT, profile);
+        // before a hoster's thousands of certificates are read
+        settings.admin().requireProtected();
 
         // The watcher reports to the service, which tells the watcher what to watch.
         AtomicReference<PolicyService> service = new AtomicReference<>();

@@ -30,8 +30,11 @@ public record ServeSettings(
         Optional<FileReference> adminPasswords,
         SourcePosition position) {
 
-    /** Twice the hourly check of the documented cron job: one missed run is not yet stale. */
-    public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(2);
+    /**
+     * Twice the 10 minutes of the example check timer ({@code examples/mxpolicy-check.timer}): one
+     * late or missed run is not yet stale, two are.
+     */
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(20);
 
     /** The TLS profile of the endpoint, by its config keyword. */
     public enum TlsProfileChoice {

@@ -49,7 +49,7 @@ public final class CheckJson {
                     at == null
                             ? SourcePosition.file(source)
                             : SourcePosition.at(source, Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr())),
-                    "not JSON: " + e.getOriginalMessage());
+                    "not JSON: " + e.getOriginalMessage().replaceAll("\\s*\\(for \\w+ starting at .*\\)$", ""));
         } catch (IOException e) {
             throw new InvalidInputException(
                     NOT_CHECK_JSON, SourcePosition.file(source), "cannot read: " + e.getMessage());

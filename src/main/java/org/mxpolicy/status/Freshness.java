@@ -13,9 +13,6 @@ import java.time.Instant;
  */
 public record Freshness(String gatheredAt, String age, boolean stale, String staleAfter) {
 
-    /** The default allowed age: twice the hourly check of the documented cron job. */
-    public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(2);
-
     public static Freshness of(Instant gathered, Instant now, Duration staleAfter) {
         Duration age = Duration.between(gathered, now);
         return new Freshness(

@@ -41,7 +41,7 @@ public record HostView(
         if (state.isPresent()) {
             RolloverState s = state.get();
             phase = s.phase(now, margin).shown();
-            keys.add(key("current", s.current(), "published; the key the MX presents"));
+            keys.add(key("current", s.current(), "published" + presented(model, host, s.current())));
             s.next().ifPresent(n -> {
                 Optional<RolloverGate> gate = n.gate(margin);
                 String what = gate.map(g -> g.isOpen(now)
@@ -49,7 +49,7 @@ public record HostView(
                                 : "published; gate opens " + Times.instant(g.opensAt()) + " (in "
                                         + Times.duration(g.timeLeft(now)) + ")")
                         .orElse("staged; its record not yet served everywhere");
-                keys.add(key("next", n.key(), what));
+                keys.add(key("next", n.key(), what + presented(model, host, n.key())));
             });
             s.retiring()
                     .ifPresent(r -> keys.add(key(
@@ -57,7 +57,8 @@ public record HostView(
                             r.key(),
                             r.compromised()
                                     ? "compromised: its record was removed at once"
-                                    : "kept until every address presents the current key")));
+                                    : "kept until every address presents the current key"
+                                            + presented(model, host, r.key()))));
             timelines.add(rollover(s, now, margin));
         }
         List<ExpiryRow> expiries = expiryRows(model.expiries(host), now);
@@ -95,11 +96,20 @@ public record HostView(
         Instant to = now.plus(Duration.ofDays(120));
         Timeline.Builder t = new Timeline.Builder(caption, now.minus(Duration.ofDays(7)), to, now);
         for (Expiry e : expiries) {
-            t.lane(e.kind() + " " + e.subject() + " (" + e.source() + ")")
+            t.lane(e.kind() + " " + e.subject() + " (" + e.source() + ")", laneLabel(e))
                     .bar(now, e.notAfter(), level(e.notAfter(), now), "valid until " + Times.instant(e.notAfter()))
                     .mark(e.notAfter(), "expires " + Times.instant(e.notAfter()));
         }
         return t.build();
+    }
+
+    /** A short label: the kind and where it was seen, or the RRset's type for a signature. */
+    private static String laneLabel(Expiry e) {
+        if (e.kind().equals("signature")) {
+            int space = e.subject().lastIndexOf(' ');
+            return "signature " + (space < 0 ? e.subject() : e.subject().substring(space + 1));
+        }
+        return e.kind() + ", " + e.source();
     }
 
     /** The keys' spans: current since it took over, next from staging through the gate, retiring since. */
@@ -139,7 +149,7 @@ public record HostView(
                                 g.opensAt(),
                                 Level.WARNING,
                                 "record served, caches expiring until " + Times.instant(g.opensAt()));
-                        t.bar(g.opensAt(), to.plusSeconds(1), Level.OK, "ready since " + Times.instant(g.opensAt()));
+                        t.bar(g.opensAt(), to.plusSeconds(1), Level.OK, "ready from " + Times.instant(g.opensAt()));
                         t.mark(g.opensAt(), "gate ends " + Times.instant(g.opensAt()));
                     },
                     () -> t.mark(now, "record not yet served everywhere"));
@@ -152,6 +162,21 @@ public record HostView(
                                 r.compromised() ? Level.CRITICAL : Level.WARNING,
                                 "retiring since " + Times.instant(r.key().since())));
         return t.build();
+    }
+
+    /**
+     * Which addresses DANE-verified with the key's record in the last check: the check names the
+     * matching record in its {@code dane.verified} message.
+     */
+    private static String presented(StatusModel model, String host, RolloverState.KeyEntry key) {
+        List<String> addresses = new ArrayList<>();
+        for (ExplainedResult r : model.results(host)) {
+            if (r.id().equals("dane.verified") && r.message().contains(key.sha256())) {
+                int space = r.subject().indexOf(' ');
+                addresses.add(space < 0 ? r.subject() : r.subject().substring(space + 1));
+            }
+        }
+        return addresses.isEmpty() ? "" : "; presented by " + String.join(", ", addresses);
     }
 
     private static KeyRow key(String role, RolloverState.KeyEntry key, String state) {

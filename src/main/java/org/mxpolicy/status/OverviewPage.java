@@ -30,6 +30,16 @@ public record OverviewPage(
         String first,
         String last) {
 
+    /** The choices of rows per page: the usual ones, and the one asked for when it is another. */
+    public List<Integer> sizes() {
+        List<Integer> sizes = new ArrayList<>(List.of(50, 100, 500, 1000));
+        if (!sizes.contains(query.size())) {
+            sizes.add(query.size());
+            sizes.sort(null);
+        }
+        return sizes;
+    }
+
     /** How many domains stand at a level, and the link that shows only those. */
     public record Count(Level level, int domains, String href) {}
 

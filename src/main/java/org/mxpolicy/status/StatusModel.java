@@ -224,6 +224,10 @@ public final class StatusModel {
                 daneSeen |= r.id().equals("dane.verified");
             }
         }
+        if (own.isEmpty() && mx.isEmpty() && sec.isEmpty()) {
+            Cell none = new Cell(Level.NONE, "not checked");
+            return new DomainRow(d.name(), Level.NONE, none, none, "unknown", none, none, "", d.mxHosts());
+        }
         Cell mxCell = cell(
                 mx,
                 d.mxHosts().isEmpty()

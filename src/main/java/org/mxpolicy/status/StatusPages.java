@@ -65,6 +65,7 @@ public final class StatusPages {
         c.setRecognizeStandardFileExtensions(true);
         c.setAutoEscapingPolicy(Configuration.ENABLE_IF_SUPPORTED_AUTO_ESCAPING_POLICY);
         c.setDefaultEncoding("UTF-8");
+        c.setURLEscapingCharset("UTF-8");
         c.setLocale(Locale.ROOT);
         c.setTimeZone(TimeZone.getTimeZone("UTC"));
         c.setNumberFormat("computer");

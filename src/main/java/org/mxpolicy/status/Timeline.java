@@ -28,8 +28,13 @@ public record Timeline(String caption, int width, int height, int nowX, List<Tic
     /** A date on the axis. */
     public record Tick(int x, String label) {}
 
-    /** A row of the drawing. */
-    public record Lane(String label, int y, List<Bar> bars, List<Mark> marks) {}
+    /**
+     * A row of the drawing.
+     *
+     * @param label what the lane is, in full (the list under the drawing)
+     * @param shortLabel what the drawing writes beside it
+     */
+    public record Lane(String label, String shortLabel, int y, List<Bar> bars, List<Mark> marks) {}
 
     /**
      * A span of time: {@code level} colours it, {@code text} says what it is and when.
@@ -51,6 +56,7 @@ public record Timeline(String caption, int width, int height, int nowX, List<Tic
         private List<Bar> bars = new ArrayList<>();
         private List<Mark> marks = new ArrayList<>();
         private String label;
+        private String shortLabel;
 
         Builder(String caption, Instant from, Instant to, Instant now) {
             this.caption = caption;
@@ -60,8 +66,13 @@ public record Timeline(String caption, int width, int height, int nowX, List<Tic
         }
 
         Builder lane(String laneLabel) {
+            return lane(laneLabel, laneLabel);
+        }
+
+        Builder lane(String laneLabel, String drawn) {
             flush();
             this.label = laneLabel;
+            this.shortLabel = drawn;
             return this;
         }
 
@@ -90,7 +101,8 @@ public record Timeline(String caption, int width, int height, int nowX, List<Tic
 
         private void flush() {
             if (label != null) {
-                lanes.add(new Lane(label, TOP + lanes.size() * LANE, List.copyOf(bars), List.copyOf(marks)));
+                lanes.add(
+                        new Lane(label, shortLabel, TOP + lanes.size() * LANE, List.copyOf(bars), List.copyOf(marks)));
             }
             bars = new ArrayList<>();
             marks = new ArrayList<>();
