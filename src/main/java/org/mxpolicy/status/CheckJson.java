@@ -1,7 +1,9 @@
 package org.mxpolicy.status;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,8 +21,8 @@ import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 
 /**
- * Reads the JSON of {@code mxpolicy check --format json} back into a {@link CheckSnapshot}. The
- * file is one tree read once per change of the file, not per page view.
+ * Reads the JSON of {@code mxpolicy check --format json} back into a {@link CheckSnapshot}, once
+ * per change of the file, not per page view.
  */
 public final class CheckJson {
 
@@ -39,9 +41,57 @@ public final class CheckJson {
      *     position where that shows
      */
     public static CheckSnapshot read(InputStream in, String source) throws InvalidInputException {
-        JsonNode top;
-        try {
-            top = MAPPER.readTree(in);
+        // Streamed, one small tree per element: a 20,000-domain run is tens of MiB of JSON, and
+        // one tree of it would cost several times that in garbage on each change of the file.
+        String startedAt = null;
+        String status = null;
+        boolean sawResults = false;
+        List<CheckResult> results = new ArrayList<>();
+        List<Expiry> expiries = new ArrayList<>();
+        List<CheckSnapshot.ConfiguredDomain> domains = new ArrayList<>();
+        int changes = 0;
+        try (JsonParser p = MAPPER.getFactory().createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw notCheck(source, "not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "started_at" -> startedAt = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "status" -> status = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "results" -> {
+                        sawResults = value == JsonToken.START_ARRAY;
+                        each(
+                                p,
+                                value,
+                                r -> results.add(new CheckResult(
+                                        status(text(r, "status")),
+                                        text(r, "id"),
+                                        text(r, "subject"),
+                                        text(r, "message"))));
+                    }
+                    case "expiries" -> {
+                        each(
+                                p,
+                                value,
+                                e -> expiries.add(new Expiry(
+                                        text(e, "kind"),
+                                        text(e, "subject"),
+                                        text(e, "source"),
+                                        Instant.parse(text(e, "not_after")))));
+                    }
+                    case "domains" -> {
+                        each(p, value, d -> domains.add(domain(d)));
+                    }
+                    case "plans" -> {
+                        int[] sum = {0};
+                        each(p, value, plan -> sum[0] += plan.path("changes").size());
+                        changes += sum[0];
+                    }
+                    default -> p.skipChildren();
+                }
+            }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new InvalidInputException(
@@ -53,45 +103,16 @@ public final class CheckJson {
         } catch (IOException e) {
             throw new InvalidInputException(
                     NOT_CHECK_JSON, SourcePosition.file(source), "cannot read: " + e.getMessage());
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw notCheck(source, e.getMessage());
         }
-        if (top == null
-                || !top.isObject()
-                || !top.path("results").isArray()
-                || !top.path("started_at").isTextual()) {
+        if (startedAt == null || !sawResults) {
             throw notCheck(source, "no started_at and results; write it with mxpolicy check --format json -o FILE");
         }
         try {
-            List<CheckResult> results = new ArrayList<>();
-            for (JsonNode r : top.path("results")) {
-                results.add(new CheckResult(
-                        status(text(r, "status")), text(r, "id"), text(r, "subject"), text(r, "message")));
-            }
-            List<Expiry> expiries = new ArrayList<>();
-            for (JsonNode e : top.path("expiries")) {
-                expiries.add(new Expiry(
-                        text(e, "kind"), text(e, "subject"), text(e, "source"), Instant.parse(text(e, "not_after"))));
-            }
-            List<CheckSnapshot.ConfiguredDomain> domains = new ArrayList<>();
-            for (JsonNode d : top.path("domains")) {
-                List<String> mx = new ArrayList<>();
-                for (JsonNode h : d.path("mx")) {
-                    mx.add(h.asText());
-                }
-                JsonNode sts = d.path("mta_sts");
-                domains.add(new CheckSnapshot.ConfiguredDomain(
-                        text(d, "domain"),
-                        mx,
-                        d.path("tls_reports").asBoolean(false),
-                        sts.isObject() ? Optional.of(text(sts, "mode")) : Optional.empty(),
-                        sts.isObject() ? Optional.of(text(sts, "id")) : Optional.empty()));
-            }
-            int changes = 0;
-            for (JsonNode p : top.path("plans")) {
-                changes += p.path("changes").size();
-            }
             return new CheckSnapshot(
-                    Instant.parse(top.path("started_at").asText()),
-                    top.path("status").isTextual() ? status(top.path("status").asText()) : worst(results),
+                    Instant.parse(startedAt),
+                    status != null ? status(status) : worst(results),
                     results,
                     expiries,
                     domains,
@@ -99,6 +120,35 @@ public final class CheckJson {
         } catch (IllegalArgumentException | DateTimeException e) {
             throw notCheck(source, e.getMessage());
         }
+    }
+
+    /**
+     * Hands each element of the array the parser is at to {@code use} as a small tree, dropped
+     * after; nothing when it is not an array.
+     */
+    private static void each(JsonParser p, JsonToken value, java.util.function.Consumer<JsonNode> use)
+            throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            use.accept(MAPPER.readTree(p));
+        }
+    }
+
+    private static CheckSnapshot.ConfiguredDomain domain(JsonNode d) {
+        List<String> mx = new ArrayList<>();
+        for (JsonNode h : d.path("mx")) {
+            mx.add(h.asText());
+        }
+        JsonNode sts = d.path("mta_sts");
+        return new CheckSnapshot.ConfiguredDomain(
+                text(d, "domain"),
+                mx,
+                d.path("tls_reports").asBoolean(false),
+                sts.isObject() ? Optional.of(text(sts, "mode")) : Optional.empty(),
+                sts.isObject() ? Optional.of(text(sts, "id")) : Optional.empty());
     }
 
     private static CheckStatus worst(List<CheckResult> results) {

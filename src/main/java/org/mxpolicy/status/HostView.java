@@ -14,7 +14,8 @@ import org.mxpolicy.rollover.RolloverState;
  * rollover with their TLSA records, its expiry times, and the rollover and expiry drawn on a
  * time line.
  *
- * @param domains the domains that name it as MX
+ * @param domains the first {@link #DOMAINS_SHOWN} domains that name it as MX
+ * @param domainCount how many domains name it
  * @param phase the rollover phase in words; empty when it has no rollover state
  * @param keys the keys of the rollover, current first
  * @param timelines the drawings (none when there is nothing to draw)
@@ -22,6 +23,7 @@ import org.mxpolicy.rollover.RolloverState;
 public record HostView(
         String name,
         List<String> domains,
+        int domainCount,
         List<ExplainedResult> results,
         String phase,
         List<KeyRow> keys,
@@ -31,8 +33,8 @@ public record HostView(
     /** A certificate or signature expiry as the tables list it. */
     public record ExpiryRow(String kind, String subject, String source, String notAfter, String left, Level level) {}
 
-    /** The margin used for the gate when the page has no config at hand: the config's default. */
-    static final Duration DEFAULT_MARGIN = Duration.ofHours(1);
+    /** A shared MX host of a hoster serves thousands of domains: the page names the first few. */
+    static final int DOMAINS_SHOWN = 20;
 
     static HostView of(StatusModel model, String host, Optional<RolloverState> state, Instant now, Duration margin) {
         List<KeyRow> keys = new ArrayList<>();
@@ -65,8 +67,16 @@ public record HostView(
         if (!expiries.isEmpty()) {
             timelines.add(expiryTimeline("Expiry of certificates and signatures", model.expiries(host), now));
         }
+        List<String> domains = model.domainsOf(host);
         return new HostView(
-                host, model.domainsOf(host), model.results(host), phase, keys, expiries, List.copyOf(timelines));
+                host,
+                domains.subList(0, Math.min(DOMAINS_SHOWN, domains.size())),
+                domains.size(),
+                model.results(host),
+                phase,
+                keys,
+                expiries,
+                List.copyOf(timelines));
     }
 
     static List<ExpiryRow> expiryRows(List<Expiry> expiries, Instant now) {
