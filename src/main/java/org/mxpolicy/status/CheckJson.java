@@ -11,8 +11,10 @@ import java.io.InputStream;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.mxpolicy.check.CheckResult;
 import org.mxpolicy.check.CheckStatus;
@@ -50,6 +52,9 @@ public final class CheckJson {
         List<Expiry> expiries = new ArrayList<>();
         List<CheckSnapshot.ConfiguredDomain> domains = new ArrayList<>();
         int changes = 0;
+        // The same ids, statuses, host names and many messages recur thousands of times: kept once.
+        Map<String, String> seen = new HashMap<>();
+        java.util.function.UnaryOperator<String> once = text -> seen.computeIfAbsent(text, t -> t);
         try (JsonParser p = MAPPER.getFactory().createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw notCheck(source, "not a JSON object");
@@ -82,7 +87,7 @@ public final class CheckJson {
                                         Instant.parse(text(e, "not_after")))));
                     }
                     case "domains" -> {
-                        each(p, value, d -> domains.add(domain(d)));
+                        each(p, value, d -> domains.add(domain(d, once)));
                     }
                     case "plans" -> {
                         int[] sum = {0};
@@ -137,18 +142,18 @@ public final class CheckJson {
         }
     }
 
-    private static CheckSnapshot.ConfiguredDomain domain(JsonNode d) {
+    private static CheckSnapshot.ConfiguredDomain domain(JsonNode d, java.util.function.UnaryOperator<String> once) {
         List<String> mx = new ArrayList<>();
         for (JsonNode h : d.path("mx")) {
-            mx.add(h.asText());
+            mx.add(once.apply(h.asText()));
         }
         JsonNode sts = d.path("mta_sts");
         return new CheckSnapshot.ConfiguredDomain(
-                text(d, "domain"),
+                once.apply(text(d, "domain")),
                 mx,
                 d.path("tls_reports").asBoolean(false),
-                sts.isObject() ? Optional.of(text(sts, "mode")) : Optional.empty(),
-                sts.isObject() ? Optional.of(text(sts, "id")) : Optional.empty());
+                sts.isObject() ? Optional.of(once.apply(text(sts, "mode"))) : Optional.empty(),
+                sts.isObject() ? Optional.of(once.apply(text(sts, "id"))) : Optional.empty());
     }
 
     private static CheckStatus worst(List<CheckResult> results) {
