@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.mxpolicy.check.StoredReports;
 import org.mxpolicy.files.FileWatcher;
 import org.mxpolicy.files.HttpsHostFiles;
 import org.mxpolicy.finding.Finding;
@@ -20,10 +21,12 @@ import org.mxpolicy.finding.InvalidInputException;
 import org.mxpolicy.finding.SourcePosition;
 import org.mxpolicy.server.AccessLog;
 import org.mxpolicy.server.AdminPasswords;
+import org.mxpolicy.server.AdminSettings;
 import org.mxpolicy.server.ListenAddress;
 import org.mxpolicy.server.PolicyService;
 import org.mxpolicy.server.ServerException;
 import org.mxpolicy.server.ServerLimits;
+import org.mxpolicy.status.StoredReportDays;
 import org.mxpolicy.tls.TlsProfile;
 import org.mxpolicy.tls.TlsRuleSet;
 import picocli.CommandLine.Command;
@@ -152,8 +155,16 @@ final class ServeCommand implements Callable<Integer> {
                 .orElseThrow(() -> new ServerException("no edition of TR-03116-4 is known to be in force on " + today));
         HttpsHostFiles hostFiles = new HttpsHostFiles(config, clock);
         TlsProfile profile = TlsProfile.of(profileChoice(hostFiles), edition);
+        AdminSettings adminSettings = hostFiles.adminSettings(admin);
+        Optional<StoredReports> reports = Observation.reports(hostFiles.config());
+        if (adminSettings.status().isPresent() && reports.isPresent()) {
+            adminSettings = adminSettings.withStatus(adminSettings
+                    .status()
+                    .get()
+                    .withReports(new StoredReportDays(reports.get().store())));
+        }
         PolicyService.Settings settings =
-                new PolicyService.Settings(listen, hostFiles.adminSettings(admin), ServerLimits.DEFAULT, profile);
+                new PolicyService.Settings(listen, adminSettings, ServerLimits.DEFAULT, profile);
         // before a hoster's thousands of certificates are read
         settings.admin().requireProtected();
 

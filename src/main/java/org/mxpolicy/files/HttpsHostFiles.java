@@ -51,6 +51,12 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
         return file.config().serve();
     }
 
+    /** The config, as read for {@link #settings()} (read again when there was none). */
+    public ConfigFile config() throws InvalidInputException {
+        ConfigFile ahead = readAhead.get();
+        return ahead != null ? ahead : ConfigFile.load(config);
+    }
+
     /**
      * The admin listener as the config's {@code serve} settings want it, from the config read for
      * {@link #settings()} (read again when there was none).

@@ -32,6 +32,11 @@ public record AdminSettings(
         return new AdminSettings(address, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
+    /** The same listener with other status pages. */
+    public AdminSettings withStatus(StatusSite site) {
+        return new AdminSettings(address, tls, passwords, Optional.of(site));
+    }
+
     /**
      * Refuses a listener off loopback that lacks TLS or passwords: the status pages and metrics
      * would be open to anyone who reaches the port, and basic auth would cross the network in clear.

@@ -23,16 +23,28 @@ public final class StatusSite {
     private final Clock clock;
     private final Duration staleAfter;
     private final Duration margin;
+    private final Optional<ReportSource> reports;
 
     /**
      * @param staleAfter how old the check run may be before the pages warn
      * @param margin the rollover margin of the config, for the gates' ends
      */
     public StatusSite(StatusSource source, Clock clock, Duration staleAfter, Duration margin) {
+        this(source, clock, staleAfter, margin, Optional.empty());
+    }
+
+    private StatusSite(
+            StatusSource source, Clock clock, Duration staleAfter, Duration margin, Optional<ReportSource> reports) {
         this.source = source;
         this.clock = clock;
         this.staleAfter = staleAfter;
         this.margin = margin;
+        this.reports = reports;
+    }
+
+    /** The same pages, the domain pages with the TLS reports senders sent per day. */
+    public StatusSite withReports(ReportSource source) {
+        return new StatusSite(this.source, clock, staleAfter, margin, Optional.of(source));
     }
 
     /** The overview, filtered, sorted and cut to a page by the query parameters. */
@@ -65,6 +77,7 @@ public final class StatusSite {
             Map<String, Object> m = base(model.get(), now, staleAfter);
             m.put("title", name);
             m.put("domain", DomainView.of(model.get(), row.get()));
+            m.put("reportDays", reports.map(r -> r.days(name, now)).orElse(null));
             return new Page(200, StatusPages.render("status/domain.ftlh", m, "../", false));
         } catch (InvalidInputException e) {
             return problem("../", e.getMessage());
