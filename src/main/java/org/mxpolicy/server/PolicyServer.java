@@ -157,7 +157,7 @@ public final class PolicyServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setHandler(new AdminGuard(adminSettings.passwords())));
             if (adminSettings.tls().isPresent()) {
                 SslContextFactory.Server adminTls =
-                        ServerTls.forCertificates(List.of(adminSettings.tls().get()), profile);
+                        ServerTls.forAdmin(adminSettings.tls().get(), profile);
                 config.jetty.addConnector(
                         (server, http) -> adminTlsConnector(server, http, adminTls, adminListen, limits));
             } else {

@@ -62,6 +62,18 @@ public final class ServerTls {
     }
 
     /**
+     * The TLS context of the admin listener: one certificate, presented whatever name the client
+     * asks for, or none (an operator may connect by address).
+     */
+    static SslContextFactory.Server forAdmin(HostCertificate certificate, TlsProfile profile) {
+        SslContextFactory.Server factory = forCertificates(List.of(certificate), profile);
+        factory.setSniRequired(false);
+        factory.setSNISelector((keyType, issuers, session, sniHost, certificates) ->
+                certificates.isEmpty() ? null : certificates.iterator().next().getAlias());
+        return factory;
+    }
+
+    /**
      * Replaces the hosts' key material of a running factory. Connections already open keep their
      * session; new handshakes use the new certificates.
      *

@@ -49,7 +49,7 @@ class AdminListenerTest {
                 AdminPasswords.parse(AdminPasswords.line("admin", PASSWORD.toCharArray(), new SecureRandom()), "test");
         AdminSettings admin = new AdminSettings(
                 new ListenAddress("127.0.0.1", 0),
-                Optional.of(new HostCertificate(HOST, com.chain(), com.key())),
+                Optional.of(new HostCertificate("admin", com.chain(), com.key())),
                 Optional.of(passwords),
                 Optional.of(site()));
         PrintWriter out = new PrintWriter(log, true);
@@ -158,6 +158,16 @@ class AdminListenerTest {
         // refused before the password is even looked at
         assertThat(request("POST", "/", null, null).status()).isEqualTo(405);
         assertThat(request("HEAD", "/", "admin", PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theCertificateIsPresentedWithoutSniOrForAnotherName() throws Exception {
+        String request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic "
+                + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8))
+                + "\r\nConnection: close\r\n\r\n";
+        TlsClient.Response bySocket = new TlsClient(trustingTestCa, server.adminPort()).send(null, request);
+        assertThat(bySocket.status()).isEqualTo(200);
+        assertThat(bySocket.certificate().getSubjectX500Principal().getName()).contains(HOST);
     }
 
     @Test
