@@ -40,6 +40,23 @@ public final class ExternalTool {
         return new ExternalTool(program);
     }
 
+    /**
+     * A file a test needs that is not a program on the PATH (a jar or script installed from npm);
+     * skips the test locally and fails it under CI when the file is missing.
+     *
+     * @param installedBy how the file gets there, for the message
+     */
+    public static Path requireFile(Path file, String installedBy) {
+        if (!Files.isRegularFile(file)) {
+            String why = file + " is missing (" + installedBy + ")";
+            if (System.getenv("CI") != null) {
+                fail(why);
+            }
+            assumeTrue(false, why);
+        }
+        return file;
+    }
+
     /** The program's absolute path (for commands run through a wrapper such as {@code ip netns exec}). */
     public String path() {
         Path resolved = findOnPath(program);
