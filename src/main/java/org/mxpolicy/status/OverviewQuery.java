@@ -48,7 +48,7 @@ public record OverviewQuery(String q, Optional<Level> level, Column sort, boolea
     public OverviewQuery {
         q = q == null ? "" : q.strip().toLowerCase(Locale.ROOT);
         page = Math.max(1, page);
-        size = Math.max(1, Math.min(MAX_SIZE, size));
+        size = Math.max(1, size);
     }
 
     /** Every domain, worst first: what the page shows without parameters. */
@@ -66,7 +66,9 @@ public record OverviewQuery(String q, Optional<Level> level, Column sort, boolea
                 .map(o -> o.equals("desc") ? Boolean.TRUE : o.equals("asc") ? Boolean.FALSE : null)
                 .orElse(sort == Column.STATUS);
         int page = first(params, "page").map(OverviewQuery::number).orElse(1);
-        int size = first(params, "size").map(OverviewQuery::number).orElse(DEFAULT_SIZE);
+        // A request may not ask for more than MAX_SIZE rows; the report file asks for all of them.
+        int size = Math.min(
+                MAX_SIZE, first(params, "size").map(OverviewQuery::number).orElse(DEFAULT_SIZE));
         return new OverviewQuery(q, level, sort, descending, page, size);
     }
 

@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.testing.AxeCore;
@@ -240,8 +239,6 @@ class StatusPagesBrowserIT {
     }
 
     @Test
-    @Disabled("report --format html keeps the first 1000 rows only: StatusSite.report asks for all rows in one"
-            + " page, but OverviewQuery caps a page at MAX_SIZE (1000), and a file has no further pages")
     void theReportFileHasARowForEveryDomain() throws Exception {
         try (BrowserPage page = chromium.open(Options.DEFAULT)) {
             page.load(bigReport.toUri());
