@@ -267,8 +267,36 @@ public final class KeyDirectory {
      * Replaces the timing of a key whose files are here with {@code key}'s: the {@code .private}
      * file first (mode 0600; its timing is what signing reads), then the {@code .key} file, each
      * replaced atomically. A crash between the two leaves the {@code .private} file's timing in
-     * force and the next write puts the {@code .key} file right.
+     * force and {@link #settleTiming} puts the {@code .key} file right.
      */
+    /**
+     * Rewrites the {@code .key} file of each key of {@code zone} whose {@code .private} file holds
+     * other timing, as a crash inside {@link #retime} leaves it: signing goes by the
+     * {@code .private} file, while {@code check} and other tools read the {@code .key} file.
+     *
+     * @return the base names of the keys put right
+     */
+    public List<String> settleTiming(Name zone) throws MxpolicyException {
+        List<ZoneKey> published = loadPublic(zone);
+        List<String> settled = new ArrayList<>();
+        for (ZoneKey key : load(zone)) {
+            if (key.privateKey().isEmpty()) {
+                continue;
+            }
+            boolean differs = published.stream()
+                    .filter(p -> p.baseName().equals(key.baseName()))
+                    .anyMatch(p -> !p.timing().equals(key.timing()));
+            if (differs) {
+                Path keyFile = dir.resolve(key.baseName() + ".key");
+                OwnedPaths.requireFile(keyFile, "key.file-trust", OwnedPaths.Links.REFUSE);
+                AtomicFiles.write(
+                        keyFile, KeyFiles.publicKeyText(key).getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC);
+                settled.add(key.baseName());
+            }
+        }
+        return settled;
+    }
+
     public void retime(ZoneKey key) throws MxpolicyException {
         requireDirectory();
         Path keyFile = dir.resolve(key.baseName() + ".key");

@@ -25,4 +25,9 @@ public final class KeyDirectoryFiles implements KeyFileStore {
     public void retime(Path dir, ZoneKey key) throws MxpolicyException {
         new KeyDirectory(dir).retime(key);
     }
+
+    @Override
+    public List<String> settle(Path dir, Name zone) throws MxpolicyException {
+        return new KeyDirectory(dir).settleTiming(zone);
+    }
 }

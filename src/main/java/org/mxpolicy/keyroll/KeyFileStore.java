@@ -17,4 +17,10 @@ public interface KeyFileStore {
 
     /** Replaces the timing in an existing key's files with {@code key}'s, each file atomically. */
     void retime(Path dir, ZoneKey key) throws MxpolicyException;
+
+    /**
+     * Puts right the files of keys a crash left half retimed (the timing signing goes by written,
+     * the other file not yet); returns the keys' base names.
+     */
+    List<String> settle(Path dir, org.xbill.DNS.Name zone) throws MxpolicyException;
 }

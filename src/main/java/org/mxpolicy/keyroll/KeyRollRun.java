@@ -94,10 +94,15 @@ public final class KeyRollRun {
      */
     public Outcome run(ZoneSettings zone, ZonePublisher publisher) throws MxpolicyException {
         Instant now = clock.instant();
-        KeyRollMachine.Decision decision = decide(zone, now);
-        store.save(decision.state());
         Path dir = keyDir(zone);
         Name origin = origin(zone.name());
+        // a run stopped inside a retime left the .key file behind the .private file; the machine
+        // sees the .private timing and has nothing more to do for that key, so it is put right here
+        for (String key : keyFiles.settle(dir, origin)) {
+            log.accept(zone.name() + ": " + key + ": .key file's timing brought in line with its .private file");
+        }
+        KeyRollMachine.Decision decision = decide(zone, now);
+        store.save(decision.state());
         for (KeyAction action : decision.actions()) {
             // read again for each action: the one before may have changed the key
             List<ZoneKey> keys = keyFiles.load(dir, origin);

@@ -3,14 +3,18 @@ package org.mxpolicy.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxpolicy.dnssec.DnssecAlgorithm;
+import org.mxpolicy.dnssec.KeyFiles;
 import org.mxpolicy.dnssec.KeyFixtures;
+import org.mxpolicy.dnssec.KeyTiming;
 import org.mxpolicy.dnssec.ZoneKey;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
@@ -131,6 +135,28 @@ class KeyDirectoryTest {
         InvalidInputException again =
                 catchThrowableOfType(InvalidInputException.class, () -> keys.write(key, KeyFixtures.CREATED));
         assertThat(again.findings().get(0).id()).isEqualTo("key.exists");
+    }
+
+    @Test
+    void aRetimeStoppedBetweenItsTwoWritesIsSettledFromThePrivateFile() throws Exception {
+        ZoneKey key = KeyFixtures.seededGenerator(2).generate(COM, DnssecAlgorithm.ECDSAP256SHA256, ZoneKey.FLAGS_ZSK);
+        KeyDirectory keys = new KeyDirectory(dir);
+        keys.write(key, KeyFixtures.CREATED);
+        ZoneKey loaded = keys.load(COM).get(0);
+        ZoneKey retimed = loaded.withTiming(
+                loaded.timing().with(KeyTiming.Event.INACTIVE, Optional.of(KeyFixtures.CREATED.plusSeconds(86_400))));
+        // the crash: the .private file has the new timing, the .key file still the old one
+        AtomicFiles.write(
+                dir.resolve(key.baseName() + ".private"),
+                KeyFiles.privateKeyText(retimed).getBytes(StandardCharsets.US_ASCII),
+                AtomicFiles.PRIVATE);
+        assertThat(keys.loadPublic(COM).get(0).timing()).isNotEqualTo(retimed.timing());
+
+        assertThat(keys.settleTiming(COM)).containsExactly(key.baseName());
+
+        assertThat(keys.loadPublic(COM).get(0).timing()).isEqualTo(retimed.timing());
+        assertThat(keys.load(COM).get(0).timing()).isEqualTo(retimed.timing());
+        assertThat(keys.settleTiming(COM)).isEmpty();
     }
 
     @Test

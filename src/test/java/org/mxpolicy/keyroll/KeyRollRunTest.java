@@ -49,6 +49,11 @@ class KeyRollRunTest {
             keys.replaceAll(k -> k.keyTag() == key.keyTag() ? key : k);
         }
 
+        @Override
+        public List<String> settle(Path dir, Name zone) {
+            return List.of();
+        }
+
         private void write(String what) throws MxpolicyException {
             if (writes.size() == failAt) {
                 throw new InvalidInputException("test.crash", null, "stopped before: " + what);
