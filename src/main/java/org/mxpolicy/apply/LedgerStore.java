@@ -12,6 +12,9 @@ public interface LedgerStore {
     /** Replaces the ledger; a crash leaves the previous one or this one. */
     void save(OwnershipLedger ledger) throws MxpolicyException;
 
+    /** Whether {@link #save} keeps the ledger for the next run (false without a state directory). */
+    boolean keeps();
+
     /** A store that keeps nothing: no state directory. */
     LedgerStore NONE = new LedgerStore() {
         @Override
@@ -21,5 +24,10 @@ public interface LedgerStore {
 
         @Override
         public void save(OwnershipLedger ledger) {}
+
+        @Override
+        public boolean keeps() {
+            return false;
+        }
     };
 }

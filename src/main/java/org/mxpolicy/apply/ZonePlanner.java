@@ -462,7 +462,7 @@ public final class ZonePlanner {
      * The desired and owned RRsets as the primary serves them, and the ownership markers of their
      * names. What this installation owns is what the ledger says plus what its markers claim; a
      * zone the ledger knows nothing of is transferred (where the primary allows it) to find the
-     * markers of names the config no longer produces.
+     * markers of names the config no longer produces, once: see {@link #transfers}.
      */
     private Observed fromPrimary(ZoneFragment zone, ZoneSettings settings, OwnedZone before) throws MxpolicyException {
         NameServer primary = primary(settings.update().get());
@@ -470,7 +470,7 @@ public final class ZonePlanner {
         Set<Name> owners = new TreeSet<>();
         zone.rrsets().forEach(r -> owners.add(r.get(0).getName()));
         before.rrsets().forEach(k -> owners.add(k.owner()));
-        if (before.isEmpty()) {
+        if (transfers(before, ledger)) {
             updates.open(settings.update().get()).transfer(zone.zone()).ifPresent(records -> {
                 for (Record r : records) {
                     if (r.getType() == Type.TXT && OwnershipMarker.isMarker(r.getName())) {
@@ -499,6 +499,16 @@ public final class ZonePlanner {
             observed.put(key, ask(zone, primary, key.owner(), key.type()));
         }
         return new Observed(observed, markers, owned);
+    }
+
+    /**
+     * Whether the zone is transferred to find its markers: only when the ledger knows nothing of
+     * it and what is found will be kept, so that a zone is transferred once (a new machine, a lost
+     * state directory) and not on every run. Without a state directory, every run would transfer
+     * every zone, the whole of each, which a hoster with thousands of zones cannot afford.
+     */
+    static boolean transfers(OwnedZone before, LedgerStore ledger) {
+        return before.isEmpty() && ledger.keeps();
     }
 
     private List<Record> ask(ZoneFragment zone, NameServer primary, Name name, int type)

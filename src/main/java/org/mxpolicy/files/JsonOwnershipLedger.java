@@ -66,6 +66,11 @@ public final class JsonOwnershipLedger implements LedgerStore {
     }
 
     @Override
+    public boolean keeps() {
+        return available();
+    }
+
+    @Override
     public OwnershipLedger load() throws InvalidInputException {
         Path file = file();
         if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
