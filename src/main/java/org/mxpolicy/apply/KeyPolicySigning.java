@@ -1,6 +1,7 @@
 package org.mxpolicy.apply;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.mxpolicy.config.KeyPolicy;
 import org.mxpolicy.config.ZoneFileSigning;
@@ -14,7 +15,8 @@ public final class KeyPolicySigning {
 
     /**
      * The signing policy of {@code settings}: with a key policy, its signature validity and
-     * refresh, and its DNSKEY TTL, so that the TTL the rollover waits for is the one served.
+     * refresh, its DNSKEY TTL and its largest zone TTL, so that the TTLs the rollover waits for
+     * are the ones served.
      */
     public static SigningPolicy of(ZoneFileSigning settings) {
         SigningPolicy.Denial denial = settings.nsec3() ? SigningPolicy.Denial.NSEC3 : SigningPolicy.Denial.NSEC;
@@ -32,6 +34,7 @@ public final class KeyPolicySigning {
                 keys.signatureRefresh(),
                 denial,
                 SerialFormat.INCREMENT,
-                OptionalLong.of(keys.dnskeyTtl()));
+                OptionalLong.of(keys.dnskeyTtl()),
+                Optional.of(keys.maxZoneTtl()));
     }
 }

@@ -101,6 +101,9 @@ public final class ZoneSigning {
             records = ZoneMerge.merge(origin, records, request.owned().get());
             requireAuthoritative(request, records);
         }
+        if (request.policy().maxZoneTtl().isPresent()) {
+            requireTtlsWithin(request, records, request.policy().maxZoneTtl().get());
+        }
         List<ZoneKey> keys = files.keys(request.keyDir(), origin);
         if (keys.isEmpty()) {
             throw new InvalidInputException(
@@ -156,6 +159,58 @@ public final class ZoneSigning {
      * Refuses owned records that fall below a delegation in the zone file: the zone would hold them
      * as glue, unsigned, and resolvers would ask the child zone, not this one.
      */
+    /**
+     * Refuses a signed RRset whose TTL is above the key policy's {@code max_zone_ttl}: a retired
+     * key goes once that long has passed since its last signature was served (RFC 7583 section
+     * 3.2.1, Iret), so a longer TTL would let caches hold signatures no key in the DNSKEY RRset
+     * verifies. As BIND's {@code max-zone-ttl}, the zone is refused rather than its TTLs cut.
+     * Delegation NS records and glue are not signed, and the DNSKEY and denial records are made
+     * with the signer's own TTLs: they do not count.
+     */
+    private static void requireTtlsWithin(Request request, List<Record> zone, Duration max)
+            throws InvalidInputException {
+        Name origin = request.origin();
+        Set<Name> cuts = new HashSet<>();
+        for (Record r : zone) {
+            if (r.getType() == Type.NS && !r.getName().equals(origin)) {
+                cuts.add(r.getName());
+            }
+        }
+        for (Record r : zone) {
+            if (r.getTTL() <= max.toSeconds() || remade(r.getType()) || unsigned(r, origin, cuts)) {
+                continue;
+            }
+            throw new InvalidInputException(
+                    "sign.ttl-above-max",
+                    SourcePosition.file(request.zoneFile().toString()),
+                    r.getName() + " " + Type.string(r.getType()) + " has TTL " + r.getTTL()
+                            + ", above the key policy's max_zone_ttl of " + max.toSeconds()
+                            + "s: a retired key would go while caches may still hold its signatures over it;"
+                            + " lower the TTL or raise dnssec.max_zone_ttl");
+        }
+    }
+
+    /** The types the signer makes itself, with its own TTLs, in place of the zone file's. */
+    private static boolean remade(int type) {
+        return type == Type.DNSKEY
+                || type == Type.RRSIG
+                || type == Type.NSEC
+                || type == Type.NSEC3
+                || type == Type.NSEC3PARAM;
+    }
+
+    /** A record at or below a zone cut that is not the cut's DS: not signed by this zone. */
+    private static boolean unsigned(Record r, Name origin, Set<Name> cuts) {
+        Name name = r.getName();
+        for (int strip = 0; name.labels() - strip > origin.labels(); strip++) {
+            Name ancestor = strip == 0 ? name : new Name(name, strip);
+            if (cuts.contains(ancestor)) {
+                return !(strip == 0 && r.getType() == Type.DS);
+            }
+        }
+        return false;
+    }
+
     private static void requireAuthoritative(Request request, List<Record> zone) throws InvalidInputException {
         Name origin = request.origin();
         Set<Name> cuts = new HashSet<>();

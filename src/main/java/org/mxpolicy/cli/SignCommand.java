@@ -197,7 +197,8 @@ final class SignCommand implements Callable<Integer> {
                     refresh,
                     nsec3 ? SigningPolicy.Denial.NSEC3 : SigningPolicy.Denial.NSEC,
                     format,
-                    dnskeyTtl == null ? OptionalLong.empty() : OptionalLong.of(dnskeyTtl));
+                    dnskeyTtl == null ? OptionalLong.empty() : OptionalLong.of(dnskeyTtl),
+                    Optional.empty());
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("sign.policy", null, e.getMessage());
         }

@@ -2,6 +2,7 @@ package org.mxpolicy.dnssec;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -23,6 +24,8 @@ import java.util.OptionalLong;
  * @param denial NSEC or NSEC3
  * @param serialFormat how the SOA serial advances
  * @param dnskeyTtl TTL of the DNSKEY RRset; empty: the smallest TTL of the keys' DNSKEY records
+ * @param maxZoneTtl the largest TTL a signed RRset may have: a key policy's {@code max_zone_ttl},
+ *     which its rollovers wait for before a retired key goes; empty: any
  */
 public record SigningPolicy(
         Duration inceptionOffset,
@@ -31,7 +34,8 @@ public record SigningPolicy(
         Duration refresh,
         Denial denial,
         SerialFormat serialFormat,
-        OptionalLong dnskeyTtl) {
+        OptionalLong dnskeyTtl,
+        Optional<Duration> maxZoneTtl) {
 
     /** The chain that proves which names and types do not exist. */
     public enum Denial {
@@ -54,6 +58,7 @@ public record SigningPolicy(
         Objects.requireNonNull(denial, "denial");
         Objects.requireNonNull(serialFormat, "serialFormat");
         Objects.requireNonNull(dnskeyTtl, "dnskeyTtl");
+        Objects.requireNonNull(maxZoneTtl, "maxZoneTtl");
         if (inceptionOffset.isNegative() || jitter.isNegative() || refresh.isNegative()) {
             throw new IllegalArgumentException("inception offset, jitter and refresh must not be negative");
         }
@@ -77,10 +82,11 @@ public record SigningPolicy(
                 DEFAULT_REFRESH,
                 Denial.NSEC,
                 SerialFormat.INCREMENT,
-                OptionalLong.empty());
+                OptionalLong.empty(),
+                Optional.empty());
     }
 
     public SigningPolicy withDenial(Denial d) {
-        return new SigningPolicy(inceptionOffset, validity, jitter, refresh, d, serialFormat, dnskeyTtl);
+        return new SigningPolicy(inceptionOffset, validity, jitter, refresh, d, serialFormat, dnskeyTtl, maxZoneTtl);
     }
 }

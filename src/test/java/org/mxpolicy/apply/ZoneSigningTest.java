@@ -142,6 +142,45 @@ class ZoneSigningTest {
     }
 
     @Test
+    void underAKeyPolicyARecordWithATtlAboveMaxZoneTtlIsRefusedAndNothingWritten() throws Exception {
+        MemoryFiles files = new MemoryFiles(List.of(csk()));
+        // the zone's TTLs are 3600; the delegation's NS and glue are unsigned and do not count
+        SigningPolicy oneHour = policyWithMaxZoneTtl(Duration.ofHours(1));
+        new ZoneSigning(files).sign(requestWith(Optional.empty(), oneHour), T0);
+        assertThat(files.writes).isEqualTo(1);
+
+        ZoneFragment longTtl = new ZoneFragment(
+                ZONE,
+                List.of(new TXTRecord(Name.fromConstantString("_mta-sts.example.test."), 1, 7200, "v=STSv1; id=1")));
+        assertThatThrownBy(() -> new ZoneSigning(files).sign(requestWith(Optional.of(longTtl), oneHour), T0))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).findings())
+                        .singleElement()
+                        .satisfies(f -> {
+                            assertThat(f.id()).isEqualTo("sign.ttl-above-max");
+                            assertThat(f.message()).contains("_mta-sts.example.test.", "7200", "max_zone_ttl");
+                        }));
+        assertThat(files.writes).isEqualTo(1);
+    }
+
+    private static SigningPolicy policyWithMaxZoneTtl(Duration max) {
+        SigningPolicy d = SigningPolicy.defaults();
+        return new SigningPolicy(
+                d.inceptionOffset(),
+                d.validity(),
+                d.jitter(),
+                d.refresh(),
+                d.denial(),
+                d.serialFormat(),
+                d.dnskeyTtl(),
+                Optional.of(max));
+    }
+
+    private static ZoneSigning.Request requestWith(Optional<ZoneFragment> owned, SigningPolicy policy) {
+        return new ZoneSigning.Request(ZONE, ZONE_FILE, KEYS, owned, "provider.yaml", OUT, policy);
+    }
+
+    @Test
     void withoutKeysNamesTheCommandThatMakesOne() {
         MemoryFiles files = new MemoryFiles(List.of());
 
