@@ -141,6 +141,7 @@ public final class ZonePlanner {
                 .toList();
         Set<Name> httpsReportOwners = DesiredStateBuilder.httpsReportOwners(config);
         OwnershipLedger owned = ledger.load();
+        Set<RrsetKey> ownedInAll = java.util.concurrent.ConcurrentHashMap.newKeySet();
         List<ZonePlan> plans = ConcurrentZones.map(published, zone -> {
             ZoneSettings settings = config.zones().get(zone.zoneName());
             OwnedZone before = owned.zone(zone.zone());
@@ -150,13 +151,52 @@ public final class ZonePlanner {
                             fromSignedOutput(zone, settings.signing().get(), before.rrsets()),
                             Map.of(),
                             before.rrsets());
+            observed.owned().stream()
+                    .filter(k -> !observed.rrsets().getOrDefault(k, List.of()).isEmpty())
+                    .forEach(ownedInAll::add);
             return plan(zone, settings, before, observed, compromisedKeys, httpsReportOwners, force);
         });
+        plans = refusedAcrossZones(plans, ownedInAll, force);
         Map<ZoneFragment, ZonePlan> byZone = new LinkedHashMap<>();
         for (int i = 0; i < published.size(); i++) {
             byZone.put(published.get(i), plans.get(i));
         }
         return byZone;
+    }
+
+    /**
+     * The plans, the first one deleting an owned RRset refused when the deletions of all zones
+     * together exceed the share ({@link RetirementRules#deletionShareOfPlan}) and no zone was
+     * refused for its own share already.
+     */
+    private List<ZonePlan> refusedAcrossZones(List<ZonePlan> plans, Set<RrsetKey> ownedInAll, boolean force) {
+        boolean refusedAlready = plans.stream()
+                .flatMap(p -> p.refusals().stream())
+                .anyMatch(r -> r.id().equals(RetirementRules.DELETION_SHARE));
+        List<RrsetChange> changes =
+                plans.stream().flatMap(p -> p.changes().stream()).toList();
+        Optional<Refusal> refusal = refusedAlready
+                ? Optional.empty()
+                : RetirementRules.deletionShareOfPlan(
+                        changes,
+                        ownedInAll,
+                        config.ownership().maxDeletionPercent(),
+                        config.ownership().minOwned(),
+                        force);
+        if (refusal.isEmpty()) {
+            return plans;
+        }
+        List<ZonePlan> out = new ArrayList<>(plans);
+        for (int i = 0; i < out.size(); i++) {
+            ZonePlan p = out.get(i);
+            if (p.changes().contains(refusal.get().change())) {
+                List<Refusal> refusals = new ArrayList<>(p.refusals());
+                refusals.add(refusal.get());
+                out.set(i, new ZonePlan(p.zone(), p.changes(), refusals, p.retirements(), p.kept(), p.owned()));
+                break;
+            }
+        }
+        return out;
     }
 
     /** Fails, so that nothing is applied, when a safety rule refused any of the plans. */

@@ -40,7 +40,8 @@ import org.xbill.DNS.Type;
  *       previous policy refuse a host it does not cover (RFC 8461 section 8.1). mxpolicy does not
  *       publish MX records, so the plan holds the change back by saying from when it is safe;</li>
  *   <li>{@value #DELETION_SHARE}: a plan that deletes more than the configured share of a zone's
- *       owned RRsets is refused unless forced, as octoDNS refuses an unsafe plan.</li>
+ *       owned RRsets, or of those of all its zones together, is refused unless forced, as octoDNS
+ *       refuses an unsafe plan.</li>
  * </ul>
  */
 public final class RetirementRules {
@@ -149,6 +150,24 @@ public final class RetirementRules {
      */
     public static Optional<Refusal> deletionShare(
             List<RrsetChange> changes, Set<RrsetKey> owned, int maxPercent, int minOwned, boolean force) {
+        return deletionShare(changes, owned, maxPercent, minOwned, force, "in the zone");
+    }
+
+    /**
+     * As {@link #deletionShare}, over every zone of the plan together: a hoster's zones each own a
+     * few RRsets, fewer than {@code minOwned}, so a config that drops most of its domains would pass
+     * zone by zone.
+     *
+     * @param changes the changes of every zone
+     * @param owned the RRsets owned in every zone
+     */
+    public static Optional<Refusal> deletionShareOfPlan(
+            List<RrsetChange> changes, Set<RrsetKey> owned, int maxPercent, int minOwned, boolean force) {
+        return deletionShare(changes, owned, maxPercent, minOwned, force, "across the plan's zones");
+    }
+
+    private static Optional<Refusal> deletionShare(
+            List<RrsetChange> changes, Set<RrsetKey> owned, int maxPercent, int minOwned, boolean force, String where) {
         List<RrsetChange> deletions = changes.stream()
                 .filter(c -> c.kind() == RrsetChange.Kind.DELETE)
                 .filter(c -> owned.contains(new RrsetKey(c.owner(), c.type())))
@@ -164,7 +183,7 @@ public final class RetirementRules {
                 DELETION_SHARE,
                 deletions.get(0),
                 "the plan deletes " + deletions.size() + " of the " + owned.size()
-                        + " RRsets owned in the zone, more than"
+                        + " RRsets owned " + where + ", more than"
                         + " ownership.max_deletion_percent (" + maxPercent + "%); if the config really drops them,"
                         + " run again with --force"));
     }

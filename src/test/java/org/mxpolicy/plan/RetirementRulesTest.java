@@ -186,6 +186,38 @@ class RetirementRulesTest {
     }
 
     @Test
+    void manySmallZonesLosingMostOfTheirRecordsAreRefusedTogetherThoughEachIsBelowMinOwned() {
+        // a hoster's customer zones each own two RRsets; the config lost 15 of its 20 domains
+        Set<RrsetKey> ownedInAll = new TreeSet<>();
+        List<RrsetChange> changes = new ArrayList<>();
+        for (int zone = 0; zone < 20; zone++) {
+            Set<RrsetKey> ownedInZone = new TreeSet<>();
+            List<RrsetChange> zoneChanges = new ArrayList<>();
+            for (String label : List.of("_smtp._tls", "_dmarc")) {
+                Name owner = Name.fromConstantString(label + ".customer" + zone + ".test.");
+                ownedInZone.add(new RrsetKey(owner, Type.TXT));
+                if (zone < 15) {
+                    zoneChanges.add(new RrsetChange(
+                            owner, Type.TXT, List.of(new TXTRecord(owner, DClass.IN, 600, "x")), List.of()));
+                }
+            }
+            assertThat(RetirementRules.deletionShare(zoneChanges, ownedInZone, 30, 10, false))
+                    .as("each zone owns fewer than min_owned")
+                    .isEmpty();
+            ownedInAll.addAll(ownedInZone);
+            changes.addAll(zoneChanges);
+        }
+
+        assertThat(RetirementRules.deletionShareOfPlan(changes, ownedInAll, 30, 10, false))
+                .hasValueSatisfying(r -> {
+                    assertThat(r.id()).isEqualTo("plan.deletion-share");
+                    assertThat(r.reason()).contains("deletes 30 of the 40", "across the plan's zones", "--force");
+                });
+        assertThat(RetirementRules.deletionShareOfPlan(changes, ownedInAll, 30, 10, true))
+                .isEmpty();
+    }
+
+    @Test
     void underAnEnforcedPolicyTheMxMayNameANewHostOnlyOnceThePolicyHasCoveredItForMaxAge() {
         Instant since = NOW.minusSeconds(3600);
 
