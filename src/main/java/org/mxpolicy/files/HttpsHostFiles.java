@@ -105,9 +105,9 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
 
     /**
      * The hosts of the config, and the policy host of each domain whose MTA-STS {@code publish} is
-     * withdrawing (RFC 8461 section 8.3): it serves {@code mode: none} with the old
-     * {@code max_age}, and the certificate and key the config named for it, until the withdrawal
-     * ends. A domain back in the config is served as the config says.
+     * withdrawing (RFC 8461 section 8.3): it serves {@code mode: none} with a small
+     * {@code max_age} (one day, or the old one if shorter), and the certificate and key the config
+     * named for it, until the withdrawal ends (the old {@code max_age} after it started). A domain back in the config is served as the config says.
      */
     private List<HttpsHost> withdrawing(ConfigFile file, List<HttpsHost> hosts, List<Finding> findings) {
         JsonOwnershipLedger store = new JsonOwnershipLedger(file.stateDir());
@@ -137,7 +137,7 @@ public final class HttpsHostFiles implements PolicyService.HostSource {
                     HttpsHost.Kind.POLICY,
                     w.domain(),
                     HttpsHost.Kind.POLICY.host(w.domain()),
-                    Optional.of(new MtaStsPolicy(MtaStsMode.NONE, List.of(), w.maxAge())),
+                    Optional.of(new MtaStsPolicy(MtaStsMode.NONE, List.of(), w.noneMaxAge())),
                     Optional.empty(),
                     new FileReference(w.terms().cert().get(), null),
                     new FileReference(w.terms().key().get(), null)));

@@ -116,9 +116,21 @@ public record OwnershipLedger(SortedMap<Name, OwnedZone> zones) {
             Objects.requireNonNull(terms, "terms");
         }
 
+        /**
+         * The {@code max_age} of the {@code mode: none} policy: small, one day or the old
+         * {@code max_age} if that is shorter (RFC 8461 section 8.3, step 1), so that senders do not
+         * hold the withdrawal itself for as long as they held the enforced policy.
+         */
+        public static final long NONE_MAX_AGE = 86_400;
+
         /** When the withdrawal is complete and the TXT record and policy may go. */
         public Instant ends() {
             return started.plusSeconds(maxAge);
+        }
+
+        /** The {@code max_age} served with {@code mode: none} during the withdrawal. */
+        public long noneMaxAge() {
+            return Math.min(maxAge, NONE_MAX_AGE);
         }
     }
 

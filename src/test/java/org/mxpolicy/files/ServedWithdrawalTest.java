@@ -66,7 +66,8 @@ class ServedWithdrawalTest {
         assertThat(during.hosts()).singleElement().satisfies(c -> {
             HttpsHost host = c.host();
             assertThat(host.host()).isEqualTo("mta-sts.old.example");
-            assertThat(host.policy().get().text()).isEqualTo("version: STSv1\r\nmode: none\r\nmax_age: 604800\r\n");
+            // RFC 8461 section 8.3: mode none with a small max_age, served for the old max_age of a week
+            assertThat(host.policy().get().text()).isEqualTo("version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n");
         });
         assertThat(during.files()).contains(dir.resolve("state/_ownership/ledger.json"));
         assertThat(after.hosts()).isEmpty();
