@@ -96,6 +96,12 @@ public record OwnershipMarker(String ownerId, SortedSet<Integer> types) {
         return Optional.of(new OwnershipMarker(m.group(1), types));
     }
 
+    /**
+     * The types a marker can claim: those mxpolicy publishes. A marker planted in the zone that
+     * names NS, MX or anything else must not make {@code publish} delete it.
+     */
+    static final Set<Integer> OWNABLE = Set.of(Type.TLSA, Type.TXT, Type.SRV);
+
     /** The RRsets {@code ownerId}'s markers among {@code markers} (marker name to its TXT RRset) claim. */
     public static Set<RrsetKey> owned(Map<Name, List<Record>> markers, String ownerId) {
         Set<RrsetKey> owned = new TreeSet<>();
@@ -104,7 +110,9 @@ public record OwnershipMarker(String ownerId, SortedSet<Integer> types) {
                 if (r instanceof TXTRecord txt) {
                     parse(String.join("", txt.getStrings()))
                             .filter(m -> m.ownerId().equals(ownerId))
-                            .ifPresent(m -> m.types().forEach(t -> owned.add(new RrsetKey(ownerOf(name), t))));
+                            .ifPresent(m -> m.types().stream()
+                                    .filter(OWNABLE::contains)
+                                    .forEach(t -> owned.add(new RrsetKey(ownerOf(name), t))));
                 }
             }
         });

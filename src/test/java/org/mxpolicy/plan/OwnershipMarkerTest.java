@@ -63,4 +63,13 @@ class OwnershipMarkerTest {
 
         assertThat(OwnershipMarker.owned(markers, "mail-1")).containsExactly(new RrsetKey(OWNER, Type.TXT));
     }
+
+    @Test
+    void aMarkerClaimingTypesMxpolicyNeverPublishesOwnsOnlyThoseItDoes() {
+        Map<Name, List<Record>> markers = Map.of(
+                MARKER,
+                List.of(new TXTRecord(MARKER, DClass.IN, 600, "v=mxpolicy1 owner=mail-1 types=NS,MX,TXT,CNAME")));
+
+        assertThat(OwnershipMarker.owned(markers, "mail-1")).containsExactly(new RrsetKey(OWNER, Type.TXT));
+    }
 }
