@@ -192,7 +192,7 @@ public final class MxAudit {
                                 target.toString(),
                                 Optional.of(scan),
                                 TlsConformance.judge(
-                                        scan, rules, wanted.requirement().id())));
+                                        scan, rules, wanted.requirement().id(), wanted.encryption())));
                     }
                 }
                 reports.add(new DomainReport(domain.domain(), findings, hosts, endpoints));

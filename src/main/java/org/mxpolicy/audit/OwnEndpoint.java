@@ -1,6 +1,7 @@
 package org.mxpolicy.audit;
 
 import java.util.Objects;
+import org.mxpolicy.scan.Encryption;
 import org.mxpolicy.scan.TlsStart;
 
 /**
@@ -31,5 +32,14 @@ public record OwnEndpoint(String service, String host, int port, TlsStart start,
     /** Whether it is a mail service over implicit TLS (RFC 8314), as 01-M wants offered. */
     public boolean implicitTlsMail() {
         return start == TlsStart.IMPLICIT && requirement == Requirement.CLIENT_TLS && port != 443;
+    }
+
+    /**
+     * Implicit TLS is mandatory TLS: a client does not fall back to plaintext, so TR-03108 4.3.2's
+     * allowance for versions and suites outside the profile does not apply. STARTTLS on the client
+     * ports is what TR-03108 4.1.2 calls "Opportunistic TLS".
+     */
+    public Encryption encryption() {
+        return start == TlsStart.IMPLICIT ? Encryption.MANDATORY : Encryption.OPPORTUNISTIC;
     }
 }

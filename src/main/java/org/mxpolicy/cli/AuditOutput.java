@@ -202,8 +202,8 @@ enum AuditOutput {
 
     /**
      * The run's status, as {@code check} maps its results: a failed MUST requirement is CRITICAL,
-     * a failed SHOULD requirement or anything outside the profile a WARNING, an endpoint or lookup
-     * that did not answer UNKNOWN.
+     * a failed SHOULD requirement or anything outside the profile on an opportunistic endpoint a
+     * WARNING, an endpoint or lookup that did not answer UNKNOWN.
      */
     static CheckStatus status(List<DomainReport> reports) {
         CheckStatus worst = CheckStatus.OK;

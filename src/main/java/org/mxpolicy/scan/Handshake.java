@@ -117,8 +117,16 @@ final class Handshake implements Handshaker {
                     // middle of the server's answer is not, even where Bouncy Castle reports it as
                     // a handshake_failure of its own.
                     boolean closedUnanswered = in.ended && !in.failed && in.received == beforeTls;
+                    // A whole ServerHello followed by a close is an answer too: JSSE closes so, without
+                    // an alert, when it has no certificate for the one signature scheme offered.
+                    boolean closedAfterHello = in.ended
+                            && !in.failed
+                            && !deadline.isDone()
+                            && protocol.hello != null
+                            && !protocol.hello.isHelloRetryRequest();
                     lost = !client.completed
                             && !closedUnanswered
+                            && !closedAfterHello
                             && (deadline.isDone()
                                     || in.ended
                                     || in.failed

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param reached whether a connection was made: false when it failed or timed out, which says
  *     nothing about the offer
  * @param dropped whether the connection was lost before the server answered the offer (timeout,
- *     reset, end in the middle of the answer, STARTTLS put off with a 4xx): like an unreached server it says nothing
+ *     reset, end before the whole ServerHello, STARTTLS put off with a 4xx): like an unreached server it says nothing
  *     about the offer, unlike an alert or a ServerHello
  */
 record ServerAnswer(

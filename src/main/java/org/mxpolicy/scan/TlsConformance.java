@@ -14,11 +14,12 @@ import org.mxpolicy.tls.TlsRuleSet;
  * Judges a {@link TlsScan} against an edition of TR-03116-4, rule by rule; pure.
  *
  * <p>TR-03108 section 4.3.2 lets an opportunistic endpoint accept versions and suites the edition
- * does not list, as long as they have the lowest priority. So what lies outside the edition (TLS
- * 1.0, CBC-SHA1, X25519, ChaCha20-Poly1305, ...) is a {@link Verdict#WARN} naming it, and the
- * failures are: no handshake within the edition at all, an outside suite preferred over an
- * allowed one, a first choice without forward secrecy (TR-03108 03-M), and certificate keys and
- * signature hashes below the edition's minimum (12-R).
+ * does not list, as long as they have the lowest priority. So there what lies outside the edition
+ * (TLS 1.0, CBC-SHA1, X25519, ChaCha20-Poly1305, ...) is a {@link Verdict#WARN} naming it; on an
+ * endpoint with {@link Encryption#MANDATORY mandatory} TLS the allowance does not apply and it is a
+ * {@link Verdict#FAIL}. The failures everywhere are: no handshake within the edition at all, an
+ * outside suite preferred over an allowed one, a first choice without forward secrecy (TR-03108
+ * 03-M), and certificate keys and signature hashes below the edition's minimum (12-R).
  *
  * <p>An incomplete scan ({@link TlsScan#gaps()}) is never judged from what is missing: every rule
  * that needs what a probe without answer would have found is {@link Verdict#UNKNOWN}, naming the
@@ -28,10 +29,18 @@ public final class TlsConformance {
 
     /** TR-03108's section on versions and suites outside TR-03116-4. */
     public static final String LOWEST_PRIORITY = "TR-03108 4.3.2";
+    /** Why what lies outside the profile fails on an endpoint with mandatory TLS. */
+    private static final String MANDATORY_NOTE = "; mandatory TLS: " + LOWEST_PRIORITY
+            + " permits versions and suites outside TR-03116-4 for opportunistic encryption only";
     /** TR-03108's requirement on the certificates of every endpoint. */
     public static final String CERTIFICATES = "12-R";
 
     private TlsConformance() {}
+
+    /** The findings of an opportunistic endpoint, such as an MX. */
+    public static List<RuleFinding> judge(TlsScan scan, TlsRuleSet rules, String requirement) {
+        return judge(scan, rules, requirement, Encryption.OPPORTUNISTIC);
+    }
 
     /**
      * The findings of one endpoint's scan, in a fixed order: reachability, protocols, suites per
@@ -39,8 +48,9 @@ public final class TlsConformance {
      *
      * @param requirement the TR-03108 requirement the endpoint's TLS serves: {@code 03-M} for an
      *     MX, {@code 01-M} for implicit TLS of clients, {@code 02-R} for their STARTTLS ports
+     * @param encryption whether what lies outside the profile is a warning or a failure
      */
-    public static List<RuleFinding> judge(TlsScan scan, TlsRuleSet rules, String requirement) {
+    public static List<RuleFinding> judge(TlsScan scan, TlsRuleSet rules, String requirement, Encryption encryption) {
         List<RuleFinding> findings = new ArrayList<>();
         String edition = rules.edition();
         if (!scan.connected()) {
@@ -63,12 +73,12 @@ public final class TlsConformance {
             return findings;
         }
         int start = findings.size();
-        protocols(scan, rules, requirement, findings);
+        protocols(scan, rules, requirement, findings, encryption);
         unknownWhereMissing(scan, findings, start, start + 1, probe(ScanGap.Probe.VERSION, ScanGap.Probe.SUITES));
         unknownWhereMissing(scan, findings, start + 1, probe(ScanGap.Probe.VERSION));
         for (VersionScan version : scan.versions()) {
             start = findings.size();
-            suites(version, rules, requirement, findings);
+            suites(version, rules, requirement, findings, encryption);
             unknownWhereMissing(
                     scan, findings, start, probe(ScanGap.Probe.SUITES).and(of(version)));
         }
@@ -81,7 +91,7 @@ public final class TlsConformance {
             List<TlsRuleSet.Rule> groupList =
                     version.version().equals("TLSv1.3") ? rules.tls13Groups() : rules.tls12Groups();
             start = findings.size();
-            groups(version, rules, requirement, findings);
+            groups(version, rules, requirement, findings, encryption);
             unknownWhereMissing(
                     scan,
                     findings,
@@ -89,7 +99,7 @@ public final class TlsConformance {
                     probe(ScanGap.Probe.GROUPS).and(of(version)),
                     new RuleFinding(requirement, "tls.groups", source(rules, groupList), Verdict.UNKNOWN, ""));
             start = findings.size();
-            signatureSchemes(version, rules, requirement, findings);
+            signatureSchemes(version, rules, requirement, findings, encryption);
             unknownWhereMissing(
                     scan,
                     findings,
@@ -148,6 +158,18 @@ public final class TlsConformance {
         }
     }
 
+    /**
+     * TR-03108 4.3.2 permits what lies outside TR-03116-4 "in the case of opportunistic
+     * encryption" only.
+     */
+    private static Verdict outsideVerdict(Encryption encryption) {
+        return encryption == Encryption.MANDATORY ? Verdict.FAIL : Verdict.WARN;
+    }
+
+    private static String note(Encryption encryption) {
+        return encryption == Encryption.MANDATORY ? MANDATORY_NOTE : "";
+    }
+
     private static Predicate<ScanGap> probe(ScanGap.Probe... probes) {
         Set<ScanGap.Probe> wanted = Set.of(probes);
         return gap -> wanted.contains(gap.probe());
@@ -157,7 +179,8 @@ public final class TlsConformance {
         return gap -> gap.version().equals(version.version());
     }
 
-    private static void protocols(TlsScan scan, TlsRuleSet rules, String requirement, List<RuleFinding> findings) {
+    private static void protocols(
+            TlsScan scan, TlsRuleSet rules, String requirement, List<RuleFinding> findings, Encryption encryption) {
         Set<String> allowed = names(rules.protocols());
         String source = source(rules, rules.protocols());
         List<String> outside =
@@ -178,15 +201,23 @@ public final class TlsConformance {
                 requirement,
                 "tls.protocols",
                 source,
-                outside.isEmpty() ? Verdict.PASS : Verdict.WARN,
+                outside.isEmpty() ? Verdict.PASS : outsideVerdict(encryption),
                 outside.isEmpty()
                         ? "accepts " + String.join(", ", scan.protocols())
                         : "accepts " + String.join(", ", outside) + " outside the profile (allowed: "
-                                + String.join(", ", allowed) + "); a server always negotiates the newest"
-                                + " version both sides have, so they have the lowest priority"));
+                                + String.join(", ", allowed) + ")"
+                                + (encryption == Encryption.MANDATORY
+                                        ? MANDATORY_NOTE
+                                        : "; a server always negotiates the newest version both sides have, so"
+                                                + " they have the lowest priority")));
     }
 
-    private static void suites(VersionScan version, TlsRuleSet rules, String requirement, List<RuleFinding> findings) {
+    private static void suites(
+            VersionScan version,
+            TlsRuleSet rules,
+            String requirement,
+            List<RuleFinding> findings,
+            Encryption encryption) {
         List<TlsRuleSet.Rule> list =
                 version.version().equals("TLSv1.3") ? rules.tls13CipherSuites() : rules.tls12CipherSuites();
         Set<String> allowed = suiteRules(version, rules);
@@ -196,11 +227,11 @@ public final class TlsConformance {
                 requirement,
                 "tls.suites",
                 source(rules, list),
-                outside.isEmpty() ? Verdict.PASS : Verdict.WARN,
+                outside.isEmpty() ? Verdict.PASS : outsideVerdict(encryption),
                 version.version() + ": "
                         + (outside.isEmpty()
                                 ? String.join(", ", version.suites())
-                                : String.join(", ", outside) + " outside the profile")));
+                                : String.join(", ", outside) + " outside the profile" + note(encryption))));
     }
 
     /** Suites outside the profile only after every allowed one (TR-03108 4.3.2). */
@@ -265,7 +296,12 @@ public final class TlsConformance {
                         + (serverDecides ? "" : " (the client's order decides)")));
     }
 
-    private static void groups(VersionScan version, TlsRuleSet rules, String requirement, List<RuleFinding> findings) {
+    private static void groups(
+            VersionScan version,
+            TlsRuleSet rules,
+            String requirement,
+            List<RuleFinding> findings,
+            Encryption encryption) {
         if (version.groups().isEmpty()) {
             return;
         }
@@ -278,15 +314,19 @@ public final class TlsConformance {
                 requirement,
                 "tls.groups",
                 source(rules, list),
-                outside.isEmpty() ? Verdict.PASS : Verdict.WARN,
+                outside.isEmpty() ? Verdict.PASS : outsideVerdict(encryption),
                 version.version() + ": "
                         + (outside.isEmpty()
                                 ? String.join(", ", version.groups())
-                                : String.join(", ", outside) + " outside the profile")));
+                                : String.join(", ", outside) + " outside the profile" + note(encryption))));
     }
 
     private static void signatureSchemes(
-            VersionScan version, TlsRuleSet rules, String requirement, List<RuleFinding> findings) {
+            VersionScan version,
+            TlsRuleSet rules,
+            String requirement,
+            List<RuleFinding> findings,
+            Encryption encryption) {
         if (version.signatureSchemes().isEmpty()) {
             return;
         }
@@ -302,11 +342,11 @@ public final class TlsConformance {
                 requirement,
                 "tls.signature-schemes",
                 source(rules, rules.signatureSchemes()),
-                outside.isEmpty() ? Verdict.PASS : Verdict.WARN,
+                outside.isEmpty() ? Verdict.PASS : outsideVerdict(encryption),
                 version.version() + ": "
                         + (outside.isEmpty()
                                 ? String.join(", ", version.signatureSchemes())
-                                : String.join(", ", outside) + " outside the profile")));
+                                : String.join(", ", outside) + " outside the profile" + note(encryption))));
     }
 
     /** TR-03108 12-R: every certificate's issuer, key and signature, judged by the edition's minimums. */

@@ -47,7 +47,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * Bouncy Castle does not implement it. Thread-safe: one scanner serves a whole audit.
  *
  * <p>A handshake whose connection fails or is lost before the server answers (timeout, reset, end
- * in the middle of the answer, STARTTLS put off with a 4xx) is not taken for a refusal: it is tried again, twice,
+ * before the whole ServerHello, STARTTLS put off with a 4xx) is not taken for a refusal: it is tried again, twice,
  * after a pause; if it still gets no answer the scan records a {@link ScanGap} for that probe,
  * and the rules that need what it would have found are not judged.
  */

@@ -294,6 +294,54 @@ class MxAuditTest {
     }
 
     @Test
+    void tls10OnImplicitTlsFailsWhereTheMxAndStarttlsPortsAreOnlyWarned() throws Exception {
+        answer("own.test.", Type.MX, DnsAnswer.Security.SECURE, mx("own.test.", 10, "mx.own.test."));
+        answer("mx.own.test.", Type.A, DnsAnswer.Security.SECURE, a("mx.own.test.", "192.0.2.20"));
+        answer("mail.own.test.", Type.A, DnsAnswer.Security.SECURE, a("mail.own.test.", "192.0.2.21"));
+        answer("mta-sts.own.test.", Type.A, DnsAnswer.Security.SECURE, a("mta-sts.own.test.", "192.0.2.22"));
+        // Every endpoint also accepts TLS 1.0, at the lowest priority as every server does.
+        EndpointScanner legacy = endpoint -> {
+            TlsScan within = scanner.scan(endpoint);
+            List<VersionScan> versions = new ArrayList<>(within.versions());
+            versions.add(new VersionScan(
+                    "TLSv1",
+                    List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"),
+                    CipherOrder.ONE_SUITE,
+                    List.of(),
+                    List.of()));
+            return new TlsScan(endpoint, true, Optional.empty(), versions, within.chain(), within.handshakes());
+        };
+        List<OwnEndpoint> own = List.of(
+                new OwnEndpoint("submissions", "mail.own.test", 465, TlsStart.IMPLICIT, Requirement.CLIENT_TLS),
+                new OwnEndpoint("imap", "mail.own.test", 143, TlsStart.IMAP, Requirement.CLIENT_TLS_COMPATIBILITY),
+                new OwnEndpoint("mta-sts", "mta-sts.own.test", 443, TlsStart.IMPLICIT, Requirement.INBOUND_MTA_STS));
+
+        DomainReport report = new MxAudit(dns, legacy, RULES, 4, MxAudit.SMTP_PORT)
+                .audit(List.of("own.test"), Map.of("own.test", own))
+                .get(0);
+
+        RuleFinding mxProtocols = report.hosts().get(0).addresses().get(0).findings().stream()
+                .filter(f -> f.check().equals("tls.protocols"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(mxProtocols.verdict()).isEqualTo(Verdict.WARN);
+        assertThat(report.endpoints())
+                .extracting(e -> e.service() + " " + protocols(e).verdict())
+                .containsExactly("submissions FAIL", "imap WARN", "mta-sts FAIL");
+        assertThat(protocols(report.endpoints().get(0)).evidence()).contains("TR-03108 4.3.2");
+        assertThat(report.requirement(Requirement.CLIENT_TLS).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(report.requirement(Requirement.CLIENT_TLS_COMPATIBILITY).verdict())
+                .isEqualTo(Verdict.WARN);
+    }
+
+    private static RuleFinding protocols(ClientEndpoint endpoint) {
+        return endpoint.findings().stream()
+                .filter(f -> f.check().equals("tls.protocols"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
     void anOwnDomainWithoutClientServicesFails01MAndIsWarned02R() throws Exception {
         answer("bare.test.", Type.MX, DnsAnswer.Security.SECURE, mx("bare.test.", 10, "mx.bare.test."));
         answer("mx.bare.test.", Type.A, DnsAnswer.Security.SECURE, a("mx.bare.test.", "192.0.2.30"));

@@ -47,6 +47,15 @@ class TlsConformanceTest {
                 .orElseThrow(() -> new AssertionError("no " + check + " in " + findings));
     }
 
+    /** The evidence of the one failed finding of {@code check}. */
+    private static String failed(List<RuleFinding> findings, String check) {
+        List<RuleFinding> failed = findings.stream()
+                .filter(f -> f.check().equals(check) && f.verdict() == Verdict.FAIL)
+                .toList();
+        assertThat(failed).as(check).hasSize(1);
+        return failed.get(0).evidence();
+    }
+
     private static List<RuleFinding> judge(TlsScan scan) {
         return TlsConformance.judge(scan, RULES, "03-M");
     }
@@ -140,6 +149,76 @@ class TlsConformanceTest {
         assertThat(finding(findings, "tls.suites").evidence())
                 .isEqualTo("TLSv1.3: TLS_CHACHA20_POLY1305_SHA256 outside the profile");
         assertThat(finding(findings, "tls.within-profile").verdict()).isEqualTo(Verdict.FAIL);
+    }
+
+    /** TLS 1.0 and CBC at the lowest priority, X25519 and SHA-1 signatures beside allowed ones. */
+    private static TlsScan legacyAtTheLowestPriority() {
+        VersionScan tls12 = new VersionScan(
+                "TLSv1.2",
+                List.of("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"),
+                CipherOrder.SERVER,
+                List.of("secp256r1", "x25519"),
+                List.of("ecdsa_secp256r1_sha256", "ecdsa_sha1"));
+        VersionScan tls10 = new VersionScan(
+                "TLSv1", List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"), CipherOrder.ONE_SUITE, List.of(), List.of());
+        return scan(List.of(TLS13, tls12, tls10), EC_LEAF, EC_CA);
+    }
+
+    @Test
+    void outsideTheProfileAtTheLowestPriorityIsOnlyAWarningForOpportunisticTls() {
+        List<RuleFinding> findings =
+                TlsConformance.judge(legacyAtTheLowestPriority(), RULES, "03-M", Encryption.OPPORTUNISTIC);
+
+        assertThat(findings)
+                .filteredOn(f -> f.verdict() != Verdict.PASS)
+                .extracting(f -> f.check() + " " + f.verdict())
+                .containsExactly(
+                        "tls.protocols WARN",
+                        "tls.suites WARN",
+                        "tls.suites WARN",
+                        "tls.groups WARN",
+                        "tls.signature-schemes WARN");
+        assertThat(findings).isEqualTo(judge(legacyAtTheLowestPriority()));
+    }
+
+    @Test
+    void mandatoryTlsFailsOnEverythingOutsideTheProfileCitingTr03108Section432() {
+        List<RuleFinding> findings =
+                TlsConformance.judge(legacyAtTheLowestPriority(), RULES, "01-M", Encryption.MANDATORY);
+
+        assertThat(findings)
+                .filteredOn(f -> f.verdict() != Verdict.PASS)
+                .extracting(f -> f.check() + " " + f.verdict())
+                .containsExactly(
+                        "tls.protocols FAIL",
+                        "tls.suites FAIL",
+                        "tls.suites FAIL",
+                        "tls.groups FAIL",
+                        "tls.signature-schemes FAIL");
+        String why = "; mandatory TLS: TR-03108 4.3.2 permits versions and suites outside TR-03116-4 for"
+                + " opportunistic encryption only";
+        assertThat(finding(findings, "tls.protocols").evidence())
+                .isEqualTo("accepts TLSv1 outside the profile (allowed: TLSv1.3, TLSv1.2)" + why);
+        assertThat(failed(findings, "tls.groups")).isEqualTo("TLSv1.2: x25519 outside the profile" + why);
+        assertThat(findings)
+                .filteredOn(f -> f.check().equals("tls.suites") && f.verdict() == Verdict.FAIL)
+                .extracting(RuleFinding::evidence)
+                .containsExactly(
+                        "TLSv1.2: TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA outside the profile" + why,
+                        "TLSv1: TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA outside the profile" + why);
+        assertThat(failed(findings, "tls.signature-schemes"))
+                .isEqualTo("TLSv1.2: ecdsa_sha1 outside the profile" + why);
+        assertThat(findings)
+                .filteredOn(f -> f.check().startsWith("tls."))
+                .allSatisfy(f -> assertThat(f.requirement()).isEqualTo("01-M"));
+        assertThat(finding(findings, "tls.priority").verdict()).isEqualTo(Verdict.PASS);
+    }
+
+    @Test
+    void mandatoryTlsWithinTheProfilePasses() {
+        assertThat(TlsConformance.judge(
+                        scan(List.of(TLS13, TLS12), EC_LEAF, EC_CA), RULES, "01-M", Encryption.MANDATORY))
+                .allSatisfy(f -> assertThat(f.verdict()).as(f.toString()).isEqualTo(Verdict.PASS));
     }
 
     @Test
