@@ -55,7 +55,8 @@ public final class AdminFiles {
             status = Optional.of(new StatusSite(
                     new StatusFiles(
                             certificates.resolve(check),
-                            Files.isDirectory(stateDir) ? Optional.of(stateDir) : Optional.empty()),
+                            Files.isDirectory(stateDir) ? Optional.of(stateDir) : Optional.empty(),
+                            serve.statusAudit().map(certificates::resolve)),
                     clock,
                     serve.staleAfter(),
                     file.config().rollover().margin()));

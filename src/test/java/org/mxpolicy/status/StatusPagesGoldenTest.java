@@ -48,13 +48,29 @@ class StatusPagesGoldenTest {
         }
     }
 
+    /** The audit of example.net and partner.example, written five hours before the pages' clock. */
+    static AuditRun audit(Instant written) throws Exception {
+        try (java.io.InputStream in = StatusPagesGoldenTest.class.getResourceAsStream("/status/audit-small.json")) {
+            return AuditJson.read(in, written, "audit-small.json");
+        }
+    }
+
     static StatusSite site() throws Exception {
+        return site(Optional.of(audit(StatusFixtures.NOW.minus(Duration.ofHours(5)))));
+    }
+
+    static StatusSite site(Optional<AuditRun> audit) throws Exception {
         StatusModel model = StatusFixtures.small();
         RolloverState state = rollover();
         StatusSource source = new StatusSource() {
             @Override
             public Optional<StatusModel> check() {
                 return Optional.of(model);
+            }
+
+            @Override
+            public Optional<AuditRun> audit() {
+                return audit;
             }
 
             @Override
@@ -94,6 +110,44 @@ class StatusPagesGoldenTest {
     void hostPageWithItsRollover() throws Exception {
         GoldenFiles.assertMatches(
                 "status/mx-mx1.example.com.html", site().host("mx1.example.com").html());
+    }
+
+    @Test
+    void tr03108PageWithEachDomainsRequirements() throws Exception {
+        StatusSite.Page page = site().tr03108(Map.of());
+        assertThat(page.status()).isEqualTo(200);
+        GoldenFiles.assertMatches("status/tr-03108.html", page.html());
+    }
+
+    @Test
+    void theTr03108ViewIsThereOnlyWithAnAudit() throws Exception {
+        StatusSite without = site(Optional.empty());
+        assertThat(without.tr03108(Map.of()).status()).isEqualTo(404);
+        assertThat(without.overview(Map.of()).html()).doesNotContain("tr-03108");
+        assertThat(without.domain("example.net").html()).doesNotContain("TR-03108");
+        assertThat(site().overview(Map.of()).html()).contains("<a href=\"tr-03108\">TR-03108 view</a>");
+        assertThat(site().domain("example.com").html())
+                .contains("The last audit did not audit example.com.")
+                .doesNotContain("TR-03108-05-M");
+    }
+
+    @Test
+    void anOldAuditIsSaidToBeStale() throws Exception {
+        StatusSite site = site(Optional.of(audit(StatusFixtures.NOW.minus(Duration.ofDays(3)))));
+        assertThat(site.tr03108(Map.of()).html())
+                .contains("<strong>Stale audit:</strong> written 2026-12-04 23:00 UTC, 3 d ago (more than 2 d).");
+        assertThat(site.domain("example.net").html()).contains("<strong>Stale audit:</strong>");
+    }
+
+    @Test
+    void aScriptInAnAuditsEvidenceIsShownAsText() throws Exception {
+        StatusSite site = site();
+        for (String html : List.of(
+                site.tr03108(Map.of()).html(), site.domain("example.net").html())) {
+            assertThat(html)
+                    .doesNotContain("<script")
+                    .contains("reports go to &lt;script&gt;alert(1)&lt;/script&gt;, which enforces");
+        }
     }
 
     @Test
