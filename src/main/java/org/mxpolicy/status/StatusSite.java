@@ -137,6 +137,7 @@ public final class StatusSite {
             m.put("domain", DomainView.of(model.get(), row.get()));
             m.put("reportDays", reports.map(r -> r.days(name, now)).orElse(null));
             putAudit(m, name, now);
+            putKeys(m, name, now);
             return new Page(200, StatusPages.render("status/domain.ftlh", m, "../", false));
         } catch (InvalidInputException e) {
             return problem("../", e.getMessage());
@@ -189,6 +190,15 @@ public final class StatusSite {
         if (run.isPresent()) {
             m.put("auditFreshness", Freshness.of(run.get().writtenAt(), now, AUDIT_STALE_AFTER));
             run.get().domain(name).ifPresent(d -> m.put("auditDomain", d));
+        }
+    }
+
+    /** The key events of the zone of the same name, when it has a key policy; a broken key file is said there. */
+    private void putKeys(Map<String, Object> m, String name, Instant now) {
+        try {
+            source.keys(name, now).ifPresent(k -> m.put("keyEvents", KeyEventsView.of(k, now)));
+        } catch (InvalidInputException e) {
+            m.put("keyProblem", e.getMessage());
         }
     }
 

@@ -32,6 +32,14 @@ public interface StatusSource {
         return Optional.empty();
     }
 
+    /**
+     * The DNSSEC keys of {@code zone} as the last {@code keys run} left them, when the zone has a
+     * key policy; {@code now} is when the waits are judged.
+     */
+    default Optional<ZoneKeys> keys(String zone, java.time.Instant now) throws InvalidInputException {
+        return Optional.empty();
+    }
+
     /** Where the check run is read from, for the page that says none is there. */
     String checkLocation();
 }

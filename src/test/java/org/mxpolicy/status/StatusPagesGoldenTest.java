@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.mxpolicy.keyroll.KeyId;
+import org.mxpolicy.keyroll.KeyPhase;
+import org.mxpolicy.keyroll.KeyRole;
+import org.mxpolicy.keyroll.KeyStatus;
 import org.mxpolicy.rollover.RolloverState;
 import org.mxpolicy.rollover.RolloverState.KeyEntry;
 import org.mxpolicy.rollover.RolloverState.NextKey;
@@ -59,6 +63,52 @@ class StatusPagesGoldenTest {
         return site(Optional.of(audit(StatusFixtures.NOW.minus(Duration.ofHours(5)))));
     }
 
+    /**
+     * example.net's keys: a key-signing key in use, a zone-signing key retired two days ago and
+     * waiting to be removed tomorrow, and its successor active since then.
+     */
+    static ZoneKeys keys() {
+        Instant t = StatusFixtures.NOW;
+        return new ZoneKeys(
+                "example.net",
+                Optional.of(t.minus(Duration.ofMinutes(30))),
+                List.of(
+                        key(20001, KeyRole.KSK, KeyPhase.ACTIVE, "none due", null, t, -200, -199, null),
+                        key(
+                                30001,
+                                KeyRole.ZSK,
+                                KeyPhase.RETIRED,
+                                "removed at 2026-12-08 23:00 UTC",
+                                t.plus(Duration.ofDays(1)),
+                                t,
+                                -100,
+                                -99,
+                                -2),
+                        key(30002, KeyRole.ZSK, KeyPhase.ACTIVE, "none due", null, t, -5, -2, null)));
+    }
+
+    private static ZoneKeys.Key key(
+            int tag,
+            KeyRole role,
+            KeyPhase phase,
+            String next,
+            Instant nextAt,
+            Instant t,
+            int publish,
+            int activate,
+            Integer inactive) {
+        List<ZoneKeys.Event> events = new java.util.ArrayList<>();
+        events.add(new ZoneKeys.Event("publish", t.plus(Duration.ofDays(publish))));
+        events.add(new ZoneKeys.Event("activate", t.plus(Duration.ofDays(activate))));
+        if (inactive != null) {
+            events.add(new ZoneKeys.Event("inactive", t.plus(Duration.ofDays(inactive))));
+        }
+        return new ZoneKeys.Key(
+                new KeyStatus(
+                        new KeyId(13, tag), "Kexample.net.+013+" + tag, role, phase, next, Optional.ofNullable(nextAt)),
+                events);
+    }
+
     static StatusSite site(Optional<AuditRun> audit) throws Exception {
         StatusModel model = StatusFixtures.small();
         RolloverState state = rollover();
@@ -71,6 +121,11 @@ class StatusPagesGoldenTest {
             @Override
             public Optional<AuditRun> audit() {
                 return audit;
+            }
+
+            @Override
+            public Optional<ZoneKeys> keys(String zone, Instant now) {
+                return zone.equals("example.net") ? Optional.of(StatusPagesGoldenTest.keys()) : Optional.empty();
             }
 
             @Override
