@@ -84,6 +84,56 @@ class StatusFilesTest {
     }
 
     @Test
+    void theKeysOfAZoneWithAKeyPolicyAreReadFromItsKeyFilesWithoutThePrivateKeys(@TempDir Path dir) throws Exception {
+        Path keys = Files.createDirectory(dir.resolve("keys"));
+        assertThat(org.mxpolicy.testing.Cli.run("keygen", "--zone", "example.com", "-K", keys.toString())
+                        .exitCode())
+                .isZero();
+        assertThat(org.mxpolicy.testing.Cli.run("keygen", "--zone", "example.com", "-K", keys.toString(), "--ksk")
+                        .exitCode())
+                .isZero();
+        org.mxpolicy.config.ProviderConfig config = org.mxpolicy.config.ConfigLoader.load(
+                        new java.io.StringReader("""
+                                zones:
+                                  example.com:
+                                    nameservers: [ "192.0.2.53:53" ]
+                                    sign: { zone_file: example.com.zone, output: example.com.zone.signed, keys: keys }
+                                    dnssec: { keys: ksk+zsk, zsk_lifetime: 90d, ksk_lifetime: never }
+                                  example.org: {}
+                                domains:
+                                  - name: example.com
+                                    mx: [{ host: mx1.example.com, cert: mx1.pem }]
+                                """), "test.yaml")
+                .config();
+        StatusFiles files = new StatusFiles(dir.resolve("check.json"), Optional.empty())
+                .withKeys(new StatusFiles.KeyZones(dir, dir.resolve("state"), config.zones()));
+        java.time.Instant now = java.time.Instant.now();
+
+        org.mxpolicy.status.ZoneKeys zone = files.keys("example.com", now).orElseThrow();
+
+        assertThat(zone.seen()).as("no keys run yet").isEmpty();
+        assertThat(zone.keys()).hasSize(2).allSatisfy(k -> {
+            // managed: the .private file's presence counts as a private key
+            assertThat(k.status().phase()).isEqualTo(org.mxpolicy.keyroll.KeyPhase.ACTIVE);
+            assertThat(k.events())
+                    .extracting(org.mxpolicy.status.ZoneKeys.Event::what)
+                    .containsExactly("publish", "activate");
+        });
+        assertThat(files.keys("example.org", now)).as("no key policy").isEmpty();
+        assertThat(files.keys("example.net", now))
+                .as("not a zone of the config")
+                .isEmpty();
+
+        // the private key files are not opened: one that could not be read as a key changes nothing
+        try (var privates = Files.newDirectoryStream(keys, "*.private")) {
+            for (Path p : privates) {
+                Files.writeString(p, "not a private key");
+            }
+        }
+        assertThat(files.keys("example.com", now).orElseThrow().keys()).hasSize(2);
+    }
+
+    @Test
     void aHostNameThatCannotBeAStateDirectoryHasNoRolloverState(@TempDir Path dir) throws Exception {
         StatusFiles files = new StatusFiles(dir.resolve("check.json"), Optional.of(dir));
         assertThat(files.rollover("../etc")).isEmpty();
