@@ -34,7 +34,7 @@ public record AuditRun(Instant writtenAt, String rules, List<AuditDomain> domain
             requirements = List.copyOf(requirements);
         }
 
-        /** The verdict of a requirement for this domain, in the order of {@code ids}. */
+        /** The row of a requirement ({@code 05-M}); unknown when the audit's table has none. */
         public RequirementRow row(String id) {
             return requirements.stream()
                     .filter(r -> r.id().equals(id))
