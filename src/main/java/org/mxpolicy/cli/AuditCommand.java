@@ -28,8 +28,10 @@ import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.dns.DnsLookup;
 import org.mxpolicy.dns.TrustAnchors;
 import org.mxpolicy.dns.ValidatingDnsLookup;
+import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.InputFiles;
+import org.mxpolicy.files.OutputPaths;
 import org.mxpolicy.finding.InputLimit;
 import org.mxpolicy.finding.MxpolicyException;
 import org.mxpolicy.probe.ConnectOverrides;
@@ -67,7 +69,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  mxpolicy audit example.com example.net",
             "  mxpolicy audit --format json --resolver 192.0.2.53 partner.example",
-            "  mxpolicy audit --partners partners.txt --format csv > partners.csv"
+            "  mxpolicy audit --partners partners.txt --format csv > partners.csv",
+            "  mxpolicy audit -c provider.yaml --format json -o /var/lib/mxpolicy/audit.json"
         })
 final class AuditCommand implements Callable<Integer> {
 
@@ -94,6 +97,18 @@ final class AuditCommand implements Callable<Integer> {
             defaultValue = "text",
             description = "text (default), json, or csv (one row per domain and requirement).")
     private AuditOutput format;
+
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Write the report to FILE (atomically, for the status pages that read it any time)"
+                    + " instead of stdout.")
+    private Path output;
+
+    @Option(
+            names = "--mkdir",
+            description = "Make FILE's directory when it is missing (without it, a missing directory is refused).")
+    private boolean mkdir;
 
     @Option(
             names = "--ca-file",
@@ -159,6 +174,10 @@ final class AuditCommand implements Callable<Integer> {
         if (parallel < 1 || perAddress < 1) {
             throw new ParameterException(spec.commandLine(), "--parallel and --per-address must be at least 1");
         }
+        if (output != null) {
+            // Refused before the probes run, not after minutes of auditing.
+            OutputPaths.file(output, mkdir);
+        }
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         TlsRuleSet rules = TlsRuleSet.inForceAt(today)
                 .orElseThrow(() -> new IllegalStateException("no TR-03116-4 edition is in force on " + today));
@@ -189,7 +208,13 @@ final class AuditCommand implements Callable<Integer> {
                             new PolicyProbes(fetch, trust, clock.instant(), limit))
                     .audit(all, own);
         }
-        spec.commandLine().getOut().print(format.render(reports, rules));
+        String text = format.render(reports, rules);
+        if (output != null) {
+            AtomicFiles.write(output, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC);
+            spec.commandLine().getErr().println(AuditOutput.summary(reports));
+        } else {
+            spec.commandLine().getOut().print(text);
+        }
         spec.commandLine().getOut().flush();
         return AuditOutput.status(reports).exitCode();
     }

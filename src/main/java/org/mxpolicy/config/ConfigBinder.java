@@ -32,6 +32,7 @@ final class ConfigBinder extends SectionBinder {
             "tls_profile",
             "status_check",
             "status_stale_after",
+            "status_audit",
             "admin_tls_certificate",
             "admin_tls_key",
             "admin_password_file");
@@ -170,6 +171,7 @@ final class ConfigBinder extends SectionBinder {
                 ServeSettings.defaults().tlsProfile());
         FileReference check = optional(keys.get("status_check"), e -> file(e.value(), "'status_check'"), null);
         Duration stale = optional(keys.get("status_stale_after"), this::duration, ServeSettings.DEFAULT_STALE_AFTER);
+        FileReference audit = optional(keys.get("status_audit"), e -> file(e.value(), "'status_audit'"), null);
         FileReference cert =
                 optional(keys.get("admin_tls_certificate"), e -> file(e.value(), "'admin_tls_certificate'"), null);
         FileReference key = optional(keys.get("admin_tls_key"), e -> file(e.value(), "'admin_tls_key'"), null);
@@ -182,6 +184,7 @@ final class ConfigBinder extends SectionBinder {
                 profile,
                 Optional.ofNullable(check),
                 stale == null ? ServeSettings.DEFAULT_STALE_AFTER : stale,
+                Optional.ofNullable(audit),
                 Optional.ofNullable(cert),
                 Optional.ofNullable(key),
                 Optional.ofNullable(passwords),

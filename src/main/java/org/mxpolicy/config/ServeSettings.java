@@ -14,6 +14,8 @@ import org.mxpolicy.finding.SourcePosition;
  * @param statusCheck the JSON a cron job saves with {@code mxpolicy check --format json -o}: what
  *     the status pages of the admin listener show ({@code status_check})
  * @param staleAfter how old that JSON may be before the pages warn ({@code status_stale_after})
+ * @param statusAudit the JSON a cron job saves with {@code mxpolicy audit --format json -o}: the
+ *     TR-03108 view of the status pages ({@code status_audit})
  * @param adminCertificate the PEM certificate chain of the admin listener, which then speaks
  *     HTTPS ({@code admin_tls_certificate})
  * @param adminKey its private key ({@code admin_tls_key})
@@ -25,6 +27,7 @@ public record ServeSettings(
         TlsProfileChoice tlsProfile,
         Optional<FileReference> statusCheck,
         Duration staleAfter,
+        Optional<FileReference> statusAudit,
         Optional<FileReference> adminCertificate,
         Optional<FileReference> adminKey,
         Optional<FileReference> adminPasswords,
@@ -55,6 +58,7 @@ public record ServeSettings(
         Objects.requireNonNull(tlsProfile, "tlsProfile");
         Objects.requireNonNull(statusCheck, "statusCheck");
         Objects.requireNonNull(staleAfter, "staleAfter");
+        Objects.requireNonNull(statusAudit, "statusAudit");
         Objects.requireNonNull(adminCertificate, "adminCertificate");
         Objects.requireNonNull(adminKey, "adminKey");
         Objects.requireNonNull(adminPasswords, "adminPasswords");
@@ -66,6 +70,7 @@ public record ServeSettings(
                 tlsProfile,
                 Optional.empty(),
                 DEFAULT_STALE_AFTER,
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),

@@ -54,8 +54,11 @@ public final class AdminFiles {
             Path stateDir = file.stateDir();
             status = Optional.of(new StatusSite(
                     new StatusFiles(
-                            certificates.resolve(check),
-                            Files.isDirectory(stateDir) ? Optional.of(stateDir) : Optional.empty()),
+                                    certificates.resolve(check),
+                                    Files.isDirectory(stateDir) ? Optional.of(stateDir) : Optional.empty(),
+                                    serve.statusAudit().map(certificates::resolve))
+                            .withKeys(new StatusFiles.KeyZones(
+                                    file.baseDir(), stateDir, file.config().zones())),
                     clock,
                     serve.staleAfter(),
                     file.config().rollover().margin()));

@@ -7,7 +7,7 @@ import org.mxpolicy.status.StatusSite;
 
 /**
  * The status pages on the admin listener: {@code /} (the overview, with its query parameters),
- * {@code /domain/NAME}, {@code /mx/HOST} and the stylesheet. Thin: the pages are rendered by
+ * {@code /tr-03108}, {@code /domain/NAME}, {@code /mx/HOST} and the stylesheet. Thin: the pages are rendered by
  * {@link StatusSite}.
  */
 final class AdminRoutes {
@@ -19,6 +19,7 @@ final class AdminRoutes {
     static void register(RoutesConfig routes, StatusSite site) {
         for (var add : java.util.List.<Adder>of(routes::get, routes::head)) {
             add.route("/", ctx -> page(ctx, site.overview(ctx.queryParamMap())));
+            add.route("/tr-03108", ctx -> page(ctx, site.tr03108(ctx.queryParamMap())));
             add.route("/domain/{name}", ctx -> page(ctx, site.domain(ctx.pathParam("name"))));
             add.route("/mx/{host}", ctx -> page(ctx, site.host(ctx.pathParam("host"))));
             add.route(

@@ -16,6 +16,12 @@ import org.mxpolicy.finding.InvalidInputException;
  */
 public final class StatusSite {
 
+    /**
+     * How old the saved audit may be before the pages warn: twice a daily audit job, so one
+     * late or missed run is not yet stale.
+     */
+    static final Duration AUDIT_STALE_AFTER = Duration.ofDays(2);
+
     /** How many expiry times the overview lists and draws. */
     static final int SOONEST = 12;
 
@@ -65,7 +71,56 @@ public final class StatusSite {
                     "no check run saved yet at " + source.checkLocation() + "; run mxpolicy check --format json -o "
                             + source.checkLocation());
         }
-        return new Page(200, overview(model.get(), OverviewQuery.of(params), now, staleAfter, false));
+        Map<String, Object> m = base(model.get(), now, staleAfter);
+        m.put("auditLink", auditLink());
+        return new Page(200, overview(m, model.get(), OverviewQuery.of(params), now, false));
+    }
+
+    /**
+     * The TR-03108 view: per requirement the domains by verdict, then each domain's table with the
+     * evidence, {@link AuditPage#PAGE_SIZE} domains a page; 404 when no audit is saved.
+     */
+    public Page tr03108(Map<String, List<String>> params) {
+        Instant now = clock.instant();
+        Optional<AuditRun> run;
+        try {
+            run = source.audit();
+        } catch (InvalidInputException e) {
+            return problem("", e.getMessage());
+        }
+        if (run.isEmpty()) {
+            return notFound(
+                    "", "no audit saved; configure serve.status_audit and run mxpolicy audit --format json -o FILE");
+        }
+        Optional<StatusModel> model;
+        try {
+            model = source.check();
+        } catch (InvalidInputException e) {
+            // the domain pages need the check run; the audit shows without links to them
+            model = Optional.empty();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("title", "TR-03108");
+        m.put("problem", "");
+        m.put("auditPage", AuditPage.of(run.get(), OverviewQuery.of(params).page(), now, AUDIT_STALE_AFTER));
+        m.put("rules", run.get().rules());
+        Optional<StatusModel> known = model;
+        m.put(
+                "linked",
+                run.get().domains().stream()
+                        .map(AuditRun.AuditDomain::domain)
+                        .filter(d -> known.flatMap(k -> k.row(d)).isPresent())
+                        .collect(java.util.stream.Collectors.toSet()));
+        return new Page(200, StatusPages.render("status/tr03108.ftlh", m, "", false));
+    }
+
+    /** Whether the overview links the TR-03108 view: an audit is saved (a broken one says so there). */
+    private boolean auditLink() {
+        try {
+            return source.audit().isPresent();
+        } catch (InvalidInputException e) {
+            return true;
+        }
     }
 
     /** The page of a domain; 404 when the check run does not know it. */
@@ -75,12 +130,14 @@ public final class StatusSite {
             Optional<StatusModel> model = source.check();
             Optional<DomainRow> row = model.flatMap(m -> m.row(name));
             if (row.isEmpty()) {
-                return notFound("the last check run has no domain " + name);
+                return notFound("../", "the last check run has no domain " + name);
             }
             Map<String, Object> m = base(model.get(), now, staleAfter);
             m.put("title", name);
             m.put("domain", DomainView.of(model.get(), row.get()));
             m.put("reportDays", reports.map(r -> r.days(name, now)).orElse(null));
+            putAudit(m, name, now);
+            putKeys(m, name, now);
             return new Page(200, StatusPages.render("status/domain.ftlh", m, "../", false));
         } catch (InvalidInputException e) {
             return problem("../", e.getMessage());
@@ -93,7 +150,7 @@ public final class StatusSite {
         try {
             Optional<StatusModel> model = source.check();
             if (model.isEmpty() || !model.get().knowsHost(name)) {
-                return notFound("the last check run has no MX host " + name);
+                return notFound("../", "the last check run has no MX host " + name);
             }
             Map<String, Object> m = base(model.get(), now, staleAfter);
             m.put("title", name);
@@ -116,12 +173,37 @@ public final class StatusSite {
                 true,
                 1,
                 Math.max(1, model.rows().size()));
-        return overview(model, all, now, staleAfter, true);
+        Map<String, Object> m = base(model, now, staleAfter);
+        m.put("auditLink", false);
+        return overview(m, model, all, now, true);
+    }
+
+    /** The domain's TR-03108 table for its page, when an audit is saved; a broken file is said there. */
+    private void putAudit(Map<String, Object> m, String name, Instant now) {
+        Optional<AuditRun> run;
+        try {
+            run = source.audit();
+        } catch (InvalidInputException e) {
+            m.put("auditProblem", e.getMessage());
+            return;
+        }
+        if (run.isPresent()) {
+            m.put("auditFreshness", Freshness.of(run.get().writtenAt(), now, AUDIT_STALE_AFTER));
+            run.get().domain(name).ifPresent(d -> m.put("auditDomain", d));
+        }
+    }
+
+    /** The key events of the zone of the same name, when it has a key policy; a broken key file is said there. */
+    private void putKeys(Map<String, Object> m, String name, Instant now) {
+        try {
+            source.keys(name, now).ifPresent(k -> m.put("keyEvents", KeyEventsView.of(k, now)));
+        } catch (InvalidInputException e) {
+            m.put("keyProblem", e.getMessage());
+        }
     }
 
     private static String overview(
-            StatusModel model, OverviewQuery q, Instant now, Duration staleAfter, boolean standalone) {
-        Map<String, Object> m = base(model, now, staleAfter);
+            Map<String, Object> m, StatusModel model, OverviewQuery q, Instant now, boolean standalone) {
         m.put("title", "Mail security status");
         m.put("overview", OverviewPage.of(model, q));
         m.put("levels", List.of(Level.CRITICAL, Level.UNKNOWN, Level.WARNING, Level.OK));
@@ -161,10 +243,10 @@ public final class StatusSite {
         return new Page(503, StatusPages.render("status/problem.ftlh", m, root, false));
     }
 
-    private static Page notFound(String message) {
+    private static Page notFound(String root, String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("title", "Not found");
         m.put("problem", message);
-        return new Page(404, StatusPages.render("status/problem.ftlh", m, "../", false));
+        return new Page(404, StatusPages.render("status/problem.ftlh", m, root, false));
     }
 }

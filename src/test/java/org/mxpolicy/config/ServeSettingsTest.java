@@ -63,11 +63,14 @@ class ServeSettingsTest {
     void theStatusPagesAndTheAdminListenerAreSetUnderServe() throws Exception {
         ServeSettings serve = load(DOMAINS
                         + "serve:\n  status_check: /var/lib/mxpolicy/check.json\n  status_stale_after: 3h\n"
+                        + "  status_audit: /var/lib/mxpolicy/audit.json\n"
                         + "  admin_tls_certificate: admin.crt\n  admin_tls_key: admin.key\n"
                         + "  admin_password_file: admin.passwd\n")
                 .serve();
         assertThat(serve.statusCheck().map(FileReference::path)).contains("/var/lib/mxpolicy/check.json");
         assertThat(serve.staleAfter()).isEqualTo(java.time.Duration.ofHours(3));
+        assertThat(serve.statusAudit().map(FileReference::path)).contains("/var/lib/mxpolicy/audit.json");
+        assertThat(load(DOMAINS).serve().statusAudit()).isEmpty();
         assertThat(serve.adminCertificate().map(FileReference::path)).contains("admin.crt");
         assertThat(serve.adminKey().map(FileReference::path)).contains("admin.key");
         assertThat(serve.adminPasswords().map(FileReference::path)).contains("admin.passwd");
@@ -82,6 +85,9 @@ class ServeSettingsTest {
         assertThat(findings(DOMAINS + "serve:\n  status_stale_after: soon\n"))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .startsWith("test.yaml:6:23: error: 'status_stale_after' must be a duration");
+        assertThat(findings(DOMAINS + "serve:\n  status_audit: [a, b]\n"))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("test.yaml:6:17: error: 'status_audit' must be");
     }
 
     @Test
@@ -93,7 +99,7 @@ class ServeSettingsTest {
         assertThat(findings(DOMAINS + "serve:\n  engine: conscrypt\n"))
                 .containsExactly(
                         "test.yaml:6:3: error: unknown key 'engine' under 'serve'; known keys: tls_profile, status_check,"
-                                + " status_stale_after, admin_tls_certificate, admin_tls_key, admin_password_file"
+                                + " status_stale_after, status_audit, admin_tls_certificate, admin_tls_key, admin_password_file"
                                 + " [config.unknown-key]");
         assertThat(findings(DOMAINS + "serv:\n  tls_profile: modern\n"))
                 .containsExactly(

@@ -75,10 +75,13 @@ class StatusPagesBrowserIT {
                 .assertSuccess();
         Launcher.run("report", "--check", check.toString(), "--format", "html", "-o", bigReport.toString())
                 .assertSuccess();
+        Path audit = dir.resolve("audit.json");
+        Files.writeString(audit, auditJson());
         Path config = dir.resolve("provider.yaml");
         Files.writeString(
                 config,
-                Files.readString(Path.of("examples/provider.yaml")) + "serve:\n  status_check: " + check + "\n");
+                Files.readString(Path.of("examples/provider.yaml")) + "serve:\n  status_check: " + check
+                        + "\n  status_audit: " + audit + "\n");
         serve = ServeProcess.start(config, dir.resolve("serve.log"));
         chromium = HeadlessChromium.start();
     }
@@ -91,6 +94,43 @@ class StatusPagesBrowserIT {
         if (serve != null) {
             serve.close();
         }
+    }
+
+    /**
+     * What {@code mxpolicy audit --format json -o} writes of its requirement tables, for one
+     * domain the check knows and one it does not, with markup in an evidence.
+     */
+    static String auditJson() throws IOException {
+        List<Map<String, Object>> domains = new ArrayList<>();
+        for (String name : List.of(domainName(7), HOSTILE_DOMAIN)) {
+            List<Map<String, Object>> requirements = new ArrayList<>();
+            for (String[] r : List.of(
+                    new String[] {"03-M", "MTA to MTA inbound transport encryption", "pass", "12 checks pass"},
+                    new String[] {"05-M", "Inbound DANE transport encryption", "fail", HOSTILE_MESSAGE},
+                    new String[] {"07-R", "Inbound MTA-STS transport encryption", "warn", "mta-sts.max-age: short"},
+                    new String[] {"10-M", "Receiving TLSRPT reports", "unknown", "no answer"},
+                    new String[] {"12-R", "Secure CA", "not_applicable", "no certificate"})) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("requirement", r[0]);
+                m.put("title", r[1]);
+                m.put("verdict", r[2]);
+                m.put("evidence", r[3]);
+                requirements.add(m);
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("domain", name);
+            d.put("status", "CRITICAL");
+            d.put("requirements", requirements);
+            d.put("findings", List.of());
+            d.put("mx", List.of());
+            domains.add(d);
+        }
+        Map<String, Object> top = new LinkedHashMap<>();
+        top.put("status", "CRITICAL");
+        top.put("exit_code", 2);
+        top.put("rules", "TR-03116-4 (Stand 2022, 2022-01-24)");
+        top.put("domains", domains);
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(top);
     }
 
     /**
@@ -192,6 +232,7 @@ class StatusPagesBrowserIT {
         pages.put("domain", admin(server, "/domain/" + domainName(7)));
         pages.put("domain-hostile", admin(server, "/domain/" + encoded(HOSTILE_DOMAIN)));
         pages.put("mx-host", admin(server, "/mx/" + MX_HOSTS.get(0)));
+        pages.put("tr-03108", admin(server, "/tr-03108"));
         return pages;
     }
 
@@ -303,7 +344,10 @@ class StatusPagesBrowserIT {
     void markupInADomainNameOrFindingIsShownAsTextAndNeverRuns() throws Exception {
         try (BrowserPage page = chromium.open(Options.DEFAULT)) {
             for (URI uri : List.of(
-                    admin("/?q=" + encoded("<script>")), admin("/domain/" + encoded(HOSTILE_DOMAIN)), report.toUri())) {
+                    admin("/?q=" + encoded("<script>")),
+                    admin("/domain/" + encoded(HOSTILE_DOMAIN)),
+                    admin("/tr-03108"),
+                    report.toUri())) {
                 BrowserPage.PageLoad load = page.load(uri);
 
                 assertThat(load.problems())
@@ -315,7 +359,7 @@ class StatusPagesBrowserIT {
                                 .asInt())
                         .isZero();
             }
-            for (URI uri : List.of(admin("/domain/" + encoded(HOSTILE_DOMAIN)), report.toUri())) {
+            for (URI uri : List.of(admin("/domain/" + encoded(HOSTILE_DOMAIN)), admin("/tr-03108"), report.toUri())) {
                 page.load(uri);
                 assertThat(page.text()).as("%s", uri).contains(HOSTILE_MESSAGE);
             }

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.mxpolicy.keyroll.KeyId;
+import org.mxpolicy.keyroll.KeyPhase;
+import org.mxpolicy.keyroll.KeyRole;
+import org.mxpolicy.keyroll.KeyStatus;
 import org.mxpolicy.rollover.RolloverState;
 import org.mxpolicy.rollover.RolloverState.KeyEntry;
 import org.mxpolicy.rollover.RolloverState.NextKey;
@@ -48,13 +52,80 @@ class StatusPagesGoldenTest {
         }
     }
 
+    /** The audit of example.net and partner.example, written five hours before the pages' clock. */
+    static AuditRun audit(Instant written) throws Exception {
+        try (java.io.InputStream in = StatusPagesGoldenTest.class.getResourceAsStream("/status/audit-small.json")) {
+            return AuditJson.read(in, written, "audit-small.json");
+        }
+    }
+
     static StatusSite site() throws Exception {
+        return site(Optional.of(audit(StatusFixtures.NOW.minus(Duration.ofHours(5)))));
+    }
+
+    /**
+     * example.net's keys: a key-signing key in use, a zone-signing key retired two days ago and
+     * waiting to be removed tomorrow, and its successor active since then.
+     */
+    static ZoneKeys keys() {
+        Instant t = StatusFixtures.NOW;
+        return new ZoneKeys(
+                "example.net",
+                Optional.of(t.minus(Duration.ofMinutes(30))),
+                List.of(
+                        key(20001, KeyRole.KSK, KeyPhase.ACTIVE, "none due", null, t, -200, -199, null),
+                        key(
+                                30001,
+                                KeyRole.ZSK,
+                                KeyPhase.RETIRED,
+                                "removed at 2026-12-08 23:00 UTC",
+                                t.plus(Duration.ofDays(1)),
+                                t,
+                                -100,
+                                -99,
+                                -2),
+                        key(30002, KeyRole.ZSK, KeyPhase.ACTIVE, "none due", null, t, -5, -2, null)));
+    }
+
+    private static ZoneKeys.Key key(
+            int tag,
+            KeyRole role,
+            KeyPhase phase,
+            String next,
+            Instant nextAt,
+            Instant t,
+            int publish,
+            int activate,
+            Integer inactive) {
+        List<ZoneKeys.Event> events = new java.util.ArrayList<>();
+        events.add(new ZoneKeys.Event("publish", t.plus(Duration.ofDays(publish))));
+        events.add(new ZoneKeys.Event("activate", t.plus(Duration.ofDays(activate))));
+        if (inactive != null) {
+            events.add(new ZoneKeys.Event("inactive", t.plus(Duration.ofDays(inactive))));
+        }
+        return new ZoneKeys.Key(
+                new KeyStatus(
+                        new KeyId(13, tag), "Kexample.net.+013+" + tag, role, phase, next, Optional.ofNullable(nextAt)),
+                events);
+    }
+
+    static StatusSite site(Optional<AuditRun> audit) throws Exception {
         StatusModel model = StatusFixtures.small();
         RolloverState state = rollover();
         StatusSource source = new StatusSource() {
             @Override
             public Optional<StatusModel> check() {
                 return Optional.of(model);
+            }
+
+            @Override
+            public Optional<AuditRun> audit() {
+                return audit;
+            }
+
+            @Override
+            public Optional<ZoneKeys> keys(String zone, Instant now) {
+                return zone.equals("example.net") ? Optional.of(StatusPagesGoldenTest.keys()) : Optional.empty();
             }
 
             @Override
@@ -94,6 +165,44 @@ class StatusPagesGoldenTest {
     void hostPageWithItsRollover() throws Exception {
         GoldenFiles.assertMatches(
                 "status/mx-mx1.example.com.html", site().host("mx1.example.com").html());
+    }
+
+    @Test
+    void tr03108PageWithEachDomainsRequirements() throws Exception {
+        StatusSite.Page page = site().tr03108(Map.of());
+        assertThat(page.status()).isEqualTo(200);
+        GoldenFiles.assertMatches("status/tr-03108.html", page.html());
+    }
+
+    @Test
+    void theTr03108ViewIsThereOnlyWithAnAudit() throws Exception {
+        StatusSite without = site(Optional.empty());
+        assertThat(without.tr03108(Map.of()).status()).isEqualTo(404);
+        assertThat(without.overview(Map.of()).html()).doesNotContain("tr-03108");
+        assertThat(without.domain("example.net").html()).doesNotContain("TR-03108");
+        assertThat(site().overview(Map.of()).html()).contains("<a href=\"tr-03108\">TR-03108 view</a>");
+        assertThat(site().domain("example.com").html())
+                .contains("The last audit did not audit example.com.")
+                .doesNotContain("TR-03108-05-M");
+    }
+
+    @Test
+    void anOldAuditIsSaidToBeStale() throws Exception {
+        StatusSite site = site(Optional.of(audit(StatusFixtures.NOW.minus(Duration.ofDays(3)))));
+        assertThat(site.tr03108(Map.of()).html())
+                .contains("<strong>Stale audit:</strong> written 2026-12-04 23:00 UTC, 3 d ago (more than 2 d).");
+        assertThat(site.domain("example.net").html()).contains("<strong>Stale audit:</strong>");
+    }
+
+    @Test
+    void aScriptInAnAuditsEvidenceIsShownAsText() throws Exception {
+        StatusSite site = site();
+        for (String html : List.of(
+                site.tr03108(Map.of()).html(), site.domain("example.net").html())) {
+            assertThat(html)
+                    .doesNotContain("<script")
+                    .contains("reports go to &lt;script&gt;alert(1)&lt;/script&gt;, which enforces");
+        }
     }
 
     @Test
