@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.finding.SourcePosition;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -40,7 +41,8 @@ public final class PartnerList {
             int column = content.indexOf(domain) + 1;
             SourcePosition position = SourcePosition.at(source, i + 1, column);
             if (domain.chars().anyMatch(Character::isWhitespace)) {
-                problems.add(Finding.error("partners.domain", position, "one domain a line, not \"" + domain + "\""));
+                problems.add(Finding.error(
+                        "partners.domain", position, "one domain a line, not \"" + MessageText.excerpt(domain) + "\""));
                 continue;
             }
             String bare = domain.toLowerCase(Locale.ROOT);
@@ -51,14 +53,18 @@ public final class PartnerList {
                     || bare.contains("..")
                     || !bare.matches("[a-z0-9._-]+")) {
                 problems.add(Finding.error(
-                        "partners.domain", position, "\"" + domain + "\" is not a mail domain such as example.com"));
+                        "partners.domain",
+                        position,
+                        "\"" + MessageText.excerpt(domain) + "\" is not a mail domain such as example.com"));
                 continue;
             }
             try {
                 Name.fromString(bare + ".");
             } catch (TextParseException e) {
                 problems.add(Finding.error(
-                        "partners.domain", position, "\"" + domain + "\" is not a domain name: " + e.getMessage()));
+                        "partners.domain",
+                        position,
+                        "\"" + MessageText.excerpt(domain) + "\" is not a domain name: " + e.getMessage()));
                 continue;
             }
             domains.add(bare);

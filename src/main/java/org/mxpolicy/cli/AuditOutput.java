@@ -187,8 +187,16 @@ enum AuditOutput {
 
     abstract String render(List<DomainReport> reports, TlsRuleSet rules);
 
-    /** An RFC 4180 field: quoted when it holds a comma, a double quote, CR or LF. */
+    /**
+     * An RFC 4180 field: quoted when it holds a comma, a double quote, CR or LF. A field that a
+     * spreadsheet would take for a formula ({@code = + - @}, tab or CR first) gets a leading
+     * {@code '}: evidence quotes what remote servers and DNS records say, and opening the file
+     * must not run it.
+     */
     static String field(String value) {
+        if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0) {
+            value = "'" + value;
+        }
         if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\r') < 0 && value.indexOf('\n') < 0) {
             return value;
         }

@@ -104,4 +104,18 @@ public final class MessageText {
         }
         return name.replaceAll("(?<=[a-z0-9])(?=[A-Z])", " ").toLowerCase(Locale.ROOT);
     }
+
+    /** How much of a bad line a message quotes. */
+    static final int EXCERPT_CHARS = 80;
+
+    /**
+     * A bad line of an input file as a message quotes it: one line at most {@value #EXCERPT_CHARS}
+     * characters long, control characters (a lone CR, a terminal's escape sequences) shown as
+     * {@code ?}, so that any file makes one readable line on a terminal.
+     */
+    public static String excerpt(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(EXCERPT_CHARS).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return text.codePointCount(0, text.length()) > EXCERPT_CHARS ? out + "..." : out.toString();
+    }
 }

@@ -1,6 +1,7 @@
 package org.mxpolicy.server;
 
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -12,7 +13,8 @@ import org.eclipse.jetty.util.Callback;
  * What the admin listener does before any route: the security headers on every answer, only
  * GET and HEAD (the listener changes nothing, so every other method is 405), and, when passwords
  * are configured, HTTP basic auth (RFC 7617) on every path, 401 without or with wrong
- * credentials. Wraps Javalin's handler, so a 404 or an error page gets the same treatment.
+ * credentials. Wraps Javalin's handler, so a 404 or an error page gets the same treatment, and
+ * Jetty's error handler gets the headers too ({@link #errors}).
  */
 final class AdminGuard extends Handler.Wrapper {
 
@@ -34,11 +36,7 @@ final class AdminGuard extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         var headers = response.getHeaders();
-        headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        headers.put("Referrer-Policy", "no-referrer");
-        headers.put("X-Content-Type-Options", "nosniff");
-        headers.put("X-Frame-Options", "DENY");
-        headers.put("Cache-Control", "no-store");
+        secure(headers);
         String method = request.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             headers.put(HttpHeader.ALLOW, "GET, HEAD");
@@ -52,6 +50,25 @@ final class AdminGuard extends Handler.Wrapper {
             return answer(response, callback, 401, "unauthorized");
         }
         return super.handle(request, response, callback);
+    }
+
+    /**
+     * Jetty's error handler with the security headers: a request Jetty refuses before any handler
+     * (a bad URI, headers too large) is answered by it alone.
+     */
+    static Request.Handler errors(Request.Handler errors) {
+        return (request, response, callback) -> {
+            secure(response.getHeaders());
+            return errors.handle(request, response, callback);
+        };
+    }
+
+    private static void secure(HttpFields.Mutable headers) {
+        headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("Cache-Control", "no-store");
     }
 
     private static boolean answer(Response response, Callback callback, int status, String text) {

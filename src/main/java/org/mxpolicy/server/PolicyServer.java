@@ -154,7 +154,10 @@ public final class PolicyServer implements AutoCloseable {
         });
         Javalin admin = Javalin.create(config -> {
             common(config, limits, 8, "mxpolicy-admin");
-            config.jetty.modifyServer(server -> server.setHandler(new AdminGuard(adminSettings.passwords())));
+            config.jetty.modifyServer(server -> {
+                server.setHandler(new AdminGuard(adminSettings.passwords()));
+                server.setErrorHandler(AdminGuard.errors(server.getErrorHandler()));
+            });
             if (adminSettings.tls().isPresent()) {
                 SslContextFactory.Server adminTls =
                         ServerTls.forAdmin(adminSettings.tls().get(), profile);

@@ -70,6 +70,7 @@ public final class CheckJson {
                         each(
                                 p,
                                 value,
+                                source,
                                 r -> results.add(new CheckResult(
                                         status(text(r, "status")),
                                         text(r, "id"),
@@ -80,6 +81,7 @@ public final class CheckJson {
                         each(
                                 p,
                                 value,
+                                source,
                                 e -> expiries.add(new Expiry(
                                         text(e, "kind"),
                                         text(e, "subject"),
@@ -87,11 +89,15 @@ public final class CheckJson {
                                         Instant.parse(text(e, "not_after")))));
                     }
                     case "domains" -> {
-                        each(p, value, d -> domains.add(domain(d, once)));
+                        each(p, value, source, d -> domains.add(domain(d, once)));
                     }
                     case "plans" -> {
                         int[] sum = {0};
-                        each(p, value, plan -> sum[0] += plan.path("changes").size());
+                        each(
+                                p,
+                                value,
+                                source,
+                                plan -> sum[0] += plan.path("changes").size());
                         changes += sum[0];
                     }
                     default -> p.skipChildren();
@@ -129,16 +135,26 @@ public final class CheckJson {
 
     /**
      * Hands each element of the array the parser is at to {@code use} as a small tree, dropped
-     * after; nothing when it is not an array.
+     * after; nothing when it is not an array. An element {@code use} cannot take is named by the
+     * line and column it starts at.
      */
-    private static void each(JsonParser p, JsonToken value, java.util.function.Consumer<JsonNode> use)
-            throws IOException {
+    private static void each(JsonParser p, JsonToken value, String source, java.util.function.Consumer<JsonNode> use)
+            throws IOException, InvalidInputException {
         if (value != JsonToken.START_ARRAY) {
             p.skipChildren();
             return;
         }
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            use.accept(MAPPER.readTree(p));
+            JsonLocation at = p.currentTokenLocation();
+            JsonNode element = MAPPER.readTree(p);
+            try {
+                use.accept(element);
+            } catch (IllegalArgumentException | DateTimeException e) {
+                throw new InvalidInputException(
+                        NOT_CHECK_JSON,
+                        SourcePosition.at(source, Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr())),
+                        "not the JSON of mxpolicy check: " + e.getMessage());
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.mxpolicy.finding.Finding;
 import org.mxpolicy.finding.InvalidInputException;
+import org.mxpolicy.finding.MessageText;
 import org.mxpolicy.finding.SourcePosition;
 
 /**
@@ -52,7 +53,8 @@ public final class PartnerList {
                     problems.add(Finding.error(
                             "partners.not-a-domain",
                             SourcePosition.at(source, number, column),
-                            "not a mail domain: '" + content + "' (one domain per line, # for comments)"));
+                            "not a mail domain: '" + MessageText.excerpt(content)
+                                    + "' (one domain per line, # for comments)"));
                     continue;
                 }
                 domains.add(domain);

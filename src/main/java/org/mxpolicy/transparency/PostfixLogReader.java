@@ -1,6 +1,5 @@
 package org.mxpolicy.transparency;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,7 +23,8 @@ import java.util.regex.Pattern;
  *
  * The TLS line carries no queue id; the two are joined by the process that logged them and the
  * relay ({@link OpenConnections}). Memory stays bounded however long the log: lines are streamed,
- * and only the sessions of processes between their TLS line and their deliveries are held.
+ * and only the sessions of processes between their TLS line and their deliveries are held; a line
+ * longer than {@link LogLines#MAX_CHARS} is counted bad, not held.
  *
  * <p>Timestamps without a year (traditional syslog) are dated in the source's end year, counting
  * back one year for each New Year the log runs over: a first pass over the source counts the
@@ -67,14 +67,18 @@ public final class PostfixLogReader {
         int year = source.endYear() - newYears(source);
         int lastMonth = 0;
         long before = connections.evicted();
-        try (BufferedReader lines = new BufferedReader(source.opener().open())) {
+        try (LogLines lines = new LogLines(source.opener().open())) {
             long number = 0;
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            for (String line = lines.next(); line != null; line = lines.next()) {
                 number++;
                 if (line.isBlank()) {
                     continue;
                 }
                 reading.line();
+                if (lines.cut()) {
+                    reading.bad(source.name(), number);
+                    continue;
+                }
                 int month = SyslogLine.traditionalMonth(line);
                 if (month != 0) {
                     if (month < lastMonth) {
@@ -104,8 +108,8 @@ public final class PostfixLogReader {
     private static int newYears(LogSource source) throws IOException {
         int count = 0;
         int lastMonth = 0;
-        try (BufferedReader lines = new BufferedReader(source.opener().open())) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        try (LogLines lines = new LogLines(source.opener().open())) {
+            for (String line = lines.next(); line != null; line = lines.next()) {
                 int month = SyslogLine.traditionalMonth(line);
                 if (month != 0) {
                     if (month < lastMonth) {

@@ -32,4 +32,18 @@ class PartnerListTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("names no domain");
     }
+
+    @Test
+    void aBadLineIsQuotedOnOneShortLineWithoutControlCharacters() {
+        String text = "example.com\n\u001b]0;owned\u0007\u001b[2Jbad\rline" + "x".repeat(100_000) + "\n";
+
+        assertThatThrownBy(() -> PartnerList.read(text, "partners.txt"))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).findings())
+                        .singleElement()
+                        .satisfies(f -> assertThat(f.format())
+                                .hasSizeLessThan(300)
+                                .doesNotContain("\u001b", "\u0007", "\r", "\n")
+                                .contains("?]0;owned??[2Jbad?line")));
+    }
 }

@@ -148,4 +148,16 @@ class AuditOutputTest {
         assertThat(AuditOutput.field("line\nbreak")).isEqualTo("\"line\nbreak\"");
         assertThat(AuditOutput.field("say \"x\"")).isEqualTo("\"say \"\"x\"\"\"");
     }
+
+    @Test
+    void fieldsASpreadsheetWouldTakeForFormulasStartWithAnApostrophe() {
+        assertThat(AuditOutput.field("=HYPERLINK(\"http://x.test\")"))
+                .isEqualTo("\"'=HYPERLINK(\"\"http://x.test\"\")\"");
+        assertThat(AuditOutput.field("+1")).isEqualTo("'+1");
+        assertThat(AuditOutput.field("-2+3")).isEqualTo("'-2+3");
+        assertThat(AuditOutput.field("@SUM(A1)")).isEqualTo("'@SUM(A1)");
+        assertThat(AuditOutput.field("\t=1")).isEqualTo("'\t=1");
+        assertThat(AuditOutput.field("a=1")).isEqualTo("a=1");
+        assertThat(AuditOutput.field("")).isEmpty();
+    }
 }

@@ -149,6 +149,21 @@ class AdminListenerTest {
     }
 
     @Test
+    void requestsJettyRefusesBeforeAnyHandlerGetTheSecurityHeadersToo() throws Exception {
+        String badUri = "GET /% HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n";
+        String hugeHeader = "GET / HTTP/1.1\r\nHost: " + HOST + "\r\nAuthorization: Basic " + "A".repeat(100_000)
+                + "\r\nConnection: close\r\n\r\n";
+        for (String raw : new String[] {badUri, hugeHeader}) {
+            TlsClient.Response refused = new TlsClient(trustingTestCa, server.adminPort()).send(HOST, raw);
+            assertThat(refused.status()).isIn(400, 431);
+            assertThat(refused.header("Content-Security-Policy")).isEqualTo(AdminGuard.CONTENT_SECURITY_POLICY);
+            assertThat(refused.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(refused.header("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(refused.header("Cache-Control")).contains("no-store");
+        }
+    }
+
+    @Test
     void theListenerIsReadOnly() throws Exception {
         for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
             TlsClient.Response refused = request(method, "/", "admin", PASSWORD);

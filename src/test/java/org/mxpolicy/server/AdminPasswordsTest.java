@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
 import org.mxpolicy.finding.InvalidInputException;
 
@@ -55,6 +56,45 @@ class AdminPasswordsTest {
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> AdminPasswords.parse("# nobody\n", "admin.passwd"))
                 .isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    void anUnknownUserCostsAsMuchAsTheCostliestKnownOne() throws Exception {
+        byte[] salt = new byte[16];
+        String cheap = OpenBSDBCrypt.generate("2y", "one".toCharArray(), salt, 4);
+        String dear = OpenBSDBCrypt.generate("2y", "two".toCharArray(), salt, 10);
+        // several files with other names: whichever line a map happens to hand out first
+        for (int f = 0; f < 6; f++) {
+            StringBuilder file = new StringBuilder();
+            for (int i = 0; i < 15; i++) {
+                file.append("cheap")
+                        .append(f)
+                        .append('-')
+                        .append(i)
+                        .append(':')
+                        .append(cheap)
+                        .append('\n');
+            }
+            file.append("dear").append(f).append(':').append(dear).append('\n');
+            AdminPasswords passwords = AdminPasswords.parse(file.toString(), "admin.passwd");
+            String known = "dear" + f;
+
+            long unknownTime = fastestOfThree(() -> passwords.accepts(basic("nobody", "guess")));
+            long knownTime = fastestOfThree(() -> passwords.accepts(basic(known, "guess")));
+
+            // cost 10 is 64 times cost 4: checked against a cheap hash, the unknown user would show
+            assertThat(unknownTime).as("file %d", f).isGreaterThan(knownTime / 2);
+        }
+    }
+
+    private static long fastestOfThree(java.util.function.BooleanSupplier check) {
+        long fastest = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            assertThat(check.getAsBoolean()).isFalse();
+            fastest = Math.min(fastest, System.nanoTime() - start);
+        }
+        return fastest;
     }
 
     @Test

@@ -143,6 +143,25 @@ class StatusModelTest {
                         .isEqualTo("not the JSON of mxpolicy check: unknown status \"FINE\""));
     }
 
+    @Test
+    void anElementThatIsNotAResultOrAnExpiryIsNamedByWhereItStarts() {
+        assertThatThrownBy(() -> read("{\"started_at\":\"2026-12-07T22:00:00Z\",\n\"results\": [\n"
+                        + "  {\"status\":\"OK\",\"id\":\"x\",\"subject\":\"s\",\"message\":\"m\"},\n"
+                        + "  {\"status\":\"OK\",\"id\":\"x\",\"subject\":\"s\"}]}"))
+                .satisfies(e -> assertThat(
+                                ((InvalidInputException) e).findings().get(0).format())
+                        .isEqualTo("check.json:4:3: error: not the JSON of mxpolicy check: a member has no text"
+                                + " field \"message\" [status.check-json]"));
+        assertThatThrownBy(() -> read("{\"started_at\":\"2026-12-07T22:00:00Z\",\"results\":[],\n\"expiries\": ["
+                        + "{\"kind\":\"k\",\"subject\":\"s\",\"source\":\"x\",\"not_after\":\"soon\"}]}"))
+                .satisfies(e -> assertThat(((InvalidInputException) e)
+                                .findings()
+                                .get(0)
+                                .position()
+                                .toString())
+                        .isEqualTo("check.json:2:14"));
+    }
+
     private static CheckSnapshot read(String json) throws InvalidInputException {
         return CheckJson.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "check.json");
     }

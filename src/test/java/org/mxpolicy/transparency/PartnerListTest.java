@@ -30,4 +30,14 @@ class PartnerListTest {
                                 "partners.txt:3:1: error: not a mail domain: 'user@mail.example' (one domain per line,"
                                         + " # for comments) [partners.not-a-domain]"));
     }
+
+    @Test
+    void aBadLineIsQuotedOnOneShortLineWithoutControlCharacters() {
+        String text = "example.com\n\u001b]0;owned\u0007\u001b[2Jbadline" + "x".repeat(100_000) + "\n";
+
+        assertThatThrownBy(() -> PartnerList.read(new StringReader(text), "partners.txt"))
+                .hasMessageContaining("'?]0;owned??[2Jbadline")
+                .hasMessageNotContainingAny("\u001b", "\u0007")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+    }
 }

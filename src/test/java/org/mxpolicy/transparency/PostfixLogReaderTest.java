@@ -216,4 +216,35 @@ class PostfixLogReaderTest {
 
         assertThat(exchanges).extracting(Exchange::level).containsExactly(TlsLevel.VERIFIED);
     }
+
+    @Test
+    void aLineLongerThanAnySyslogMessageIsCountedBadAndNotHeld() throws IOException {
+        String padded = VERIFIED + " " + "x".repeat(LogLines.MAX_CHARS);
+        String nuls = "\0".repeat(3 * LogLines.MAX_CHARS);
+
+        PostfixLogReader reader = read(
+                2026,
+                padded,
+                nuls,
+                VERIFIED,
+                "Dec  7 23:59:01 mail postfix/smtp[4711]: 4R8Kp52d3Mz9vG: to=<alice@dane.example>,"
+                        + " relay=mx1.dane.example[192.0.2.25]:25, delay=0.52, dsn=2.0.0,"
+                        + " status=sent (250 2.0.0 Ok)");
+
+        assertThat(reader.reading().badLines()).isEqualTo(2);
+        assertThat(reader.reading().firstBadLines()).containsExactly("mail.log:1", "mail.log:2");
+        assertThat(reader.reading().tlsSessions()).isEqualTo(1);
+        assertThat(exchanges).extracting(Exchange::level).containsExactly(TlsLevel.VERIFIED);
+    }
+
+    @Test
+    void linesEndWithLfOrCrLfAndALastLineNeedsNoEnd() throws IOException {
+        var lines = new LogLines(new StringReader("a\r\n\nb\nlast"));
+
+        assertThat(lines.next()).isEqualTo("a");
+        assertThat(lines.next()).isEmpty();
+        assertThat(lines.next()).isEqualTo("b");
+        assertThat(lines.next()).isEqualTo("last");
+        assertThat(lines.next()).isNull();
+    }
 }
