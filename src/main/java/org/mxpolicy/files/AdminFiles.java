@@ -66,9 +66,10 @@ public final class AdminFiles {
         return new AdminSettings(address, tls, passwords, status);
     }
 
-    /** Reads a password file after checking who may have written it. */
+    /** Reads a password file after checking who may have written or read it. */
     public static AdminPasswords passwords(Path path) throws InvalidInputException {
-        OwnedPaths.requireFile(path, PASSWORD_TRUST, OwnedPaths.Links.FOLLOW);
+        // bcrypt hashes readable by others invite an offline guess at the passwords
+        OwnedPaths.requireSecretFile(path, PASSWORD_TRUST, OwnedPaths.Links.FOLLOW);
         byte[] bytes = InputFiles.read(path, PASSWORD_LIMIT);
         return AdminPasswords.parse(new String(bytes, StandardCharsets.UTF_8), path.toString());
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.mxpolicy.finding.Finding;
@@ -41,6 +42,13 @@ public final class AdminPasswords {
      * The SHA-256 of the last credentials that passed, so that each page's stylesheet request
      * does not cost a bcrypt check again; compared in constant time.
      */
+    /**
+     * One bcrypt at a time: each costs a noticeable share of a second of CPU, and whoever can reach
+     * the listener may send wrong passwords; the policy listener in the same process keeps the
+     * other cores.
+     */
+    private final Semaphore checks = new Semaphore(1, true);
+
     private final AtomicReference<byte[]> lastPassed = new AtomicReference<>(new byte[0]);
 
     private AdminPasswords(Map<String, String> hashes) {
@@ -136,7 +144,18 @@ public final class AdminPasswords {
         }
         String hash = hashes.get(decoded.substring(0, colon));
         boolean known = hash != null;
-        boolean passed = OpenBSDBCrypt.checkPassword(known ? hash : decoy, password);
+        boolean passed;
+        try {
+            checks.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
+            passed = OpenBSDBCrypt.checkPassword(known ? hash : decoy, password);
+        } finally {
+            checks.release();
+        }
         if (known && passed) {
             lastPassed.set(digest);
             return true;

@@ -73,4 +73,14 @@ class ServeAdminCommandTest {
                                 .id())
                         .isEqualTo(AdminFiles.PASSWORD_TRUST));
     }
+
+    @Test
+    void aPasswordFileOthersMayReadIsNotTrusted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("admin.passwd");
+        Files.writeString(file, "ops:$2b$05$abcdefghijklmnopqrstuu/ETYr/khvH.poOJBsjjZk.DM9FaNihe\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminFiles.passwords(file))
+                .isInstanceOf(org.mxpolicy.finding.InvalidInputException.class)
+                .hasMessageContaining("readable");
+    }
 }
