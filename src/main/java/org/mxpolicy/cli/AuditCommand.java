@@ -1,9 +1,6 @@
 package org.mxpolicy.cli;
 
 import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -26,8 +23,6 @@ import org.mxpolicy.audit.PkixTrust;
 import org.mxpolicy.audit.PolicyProbes;
 import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.dns.DnsLookup;
-import org.mxpolicy.dns.TrustAnchors;
-import org.mxpolicy.dns.ValidatingDnsLookup;
 import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.InputFiles;
@@ -40,7 +35,6 @@ import org.mxpolicy.probe.PolicyFetch;
 import org.mxpolicy.scan.AddressLimit;
 import org.mxpolicy.scan.TlsScanner;
 import org.mxpolicy.tls.TlsRuleSet;
-import org.xbill.DNS.ExtendedResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -186,7 +180,7 @@ final class AuditCommand implements Callable<Integer> {
         List<String> all = domains(own.keySet());
         DnsLookup dns = file != null && resolvers.isEmpty() && trustAnchors.isEmpty()
                 ? Observation.lookup(file, timeout, Duration.ofMinutes(5), clock)
-                : lookup();
+                : ProbeNetwork.lookup(resolvers, trustAnchors, timeout, clock, spec.commandLine());
         PolicyFetch fetch = HttpsPolicyFetch.withDefaultTrust(timeout, ConnectOverrides.none());
         PkixTrust trust = PkixTrust.runtimeDefault();
         if (caFile != null) {
@@ -198,7 +192,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         AddressLimit limit = new AddressLimit(perAddress);
         List<DomainReport> reports;
-        try (TlsScanner scanner = new TlsScanner(timeout, limit, ehloName())) {
+        try (TlsScanner scanner = new TlsScanner(timeout, limit, ProbeNetwork.ehloName(ehlo))) {
             reports = new MxAudit(
                             dns,
                             scanner,
@@ -233,66 +227,5 @@ final class AuditCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give at least one DOMAIN, --partners FILE or -c CONFIG");
         }
         return List.copyOf(all);
-    }
-
-    private DnsLookup lookup() throws MxpolicyException {
-        TrustAnchors anchors =
-                trustAnchors.isEmpty() ? TrustAnchors.ianaRoot() : TrustAnchors.of(trustAnchors, "--trust-anchor");
-        Duration cacheFor = Duration.ofMinutes(5);
-        if (resolvers.isEmpty()) {
-            ExtendedResolver system = new ExtendedResolver();
-            system.setTimeout(timeout);
-            return new ValidatingDnsLookup(system, anchors, timeout, cacheFor, clock);
-        }
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (String resolver : resolvers) {
-            addresses.add(resolverAddress(resolver));
-        }
-        return ValidatingDnsLookup.via(addresses, anchors, timeout, cacheFor, clock);
-    }
-
-    /** {@code 192.0.2.53}, {@code 192.0.2.53:5353}, {@code [2001:db8::53]:53} or {@code 2001:db8::53}. */
-    private InetSocketAddress resolverAddress(String text) {
-        String host = text;
-        int port = 53;
-        if (text.startsWith("[") && text.contains("]")) {
-            host = text.substring(1, text.indexOf(']'));
-            String rest = text.substring(text.indexOf(']') + 1);
-            if (rest.startsWith(":")) {
-                port = port(text, rest.substring(1));
-            }
-        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-            host = text.substring(0, text.indexOf(':'));
-            port = port(text, text.substring(text.indexOf(':') + 1));
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "--resolver " + text + ": unknown host");
-        }
-    }
-
-    private int port(String text, String port) {
-        try {
-            int value = Integer.parseInt(port);
-            if (value >= 1 && value <= 65535) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ParameterException(spec.commandLine(), "--resolver " + text + ": port must be 1 to 65535");
-    }
-
-    private String ehloName() {
-        if (ehlo != null) {
-            return ehlo;
-        }
-        try {
-            String name = InetAddress.getLocalHost().getCanonicalHostName();
-            return name.contains(".") ? name : "localhost.localdomain";
-        } catch (UnknownHostException e) {
-            return "localhost.localdomain";
-        }
     }
 }

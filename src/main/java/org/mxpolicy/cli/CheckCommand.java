@@ -1,8 +1,6 @@
 package org.mxpolicy.cli;
 
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -216,7 +214,7 @@ final class CheckCommand implements Callable<Integer> {
         Findings.print(err, file.warnings(desired));
 
         DnsLookup dns = Observation.lookup(file, timeout, Duration.ofMinutes(5), clock);
-        SmtpProbe starttls = new StartTlsProbe(timeout, ehloName());
+        SmtpProbe starttls = new StartTlsProbe(timeout, ProbeNetwork.ehloName(ehlo));
         SmtpProbe smtp = (host, address) -> starttls.probe(host, overrides.target(host, address.getPort(), address));
         PolicyFetch policies = policyFetch(overrides);
         Observers observers =
@@ -304,17 +302,5 @@ final class CheckCommand implements Callable<Integer> {
                 HttpsPolicyFetch.readCaBundle(new java.io.ByteArrayInputStream(bundle), caFile.toString()),
                 timeout,
                 overrides);
-    }
-
-    private String ehloName() {
-        if (ehlo != null) {
-            return ehlo;
-        }
-        try {
-            String name = InetAddress.getLocalHost().getCanonicalHostName();
-            return name.contains(".") ? name : "localhost.localdomain";
-        } catch (UnknownHostException e) {
-            return "localhost.localdomain";
-        }
     }
 }

@@ -4,9 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -29,8 +26,6 @@ import org.mxpolicy.audit.PolicyProbes;
 import org.mxpolicy.cert.CertificateChainReader;
 import org.mxpolicy.config.ReportsSettings;
 import org.mxpolicy.dns.DnsLookup;
-import org.mxpolicy.dns.TrustAnchors;
-import org.mxpolicy.dns.ValidatingDnsLookup;
 import org.mxpolicy.files.AtomicFiles;
 import org.mxpolicy.files.ConfigFile;
 import org.mxpolicy.files.InputFiles;
@@ -63,7 +58,6 @@ import org.mxpolicy.transparency.ReportJson;
 import org.mxpolicy.transparency.TrafficTally;
 import org.mxpolicy.transparency.TransparencyReport;
 import org.mxpolicy.transparency.VerdictHistory;
-import org.xbill.DNS.ExtendedResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -261,7 +255,9 @@ final class TransparencyCommand implements Callable<Integer> {
 
         Map<String, PartnerFindings> audited = new LinkedHashMap<>();
         if (!partnerDomains.isEmpty()) {
-            DnsLookup dns = lookup(file);
+            DnsLookup dns = resolvers.isEmpty() && trustAnchors.isEmpty() && file.isPresent()
+                    ? Observation.lookup(file.get(), timeout, Duration.ofMinutes(5), clock)
+                    : ProbeNetwork.lookup(resolvers, trustAnchors, timeout, clock, spec.commandLine());
             PolicyFetch fetch = HttpsPolicyFetch.withDefaultTrust(timeout, ConnectOverrides.none());
             PkixTrust trust = PkixTrust.runtimeDefault();
             if (caFile != null) {
@@ -272,7 +268,7 @@ final class TransparencyCommand implements Callable<Integer> {
                 trust = PkixTrust.of(cas);
             }
             AddressLimit limit = new AddressLimit(perAddress);
-            try (TlsScanner scanner = new TlsScanner(timeout, limit, ehloName())) {
+            try (TlsScanner scanner = new TlsScanner(timeout, limit, ProbeNetwork.ehloName(ehlo))) {
                 MxAudit audit = new MxAudit(
                         dns,
                         scanner,
@@ -325,70 +321,6 @@ final class TransparencyCommand implements Callable<Integer> {
                 .orElseGet(() -> StoreLocation.sqlite(file.get().stateDir().resolve(ReportsSettings.DEFAULT_DATABASE)));
         try (JdbcReportStore store = JdbcReportStore.open(location)) {
             return store.partnerHistory().record(verdicts, generated);
-        }
-    }
-
-    private DnsLookup lookup(Optional<ConfigFile> file) throws MxpolicyException {
-        Duration cacheFor = Duration.ofMinutes(5);
-        if (resolvers.isEmpty() && trustAnchors.isEmpty() && file.isPresent()) {
-            return Observation.lookup(file.get(), timeout, cacheFor, clock);
-        }
-        TrustAnchors anchors =
-                trustAnchors.isEmpty() ? TrustAnchors.ianaRoot() : TrustAnchors.of(trustAnchors, "--trust-anchor");
-        if (resolvers.isEmpty()) {
-            ExtendedResolver system = new ExtendedResolver();
-            system.setTimeout(timeout);
-            return new ValidatingDnsLookup(system, anchors, timeout, cacheFor, clock);
-        }
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (String resolver : resolvers) {
-            addresses.add(resolverAddress(resolver));
-        }
-        return ValidatingDnsLookup.via(addresses, anchors, timeout, cacheFor, clock);
-    }
-
-    /** {@code 192.0.2.53}, {@code 192.0.2.53:5353}, {@code [2001:db8::53]:53} or {@code 2001:db8::53}. */
-    private InetSocketAddress resolverAddress(String text) {
-        String host = text;
-        int port = 53;
-        if (text.startsWith("[") && text.contains("]")) {
-            host = text.substring(1, text.indexOf(']'));
-            String rest = text.substring(text.indexOf(']') + 1);
-            if (rest.startsWith(":")) {
-                port = port(text, rest.substring(1));
-            }
-        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-            host = text.substring(0, text.indexOf(':'));
-            port = port(text, text.substring(text.indexOf(':') + 1));
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "--resolver " + text + ": unknown host");
-        }
-    }
-
-    private int port(String text, String port) {
-        try {
-            int value = Integer.parseInt(port);
-            if (value >= 1 && value <= 65535) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ParameterException(spec.commandLine(), "--resolver " + text + ": port must be 1 to 65535");
-    }
-
-    private String ehloName() {
-        if (ehlo != null) {
-            return ehlo;
-        }
-        try {
-            String name = InetAddress.getLocalHost().getCanonicalHostName();
-            return name.contains(".") ? name : "localhost.localdomain";
-        } catch (UnknownHostException e) {
-            return "localhost.localdomain";
         }
     }
 }
